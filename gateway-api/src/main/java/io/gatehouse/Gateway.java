@@ -1,0 +1,262 @@
+package io.gatehouse;
+
+import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.gatehouse.route.RouteBuilder;
+import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.GatewayCompiler;
+import io.gatehouse.spi.UpstreamTransport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * An API gateway: a route table compiled once into an immutable, thread-safe filter chain.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.builder()
+ *     .route("orders", r -> r.path("/api/orders/**").methods("GET", "POST")
+ *         .stripPrefix(1).upstream("http://orders:8080"))
+ *     .route("health", r -> r.path("/health").respond(200, "text/plain", "up"))
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Request path.</b> Every request goes through these stages, in this order:
+ * <ol>
+ *   <li>normalize: the path is percent-decoded where that is unambiguous, dot segments are
+ *       removed and repeated slashes merged; an ambiguous path (encoded {@code /} or {@code \},
+ *       {@code %00}, bad percent-encoding, {@code ..} above the root, path parameters after
+ *       {@code ;}) gets 400;
+ *   <li>route: the first declared route whose every predicate matches wins; if none does, 404,
+ *       or 405 with {@code Allow} when some route matches all but the method;
+ *   <li>global filters ({@link Builder#filter}), in order;
+ *   <li>route filters ({@link RouteBuilder#filter}), in order;
+ *   <li>request header changes, strip-prefix and rewrite;
+ *   <li>the terminal: the upstream (response header changes apply on the way out), or the static
+ *       response.
+ * </ol>
+ * Authentication, rate limiting, circuit breaking, retries and timeouts will take their slots
+ * between these as they arrive: auth and rate limits after the global filters, the resilience
+ * stages after the route filters.
+ *
+ * <p><b>Errors.</b> Every response the gateway makes by itself is {@code application/problem+json}
+ * (RFC 9457) with {@code type}, {@code title}, {@code status}, {@code detail} and
+ * {@code requestId}; upstream responses pass through untouched. {@link #handle} never completes
+ * exceptionally.
+ *
+ * <p><b>Lifecycle.</b> A gateway owns an upstream client; {@link #close()} releases it. To change
+ * the configuration, build a new gateway and swap it in (the adapters hold it in a swappable
+ * reference); requests in flight finish on the old one.
+ *
+ * @since 0.1
+ */
+public interface Gateway extends AutoCloseable {
+
+  /**
+   * Starts a gateway description.
+   *
+   * @return an empty builder
+   */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Handles one request. Adapters call this; it does not block.
+   *
+   * <p>Threading: the stage may complete on the calling thread (local responses) or on an
+   * upstream client thread. The response body streams; subscribe to it to receive the bytes.
+   * Cancelling the returned stage's {@code toCompletableFuture()} aborts the upstream call.
+   *
+   * @param request the request as received, with the path relative to where the gateway is mounted
+   * @return the response; never completes exceptionally
+   */
+  CompletionStage<Response> handle(Request request);
+
+  /**
+   * The description this gateway was built from.
+   *
+   * @return the spec
+   */
+  GatewaySpec spec();
+
+  /** Releases the gateway's upstream client, its threads and connections. Idempotent. */
+  @Override
+  void close();
+
+  /**
+   * Declares a gateway. Not thread-safe; {@link #build()} may be called more than once.
+   *
+   * @since 0.1
+   */
+  final class Builder {
+    private final List<RouteSpec> routes = new ArrayList<>();
+    private final List<Filter> filters = new ArrayList<>();
+    private final List<String> trustedProxies = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration responseTimeout = Duration.ofSeconds(30);
+    private UpstreamTransport transport;
+
+    Builder() {}
+
+    Builder(GatewaySpec spec) {
+      routes.addAll(spec.routes());
+      filters.addAll(spec.filters());
+      trustedProxies.addAll(spec.trustedProxies());
+      clock = spec.clock();
+      connectTimeout = spec.connectTimeout();
+      responseTimeout = spec.responseTimeout();
+      transport = spec.transport().orElse(null);
+    }
+
+    /**
+     * Declares a route. Routes are tried in declaration order; the first that matches wins.
+     *
+     * @param id a unique id: letters, digits, {@code .}, {@code _} and {@code -}
+     * @param spec configures the route
+     * @return this builder
+     */
+    public Builder route(String id, Consumer<RouteBuilder> spec) {
+      Objects.requireNonNull(spec, "spec");
+      RouteBuilder builder = RouteSpec.builder(id);
+      spec.accept(builder);
+      routes.add(builder.build());
+      return this;
+    }
+
+    /**
+     * Adds a route that is already described.
+     *
+     * @param route the route
+     * @return this builder
+     */
+    public Builder route(RouteSpec route) {
+      routes.add(Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    /**
+     * Replaces the routes with these, in order. Useful with {@link GatewaySpec#toBuilder()}.
+     *
+     * @param routes the routes
+     * @return this builder
+     */
+    public Builder routes(List<RouteSpec> routes) {
+      List<RouteSpec> copy = List.copyOf(routes);
+      this.routes.clear();
+      this.routes.addAll(copy);
+      return this;
+    }
+
+    /**
+     * Adds a global filter: it runs for every routed request, after routing and before the
+     * route's own filters.
+     *
+     * @param filter the filter
+     * @return this builder
+     */
+    public Builder filter(Filter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * Sets the clock for everything time-based. Defaults to the UTC system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Trusts forwarding headers ({@code X-Forwarded-*}, {@code Forwarded}) from these peers. From
+     * any other peer they are dropped and replaced. Checked at build().
+     *
+     * @param addressesOrCidrs such as {@code 10.0.0.0/8}, {@code 192.168.1.7} or {@code ::1}
+     * @return this builder
+     */
+    public Builder trustedProxies(String... addressesOrCidrs) {
+      for (String p : addressesOrCidrs) {
+        trustedProxies.add(Objects.requireNonNull(p, "trustedProxy"));
+      }
+      return this;
+    }
+
+    /**
+     * Sets the default upstream connect timeout; routes may override it. Defaults to 5 seconds.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the default upstream response timeout; routes may override it. Defaults to 30 seconds.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
+    public Builder responseTimeout(Duration timeout) {
+      this.responseTimeout = positive("responseTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
+     *
+     * @param transport the transport
+     * @return this builder
+     */
+    @Unstable
+    public Builder transport(UpstreamTransport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * The description declared so far.
+     *
+     * @return the spec
+     */
+    public GatewaySpec spec() {
+      return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
+          java.util.Optional.ofNullable(transport));
+    }
+
+    /**
+     * Validates the whole configuration and compiles it.
+     *
+     * @return the gateway
+     * @throws GatewayConfigException listing every mistake, each naming its route and field
+     * @throws GatewayException if {@code io.gatehouse:gateway-impl} is not on the class path
+     */
+    public Gateway build() {
+      GatewayCompiler compiler = ServiceLoader.load(GatewayCompiler.class, Gateway.class.getClassLoader())
+          .findFirst()
+          .orElseThrow(() -> new GatewayException(
+              "no GatewayCompiler on the class path (expected: the artifact io.gatehouse:gateway-impl)"));
+      return compiler.compile(spec());
+    }
+
+    private static Duration positive(String field, Duration timeout) {
+      Objects.requireNonNull(timeout, field);
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException(field + ": " + timeout + " (expected: > 0)");
+      }
+      return timeout;
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.gatehouse;
+
+import io.gatehouse.filter.Filter;
+import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.UpstreamTransport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The immutable description of a whole gateway, as declared with {@link Gateway.Builder}. A built
+ * {@link Gateway} returns it from {@link Gateway#spec()}, and {@link #toBuilder()} derives a
+ * variant (how the test fixtures swap the transport for stubs).
+ *
+ * <p>{@code Gateway variant = gateway.spec().toBuilder().clock(manualClock).build();}
+ *
+ * @param routes the routes, in declaration order, which is their precedence
+ * @param filters the global filters, in order
+ * @param clock the clock for everything time-based
+ * @param trustedProxies addresses or CIDR blocks whose forwarding headers are believed
+ * @param connectTimeout the default upstream connect timeout
+ * @param responseTimeout the default upstream response timeout
+ * @param transport a replacement for the built-in upstream client
+ * @since 0.1
+ */
+public record GatewaySpec(
+    List<RouteSpec> routes,
+    List<Filter> filters,
+    Clock clock,
+    List<String> trustedProxies,
+    Duration connectTimeout,
+    Duration responseTimeout,
+    Optional<UpstreamTransport> transport) {
+
+  /** Copies every collection and checks that nothing is null. */
+  public GatewaySpec {
+    routes = List.copyOf(routes);
+    filters = List.copyOf(filters);
+    Objects.requireNonNull(clock, "clock");
+    trustedProxies = List.copyOf(trustedProxies);
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+    Objects.requireNonNull(transport, "transport");
+  }
+
+  /**
+   * A builder holding this description.
+   *
+   * @return the builder
+   */
+  public Gateway.Builder toBuilder() {
+    return new Gateway.Builder(this);
+  }
+}

@@ -1,0 +1,288 @@
+package io.gatehouse.http;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable HTTP request as the gateway sees it: method, path, raw query, headers, a streaming
+ * body, and where it came from. {@link #toBuilder()} derives a changed copy.
+ *
+ * <p>The path is the percent-encoded path relative to where the gateway is mounted. Adapters pass
+ * it as received; the gateway normalizes it before routing, and filters see the normalized form.
+ *
+ * <pre>{@code
+ * Request r = Request.builder("GET", "/api/orders/7?expand=lines").header("Accept", "application/json").build();
+ * Request rewritten = r.toBuilder().path("/orders/7").build();
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class Request {
+  private static final InetSocketAddress LOOPBACK =
+      new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+
+  private final String method;
+  private final String path;
+  private final String rawQuery;
+  private final HttpHeaders headers;
+  private final Body body;
+  private final InetSocketAddress remoteAddress;
+  private final String scheme;
+
+  private Request(Builder b) {
+    this.method = b.method;
+    this.path = b.path;
+    this.rawQuery = b.rawQuery;
+    this.headers = b.headers;
+    this.body = b.body;
+    this.remoteAddress = b.remoteAddress;
+    this.scheme = b.scheme;
+  }
+
+  /**
+   * A builder for a request.
+   *
+   * @param method the method, as sent ({@code GET}); methods are case-sensitive
+   * @param target the path, optionally followed by {@code ?} and the raw query
+   * @return the builder
+   */
+  public static Builder builder(String method, String target) {
+    return new Builder(method, target);
+  }
+
+  /**
+   * A builder holding this request's values.
+   *
+   * @return the builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(method, path);
+    b.rawQuery = rawQuery;
+    b.headers = headers;
+    b.body = body;
+    b.remoteAddress = remoteAddress;
+    b.scheme = scheme;
+    return b;
+  }
+
+  /**
+   * The method.
+   *
+   * @return the method as sent, such as {@code GET}
+   */
+  public String method() {
+    return method;
+  }
+
+  /**
+   * The percent-encoded path, without the query.
+   *
+   * @return the path, such as {@code /api/orders/7}
+   */
+  public String path() {
+    return path;
+  }
+
+  /**
+   * The query exactly as received, without the {@code ?}.
+   *
+   * @return the raw query, or empty if the target had no {@code ?}
+   */
+  public Optional<String> rawQuery() {
+    return Optional.ofNullable(rawQuery);
+  }
+
+  /**
+   * The path followed by {@code ?} and the raw query, if any.
+   *
+   * @return the request target in origin form
+   */
+  public String target() {
+    return rawQuery == null ? path : path + '?' + rawQuery;
+  }
+
+  /**
+   * The header fields.
+   *
+   * @return the headers
+   */
+  public HttpHeaders headers() {
+    return headers;
+  }
+
+  /**
+   * The body.
+   *
+   * @return the body; {@link Body#empty()} when there is none
+   */
+  public Body body() {
+    return body;
+  }
+
+  /**
+   * The address of the peer that sent the request: the client, or the last proxy before us.
+   *
+   * @return the peer's address
+   */
+  public InetSocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  /**
+   * The scheme the request arrived with.
+   *
+   * @return {@code http} or {@code https}
+   */
+  public String scheme() {
+    return scheme;
+  }
+
+  @Override
+  public String toString() {
+    return method + " " + target();
+  }
+
+  /**
+   * Builds {@link Request}. Not thread-safe.
+   *
+   * @since 0.1
+   */
+  public static final class Builder {
+    private String method;
+    private String path;
+    private String rawQuery;
+    private HttpHeaders headers = HttpHeaders.of();
+    private Body body = Body.empty();
+    private InetSocketAddress remoteAddress = LOOPBACK;
+    private String scheme = "http";
+
+    private Builder(String method, String target) {
+      method(method);
+      Objects.requireNonNull(target, "target");
+      int q = target.indexOf('?');
+      if (q >= 0) {
+        path(target.substring(0, q));
+        rawQuery = target.substring(q + 1);
+      } else {
+        path(target);
+      }
+    }
+
+    /**
+     * Sets the method.
+     *
+     * @param method a token such as {@code GET}
+     * @return this builder
+     */
+    public Builder method(String method) {
+      Objects.requireNonNull(method, "method");
+      if (!HttpHeaders.isValidName(method)) {
+        throw new IllegalArgumentException("method: '" + method + "' (expected: an RFC 9110 token)");
+      }
+      this.method = method;
+      return this;
+    }
+
+    /**
+     * Sets the percent-encoded path, without a query.
+     *
+     * @param path the path
+     * @return this builder
+     */
+    public Builder path(String path) {
+      this.path = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * Sets the raw query.
+     *
+     * @param rawQuery the query without {@code ?}
+     * @return this builder
+     */
+    public Builder rawQuery(String rawQuery) {
+      this.rawQuery = Objects.requireNonNull(rawQuery, "rawQuery");
+      return this;
+    }
+
+    /**
+     * Removes the query.
+     *
+     * @return this builder
+     */
+    public Builder noQuery() {
+      this.rawQuery = null;
+      return this;
+    }
+
+    /**
+     * Replaces the headers.
+     *
+     * @param headers the new headers
+     * @return this builder
+     */
+    public Builder headers(HttpHeaders headers) {
+      this.headers = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    /**
+     * Appends a header value.
+     *
+     * @param name the field name
+     * @param value the value
+     * @return this builder
+     */
+    public Builder header(String name, String value) {
+      this.headers = headers.toBuilder().add(name, value).build();
+      return this;
+    }
+
+    /**
+     * Sets the body.
+     *
+     * @param body the body
+     * @return this builder
+     */
+    public Builder body(Body body) {
+      this.body = Objects.requireNonNull(body, "body");
+      return this;
+    }
+
+    /**
+     * Sets the peer's address.
+     *
+     * @param remoteAddress where the request came from
+     * @return this builder
+     */
+    public Builder remoteAddress(InetSocketAddress remoteAddress) {
+      this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
+      return this;
+    }
+
+    /**
+     * Sets the scheme the request arrived with.
+     *
+     * @param scheme {@code http} or {@code https}
+     * @return this builder
+     */
+    public Builder scheme(String scheme) {
+      Objects.requireNonNull(scheme, "scheme");
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("scheme: '" + scheme + "' (expected: http or https)");
+      }
+      this.scheme = scheme;
+      return this;
+    }
+
+    /**
+     * The immutable request.
+     *
+     * @return the request
+     */
+    public Request build() {
+      return new Request(this);
+    }
+  }
+}

@@ -1,0 +1,446 @@
+package io.gatehouse.route;
+
+import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Request;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Declares one route: what it matches, how it changes the request and response, and where it
+ * sends the request. Setters reject nonsense at once; {@code build()} of the gateway checks the
+ * rest (pattern syntax, URLs, conflicts) and reports every mistake together.
+ *
+ * <pre>{@code
+ * Gateway.builder().route("orders", r -> r
+ *     .path("/api/orders/**").methods("GET", "POST")
+ *     .header("X-Tenant")
+ *     .stripPrefix(1)
+ *     .setRequestHeader("X-Gateway", "gatehouse")
+ *     .upstream("http://orders:8080")
+ *     .responseTimeout(Duration.ofSeconds(2)));
+ * }</pre>
+ *
+ * <p><b>Path patterns</b> match the normalized path segment by segment: a literal segment matches
+ * itself (case-sensitively), {@code {name}} matches one segment and captures it, {@code *} matches
+ * one segment, and {@code **}, allowed only as the last segment, matches zero or more segments.
+ *
+ * <p><b>Host patterns</b> compare case-insensitively without the port; {@code *.example.com}
+ * matches any host that ends in {@code .example.com} (not {@code example.com} itself).
+ *
+ * <p>Not thread-safe.
+ *
+ * @since 0.1
+ */
+public final class RouteBuilder {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  private final String id;
+  private final List<String> paths = new ArrayList<>();
+  private final Set<String> methods = new LinkedHashSet<>();
+  private final List<String> hosts = new ArrayList<>();
+  private final List<RequestCondition> conditions = new ArrayList<>();
+  private final List<RequestPredicate> predicates = new ArrayList<>();
+  private int stripPrefix;
+  private PathRewrite rewrite;
+  private final List<HeaderOperation> requestHeaders = new ArrayList<>();
+  private final List<HeaderOperation> responseHeaders = new ArrayList<>();
+  private String upstream;
+  private StaticResponse staticResponse;
+  private Duration connectTimeout;
+  private Duration responseTimeout;
+  private final List<Filter> filters = new ArrayList<>();
+
+  RouteBuilder(String id) {
+    Objects.requireNonNull(id, "id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          "route id: '" + id + "' (expected: 1 to 128 of letters, digits, '.', '_', '-')");
+    }
+    this.id = id;
+  }
+
+  RouteBuilder(RouteSpec spec) {
+    this(spec.id());
+    paths.addAll(spec.paths());
+    methods.addAll(spec.methods());
+    hosts.addAll(spec.hosts());
+    conditions.addAll(spec.conditions());
+    predicates.addAll(spec.predicates());
+    stripPrefix = spec.stripPrefix();
+    rewrite = spec.rewrite().orElse(null);
+    requestHeaders.addAll(spec.requestHeaders());
+    responseHeaders.addAll(spec.responseHeaders());
+    upstream = spec.upstream().orElse(null);
+    staticResponse = spec.staticResponse().orElse(null);
+    connectTimeout = spec.connectTimeout().orElse(null);
+    responseTimeout = spec.responseTimeout().orElse(null);
+    filters.addAll(spec.filters());
+  }
+
+  /**
+   * The route's id.
+   *
+   * @return the id given at creation
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * Adds path patterns; the route matches if any of them does. Without any, every path matches.
+   *
+   * @param patterns patterns such as {@code /orders}, {@code /orders/{id}}, {@code /static/**}
+   * @return this builder
+   */
+  public RouteBuilder path(String... patterns) {
+    for (String p : patterns) {
+      paths.add(Objects.requireNonNull(p, "pattern"));
+    }
+    return this;
+  }
+
+  /**
+   * Adds accepted methods. Without any, every method is accepted.
+   *
+   * @param methods method tokens such as {@code GET}; compared case-sensitively
+   * @return this builder
+   */
+  public RouteBuilder methods(String... methods) {
+    for (String m : methods) {
+      Objects.requireNonNull(m, "method");
+      if (!io.gatehouse.http.HttpHeaders.isValidName(m)) {
+        throw new IllegalArgumentException(
+            "route '" + id + "': method: '" + m + "' (expected: an RFC 9110 token)");
+      }
+      this.methods.add(m);
+    }
+    return this;
+  }
+
+  /**
+   * Adds host patterns; the route matches if any of them does. Without any, every host matches.
+   *
+   * @param patterns host names such as {@code api.example.com} or {@code *.example.com}
+   * @return this builder
+   */
+  public RouteBuilder host(String... patterns) {
+    for (String h : patterns) {
+      hosts.add(Objects.requireNonNull(h, "host"));
+    }
+    return this;
+  }
+
+  /**
+   * Requires a header to be present.
+   *
+   * @param name the header name
+   * @return this builder
+   */
+  public RouteBuilder header(String name) {
+    return condition(RequestCondition.Source.HEADER, name, RequestCondition.Match.PRESENT, null);
+  }
+
+  /**
+   * Requires a header to have a value, exactly.
+   *
+   * @param name the header name
+   * @param value the expected value
+   * @return this builder
+   */
+  public RouteBuilder header(String name, String value) {
+    return condition(RequestCondition.Source.HEADER, name, RequestCondition.Match.EQUALS, value);
+  }
+
+  /**
+   * Requires a header value to match a regular expression as a whole.
+   *
+   * @param name the header name
+   * @param regex the expression, checked at build()
+   * @return this builder
+   */
+  public RouteBuilder headerMatches(String name, String regex) {
+    return condition(RequestCondition.Source.HEADER, name, RequestCondition.Match.REGEX, regex);
+  }
+
+  /**
+   * Requires a query parameter to be present.
+   *
+   * @param name the decoded parameter name
+   * @return this builder
+   */
+  public RouteBuilder query(String name) {
+    return condition(RequestCondition.Source.QUERY, name, RequestCondition.Match.PRESENT, null);
+  }
+
+  /**
+   * Requires a query parameter to have a decoded value, exactly.
+   *
+   * @param name the decoded parameter name
+   * @param value the expected decoded value
+   * @return this builder
+   */
+  public RouteBuilder query(String name, String value) {
+    return condition(RequestCondition.Source.QUERY, name, RequestCondition.Match.EQUALS, value);
+  }
+
+  /**
+   * Requires a decoded query parameter value to match a regular expression as a whole.
+   *
+   * @param name the decoded parameter name
+   * @param regex the expression, checked at build()
+   * @return this builder
+   */
+  public RouteBuilder queryMatches(String name, String regex) {
+    return condition(RequestCondition.Source.QUERY, name, RequestCondition.Match.REGEX, regex);
+  }
+
+  /**
+   * Requires a cookie to be present.
+   *
+   * @param name the cookie name
+   * @return this builder
+   */
+  public RouteBuilder cookie(String name) {
+    return condition(RequestCondition.Source.COOKIE, name, RequestCondition.Match.PRESENT, null);
+  }
+
+  /**
+   * Requires a cookie to have a value, exactly.
+   *
+   * @param name the cookie name
+   * @param value the expected value
+   * @return this builder
+   */
+  public RouteBuilder cookie(String name, String value) {
+    return condition(RequestCondition.Source.COOKIE, name, RequestCondition.Match.EQUALS, value);
+  }
+
+  /**
+   * Requires a cookie value to match a regular expression as a whole.
+   *
+   * @param name the cookie name
+   * @param regex the expression, checked at build()
+   * @return this builder
+   */
+  public RouteBuilder cookieMatches(String name, String regex) {
+    return condition(RequestCondition.Source.COOKIE, name, RequestCondition.Match.REGEX, regex);
+  }
+
+  /**
+   * Adds a custom predicate; the route matches only if it returns true.
+   *
+   * @param description what it tests, shown when the route is explained
+   * @param test the test; runs on an I/O thread and must not block
+   * @return this builder
+   */
+  public RouteBuilder predicate(String description, Predicate<Request> test) {
+    predicates.add(new RequestPredicate(description, test));
+    return this;
+  }
+
+  /**
+   * Removes leading path segments before the request goes upstream: with 1, {@code /api/orders/7}
+   * goes upstream as {@code /orders/7}.
+   *
+   * @param segments how many segments, 0 or more
+   * @return this builder
+   */
+  public RouteBuilder stripPrefix(int segments) {
+    if (segments < 0) {
+      throw new IllegalArgumentException(
+          "route '" + id + "': stripPrefix: " + segments + " (expected: >= 0)");
+    }
+    this.stripPrefix = segments;
+    return this;
+  }
+
+  /**
+   * Rewrites the path (after strip-prefix) before it goes upstream.
+   *
+   * @param regex a regular expression over the path, checked at build()
+   * @param replacement the replacement, with {@code $1}, {@code ${group}} and {@code {variable}}
+   * @return this builder
+   * @see PathRewrite
+   */
+  public RouteBuilder rewritePath(String regex, String replacement) {
+    this.rewrite = new PathRewrite(regex, replacement);
+    return this;
+  }
+
+  /**
+   * Sets a request header before the request goes upstream, replacing any values.
+   *
+   * @param name the header name
+   * @param value the value
+   * @return this builder
+   */
+  public RouteBuilder setRequestHeader(String name, String value) {
+    requestHeaders.add(new HeaderOperation(HeaderOperation.Action.SET, name, Optional.of(value)));
+    return this;
+  }
+
+  /**
+   * Adds a request header value before the request goes upstream.
+   *
+   * @param name the header name
+   * @param value the value
+   * @return this builder
+   */
+  public RouteBuilder addRequestHeader(String name, String value) {
+    requestHeaders.add(new HeaderOperation(HeaderOperation.Action.ADD, name, Optional.of(value)));
+    return this;
+  }
+
+  /**
+   * Removes a request header before the request goes upstream.
+   *
+   * @param name the header name
+   * @return this builder
+   */
+  public RouteBuilder removeRequestHeader(String name) {
+    requestHeaders.add(new HeaderOperation(HeaderOperation.Action.REMOVE, name, Optional.empty()));
+    return this;
+  }
+
+  /**
+   * Sets a response header on the way out, replacing any values.
+   *
+   * @param name the header name
+   * @param value the value
+   * @return this builder
+   */
+  public RouteBuilder setResponseHeader(String name, String value) {
+    responseHeaders.add(new HeaderOperation(HeaderOperation.Action.SET, name, Optional.of(value)));
+    return this;
+  }
+
+  /**
+   * Adds a response header value on the way out.
+   *
+   * @param name the header name
+   * @param value the value
+   * @return this builder
+   */
+  public RouteBuilder addResponseHeader(String name, String value) {
+    responseHeaders.add(new HeaderOperation(HeaderOperation.Action.ADD, name, Optional.of(value)));
+    return this;
+  }
+
+  /**
+   * Removes a response header on the way out.
+   *
+   * @param name the header name
+   * @return this builder
+   */
+  public RouteBuilder removeResponseHeader(String name) {
+    responseHeaders.add(new HeaderOperation(HeaderOperation.Action.REMOVE, name, Optional.empty()));
+    return this;
+  }
+
+  /**
+   * Sends matching requests to an upstream. The URL's path, if any, is prepended to the request
+   * path: {@code http://orders:8080/v2} receives {@code /v2/orders/7}.
+   *
+   * @param url an absolute {@code http} or {@code https} URL, checked at build()
+   * @return this builder
+   */
+  public RouteBuilder upstream(String url) {
+    this.upstream = Objects.requireNonNull(url, "url");
+    return this;
+  }
+
+  /**
+   * Answers matching requests with a fixed response instead of calling an upstream.
+   *
+   * @param response the response
+   * @return this builder
+   */
+  public RouteBuilder respond(StaticResponse response) {
+    this.staticResponse = Objects.requireNonNull(response, "response");
+    return this;
+  }
+
+  /**
+   * Answers matching requests with a status and a body.
+   *
+   * @param status 100 to 599
+   * @param contentType the {@code Content-Type} value
+   * @param body the body, sent as UTF-8
+   * @return this builder
+   */
+  public RouteBuilder respond(int status, String contentType, String body) {
+    return respond(StaticResponse.of(status, contentType, body));
+  }
+
+  /**
+   * Bounds the time to open a connection to the upstream; past it the client gets 504.
+   *
+   * @param timeout more than zero
+   * @return this builder
+   */
+  public RouteBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = positive("connectTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * Bounds how long the upstream may stay silent once the request is sent; past it the client
+   * gets 504 (or, if the response has started, the connection is closed).
+   *
+   * @param timeout more than zero
+   * @return this builder
+   */
+  public RouteBuilder responseTimeout(Duration timeout) {
+    this.responseTimeout = positive("responseTimeout", timeout);
+    return this;
+  }
+
+  /**
+   * Adds a filter to this route, after the built-in rate limiting and before the circuit breaker.
+   *
+   * @param filter the filter
+   * @return this builder
+   */
+  public RouteBuilder filter(Filter filter) {
+    filters.add(Objects.requireNonNull(filter, "filter"));
+    return this;
+  }
+
+  /**
+   * The immutable route description.
+   *
+   * @return the spec
+   */
+  public RouteSpec build() {
+    return new RouteSpec(id, paths, methods, hosts, conditions, predicates, stripPrefix,
+        Optional.ofNullable(rewrite), requestHeaders, responseHeaders, Optional.ofNullable(upstream),
+        Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
+        Optional.ofNullable(responseTimeout), filters);
+  }
+
+  private RouteBuilder condition(
+      RequestCondition.Source source, String name, RequestCondition.Match match, String value) {
+    Objects.requireNonNull(name, "name");
+    if (match != RequestCondition.Match.PRESENT) {
+      Objects.requireNonNull(value, "value");
+    }
+    conditions.add(new RequestCondition(source, name, match, Optional.ofNullable(value)));
+    return this;
+  }
+
+  private Duration positive(String field, Duration timeout) {
+    Objects.requireNonNull(timeout, field);
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          "route '" + id + "': " + field + ": " + timeout + " (expected: > 0)");
+    }
+    return timeout;
+  }
+}

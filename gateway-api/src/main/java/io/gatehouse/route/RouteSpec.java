@@ -1,0 +1,87 @@
+package io.gatehouse.route;
+
+import io.gatehouse.filter.Filter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The immutable description of one route, as declared with {@link RouteBuilder}. The compiler
+ * turns it into a matcher and a filter chain at {@code build()}; nothing here is checked beyond
+ * what each setter checks at once.
+ *
+ * <p>{@code RouteSpec spec = RouteSpec.builder("orders").path("/orders/**").upstream("http://orders:8080").build();}
+ *
+ * @param id the unique route id
+ * @param paths path patterns, any of which may match; empty means every path
+ * @param methods accepted methods; empty means every method
+ * @param hosts host patterns, any of which may match; empty means every host
+ * @param conditions header, query and cookie conditions, all of which must match
+ * @param predicates custom predicates, all of which must match
+ * @param stripPrefix how many leading path segments to remove before the request goes upstream
+ * @param rewrite a path rewrite, applied after strip-prefix
+ * @param requestHeaders changes to the request headers, in order, before the request goes upstream
+ * @param responseHeaders changes to the response headers, in order, on the way out
+ * @param upstream the upstream base URL, when the route proxies
+ * @param staticResponse the fixed response, when the route answers by itself
+ * @param connectTimeout the upstream connect timeout; empty means the gateway default
+ * @param responseTimeout the upstream response timeout; empty means the gateway default
+ * @param filters the route's own filters, in order
+ * @since 0.1
+ */
+public record RouteSpec(
+    String id,
+    List<String> paths,
+    Set<String> methods,
+    List<String> hosts,
+    List<RequestCondition> conditions,
+    List<RequestPredicate> predicates,
+    int stripPrefix,
+    Optional<PathRewrite> rewrite,
+    List<HeaderOperation> requestHeaders,
+    List<HeaderOperation> responseHeaders,
+    Optional<String> upstream,
+    Optional<StaticResponse> staticResponse,
+    Optional<Duration> connectTimeout,
+    Optional<Duration> responseTimeout,
+    List<Filter> filters) {
+
+  /** Copies every collection and checks that nothing is null. */
+  public RouteSpec {
+    Objects.requireNonNull(id, "id");
+    paths = List.copyOf(paths);
+    methods = Set.copyOf(methods);
+    hosts = List.copyOf(hosts);
+    conditions = List.copyOf(conditions);
+    predicates = List.copyOf(predicates);
+    Objects.requireNonNull(rewrite, "rewrite");
+    requestHeaders = List.copyOf(requestHeaders);
+    responseHeaders = List.copyOf(responseHeaders);
+    Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(staticResponse, "staticResponse");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+    filters = List.copyOf(filters);
+  }
+
+  /**
+   * A builder for a route.
+   *
+   * @param id the route id: letters, digits, {@code .}, {@code _} and {@code -}
+   * @return the builder
+   */
+  public static RouteBuilder builder(String id) {
+    return new RouteBuilder(id);
+  }
+
+  /**
+   * A builder holding this route's values.
+   *
+   * @return the builder
+   */
+  public RouteBuilder toBuilder() {
+    return new RouteBuilder(this);
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Route declarations: {@link io.gatehouse.route.RouteBuilder} is where a route is written,
+ * {@link io.gatehouse.route.RouteSpec} the immutable result the compiler reads.
+ *
+ * <p>No method accepts or returns null.
+ *
+ * @since 0.1
+ */
+package io.gatehouse.route;
