@@ -1,0 +1,111 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.gatehouse.impl.routing.InvalidPathException;
+import io.gatehouse.impl.routing.PathNormalizer;
+import io.gatehouse.spi.UpstreamTransport;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The built gateway: normalize, route, run the route's chain. Immutable but for close(). */
+final class CompiledGateway implements Gateway {
+  private static final Logger log = LoggerFactory.getLogger(CompiledGateway.class);
+
+  private final GatewaySpec spec;
+  private final Router router;
+  private final UpstreamTransport transport;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport) {
+    this.spec = spec;
+    this.router = router;
+    this.transport = transport;
+  }
+
+  @Override
+  public CompletionStage<Response> handle(Request received) {
+    String requestId = RequestIds.of(received.headers());
+    String path;
+    try {
+      path = PathNormalizer.normalize(received.path());
+    } catch (InvalidPathException e) {
+      return done(Problems.response(400, "Bad Request", "invalid path: " + e.reason(), requestId));
+    }
+    Request request = path.equals(received.path()) ? received : received.toBuilder().path(path).build();
+
+    Router.Result result;
+    try {
+      result = router.route(request);
+    } catch (RuntimeException e) {
+      log.error("request {}: a route predicate failed", requestId, e);
+      return done(Problems.response(500, "Internal Server Error",
+          "a route predicate failed; see the gateway log for request " + requestId, requestId));
+    }
+    if (result instanceof Router.Matched matched) {
+      return run(matched, request, requestId);
+    }
+    if (result instanceof Router.MethodNotAllowed notAllowed) {
+      Response problem = Problems.response(405, "Method Not Allowed",
+          "method " + request.method() + " is not allowed here (expected: " + notAllowed.allowHeader() + ")", requestId);
+      HttpHeaders headers = problem.headers().toBuilder().add("Allow", notAllowed.allowHeader()).build();
+      return done(problem.toBuilder().headers(headers).build());
+    }
+    return done(Problems.response(404, "Not Found", "no route matches " + request.method() + " " + request.path(), requestId));
+  }
+
+  private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId) {
+    CompiledRoute route = matched.route();
+    ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.clock());
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    route.chain.start(new ExchangeImpl(request, context)).whenComplete((response, failure) -> {
+      if (failure == null) {
+        result.complete(response);
+      } else {
+        result.complete(failed(route, requestId, failure));
+      }
+    });
+    result.whenComplete((response, failure) -> {
+      if (failure instanceof CancellationException) {
+        context.cancel();
+      }
+    });
+    return result;
+  }
+
+  private static Response failed(CompiledRoute route, String requestId, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    log.error("route '{}' request {}: the filter chain failed", route.id(), requestId, cause);
+    return Problems.response(500, "Internal Server Error",
+        "the gateway failed to handle the request; see the gateway log for request " + requestId, requestId);
+  }
+
+  private static CompletionStage<Response> done(Response response) {
+    return CompletableFuture.completedFuture(response);
+  }
+
+  @Override
+  public GatewaySpec spec() {
+    return spec;
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      transport.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Gateway[" + spec.routes().size() + " routes]";
+  }
+}

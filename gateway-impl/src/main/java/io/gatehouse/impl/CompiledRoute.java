@@ -1,0 +1,71 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.impl.routing.HostPattern;
+import io.gatehouse.route.RequestPredicate;
+import io.gatehouse.route.RouteSpec;
+import java.util.List;
+import java.util.Set;
+
+/** One route's matcher (everything but the path, which the trie handles) and its chain. */
+final class CompiledRoute {
+  final RouteSpec spec;
+  final FilterChain chain;
+  private final Set<String> methods;
+  private final List<HostPattern> hosts;
+  private final List<ConditionMatcher> conditions;
+  private final List<RequestPredicate> predicates;
+
+  CompiledRoute(RouteSpec spec, List<HostPattern> hosts, List<ConditionMatcher> conditions, FilterChain chain) {
+    this.spec = spec;
+    this.methods = spec.methods();
+    this.hosts = List.copyOf(hosts);
+    this.conditions = List.copyOf(conditions);
+    this.predicates = spec.predicates();
+    this.chain = chain;
+  }
+
+  String id() {
+    return spec.id();
+  }
+
+  boolean allowsMethod(String method) {
+    return methods.isEmpty() || methods.contains(method);
+  }
+
+  Set<String> methods() {
+    return methods;
+  }
+
+  /** Host, header, query, cookie and custom predicates: everything except path and method. */
+  boolean matchesAllButMethod(RequestView view) {
+    if (!hosts.isEmpty()) {
+      String host = view.request.headers().first("Host").orElse("");
+      boolean any = false;
+      for (HostPattern h : hosts) {
+        if (h.matches(host)) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) {
+        return false;
+      }
+    }
+    for (ConditionMatcher c : conditions) {
+      if (!c.matches(view)) {
+        return false;
+      }
+    }
+    for (RequestPredicate p : predicates) {
+      if (!p.test().test(view.request)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return "route '" + spec.id() + "'";
+  }
+}

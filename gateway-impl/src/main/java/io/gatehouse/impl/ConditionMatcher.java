@@ -1,0 +1,39 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.route.RequestCondition;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** A compiled {@link RequestCondition}: the regex, if any, is compiled once at build(). */
+final class ConditionMatcher {
+  private final RequestCondition condition;
+  private final Pattern regex;
+
+  ConditionMatcher(RequestCondition condition) {
+    this.condition = condition;
+    this.regex = condition.match() == RequestCondition.Match.REGEX
+        ? Pattern.compile(condition.value().orElseThrow())
+        : null;
+  }
+
+  boolean matches(RequestView view) {
+    List<String> values = switch (condition.source()) {
+      case HEADER -> view.request.headers().all(condition.name());
+      case QUERY -> view.query().getOrDefault(condition.name(), List.of());
+      case COOKIE -> view.cookies().getOrDefault(condition.name(), List.of());
+    };
+    if (values.isEmpty()) {
+      return false;
+    }
+    return switch (condition.match()) {
+      case PRESENT -> true;
+      case EQUALS -> values.contains(condition.value().orElseThrow());
+      case REGEX -> values.stream().anyMatch(v -> regex.matcher(v).matches());
+    };
+  }
+
+  @Override
+  public String toString() {
+    return condition.toString();
+  }
+}

@@ -1,0 +1,228 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.ConfigViolation;
+import io.gatehouse.Gateway;
+import io.gatehouse.GatewayConfigException;
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Response;
+import io.gatehouse.impl.routing.HostPattern;
+import io.gatehouse.impl.routing.PathPattern;
+import io.gatehouse.impl.routing.RouteTrie;
+import io.gatehouse.impl.upstream.HttpClientTransport;
+import io.gatehouse.impl.upstream.TransportSettings;
+import io.gatehouse.route.RequestCondition;
+import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.GatewayCompiler;
+import io.gatehouse.spi.UpstreamTransport;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Validates a {@link GatewaySpec} as a whole and compiles it into a {@link CompiledGateway}.
+ * Found by {@code Gateway.builder().build()} through {@link java.util.ServiceLoader}.
+ */
+public final class DefaultGatewayCompiler implements GatewayCompiler {
+
+  /** Called by {@link java.util.ServiceLoader}. */
+  public DefaultGatewayCompiler() {}
+
+  @Override
+  public Gateway compile(GatewaySpec spec) {
+    List<ConfigViolation> violations = new ArrayList<>();
+    TrustedProxies trusted = TrustedProxies.parse(spec.trustedProxies(),
+        problem -> violations.add(ConfigViolation.ofGateway("trustedProxies", problem)));
+    if (spec.routes().isEmpty()) {
+      violations.add(ConfigViolation.ofGateway("routes", "none (expected: at least one route)"));
+    }
+
+    List<Checked> checked = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (RouteSpec route : spec.routes()) {
+      if (!ids.add(route.id())) {
+        violations.add(ConfigViolation.ofRoute(route.id(), "id",
+            "'" + route.id() + "' is declared twice (expected: unique route ids)"));
+        continue;
+      }
+      checked.add(check(route, violations));
+    }
+    reportShadowed(checked, violations);
+    if (!violations.isEmpty()) {
+      throw new GatewayConfigException(violations);
+    }
+
+    UpstreamTransport transport = spec.transport()
+        .orElseGet(() -> HttpClientTransport.create(TransportSettings.defaults()));
+    ForwardedHeaders forwarded = new ForwardedHeaders(trusted);
+    RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
+    for (Checked c : checked) {
+      CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
+          chainOf(spec, c, forwarded, transport));
+      for (PathPattern p : c.paths) {
+        trie.add(p, compiled);
+      }
+    }
+    return new CompiledGateway(spec, new Router(trie.build()), transport);
+  }
+
+  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ForwardedHeaders forwarded, UpstreamTransport transport) {
+    RouteSpec route = c.spec;
+    List<Filter> filters = new ArrayList<>(gateway.filters());
+    filters.addAll(route.filters());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < gateway.filters().size(); i++) {
+      names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
+    }
+    for (int i = 0; i < route.filters().size(); i++) {
+      names.add("route '" + route.id() + "' filter #" + (i + 1) + " (" + route.filters().get(i).getClass().getName() + ")");
+    }
+    Terminal terminal;
+    if (route.staticResponse().isPresent()) {
+      Response response = HeaderChanges.apply(route.responseHeaders(), route.staticResponse().get().toResponse());
+      terminal = new StaticTerminal(response);
+    } else {
+      terminal = new ProxyTerminal(route.id(), c.upstream, PathTransform.of(route.stripPrefix(), route.rewrite()),
+          route.requestHeaders(), route.responseHeaders(), forwarded, transport,
+          route.connectTimeout().orElse(gateway.connectTimeout()),
+          route.responseTimeout().orElse(gateway.responseTimeout()));
+    }
+    return new FilterChain(filters, names, terminal);
+  }
+
+  /** What one route turned into, when its parts are valid. */
+  private static final class Checked {
+    final RouteSpec spec;
+    final List<PathPattern> paths = new ArrayList<>();
+    final List<HostPattern> hosts = new ArrayList<>();
+    final List<ConditionMatcher> conditions = new ArrayList<>();
+    URI upstream;
+
+    Checked(RouteSpec spec) {
+      this.spec = spec;
+    }
+
+    /** Unconditional: nothing but path and method decides whether it matches. */
+    boolean matchesOnPathAndMethodAlone() {
+      return spec.hosts().isEmpty() && spec.conditions().isEmpty() && spec.predicates().isEmpty();
+    }
+  }
+
+  private static Checked check(RouteSpec route, List<ConfigViolation> violations) {
+    String id = route.id();
+    Checked c = new Checked(route);
+    List<String> patterns = route.paths().isEmpty() ? List.of("/**") : route.paths();
+    for (String p : patterns) {
+      try {
+        c.paths.add(PathPattern.parse(p));
+      } catch (IllegalArgumentException e) {
+        violations.add(ConfigViolation.ofRoute(id, "path", e.getMessage()));
+      }
+    }
+    for (String h : route.hosts()) {
+      try {
+        c.hosts.add(HostPattern.parse(h));
+      } catch (IllegalArgumentException e) {
+        violations.add(ConfigViolation.ofRoute(id, "host", e.getMessage()));
+      }
+    }
+    for (RequestCondition condition : route.conditions()) {
+      try {
+        c.conditions.add(new ConditionMatcher(condition));
+      } catch (PatternSyntaxException e) {
+        violations.add(ConfigViolation.ofRoute(id, condition.source().label(),
+            "'" + condition.name() + "' regex '" + condition.value().orElse("")
+                + "' does not compile: " + e.getDescription() + " (expected: a java.util.regex pattern)"));
+      }
+    }
+    route.rewrite().ifPresent(rewrite -> {
+      try {
+        Pattern.compile(rewrite.regex());
+      } catch (PatternSyntaxException e) {
+        violations.add(ConfigViolation.ofRoute(id, "rewritePath",
+            "regex '" + rewrite.regex() + "' does not compile: " + e.getDescription() + " (expected: a java.util.regex pattern)"));
+      }
+      for (String variable : PathTransform.variables(rewrite.replacement())) {
+        boolean everywhere = !route.paths().isEmpty()
+            && c.paths.stream().allMatch(p -> p.variableNames().contains(variable));
+        if (!everywhere) {
+          violations.add(ConfigViolation.ofRoute(id, "rewritePath",
+              "replacement uses {" + variable + "} (expected: a variable of every path pattern of the route, such as /users/{"
+                  + variable + "})"));
+        }
+      }
+    });
+    boolean proxies = route.upstream().isPresent();
+    boolean answers = route.staticResponse().isPresent();
+    if (proxies && answers) {
+      violations.add(ConfigViolation.ofRoute(id, "upstream",
+          "both an upstream and a static response are set (expected: exactly one terminal)"));
+    } else if (!proxies && !answers) {
+      violations.add(ConfigViolation.ofRoute(id, "upstream",
+          "none (expected: an upstream(url) or a respond(...) terminal)"));
+    }
+    route.upstream().ifPresent(url -> checkUpstream(id, url, violations).ifPresent(u -> c.upstream = u));
+    return c;
+  }
+
+  private static Optional<URI> checkUpstream(String id, String url, List<ConfigViolation> violations) {
+    String expected = " (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)";
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      violations.add(ConfigViolation.ofRoute(id, "upstream", "'" + url + "' is malformed: " + e.getReason() + expected));
+      return Optional.empty();
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String problem = null;
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      problem = "has scheme '" + (uri.getScheme() == null ? "" : uri.getScheme()) + "'";
+    } else if (uri.getHost() == null) {
+      problem = "has no host";
+    } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      problem = "has a query or fragment";
+    } else if (uri.getRawUserInfo() != null) {
+      problem = "has user info";
+    } else if (uri.getPort() > 65535) {
+      problem = "has port " + uri.getPort();
+    }
+    if (problem != null) {
+      violations.add(ConfigViolation.ofRoute(id, "upstream", "'" + url + "' " + problem + expected));
+      return Optional.empty();
+    }
+    return Optional.of(uri);
+  }
+
+  /** A later route that can never match, because an earlier unconditional route takes all its requests. */
+  private static void reportShadowed(List<Checked> routes, List<ConfigViolation> violations) {
+    for (int later = 1; later < routes.size(); later++) {
+      Checked b = routes.get(later);
+      if (b.paths.isEmpty()) {
+        continue;
+      }
+      for (int earlier = 0; earlier < later; earlier++) {
+        Checked a = routes.get(earlier);
+        if (!a.matchesOnPathAndMethodAlone() || a.paths.isEmpty()) {
+          continue;
+        }
+        boolean methodsCovered = a.spec.methods().isEmpty()
+            || (!b.spec.methods().isEmpty() && a.spec.methods().containsAll(b.spec.methods()));
+        boolean pathsCovered = b.paths.stream().allMatch(bp -> a.paths.stream().anyMatch(ap -> ap.covers(bp)));
+        if (methodsCovered && pathsCovered) {
+          violations.add(ConfigViolation.ofRoute(b.spec.id(), "path",
+              "never matches: route '" + a.spec.id() + "', declared earlier, matches every request it would"
+                  + " (expected: declare '" + b.spec.id() + "' first, or narrow '" + a.spec.id() + "')"));
+          break;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.filter.AttributeKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What stays with one request through every derived {@link ExchangeImpl}: ids, attributes, cancellation. */
+final class ExchangeContext {
+  final String requestId;
+  final String routeId;
+  final Map<String, String> pathVariables;
+  final Clock clock;
+  private final Map<AttributeKey<?>, Object> attributes = new ConcurrentHashMap<>(4);
+  private List<Runnable> cancelHooks;
+  private boolean cancelled;
+
+  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, Clock clock) {
+    this.requestId = requestId;
+    this.routeId = routeId;
+    this.pathVariables = pathVariables;
+    this.clock = clock;
+  }
+
+  <T> T attribute(AttributeKey<T> key) {
+    return key.type().cast(attributes.get(key));
+  }
+
+  <T> void attribute(AttributeKey<T> key, T value) {
+    attributes.put(key, key.type().cast(value));
+  }
+
+  /** Runs the hook when the exchange is cancelled; at once if it already was. */
+  void onCancel(Runnable hook) {
+    synchronized (this) {
+      if (!cancelled) {
+        if (cancelHooks == null) {
+          cancelHooks = new ArrayList<>(2);
+        }
+        cancelHooks.add(hook);
+        return;
+      }
+    }
+    hook.run();
+  }
+
+  void cancel() {
+    List<Runnable> hooks;
+    synchronized (this) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      hooks = cancelHooks;
+      cancelHooks = null;
+    }
+    if (hooks != null) {
+      hooks.forEach(Runnable::run);
+    }
+  }
+}

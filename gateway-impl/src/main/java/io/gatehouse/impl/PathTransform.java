@@ -1,0 +1,107 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.impl.routing.PathNormalizer;
+import io.gatehouse.route.PathRewrite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Strip-prefix, then rewrite: what turns the path a route matched into the path the upstream
+ * receives. The result is normalized again, so a rewrite cannot smuggle a dot segment upstream.
+ */
+final class PathTransform {
+  private static final PathTransform IDENTITY = new PathTransform(0, null, List.of());
+
+  private final int strip;
+  private final Pattern regex;
+  /** The replacement split into literal parts (even indexes) and variable names (odd indexes). */
+  private final List<String> parts;
+
+  private PathTransform(int strip, Pattern regex, List<String> parts) {
+    this.strip = strip;
+    this.regex = regex;
+    this.parts = parts;
+  }
+
+  static PathTransform of(int strip, Optional<PathRewrite> rewrite) {
+    if (strip == 0 && rewrite.isEmpty()) {
+      return IDENTITY;
+    }
+    Pattern regex = rewrite.map(r -> Pattern.compile(r.regex())).orElse(null);
+    List<String> parts = rewrite.map(r -> split(r.replacement())).orElse(List.of());
+    return new PathTransform(strip, regex, parts);
+  }
+
+  /** The variable names a replacement refers to as {@code {name}} (not {@code ${group}}). */
+  static List<String> variables(String replacement) {
+    List<String> parts = split(replacement);
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i < parts.size(); i += 2) {
+      names.add(parts.get(i));
+    }
+    return names;
+  }
+
+  /**
+   * Applies the transform.
+   *
+   * @throws io.gatehouse.impl.routing.InvalidPathException if the rewritten path is not valid
+   */
+  String apply(String path, Map<String, String> variables) {
+    if (this == IDENTITY) {
+      return path;
+    }
+    String result = stripSegments(path, strip);
+    if (regex != null) {
+      StringBuilder replacement = new StringBuilder();
+      for (int i = 0; i < parts.size(); i++) {
+        String part = parts.get(i);
+        replacement.append(i % 2 == 0 ? part : Matcher.quoteReplacement(variables.getOrDefault(part, "")));
+      }
+      result = regex.matcher(result).replaceAll(replacement.toString());
+      if (!result.startsWith("/")) {
+        result = "/" + result;
+      }
+      result = PathNormalizer.normalize(result);
+    }
+    return result;
+  }
+
+  static String stripSegments(String path, int segments) {
+    int at = 0;
+    for (int i = 0; i < segments; i++) {
+      int next = path.indexOf('/', at + 1);
+      if (next < 0) {
+        return "/";
+      }
+      at = next;
+    }
+    return path.substring(at);
+  }
+
+  private static List<String> split(String replacement) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder literal = new StringBuilder();
+    int i = 0;
+    while (i < replacement.length()) {
+      char c = replacement.charAt(i);
+      boolean groupReference = i > 0 && replacement.charAt(i - 1) == '$';
+      int close = replacement.indexOf('}', i);
+      if (c == '{' && !groupReference && close > i + 1) {
+        parts.add(literal.toString());
+        literal.setLength(0);
+        parts.add(replacement.substring(i + 1, close));
+        i = close + 1;
+      } else {
+        literal.append(c);
+        i++;
+      }
+    }
+    parts.add(literal.toString());
+    return List.copyOf(parts);
+  }
+}

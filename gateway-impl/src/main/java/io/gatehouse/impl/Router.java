@@ -1,0 +1,54 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.http.Request;
+import io.gatehouse.impl.routing.PathMatch;
+import io.gatehouse.impl.routing.RouteTrie;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Finds the route for a normalized request. The trie narrows the routes to those whose path
+ * matches, in declaration order; the first of those whose other predicates all match wins.
+ */
+final class Router {
+  private final RouteTrie<CompiledRoute> trie;
+
+  Router(RouteTrie<CompiledRoute> trie) {
+    this.trie = trie;
+  }
+
+  Result route(Request request) {
+    List<PathMatch<CompiledRoute>> candidates = trie.match(request.path());
+    if (candidates.isEmpty()) {
+      return NotFound.INSTANCE;
+    }
+    RequestView view = new RequestView(request);
+    Set<String> allow = null;
+    for (PathMatch<CompiledRoute> candidate : candidates) {
+      CompiledRoute route = candidate.value();
+      if (!route.matchesAllButMethod(view)) {
+        continue;
+      }
+      if (route.allowsMethod(request.method())) {
+        return new Matched(route, candidate.variables());
+      }
+      if (allow == null) {
+        allow = new TreeSet<>();
+      }
+      allow.addAll(route.methods());
+    }
+    return allow == null ? NotFound.INSTANCE : new MethodNotAllowed(Set.copyOf(new TreeSet<>(allow)), String.join(", ", allow));
+  }
+
+  sealed interface Result permits Matched, NotFound, MethodNotAllowed {}
+
+  record Matched(CompiledRoute route, Map<String, String> variables) implements Result {}
+
+  enum NotFound implements Result {
+    INSTANCE
+  }
+
+  record MethodNotAllowed(Set<String> methods, String allowHeader) implements Result {}
+}

@@ -1,0 +1,20 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.http.Response;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** Answers with a fixed response, built once: an in-memory body can be sent any number of times. */
+final class StaticTerminal implements Terminal {
+  private final CompletableFuture<Response> response;
+
+  StaticTerminal(Response response) {
+    this.response = CompletableFuture.completedFuture(response);
+  }
+
+  @Override
+  public CompletionStage<Response> handle(Exchange exchange) {
+    return response;
+  }
+}

@@ -1,0 +1,10 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.http.Response;
+import java.util.concurrent.CompletionStage;
+
+/** The end of a route's chain: what answers once every filter has passed the exchange on. */
+interface Terminal {
+  CompletionStage<Response> handle(Exchange exchange);
+}

@@ -1,0 +1,169 @@
+package io.gatehouse.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.ConfigViolation;
+import io.gatehouse.Gateway;
+import io.gatehouse.GatewayConfigException;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigValidationTest {
+
+  private static Gateway.Builder builder() {
+    return Gateway.builder().transport(RecordingTransport.answering(200));
+  }
+
+  private static GatewayConfigException failure(Gateway.Builder builder) {
+    try {
+      builder.build().close();
+    } catch (GatewayConfigException e) {
+      return e;
+    }
+    throw new AssertionError("expected build() to fail");
+  }
+
+  @Test
+  void duplicate_route_ids_are_named() {
+    GatewayConfigException e = failure(builder()
+        .route("a", r -> r.path("/a").upstream("http://a:1"))
+        .route("a", r -> r.path("/b").upstream("http://a:1")));
+    assertThat(e.violations()).extracting(ConfigViolation::toString)
+        .containsExactly("route 'a': id: 'a' is declared twice (expected: unique route ids)");
+  }
+
+  @Test
+  void a_route_without_terminal_is_rejected() {
+    assertThatThrownBy(() -> builder().route("x", r -> r.path("/x")).build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("route 'x': upstream: none (expected: an upstream(url) or a respond(...) terminal)");
+  }
+
+  @Test
+  void a_route_with_two_terminals_is_rejected() {
+    assertThatThrownBy(() -> builder().route("x", r -> r.path("/x").upstream("http://a:1").respond(200, "text/plain", "")).build())
+        .hasMessageContaining("route 'x': upstream: both an upstream and a static response are set (expected: exactly one terminal)");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "orders:8080          | has scheme 'orders'",
+      "ftp://orders:21      | has scheme 'ftp'",
+      "http://              | is malformed",
+      "http://o:1/x?y=1     | has a query or fragment",
+      "http://u:p@o:1       | has user info",
+      "http://o:1/#frag     | has a query or fragment",
+      "/relative            | has scheme ''",
+      "http://o k:1         | is malformed"})
+  void malformed_upstream_urls_are_named(String url, String problem) {
+    assertThatThrownBy(() -> builder().route("orders", r -> r.path("/o").upstream(url)).build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("route 'orders': upstream: '" + url + "' " + problem);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/a/**/b",
+      "a/b",
+      "/files/{name}.json",
+      "/a//b",
+      "/a/{x}/{x}"})
+  void malformed_path_patterns_are_named(String pattern) {
+    assertThatThrownBy(() -> builder().route("p", r -> r.path(pattern).upstream("http://a:1")).build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("route 'p': path: ");
+  }
+
+  @Test
+  void malformed_host_patterns_are_named() {
+    assertThatThrownBy(() -> builder().route("h", r -> r.host("api.*.com").upstream("http://a:1")).build())
+        .hasMessageContaining("route 'h': host: ");
+  }
+
+  @Test
+  void regexes_that_do_not_compile_are_named() {
+    GatewayConfigException e = failure(builder()
+        .route("r", r -> r.path("/r").headerMatches("X-V", "(").queryMatches("q", "[").upstream("http://a:1"))
+        .route("w", r -> r.path("/w/{id}").rewritePath("*", "/x").upstream("http://a:1")));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).anySatisfy(v ->
+        assertThat(v).startsWith("route 'r': header: 'X-V' regex '(' does not compile"));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).anySatisfy(v ->
+        assertThat(v).startsWith("route 'r': query: 'q' regex '[' does not compile"));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).anySatisfy(v ->
+        assertThat(v).startsWith("route 'w': rewritePath: regex '*' does not compile"));
+  }
+
+  @Test
+  void a_rewrite_that_uses_an_unknown_variable_is_named() {
+    assertThatThrownBy(() -> builder()
+        .route("u", r -> r.path("/users/{id}").rewritePath("^.*$", "/people/{name}").upstream("http://a:1")).build())
+        .hasMessageContaining("route 'u': rewritePath: replacement uses {name} (expected: a variable of every path pattern");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/**          | /api/orders",
+      "/api/**      | /api/orders/{id}",
+      "/a/*         | /a/{id}",
+      "/a/{x}       | /a/b"})
+  void a_route_an_earlier_route_fully_shadows_is_rejected(String earlier, String later) {
+    assertThatThrownBy(() -> builder()
+        .route("first", r -> r.path(earlier).upstream("http://a:1"))
+        .route("second", r -> r.path(later).upstream("http://b:1")).build())
+        .hasMessageContaining("route 'second': path: never matches: route 'first', declared earlier, matches every request it would");
+  }
+
+  @Test
+  void an_earlier_route_with_predicates_or_fewer_methods_does_not_shadow() {
+    UnaryOperator<Gateway.Builder> second = b -> b.route("second", r -> r.path("/a/b").upstream("http://b:1"));
+    second.apply(builder().route("first", r -> r.path("/a/**").header("X-Beta").upstream("http://a:1"))).build().close();
+    second.apply(builder().route("first", r -> r.path("/a/**").methods("GET").upstream("http://a:1"))).build().close();
+    second.apply(builder().route("first", r -> r.path("/a/*/c").upstream("http://a:1"))).build().close();
+  }
+
+  @Test
+  void bad_trusted_proxies_are_named() {
+    assertThatThrownBy(() -> builder().trustedProxies("10.0.0.0/33", "proxy.example.com")
+        .route("a", r -> r.path("/a").upstream("http://a:1")).build())
+        .hasMessageContaining("gateway: trustedProxies: '10.0.0.0/33' (expected: a prefix length from 0 to 32)")
+        .hasMessageContaining("gateway: trustedProxies: 'proxy.example.com' (expected: an IP address or CIDR block");
+  }
+
+  @Test
+  void all_violations_are_reported_together() {
+    GatewayConfigException e = failure(builder()
+        .route("a", r -> r.path("/a"))
+        .route("b", r -> r.path("/b//c").upstream("nope")));
+    assertThat(e.violations()).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(e.violations()).extracting(ConfigViolation::routeId)
+        .contains(Optional.of("a"), Optional.of("b"));
+    assertThat(e).hasMessageStartingWith("invalid gateway configuration, ");
+  }
+
+  @Test
+  void an_empty_gateway_is_rejected() {
+    assertThatThrownBy(() -> builder().build())
+        .hasMessageContaining("gateway: routes: none (expected: at least one route)");
+  }
+
+  @Test
+  void setters_reject_nonsense_at_once() {
+    assertThatThrownBy(() -> Gateway.builder().route("bad id", r -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("route id: 'bad id' (expected: 1 to 128 of letters, digits, '.', '_', '-')");
+    assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.stripPrefix(-1)))
+        .hasMessageContaining("route 'a': stripPrefix: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.responseTimeout(java.time.Duration.ofSeconds(-1))))
+        .hasMessageContaining("route 'a': responseTimeout: PT-1S (expected: > 0)");
+    assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.setRequestHeader("Bad Header", "x")))
+        .hasMessageContaining("header name: 'Bad Header' (expected: an RFC 9110 token)");
+    assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.setRequestHeader("X", "a\r\nEvil: 1")))
+        .hasMessageContaining("value contains CR, LF or NUL");
+    assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.respond(99, "text/plain", "")))
+        .hasMessageContaining("status: 99 (expected: 100 to 599)");
+  }
+}

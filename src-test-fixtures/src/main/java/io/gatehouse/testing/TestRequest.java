@@ -1,0 +1,149 @@
+package io.gatehouse.testing;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A request being written in a test, sent with {@link #send()}. Not thread-safe; send once.
+ *
+ * <p>{@code tester.post("/orders").header("Content-Type", "application/json").body("{}").send()}
+ *
+ * @since 0.1
+ */
+public final class TestRequest {
+  private final GatewayTester tester;
+  private final Request.Builder request;
+  private final HttpHeaders.Builder headers = HttpHeaders.builder();
+
+  TestRequest(GatewayTester tester, String method, String target) {
+    this.tester = tester;
+    this.request = Request.builder(method, target);
+  }
+
+  /**
+   * Adds a header.
+   *
+   * @param name the field name
+   * @param value the value
+   * @return this request
+   */
+  public TestRequest header(String name, String value) {
+    headers.add(name, value);
+    return this;
+  }
+
+  /**
+   * Sets {@code Authorization: Bearer <token>}.
+   *
+   * @param token the token
+   * @return this request
+   */
+  public TestRequest bearer(String token) {
+    headers.set("Authorization", "Bearer " + Objects.requireNonNull(token, "token"));
+    return this;
+  }
+
+  /**
+   * Sets a UTF-8 body.
+   *
+   * @param body the body
+   * @return this request
+   */
+  public TestRequest body(String body) {
+    request.body(Body.of(body));
+    return this;
+  }
+
+  /**
+   * Sets a body.
+   *
+   * @param body the body
+   * @return this request
+   */
+  public TestRequest body(Body body) {
+    request.body(body);
+    return this;
+  }
+
+  /**
+   * Sets the peer address the gateway sees (default 127.0.0.1).
+   *
+   * @param ipAddress an IP literal such as {@code 203.0.113.9}
+   * @return this request
+   */
+  public TestRequest from(String ipAddress) {
+    try {
+      if (!ipAddress.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
+        throw new UnknownHostException(ipAddress);
+      }
+      request.remoteAddress(new InetSocketAddress(InetAddress.getByName(ipAddress), 40000));
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("ipAddress: '" + ipAddress + "' (expected: an IP literal)", e);
+    }
+    return this;
+  }
+
+  /**
+   * Sets the scheme the request arrived with (default {@code http}).
+   *
+   * @param scheme {@code http} or {@code https}
+   * @return this request
+   */
+  public TestRequest scheme(String scheme) {
+    request.scheme(scheme);
+    return this;
+  }
+
+  /**
+   * Sends the request and waits for the whole response.
+   *
+   * @return the response, with what the upstream saw
+   * @throws AssertionError if the gateway called an upstream that has no stub, or did not answer
+   *     within the tester's timeout
+   */
+  public TestResponse send() {
+    if (!headers.contains("Host")) {
+      headers.add("Host", "gateway.test");
+    }
+    if (!headers.contains("X-Request-Id")) {
+      headers.add("X-Request-Id", tester.nextRequestId());
+    }
+    HttpHeaders sentHeaders = headers.build();
+    Request sent = request.headers(sentHeaders).build();
+    String requestId = sentHeaders.first("X-Request-Id").orElseThrow();
+    int unstubbedBefore = tester.unstubbedCalls().size();
+    long waitMillis = tester.timeout().toMillis();
+    Response response;
+    byte[] body;
+    try {
+      response = tester.gateway().handle(sent).toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
+      body = response.body().bytes(StubTransport.MAX_BODY).toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the gateway did not answer " + sent + " within " + tester.timeout(), e);
+    } catch (ExecutionException e) {
+      throw new AssertionError("the gateway failed on " + sent + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + sent, e);
+    }
+    List<RecordedRequest> unstubbed = tester.unstubbedCalls();
+    if (unstubbed.size() > unstubbedBefore) {
+      RecordedRequest call = unstubbed.get(unstubbed.size() - 1);
+      throw new AssertionError(sent + " was routed to " + tester.routeOf(requestId).map(r -> "route '" + r + "'").orElse("?")
+          + ", which called " + call.origin() + " that has no stub (stubbed: "
+          + tester.transport().stubbedOrigins() + "); add tester.stubUpstream(\"" + call.origin() + "\", ...)");
+    }
+    return new TestResponse(response.status(), response.headers(), body, requestId,
+        tester.routeOf(requestId), tester.transport().receivedWithRequestId(requestId));
+  }
+}

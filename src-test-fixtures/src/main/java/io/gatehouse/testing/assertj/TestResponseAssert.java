@@ -1,0 +1,267 @@
+package io.gatehouse.testing.assertj;
+
+import io.gatehouse.testing.RecordedRequest;
+import io.gatehouse.testing.TestResponse;
+import java.util.List;
+import java.util.Optional;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * Assertions on a {@link TestResponse}: status, headers, body, the route that matched and what the
+ * upstream received. Failures show the actual values.
+ *
+ * <p>{@code assertThat(res).hasStatus(404).isProblem().wasNotRouted();}
+ *
+ * @since 0.1
+ */
+public final class TestResponseAssert extends AbstractAssert<TestResponseAssert, TestResponse> {
+
+  TestResponseAssert(TestResponse actual) {
+    super(actual, TestResponseAssert.class);
+  }
+
+  /**
+   * The status is this.
+   *
+   * @param expected the status
+   * @return this assertion
+   */
+  public TestResponseAssert hasStatus(int expected) {
+    isNotNull();
+    if (actual.status() != expected) {
+      failWithMessage("expected status %s but was %s%n  response: %s", expected, actual.status(), actual);
+    }
+    return this;
+  }
+
+  /**
+   * A header has this first value.
+   *
+   * @param name the field name
+   * @param expected the value
+   * @return this assertion
+   */
+  public TestResponseAssert hasHeader(String name, String expected) {
+    isNotNull();
+    Optional<String> value = actual.header(name);
+    if (!value.equals(Optional.of(expected))) {
+      failWithMessage("expected header %s: %s but was %s%n  headers: %s", name, expected,
+          value.orElse("(absent)"), actual.headers());
+    }
+    return this;
+  }
+
+  /**
+   * A header is present.
+   *
+   * @param name the field name
+   * @return this assertion
+   */
+  public TestResponseAssert hasHeader(String name) {
+    isNotNull();
+    if (!actual.headers().contains(name)) {
+      failWithMessage("expected header %s to be present%n  headers: %s", name, actual.headers());
+    }
+    return this;
+  }
+
+  /**
+   * A header is absent.
+   *
+   * @param name the field name
+   * @return this assertion
+   */
+  public TestResponseAssert doesNotHaveHeader(String name) {
+    isNotNull();
+    if (actual.headers().contains(name)) {
+      failWithMessage("expected no header %s but found %s", name, actual.headers().all(name));
+    }
+    return this;
+  }
+
+  /**
+   * The body, as UTF-8, is exactly this.
+   *
+   * @param expected the body
+   * @return this assertion
+   */
+  public TestResponseAssert hasBody(String expected) {
+    isNotNull();
+    if (!actual.body().equals(expected)) {
+      failWithMessage("expected body%n  '%s'%nbut was%n  '%s'", expected, actual.body());
+    }
+    return this;
+  }
+
+  /**
+   * The body, as UTF-8, contains this.
+   *
+   * @param expected a part of the body
+   * @return this assertion
+   */
+  public TestResponseAssert bodyContains(String expected) {
+    isNotNull();
+    if (!actual.body().contains(expected)) {
+      failWithMessage("expected body to contain%n  '%s'%nbut was%n  '%s'", expected, actual.body());
+    }
+    return this;
+  }
+
+  /**
+   * The response is a problem (RFC 9457) made by the gateway, carrying the request id.
+   *
+   * @return this assertion
+   */
+  public TestResponseAssert isProblem() {
+    isNotNull();
+    String type = actual.header("Content-Type").orElse("(absent)");
+    if (!type.startsWith("application/problem+json")) {
+      failWithMessage("expected Content-Type application/problem+json but was %s%n  response: %s", type, actual);
+    }
+    String status = "\"status\":" + actual.status();
+    if (!actual.body().contains(status) || !actual.body().contains("\"requestId\":\"" + actual.requestId() + "\"")) {
+      failWithMessage("expected a problem body with %s and the request id %s but was%n  %s", status,
+          actual.requestId(), actual.body());
+    }
+    return this;
+  }
+
+  /**
+   * The request was routed to this route.
+   *
+   * @param routeId the expected route id
+   * @return this assertion
+   */
+  public TestResponseAssert wasRoutedTo(String routeId) {
+    isNotNull();
+    if (!actual.routeId().equals(Optional.of(routeId))) {
+      failWithMessage("expected the request to be routed to '%s' but it was %s%n  response: %s", routeId,
+          actual.routeId().map(r -> "routed to '" + r + "'").orElse("not routed"), actual);
+    }
+    return this;
+  }
+
+  /**
+   * No route matched.
+   *
+   * @return this assertion
+   */
+  public TestResponseAssert wasNotRouted() {
+    isNotNull();
+    if (actual.routeId().isPresent()) {
+      failWithMessage("expected no route to match but '%s' did%n  response: %s", actual.routeId().get(), actual);
+    }
+    return this;
+  }
+
+  /**
+   * No upstream was called.
+   *
+   * @return this assertion
+   */
+  public TestResponseAssert wasNotProxied() {
+    isNotNull();
+    if (!actual.upstreamRequests().isEmpty()) {
+      failWithMessage("expected no upstream call but saw %s", actual.upstreamRequests());
+    }
+    return this;
+  }
+
+  /**
+   * The upstream received this path (without query).
+   *
+   * @param expected the percent-encoded path
+   * @return this assertion
+   */
+  public TestResponseAssert upstreamSawPath(String expected) {
+    RecordedRequest seen = single();
+    if (!seen.path().equals(expected)) {
+      failWithMessage("expected the upstream to see path %s but it saw %s%n  upstream request: %s", expected,
+          seen.path(), seen);
+    }
+    return this;
+  }
+
+  /**
+   * The upstream received this raw query.
+   *
+   * @param expected the raw query without {@code ?}
+   * @return this assertion
+   */
+  public TestResponseAssert upstreamSawQuery(String expected) {
+    RecordedRequest seen = single();
+    if (!seen.rawQuery().equals(Optional.of(expected))) {
+      failWithMessage("expected the upstream to see query %s but it saw %s", expected,
+          seen.rawQuery().orElse("(none)"));
+    }
+    return this;
+  }
+
+  /**
+   * The upstream received this method.
+   *
+   * @param expected the method
+   * @return this assertion
+   */
+  public TestResponseAssert upstreamSawMethod(String expected) {
+    RecordedRequest seen = single();
+    if (!seen.method().equals(expected)) {
+      failWithMessage("expected the upstream to see method %s but it saw %s", expected, seen.method());
+    }
+    return this;
+  }
+
+  /**
+   * The upstream received a header with this first value.
+   *
+   * @param name the field name
+   * @param expected the value
+   * @return this assertion
+   */
+  public TestResponseAssert upstreamSawHeader(String name, String expected) {
+    RecordedRequest seen = single();
+    Optional<String> value = seen.headers().first(name);
+    if (!value.equals(Optional.of(expected))) {
+      failWithMessage("expected the upstream to see header %s: %s but it saw %s%n  upstream headers: %s", name,
+          expected, value.orElse("(absent)"), seen.headers());
+    }
+    return this;
+  }
+
+  /**
+   * The upstream did not receive a header.
+   *
+   * @param name the field name
+   * @return this assertion
+   */
+  public TestResponseAssert upstreamSawNoHeader(String name) {
+    RecordedRequest seen = single();
+    if (seen.headers().contains(name)) {
+      failWithMessage("expected the upstream not to see header %s but it saw %s", name, seen.headers().all(name));
+    }
+    return this;
+  }
+
+  /**
+   * The upstream received this body, as UTF-8.
+   *
+   * @param expected the body
+   * @return this assertion
+   */
+  public TestResponseAssert upstreamSawBody(String expected) {
+    RecordedRequest seen = single();
+    if (!seen.bodyText().equals(expected)) {
+      failWithMessage("expected the upstream to see body%n  '%s'%nbut it saw%n  '%s'", expected, seen.bodyText());
+    }
+    return this;
+  }
+
+  private RecordedRequest single() {
+    isNotNull();
+    List<RecordedRequest> seen = actual.upstreamRequests();
+    if (seen.size() != 1) {
+      failWithMessage("expected exactly one upstream call but saw %s: %s%n  response: %s", seen.size(), seen, actual);
+    }
+    return seen.get(0);
+  }
+}

@@ -1,0 +1,92 @@
+package io.gatehouse.testing;
+
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamException;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class GatewayTesterTest {
+  private final GatewayTester tester = GatewayTester.of(Gateway.builder()
+      .route("orders", r -> r.path("/api/orders/**").stripPrefix(1).upstream("http://orders:8080"))
+      .route("users", r -> r.path("/users/{id}").methods("GET").upstream("http://users:9000/v2"))
+      .route("ping", r -> r.path("/ping").respond(200, "text/plain", "pong")));
+
+  @AfterEach
+  void close() {
+    tester.close();
+  }
+
+  @Test
+  void a_stubbed_upstream_answers_and_records_what_it_saw() {
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(200, "application/json", "{\"id\":7}"));
+    TestResponse res = tester.post("/api/orders/7?x=1").header("X-Trace", "t").body("hello").send();
+    assertThat(res).hasStatus(200).hasBody("{\"id\":7}").hasHeader("Content-Type", "application/json")
+        .wasRoutedTo("orders").upstreamSawMethod("POST").upstreamSawPath("/orders/7").upstreamSawQuery("x=1")
+        .upstreamSawHeader("X-Trace", "t").upstreamSawBody("hello");
+    assertThat(tester.upstream("http://orders:8080").received()).hasSize(1);
+  }
+
+  @Test
+  void origins_are_matched_whatever_their_spelling() {
+    tester.stubUpstream("HTTP://Users:9000/", stub -> stub.respond(204));
+    assertThat(tester.get("/users/3").send()).hasStatus(204).upstreamSawPath("/v2/users/3");
+  }
+
+  @Test
+  void a_call_to_an_unstubbed_upstream_fails_the_test_naming_the_route_and_origin() {
+    assertThatThrownBy(() -> tester.get("/users/3").send())
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("route 'users'")
+        .hasMessageContaining("http://users:9000 that has no stub");
+    assertThat(tester.unstubbedCalls()).hasSize(1);
+  }
+
+  @Test
+  void scripted_failures_come_once_then_the_standing_answer() {
+    tester.stubUpstream("http://orders:8080", stub -> stub
+        .thenFail(UpstreamException.Kind.RESPONSE_TIMEOUT)
+        .thenRespond(Response.of(503))
+        .respond(200));
+    assertThat(tester.get("/api/orders").send()).hasStatus(504).isProblem();
+    assertThat(tester.get("/api/orders").send()).hasStatus(503);
+    assertThat(tester.get("/api/orders").send()).hasStatus(200);
+  }
+
+  @Test
+  void gateway_made_responses_are_not_proxied() {
+    assertThat(tester.get("/ping").send()).hasStatus(200).hasBody("pong").wasRoutedTo("ping").wasNotProxied();
+    assertThat(tester.get("/nope").send()).hasStatus(404).isProblem().wasNotRouted();
+  }
+
+  @Test
+  void a_failed_routing_assertion_shows_where_the_request_went() {
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(200));
+    TestResponse res = tester.get("/api/orders/1").send();
+    assertThatThrownBy(() -> assertThat(res).wasRoutedTo("users"))
+        .hasMessageContaining("expected the request to be routed to 'users' but it was routed to 'orders'");
+  }
+
+  @Test
+  void a_failed_upstream_assertion_shows_what_the_upstream_saw() {
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(200));
+    TestResponse res = tester.get("/api/orders/1").send();
+    assertThatThrownBy(() -> assertThat(res).upstreamSawPath("/api/orders/1"))
+        .hasMessageContaining("expected the upstream to see path /api/orders/1 but it saw /orders/1");
+  }
+
+  @Test
+  void the_manual_clock_moves_only_when_told() {
+    ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
+    clock.advance(Duration.ofSeconds(90));
+    assertThat(clock.instant()).isEqualTo(Instant.parse("2026-03-01T10:01:30Z"));
+    assertThat(clock.withZone(java.time.ZoneId.of("Europe/Paris")).instant()).isEqualTo(clock.instant());
+    assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
+        .hasMessageContaining("amount: PT-1S (expected: >= 0; use set() to go back)");
+  }
+}

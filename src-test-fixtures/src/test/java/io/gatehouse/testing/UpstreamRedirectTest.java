@@ -1,0 +1,52 @@
+package io.gatehouse.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.gatehouse.Gateway;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UpstreamRedirectTest {
+  private final WireMockServer wireMock = new WireMockServer(wireMockConfig().bindAddress("127.0.0.1").dynamicPort());
+  private final Gateway.Builder routes = Gateway.builder()
+      .route("orders", r -> r.path("/api/orders/**").stripPrefix(1).upstream("http://orders:8080/v1"));
+
+  @BeforeEach
+  void start() {
+    wireMock.start();
+  }
+
+  @AfterEach
+  void stop() {
+    wireMock.stop();
+  }
+
+  @Test
+  void routes_reach_wiremock_over_a_real_socket_keeping_their_path() throws Exception {
+    wireMock.stubFor(get(urlEqualTo("/v1/orders/7")).willReturn(aResponse().withStatus(200).withBody("seven")));
+    try (Gateway gateway = UpstreamRedirect.of(routes).to("http://orders:8080", wireMock.baseUrl()).build()) {
+      Response res = gateway.handle(Request.builder("GET", "/api/orders/7").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      byte[] body = res.body().bytes(1024).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(res.status()).isEqualTo(200);
+      assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("seven");
+    }
+    wireMock.verify(getRequestedFor(urlEqualTo("/v1/orders/7")));
+  }
+
+  @Test
+  void an_origin_no_route_uses_is_named_with_the_ones_that_are() {
+    assertThatThrownBy(() -> UpstreamRedirect.of(routes).to("http://billing:8080", wireMock.baseUrl()))
+        .hasMessageContaining("origin: 'http://billing:8080' is used by no route (expected one of: [http://orders:8080])");
+  }
+}
