@@ -17,7 +17,9 @@ public final class InvalidPathException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private static final int MAX_QUOTED = 100;
 
-  private final transient String rawPath;
+  /** The path as received, quoted in the message only. */
+  private final String rawPath;
+  /** Why the path was refused, without quoting it. */
   private final String reason;
 
   InvalidPathException(String rawPath, String reason) {

@@ -16,7 +16,13 @@ import java.util.Objects;
  */
 public record PathMatch<T>(T value, PathPattern pattern, Map<String, String> variables) {
 
-  /** Checks that nothing is null and makes the variables unmodifiable. */
+  /**
+   * Checks that nothing is null and makes the variables unmodifiable.
+   *
+   * @param value the value the pattern was added with
+   * @param pattern the pattern that matched
+   * @param variables the captured segments by variable name
+   */
   public PathMatch {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(pattern, "pattern");

@@ -111,7 +111,8 @@ public final class PathPattern {
     if (s.indexOf('*') >= 0) {
       throw invalid(pattern, "'*' and '**' only as a whole segment");
     }
-    if (s.equals(".") || s.equals("..")) {
+    String decodedDots = s.replace("%2e", ".").replace("%2E", ".");
+    if (decodedDots.equals(".") || decodedDots.equals("..")) {
       throw invalid(pattern, "no '.' or '..' segment");
     }
     String normalized;

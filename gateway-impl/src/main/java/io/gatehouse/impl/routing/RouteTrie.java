@@ -222,7 +222,7 @@ public final class RouteTrie<T> {
         return Map.of(variableNames[0], values[0]);
       }
       @SuppressWarnings("unchecked")
-      Map.Entry<String, String>[] pairs = new Map.Entry[count];
+      Map.Entry<String, String>[] pairs = (Map.Entry<String, String>[]) new Map.Entry<?, ?>[count];
       for (int v = 0; v < count; v++) {
         pairs[v] = Map.entry(variableNames[v], values[v]);
       }
@@ -249,7 +249,7 @@ public final class RouteTrie<T> {
 
     @SuppressWarnings("unchecked")
     private static <T> Entry<T>[] frozen(List<Entry<T>> entries, Builder<T> builder) {
-      Entry<T>[] array = new Entry[entries.size()];
+      Entry<T>[] array = (Entry<T>[]) new Entry<?>[entries.size()];
       for (int i = 0; i < array.length; i++) {
         Entry<T> e = entries.get(i);
         array[i] = e.frozen(builder.isShared(e.valueId));
@@ -284,7 +284,7 @@ public final class RouteTrie<T> {
         return;
       }
       if (entries == null) {
-        entries = new Entry[Math.max(4, more.length)];
+        entries = (Entry<T>[]) new Entry<?>[Math.max(4, more.length)];
       } else if (count + more.length > entries.length) {
         entries = Arrays.copyOf(entries, Math.max(entries.length * 2, count + more.length));
       }

@@ -77,8 +77,10 @@ class PathPatternTest {
       "/a b                 | path: '/a b' (expected: segments a request path may have, but character U+0020 not allowed in path)",
       "/a?x=1               | path: '/a?x=1' (expected: segments a request path may have, but character '?' not allowed in path)",
       "/%61dmin             | path: '/%61dmin' (expected: segments in normal form, 'admin' instead of '%61dmin')",
-      "/%2e%2e/x            | path: '/%2e%2e/x' (expected: segments a request path may have, but '..' above the root)",
-      "/a/%2e               | path: '/a/%2e' (expected: segments in normal form, '' instead of '%2e')",
+      "/%2e%2e/x            | path: '/%2e%2e/x' (expected: no '.' or '..' segment)",
+      "/a/%2e               | path: '/a/%2e' (expected: no '.' or '..' segment)",
+      "/a/.%2E/b            | path: '/a/.%2E/b' (expected: no '.' or '..' segment)",
+      "/a/%2e.txt           | path: '/a/%2e.txt' (expected: segments in normal form, '..txt' instead of '%2e.txt')",
       "/caf%c3%a9           | path: '/caf%c3%a9' (expected: segments in normal form, 'caf%C3%A9' instead of 'caf%c3%a9')",
   })
   void rejects_an_invalid_pattern_naming_it(String pattern, String message) {
