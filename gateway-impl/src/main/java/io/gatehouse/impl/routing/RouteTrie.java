@@ -298,9 +298,11 @@ public final class RouteTrie<T> {
       if (count == 0) {
         return List.of();
       }
-      if (count > 1) {
-        Arrays.sort(entries, 0, count, BY_INDEX);
+      if (count == 1) {
+        Entry<T> e = entries[0];
+        return List.of(new PathMatch<>(e.value, e.pattern, e.variables(path)));
       }
+      Arrays.sort(entries, 0, count, BY_INDEX);
       List<PathMatch<T>> matches = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         Entry<T> e = entries[i];
