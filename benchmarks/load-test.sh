@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Compares Gatehouse with Undertow's own ProxyHandler in one run, on loopback only.
+#
+#   benchmarks/load-test.sh [warmup_seconds] [measure_seconds] [connections]
+#
+# For each proxy and body size (6 B, 64 KiB) it reports requests/s, p50/p99 latency (wrk) and the
+# CPU time the proxy process spent per request (utime+stime from /proc/PID/stat), which is
+# steadier than throughput on a shared machine. Every loop is bounded by time; every process it
+# starts is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WARMUP=${1:-60}
+MEASURE=${2:-30}
+CONNECTIONS=${3:-64}
+UPSTREAM_PORT=19001
+BASELINE_PORT=19002
+GATEHOUSE_PORT=19003
+
+command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk >/dev/null; }
+[ -f benchmarks/target/proxy.jar ] || mvn -B -q -DskipTests package -pl benchmarks -am
+
+JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+wait_for_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "port $1 did not open" >&2; return 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port $UPSTREAM_PORT >/dev/null &
+PIDS+=($!)
+wait_for_port $UPSTREAM_PORT
+
+start_proxy() { # mode port; sets PROXY_PID
+  java "${JAVA_OPTS[@]}" -jar benchmarks/target/proxy.jar --mode "$1" --port "$2" \
+    --upstream "http://127.0.0.1:$UPSTREAM_PORT" --io-threads 2 >/dev/null &
+  PROXY_PID=$!
+  PIDS+=("$PROXY_PID")
+  wait_for_port "$2"
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+declare -A CPU_US
+printf '%-15s %-6s %12s %10s %10s %14s\n' proxy body 'requests/s' p50 p99 'cpu us/request'
+for proxy in undertow-proxy gatehouse; do
+  port=$([ "$proxy" = gatehouse ] && echo $GATEHOUSE_PORT || echo $BASELINE_PORT)
+  start_proxy "$proxy" "$port"
+  pid=$PROXY_PID
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/small" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"$((WARMUP / 2 > 5 ? WARMUP / 2 : 5))s" "http://127.0.0.1:$port/large" >/dev/null
+  for body in small large; do
+    before=$(cpu_ticks "$pid")
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"${MEASURE}s" --latency "http://127.0.0.1:$port/$body")
+    after=$(cpu_ticks "$pid")
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
+    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
+    CPU_US[$proxy-$body]=$cpu
+    printf '%-15s %-6s %12s %10s %10s %14s %s\n' "$proxy" "$body" "$rps" "$p50" "$p99" "$cpu" "$errors"
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
+for body in small large; do
+  awk -v g="${CPU_US[gatehouse-$body]}" -v u="${CPU_US[undertow-proxy-$body]}" -v b="$body" \
+    'BEGIN {printf "cpu per request, gatehouse / undertow-proxy, %s body: %.2fx\n", b, g / u}'
+done

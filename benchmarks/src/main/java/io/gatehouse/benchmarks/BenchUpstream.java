@@ -1,0 +1,45 @@
+package io.gatehouse.benchmarks;
+
+import io.undertow.Undertow;
+import io.undertow.util.Headers;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The upstream of the load test: {@code /small} answers 6 bytes, {@code /large} 64 KiB, both with
+ * Content-Length and keep-alive.
+ *
+ * <p>{@code java -cp proxy.jar io.gatehouse.benchmarks.BenchUpstream --port 9001}
+ */
+public final class BenchUpstream {
+  static final byte[] SMALL = "hello\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static final byte[] LARGE = new byte[64 * 1024];
+
+  static {
+    Arrays.fill(LARGE, (byte) 'x');
+  }
+
+  private BenchUpstream() {}
+
+  /**
+   * Starts the upstream.
+   *
+   * @param args {@code --port N}
+   */
+  public static void main(String[] args) {
+    start(Flags.parse(args).port("--port"));
+  }
+
+  static Undertow start(int port) {
+    Undertow server = Undertow.builder()
+        .addHttpListener(port, "127.0.0.1")
+        .setHandler(exchange -> {
+          byte[] body = exchange.getRequestPath().startsWith("/large") ? LARGE : SMALL;
+          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
+          exchange.getResponseSender().send(ByteBuffer.wrap(body));
+        })
+        .build();
+    server.start();
+    return server;
+  }
+}

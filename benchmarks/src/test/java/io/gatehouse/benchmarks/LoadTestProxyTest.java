@@ -1,0 +1,35 @@
+package io.gatehouse.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.undertow.Undertow;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Both proxies of the load test pass both bodies through byte for byte. */
+class LoadTestProxyTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gatehouse", "undertow-proxy"})
+  void proxies_small_and_large_bodies(String mode) throws Exception {
+    Undertow upstream = BenchUpstream.start(0);
+    int upstreamPort = ((InetSocketAddress) upstream.getListenerInfo().get(0).getAddress()).getPort();
+    try (LoadTestProxy proxy = LoadTestProxy.start(mode, 0, "http://127.0.0.1:" + upstreamPort, 1)) {
+      HttpClient client = HttpClient.newHttpClient();
+      for (String path : new String[] {"/small", "/large"}) {
+        HttpResponse<byte[]> res = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + path))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).isEqualTo(path.equals("/small") ? BenchUpstream.SMALL : BenchUpstream.LARGE);
+      }
+    } finally {
+      upstream.stop();
+    }
+  }
+}
