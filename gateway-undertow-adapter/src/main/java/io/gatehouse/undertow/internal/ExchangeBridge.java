@@ -49,6 +49,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private final AtomicBoolean aborted = new AtomicBoolean();
   private final ClientWatch watch;
   private volatile boolean responseWritten;
+  private volatile boolean writerDone;
   private volatile CompletionStage<Response> stage;
   private volatile ResponseWriter writer;
   private volatile RequestBodyPublisher requestBody;
@@ -258,10 +259,18 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
   }
 
-  /** The response is about to end normally. I/O thread. */
+  /**
+   * The last byte of the response is being handed to Undertow, which may end the exchange before
+   * the call returns: from now on the exchange's end is expected. I/O thread.
+   */
   void responseWritten() {
     responseWritten = true;
     watch.stop();
+  }
+
+  /** The writer has finished; nothing is pending. I/O thread. */
+  void writerDone() {
+    writerDone = true;
   }
 
   /**
@@ -295,7 +304,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   @Override
   public void exchangeEvent(HttpServerExchange ex, NextListener next) {
     try {
-      if (!responseWritten) {
+      if (!responseWritten || (!writerDone && !exchange.getConnection().isOpen())) {
         // Undertow ends an exchange early when its connection closes.
         abort(new IOException("the exchange ended before its response was written"));
       } else {

@@ -81,6 +81,7 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       ExchangeBridge.discard(body);
       finished = true;
       bridge.responseWritten();
+      bridge.writerDone();
       exchange.endExchange();
       return;
     }
@@ -220,6 +221,11 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
           + " bytes (expected: the declared length)"));
       return false;
     }
+    if (expectedLength >= 0 && written + buffer.remaining() == expectedLength) {
+      // Undertow ends a fixed-length response, and may complete the exchange, inside the write
+      // of its last byte.
+      bridge.responseWritten();
+    }
     if (!commit()) {
       return false;
     }
@@ -241,12 +247,12 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       failed(new IOException("response body: " + written + " bytes (expected: " + expectedLength + ")"));
       return;
     }
+    // Before the channel is taken or shut: either may end the response and complete the exchange.
+    bridge.responseWritten();
     if (!commit()) {
       return;
     }
     closing = true;
-    // Before shutdownWrites: finishing the response may complete the exchange synchronously.
-    bridge.responseWritten();
     channel.shutdownWrites();
   }
 
@@ -268,6 +274,7 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
 
   private void done() {
     finished = true;
+    bridge.writerDone();
     channel.getWriteSetter().set(null);
     exchange.endExchange();
   }
