@@ -122,7 +122,14 @@ public final class GatewayServer implements AutoCloseable {
     return drained;
   }
 
-  /** Stops with {@link #DEFAULT_STOP_TIMEOUT}; see {@link #stop(Duration)}. Does not close the gateway. */
+  /**
+   * Stops with {@link #DEFAULT_STOP_TIMEOUT}; see {@link #stop(Duration)}. Does not close the
+   * gateway.
+   *
+   * <pre>{@code
+   * try (GatewayServer server = UndertowGateway.server(gateway).start()) { ... }
+   * }</pre>
+   */
   @Override
   public void close() {
     stop(DEFAULT_STOP_TIMEOUT);

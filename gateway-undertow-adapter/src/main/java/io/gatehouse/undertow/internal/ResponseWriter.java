@@ -285,11 +285,15 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     }
     finished = true;
     cancel();
+    // An upstream that fails mid-body is an operational event, not a bug here: no stack trace
+    // unless asked for.
     if (channel == null && !exchange.isResponseStarted()) {
-      log.warn("response body failed before its first byte; answering 502", cause);
+      log.warn("response body failed before its first byte, answering 502: {}", cause.toString());
+      log.debug("response body failure", cause);
       bridge.replaceResponse(Problems.response(502, "The upstream response body failed before it started."));
     } else {
-      log.warn("response body failed after {} bytes; closing the connection", written, cause);
+      log.warn("response body failed after {} bytes, closing the connection: {}", written, cause.toString());
+      log.debug("response body failure", cause);
       bridge.abort(cause);
     }
   }
