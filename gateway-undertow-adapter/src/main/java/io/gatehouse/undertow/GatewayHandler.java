@@ -26,10 +26,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * Undertow does not tell them apart); every header field, with the values of a name in the order
  * received (Undertow does not keep the order between different names); the peer's address; the
  * scheme; and the body as a stream with back-pressure. A target that does not line up with the
- * mount point gets 400, a body larger than Undertow's {@code MAX_ENTITY_SIZE} gets 413. Note that
- * Undertow's default {@code MAX_ENTITY_SIZE} is 2 MiB; set it to 0 on your listener to let larger
- * bodies stream through. A request with {@code Expect: 100-continue} gets its {@code 100 Continue}
- * when the gateway starts reading the body.
+ * mount point gets 400 {@code application/problem+json}. Undertow's {@code MAX_ENTITY_SIZE}
+ * applies: its default is 2 MiB, and Undertow refuses a larger declared length with 400 before any
+ * handler runs (and cuts a chunked body off at the limit); set it to 0 on your listener to let
+ * larger bodies stream through. A request with {@code Expect: 100-continue} gets its
+ * {@code 100 Continue} when the gateway starts reading the body.
  *
  * <p><b>Threading.</b> {@link #handleRequest} may run on an I/O thread or a worker; it never
  * blocks. The gateway is called on the exchange's I/O thread and the response is written there.

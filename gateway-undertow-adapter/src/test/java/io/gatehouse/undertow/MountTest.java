@@ -107,4 +107,17 @@ class MountTest {
 
     assertThat(get(port, "/w")).isEqualTo("from the gateway");
   }
+  @Test
+  void a_mounted_handler_is_bound_by_the_apps_max_entity_size() throws Exception {
+    TestGateway echo = TestGateway.echo();
+    int port = start(Handlers.path().addPrefixPath("/gw", UndertowGateway.handler(echo)));
+    // Undertow's default MAX_ENTITY_SIZE (2 MiB) applies, and Undertow refuses a larger declared
+    // length before any handler runs; GatewayServer sets it to 0 (LargeBodyTest).
+    try (RawHttp c = RawHttp.connect(port)) {
+      c.send("POST /gw/upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3000000\r\n\r\n");
+
+      assertThat(c.readHead().status()).isEqualTo(400);
+    }
+    assertThat(echo.requests).isEmpty();
+  }
 }

@@ -173,4 +173,18 @@ class StreamingTest {
       writer.join(10_000);
     }
   }
+  @Test
+  void sends_100_continue_when_the_gateway_starts_reading_the_body() throws Exception {
+    server = Servers.start(TestGateway.echo());
+    try (RawHttp client = RawHttp.connect(server.port())) {
+      client.send("PUT /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+      RawHttp.Head interim = client.readHead();
+      assertThat(interim.status()).isEqualTo(100);
+
+      client.send("hello");
+      RawHttp.Head head = client.readHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(new String(client.readBody(head), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hello");
+    }
+  }
 }

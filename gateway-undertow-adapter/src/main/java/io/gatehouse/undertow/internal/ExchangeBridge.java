@@ -18,10 +18,12 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 /**
@@ -43,6 +45,7 @@ import org.xnio.XnioIoThread;
  */
 public final class ExchangeBridge implements ExchangeCompletionListener {
   private static final Logger log = LoggerFactory.getLogger(ExchangeBridge.class);
+  private static final long WATCH_DELAY_MILLIS = 50;
 
   private final HttpServerExchange exchange;
   private final XnioIoThread ioThread;
@@ -54,6 +57,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private volatile ResponseWriter writer;
   private volatile RequestBodyPublisher requestBody;
   private boolean responding; // I/O thread only
+  private XnioExecutor.Key watchTimer; // I/O thread only
 
   private ExchangeBridge(HttpServerExchange exchange) {
     this.exchange = exchange;
@@ -131,13 +135,6 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       write(Problems.response(400, "The Content-Length header is not a valid length."));
       return;
     }
-    long max = exchange.getMaxEntitySize();
-    if (max > 0 && contentLength > max) {
-      exchange.setPersistent(false); // the body will not be read
-      write(Problems.response(413, "The request body is larger than this server accepts ("
-          + max + " bytes)."));
-      return;
-    }
     Request request;
     try {
       request = toRequest(path.get(), contentLength);
@@ -167,7 +164,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       return;
     }
     if (exchange.isRequestComplete()) {
-      watch.start();
+      watchSoon();
     }
     s.whenComplete((response, failure) -> onIoThread(() -> onHandled(response, failure)));
   }
@@ -199,8 +196,11 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     return b.build();
   }
 
-  /** The declared length: -1 if absent, -2 if malformed. */
+  /** The declared length: -1 if absent or overridden by Transfer-Encoding, -2 if malformed. */
   private long contentLength() {
+    if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
+      return -1;
+    }
     HeaderValues values = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
     if (values == null || values.isEmpty()) {
       return -1;
@@ -254,9 +254,30 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
 
   /** The request body has been read to its end: from now on, watch for the client leaving. */
   void requestBodyRead() {
-    if (!responseWritten && !aborted.get()) {
-      watch.start();
+    watchSoon();
+  }
+
+  /**
+   * Starts the {@link ClientWatch} if the exchange is still going after a short delay. Most
+   * exchanges end sooner and never pay for watching (two epoll changes and two conduit swaps).
+   * I/O thread.
+   */
+  private void watchSoon() {
+    if (watchTimer != null || responseWritten || aborted.get()) {
+      return;
     }
+    watchTimer = ioThread.executeAfter(() -> {
+      if (!responseWritten && !aborted.get()) {
+        watch.start();
+      }
+    }, WATCH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void stopWatching() {
+    if (watchTimer != null) {
+      watchTimer.remove();
+    }
+    watch.stop();
   }
 
   /**
@@ -265,7 +286,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    */
   void responseWritten() {
     responseWritten = true;
-    watch.stop();
+    stopWatching();
   }
 
   /** The writer has finished; nothing is pending. I/O thread. */
@@ -296,7 +317,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       p.terminate(cause);
     }
     if (Thread.currentThread() == ioThread) {
-      watch.stop();
+      stopWatching();
     }
     IoUtils.safeClose(exchange.getConnection());
   }
@@ -314,7 +335,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
         }
       }
       if (Thread.currentThread() == ioThread) {
-        watch.stop();
+        stopWatching();
       }
     } finally {
       next.proceed();
