@@ -175,4 +175,26 @@ class CancellationTest {
     }
     assertThat(first.cancelled.getCount()).isEqualTo(1);
   }
+  @Test
+  void a_request_body_subscribed_after_the_exchange_ended_fails_without_harming_the_connection() throws Exception {
+    AtomicReference<Body> stashed = new AtomicReference<>();
+    server = Servers.start(TestGateway.respond(r -> {
+      if (r.path().equals("/early")) {
+        stashed.set(r.body()); // answer without reading the body
+      }
+      return Response.builder(200).body(Body.of(r.path())).build();
+    }));
+    try (RawHttp client = RawHttp.connect(server.port())) {
+      client.send("POST /early HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
+      RawHttp.Head first = client.readHead();
+      assertThat(new String(client.readBody(first), StandardCharsets.UTF_8)).isEqualTo("/early");
+
+      CompletableFuture<byte[]> late = stashed.get().bytes(1024).toCompletableFuture();
+      assertThat(late).failsWithin(Duration.ofSeconds(10));
+
+      client.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n");
+      RawHttp.Head second = client.readHead();
+      assertThat(new String(client.readBody(second), StandardCharsets.UTF_8)).isEqualTo("/next");
+    }
+  }
 }

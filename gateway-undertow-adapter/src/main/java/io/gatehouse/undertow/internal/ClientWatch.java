@@ -23,7 +23,8 @@ import org.xnio.conduits.StreamSourceConduit;
  * answer) counts as gone, as in common proxies.
  *
  * <p>Only plain HTTP/1.1 connections are watched; over TLS reading would interfere with the
- * engine. Runs on the I/O thread.
+ * engine. {@link ExchangeBridge} starts a watch only for exchanges still running a little after
+ * their request was read, and stops it before the response's last byte. Runs on the I/O thread.
  */
 final class ClientWatch {
   private final HttpServerExchange exchange;

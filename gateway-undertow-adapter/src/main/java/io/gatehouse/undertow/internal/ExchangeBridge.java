@@ -319,7 +319,10 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     if (Thread.currentThread() == ioThread) {
       stopWatching();
     }
-    IoUtils.safeClose(exchange.getConnection());
+    if (!exchange.isComplete()) {
+      // Once complete, the connection may already carry the client's next request.
+      IoUtils.safeClose(exchange.getConnection());
+    }
   }
 
   @Override

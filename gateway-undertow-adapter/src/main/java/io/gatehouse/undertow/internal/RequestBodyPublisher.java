@@ -119,6 +119,10 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
       return;
     }
     if (channel == null) {
+      if (exchange.isComplete()) {
+        fail(new IOException("request body: the exchange ended before the body was read"));
+        return;
+      }
       channel = exchange.getRequestChannel();
       if (channel == null) {
         fail(new IllegalStateException("request body: another handler took Undertow's request channel"));
