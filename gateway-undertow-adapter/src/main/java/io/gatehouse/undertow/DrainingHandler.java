@@ -1,0 +1,83 @@
+package io.gatehouse.undertow;
+
+import io.gatehouse.undertow.internal.ExchangeBridge;
+import io.gatehouse.undertow.internal.Problems;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.time.Duration;
+
+/**
+ * Counts the exchanges in flight (an exchange ends when its response, body included, has been
+ * written) and, once draining, turns new requests away with 503 problem+json and
+ * {@code Connection: close}.
+ */
+final class DrainingHandler implements HttpHandler {
+  private final HttpHandler next;
+  private final Object lock = new Object();
+  private int inFlight;
+  private boolean draining;
+
+  DrainingHandler(HttpHandler next) {
+    this.next = next;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    synchronized (lock) {
+      if (!draining) {
+        inFlight++;
+      } else {
+        exchange.setPersistent(false);
+        ExchangeBridge.respond(exchange, Problems.response(503, "The server is shutting down."));
+        return;
+      }
+    }
+    try {
+      exchange.addExchangeCompleteListener((ex, nextListener) -> {
+        try {
+          ended();
+        } finally {
+          nextListener.proceed();
+        }
+      });
+    } catch (RuntimeException e) {
+      ended();
+      throw e;
+    }
+    next.handleRequest(exchange);
+  }
+
+  private void ended() {
+    synchronized (lock) {
+      if (--inFlight == 0) {
+        lock.notifyAll();
+      }
+    }
+  }
+
+  int inFlight() {
+    synchronized (lock) {
+      return inFlight;
+    }
+  }
+
+  /**
+   * Stops accepting requests and waits for those in flight.
+   *
+   * @return true if none is left
+   */
+  boolean drain(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      draining = true;
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        lock.wait(Math.max(1, left / 1_000_000));
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,255 @@
+package io.gatehouse.undertow;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.GatewayException;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A standalone Undertow server that runs a {@link Gateway}, with graceful shutdown and a
+ * swappable gateway.
+ *
+ * <pre>{@code
+ * try (GatewayServer server = UndertowGateway.server(gateway).port(8080).start()) {
+ *   ...
+ *   server.swap(rebuilt).close();          // new config; close the old gateway when you own it
+ *   ...
+ * }                                          // close(): stop(Duration.ofSeconds(30))
+ * gateway.close();                           // the server never closes the gateway
+ * }</pre>
+ *
+ * <p>The server owns its Undertow instance and threads, and stops them in {@link #stop}. It does
+ * not own the gateway: the caller closes it. Request handling is as described on
+ * {@link GatewayHandler}; unlike a mounted handler, the server lets bodies of any size stream
+ * through ({@code MAX_ENTITY_SIZE} 0): limits are the gateway's business.
+ *
+ * @since 0.1
+ */
+public final class GatewayServer implements AutoCloseable {
+  /** How long {@link #close()} waits for requests in flight. */
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Undertow undertow;
+  private final GatewayHandler handler;
+  private final DrainingHandler draining;
+  private final int port;
+  private Boolean stopped; // guarded by this
+
+  private GatewayServer(Undertow undertow, GatewayHandler handler, DrainingHandler draining, int port) {
+    this.undertow = undertow;
+    this.handler = handler;
+    this.draining = draining;
+    this.port = port;
+  }
+
+  /**
+   * The port the server listens on: the one asked for, or the one the system chose for port 0.
+   *
+   * <pre>{@code
+   * URI base = URI.create("http://127.0.0.1:" + server.port());
+   * }</pre>
+   *
+   * @return the bound port
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Replaces the gateway for requests that start from now on; requests in flight finish on the
+   * gateway they started with. The previous gateway is not closed.
+   *
+   * <pre>{@code
+   * Gateway previous = server.swap(next);
+   * }</pre>
+   *
+   * @param next the gateway for new requests
+   * @return the gateway it replaces
+   */
+  public Gateway swap(Gateway next) {
+    return handler.swap(next);
+  }
+
+  /**
+   * The gateway that new requests go to.
+   *
+   * <pre>{@code
+   * Gateway now = server.current();
+   * }</pre>
+   *
+   * @return the current gateway
+   */
+  public Gateway current() {
+    return handler.current();
+  }
+
+  /**
+   * Stops gracefully. From this call on, new requests (on connections already open or new ones)
+   * get 503 {@code application/problem+json} with {@code Connection: close}; requests in flight,
+   * including the streaming of their response bodies, may finish until the timeout. Then Undertow
+   * stops: its listener closes (new connections are refused), open connections are closed
+   * (cutting short whatever is still running, whose gateway futures are then cancelled) and its
+   * threads end. The gateway is not closed. Call it from an application thread, never from an
+   * Undertow I/O thread. Idempotent: later calls return the first call's answer.
+   *
+   * <pre>{@code
+   * boolean clean = server.stop(Duration.ofSeconds(10));
+   * }</pre>
+   *
+   * @param timeout how long to wait for requests in flight; zero does not wait
+   * @return true if every request in flight finished within the timeout
+   */
+  public synchronized boolean stop(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
+    }
+    if (stopped != null) {
+      return stopped;
+    }
+    boolean drained;
+    try {
+      drained = draining.drain(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = draining.inFlight() == 0;
+    }
+    undertow.stop();
+    stopped = drained;
+    return drained;
+  }
+
+  /**
+   * Stops with {@link #DEFAULT_STOP_TIMEOUT}; see {@link #stop(Duration)}. Does not close the
+   * gateway.
+   *
+   * <pre>{@code
+   * try (GatewayServer server = UndertowGateway.server(gateway).start()) { ... }
+   * }</pre>
+   */
+  @Override
+  public void close() {
+    stop(DEFAULT_STOP_TIMEOUT);
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayServer[port " + port + "]";
+  }
+
+  /**
+   * Configures a {@link GatewayServer}. Not thread-safe; {@link #start()} may be called more than
+   * once, each call starting a new server.
+   *
+   * <pre>{@code
+   * GatewayServer server = UndertowGateway.server(gateway).host("127.0.0.1").port(0).ioThreads(2).start();
+   * }</pre>
+   *
+   * @since 0.1
+   */
+  public static final class Builder {
+    private final Gateway gateway;
+    private String host = "0.0.0.0";
+    private int port = 8080;
+    private int ioThreads;
+
+    Builder(Gateway gateway) {
+      this.gateway = gateway;
+    }
+
+    /**
+     * Sets the address to listen on. Defaults to {@code 0.0.0.0}, every IPv4 interface.
+     *
+     * <pre>{@code
+     * builder.host("127.0.0.1");
+     * }</pre>
+     *
+     * @param host a host name or address literal
+     * @return this builder
+     */
+    public Builder host(String host) {
+      Objects.requireNonNull(host, "host");
+      if (host.isBlank()) {
+        throw new IllegalArgumentException("host: '" + host + "' (expected: a host name or address)");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * Sets the port. Defaults to 8080; 0 lets the system choose a free port, which
+     * {@link GatewayServer#port()} then reports.
+     *
+     * <pre>{@code
+     * builder.port(0);
+     * }</pre>
+     *
+     * @param port 0 to 65535
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0 to 65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Sets the number of Undertow I/O threads. Defaults to Undertow's choice (one per core, at
+     * least two).
+     *
+     * <pre>{@code
+     * builder.ioThreads(4);
+     * }</pre>
+     *
+     * @param ioThreads at least 1
+     * @return this builder
+     */
+    public Builder ioThreads(int ioThreads) {
+      if (ioThreads < 1) {
+        throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: >= 1)");
+      }
+      this.ioThreads = ioThreads;
+      return this;
+    }
+
+    /**
+     * Binds the port and starts serving.
+     *
+     * <pre>{@code
+     * GatewayServer server = builder.start();
+     * }</pre>
+     *
+     * @return the running server
+     * @throws GatewayException if the server cannot start, for example because the port is taken
+     */
+    public GatewayServer start() {
+      GatewayHandler handler = new GatewayHandler(gateway);
+      DrainingHandler draining = new DrainingHandler(handler);
+      Undertow.Builder b = Undertow.builder()
+          .addHttpListener(port, host)
+          .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
+          .setHandler(draining);
+      if (ioThreads > 0) {
+        b.setIoThreads(ioThreads);
+      }
+      Undertow undertow = b.build();
+      try {
+        undertow.start();
+      } catch (RuntimeException e) {
+        try {
+          undertow.stop();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw new GatewayException("server: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
+      }
+      InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+      return new GatewayServer(undertow, handler, draining, bound.getPort());
+    }
+  }
+}

@@ -1,0 +1,390 @@
+package io.gatehouse.undertow.internal;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.http.Body;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.undertow.server.ExchangeCompletionListener;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
+import org.xnio.XnioIoThread;
+
+/**
+ * One exchange's trip through the gateway: maps Undertow's request to a {@link Request}, calls
+ * {@link Gateway#handle} on the I/O thread, writes the {@link Response} back, and tears
+ * everything down when the client goes away.
+ *
+ * <pre>{@code
+ * // inside an HttpHandler, on any thread:
+ * ExchangeBridge.handle(exchange, gateway);
+ * }</pre>
+ *
+ * <p>The exchange is dispatched ({@code exchange.dispatch(SameThreadExecutor.INSTANCE, ...)}), so
+ * Undertow does not end it when {@code handleRequest} returns; the bridge ends it once the
+ * response is written. If the client goes away first (a failed read or write, the connection
+ * closing, or {@link ClientWatch} seeing end of stream), the bridge cancels the response body's
+ * subscription and the gateway's future, fails the request body's subscriber, and closes the
+ * connection.
+ */
+public final class ExchangeBridge implements ExchangeCompletionListener {
+  private static final Logger log = LoggerFactory.getLogger(ExchangeBridge.class);
+  private static final long WATCH_DELAY_MILLIS = 50;
+
+  private final HttpServerExchange exchange;
+  private final XnioIoThread ioThread;
+  private final AtomicBoolean aborted = new AtomicBoolean();
+  private final ClientWatch watch;
+  private volatile boolean responseWritten;
+  private volatile boolean writerDone;
+  private volatile CompletionStage<Response> stage;
+  private volatile ResponseWriter writer;
+  private volatile RequestBodyPublisher requestBody;
+  private boolean responding; // I/O thread only
+  private XnioExecutor.Key watchTimer; // I/O thread only
+
+  private ExchangeBridge(HttpServerExchange exchange) {
+    this.exchange = exchange;
+    this.ioThread = exchange.getIoThread();
+    this.watch = new ClientWatch(exchange, () -> abort(new IOException("the client closed the connection")));
+  }
+
+  /**
+   * Hands an exchange to a gateway. Returns at once; the exchange is dispatched and completes
+   * asynchronously on its I/O thread.
+   *
+   * <pre>{@code
+   * ExchangeBridge.handle(exchange, gatewayRef.get());
+   * }</pre>
+   *
+   * @param exchange the exchange, not yet responded to; the call may run on any thread
+   * @param gateway the gateway that handles this request from start to end
+   */
+  public static void handle(HttpServerExchange exchange, Gateway gateway) {
+    Objects.requireNonNull(exchange, "exchange");
+    Objects.requireNonNull(gateway, "gateway");
+    ExchangeBridge bridge = new ExchangeBridge(exchange);
+    dispatch(exchange, () -> bridge.start(gateway));
+  }
+
+  /**
+   * Answers an exchange with a fixed response (used for the adapter's own problems, such as 503
+   * while shutting down), with the same framing rules as gateway responses.
+   *
+   * <pre>{@code
+   * ExchangeBridge.respond(exchange, Problems.response(503, "The server is shutting down."));
+   * }</pre>
+   *
+   * @param exchange the exchange, not yet responded to; the call may run on any thread
+   * @param response the response to write
+   */
+  public static void respond(HttpServerExchange exchange, Response response) {
+    Objects.requireNonNull(exchange, "exchange");
+    Objects.requireNonNull(response, "response");
+    ExchangeBridge bridge = new ExchangeBridge(exchange);
+    dispatch(exchange, () -> {
+      if (bridge.register()) {
+        bridge.write(response);
+      }
+    });
+  }
+
+  private static void dispatch(HttpServerExchange exchange, Runnable task) {
+    // After handleRequest returns, Undertow runs the task instead of ending the exchange; on the
+    // I/O thread itself it runs right away, from a worker it is queued to the I/O thread.
+    exchange.dispatch(exchange.isInIoThread() ? SameThreadExecutor.INSTANCE : exchange.getIoThread(), task);
+  }
+
+  private boolean register() {
+    try {
+      exchange.addExchangeCompleteListener(this);
+      return true;
+    } catch (IllegalStateException alreadyComplete) {
+      return false;
+    }
+  }
+
+  private void start(Gateway gateway) {
+    if (!register()) {
+      return;
+    }
+    Optional<String> path = RequestTarget.rawRelativePath(exchange);
+    if (path.isEmpty()) {
+      write(Problems.response(400,
+          "The request target does not line up with the path the gateway is mounted at."));
+      return;
+    }
+    long contentLength = contentLength();
+    if (contentLength == -2) {
+      write(Problems.response(400, "The Content-Length header is not a valid length."));
+      return;
+    }
+    Request request;
+    try {
+      request = toRequest(path.get(), contentLength);
+    } catch (IllegalArgumentException e) {
+      write(Problems.response(400, "The request method or a header field is not valid HTTP."));
+      return;
+    }
+    CompletionStage<Response> s;
+    try {
+      s = gateway.handle(request);
+    } catch (RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError vme) {
+        throw vme;
+      }
+      log.error("Gateway.handle threw (it must return a stage); answering 502", e);
+      write(Problems.response(502, "The gateway failed to produce a response."));
+      return;
+    }
+    if (s == null) {
+      log.error("Gateway.handle returned null (it must return a stage); answering 502");
+      write(Problems.response(502, "The gateway failed to produce a response."));
+      return;
+    }
+    stage = s;
+    if (aborted.get()) {
+      cancel(s);
+      return;
+    }
+    if (exchange.isRequestComplete()) {
+      watchSoon();
+    }
+    s.whenComplete((response, failure) -> onIoThread(() -> onHandled(response, failure)));
+  }
+
+  private Request toRequest(String path, long contentLength) {
+    Request.Builder b = Request.builder(exchange.getRequestMethod().toString(), path);
+    RequestTarget.rawQuery(exchange).ifPresentOrElse(b::rawQuery, b::noQuery);
+    HttpHeaders.Builder headers = HttpHeaders.builder();
+    for (HeaderValues values : exchange.getRequestHeaders()) {
+      String name = values.getHeaderName().toString();
+      for (String value : values) {
+        headers.add(name, value);
+      }
+    }
+    b.headers(headers.build());
+    InetSocketAddress peer = exchange.getSourceAddress();
+    if (peer != null) {
+      b.remoteAddress(peer);
+    }
+    b.scheme("https".equalsIgnoreCase(exchange.getRequestScheme()) ? "https" : "http");
+    if (contentLength == 0 || (contentLength < 0 && exchange.isRequestComplete())) {
+      b.body(Body.empty());
+    } else {
+      // A length, or no length and a body still to come (chunked, or HTTP/2 DATA frames).
+      RequestBodyPublisher publisher = new RequestBodyPublisher(this, exchange, contentLength);
+      requestBody = publisher;
+      b.body(Body.ofPublisher(publisher, contentLength));
+    }
+    return b.build();
+  }
+
+  /** The declared length: -1 if absent or overridden by Transfer-Encoding, -2 if malformed. */
+  private long contentLength() {
+    if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
+      return -1;
+    }
+    HeaderValues values = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
+    if (values == null || values.isEmpty()) {
+      return -1;
+    }
+    String v = values.getFirst().trim();
+    if (values.size() > 1 || v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -2;
+    }
+    return Long.parseLong(v);
+  }
+
+  private void onHandled(Response response, Throwable failure) {
+    if (aborted.get() || responding) {
+      if (response != null) {
+        discard(response.body());
+      }
+      return;
+    }
+    if (failure != null) {
+      log.error("Gateway.handle completed exceptionally (it must not); answering 502", failure);
+      write(Problems.response(502, "The gateway failed to produce a response."));
+    } else if (response == null) {
+      log.error("Gateway.handle completed with null (it must not); answering 502");
+      write(Problems.response(502, "The gateway failed to produce a response."));
+    } else if (response.status() < 200) {
+      log.error("Gateway.handle answered {} (expected: a final status, 200 to 599); answering 502",
+          response.status());
+      discard(response.body());
+      write(Problems.response(502, "The gateway answered with an interim status."));
+    } else {
+      write(response);
+    }
+  }
+
+  private void write(Response response) {
+    responding = true;
+    ResponseWriter w = new ResponseWriter(this, exchange);
+    writer = w;
+    if (aborted.get()) {
+      discard(response.body());
+      return;
+    }
+    w.start(response);
+  }
+
+  /** The body failed before any byte went out: answer with this problem instead. I/O thread. */
+  void replaceResponse(Response problem) {
+    exchange.getResponseHeaders().clear();
+    write(problem);
+  }
+
+  /** The request body has been read to its end: from now on, watch for the client leaving. */
+  void requestBodyRead() {
+    watchSoon();
+  }
+
+  /**
+   * Starts the {@link ClientWatch} if the exchange is still going after a short delay. Most
+   * exchanges end sooner and never pay for watching (two epoll changes and two conduit swaps).
+   * I/O thread.
+   */
+  private void watchSoon() {
+    if (watchTimer != null || responseWritten || aborted.get()) {
+      return;
+    }
+    watchTimer = ioThread.executeAfter(() -> {
+      if (!responseWritten && !aborted.get()) {
+        watch.start();
+      }
+    }, WATCH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void stopWatching() {
+    if (watchTimer != null) {
+      watchTimer.remove();
+    }
+    watch.stop();
+  }
+
+  /**
+   * The last byte of the response is being handed to Undertow, which may end the exchange before
+   * the call returns: from now on the exchange's end is expected. I/O thread.
+   */
+  void responseWritten() {
+    responseWritten = true;
+    stopWatching();
+  }
+
+  /** The writer has finished; nothing is pending. I/O thread. */
+  void writerDone() {
+    writerDone = true;
+  }
+
+  /**
+   * Ends the exchange abnormally: the client went away, or the response cannot be completed.
+   * Cancels the gateway's future and the response body's subscription, fails the request body's
+   * subscriber, and closes the connection. Idempotent; any thread.
+   */
+  void abort(Throwable cause) {
+    if (!aborted.compareAndSet(false, true)) {
+      return;
+    }
+    log.debug("aborting {}: {}", exchange, cause.toString());
+    CompletionStage<Response> s = stage;
+    if (s != null) {
+      cancel(s);
+    }
+    ResponseWriter w = writer;
+    if (w != null) {
+      w.cancel();
+    }
+    RequestBodyPublisher p = requestBody;
+    if (p != null) {
+      p.terminate(cause);
+    }
+    if (Thread.currentThread() == ioThread) {
+      stopWatching();
+    }
+    if (!exchange.isComplete()) {
+      // Once complete, the connection may already carry the client's next request.
+      IoUtils.safeClose(exchange.getConnection());
+    }
+  }
+
+  @Override
+  public void exchangeEvent(HttpServerExchange ex, NextListener next) {
+    try {
+      if (!responseWritten || (!writerDone && !exchange.getConnection().isOpen())) {
+        // Undertow ends an exchange early when its connection closes.
+        abort(new IOException("the exchange ended before its response was written"));
+      } else {
+        RequestBodyPublisher p = requestBody;
+        if (p != null) {
+          p.terminate(new IOException("the exchange ended before the request body was read"));
+        }
+      }
+      if (Thread.currentThread() == ioThread) {
+        stopWatching();
+      }
+    } finally {
+      next.proceed();
+    }
+  }
+
+  /** Queues a task to the exchange's I/O thread, in order with earlier tasks. */
+  void onIoThread(Runnable task) {
+    try {
+      ioThread.execute(task);
+    } catch (RejectedExecutionException e) {
+      abort(new IOException("the server is stopping", e));
+    }
+  }
+
+  private static void cancel(CompletionStage<?> s) {
+    try {
+      s.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException e) {
+      log.debug("cannot cancel {}: it has no CompletableFuture view", s);
+    }
+  }
+
+  /** Releases a body nobody will read. */
+  static void discard(Body body) {
+    if (body.inMemory().isPresent()) {
+      return;
+    }
+    try {
+      body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          s.cancel();
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onComplete() {}
+      });
+    } catch (RuntimeException e) {
+      log.debug("discarding a response body failed", e);
+    }
+  }
+}

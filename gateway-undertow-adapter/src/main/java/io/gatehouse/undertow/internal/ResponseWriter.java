@@ -1,0 +1,313 @@
+package io.gatehouse.undertow.internal;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.Response;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.channels.StreamSinkChannel;
+
+/**
+ * Writes a gateway {@link Response} to the exchange: status and headers, framing, then the body
+ * as a {@link Flow.Subscriber} that asks for one buffer at a time and asks for the next only when
+ * the previous one is written and flushed. A client that reads slowly therefore slows the body's
+ * publisher (and through it the upstream).
+ *
+ * <p>Headers are committed with the first body bytes (or at the end of an empty body), so a body
+ * that fails before its first byte still becomes a 502 problem; one that fails later closes the
+ * connection, so the client sees a truncated response rather than a short one that looks whole.
+ *
+ * <p>Signals may arrive on any thread; each is queued to the exchange's I/O thread, where all
+ * channel work happens.
+ */
+final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
+  private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
+  private static final Flow.Subscription CANCELLED = RequestBodyPublisher.NoopSubscription.INSTANCE;
+
+  private final ExchangeBridge bridge;
+  private final HttpServerExchange exchange;
+  private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+
+  // The fields below are confined to the I/O thread.
+  private long expectedLength = -1;
+  private StreamSinkChannel channel;
+  private ByteBuffer pending;
+  private boolean requested;
+  private boolean completed;
+  private Throwable error;
+  private boolean flushNeeded;
+  private boolean closing;
+  private boolean finished;
+  private boolean pumping;
+  private long written;
+
+  ResponseWriter(ExchangeBridge bridge, HttpServerExchange exchange) {
+    this.bridge = bridge;
+    this.exchange = exchange;
+  }
+
+  /** Sets status, headers and framing, then streams the body. Runs on the I/O thread. */
+  void start(Response response) {
+    exchange.setStatusCode(response.status());
+    HeaderMap headers = exchange.getResponseHeaders();
+    response.headers().forEach((name, value) -> {
+      if (!isFraming(name)) {
+        headers.add(HttpString.tryFromString(name), value);
+      }
+    });
+    Body body = response.body();
+    int status = response.status();
+    boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+    if (head || status == 204 || status == 304) {
+      // No body goes out. HEAD and 304 describe the body a GET would get, so keep its length.
+      if (head || status == 304) {
+        OptionalLong declared = declaredLength(response);
+        if (declared.isPresent()) {
+          headers.put(Headers.CONTENT_LENGTH, declared.getAsLong());
+        } else if (head && body.contentLength().isPresent()) {
+          headers.put(Headers.CONTENT_LENGTH, body.contentLength().getAsLong());
+        }
+      }
+      ExchangeBridge.discard(body);
+      finished = true;
+      bridge.responseWritten();
+      bridge.writerDone();
+      exchange.endExchange();
+      return;
+    }
+    OptionalLong length = body.contentLength();
+    if (length.isPresent()) {
+      expectedLength = length.getAsLong();
+      headers.put(Headers.CONTENT_LENGTH, expectedLength);
+    }
+    // Without a length Undertow frames the body chunked (HTTP/1.1) or by closing (HTTP/1.0).
+    try {
+      body.subscribe(this);
+    } catch (RuntimeException e) {
+      log.warn("response body subscribe failed", e);
+      failed(e);
+    }
+  }
+
+  /** Cancels the body's subscription. Safe on any thread. */
+  void cancel() {
+    Flow.Subscription s = subscription.getAndSet(CANCELLED);
+    if (s != null && s != CANCELLED) {
+      s.cancel();
+    }
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    Objects.requireNonNull(s, "subscription");
+    if (!subscription.compareAndSet(null, s)) {
+      s.cancel();
+      return;
+    }
+    bridge.onIoThread(this::pump);
+  }
+
+  @Override
+  public void onNext(ByteBuffer buffer) {
+    Objects.requireNonNull(buffer, "buffer");
+    bridge.onIoThread(() -> {
+      if (finished) {
+        return;
+      }
+      if (pending != null || !requested) {
+        failed(new IllegalStateException("response body: onNext without demand (expected: one buffer per request(1))"));
+        return;
+      }
+      requested = false;
+      pending = buffer;
+      pump();
+    });
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    Objects.requireNonNull(t, "throwable");
+    bridge.onIoThread(() -> {
+      if (!finished) {
+        error = t;
+        pump();
+      }
+    });
+  }
+
+  @Override
+  public void onComplete() {
+    bridge.onIoThread(() -> {
+      if (!finished) {
+        completed = true;
+        pump();
+      }
+    });
+  }
+
+  private void pump() {
+    if (pumping || finished) {
+      return;
+    }
+    pumping = true;
+    try {
+      while (!finished) {
+        if (closing) {
+          if (!channel.flush()) {
+            channel.resumeWrites();
+            return;
+          }
+          done();
+          return;
+        }
+        if (pending != null) {
+          if (!write()) {
+            return;
+          }
+          continue;
+        }
+        if (flushNeeded) {
+          if (!channel.flush()) {
+            channel.resumeWrites();
+            return;
+          }
+          flushNeeded = false;
+        }
+        if (error != null) {
+          failed(error);
+          return;
+        }
+        if (completed) {
+          complete();
+          continue;
+        }
+        if (!requested) {
+          Flow.Subscription s = subscription.get();
+          if (s == null || s == CANCELLED) {
+            return;
+          }
+          requested = true;
+          s.request(1);
+        }
+        return;
+      }
+    } catch (IOException e) {
+      // A write or flush fails when the client has gone.
+      bridge.abort(e);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** Writes the pending buffer; false if the channel is full and the write listener will resume. */
+  private boolean write() throws IOException {
+    ByteBuffer buffer = pending;
+    if (!buffer.hasRemaining()) {
+      pending = null;
+      return true;
+    }
+    if (expectedLength >= 0 && written + buffer.remaining() > expectedLength) {
+      failed(new IOException("response body: more than " + expectedLength
+          + " bytes (expected: the declared length)"));
+      return false;
+    }
+    if (expectedLength >= 0 && written + buffer.remaining() == expectedLength) {
+      // Undertow ends a fixed-length response, and may complete the exchange, inside the write
+      // of its last byte.
+      bridge.responseWritten();
+    }
+    if (!commit()) {
+      return false;
+    }
+    while (buffer.hasRemaining()) {
+      int n = channel.write(buffer);
+      if (n == 0) {
+        channel.resumeWrites();
+        return false;
+      }
+      written += n;
+    }
+    pending = null;
+    flushNeeded = true;
+    return true;
+  }
+
+  private void complete() throws IOException {
+    if (expectedLength >= 0 && written != expectedLength) {
+      failed(new IOException("response body: " + written + " bytes (expected: " + expectedLength + ")"));
+      return;
+    }
+    // Before the channel is taken or shut: either may end the response and complete the exchange.
+    bridge.responseWritten();
+    if (!commit()) {
+      return;
+    }
+    closing = true;
+    channel.shutdownWrites();
+  }
+
+  private boolean commit() {
+    if (channel != null) {
+      return true;
+    }
+    channel = exchange.getResponseChannel();
+    if (channel == null) {
+      failed(new IllegalStateException("response: another handler took Undertow's response channel"));
+      return false;
+    }
+    channel.getWriteSetter().set(ch -> {
+      ch.suspendWrites();
+      pump();
+    });
+    return true;
+  }
+
+  private void done() {
+    finished = true;
+    bridge.writerDone();
+    channel.getWriteSetter().set(null);
+    exchange.endExchange();
+  }
+
+  private void failed(Throwable cause) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    cancel();
+    // An upstream that fails mid-body is an operational event, not a bug here: no stack trace
+    // unless asked for.
+    if (channel == null && !exchange.isResponseStarted()) {
+      log.warn("response body failed before its first byte, answering 502: {}", cause.toString());
+      log.debug("response body failure", cause);
+      bridge.replaceResponse(Problems.response(502, "The upstream response body failed before it started."));
+    } else {
+      log.warn("response body failed after {} bytes, closing the connection: {}", written, cause.toString());
+      log.debug("response body failure", cause);
+      bridge.abort(cause);
+    }
+  }
+
+  static boolean isFraming(String name) {
+    return name.equalsIgnoreCase("Content-Length")
+        || name.equalsIgnoreCase("Transfer-Encoding")
+        || name.equalsIgnoreCase("Connection");
+  }
+
+  private static OptionalLong declaredLength(Response response) {
+    return response.headers().first("Content-Length")
+        .filter(v -> !v.isEmpty() && v.length() < 19 && v.chars().allMatch(c -> c >= '0' && c <= '9'))
+        .map(v -> OptionalLong.of(Long.parseLong(v)))
+        .orElse(OptionalLong.empty());
+  }
+}

@@ -1,0 +1,190 @@
+package io.gatehouse.undertow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class StreamingTest {
+  private GatewayServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    new Random(42).nextBytes(b);
+    return b;
+  }
+
+  /** Waits until the value has not changed for a while, and returns it; bounded. */
+  static long settled(LongSupplier value) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long last = value.getAsLong();
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      long now = value.getAsLong();
+      if (now != last) {
+        last = now;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(750)) {
+        return now;
+      }
+    }
+    throw new AssertionError("the value kept changing for 20 s; last " + last);
+  }
+
+  @Test
+  void echoes_a_body_of_known_length_byte_for_byte() throws Exception {
+    server = Servers.start(TestGateway.echo());
+    byte[] sent = randomBytes(3 * 1024 * 1024 + 17);
+
+    HttpResponse<byte[]> res = Servers.CLIENT.send(Servers.request(server.port(), "/echo")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(sent)).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.headers().firstValue("Content-Length")).contains(String.valueOf(sent.length));
+    assertThat(res.body()).isEqualTo(sent);
+  }
+
+  @Test
+  void echoes_a_chunked_body_of_unknown_length_chunked() throws Exception {
+    server = Servers.start(TestGateway.echo());
+    byte[] sent = randomBytes(2 * 1024 * 1024 + 5);
+
+    HttpResponse<byte[]> res = Servers.CLIENT.send(Servers.request(server.port(), "/echo")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(sent))).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.headers().firstValue("Transfer-Encoding")).contains("chunked");
+    assertThat(res.body()).isEqualTo(sent);
+  }
+
+  @Test
+  void a_slow_reading_client_slows_the_response_body_publisher() throws Exception {
+    GeneratedBody endless = new GeneratedBody(-1, 7);
+    server = Servers.start(TestGateway.respond(r -> Response.builder(200).body(Body.ofPublisher(endless, -1)).build()));
+
+    try (RawHttp client = RawHttp.connect(server.port(), 64 * 1024)) {
+      client.send("GET /endless HTTP/1.1\r\nHost: t\r\n\r\n");
+      assertThat(client.readHead().status()).isEqualTo(200);
+      client.readExactly(1024); // then stop reading
+
+      long emitted = settled(endless.emittedBytes::get);
+
+      // Kernel socket buffers on both ends hold a few MiB at most; an eager writer would not stop.
+      assertThat(emitted).isLessThan(32L * 1024 * 1024);
+      assertThat(endless.maxOutstanding.get()).isEqualTo(1);
+      assertThat(endless.requested.get() - endless.emittedChunks.get()).isLessThanOrEqualTo(1);
+
+      // Reading resumes the flow.
+      client.readExactly((int) Math.min(emitted, 8 * 1024 * 1024));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (endless.emittedBytes.get() <= emitted && System.nanoTime() < deadline) {
+        client.readExactly(64 * 1024);
+      }
+      assertThat(endless.emittedBytes.get()).isGreaterThan(emitted);
+    }
+  }
+
+  @Test
+  void a_slow_consumer_of_the_request_body_slows_the_client() throws Exception {
+    AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    AtomicLong delivered = new AtomicLong();
+    AtomicLong onNextCalls = new AtomicLong();
+    CompletableFuture<Response> answer = new CompletableFuture<>();
+    server = Servers.start(TestGateway.async(r -> {
+      r.body().subscribe(new Flow.Subscriber<ByteBuffer>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          subscription.set(s);
+          s.request(1); // one buffer, then nothing until the test asks for more
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+          onNextCalls.incrementAndGet();
+          delivered.addAndGet(item.remaining());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          answer.complete(Response.builder(500).build());
+        }
+
+        @Override
+        public void onComplete() {
+          answer.complete(Response.builder(200).body(Body.of(String.valueOf(delivered.get()))).build());
+        }
+      });
+      return answer;
+    }));
+    long total = 64L * 1024 * 1024;
+    AtomicLong written = new AtomicLong();
+    try (RawHttp client = RawHttp.connect(server.port())) {
+      client.socket.setSendBufferSize(64 * 1024);
+      client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
+      Thread writer = new Thread(() -> {
+        byte[] block = new byte[64 * 1024];
+        try {
+          OutputStream out = client.socket.getOutputStream();
+          for (long left = total; left > 0; left -= block.length) {
+            out.write(block);
+            written.addAndGet(block.length);
+          }
+        } catch (IOException e) {
+          // the socket closes at the end of the test
+        }
+      }, "slow-upload-writer");
+      writer.setDaemon(true);
+      writer.start();
+
+      long stuckAt = settled(written::get);
+
+      assertThat(onNextCalls.get()).isEqualTo(1);
+      assertThat(stuckAt).isLessThan(32L * 1024 * 1024);
+
+      subscription.get().request(Long.MAX_VALUE);
+      RawHttp.Head head = client.readHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(new String(client.readBody(head))).isEqualTo(String.valueOf(total));
+      writer.join(10_000);
+    }
+  }
+  @Test
+  void sends_100_continue_when_the_gateway_starts_reading_the_body() throws Exception {
+    server = Servers.start(TestGateway.echo());
+    try (RawHttp client = RawHttp.connect(server.port())) {
+      client.send("PUT /echo HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+      RawHttp.Head interim = client.readHead();
+      assertThat(interim.status()).isEqualTo(100);
+
+      client.send("hello");
+      RawHttp.Head head = client.readHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(new String(client.readBody(head), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hello");
+    }
+  }
+}
