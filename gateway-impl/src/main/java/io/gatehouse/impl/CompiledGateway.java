@@ -1,5 +1,7 @@
 package io.gatehouse.impl;
 
+import io.gatehouse.impl.problem.Problems;
+import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.http.HttpHeaders;

@@ -1,5 +1,6 @@
 package io.gatehouse.impl;
 
+import io.gatehouse.impl.problem.Problems;
 import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Request;

@@ -1,5 +1,6 @@
 package io.gatehouse.impl;
 
+import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;

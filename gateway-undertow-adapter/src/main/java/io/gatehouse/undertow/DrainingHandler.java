@@ -28,7 +28,7 @@ final class DrainingHandler implements HttpHandler {
         inFlight++;
       } else {
         exchange.setPersistent(false);
-        ExchangeBridge.respond(exchange, Problems.response(503, "The server is shutting down."));
+        ExchangeBridge.respond(exchange, Problems.response(exchange, 503, "The server is shutting down."));
         return;
       }
     }

@@ -90,7 +90,7 @@ class MountTest {
 
     assertThat(res.statusCode()).isEqualTo(400);
     assertThat(res.headers().firstValue("Content-Type")).contains("application/problem+json");
-    assertThat(res.body()).contains("\"status\":400", "\"title\":\"Bad Request\"", "\"type\":\"about:blank\"", "\"detail\":");
+    assertThat(res.body()).contains("\"status\":400", "\"title\":\"Bad Request\"", "\"type\":\"urn:gatehouse:problem:bad-request\"", "\"requestId\":", "\"detail\":");
     assertThat(gateway.requests).isEmpty();
   }
 

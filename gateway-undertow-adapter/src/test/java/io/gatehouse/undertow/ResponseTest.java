@@ -164,7 +164,7 @@ class ResponseTest {
 
       assertThat(head.status()).isEqualTo(502);
       assertThat(head.first("Content-Type")).contains("application/problem+json");
-      assertThat(body).contains("\"type\":\"about:blank\"", "\"title\":\"Bad Gateway\"", "\"status\":502", "\"detail\":\"")
+      assertThat(body).contains("\"type\":\"urn:gatehouse:problem:bad-gateway\"", "\"requestId\":", "\"title\":\"Bad Gateway\"", "\"status\":502", "\"detail\":\"")
           .doesNotContain("secret internals", "Exception", "at io.");
     }
   }

@@ -88,7 +88,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    * while shutting down), with the same framing rules as gateway responses.
    *
    * <pre>{@code
-   * ExchangeBridge.respond(exchange, Problems.response(503, "The server is shutting down."));
+   * ExchangeBridge.respond(exchange, Problems.response(exchange, 503, "The server is shutting down."));
    * }</pre>
    *
    * @param exchange the exchange, not yet responded to; the call may run on any thread
@@ -126,20 +126,20 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
     Optional<String> path = RequestTarget.rawRelativePath(exchange);
     if (path.isEmpty()) {
-      write(Problems.response(400,
+      write(Problems.response(exchange, 400,
           "The request target does not line up with the path the gateway is mounted at."));
       return;
     }
     long contentLength = contentLength();
     if (contentLength == -2) {
-      write(Problems.response(400, "The Content-Length header is not a valid length."));
+      write(Problems.response(exchange, 400, "The Content-Length header is not a valid length."));
       return;
     }
     Request request;
     try {
       request = toRequest(path.get(), contentLength);
     } catch (IllegalArgumentException e) {
-      write(Problems.response(400, "The request method or a header field is not valid HTTP."));
+      write(Problems.response(exchange, 400, "The request method or a header field is not valid HTTP."));
       return;
     }
     CompletionStage<Response> s;
@@ -150,12 +150,12 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
         throw vme;
       }
       log.error("Gateway.handle threw (it must return a stage); answering 502", e);
-      write(Problems.response(502, "The gateway failed to produce a response."));
+      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
       return;
     }
     if (s == null) {
       log.error("Gateway.handle returned null (it must return a stage); answering 502");
-      write(Problems.response(502, "The gateway failed to produce a response."));
+      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
       return;
     }
     stage = s;
@@ -221,15 +221,15 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
     if (failure != null) {
       log.error("Gateway.handle completed exceptionally (it must not); answering 502", failure);
-      write(Problems.response(502, "The gateway failed to produce a response."));
+      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
     } else if (response == null) {
       log.error("Gateway.handle completed with null (it must not); answering 502");
-      write(Problems.response(502, "The gateway failed to produce a response."));
+      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
     } else if (response.status() < 200) {
       log.error("Gateway.handle answered {} (expected: a final status, 200 to 599); answering 502",
           response.status());
       discard(response.body());
-      write(Problems.response(502, "The gateway answered with an interim status."));
+      write(Problems.response(exchange, 502, "The gateway answered with an interim status."));
     } else {
       write(response);
     }

@@ -290,7 +290,7 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     if (channel == null && !exchange.isResponseStarted()) {
       log.warn("response body failed before its first byte, answering 502: {}", cause.toString());
       log.debug("response body failure", cause);
-      bridge.replaceResponse(Problems.response(502, "The upstream response body failed before it started."));
+      bridge.replaceResponse(Problems.response(exchange, 502, "The upstream response body failed before it started."));
     } else {
       log.warn("response body failed after {} bytes, closing the connection: {}", written, cause.toString());
       log.debug("response body failure", cause);

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.problem;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -10,10 +10,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
-/** Renders the gateway's own responses as RFC 9457 problem details. */
-final class Problems {
-  static final String CONTENT_TYPE = "application/problem+json";
-  static final String TYPE_PREFIX = "urn:gatehouse:problem:";
+/**
+ * Renders every response the gateway makes by itself (in the compiler and in the adapters) as RFC
+ * 9457 problem details: {@code type}, {@code title}, {@code status}, {@code detail} and
+ * {@code requestId}, with the request id also in {@code X-Request-Id}.
+ *
+ * <p>{@code Problems.response(404, "Not Found", "no route matches GET /x", requestId)}
+ */
+public final class Problems {
+  /** The media type of problem details. */
+  public static final String CONTENT_TYPE = "application/problem+json";
+  /** Every problem type is this prefix and a slug of the title. */
+  public static final String TYPE_PREFIX = "urn:gatehouse:problem:";
   private static final JsonFactory JSON = new JsonFactory();
 
   private Problems() {}
@@ -21,8 +29,14 @@ final class Problems {
   /**
    * A problem response. The type is derived from the title ({@code Bad Gateway} becomes
    * {@code urn:gatehouse:problem:bad-gateway}).
+   *
+   * @param status 400 to 599
+   * @param title the fixed summary of the problem type, such as {@code Bad Gateway}
+   * @param detail this occurrence, in a sentence safe to show a client
+   * @param requestId the request id
+   * @return the response, with an in-memory body
    */
-  static Response response(int status, String title, String detail, String requestId) {
+  public static Response response(int status, String title, String detail, String requestId) {
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("status: " + status + " (expected: 400 to 599)");
     }
