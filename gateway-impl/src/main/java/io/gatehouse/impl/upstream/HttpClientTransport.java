@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.DnsResolver;
@@ -27,6 +28,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.DefaultThreadFactory;
+import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
@@ -101,6 +103,8 @@ public final class HttpClientTransport implements UpstreamTransport {
   private final RequestConfig baseConfig;
   private final String threadNamePrefix;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
+  private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
 
   private HttpClientTransport(CloseableHttpAsyncClient client, RequestConfig baseConfig, String threadNamePrefix) {
     this.client = client;
@@ -200,9 +204,11 @@ public final class HttpClientTransport implements UpstreamTransport {
         new URIAuthority(unbracketed(origin.getHost()), origin.getPort()), request.target());
     head.setHeaders(exchange.requestHeaders());
 
+    ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, inFlight::remove);
+    inFlight.add(consumer);
     Future<Void> execution = client.execute(
         new BasicRequestProducer(head, entity(request, exchange)),
-        new ResponseBodyConsumer(exchange),
+        consumer,
         null,
         context,
         exchange);
@@ -265,8 +271,10 @@ public final class HttpClientTransport implements UpstreamTransport {
 
   /**
    * Stops the transport: waits up to a second for exchanges in flight, then closes every
-   * connection and stops every thread it started. Calls after the first do nothing; calls to
-   * {@link #send} afterwards fail with {@code CONNECT_REFUSED}.
+   * connection and stops every thread it started. Calls still unfinished then fail (their stage,
+   * or their response body) with {@code CONNECTION_RESET}, or {@code CONNECT_REFUSED} if they
+   * never got a connection. Calls after the first do nothing; calls to {@link #send} afterwards
+   * fail with {@code CONNECT_REFUSED}.
    */
   @Override
   public void close() {
@@ -280,6 +288,11 @@ public final class HttpClientTransport implements UpstreamTransport {
       Thread.currentThread().interrupt();
     } finally {
       client.close(CloseMode.IMMEDIATE);
+      // An immediate shutdown drops exchanges without a word; their callers must still hear.
+      for (ResponseBodyConsumer consumer : inFlight) {
+        consumer.failed(new ConnectionClosedException("the transport was closed"));
+      }
+      inFlight.clear();
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
@@ -41,6 +42,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  */
 final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Publisher<ByteBuffer> {
   private final UpstreamExchange exchange;
+  private final Consumer<ResponseBodyConsumer> onRelease;
   private final Queue<ByteBuffer> received = new ConcurrentLinkedQueue<>();
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
@@ -61,8 +63,13 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
   private boolean terminated;
   private long windowToGive;
 
-  ResponseBodyConsumer(UpstreamExchange exchange) {
+  /**
+   * @param onRelease gets this consumer once the client is done with the exchange
+   *     (see {@link #releaseResources})
+   */
+  ResponseBodyConsumer(UpstreamExchange exchange, Consumer<ResponseBodyConsumer> onRelease) {
     this.exchange = exchange;
+    this.onRelease = onRelease;
   }
 
   // ---- AsyncResponseConsumer: called by the client, on an I/O thread ----
@@ -138,6 +145,7 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
    */
   @Override
   public void releaseResources() {
+    onRelease.accept(this);
     capacityChannel = null;
     released = true;
     Response pending = bodiless;

@@ -319,6 +319,50 @@ class HttpClientTransportFailureTest {
     }
   }
 
+  @Test
+  void close_with_a_call_in_flight_returns_promptly_and_fails_the_call() throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    HttpClientTransport closing = HttpClientTransport.create(TransportSettings.defaults().withIoThreads(1));
+    try (RawUpstream upstream = RawUpstream.start(c -> {
+      c.readHead();
+      done.await(10, TimeUnit.SECONDS); // never answers
+    })) {
+      CompletionStage<Response> inFlight = closing.send(Calls.get(upstream.origin(), "/"));
+      upstream.nextHead();
+
+      long start = System.nanoTime();
+      closing.close();
+
+      // Graceful for at most a second, then immediate; the 5 s response timeout plays no part.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      UpstreamException e = failure(inFlight);
+      assertKind(e, Kind.CONNECTION_RESET);
+      done.countDown();
+    } finally {
+      closing.close();
+    }
+  }
+
+  @Test
+  void close_fails_a_response_body_still_streaming() throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    HttpClientTransport closing = HttpClientTransport.create(TransportSettings.defaults().withIoThreads(1));
+    try (RawUpstream upstream = RawUpstream.start(c -> {
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten..");
+      done.await(10, TimeUnit.SECONDS);
+    })) {
+      Response response = await(closing.send(Calls.get(upstream.origin(), "/")));
+
+      closing.close();
+
+      assertKind(bodyFailure(response), Kind.CONNECTION_RESET);
+      done.countDown();
+    } finally {
+      closing.close();
+    }
+  }
+
   /**
    * Live threads of that transport: its I/O threads, and an idle evictor started since
    * {@code before}. (Other transports' I/O threads may start late: client.start() is asynchronous.)
