@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
@@ -72,8 +74,9 @@ import org.apache.hc.core5.util.Timeout;
  * stage completes as soon as the response head has arrived. The response body must be consumed
  * or cancelled: until then its connection stays leased (at most until the response timeout).
  *
- * <p><b>Timeouts.</b> {@link UpstreamCall#connectTimeout()} bounds waiting for a pooled
- * connection and, separately, opening a new one. {@link UpstreamCall#responseTimeout()} bounds
+ * <p><b>Timeouts.</b> {@link UpstreamCall#connectTimeout()} bounds the time from {@link #send}
+ * until the request can be written: waiting for a pooled connection, connecting, TLS.
+ * {@link UpstreamCall#responseTimeout()} bounds
  * socket silence from the moment a connection is used: waiting for the head, and any gap while
  * either body streams.
  *
@@ -102,6 +105,8 @@ public final class HttpClientTransport implements UpstreamTransport {
   private final CloseableHttpAsyncClient client;
   private final RequestConfig baseConfig;
   private final String threadNamePrefix;
+  /** Enforces connect deadlines; one daemon thread, idle between deadlines. */
+  private final ScheduledThreadPoolExecutor timer;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
   private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
@@ -110,6 +115,8 @@ public final class HttpClientTransport implements UpstreamTransport {
     this.client = client;
     this.baseConfig = baseConfig;
     this.threadNamePrefix = threadNamePrefix;
+    this.timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(threadNamePrefix + "-timer", true));
+    this.timer.setRemoveOnCancelPolicy(true);
   }
 
   /**
@@ -167,6 +174,7 @@ public final class HttpClientTransport implements UpstreamTransport {
         .evictExpiredConnections()
         .evictIdleConnections(TimeValue.of(settings.idleEviction()))
         .addRequestInterceptorLast(new ExactRequestHeaders())
+        .addExecInterceptorFirst(AbortHook.NAME, new AbortHook())
         .build();
     client.start();
     return new HttpClientTransport(client, baseConfig, threadNamePrefix);
@@ -206,6 +214,14 @@ public final class HttpClientTransport implements UpstreamTransport {
 
     ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, inFlight::remove);
     inFlight.add(consumer);
+    try {
+      exchange.startConnectDeadline(timer);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      inFlight.remove(consumer);
+      exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+          exchange.description() + ": the transport is closed"));
+      return exchange.result();
+    }
     Future<Void> execution = client.execute(
         new BasicRequestProducer(head, entity(request, exchange)),
         consumer,
@@ -288,6 +304,7 @@ public final class HttpClientTransport implements UpstreamTransport {
       Thread.currentThread().interrupt();
     } finally {
       client.close(CloseMode.IMMEDIATE);
+      timer.shutdownNow();
       // An immediate shutdown drops exchanges without a word; their callers must still hear.
       for (ResponseBodyConsumer consumer : inFlight) {
         consumer.failed(new ConnectionClosedException("the transport was closed"));

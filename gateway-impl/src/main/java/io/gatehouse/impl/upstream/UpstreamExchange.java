@@ -16,7 +16,12 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.async.AsyncExecRuntime;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
@@ -54,6 +59,8 @@ final class UpstreamExchange implements FutureCallback<Void> {
   private final CompletableFuture<Response> result = new CompletableFuture<>();
   private final AtomicReference<Throwable> requestBodyFailure = new AtomicReference<>();
   private volatile Future<?> execution;
+  private volatile AsyncExecRuntime runtime;
+  private volatile ScheduledFuture<?> connectDeadline;
   private volatile boolean abortRequested;
   private volatile boolean dispatched;
 
@@ -65,6 +72,10 @@ final class UpstreamExchange implements FutureCallback<Void> {
     this.requestHeaders = requestHeaders(call);
     // Cancelling the caller's stage aborts the exchange and closes its connection.
     result.whenComplete((response, failure) -> {
+      ScheduledFuture<?> deadline = connectDeadline;
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
       if (failure instanceof CancellationException) {
         abort();
       }
@@ -111,9 +122,22 @@ final class UpstreamExchange implements FutureCallback<Void> {
     }
   }
 
+  /** Binds the client's per-call runtime, which holds the call's connection once leased. */
+  void runtime(AsyncExecRuntime runtime) {
+    this.runtime = runtime;
+    if (abortRequested) {
+      runtime.discardEndpoint();
+    }
+  }
+
   /**
    * Aborts the exchange: the client fails it and discards (closes) its connection. Does nothing
    * once the exchange has completed, when the connection has already gone back to the pool clean.
+   *
+   * <p>Cancelling the client's future alone is not enough: when a new connection completes on
+   * the I/O thread while the calling thread is still in the chain, the future's dependency can
+   * end up being the finished connect step instead of the exchange, and the cancel reaches
+   * nothing. Discarding the runtime's endpoint closes the connection whatever the future holds.
    */
   void abort() {
     abortRequested = true;
@@ -121,11 +145,37 @@ final class UpstreamExchange implements FutureCallback<Void> {
     if (f != null) {
       f.cancel(true);
     }
+    AsyncExecRuntime r = runtime;
+    if (r != null) {
+      r.discardEndpoint();
+    }
+  }
+
+  /**
+   * Bounds the time until the call is dispatched (waiting for a pooled connection, connecting,
+   * TLS) by the connect timeout. The client's own bounds are not enough: its pool notices an
+   * expired lease only when some connection is released.
+   */
+  void startConnectDeadline(ScheduledExecutorService timer) {
+    ScheduledFuture<?> deadline = timer.schedule(() -> {
+      if (!dispatched) {
+        fail(new TimeoutException("no connection ready"));
+        abort();
+      }
+    }, call.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    connectDeadline = deadline;
+    if (dispatched || result.isDone()) {
+      deadline.cancel(false);
+    }
   }
 
   /** The request head is about to be written on a connection. */
   void dispatched() {
     dispatched = true;
+    ScheduledFuture<?> deadline = connectDeadline;
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
   }
 
   /** The request body's publisher failed, or sent a length other than the one it declared. */
@@ -177,7 +227,7 @@ final class UpstreamExchange implements FutureCallback<Void> {
           description + ": the request body failed: " + bodyFailure, bodyFailure);
     }
     if (!dispatched) {
-      if (cause instanceof InterruptedIOException) {
+      if (isTimeout(cause)) {
         return new UpstreamException(Kind.CONNECT_TIMEOUT,
             description + ": no connection within " + call.connectTimeout() + ": " + cause, cause);
       }
@@ -188,12 +238,17 @@ final class UpstreamExchange implements FutureCallback<Void> {
       return new UpstreamException(Kind.PROTOCOL_ERROR,
           description + ": invalid HTTP from upstream: " + cause, cause);
     }
-    if (cause instanceof InterruptedIOException) {
+    if (isTimeout(cause)) {
       return new UpstreamException(Kind.RESPONSE_TIMEOUT,
           description + ": upstream silent for " + call.responseTimeout() + ": " + cause, cause);
     }
     return new UpstreamException(Kind.CONNECTION_RESET,
         description + ": connection lost: " + cause, cause);
+  }
+
+  /** Socket and connect timeouts are InterruptedIOExceptions; pool lease deadlines are not. */
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof InterruptedIOException || cause instanceof TimeoutException;
   }
 
   private static boolean isProtocolError(Throwable cause) {

@@ -8,7 +8,8 @@
  * {@link io.gatehouse.spi.UpstreamTransport} over httpclient5's async client; its class comment is
  * the contract), then {@code UpstreamExchange} (one call's state and the failure mapping),
  * {@code ResponseBodyConsumer} (head and streaming body), {@code RequestBodyPublisher} (request
- * body and its framing guard) and {@code ExactRequestHeaders} (what the upstream sees).
+ * body and its framing guard), {@code ExactRequestHeaders} (what the upstream sees) and
+ * {@code AbortHook} (how an abort reaches the connection).
  *
  * <p>No method accepts or returns null.
  */
