@@ -76,9 +76,8 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p><b>Timeouts.</b> {@link UpstreamCall#connectTimeout()} bounds the time from {@link #send}
  * until the request can be written: waiting for a pooled connection, connecting, TLS.
- * {@link UpstreamCall#responseTimeout()} bounds
- * socket silence from the moment a connection is used: waiting for the head, and any gap while
- * either body streams.
+ * {@link UpstreamCall#responseTimeout()} bounds socket silence from the moment a connection is
+ * used: waiting for the head, and any gap while either body streams.
  *
  * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: refused or unresolved
  * {@code CONNECT_REFUSED}, connect timeout {@code CONNECT_TIMEOUT}, silence
@@ -99,8 +98,6 @@ import org.apache.hc.core5.util.Timeout;
 public final class HttpClientTransport implements UpstreamTransport {
   /** How long close() lets exchanges in flight finish before it cuts their connections. */
   static final Duration GRACEFUL_CLOSE = Duration.ofSeconds(1);
-
-  private static final Set<String> CONTENT_METHODS = Set.of("POST", "PUT", "PATCH");
 
   private final CloseableHttpAsyncClient client;
   private final RequestConfig baseConfig;
