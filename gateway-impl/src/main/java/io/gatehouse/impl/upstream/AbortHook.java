@@ -1,0 +1,27 @@
+package io.gatehouse.impl.upstream;
+
+import java.io.IOException;
+import org.apache.hc.client5.http.async.AsyncExecCallback;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.async.AsyncExecChainHandler;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+
+/**
+ * The first element of the client's exec chain: hands each call's {@code AsyncExecRuntime} to its
+ * {@link UpstreamExchange}, so that aborting can close the call's connection directly (see
+ * {@link UpstreamExchange#abort()} for why the client's future is not enough).
+ */
+final class AbortHook implements AsyncExecChainHandler {
+  static final String NAME = "gatehouse-abort-hook";
+
+  @Override
+  public void execute(HttpRequest request, AsyncEntityProducer entityProducer, AsyncExecChain.Scope scope,
+      AsyncExecChain chain, AsyncExecCallback callback) throws HttpException, IOException {
+    if (scope.clientContext.getAttribute(UpstreamExchange.ATTRIBUTE) instanceof UpstreamExchange exchange) {
+      exchange.runtime(scope.execRuntime);
+    }
+    chain.proceed(request, entityProducer, scope, callback);
+  }
+}

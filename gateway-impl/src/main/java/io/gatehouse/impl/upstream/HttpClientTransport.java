@@ -1,0 +1,317 @@
+package io.gatehouse.impl.upstream;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamCall;
+import io.gatehouse.spi.UpstreamException;
+import io.gatehouse.spi.UpstreamTransport;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.concurrent.DefaultThreadFactory;
+import org.apache.hc.core5.http.ConnectionClosedException;
+import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.message.BasicHttpRequest;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.net.URIAuthority;
+import org.apache.hc.core5.reactive.ReactiveEntityProducer;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The gateway's {@link UpstreamTransport}: HTTP/1.1 to upstreams over httpclient5's async client,
+ * with a keep-alive connection pool. A call in flight holds no thread.
+ *
+ * <pre>{@code
+ * try (HttpClientTransport transport = HttpClientTransport.create(TransportSettings.defaults())) {
+ *   transport.send(new UpstreamCall(URI.create("http://orders:8080"), request,
+ *           Duration.ofSeconds(1), Duration.ofSeconds(5)))
+ *       .thenAccept(response -> ...);
+ * }
+ * }</pre>
+ *
+ * <p><b>Exactness.</b> The upstream sees the request's method, its raw path and query, and its
+ * headers in order, plus {@code Host} (from {@link UpstreamCall#origin()}) and the framing header;
+ * nothing else: no User-Agent, Accept-Encoding, cookies, Expect or Connection headers of the
+ * client's own. Given Host, Content-Length, Transfer-Encoding and Connection headers are dropped,
+ * so framing cannot be smuggled through. The client never decompresses, follows redirects,
+ * authenticates, stores cookies or retries. The response keeps its status and headers as
+ * received, minus the per-hop Transfer-Encoding, Connection and Keep-Alive.
+ *
+ * <p><b>Framing.</b> A request body of known length is sent with Content-Length, one of unknown
+ * length chunked; a body of length 0 is not sent at all (POST, PUT and PATCH still get
+ * {@code Content-Length: 0}). If the body publisher then sends another number of bytes, the call
+ * fails with {@code REQUEST_BODY_FAILED} and the connection is closed. The response body's
+ * length is its Content-Length when present, and 0 for HEAD requests and 1xx, 204 and 304
+ * responses. Trailers are dropped.
+ *
+ * <p><b>Streaming.</b> Both bodies stream with back-pressure; neither is ever held whole. The
+ * stage completes as soon as the response head has arrived. The response body must be consumed
+ * or cancelled: until then its connection stays leased (at most until the response timeout).
+ *
+ * <p><b>Timeouts.</b> {@link UpstreamCall#connectTimeout()} bounds the time from {@link #send}
+ * until the request can be written: waiting for a pooled connection, connecting, TLS.
+ * {@link UpstreamCall#responseTimeout()} bounds socket silence from the moment a connection is
+ * used: waiting for the head, and any gap while either body streams.
+ *
+ * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: refused or unresolved
+ * {@code CONNECT_REFUSED}, connect timeout {@code CONNECT_TIMEOUT}, silence
+ * {@code RESPONSE_TIMEOUT}, connection reset or closed {@code CONNECTION_RESET}, invalid HTTP
+ * {@code PROTOCOL_ERROR}, the request body's publisher failing {@code REQUEST_BODY_FAILED}. After
+ * the head, they reach the response body's subscriber as {@code onError(UpstreamException)}.
+ *
+ * <p><b>Cancelling</b> the stage's {@code toCompletableFuture()}, or the response body's
+ * subscription before its end, aborts the exchange and closes its connection.
+ *
+ * <p><b>Threads.</b> {@link #send} does not block, except that resolving a host name that is not
+ * in the JVM's DNS cache happens on the calling thread. The stage completes, and body signals
+ * run, on the transport's I/O threads or on the thread that cancels or requests: callbacks must
+ * not block.
+ *
+ * @since 0.1
+ */
+public final class HttpClientTransport implements UpstreamTransport {
+  /** How long close() lets exchanges in flight finish before it cuts their connections. */
+  static final Duration GRACEFUL_CLOSE = Duration.ofSeconds(1);
+
+  private final CloseableHttpAsyncClient client;
+  private final RequestConfig baseConfig;
+  private final String threadNamePrefix;
+  /** Enforces connect deadlines; one daemon thread, idle between deadlines. */
+  private final ScheduledThreadPoolExecutor timer;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
+  private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
+
+  private HttpClientTransport(CloseableHttpAsyncClient client, RequestConfig baseConfig, String threadNamePrefix) {
+    this.client = client;
+    this.baseConfig = baseConfig;
+    this.threadNamePrefix = threadNamePrefix;
+    this.timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(threadNamePrefix + "-timer", true));
+    this.timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /**
+   * Starts a transport: its I/O threads run until {@link #close()}.
+   *
+   * @param settings pool and thread sizes
+   * @return the started transport
+   */
+  public static HttpClientTransport create(TransportSettings settings) {
+    return create(settings, SystemDefaultDnsResolver.INSTANCE);
+  }
+
+  /** As {@link #create(TransportSettings)}, resolving host names with {@code dns} (for tests). */
+  static HttpClientTransport create(TransportSettings settings, DnsResolver dns) {
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(dns, "dns");
+    PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
+        .setMaxConnTotal(settings.maxConnectionsTotal())
+        .setMaxConnPerRoute(settings.maxConnectionsPerOrigin())
+        .setDnsResolver(dns)
+        .setDefaultConnectionConfig(ConnectionConfig.custom()
+            .setTimeToLive(TimeValue.of(settings.connectionTimeToLive()))
+            .build())
+        .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+        .build();
+    String threadNamePrefix = "gatehouse-upstream-" + Integer.toHexString(System.identityHashCode(pool));
+    RequestConfig baseConfig = RequestConfig.custom()
+        .setRedirectsEnabled(false)
+        .setAuthenticationEnabled(false)
+        .setExpectContinueEnabled(false)
+        .setProtocolUpgradeEnabled(false)
+        .setContentCompressionEnabled(false)
+        .setHardCancellationEnabled(true)
+        .setConnectionKeepAlive(TimeValue.of(settings.idleEviction()))
+        .build();
+    CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+        .setConnectionManager(pool)
+        .setIOReactorConfig(IOReactorConfig.custom()
+            .setIoThreadCount(settings.ioThreads())
+            .setTcpNoDelay(true)
+            .setSoKeepAlive(true)
+            .build())
+        .setHttp1Config(Http1Config.custom()
+            .setMaxLineLength(64 * 1024)
+            .setMaxHeaderCount(256)
+            .build())
+        .setThreadFactory(new DefaultThreadFactory(threadNamePrefix, true))
+        .setDefaultRequestConfig(baseConfig)
+        .setDefaultCredentialsProvider(new BasicCredentialsProvider())
+        .disableAutomaticRetries()
+        .disableRedirectHandling()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .disableConnectionState()
+        .evictExpiredConnections()
+        .evictIdleConnections(TimeValue.of(settings.idleEviction()))
+        .addRequestInterceptorLast(new ExactRequestHeaders())
+        .addExecInterceptorFirst(AbortHook.NAME, new AbortHook())
+        .build();
+    client.start();
+    return new HttpClientTransport(client, baseConfig, threadNamePrefix);
+  }
+
+  /**
+   * Starts one call; see the class comment for the contract.
+   *
+   * @param call what to send, and where; its timeouts must be positive
+   * @return the response, once its head has arrived
+   * @throws IllegalArgumentException if the origin is not {@code http(s)://host[:port]} or a
+   *     timeout is not positive
+   */
+  @Override
+  public CompletionStage<Response> send(UpstreamCall call) {
+    Objects.requireNonNull(call, "call");
+    URI origin = checkOrigin(call.origin());
+    Timeout connectTimeout = positive("connectTimeout", call.connectTimeout());
+    Timeout responseTimeout = positive("responseTimeout", call.responseTimeout());
+    UpstreamExchange exchange = new UpstreamExchange(call);
+    if (closed.get()) {
+      exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+          exchange.description() + ": the transport is closed"));
+      return exchange.result();
+    }
+
+    HttpClientContext context = HttpClientContext.create();
+    context.setRequestConfig(requestConfig(connectTimeout, responseTimeout));
+    context.setAttribute(UpstreamExchange.ATTRIBUTE, exchange);
+
+    Request request = call.request();
+    String scheme = origin.getScheme().toLowerCase(Locale.ROOT);
+    // The four-argument constructor keeps the target as given; the two-argument one parses it.
+    BasicHttpRequest head = new BasicHttpRequest(request.method(), scheme,
+        new URIAuthority(unbracketed(origin.getHost()), origin.getPort()), request.target());
+    head.setHeaders(exchange.requestHeaders());
+
+    ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, inFlight::remove);
+    inFlight.add(consumer);
+    try {
+      exchange.startConnectDeadline(timer);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      inFlight.remove(consumer);
+      exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+          exchange.description() + ": the transport is closed"));
+      return exchange.result();
+    }
+    Future<Void> execution = client.execute(
+        new BasicRequestProducer(head, entity(request, exchange)),
+        consumer,
+        null,
+        context,
+        exchange);
+    exchange.started(execution);
+    return exchange.result();
+  }
+
+  @SuppressWarnings("deprecation") // see below
+  private RequestConfig requestConfig(Timeout connectTimeout, Timeout responseTimeout) {
+    return RequestConfig.copy(baseConfig)
+        .setConnectionRequestTimeout(connectTimeout)
+        // Deprecated in favour of ConnectionConfig, which is per route, not per request. In 5.5
+        // the exec runtime still passes this value to the connection manager's connect(), where
+        // it takes precedence over the route's ConnectionConfig: it is the per-call mechanism.
+        .setConnectTimeout(connectTimeout)
+        .setResponseTimeout(responseTimeout)
+        .build();
+  }
+
+  /** No entity for an empty body: no body, no framing (the client adds Content-Length: 0 for POST, PUT, PATCH). */
+  private static AsyncEntityProducer entity(Request request, UpstreamExchange exchange) {
+    Body body = request.body();
+    if (body.isEmpty()) {
+      return null;
+    }
+    long length = body.contentLength().orElse(-1);
+    return new ReactiveEntityProducer(new RequestBodyPublisher(body, length, exchange), length, null, null);
+  }
+
+  /** The prefix of the I/O threads' names (the idle evictor thread is not among them). */
+  String threadNamePrefix() {
+    return threadNamePrefix;
+  }
+
+  private static URI checkOrigin(URI origin) {
+    String scheme = origin.getScheme() == null ? "" : origin.getScheme().toLowerCase(Locale.ROOT);
+    boolean ok = (scheme.equals("http") || scheme.equals("https"))
+        && origin.getHost() != null
+        && origin.getRawUserInfo() == null
+        && (origin.getRawPath() == null || origin.getRawPath().isEmpty() || origin.getRawPath().equals("/"))
+        && origin.getRawQuery() == null
+        && origin.getRawFragment() == null;
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "origin: '" + origin + "' (expected: http or https, a host, an optional port, nothing else)");
+    }
+    return origin;
+  }
+
+  private static Timeout positive(String field, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(field + ": " + value + " (expected: > 0)");
+    }
+    return Timeout.ofMilliseconds(Math.max(1, value.toMillis()));
+  }
+
+  private static String unbracketed(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  /**
+   * Stops the transport: waits up to a second for exchanges in flight, then closes every
+   * connection and stops every thread it started. Calls still unfinished then fail (their stage,
+   * or their response body) with {@code CONNECTION_RESET}, or {@code CONNECT_REFUSED} if they
+   * never got a connection. Calls after the first do nothing; calls to {@link #send} afterwards
+   * fail with {@code CONNECT_REFUSED}.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    client.initiateShutdown();
+    try {
+      client.awaitShutdown(TimeValue.of(GRACEFUL_CLOSE));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      client.close(CloseMode.IMMEDIATE);
+      timer.shutdownNow();
+      // An immediate shutdown drops exchanges without a word; their callers must still hear.
+      for (ResponseBodyConsumer consumer : inFlight) {
+        consumer.failed(new ConnectionClosedException("the transport was closed"));
+      }
+      inFlight.clear();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HttpClientTransport[" + (closed.get() ? "closed" : client.getStatus()) + "]";
+  }
+}

@@ -1,0 +1,285 @@
+package io.gatehouse.impl.upstream;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamCall;
+import io.gatehouse.spi.UpstreamException;
+import io.gatehouse.spi.UpstreamException.Kind;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hc.client5.http.async.AsyncExecRuntime;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.MalformedChunkCodingException;
+import org.apache.hc.core5.http.MessageConstraintException;
+import org.apache.hc.core5.http.ProtocolException;
+import org.apache.hc.core5.http.TruncatedChunkException;
+import org.apache.hc.core5.http.message.BasicHeader;
+
+/**
+ * The state of one call: the stage the caller holds, what has happened on the wire so far, and
+ * how a failure maps to an {@link UpstreamException.Kind}. It is also the client's completion
+ * callback for the call.
+ *
+ * <p>Phases: the call is <em>dispatched</em> once a connection is ready and the request head is
+ * about to be written (set by {@link ExactRequestHeaders}); before that, failures are connect
+ * failures. The stage completes when the response head arrives; later failures go to the response
+ * body's subscriber.
+ */
+final class UpstreamExchange implements FutureCallback<Void> {
+  /** The context attribute under which the client's interceptors find this exchange. */
+  static final String ATTRIBUTE = UpstreamExchange.class.getName();
+
+  /** Per-hop request headers the transport owns; given values are dropped. */
+  private static final Set<String> OWNED_REQUEST_HEADERS =
+      Set.of("host", "content-length", "transfer-encoding", "connection");
+  /** Per-hop response headers that do not describe the message the gateway passes on. */
+  private static final Set<String> HOP_RESPONSE_HEADERS =
+      Set.of("transfer-encoding", "connection", "keep-alive");
+
+  private final UpstreamCall call;
+  private final String description;
+  private final Header[] requestHeaders;
+  private final CompletableFuture<Response> result = new CompletableFuture<>();
+  private final AtomicReference<Throwable> requestBodyFailure = new AtomicReference<>();
+  private volatile Future<?> execution;
+  private volatile AsyncExecRuntime runtime;
+  private volatile ScheduledFuture<?> connectDeadline;
+  private volatile boolean abortRequested;
+  private volatile boolean dispatched;
+
+  UpstreamExchange(UpstreamCall call) {
+    this.call = call;
+    URI origin = call.origin();
+    this.description = call.request().method() + " " + origin.getScheme() + "://"
+        + origin.getRawAuthority() + call.request().path();
+    this.requestHeaders = requestHeaders(call);
+    // Cancelling the caller's stage aborts the exchange and closes its connection.
+    result.whenComplete((response, failure) -> {
+      ScheduledFuture<?> deadline = connectDeadline;
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      if (failure instanceof CancellationException) {
+        abort();
+      }
+    });
+  }
+
+  private static Header[] requestHeaders(UpstreamCall call) {
+    URI origin = call.origin();
+    List<Header> headers = new ArrayList<>(call.request().headers().size() + 1);
+    // URI.getHost() keeps the brackets of an IPv6 literal, as the Host header needs them.
+    String host = origin.getPort() < 0 ? origin.getHost() : origin.getHost() + ":" + origin.getPort();
+    headers.add(new BasicHeader("Host", host));
+    call.request().headers().forEach((name, value) -> {
+      if (!OWNED_REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        headers.add(new BasicHeader(name, value));
+      }
+    });
+    return headers.toArray(new Header[0]);
+  }
+
+  UpstreamCall call() {
+    return call;
+  }
+
+  /** What the call is, for messages: method, origin and path, without the query. */
+  String description() {
+    return description;
+  }
+
+  /** Host, then the given headers minus those the transport owns, in their order. */
+  Header[] requestHeaders() {
+    return requestHeaders.clone();
+  }
+
+  CompletableFuture<Response> result() {
+    return result;
+  }
+
+  /** Binds the client's execution, so that aborting can cancel it. */
+  void started(Future<?> execution) {
+    this.execution = execution;
+    if (abortRequested) {
+      execution.cancel(true);
+    }
+  }
+
+  /** Binds the client's per-call runtime, which holds the call's connection once leased. */
+  void runtime(AsyncExecRuntime runtime) {
+    this.runtime = runtime;
+    if (abortRequested) {
+      runtime.discardEndpoint();
+    }
+  }
+
+  /**
+   * Aborts the exchange: the client fails it and discards (closes) its connection. Does nothing
+   * once the exchange has completed, when the connection has already gone back to the pool clean.
+   *
+   * <p>Cancelling the client's future alone is not enough: when a new connection completes on
+   * the I/O thread while the calling thread is still in the chain, the future's dependency can
+   * end up being the finished connect step instead of the exchange, and the cancel reaches
+   * nothing. Discarding the runtime's endpoint closes the connection whatever the future holds.
+   */
+  void abort() {
+    abortRequested = true;
+    Future<?> f = execution;
+    if (f != null) {
+      f.cancel(true);
+    }
+    AsyncExecRuntime r = runtime;
+    if (r != null) {
+      r.discardEndpoint();
+    }
+  }
+
+  /**
+   * Bounds the time until the call is dispatched (waiting for a pooled connection, connecting,
+   * TLS) by the connect timeout. The client's own bounds are not enough: its pool notices an
+   * expired lease only when some connection is released.
+   */
+  void startConnectDeadline(ScheduledExecutorService timer) {
+    ScheduledFuture<?> deadline = timer.schedule(() -> {
+      if (!dispatched) {
+        fail(new TimeoutException("no connection ready"));
+        abort();
+      }
+    }, call.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    connectDeadline = deadline;
+    if (dispatched || result.isDone()) {
+      deadline.cancel(false);
+    }
+  }
+
+  /** The request head is about to be written on a connection. */
+  void dispatched() {
+    dispatched = true;
+    ScheduledFuture<?> deadline = connectDeadline;
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+  }
+
+  /** The request body's publisher failed, or sent a length other than the one it declared. */
+  void requestBodyFailed(Throwable failure) {
+    requestBodyFailure.compareAndSet(null, failure);
+  }
+
+  /**
+   * Converts a response head.
+   *
+   * @throws ProtocolException if the status or a header cannot be represented
+   */
+  Response response(HttpResponse head, Body body) throws ProtocolException {
+    try {
+      HttpHeaders.Builder headers = HttpHeaders.builder();
+      for (Header h : head.getHeaders()) {
+        if (!HOP_RESPONSE_HEADERS.contains(h.getName().toLowerCase(Locale.ROOT))) {
+          headers.add(h.getName(), h.getValue());
+        }
+      }
+      return Response.builder(head.getCode()).headers(headers.build()).body(body).build();
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("invalid response head: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Completes the caller's stage with the response.
+   *
+   * @return false if the caller no longer waits (the stage was cancelled or failed)
+   */
+  boolean deliver(Response response) {
+    return result.complete(response);
+  }
+
+  /** Fails the caller's stage, unless it has completed already. */
+  void fail(Throwable cause) {
+    result.completeExceptionally(classify(cause));
+  }
+
+  /** Maps a failure of this exchange to the kind the gateway answers for. */
+  UpstreamException classify(Throwable cause) {
+    if (cause instanceof UpstreamException u) {
+      return u;
+    }
+    Throwable bodyFailure = requestBodyFailure.get();
+    if (bodyFailure != null) {
+      return new UpstreamException(Kind.REQUEST_BODY_FAILED,
+          description + ": the request body failed: " + bodyFailure, bodyFailure);
+    }
+    if (!dispatched) {
+      if (isTimeout(cause)) {
+        return new UpstreamException(Kind.CONNECT_TIMEOUT,
+            description + ": no connection within " + call.connectTimeout() + ": " + cause, cause);
+      }
+      return new UpstreamException(Kind.CONNECT_REFUSED,
+          description + ": cannot connect: " + cause, cause);
+    }
+    if (isProtocolError(cause)) {
+      return new UpstreamException(Kind.PROTOCOL_ERROR,
+          description + ": invalid HTTP from upstream: " + cause, cause);
+    }
+    if (isTimeout(cause)) {
+      return new UpstreamException(Kind.RESPONSE_TIMEOUT,
+          description + ": upstream silent for " + call.responseTimeout() + ": " + cause, cause);
+    }
+    return new UpstreamException(Kind.CONNECTION_RESET,
+        description + ": connection lost: " + cause, cause);
+  }
+
+  /** Socket and connect timeouts are InterruptedIOExceptions; pool lease deadlines are not. */
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof InterruptedIOException || cause instanceof TimeoutException;
+  }
+
+  private static boolean isProtocolError(Throwable cause) {
+    if (cause instanceof TruncatedChunkException) {
+      return false; // the connection closed inside a chunk: a reset, not garbage
+    }
+    return cause instanceof HttpException
+        || cause instanceof MalformedChunkCodingException
+        || cause instanceof MessageConstraintException
+        || cause instanceof CharacterCodingException;
+  }
+
+  // FutureCallback of the client's execution. The response consumer reports head and body
+  // itself; this only catches failures that happen before the consumer is involved.
+
+  @Override
+  public void completed(Void ignored) {}
+
+  @Override
+  public void failed(Exception cause) {
+    fail(cause);
+  }
+
+  @Override
+  public void cancelled() {
+    // Our own aborts find the stage done already; a client shutting down does not.
+    fail(new CancellationException("the exchange was cancelled"));
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Internal: how the gateway talks to upstreams. Not API: types here may change in any release,
+ * and only {@link io.gatehouse.impl.upstream.HttpClientTransport} and
+ * {@link io.gatehouse.impl.upstream.TransportSettings} are public, for the compiler and the
+ * adapters to wire up.
+ *
+ * <p>Starting points: {@link io.gatehouse.impl.upstream.HttpClientTransport} (the
+ * {@link io.gatehouse.spi.UpstreamTransport} over httpclient5's async client; its class comment is
+ * the contract), then {@code UpstreamExchange} (one call's state and the failure mapping),
+ * {@code ResponseBodyConsumer} (head and streaming body), {@code RequestBodyPublisher} (request
+ * body and its framing guard), {@code ExactRequestHeaders} (what the upstream sees) and
+ * {@code AbortHook} (how an abort reaches the connection).
+ *
+ * <p>No method accepts or returns null.
+ */
+package io.gatehouse.impl.upstream;
