@@ -31,7 +31,9 @@ class ProxyLargeBodyTest {
 
   @BeforeEach
   void start() {
-    upstream = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(ProxyLargeBodyTest::upstream).build();
+    upstream = Undertow.builder().addHttpListener(0, "127.0.0.1")
+        .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, 0L)
+        .setHandler(ProxyLargeBodyTest::upstream).build();
     upstream.start();
     int port = ((InetSocketAddress) upstream.getListenerInfo().get(0).getAddress()).getPort();
     gateway = Gateway.builder()
@@ -101,7 +103,7 @@ class ProxyLargeBodyTest {
       }
       exchange.endExchange();
     } catch (java.io.IOException e) {
-      exchange.getConnection().close();
+      org.xnio.IoUtils.safeClose(exchange.getConnection());
     }
   }
 

@@ -21,7 +21,16 @@ import java.util.Optional;
 public record RecordedRequest(
     String origin, String method, String path, Optional<String> rawQuery, HttpHeaders headers, byte[] body) {
 
-  /** Checks that nothing is null and copies the body. */
+  /**
+   * Checks that nothing is null and copies the body.
+   *
+   * @param origin the upstream origin it was sent to
+   * @param method the method
+   * @param path the percent-encoded path the upstream received
+   * @param rawQuery the raw query, if any
+   * @param headers the headers the upstream received
+   * @param body the body bytes
+   */
   public RecordedRequest {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(method, "method");

@@ -61,7 +61,8 @@ import org.apache.hc.core5.util.Timeout;
  * client's own. Given Host, Content-Length, Transfer-Encoding and Connection headers are dropped,
  * so framing cannot be smuggled through. The client never decompresses, follows redirects,
  * authenticates, stores cookies or retries. The response keeps its status and headers as
- * received, minus the per-hop Transfer-Encoding, Connection and Keep-Alive.
+ * received, minus the per-hop Transfer-Encoding, Connection, Keep-Alive and every header that
+ * Connection names.
  *
  * <p><b>Framing.</b> A request body of known length is sent with Content-Length, one of unknown
  * length chunked; a body of length 0 is not sent at all (POST, PUT and PATCH still get

@@ -10,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -190,9 +191,15 @@ final class UpstreamExchange implements FutureCallback<Void> {
    */
   Response response(HttpResponse head, Body body) throws ProtocolException {
     try {
+      Set<String> perHop = new HashSet<>(HOP_RESPONSE_HEADERS);
+      for (Header connection : head.getHeaders("Connection")) {
+        for (String token : connection.getValue().split(",")) {
+          perHop.add(token.trim().toLowerCase(Locale.ROOT));
+        }
+      }
       HttpHeaders.Builder headers = HttpHeaders.builder();
       for (Header h : head.getHeaders()) {
-        if (!HOP_RESPONSE_HEADERS.contains(h.getName().toLowerCase(Locale.ROOT))) {
+        if (!perHop.contains(h.getName().toLowerCase(Locale.ROOT))) {
           headers.add(h.getName(), h.getValue());
         }
       }

@@ -241,7 +241,8 @@ class HttpClientTransportTest {
       c.readHead();
       c.write("HTTP/1.1 207 Multi-Status\r\n"
           + "X-A: 1\r\n"
-          + "Connection: keep-alive\r\n"
+          + "Connection: keep-alive, X-Hop\r\n"
+          + "X-Hop: per-connection\r\n"
           + "Keep-Alive: timeout=5\r\n"
           + "set-cookie: a=b\r\n"
           + "X-A: 2\r\n"
