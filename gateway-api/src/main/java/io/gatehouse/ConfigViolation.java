@@ -15,7 +15,13 @@ import java.util.Optional;
  */
 public record ConfigViolation(Optional<String> routeId, String field, String message) {
 
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param routeId the route the mistake is in, or empty for gateway-wide settings
+   * @param field the setting that is wrong, as named in the builder ({@code path}, {@code upstream})
+   * @param message the actual value and what was expected
+   */
   public ConfigViolation {
     Objects.requireNonNull(routeId, "routeId");
     Objects.requireNonNull(field, "field");

@@ -34,7 +34,17 @@ public record GatewaySpec(
     Duration responseTimeout,
     Optional<UpstreamTransport> transport) {
 
-  /** Copies every collection and checks that nothing is null. */
+  /**
+   * Copies every collection and checks that nothing is null.
+   *
+   * @param routes the routes, in declaration order, which is their precedence
+   * @param filters the global filters, in order
+   * @param clock the clock for everything time-based
+   * @param trustedProxies addresses or CIDR blocks whose forwarding headers are believed
+   * @param connectTimeout the default upstream connect timeout
+   * @param responseTimeout the default upstream response timeout
+   * @param transport a replacement for the built-in upstream client
+   */
   public GatewaySpec {
     routes = List.copyOf(routes);
     filters = List.copyOf(filters);

@@ -16,7 +16,13 @@ import java.util.Optional;
  */
 public record HeaderOperation(Action action, String name, Optional<String> value) {
 
-  /** Checks the name is a token, the value has no line breaks, and a value is given exactly when needed. */
+  /**
+   * Checks the name is a token, the value has no line breaks, and a value is given exactly when needed.
+   *
+   * @param action what to do
+   * @param name the field name
+   * @param value the value to set or add; empty for {@link Action#REMOVE}
+   */
   public HeaderOperation {
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(name, "name");

@@ -15,7 +15,12 @@ import java.util.Objects;
  */
 public record PathRewrite(String regex, String replacement) {
 
-  /** Checks that both components are set. */
+  /**
+   * Checks that both components are set.
+   *
+   * @param regex a Java regular expression, checked at build()
+   * @param replacement the replacement; must yield a path that starts with {@code /}
+   */
   public PathRewrite {
     Objects.requireNonNull(regex, "regex");
     Objects.requireNonNull(replacement, "replacement");

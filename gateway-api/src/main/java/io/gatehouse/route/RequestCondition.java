@@ -19,7 +19,14 @@ import java.util.Optional;
  */
 public record RequestCondition(Source source, String name, Match match, Optional<String> value) {
 
-  /** Checks that every component is set, and that a value is given exactly when one is needed. */
+  /**
+   * Checks that every component is set, and that a value is given exactly when one is needed.
+   *
+   * @param source where the value is read
+   * @param name the header, parameter or cookie name; headers compare case-insensitively, the others exactly
+   * @param match how the value is tested
+   * @param value the expected value or the regular expression; empty for {@link Match#PRESENT}
+   */
   public RequestCondition {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(name, "name");

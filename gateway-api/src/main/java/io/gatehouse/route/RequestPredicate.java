@@ -18,7 +18,12 @@ import java.util.function.Predicate;
  */
 public record RequestPredicate(String description, Predicate<Request> test) {
 
-  /** Checks that both components are set. */
+  /**
+   * Checks that both components are set.
+   *
+   * @param description what it tests, for humans
+   * @param test the test, over the request with its normalized path
+   */
   public RequestPredicate {
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(test, "test");

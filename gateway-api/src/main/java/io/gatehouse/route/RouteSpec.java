@@ -48,7 +48,25 @@ public record RouteSpec(
     Optional<Duration> responseTimeout,
     List<Filter> filters) {
 
-  /** Copies every collection and checks that nothing is null. */
+  /**
+   * Copies every collection and checks that nothing is null.
+   *
+   * @param id the unique route id
+   * @param paths path patterns, any of which may match; empty means every path
+   * @param methods accepted methods; empty means every method
+   * @param hosts host patterns, any of which may match; empty means every host
+   * @param conditions header, query and cookie conditions, all of which must match
+   * @param predicates custom predicates, all of which must match
+   * @param stripPrefix how many leading path segments to remove before the request goes upstream
+   * @param rewrite a path rewrite, applied after strip-prefix
+   * @param requestHeaders changes to the request headers, in order, before the request goes upstream
+   * @param responseHeaders changes to the response headers, in order, on the way out
+   * @param upstream the upstream base URL, when the route proxies
+   * @param staticResponse the fixed response, when the route answers by itself
+   * @param connectTimeout the upstream connect timeout; empty means the gateway default
+   * @param responseTimeout the upstream response timeout; empty means the gateway default
+   * @param filters the route's own filters, in order
+   */
   public RouteSpec {
     Objects.requireNonNull(id, "id");
     paths = List.copyOf(paths);

@@ -17,7 +17,13 @@ import java.util.Objects;
  */
 public record StaticResponse(int status, HttpHeaders headers, String body) {
 
-  /** Checks the status range and that nothing is null. */
+  /**
+   * Checks the status range and that nothing is null.
+   *
+   * @param status 100 to 599
+   * @param headers the response headers
+   * @param body the body, sent as UTF-8
+   */
   public StaticResponse {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("status: " + status + " (expected: 100 to 599)");

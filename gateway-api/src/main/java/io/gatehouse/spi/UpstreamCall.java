@@ -22,7 +22,14 @@ import java.util.Objects;
 @Unstable
 public record UpstreamCall(URI origin, Request request, Duration connectTimeout, Duration responseTimeout) {
 
-  /** Checks that nothing is null. */
+  /**
+   * Checks that nothing is null.
+   *
+   * @param origin scheme, host and port of the upstream, without a path
+   * @param request the request to send, with the path the upstream receives
+   * @param connectTimeout how long opening a connection may take
+   * @param responseTimeout how long the upstream may stay silent once the request is sent
+   */
   public UpstreamCall {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(request, "request");
