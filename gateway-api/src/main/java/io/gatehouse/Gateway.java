@@ -86,7 +86,11 @@ public interface Gateway extends AutoCloseable {
    */
   GatewaySpec spec();
 
-  /** Releases the gateway's upstream client, its threads and connections. Idempotent. */
+  /**
+   * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream
+   * calls still in flight are aborted: after swapping in a new gateway, close the old one once
+   * the requests it holds have finished (a server's graceful stop waits for them).
+   */
   @Override
   void close();
 

@@ -73,7 +73,8 @@ public final class LoadTestProxy implements AutoCloseable {
   private static LoadTestProxy undertowProxy(int port, String upstream, int ioThreads) {
     LoadBalancingProxyClient client = new LoadBalancingProxyClient()
         .addHost(URI.create(upstream))
-        .setConnectionsPerThread(64);
+        .setConnectionsPerThread(64)
+        .setMaxQueueSize(4096);  // the default, 0, answers 503 while a pooled connection is being opened
     ProxyHandler proxy = ProxyHandler.builder()
         .setProxyClient(client)
         .setMaxRequestTime(30_000)

@@ -13,7 +13,8 @@ final class ExchangeContext {
   final String routeId;
   final Map<String, String> pathVariables;
   final Clock clock;
-  private final Map<AttributeKey<?>, Object> attributes = new ConcurrentHashMap<>(4);
+  /** Created on first write: most requests never set an attribute. */
+  private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks;
   private boolean cancelled;
 
@@ -25,11 +26,22 @@ final class ExchangeContext {
   }
 
   <T> T attribute(AttributeKey<T> key) {
-    return key.type().cast(attributes.get(key));
+    Map<AttributeKey<?>, Object> map = attributes;
+    return map == null ? null : key.type().cast(map.get(key));
   }
 
   <T> void attribute(AttributeKey<T> key, T value) {
-    attributes.put(key, key.type().cast(value));
+    Map<AttributeKey<?>, Object> map = attributes;
+    if (map == null) {
+      synchronized (this) {
+        map = attributes;
+        if (map == null) {
+          map = new ConcurrentHashMap<>(4);
+          attributes = map;
+        }
+      }
+    }
+    map.put(key, key.type().cast(value));
   }
 
   /** Runs the hook when the exchange is cancelled; at once if it already was. */

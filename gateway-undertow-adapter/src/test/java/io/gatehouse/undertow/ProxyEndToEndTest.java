@@ -130,7 +130,7 @@ class ProxyEndToEndTest {
 
   @Test
   void an_upstream_silent_past_the_route_timeout_is_504() throws Exception {
-    try (SilentUpstream silent = new SilentUpstream()) {
+    try (RawUpstream silent = RawUpstream.silent()) {
       start(b -> b.route("slow", r -> r.path("/slow").responseTimeout(Duration.ofMillis(300)).upstream(silent.url())));
       HttpResponse<String> res = get("/slow");
       assertThat(res.statusCode()).isEqualTo(504);
@@ -140,7 +140,7 @@ class ProxyEndToEndTest {
 
   @Test
   void a_malformed_upstream_response_is_502() throws Exception {
-    try (ScriptedUpstream garbage = new ScriptedUpstream("this is not HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
+    try (RawUpstream garbage = RawUpstream.answering("this is not HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
       start(b -> b.route("bad", r -> r.path("/bad").upstream(garbage.url())));
       assertThat(get("/bad").statusCode()).isEqualTo(502);
     }
@@ -148,7 +148,7 @@ class ProxyEndToEndTest {
 
   @Test
   void an_upstream_that_closes_before_answering_is_502() throws Exception {
-    try (ScriptedUpstream closing = new ScriptedUpstream(new byte[0])) {
+    try (RawUpstream closing = RawUpstream.answering(new byte[0])) {
       start(b -> b.route("reset", r -> r.path("/reset").upstream(closing.url())));
       assertThat(get("/reset").statusCode()).isEqualTo(502);
     }
@@ -219,72 +219,56 @@ class ProxyEndToEndTest {
     return line.toString().trim();
   }
 
-  /** Accepts connections and reads, never answers. */
-  private static final class SilentUpstream implements AutoCloseable {
+  /** A loopback server that hands each accepted socket to a script, and closes them all at the end. */
+  private static final class RawUpstream implements AutoCloseable {
+    interface Script {
+      void run(Socket socket) throws IOException;
+    }
+
     private final ServerSocket socket;
     private final Thread acceptor;
+    private final java.util.List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    SilentUpstream() throws IOException {
+    RawUpstream(Script script) throws IOException {
       socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
       acceptor = new Thread(() -> {
-        java.util.List<Socket> open = new java.util.ArrayList<>();
         try {
           while (!socket.isClosed()) {
-            open.add(socket.accept());
-          }
-        } catch (IOException closed) {
-          open.forEach(s -> {
+            Socket s = socket.accept();
+            accepted.add(s);
+            s.setSoTimeout(5000);
             try {
+              script.run(s);
+            } catch (IOException e) {
               s.close();
-            } catch (IOException ignored) {
-              // closing anyway
-            }
-          });
-        }
-      }, "silent-upstream");
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    String url() {
-      return "http://127.0.0.1:" + socket.getLocalPort();
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.close();
-      acceptor.join(5000);
-    }
-  }
-
-  /** Reads the request head, writes fixed bytes, closes. */
-  private static final class ScriptedUpstream implements AutoCloseable {
-    private final ServerSocket socket;
-    private final Thread acceptor;
-
-    ScriptedUpstream(byte[] answer) throws IOException {
-      socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-      acceptor = new Thread(() -> {
-        try {
-          while (!socket.isClosed()) {
-            try (Socket s = socket.accept()) {
-              s.setSoTimeout(5000);
-              InputStream in = s.getInputStream();
-              int matched = 0;
-              byte[] end = {'\r', '\n', '\r', '\n'};
-              for (int c; matched < 4 && (c = in.read()) != -1; ) {
-                matched = c == end[matched] ? matched + 1 : (c == '\r' ? 1 : 0);
-              }
-              s.getOutputStream().write(answer);
-              s.getOutputStream().flush();
             }
           }
         } catch (IOException closed) {
           // the test is over
         }
-      }, "scripted-upstream");
+      }, "raw-upstream");
       acceptor.setDaemon(true);
       acceptor.start();
+    }
+
+    /** Accepts and never answers. */
+    static RawUpstream silent() throws IOException {
+      return new RawUpstream(s -> { });
+    }
+
+    /** Reads the request head, writes fixed bytes, closes. */
+    static RawUpstream answering(byte[] answer) throws IOException {
+      return new RawUpstream(s -> {
+        InputStream in = s.getInputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        for (int c; matched < 4 && (c = in.read()) != -1; ) {
+          matched = c == end[matched] ? matched + 1 : (c == '\r' ? 1 : 0);
+        }
+        s.getOutputStream().write(answer);
+        s.getOutputStream().flush();
+        s.close();
+      });
     }
 
     String url() {
@@ -294,6 +278,9 @@ class ProxyEndToEndTest {
     @Override
     public void close() throws Exception {
       socket.close();
+      for (Socket s : accepted) {
+        s.close();
+      }
       acceptor.join(5000);
     }
   }

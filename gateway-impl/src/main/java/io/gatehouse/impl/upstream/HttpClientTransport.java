@@ -158,6 +158,7 @@ public final class HttpClientTransport implements UpstreamTransport {
             .setSoKeepAlive(true)
             .build())
         .setHttp1Config(Http1Config.custom()
+            .setBufferSize(32 * 1024)  // fewer, larger reads per response body than the default 8 KiB
             .setMaxLineLength(64 * 1024)
             .setMaxHeaderCount(256)
             .build())

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,16 +22,18 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Writes a gateway {@link Response} to the exchange: status and headers, framing, then the body
- * as a {@link Flow.Subscriber} that asks for one buffer at a time and asks for the next only when
- * the previous one is written and flushed. A client that reads slowly therefore slows the body's
- * publisher (and through it the upstream).
+ * as a {@link Flow.Subscriber} with a small window: at most {@value #WINDOW} buffers are asked
+ * for and not yet written, more are asked for as they are written, and the channel is flushed
+ * when no written buffer is waiting. A client that reads slowly therefore slows the body's
+ * publisher (and through it the upstream), while a fast one is not held to one buffer per
+ * round trip between threads.
  *
  * <p>Headers are committed with the first body bytes (or at the end of an empty body), so a body
  * that fails before its first byte still becomes a 502 problem; one that fails later closes the
  * connection, so the client sees a truncated response rather than a short one that looks whole.
  *
- * <p>Signals may arrive on any thread; each is queued to the exchange's I/O thread, where all
- * channel work happens.
+ * <p>Signals may arrive on any thread. Buffers are queued, and one task at a time is scheduled on
+ * the exchange's I/O thread, where all channel work happens.
  */
 final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
   private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
@@ -36,15 +41,20 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
 
   private final ExchangeBridge bridge;
   private final HttpServerExchange exchange;
+  /** Buffers asked for and not yet written, at most; half of it is asked for again at once. */
+  static final int WINDOW = 8;
+
   private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+  private final Queue<ByteBuffer> arrived = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+  private volatile Throwable error;
+  private volatile boolean completed;
 
   // The fields below are confined to the I/O thread.
   private long expectedLength = -1;
   private StreamSinkChannel channel;
   private ByteBuffer pending;
-  private boolean requested;
-  private boolean completed;
-  private Throwable error;
+  private int outstanding;
   private boolean flushNeeded;
   private boolean closing;
   private boolean finished;
@@ -114,45 +124,35 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       s.cancel();
       return;
     }
-    bridge.onIoThread(this::pump);
+    schedulePump();
   }
 
   @Override
   public void onNext(ByteBuffer buffer) {
-    Objects.requireNonNull(buffer, "buffer");
-    bridge.onIoThread(() -> {
-      if (finished) {
-        return;
-      }
-      if (pending != null || !requested) {
-        failed(new IllegalStateException("response body: onNext without demand (expected: one buffer per request(1))"));
-        return;
-      }
-      requested = false;
-      pending = buffer;
-      pump();
-    });
+    arrived.add(Objects.requireNonNull(buffer, "buffer"));
+    schedulePump();
   }
 
   @Override
   public void onError(Throwable t) {
-    Objects.requireNonNull(t, "throwable");
-    bridge.onIoThread(() -> {
-      if (!finished) {
-        error = t;
-        pump();
-      }
-    });
+    error = Objects.requireNonNull(t, "throwable");
+    schedulePump();
   }
 
   @Override
   public void onComplete() {
-    bridge.onIoThread(() -> {
-      if (!finished) {
-        completed = true;
+    completed = true;
+    schedulePump();
+  }
+
+  /** At most one pump task is queued to the I/O thread, however many signals arrive meanwhile. */
+  private void schedulePump() {
+    if (pumpScheduled.compareAndSet(false, true)) {
+      bridge.onIoThread(() -> {
+        pumpScheduled.set(false);
         pump();
-      }
-    });
+      });
+    }
   }
 
   private void pump() {
@@ -176,6 +176,15 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
           }
           continue;
         }
+        ByteBuffer next = arrived.poll();
+        if (next != null) {
+          if (--outstanding < 0) {
+            failed(new IllegalStateException("response body: onNext without demand (expected: at most what was requested)"));
+            return;
+          }
+          pending = next;
+          continue;
+        }
         if (flushNeeded) {
           if (!channel.flush()) {
             channel.resumeWrites();
@@ -183,21 +192,28 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
           }
           flushNeeded = false;
         }
-        if (error != null) {
-          failed(error);
+        Throwable failure = error;
+        if (failure != null) {
+          failed(failure);
           return;
         }
         if (completed) {
-          complete();
+          if (arrived.isEmpty()) {
+            complete(); // every onNext came before onComplete, so none can follow this check
+          }
           continue;
         }
-        if (!requested) {
+        if (outstanding <= WINDOW / 2) {
           Flow.Subscription s = subscription.get();
           if (s == null || s == CANCELLED) {
             return;
           }
-          requested = true;
-          s.request(1);
+          int more = WINDOW - outstanding;
+          outstanding = WINDOW;
+          s.request(more);
+          if (!arrived.isEmpty()) {
+            continue; // the publisher answered inside request()
+          }
         }
         return;
       }
