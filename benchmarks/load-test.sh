@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares Gatehouse with Undertow's own ProxyHandler in one run, on loopback only.
 #
-#   benchmarks/load-test.sh [warmup_seconds] [measure_seconds] [connections]
+#   benchmarks/load-test.sh [warmup_seconds] [measure_seconds] [connections] [rounds]
 #
 # For each proxy and body size (6 B, 64 KiB) it reports requests/s, p50/p99 latency (wrk) and the
 # CPU time the proxy process spent per request (utime+stime from /proc/PID/stat), which is
@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 WARMUP=${1:-60}
 MEASURE=${2:-30}
 CONNECTIONS=${3:-64}
+ROUNDS=${4:-3}
 UPSTREAM_PORT=19001
 BASELINE_PORT=19002
 GATEHOUSE_PORT=19003
@@ -48,30 +49,42 @@ start_proxy() { # mode port; sets PROXY_PID
 }
 
 CLK_TCK=$(getconf CLK_TCK)
-declare -A CPU_US
-printf '%-15s %-6s %12s %10s %10s %14s\n' proxy body 'requests/s' p50 p99 'cpu us/request'
+declare -A PID_OF PORT_OF
+PORT_OF[undertow-proxy]=$BASELINE_PORT
+PORT_OF[gatehouse]=$GATEHOUSE_PORT
 for proxy in undertow-proxy gatehouse; do
-  port=$([ "$proxy" = gatehouse ] && echo $GATEHOUSE_PORT || echo $BASELINE_PORT)
-  start_proxy "$proxy" "$port"
-  pid=$PROXY_PID
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/small" >/dev/null
-  wrk -t2 -c"$CONNECTIONS" -d"$((WARMUP / 2 > 5 ? WARMUP / 2 : 5))s" "http://127.0.0.1:$port/large" >/dev/null
+  start_proxy "$proxy" "${PORT_OF[$proxy]}"
+  PID_OF[$proxy]=$PROXY_PID
+  # JIT warm-up, one proxy at a time.
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:${PORT_OF[$proxy]}/small" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"$((WARMUP / 2 > 5 ? WARMUP / 2 : 5))s" "http://127.0.0.1:${PORT_OF[$proxy]}/large" >/dev/null
+done
+
+# Rounds alternate the proxies, so that a change in the machine's load shows in both.
+declare -A SUM_RATIO
+printf '%-6s %-15s %-6s %12s %10s %10s %14s\n' round proxy body 'requests/s' p50 p99 'cpu us/request'
+for round in $(seq 1 "$ROUNDS"); do
+  declare -A CPU_US=()
   for body in small large; do
-    before=$(cpu_ticks "$pid")
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${MEASURE}s" --latency "http://127.0.0.1:$port/$body")
-    after=$(cpu_ticks "$pid")
-    requests=$(echo "$out" | awk '/requests in/ {print $1}')
-    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
-    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
-    CPU_US[$proxy-$body]=$cpu
-    printf '%-15s %-6s %12s %10s %10s %14s %s\n' "$proxy" "$body" "$rps" "$p50" "$p99" "$cpu" "$errors"
+    for proxy in undertow-proxy gatehouse; do
+      pid=${PID_OF[$proxy]}
+      before=$(cpu_ticks "$pid")
+      out=$(wrk -t2 -c"$CONNECTIONS" -d"${MEASURE}s" --latency "http://127.0.0.1:${PORT_OF[$proxy]}/$body")
+      after=$(cpu_ticks "$pid")
+      requests=$(echo "$out" | awk '/requests in/ {print $1}')
+      rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+      p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+      p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+      errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
+      cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
+      CPU_US[$proxy-$body]=$cpu
+      printf '%-6s %-15s %-6s %12s %10s %10s %14s %s\n' "$round" "$proxy" "$body" "$rps" "$p50" "$p99" "$cpu" "$errors"
+    done
+    ratio=$(awk -v g="${CPU_US[gatehouse-$body]}" -v u="${CPU_US[undertow-proxy-$body]}" 'BEGIN {printf "%.3f", g / u}')
+    SUM_RATIO[$body]=$(awk -v a="${SUM_RATIO[$body]:-0}" -v r="$ratio" 'BEGIN {print a + r}')
   done
-  kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 for body in small large; do
-  awk -v g="${CPU_US[gatehouse-$body]}" -v u="${CPU_US[undertow-proxy-$body]}" -v b="$body" \
-    'BEGIN {printf "cpu per request, gatehouse / undertow-proxy, %s body: %.2fx\n", b, g / u}'
+  awk -v s="${SUM_RATIO[$body]}" -v n="$ROUNDS" -v b="$body" \
+    'BEGIN {printf "cpu per request, gatehouse / undertow-proxy, %s body, mean of %d rounds: %.2fx\n", b, n, s / n}'
 done
