@@ -36,13 +36,14 @@ wait_for_port() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port $UPSTREAM_PORT >/dev/null &
+java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port $UPSTREAM_PORT \
+  >/dev/null 2>benchmarks/target/upstream.log &
 PIDS+=($!)
 wait_for_port $UPSTREAM_PORT
 
 start_proxy() { # mode port; sets PROXY_PID
   java "${JAVA_OPTS[@]}" -jar benchmarks/target/proxy.jar --mode "$1" --port "$2" \
-    --upstream "http://127.0.0.1:$UPSTREAM_PORT" --io-threads 2 >/dev/null &
+    --upstream "http://127.0.0.1:$UPSTREAM_PORT" --io-threads 2 >/dev/null 2>"benchmarks/target/$1.log" &
   PROXY_PID=$!
   PIDS+=("$PROXY_PID")
   wait_for_port "$2"
