@@ -29,10 +29,6 @@ final class FilterChain {
     return run(0, exchange);
   }
 
-  int size() {
-    return filters.length;
-  }
-
   private CompletionStage<Response> run(int index, Exchange exchange) {
     if (index == filters.length) {
       return terminal.handle(exchange);

@@ -1,7 +1,6 @@
 package io.gatehouse.impl;
 
 import io.gatehouse.http.HttpHeaders;
-import java.util.Locale;
 import java.util.Set;
 
 /** Removes the headers that belong to one connection and must not be forwarded (RFC 9110 7.6.1). */
@@ -36,9 +35,5 @@ final class HopByHop {
       into.remove(name);
     }
     return into;
-  }
-
-  static boolean isHopByHop(String name) {
-    return ALWAYS.contains(name.toLowerCase(Locale.ROOT));
   }
 }

@@ -39,7 +39,7 @@ final class Router {
       }
       allow.addAll(route.methods());
     }
-    return allow == null ? NotFound.INSTANCE : new MethodNotAllowed(Set.copyOf(new TreeSet<>(allow)), String.join(", ", allow));
+    return allow == null ? NotFound.INSTANCE : new MethodNotAllowed(String.join(", ", allow));
   }
 
   sealed interface Result permits Matched, NotFound, MethodNotAllowed {}
@@ -50,5 +50,6 @@ final class Router {
     INSTANCE
   }
 
-  record MethodNotAllowed(Set<String> methods, String allowHeader) implements Result {}
+  /** Some route matched all but the method; {@code allowHeader} lists their methods, sorted. */
+  record MethodNotAllowed(String allowHeader) implements Result {}
 }

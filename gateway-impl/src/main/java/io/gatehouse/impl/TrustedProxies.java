@@ -16,10 +16,6 @@ final class TrustedProxies {
     this.blocks = List.copyOf(blocks);
   }
 
-  static TrustedProxies none() {
-    return NONE;
-  }
-
   /** Parses the entries, reporting each bad one to {@code problems} and skipping it. */
   static TrustedProxies parse(List<String> entries, Consumer<String> problems) {
     List<Block> blocks = new ArrayList<>();

@@ -55,7 +55,6 @@ final class UpstreamExchange implements FutureCallback<Void> {
       Set.of("transfer-encoding", "connection", "keep-alive");
 
   private final UpstreamCall call;
-  private final String description;
   private final Header[] requestHeaders;
   private final CompletableFuture<Response> result = new CompletableFuture<>();
   private final AtomicReference<Throwable> requestBodyFailure = new AtomicReference<>();
@@ -67,9 +66,6 @@ final class UpstreamExchange implements FutureCallback<Void> {
 
   UpstreamExchange(UpstreamCall call) {
     this.call = call;
-    URI origin = call.origin();
-    this.description = call.request().method() + " " + origin.getScheme() + "://"
-        + origin.getRawAuthority() + call.request().path();
     this.requestHeaders = requestHeaders(call);
     // Cancelling the caller's stage aborts the exchange and closes its connection.
     result.whenComplete((response, failure) -> {
@@ -103,7 +99,9 @@ final class UpstreamExchange implements FutureCallback<Void> {
 
   /** What the call is, for messages: method, origin and path, without the query. */
   String description() {
-    return description;
+    URI origin = call.origin();
+    return call.request().method() + " " + origin.getScheme() + "://" + origin.getRawAuthority()
+        + call.request().path();
   }
 
   /** Host, then the given headers minus those the transport owns, in their order. */
@@ -231,26 +229,26 @@ final class UpstreamExchange implements FutureCallback<Void> {
     Throwable bodyFailure = requestBodyFailure.get();
     if (bodyFailure != null) {
       return new UpstreamException(Kind.REQUEST_BODY_FAILED,
-          description + ": the request body failed: " + bodyFailure, bodyFailure);
+          description() + ": the request body failed: " + bodyFailure, bodyFailure);
     }
     if (!dispatched) {
       if (isTimeout(cause)) {
         return new UpstreamException(Kind.CONNECT_TIMEOUT,
-            description + ": no connection within " + call.connectTimeout() + ": " + cause, cause);
+            description() + ": no connection within " + call.connectTimeout() + ": " + cause, cause);
       }
       return new UpstreamException(Kind.CONNECT_REFUSED,
-          description + ": cannot connect: " + cause, cause);
+          description() + ": cannot connect: " + cause, cause);
     }
     if (isProtocolError(cause)) {
       return new UpstreamException(Kind.PROTOCOL_ERROR,
-          description + ": invalid HTTP from upstream: " + cause, cause);
+          description() + ": invalid HTTP from upstream: " + cause, cause);
     }
     if (isTimeout(cause)) {
       return new UpstreamException(Kind.RESPONSE_TIMEOUT,
-          description + ": upstream silent for " + call.responseTimeout() + ": " + cause, cause);
+          description() + ": upstream silent for " + call.responseTimeout() + ": " + cause, cause);
     }
     return new UpstreamException(Kind.CONNECTION_RESET,
-        description + ": connection lost: " + cause, cause);
+        description() + ": connection lost: " + cause, cause);
   }
 
   /** Socket and connect timeouts are InterruptedIOExceptions; pool lease deadlines are not. */
@@ -287,6 +285,6 @@ final class UpstreamExchange implements FutureCallback<Void> {
 
   @Override
   public String toString() {
-    return description;
+    return description();
   }
 }
