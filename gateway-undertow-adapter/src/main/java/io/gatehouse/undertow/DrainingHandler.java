@@ -61,6 +61,12 @@ final class DrainingHandler implements HttpHandler {
     }
   }
 
+  boolean isDraining() {
+    synchronized (lock) {
+      return draining;
+    }
+  }
+
   /**
    * Stops accepting requests and waits for those in flight.
    *

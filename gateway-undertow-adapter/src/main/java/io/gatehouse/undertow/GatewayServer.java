@@ -122,6 +122,11 @@ public final class GatewayServer implements AutoCloseable {
     return drained;
   }
 
+  /** True once a stop has begun turning new requests away; not synchronized, as stop() holds the lock. */
+  boolean isDraining() {
+    return draining.isDraining();
+  }
+
   /**
    * Stops with {@link #DEFAULT_STOP_TIMEOUT}; see {@link #stop(Duration)}. Does not close the
    * gateway.

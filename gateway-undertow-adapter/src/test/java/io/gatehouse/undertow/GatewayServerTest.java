@@ -40,6 +40,15 @@ class GatewayServerTest {
     assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** Waits (bounded) until a background stop has begun turning new requests away. */
+  private static void awaitDraining(GatewayServer s) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!s.isDraining()) {
+      assertThat(System.nanoTime()).as("server draining within 10 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
   @Test
   void port_zero_binds_a_real_ephemeral_port() throws Exception {
     server = Servers.start(TestGateway.text(200, "hi"));
@@ -73,6 +82,7 @@ class GatewayServerTest {
     awaitTrue(called);
 
     CompletableFuture<Boolean> stopped = stopInBackground(server, Duration.ofSeconds(20));
+    awaitDraining(server);
 
     // While draining, a new request is turned away with a problem, not a hang or a reset.
     try (RawHttp late = RawHttp.connect(server.port())) {
