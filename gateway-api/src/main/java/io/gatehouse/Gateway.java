@@ -1,5 +1,8 @@
 package io.gatehouse;
 
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.ConsumerStore;
+import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
@@ -36,14 +39,17 @@ import java.util.function.Consumer;
  *   <li>route: the first declared route whose every predicate matches wins; if none does, 404,
  *       or 405 with {@code Allow} when some route matches all but the method;
  *   <li>global filters ({@link Builder#filter}), in order;
+ *   <li>auth: identity headers sent by the client are removed; the route's {@link Auth} (or the
+ *       gateway's default) authenticates the request (401 with {@code WWW-Authenticate} if it
+ *       cannot), the route's access rules authorize it (403), and the principal's identity
+ *       headers are set;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
  *   <li>request header changes, strip-prefix and rewrite;
  *   <li>the terminal: the upstream (response header changes apply on the way out), or the static
  *       response.
  * </ol>
- * Authentication, rate limiting, circuit breaking, retries and timeouts will take their slots
- * between these as they arrive: auth and rate limits after the global filters, the resilience
- * stages after the route filters.
+ * Rate limiting, circuit breaking, retries and timeouts will take their slots between these as
+ * they arrive: rate limits after auth, the resilience stages after the route filters.
  *
  * <p><b>Errors.</b> Every response the gateway makes by itself is {@code application/problem+json}
  * (RFC 9457) with {@code type}, {@code title}, {@code status}, {@code detail} and
@@ -107,6 +113,10 @@ public interface Gateway extends AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration responseTimeout = Duration.ofSeconds(30);
     private UpstreamTransport transport;
+    private Auth auth = Auth.none();
+    private final List<io.gatehouse.auth.Consumer> consumers = new ArrayList<>();
+    private ConsumerStore consumerStore;
+    private IdentityHeaders identityHeaders = IdentityHeaders.defaults();
 
     Builder() {}
 
@@ -118,6 +128,10 @@ public interface Gateway extends AutoCloseable {
       connectTimeout = spec.connectTimeout();
       responseTimeout = spec.responseTimeout();
       transport = spec.transport().orElse(null);
+      auth = spec.auth();
+      consumers.addAll(spec.consumers());
+      consumerStore = spec.consumerStore().orElse(null);
+      identityHeaders = spec.identityHeaders();
     }
 
     /**
@@ -168,6 +182,67 @@ public interface Gateway extends AutoCloseable {
      */
     public Builder filter(Filter filter) {
       filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * Replaces the global filters with these, in order. Useful with {@link GatewaySpec#toBuilder()}.
+     *
+     * @param filters the filters
+     * @return this builder
+     */
+    public Builder filters(List<Filter> filters) {
+      List<Filter> copy = List.copyOf(filters);
+      this.filters.clear();
+      this.filters.addAll(copy);
+      return this;
+    }
+
+    /**
+     * Sets the authentication of every route that does not set its own. Defaults to
+     * {@link Auth#none()}: routes are public unless they, or this default, say otherwise.
+     *
+     * @param auth the default authentication
+     * @return this builder
+     */
+    public Builder auth(Auth auth) {
+      this.auth = Objects.requireNonNull(auth, "auth");
+      return this;
+    }
+
+    /**
+     * Declares a consumer, kept in an in-memory store. Ids and API keys must be unique (checked
+     * at build()). Not together with {@link #consumers(ConsumerStore)}.
+     *
+     * @param consumer the consumer
+     * @return this builder
+     */
+    public Builder consumer(io.gatehouse.auth.Consumer consumer) {
+      consumers.add(Objects.requireNonNull(consumer, "consumer"));
+      return this;
+    }
+
+    /**
+     * Looks consumers up in this store (API keys and Basic auth). Not together with
+     * {@link #consumer(io.gatehouse.auth.Consumer)}.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder consumers(ConsumerStore store) {
+      this.consumerStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Sets the headers that tell upstreams who is calling. Defaults to
+     * {@link IdentityHeaders#defaults()}. Incoming copies are always removed.
+     *
+     * @param headers the identity headers
+     * @return this builder
+     */
+    public Builder identityHeaders(IdentityHeaders headers) {
+      this.identityHeaders = Objects.requireNonNull(headers, "headers");
       return this;
     }
 
@@ -237,7 +312,8 @@ public interface Gateway extends AutoCloseable {
      */
     public GatewaySpec spec() {
       return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
-          java.util.Optional.ofNullable(transport));
+          java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
+          identityHeaders);
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.gatehouse;
 
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Consumer;
+import io.gatehouse.auth.ConsumerStore;
+import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
@@ -23,6 +27,10 @@ import java.util.Optional;
  * @param connectTimeout the default upstream connect timeout
  * @param responseTimeout the default upstream response timeout
  * @param transport a replacement for the built-in upstream client
+ * @param auth the default authentication of routes that set none
+ * @param consumers the consumers declared one by one
+ * @param consumerStore a store of consumers kept elsewhere
+ * @param identityHeaders the headers that tell upstreams who is calling
  * @since 0.1
  */
 public record GatewaySpec(
@@ -32,7 +40,11 @@ public record GatewaySpec(
     List<String> trustedProxies,
     Duration connectTimeout,
     Duration responseTimeout,
-    Optional<UpstreamTransport> transport) {
+    Optional<UpstreamTransport> transport,
+    Auth auth,
+    List<Consumer> consumers,
+    Optional<ConsumerStore> consumerStore,
+    IdentityHeaders identityHeaders) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -44,6 +56,10 @@ public record GatewaySpec(
    * @param connectTimeout the default upstream connect timeout
    * @param responseTimeout the default upstream response timeout
    * @param transport a replacement for the built-in upstream client
+   * @param auth the default authentication of routes that set none
+   * @param consumers the consumers declared one by one
+   * @param consumerStore a store of consumers kept elsewhere
+   * @param identityHeaders the headers that tell upstreams who is calling
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -53,6 +69,10 @@ public record GatewaySpec(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
     Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(auth, "auth");
+    consumers = List.copyOf(consumers);
+    Objects.requireNonNull(consumerStore, "consumerStore");
+    Objects.requireNonNull(identityHeaders, "identityHeaders");
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.gatehouse.filter;
 
+import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import java.time.Clock;
@@ -86,6 +87,14 @@ public interface Exchange {
    * @param <T> the value's type
    */
   <T> void attribute(AttributeKey<T> key, T value);
+
+  /**
+   * Who the request was authenticated as, once the auth stage has run: empty on public routes and
+   * in global filters, which run before it.
+   *
+   * @return the principal
+   */
+  Optional<Principal> principal();
 
   /**
    * A problem response ({@code application/problem+json}, RFC 9457) in the gateway's format,

@@ -1,5 +1,7 @@
 package io.gatehouse.route;
 
+import io.gatehouse.auth.AccessRule;
+import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import java.time.Duration;
@@ -56,6 +58,8 @@ public final class RouteBuilder {
   private Duration connectTimeout;
   private Duration responseTimeout;
   private final List<Filter> filters = new ArrayList<>();
+  private Auth auth;
+  private final List<AccessRule> access = new ArrayList<>();
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -82,6 +86,8 @@ public final class RouteBuilder {
     connectTimeout = spec.connectTimeout().orElse(null);
     responseTimeout = spec.responseTimeout().orElse(null);
     filters.addAll(spec.filters());
+    auth = spec.auth().orElse(null);
+    access.addAll(spec.access());
   }
 
   /**
@@ -403,7 +409,53 @@ public final class RouteBuilder {
   }
 
   /**
-   * Adds a filter to this route, after the built-in rate limiting and before the circuit breaker.
+   * Sets how this route authenticates, instead of the gateway's default ({@code Auth.none()}
+   * makes it public).
+   *
+   * @param auth the authentication
+   * @return this builder
+   */
+  public RouteBuilder auth(Auth auth) {
+    this.auth = Objects.requireNonNull(auth, "auth");
+    return this;
+  }
+
+  /**
+   * Adds an access rule: what an authenticated principal needs, for all methods or some. All
+   * rules that apply to a request's method must pass (403 otherwise). The route must authenticate
+   * (checked at build()).
+   *
+   * @param rule the rule
+   * @return this builder
+   */
+  public RouteBuilder require(AccessRule rule) {
+    access.add(Objects.requireNonNull(rule, "rule"));
+    return this;
+  }
+
+  /**
+   * Requires every one of these scopes, for every method: {@code require(AccessRule.scopes(...))}.
+   *
+   * @param scopes the scopes
+   * @return this builder
+   */
+  public RouteBuilder requireScopes(String... scopes) {
+    return require(AccessRule.scopes(scopes));
+  }
+
+  /**
+   * Requires one of these roles, for every method: {@code require(AccessRule.roles(...))}.
+   *
+   * @param roles the roles, any of which is enough
+   * @return this builder
+   */
+  public RouteBuilder requireRoles(String... roles) {
+    return require(AccessRule.roles(roles));
+  }
+
+  /**
+   * Adds a filter to this route. It runs after the built-in authentication and rate limiting, and
+   * before the circuit breaker.
    *
    * @param filter the filter
    * @return this builder
@@ -422,7 +474,7 @@ public final class RouteBuilder {
     return new RouteSpec(id, paths, methods, hosts, conditions, predicates, stripPrefix,
         Optional.ofNullable(rewrite), requestHeaders, responseHeaders, Optional.ofNullable(upstream),
         Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
-        Optional.ofNullable(responseTimeout), filters);
+        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access);
   }
 
   private RouteBuilder condition(

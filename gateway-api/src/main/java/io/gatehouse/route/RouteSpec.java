@@ -1,5 +1,7 @@
 package io.gatehouse.route;
 
+import io.gatehouse.auth.AccessRule;
+import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +31,8 @@ import java.util.Set;
  * @param connectTimeout the upstream connect timeout; empty means the gateway default
  * @param responseTimeout the upstream response timeout; empty means the gateway default
  * @param filters the route's own filters, in order
+ * @param auth how the route authenticates; empty means the gateway's default
+ * @param access what an authenticated principal needs, per method
  * @since 0.1
  */
 public record RouteSpec(
@@ -46,7 +50,9 @@ public record RouteSpec(
     Optional<StaticResponse> staticResponse,
     Optional<Duration> connectTimeout,
     Optional<Duration> responseTimeout,
-    List<Filter> filters) {
+    List<Filter> filters,
+    Optional<Auth> auth,
+    List<AccessRule> access) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -66,6 +72,8 @@ public record RouteSpec(
    * @param connectTimeout the upstream connect timeout; empty means the gateway default
    * @param responseTimeout the upstream response timeout; empty means the gateway default
    * @param filters the route's own filters, in order
+   * @param auth how the route authenticates; empty means the gateway's default
+   * @param access what an authenticated principal needs, per method
    */
   public RouteSpec {
     Objects.requireNonNull(id, "id");
@@ -82,6 +90,8 @@ public record RouteSpec(
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
     filters = List.copyOf(filters);
+    Objects.requireNonNull(auth, "auth");
+    access = List.copyOf(access);
   }
 
   /**

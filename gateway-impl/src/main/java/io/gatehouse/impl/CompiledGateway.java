@@ -7,6 +7,7 @@ import io.gatehouse.GatewaySpec;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.spi.UpstreamTransport;
@@ -25,12 +26,14 @@ final class CompiledGateway implements Gateway {
   private final GatewaySpec spec;
   private final Router router;
   private final UpstreamTransport transport;
+  private final AuthRuntime auth;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport) {
+  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth) {
     this.spec = spec;
     this.router = router;
     this.transport = transport;
+    this.auth = auth;
   }
 
   @Override
@@ -102,7 +105,11 @@ final class CompiledGateway implements Gateway {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      transport.close();
+      try {
+        auth.close();
+      } finally {
+        transport.close();
+      }
     }
   }
 

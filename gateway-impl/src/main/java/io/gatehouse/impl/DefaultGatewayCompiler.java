@@ -6,6 +6,8 @@ import io.gatehouse.GatewayConfigException;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.auth.AuthCompiler;
+import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.impl.routing.PathPattern;
 import io.gatehouse.impl.routing.RouteTrie;
@@ -55,6 +57,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       checked.add(check(route, violations));
     }
     reportShadowed(checked, violations);
+    AuthCompiler.check(spec, violations);
     if (!violations.isEmpty()) {
       throw new GatewayConfigException(violations);
     }
@@ -62,25 +65,29 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     UpstreamTransport transport = spec.transport()
         .orElseGet(() -> HttpClientTransport.create(TransportSettings.defaults()));
     ForwardedHeaders forwarded = new ForwardedHeaders(trusted);
+    AuthRuntime auth = AuthRuntime.build(spec, transport);
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
     for (Checked c : checked) {
       CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
-          chainOf(spec, c, forwarded, transport));
+          chainOf(spec, c, forwarded, transport, auth.stage(c.spec)));
       for (PathPattern p : c.paths) {
         trie.add(p, compiled);
       }
     }
-    return new CompiledGateway(spec, new Router(trie.build()), transport);
+    return new CompiledGateway(spec, new Router(trie.build()), transport, auth);
   }
 
-  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ForwardedHeaders forwarded, UpstreamTransport transport) {
+  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ForwardedHeaders forwarded, UpstreamTransport transport,
+      Filter authStage) {
     RouteSpec route = c.spec;
     List<Filter> filters = new ArrayList<>(gateway.filters());
+    filters.add(authStage);
     filters.addAll(route.filters());
     List<String> names = new ArrayList<>();
     for (int i = 0; i < gateway.filters().size(); i++) {
       names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
     }
+    names.add(authStage.toString());
     for (int i = 0; i < route.filters().size(); i++) {
       names.add("route '" + route.id() + "' filter #" + (i + 1) + " (" + route.filters().get(i).getClass().getName() + ")");
     }

@@ -1,7 +1,9 @@
 package io.gatehouse.impl;
 
 import io.gatehouse.impl.problem.Problems;
+import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.AttributeKey;
+import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
@@ -71,6 +73,11 @@ final class ExchangeImpl implements Exchange {
   @Override
   public <T> void attribute(AttributeKey<T> key, T value) {
     context.attribute(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+  }
+
+  @Override
+  public Optional<Principal> principal() {
+    return Optional.ofNullable(context.attribute(AuthRuntime.PRINCIPAL));
   }
 
   @Override

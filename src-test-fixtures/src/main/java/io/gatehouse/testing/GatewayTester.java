@@ -48,9 +48,7 @@ public final class GatewayTester implements AutoCloseable {
     List<Filter> filters = new ArrayList<>();
     filters.add(recordRoute);
     filters.addAll(spec.filters());
-    GatewaySpec testSpec = new GatewaySpec(spec.routes(), filters, spec.clock(), spec.trustedProxies(),
-        spec.connectTimeout(), spec.responseTimeout(), Optional.of(transport));
-    this.gateway = testSpec.toBuilder().build();
+    this.gateway = spec.toBuilder().filters(filters).transport(transport).build();
   }
 
   /**

@@ -7,6 +7,8 @@ import io.gatehouse.http.Response;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -50,6 +52,22 @@ public final class TestRequest {
    */
   public TestRequest bearer(String token) {
     headers.set("Authorization", "Bearer " + Objects.requireNonNull(token, "token"));
+    return this;
+  }
+
+  /**
+   * Sets {@code Authorization: Basic} with these credentials (RFC 7617, UTF-8).
+   *
+   * @param user the user name, without {@code :}
+   * @param password the password
+   * @return this request
+   */
+  public TestRequest basic(String user, String password) {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(password, "password");
+    String pair = user + ":" + password;
+    headers.set("Authorization", "Basic " + Base64.getEncoder()
+        .encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     return this;
   }
 

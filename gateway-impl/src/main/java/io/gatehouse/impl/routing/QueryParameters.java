@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decodes a raw query string for route conditions on query parameters.
@@ -52,6 +53,36 @@ public final class QueryParameters {
     }
     params.replaceAll((k, v) -> Collections.unmodifiableList(v));
     return Collections.unmodifiableMap(params);
+  }
+
+  /**
+   * The raw query without the pairs whose decoded name is {@code name}; the other pairs keep
+   * their raw form and order.
+   *
+   * @param rawQuery the query as received, without the {@code ?}
+   * @param name the decoded name of the pairs to drop
+   * @return the remaining raw query; empty when nothing remains
+   */
+  public static Optional<String> without(String rawQuery, String name) {
+    StringBuilder kept = new StringBuilder(rawQuery.length());
+    int n = rawQuery.length();
+    int start = 0;
+    while (start <= n) {
+      int amp = rawQuery.indexOf('&', start);
+      int end = amp < 0 ? n : amp;
+      if (end > start) {
+        int eq = rawQuery.indexOf('=', start);
+        int nameEnd = eq < 0 || eq > end ? end : eq;
+        if (!decode(rawQuery, start, nameEnd).equals(name)) {
+          if (kept.length() > 0) {
+            kept.append('&');
+          }
+          kept.append(rawQuery, start, end);
+        }
+      }
+      start = end + 1;
+    }
+    return kept.length() == 0 ? Optional.empty() : Optional.of(kept.toString());
   }
 
   static String decode(String s, int from, int to) {

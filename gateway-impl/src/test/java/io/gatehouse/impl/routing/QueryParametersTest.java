@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -70,5 +71,17 @@ class QueryParametersTest {
     Map<String, List<String>> params = QueryParameters.parse("a=1");
     assertThatThrownBy(() -> params.put("b", List.of())).isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> params.get("a").add("2")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', nullValues = "NONE", value = {
+      "api_key=s3cret                    | NONE",
+      "a=1&api_key=s3cret&b=2            | a=1&b=2",
+      "api_key=x&api_key=y&q=caf%C3%A9   | q=caf%C3%A9",
+      "api%5Fkey=x&q=1                   | q=1",
+      "q=1&&api_key                      | q=1",
+      "apikey=1&api_key2=2               | apikey=1&api_key2=2"})
+  void without_drops_every_pair_of_the_decoded_name_and_keeps_the_rest_raw(String raw, String expected) {
+    assertThat(QueryParameters.without(raw, "api_key")).isEqualTo(java.util.Optional.ofNullable(expected));
   }
 }

@@ -1,0 +1,108 @@
+package io.gatehouse.impl.auth;
+
+import io.gatehouse.ConfigViolation;
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.auth.AnyOfAuth;
+import io.gatehouse.auth.ApiKeyAuth;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.BasicAuth;
+import io.gatehouse.auth.ConsumerStore;
+import io.gatehouse.auth.IntrospectionAuth;
+import io.gatehouse.auth.JwtAuth;
+import io.gatehouse.auth.JwtKey;
+import io.gatehouse.auth.NoAuth;
+import io.gatehouse.route.RouteSpec;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/** Checks the auth part of a gateway spec: every mistake becomes a violation naming route and field. */
+public final class AuthCompiler {
+  private AuthCompiler() {}
+
+  /**
+   * Adds a violation for every auth mistake of the gateway and its routes.
+   *
+   * @param spec the gateway
+   * @param violations where to add them
+   */
+  public static void check(GatewaySpec spec, List<ConfigViolation> violations) {
+    boolean hasConsumers = !spec.consumers().isEmpty() || spec.consumerStore().isPresent();
+    if (!spec.consumers().isEmpty() && spec.consumerStore().isPresent()) {
+      violations.add(ConfigViolation.ofGateway("consumers",
+          "both consumer(...) and consumers(store) are set (expected: one of them)"));
+    }
+    try {
+      ConsumerStore.of(spec.consumers());
+    } catch (IllegalArgumentException e) {
+      violations.add(ConfigViolation.ofGateway("consumers", e.getMessage().replaceFirst("^consumers: ", "")));
+    }
+    checkAuth(spec.auth(), hasConsumers, (field, message) -> violations.add(ConfigViolation.ofGateway(field, message)));
+    for (RouteSpec route : spec.routes()) {
+      route.auth().ifPresent(auth -> checkAuth(auth, hasConsumers,
+          (field, message) -> violations.add(ConfigViolation.ofRoute(route.id(), field, message))));
+      Auth effective = route.auth().orElse(spec.auth());
+      if (!route.access().isEmpty() && effective instanceof NoAuth) {
+        violations.add(ConfigViolation.ofRoute(route.id(), "require",
+            route.access().get(0) + " on a public route (expected: auth(...) on the route or the gateway)"));
+      }
+    }
+  }
+
+  private static void checkAuth(Auth auth, boolean hasConsumers, BiConsumer<String, String> violation) {
+    if (auth instanceof AnyOfAuth any) {
+      any.alternatives().forEach(a -> checkAuth(a, hasConsumers, violation));
+    } else if (auth instanceof ApiKeyAuth || auth instanceof BasicAuth) {
+      if (!hasConsumers) {
+        violation.accept("auth", auth + " has no consumers to check against (expected: consumer(...) or consumers(store))");
+      }
+    } else if (auth instanceof JwtAuth jwt) {
+      if (jwt.keys().isEmpty() && jwt.jwks().isEmpty()) {
+        violation.accept("auth", "Auth.jwt() has no keys (expected: keys(...), jwks(url) or both)");
+      }
+      jwt.jwks().ifPresent(url -> url(url).ifPresent(
+          problem -> violation.accept("auth.jwks", "'" + url + "' " + problem + URL_EXPECTED)));
+      Set<Optional<String>> kids = new HashSet<>();
+      for (JwtKey key : jwt.keys()) {
+        if (!kids.add(key.kid())) {
+          violation.accept("auth.keys", "two keys with kid " + key.kid().orElse("(none)") + " (expected: unique kids)");
+        }
+      }
+    } else if (auth instanceof IntrospectionAuth introspection) {
+      url(introspection.endpoint()).ifPresent(problem -> violation.accept("auth.introspection",
+          "'" + introspection.endpoint() + "' " + problem + URL_EXPECTED));
+      if (introspection.clientId().isEmpty()) {
+        violation.accept("auth.introspection", "no client credentials (expected: clientCredentials(id, secret);"
+            + " RFC 7662 endpoints authenticate their callers)");
+      }
+    }
+  }
+
+  private static final String URL_EXPECTED = " (expected: an absolute http or https URL without user info or fragment)";
+
+  /** What is wrong with a URL the gateway calls by itself, if anything. */
+  static Optional<String> url(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      return Optional.of("is malformed: " + e.getReason());
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      return Optional.of("has scheme '" + scheme + "'");
+    }
+    if (uri.getHost() == null) {
+      return Optional.of("has no host");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+      return Optional.of("has user info or a fragment");
+    }
+    return Optional.empty();
+  }
+}

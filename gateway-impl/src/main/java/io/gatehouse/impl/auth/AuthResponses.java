@@ -1,0 +1,33 @@
+package io.gatehouse.impl.auth;
+
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Response;
+import java.util.List;
+
+/** The auth stage's own answers: problem+json with the challenges RFC 9110 and RFC 6750 ask for. */
+final class AuthResponses {
+  private AuthResponses() {}
+
+  static Response unauthorized(Exchange exchange, List<String> challenges, String detail) {
+    Response problem = exchange.problem(401, "Unauthorized", detail);
+    HttpHeaders.Builder headers = problem.headers().toBuilder();
+    for (String challenge : challenges) {
+      headers.add("WWW-Authenticate", challenge);
+    }
+    return problem.toBuilder().headers(headers.build()).build();
+  }
+
+  /** @param challenge the bearer challenge for a missing scope, or null */
+  static Response forbidden(Exchange exchange, String challenge, String detail) {
+    Response problem = exchange.problem(403, "Forbidden", detail);
+    if (challenge == null) {
+      return problem;
+    }
+    return problem.toBuilder().headers(problem.headers().toBuilder().add("WWW-Authenticate", challenge).build()).build();
+  }
+
+  static Response unavailable(Exchange exchange, String detail) {
+    return exchange.problem(503, "Service Unavailable", detail);
+  }
+}

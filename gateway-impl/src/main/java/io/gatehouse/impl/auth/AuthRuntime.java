@@ -1,0 +1,102 @@
+package io.gatehouse.impl.auth;
+
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.auth.AnyOfAuth;
+import io.gatehouse.auth.ApiKeyAuth;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.BasicAuth;
+import io.gatehouse.auth.ConsumerStore;
+import io.gatehouse.auth.IntrospectionAuth;
+import io.gatehouse.auth.JwtAuth;
+import io.gatehouse.auth.NoAuth;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.filter.AttributeKey;
+import io.gatehouse.filter.Filter;
+import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.UpstreamTransport;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The auth machinery of one gateway, built from a spec that {@link AuthCompiler} found valid:
+ * one set of authenticators per distinct {@link Auth} value (so routes sharing the default share
+ * its JWKS keys and introspection cache), and the password checker's threads, which
+ * {@link #close()} stops.
+ */
+public final class AuthRuntime implements AutoCloseable {
+  /** Where the auth stage leaves the principal; read by {@code Exchange.principal()}. */
+  public static final AttributeKey<Principal> PRINCIPAL = AttributeKey.of("gatehouse.principal", Principal.class);
+
+  private final GatewaySpec spec;
+  private final ConsumerStore store;
+  private final HttpFetch fetch;
+  private final Map<Auth, List<Authenticator>> built = new IdentityHashMap<>();
+  private PasswordChecker passwords;
+
+  private AuthRuntime(GatewaySpec spec, UpstreamTransport transport) {
+    this.spec = spec;
+    this.store = spec.consumerStore().orElseGet(() -> ConsumerStore.of(spec.consumers()));
+    this.fetch = new HttpFetch(transport);
+  }
+
+  /**
+   * Builds the auth machinery; JWKS and introspection calls go through the transport.
+   *
+   * @param spec a spec that {@link AuthCompiler#check} found valid
+   * @param transport the gateway's upstream transport
+   * @return the runtime
+   */
+  public static AuthRuntime build(GatewaySpec spec, UpstreamTransport transport) {
+    return new AuthRuntime(spec, transport);
+  }
+
+  /**
+   * The auth stage of a route. Call only while compiling: not thread-safe.
+   *
+   * @param route a route of the spec
+   * @return the stage, a filter
+   */
+  public Filter stage(RouteSpec route) {
+    List<Authenticator> authenticators = authenticators(route.auth().orElse(spec.auth()));
+    return new AuthStage(route.id(), authenticators, route.access(), spec.identityHeaders());
+  }
+
+  private List<Authenticator> authenticators(Auth auth) {
+    List<Authenticator> known = built.get(auth);
+    if (known != null) {
+      return known;
+    }
+    List<Authenticator> list = new ArrayList<>();
+    if (auth instanceof AnyOfAuth any) {
+      any.alternatives().forEach(a -> list.addAll(authenticators(a)));
+    } else if (auth instanceof ApiKeyAuth apiKey) {
+      list.add(new ApiKeyAuthenticator(apiKey, store));
+    } else if (auth instanceof BasicAuth basic) {
+      if (passwords == null) {
+        passwords = new PasswordChecker(spec.clock());
+      }
+      list.add(new BasicAuthenticator(basic, store, passwords));
+    } else if (auth instanceof JwtAuth jwt) {
+      JwksKeySource jwks = jwt.jwks().map(url -> new JwksKeySource(URI.create(url), jwt, fetch, spec.clock())).orElse(null);
+      list.add(new JwtAuthenticator(jwt, jwks, spec.clock()));
+    } else if (auth instanceof IntrospectionAuth introspection) {
+      list.add(new IntrospectionAuthenticator(introspection, URI.create(introspection.endpoint()), fetch, spec.clock()));
+    } else if (!(auth instanceof NoAuth)) {
+      throw new IllegalArgumentException("auth: " + auth + " (expected: a kind of io.gatehouse.auth.Auth)");
+    }
+    List<Authenticator> result = List.copyOf(list);
+    built.put(auth, result);
+    return result;
+  }
+
+  /** Stops the password checker's threads. */
+  @Override
+  public void close() {
+    if (passwords != null) {
+      passwords.close();
+    }
+  }
+}

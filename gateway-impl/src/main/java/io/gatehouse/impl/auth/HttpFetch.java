@@ -1,0 +1,77 @@
+package io.gatehouse.impl.auth;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
+import io.gatehouse.spi.UpstreamCall;
+import io.gatehouse.spi.UpstreamTransport;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's own small HTTP calls (JWKS, introspection), through its upstream transport, so
+ * they never block a caller and the test fixtures can stub them like any upstream.
+ */
+final class HttpFetch {
+  /** A JWKS or an introspection answer is a few KiB; anything far larger is not one. */
+  static final long MAX_BODY_BYTES = 1 << 20;
+
+  private final UpstreamTransport transport;
+
+  HttpFetch(UpstreamTransport transport) {
+    this.transport = transport;
+  }
+
+  /** A status and a body read whole (under {@link #MAX_BODY_BYTES}). */
+  record Fetched(int status, byte[] body) {
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  CompletionStage<Fetched> get(URI url, Duration timeout) {
+    Request request = Request.builder("GET", target(url))
+        .headers(HttpHeaders.of("Accept", "application/json"))
+        .scheme(url.getScheme())
+        .build();
+    return send(url, request, timeout);
+  }
+
+  CompletionStage<Fetched> postForm(URI url, String form, HttpHeaders headers, Duration timeout) {
+    byte[] body = form.getBytes(StandardCharsets.UTF_8);
+    Request request = Request.builder("POST", target(url))
+        .headers(headers.toBuilder()
+            .set("Content-Type", "application/x-www-form-urlencoded")
+            .set("Accept", "application/json")
+            .set("Content-Length", Integer.toString(body.length))
+            .build())
+        .body(Body.of(body))
+        .scheme(url.getScheme())
+        .build();
+    return send(url, request, timeout);
+  }
+
+  private CompletionStage<Fetched> send(URI url, Request request, Duration timeout) {
+    URI origin = URI.create(url.getScheme() + "://" + url.getRawAuthority());
+    CompletableFuture<Fetched> result;
+    try {
+      result = transport.send(new UpstreamCall(origin, request, timeout, timeout))
+          .thenCompose(response -> response.body().bytes(MAX_BODY_BYTES)
+              .thenApply(bytes -> new Fetched(response.status(), bytes)))
+          .toCompletableFuture();
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    // The transport bounds connect and the wait for headers; this bounds the body too.
+    return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static String target(URI url) {
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+  }
+}

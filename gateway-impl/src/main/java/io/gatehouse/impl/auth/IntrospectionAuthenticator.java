@@ -1,0 +1,160 @@
+package io.gatehouse.impl.auth;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.gatehouse.auth.IntrospectionAuth;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opaque bearer tokens, checked at an RFC 7662 endpoint. Answers are cached by the token's
+ * SHA-256 (the cache never holds a token) until the token's {@code exp}, capped by the maximum
+ * TTL; inactive answers for their own TTL. Concurrent requests with one uncached token share one
+ * call; a failed call is not cached.
+ */
+final class IntrospectionAuthenticator implements Authenticator {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MEMBERS = new TypeReference<>() {};
+  private static final String CHALLENGE = "Bearer realm=\"gatehouse\"";
+
+  private final IntrospectionAuth auth;
+  private final URI endpoint;
+  private final HttpFetch fetch;
+  private final Clock clock;
+  private final HttpHeaders clientAuthorization;
+  private final AsyncCache<String, Answer> cache; // null when the cache size is 0
+
+  /** An introspection answer and when it stops being usable, in the clock's millis. */
+  private record Answer(Optional<Principal> principal, long usableUntilMillis) {}
+
+  IntrospectionAuthenticator(IntrospectionAuth auth, URI endpoint, HttpFetch fetch, Clock clock) {
+    this.auth = auth;
+    this.endpoint = endpoint;
+    this.fetch = fetch;
+    this.clock = clock;
+    String credentials = formEncode(auth.clientId().orElse("")) + ":" + formEncode(auth.clientSecret().orElse(""));
+    this.clientAuthorization = HttpHeaders.of("Authorization",
+        "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    this.cache = auth.cacheSize() == 0 ? null : Caffeine.newBuilder()
+        .maximumSize(auth.cacheSize())
+        .expireAfter(new Expiry<String, Answer>() {
+          @Override
+          public long expireAfterCreate(String key, Answer answer, long now) {
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, answer.usableUntilMillis() - clock.millis()));
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, Answer answer, long now, long current) {
+            return expireAfterCreate(key, answer, now);
+          }
+
+          @Override
+          public long expireAfterRead(String key, Answer answer, long now, long current) {
+            return current;
+          }
+        })
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .executor(Runnable::run)
+        .buildAsync();
+  }
+
+  @Override
+  public boolean hasCredentials(Request request) {
+    return Credentials.bearer(request, Optional.empty()).isPresent();
+  }
+
+  @Override
+  public String challenge() {
+    return CHALLENGE;
+  }
+
+  @Override
+  public CompletionStage<Outcome> authenticate(Request request) {
+    String token = Credentials.bearer(request, Optional.empty()).orElseThrow();
+    CompletableFuture<Answer> answer = cache == null
+        ? introspect(token)
+        : cache.get(sha256(token), (key, executor) -> introspect(token));
+    return answer.handle((a, failure) -> {
+      if (failure != null) {
+        return Outcome.unavailable("the token cannot be checked now");
+      }
+      if (a.principal().isEmpty() || a.usableUntilMillis() <= clock.millis()) {
+        return Outcome.rejected(JwtAuthenticator.invalidToken("the token is not active"), "the token is not active");
+      }
+      return Outcome.accepted(a.principal().get(), request);
+    });
+  }
+
+  private CompletableFuture<Answer> introspect(String token) {
+    String form = "token=" + formEncode(token) + "&token_type_hint=access_token";
+    return fetch.postForm(endpoint, form, clientAuthorization, auth.timeout()).thenApply(fetched -> {
+      if (fetched.status() != 200) {
+        throw new IllegalStateException("introspection answered " + fetched.status());
+      }
+      Map<String, Object> members;
+      try {
+        members = JSON.readValue(fetched.body(), MEMBERS);
+      } catch (Exception e) {
+        throw new IllegalStateException("introspection answered something other than a JSON object", e);
+      }
+      members.values().removeIf(Objects::isNull);
+      long now = clock.millis();
+      if (!Boolean.TRUE.equals(members.get("active"))) {
+        return new Answer(Optional.empty(), now + auth.inactiveCacheTtl().toMillis());
+      }
+      long until = now + auth.maxCacheTtl().toMillis();
+      if (members.get("exp") instanceof Number exp) {
+        until = Math.min(until, exp.longValue() * 1000);
+      }
+      return new Answer(principal(members), until);
+    }).toCompletableFuture();
+  }
+
+  private Optional<Principal> principal(Map<String, Object> members) {
+    String id = null;
+    for (String member : new String[] {"sub", "username", "client_id"}) {
+      if (members.get(member) instanceof String s && !s.isEmpty()) {
+        id = s;
+        break;
+      }
+    }
+    if (id == null) {
+      return Optional.empty();
+    }
+    Principal draft = new Principal(id, Principal.Method.INTROSPECTION, Optional.empty(), Set.of(), Set.of(), members);
+    return Optional.of(new Principal(id, Principal.Method.INTROSPECTION, Optional.empty(),
+        JwtAuthenticator.scopes(draft), new LinkedHashSet<>(draft.claimStrings(auth.rolesClaim())), members));
+  }
+
+  private static String formEncode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private static String sha256(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+}

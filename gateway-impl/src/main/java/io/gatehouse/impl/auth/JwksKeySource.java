@@ -1,0 +1,169 @@
+package io.gatehouse.impl.auth;
+
+import io.gatehouse.auth.JwtAuth;
+import io.gatehouse.auth.JwtKey;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keys of one JWKS URL, fetched through the gateway's transport and kept in memory.
+ *
+ * <ul>
+ *   <li>The first request that needs keys waits (asynchronously) for the first fetch.
+ *   <li>Keys older than the refresh interval are fetched again in the background; requests go on
+ *       with the keys at hand.
+ *   <li>An unknown kid causes a fetch only if none started within the minimum interval; requests
+ *       that arrive during a fetch share it. A storm of made-up kids costs one fetch per interval.
+ *   <li>A failed fetch keeps the keys at hand (served stale) and is logged once per transition.
+ * </ul>
+ * All times come from the gateway's clock.
+ */
+final class JwksKeySource {
+  private static final Logger log = LoggerFactory.getLogger(JwksKeySource.class);
+
+  private final URI url;
+  private final HttpFetch fetch;
+  private final Clock clock;
+  private final JwtAuth auth;
+  private final long refreshMillis;
+  private final long minRefetchMillis;
+  private final Duration timeout;
+
+  private final Object lock = new Object();
+  private volatile KeySet keys; // null until the first fetch succeeds
+  private CompletableFuture<KeySet> inFlight; // guarded by lock
+  private long lastAttemptMillis = Long.MIN_VALUE / 2; // guarded by lock
+  private boolean failing; // guarded by lock
+
+  JwksKeySource(URI url, JwtAuth auth, HttpFetch fetch, Clock clock) {
+    this.url = url;
+    this.auth = auth;
+    this.fetch = fetch;
+    this.clock = clock;
+    this.refreshMillis = auth.jwksRefresh().toMillis();
+    this.minRefetchMillis = auth.jwksMinRefetch().toMillis();
+    this.timeout = auth.jwksTimeout();
+  }
+
+  /** The verifiers by kid, as fetched at some instant; immutable. */
+  record KeySet(Map<Optional<String>, KeyVerifier> byKid, long fetchedAtMillis) {
+    Optional<KeyVerifier> find(Optional<String> kid) {
+      return Optional.ofNullable(byKid.get(kid));
+    }
+  }
+
+  /**
+   * The verifier for a kid: from the keys at hand, else after a fetch when the rules allow one.
+   * Completes empty when the key is unknown; exceptionally only when no keys were ever fetched.
+   */
+  CompletionStage<Optional<KeyVerifier>> find(Optional<String> kid) {
+    KeySet current = keys;
+    long now = clock.millis();
+    if (current == null) {
+      return fetchNow(now, true).thenApply(set -> set.find(kid));
+    }
+    Optional<KeyVerifier> found = current.find(kid);
+    if (found.isPresent()) {
+      if (now - current.fetchedAtMillis() >= refreshMillis) {
+        fetchNow(now, false);
+      }
+      return CompletableFuture.completedFuture(found);
+    }
+    CompletableFuture<KeySet> refetch = fetchNow(now, false);
+    if (refetch == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return refetch.handle((set, failure) -> (set != null ? set : current).find(kid));
+  }
+
+  /**
+   * Starts a fetch, or joins the one in flight. Without {@code force}, returns null when the
+   * minimum interval since the last attempt has not passed.
+   */
+  private CompletableFuture<KeySet> fetchNow(long now, boolean force) {
+    CompletableFuture<KeySet> started;
+    synchronized (lock) {
+      if (inFlight != null) {
+        return inFlight;
+      }
+      if (!force && now - lastAttemptMillis < minRefetchMillis) {
+        return null;
+      }
+      if (force && keys == null && failing && now - lastAttemptMillis < minRefetchMillis) {
+        return CompletableFuture.failedFuture(new IllegalStateException("JWKS " + url + " is unavailable"));
+      }
+      lastAttemptMillis = now;
+      started = new CompletableFuture<>();
+      inFlight = started;
+    }
+    fetch.get(url, timeout).whenComplete((fetched, failure) -> {
+      KeySet set = null;
+      String problem;
+      if (failure != null) {
+        problem = String.valueOf(failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure);
+      } else if (fetched.status() != 200) {
+        problem = "status " + fetched.status();
+      } else {
+        problem = null;
+        try {
+          List<JwtKey> parsed = JwksParser.parse(fetched.body());
+          if (parsed.isEmpty()) {
+            problem = "no usable signature key";
+          } else {
+            set = keySet(parsed);
+          }
+        } catch (Exception e) {
+          problem = e.getMessage();
+        }
+      }
+      finish(set, problem, started);
+    });
+    return started;
+  }
+
+  private void finish(KeySet set, String problem, CompletableFuture<KeySet> started) {
+    boolean recovered;
+    boolean broke;
+    synchronized (lock) {
+      inFlight = null;
+      recovered = set != null && failing;
+      broke = set == null && !failing;
+      failing = set == null;
+      if (set != null) {
+        keys = set;
+      }
+    }
+    if (broke) {
+      log.warn("JWKS {}: fetch failed ({}); {}", url, problem,
+          keys == null ? "tokens cannot be verified until it succeeds" : "serving the keys fetched before");
+    } else if (recovered) {
+      log.info("JWKS {}: fetched again after failures", url);
+    }
+    if (set != null) {
+      started.complete(set);
+    } else {
+      started.completeExceptionally(new IllegalStateException("JWKS " + url + ": " + problem));
+    }
+  }
+
+  private KeySet keySet(List<JwtKey> parsed) {
+    Map<Optional<String>, KeyVerifier> byKid = new HashMap<>();
+    for (JwtKey key : parsed) {
+      if (byKid.putIfAbsent(key.kid(), new KeyVerifier(key, auth, clock)) != null) {
+        log.warn("JWKS {}: two keys with kid {}; using the first", url, key.kid().orElse("(none)"));
+      }
+    }
+    return new KeySet(Map.copyOf(byKid), clock.millis());
+  }
+}

@@ -1,0 +1,151 @@
+package io.gatehouse.impl.auth;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.exceptions.AlgorithmMismatchException;
+import com.auth0.jwt.exceptions.IncorrectClaimException;
+import com.auth0.jwt.exceptions.JWTDecodeException;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.exceptions.MissingClaimException;
+import com.auth0.jwt.exceptions.SignatureVerificationException;
+import com.auth0.jwt.exceptions.TokenExpiredException;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.auth.JwtAlgorithm;
+import io.gatehouse.auth.JwtAuth;
+import io.gatehouse.auth.JwtKey;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.http.Request;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Bearer JWTs: the key is found by kid among the configured keys, then in the JWKS; the token's
+ * alg must be the key's; java-jwt checks signature and claims against the gateway's clock.
+ */
+final class JwtAuthenticator implements Authenticator {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> CLAIMS = new TypeReference<>() {};
+  private static final String CHALLENGE = "Bearer realm=\"gatehouse\"";
+
+  private final JwtAuth auth;
+  private final Map<Optional<String>, KeyVerifier> configured;
+  private final JwksKeySource jwks; // null without a JWKS URL
+
+  JwtAuthenticator(JwtAuth auth, JwksKeySource jwks, Clock clock) {
+    this.auth = auth;
+    this.jwks = jwks;
+    Map<Optional<String>, KeyVerifier> keys = new HashMap<>();
+    for (JwtKey key : auth.keys()) {
+      keys.put(key.kid(), new KeyVerifier(key, auth, clock));
+    }
+    this.configured = Map.copyOf(keys);
+  }
+
+  @Override
+  public boolean hasCredentials(Request request) {
+    return Credentials.bearer(request, auth.cookie()).isPresent();
+  }
+
+  @Override
+  public String challenge() {
+    return CHALLENGE;
+  }
+
+  static String invalidToken(String description) {
+    return CHALLENGE + ", error=\"invalid_token\", error_description=" + Credentials.quoted(description);
+  }
+
+  @Override
+  public CompletionStage<Outcome> authenticate(Request request) {
+    String token = Credentials.bearer(request, auth.cookie()).orElseThrow();
+    DecodedJWT decoded;
+    try {
+      decoded = JWT.decode(token);
+    } catch (JWTDecodeException e) {
+      return done(reject("the token is malformed"));
+    }
+    Optional<JwtAlgorithm> alg = JwtAlgorithm.fromJose(decoded.getAlgorithm());
+    if (alg.isEmpty()) {
+      return done(reject("the token's algorithm is not accepted"));
+    }
+    Optional<String> kid = Optional.ofNullable(decoded.getKeyId());
+    KeyVerifier known = configured.get(kid);
+    if (known != null || jwks == null) {
+      return done(verify(known, alg.get(), decoded, request));
+    }
+    return jwks.find(kid).handle((found, failure) -> {
+      if (failure != null) {
+        return Outcome.unavailable("the keys to verify the token cannot be fetched");
+      }
+      return verify(found.orElse(null), alg.get(), decoded, request);
+    });
+  }
+
+  private Outcome verify(KeyVerifier key, JwtAlgorithm alg, DecodedJWT token, Request request) {
+    if (key == null) {
+      return reject("the token's key is not known");
+    }
+    if (key.key.algorithm() != alg) {
+      return reject("the token's algorithm does not match its key");
+    }
+    try {
+      key.verifier.verify(token);
+    } catch (TokenExpiredException e) {
+      return reject("the token has expired");
+    } catch (SignatureVerificationException | AlgorithmMismatchException e) {
+      return reject("the token's signature is invalid");
+    } catch (MissingClaimException e) {
+      return reject("the token lacks the claim " + e.getClaimName());
+    } catch (IncorrectClaimException e) {
+      return reject(switch (e.getClaimName()) {
+        case "iss" -> "the token's issuer is not accepted";
+        case "aud" -> "the token's audience is not accepted";
+        case "nbf" -> "the token is not valid yet";
+        case "iat" -> "the token is issued in the future";
+        default -> "the token's claim " + e.getClaimName() + " is not accepted";
+      });
+    } catch (JWTVerificationException e) {
+      return reject("the token is not valid");
+    }
+    Map<String, Object> claims;
+    try {
+      claims = JSON.readValue(Base64.getUrlDecoder().decode(token.getPayload()), CLAIMS);
+    } catch (IOException | IllegalArgumentException e) {
+      return reject("the token is malformed");
+    }
+    claims.values().removeIf(Objects::isNull);
+    Object subject = claims.get(auth.subjectClaim());
+    if (!(subject instanceof String id) || id.isEmpty()) {
+      return reject("the token's " + auth.subjectClaim() + " claim is not a string");
+    }
+    Principal draft = new Principal(id, Principal.Method.JWT, Optional.empty(), Set.of(), Set.of(), claims);
+    Principal principal = new Principal(id, Principal.Method.JWT, Optional.empty(), scopes(draft),
+        new LinkedHashSet<>(draft.claimStrings(auth.rolesClaim())), claims);
+    return Outcome.accepted(principal, request);
+  }
+
+  /** {@code scope} (space-separated, RFC 8693) and {@code scp} (list or string, as some IdPs send). */
+  static Set<String> scopes(Principal draft) {
+    Set<String> scopes = new LinkedHashSet<>(draft.claimStrings("scope"));
+    scopes.addAll(draft.claimStrings("scp"));
+    return scopes;
+  }
+
+  private static Outcome reject(String description) {
+    return Outcome.rejected(invalidToken(description), description);
+  }
+
+  private static CompletionStage<Outcome> done(Outcome outcome) {
+    return CompletableFuture.completedFuture(outcome);
+  }
+}
