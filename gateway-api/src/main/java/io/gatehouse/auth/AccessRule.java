@@ -117,7 +117,7 @@ public final class AccessRule {
    *
    * @return the scopes
    */
-  public Set<String> scopes() {
+  public Set<String> requiredScopes() {
     return scopes;
   }
 
@@ -126,7 +126,7 @@ public final class AccessRule {
    *
    * @return the roles
    */
-  public Set<String> roles() {
+  public Set<String> acceptedRoles() {
     return roles;
   }
 

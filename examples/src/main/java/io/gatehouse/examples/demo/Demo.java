@@ -42,6 +42,8 @@ public final class Demo {
         "  curl -i " + base + "/health",
         "  curl -i " + base + "/api/orders/7",
         "  curl -i -X POST -d '{\"item\":\"tea\"}' " + base + "/api/orders",
+        "  curl -i -H 'X-API-Key: " + DemoRoutes.DEMO_API_KEY + "' " + base + "/partner/orders/7",
+        "  curl -i " + base + "/partner/orders/7            # 401 with WWW-Authenticate",
         "  curl -i " + base + "/catalog/tea",
         "  curl -i -H 'X-Beta: true' " + base + "/catalog/tea",
         "  curl -i -X DELETE " + base + "/api/orders/7      # 405 with Allow",

@@ -1,10 +1,15 @@
 package io.gatehouse.examples.demo;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Consumer;
 import java.time.Duration;
 
 /** The demo's route table, shared by the runnable demo and its tests. */
 public final class DemoRoutes {
+  /** The demo partner's API key: a demo needs one it can print; real keys live in a secret store. */
+  public static final String DEMO_API_KEY = "demo-partner-key-0123456789";
+
   private DemoRoutes() {}
 
   /**
@@ -17,6 +22,7 @@ public final class DemoRoutes {
   // tag::routes[]
   public static Gateway.Builder gateway(String ordersUrl, String catalogUrl) {
     return Gateway.builder()
+        .consumer(Consumer.builder("demo-partner").groups("partners").plan("free").apiKey(DEMO_API_KEY).build())
         .route("health", r -> r
             .path("/health").methods("GET")
             .respond(200, "application/json", "{\"status\":\"up\"}"))
@@ -26,6 +32,12 @@ public final class DemoRoutes {
             .setRequestHeader("X-Gateway", "gatehouse")
             .upstream(ordersUrl)
             .responseTimeout(Duration.ofSeconds(2)))
+        .route("partner-orders", r -> r
+            .path("/partner/orders/{id}").methods("GET")
+            .auth(Auth.apiKey())                             // X-API-Key, removed before upstream
+            .requireRoles("partners")
+            .rewritePath("^/partner/orders/.*$", "/orders/{id}")
+            .upstream(ordersUrl))                            // sees X-Consumer-Id: demo-partner
         .route("catalog-beta", r -> r
             .path("/catalog/{item}").methods("GET")
             .header("X-Beta", "true")                        // beta testers see v2

@@ -78,6 +78,7 @@ public final class DemoServices implements AutoCloseable {
         + ",\"requestId\":\"" + escape(header(exchange, "X-Request-Id")) + "\""
         + ",\"forwardedFor\":\"" + escape(header(exchange, "X-Forwarded-For")) + "\""
         + ",\"gateway\":\"" + escape(header(exchange, "X-Gateway")) + "\""
+        + ",\"consumer\":\"" + escape(header(exchange, "X-Consumer-Id")) + "\""
         + ",\"body\":\"" + escape(body) + "\"}\n";
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");

@@ -67,4 +67,14 @@ class DemoRoutesTest {
     assertThat(tester.get("/api/orders/7").send()).hasStatus(502).isProblem();
     assertThat(tester.get("/api/orders/7").send()).hasStatus(200);
   }
+
+  @Test
+  void partners_reach_their_orders_with_the_demo_key_only() {
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(200, "{}"));
+
+    assertThat(tester.get("/partner/orders/7").header("X-API-Key", DemoRoutes.DEMO_API_KEY).send())
+        .hasStatus(200).wasRoutedTo("partner-orders").upstreamSawPath("/orders/7")
+        .upstreamSawHeader("X-Consumer-Id", "demo-partner").upstreamSawNoHeader("X-API-Key");
+    assertThat(tester.get("/partner/orders/7").send()).hasStatus(401).isProblem().wasNotProxied();
+  }
 }

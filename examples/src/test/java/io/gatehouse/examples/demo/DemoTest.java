@@ -65,6 +65,18 @@ class DemoTest {
   }
 
   @Test
+  void the_partner_route_needs_the_demo_api_key_and_tells_the_service_who_called() throws Exception {
+    HttpResponse<String> denied = send(HttpRequest.newBuilder(uri("/partner/orders/7")).GET());
+    assertThat(denied.statusCode()).isEqualTo(401);
+    assertThat(denied.headers().firstValue("WWW-Authenticate")).contains("ApiKey realm=\"gatehouse\"");
+
+    HttpResponse<String> res = send(HttpRequest.newBuilder(uri("/partner/orders/7"))
+        .header("X-API-Key", DemoRoutes.DEMO_API_KEY).header("X-Consumer-Id", "someone-else").GET());
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.body()).contains("\"path\":\"/orders/7\"").contains("\"consumer\":\"demo-partner\"");
+  }
+
+  @Test
   void errors_are_problem_json() throws Exception {
     HttpResponse<String> res = send(HttpRequest.newBuilder(uri("/api/orders/%2F")).GET());
     assertThat(res.statusCode()).isEqualTo(400);

@@ -110,14 +110,14 @@ final class AuthStage implements Filter {
   }
 
   private static Response check(AccessRule rule, Principal principal, Request request, Exchange exchange) {
-    if (!principal.scopes().containsAll(rule.scopes())) {
+    if (!principal.scopes().containsAll(rule.requiredScopes())) {
       boolean bearer = principal.method() == Principal.Method.JWT || principal.method() == Principal.Method.INTROSPECTION;
       String challenge = bearer
-          ? "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"" + String.join(" ", rule.scopes()) + "\""
+          ? "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"" + String.join(" ", rule.requiredScopes()) + "\""
           : null;
       return AuthResponses.forbidden(exchange, challenge, "the credentials lack a scope this request needs");
     }
-    if (!rule.roles().isEmpty() && rule.roles().stream().noneMatch(principal.roles()::contains)) {
+    if (!rule.acceptedRoles().isEmpty() && rule.acceptedRoles().stream().noneMatch(principal.roles()::contains)) {
       return AuthResponses.forbidden(exchange, null, "the credentials lack a role this request needs");
     }
     if (rule.check().isPresent() && !rule.check().get().test(principal, request)) {

@@ -23,16 +23,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opaque bearer tokens, checked at an RFC 7662 endpoint. Answers are cached by the token's
  * SHA-256 (the cache never holds a token) until the token's {@code exp}, capped by the maximum
  * TTL; inactive answers for their own TTL. Concurrent requests with one uncached token share one
- * call; a failed call is not cached.
+ * call; a failed call is not cached, and is logged once per transition from working to failing.
  */
 final class IntrospectionAuthenticator implements Authenticator {
+  private static final Logger log = LoggerFactory.getLogger(IntrospectionAuthenticator.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, Object>> MEMBERS = new TypeReference<>() {};
   private static final String CHALLENGE = "Bearer realm=\"gatehouse\"";
@@ -43,9 +48,13 @@ final class IntrospectionAuthenticator implements Authenticator {
   private final Clock clock;
   private final HttpHeaders clientAuthorization;
   private final AsyncCache<String, Answer> cache; // null when the cache size is 0
+  private final AtomicBoolean failing = new AtomicBoolean();
 
-  /** An introspection answer and when it stops being usable, in the clock's millis. */
-  private record Answer(Optional<Principal> principal, long usableUntilMillis) {}
+  /**
+   * An introspection answer and when it stops being usable, in the clock's millis. A failed call
+   * is an answer too, usable until now, so Caffeine drops it at once without logging a failed load.
+   */
+  private record Answer(Optional<Principal> principal, long usableUntilMillis, String failure) {}
 
   IntrospectionAuthenticator(IntrospectionAuth auth, URI endpoint, HttpFetch fetch, Clock clock) {
     this.auth = auth;
@@ -94,9 +103,15 @@ final class IntrospectionAuthenticator implements Authenticator {
     CompletableFuture<Answer> answer = cache == null
         ? introspect(token)
         : cache.get(sha256(token), (key, executor) -> introspect(token));
-    return answer.handle((a, failure) -> {
-      if (failure != null) {
+    return answer.thenApply(a -> {
+      if (a.failure() != null) {
+        if (failing.compareAndSet(false, true)) {
+          log.warn("introspection {}: {}; requests with opaque tokens get 503 until it answers", endpoint, a.failure());
+        }
         return Outcome.unavailable("the token cannot be checked now");
+      }
+      if (failing.compareAndSet(true, false)) {
+        log.info("introspection {}: answering again", endpoint);
       }
       if (a.principal().isEmpty() || a.usableUntilMillis() <= clock.millis()) {
         return Outcome.rejected(JwtAuthenticator.invalidToken("the token is not active"), "the token is not active");
@@ -107,27 +122,35 @@ final class IntrospectionAuthenticator implements Authenticator {
 
   private CompletableFuture<Answer> introspect(String token) {
     String form = "token=" + formEncode(token) + "&token_type_hint=access_token";
-    return fetch.postForm(endpoint, form, clientAuthorization, auth.timeout()).thenApply(fetched -> {
+    return fetch.postForm(endpoint, form, clientAuthorization, auth.timeout()).handle((fetched, failure) -> {
+      if (failure != null) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return failed("the call failed: " + cause);
+      }
       if (fetched.status() != 200) {
-        throw new IllegalStateException("introspection answered " + fetched.status());
+        return failed("it answered " + fetched.status());
       }
       Map<String, Object> members;
       try {
         members = JSON.readValue(fetched.body(), MEMBERS);
       } catch (Exception e) {
-        throw new IllegalStateException("introspection answered something other than a JSON object", e);
+        return failed("it answered something other than a JSON object");
       }
       members.values().removeIf(Objects::isNull);
       long now = clock.millis();
       if (!Boolean.TRUE.equals(members.get("active"))) {
-        return new Answer(Optional.empty(), now + auth.inactiveCacheTtl().toMillis());
+        return new Answer(Optional.empty(), now + auth.inactiveCacheTtl().toMillis(), null);
       }
       long until = now + auth.maxCacheTtl().toMillis();
       if (members.get("exp") instanceof Number exp) {
         until = Math.min(until, exp.longValue() * 1000);
       }
-      return new Answer(principal(members), until);
+      return new Answer(principal(members), until, null);
     }).toCompletableFuture();
+  }
+
+  private Answer failed(String why) {
+    return new Answer(Optional.empty(), clock.millis(), why);
   }
 
   private Optional<Principal> principal(Map<String, Object> members) {

@@ -1,0 +1,123 @@
+package io.gatehouse.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.http.Request;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AuthValuesTest {
+
+  @Test
+  void auth_kinds_are_immutable_values_whose_setters_return_copies() {
+    JwtAuth base = Auth.jwt();
+    JwtAuth changed = base.issuer("https://idp").audience("shop").leeway(Duration.ZERO).cookie("session");
+
+    assertThat(base.issuers()).isEmpty();
+    assertThat(base.leeway()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(changed.issuers()).containsExactly("https://idp");
+    assertThat(changed.audiences()).containsExactly("shop");
+    assertThat(changed.cookie()).contains("session");
+    assertThat(Auth.apiKey().query("api_key").header()).isEqualTo("X-API-Key");
+    assertThat(Auth.apiKey().query()).isEmpty();
+    assertThat(Auth.apiKey().forwardsKey()).isFalse();
+  }
+
+  @Test
+  void setters_reject_nonsense_at_once_naming_the_field() {
+    assertThatThrownBy(() -> Auth.jwt().leeway(Duration.ofSeconds(-1))).hasMessage("leeway: PT-1S (expected: >= 0)");
+    assertThatThrownBy(() -> Auth.jwt().jwksRefresh(Duration.ZERO)).hasMessage("jwksRefresh: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> Auth.jwt().issuer(" ")).hasMessage("issuer: ' ' (expected: not blank)");
+    assertThatThrownBy(() -> Auth.apiKey().header("X API Key")).hasMessage("header: 'X API Key' (expected: a header name)");
+    assertThatThrownBy(() -> Auth.basic().realm("a\"b")).hasMessage("realm: 'a\"b' (expected: printable ASCII without '\"' or '\\')");
+    assertThatThrownBy(() -> Auth.introspection("https://idp/introspect").cacheSize(-1)).hasMessage("cacheSize: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> Auth.anyOf(Auth.apiKey())).hasMessage("anyOf: 1 alternatives (expected: at least 2)");
+    assertThatThrownBy(() -> Auth.anyOf(Auth.apiKey(), Auth.none()))
+        .hasMessage("anyOf: Auth.none() (expected: only kinds that authenticate)");
+    assertThatThrownBy(() -> AccessRule.scopes()).hasMessage("scopes: none (expected: at least one)");
+    assertThatThrownBy(() -> AccessRule.scopes("a b"))
+        .hasMessage("scopes: 'a b' (expected: visible ASCII without spaces, '\"' or '\\')");
+    assertThatThrownBy(() -> AccessRule.roles("admin").on()).hasMessage("methods: none (expected: at least one)");
+    assertThatThrownBy(() -> IdentityHeaders.defaults().claim("email", "X User")).hasMessage("header: 'X User' (expected: a header name)");
+  }
+
+  @Test
+  void jwt_keys_must_fit_their_algorithm() throws Exception {
+    KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+    rsa.initialize(1024);
+    PublicKey small = rsa.generateKeyPair().getPublic();
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp256r1"));
+    PublicKey p256 = ec.generateKeyPair().getPublic();
+
+    assertThatThrownBy(() -> JwtKey.of("k", small, JwtAlgorithm.RS256))
+        .hasMessage("key: 1024-bit RSA key for RS256 (expected: at least 2048 bits)");
+    assertThatThrownBy(() -> JwtKey.of("k", p256, JwtAlgorithm.ES384))
+        .hasMessage("key: EC key of 256 bits for ES384 (expected: the P-384 curve)");
+    assertThatThrownBy(() -> JwtKey.of("k", p256, JwtAlgorithm.RS256))
+        .hasMessage("key: EC key for RS256 (expected: an RSA public key)");
+    assertThatThrownBy(() -> JwtKey.of("k", p256, JwtAlgorithm.HS256))
+        .hasMessage("key: EC key for HS256 (expected: a secret key)");
+    assertThatThrownBy(() -> JwtKey.secret("k", new byte[31], JwtAlgorithm.HS256))
+        .hasMessage("key: 31-byte secret for HS256 (expected: at least 32 bytes, RFC 7518 section 3.2)");
+    assertThatThrownBy(() -> JwtKey.secret("k", new byte[64], JwtAlgorithm.RS256))
+        .hasMessage("algorithm: RS256 (expected: HS256, HS384 or HS512 for a secret)");
+    assertThat(JwtKey.of("k", p256, JwtAlgorithm.ES256).toString()).isEqualTo("JwtKey[kid k, ES256]");
+    assertThat(JwtAlgorithm.fromJose("none")).isEmpty();
+    assertThat(JwtAlgorithm.fromJose("rs256")).as("case-sensitive").isEmpty();
+  }
+
+  @Test
+  void consumers_keep_hashes_only_and_print_no_credential() {
+    Consumer c = Consumer.builder("alice").groups("a").plan("pro").apiKey("0123456789abcdef-key")
+        .password(PasswordHash.of("pw", 1_000)).build();
+
+    assertThat(c.apiKeyHashes()).containsExactly(Consumer.hashApiKey("0123456789abcdef-key"));
+    assertThat(Consumer.hashApiKey("abc")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assertThat(c.toString()).isEqualTo("Consumer[alice, groups [a], plan pro]");
+    assertThatThrownBy(() -> Consumer.builder("alice").apiKey("short")).hasMessage("apiKey: 5 characters (expected: at least 16)");
+    assertThatThrownBy(() -> Consumer.builder("a:b").build()).hasMessage("id: 'a:b' (expected: visible ASCII without ':')");
+    assertThatThrownBy(() -> Consumer.builder("a").apiKeyHash("ABC").build())
+        .hasMessage("apiKeyHash: 'ABC' (expected: 64 lowercase hex digits, as hashApiKey makes)");
+  }
+
+  @Test
+  void principal_claims_are_read_by_name_or_dotted_path() {
+    Principal p = new Principal("alice", Principal.Method.JWT, Optional.empty(), java.util.Set.of(), java.util.Set.of(),
+        Map.of("realm_access", Map.of("roles", List.of("ops", "dev")), "scope", "a b  c", "x.y", "flat"));
+
+    assertThat(p.claimStrings("realm_access.roles")).containsExactly("ops", "dev");
+    assertThat(p.claimStrings("scope")).containsExactly("a", "b", "c");
+    assertThat(p.claim("x.y")).contains("flat");
+    assertThat(p.claim("realm_access.missing")).isEmpty();
+    assertThat(p.claimStrings("nope")).isEmpty();
+    assertThat(p.toString()).isEqualTo("Principal[alice, JWT, roles []]");
+  }
+
+  @Test
+  void access_rules_apply_to_their_methods_only() {
+    AccessRule rule = AccessRule.scopes("w").on("post", "PUT");
+
+    assertThat(rule.appliesTo("POST")).isTrue();
+    assertThat(rule.appliesTo("GET")).isFalse();
+    assertThat(AccessRule.roles("x").appliesTo("GET")).isTrue();
+    assertThat(AccessRule.check("always", (p, r) -> true).check()).isPresent();
+    assertThat(rule.toString()).isEqualTo("AccessRule[scopes w on [POST, PUT]]");
+    assertThat(AccessRule.check("x", (Principal p, Request r) -> true).description()).isEqualTo("x");
+  }
+
+  @Test
+  void identity_headers_list_every_name_they_control() {
+    assertThat(IdentityHeaders.defaults().claim("email", "X-User-Email").names())
+        .containsExactly("X-Consumer-Id", "X-Consumer-Groups", "X-Consumer-Plan", "X-User-Email");
+    assertThat(IdentityHeaders.none().names()).isEmpty();
+    assertThat(IdentityHeaders.none().consumerId("X-Caller").names()).containsExactly("X-Caller");
+  }
+}

@@ -1,0 +1,172 @@
+package io.gatehouse.auth;
+
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.testing.RecordedRequest;
+import io.gatehouse.testing.TestResponse;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ApiKeyAndBasicAuthTest {
+  private static final String UP = "http://up:8080";
+  private static final String KEY = "k3y-of-billing-0123456789";
+  private static final Consumer BILLING = Consumer.builder("billing").groups("internal", "finance").plan("pro")
+      .apiKey(KEY).password(PasswordHash.of("billing-password", PasswordHash.MIN_ITERATIONS)).build();
+  private GatewayTester tester;
+
+  @AfterEach
+  void close() {
+    tester.close();
+  }
+
+  private GatewayTester tester(Gateway.Builder builder) {
+    tester = GatewayTester.of(builder);
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+    return tester;
+  }
+
+  @Test
+  void an_api_key_is_removed_before_the_request_goes_upstream_and_the_consumer_is_named() {
+    tester(Gateway.builder().auth(Auth.apiKey()).consumer(BILLING).route("r", r -> r.path("/**").upstream(UP)));
+
+    assertThat(tester.get("/invoices").header("X-API-Key", KEY).send())
+        .hasStatus(200)
+        .upstreamSawNoHeader("X-API-Key")
+        .upstreamSawHeader("X-Consumer-Id", "billing")
+        .upstreamSawHeader("X-Consumer-Groups", "finance,internal")
+        .upstreamSawHeader("X-Consumer-Plan", "pro");
+  }
+
+  @Test
+  void a_key_in_the_query_is_accepted_when_configured_and_removed_from_the_query() {
+    tester(Gateway.builder().auth(Auth.apiKey().header("X-Api-Token").query("api_key")).consumer(BILLING)
+        .route("r", r -> r.path("/**").upstream(UP)));
+
+    assertThat(tester.get("/invoices?year=2026&api_key=" + KEY + "&page=2").send())
+        .hasStatus(200).upstreamSawQuery("year=2026&page=2");
+    assertThat(tester.get("/invoices?api_key=" + KEY).send()).hasStatus(200).upstreamSawPath("/invoices");
+    org.assertj.core.api.Assertions.assertThat(tester.upstream(UP).received().get(1).rawQuery()).isEmpty();
+    assertThat(tester.get("/invoices").header("X-Api-Token", KEY).send()).hasStatus(200).upstreamSawNoHeader("X-Api-Token");
+    assertThat(tester.get("/invoices").header("X-API-Key", KEY).send()).as("the default header no longer counts").hasStatus(401);
+  }
+
+  @Test
+  void forwardKey_keeps_the_key_for_upstreams_that_need_it() {
+    tester(Gateway.builder().auth(Auth.apiKey().forwardKey(true)).consumer(BILLING).route("r", r -> r.path("/**").upstream(UP)));
+
+    assertThat(tester.get("/x").header("X-API-Key", KEY).send()).hasStatus(200).upstreamSawHeader("X-API-Key", KEY);
+  }
+
+  @Test
+  void the_store_holds_only_hashes_and_a_custom_store_may_answer_later() {
+    assertThat(BILLING.toString()).doesNotContain(KEY);
+    org.assertj.core.api.Assertions.assertThat(BILLING.apiKeyHashes()).containsExactly(Consumer.hashApiKey(KEY))
+        .noneMatch(h -> h.contains(KEY));
+    AtomicReference<String> askedFor = new AtomicReference<>();
+    ConsumerStore slow = new ConsumerStore() {
+      @Override
+      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String hash) {
+        askedFor.set(hash);
+        return CompletableFuture.supplyAsync(() -> Optional.of(BILLING).filter(c -> c.apiKeyHashes().contains(hash)));
+      }
+
+      @Override
+      public CompletionStage<Optional<Consumer>> findById(String id) {
+        return CompletableFuture.completedFuture(Optional.empty());
+      }
+    };
+    tester(Gateway.builder().auth(Auth.apiKey()).consumers(slow).route("r", r -> r.path("/**").upstream(UP)));
+
+    assertThat(tester.get("/x").header("X-API-Key", KEY).send()).hasStatus(200).upstreamSawHeader("X-Consumer-Id", "billing");
+    org.assertj.core.api.Assertions.assertThat(askedFor.get()).isEqualTo(Consumer.hashApiKey(KEY));
+  }
+
+  @Test
+  void a_failing_consumer_store_gets_503_not_401_or_500() {
+    ConsumerStore down = new ConsumerStore() {
+      @Override
+      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String hash) {
+        return CompletableFuture.failedFuture(new IllegalStateException("database is down"));
+      }
+
+      @Override
+      public CompletionStage<Optional<Consumer>> findById(String id) {
+        throw new IllegalStateException("database is down");
+      }
+    };
+    tester(Gateway.builder().consumers(down)
+        .route("key", r -> r.path("/key").auth(Auth.apiKey()).upstream(UP))
+        .route("basic", r -> r.path("/basic").auth(Auth.basic()).upstream(UP)));
+
+    assertThat(tester.get("/key").header("X-API-Key", KEY).send()).hasStatus(503).isProblem()
+        .bodyContains("the credentials cannot be checked now").wasNotProxied();
+    assertThat(tester.get("/basic").basic("billing", "x").send()).hasStatus(503).isProblem();
+  }
+
+  @Test
+  void basic_auth_checks_the_password_hash_off_the_calling_thread_and_strips_the_credentials() {
+    AtomicReference<String> thread = new AtomicReference<>();
+    tester(Gateway.builder().auth(Auth.basic()).consumer(BILLING)
+        .route("r", r -> r.path("/**").filter((exchange, chain) -> {
+          thread.set(Thread.currentThread().getName());
+          return chain.proceed(exchange);
+        }).upstream(UP)));
+
+    TestResponse response = tester.get("/ledger").basic("billing", "billing-password").send();
+
+    assertThat(response).hasStatus(200).upstreamSawNoHeader("Authorization").upstreamSawHeader("X-Consumer-Id", "billing");
+    org.assertj.core.api.Assertions.assertThat(thread.get()).startsWith("gatehouse-password-");
+    assertThat(tester.get("/ledger").basic("billing", "billing-password").send())
+        .as("a password that matched is remembered").hasStatus(200);
+    org.assertj.core.api.Assertions.assertThat(thread.get()).doesNotStartWith("gatehouse-password-");
+    assertThat(tester.get("/ledger").basic("billing", "billing-passwort").send()).hasStatus(401);
+  }
+
+  @Test
+  void a_consumer_without_a_password_cannot_use_basic() {
+    Consumer keyOnly = Consumer.builder("robot").apiKey("robot-key-0123456789abcd").build();
+    tester(Gateway.builder().auth(Auth.basic()).consumer(keyOnly).route("r", r -> r.path("/**").upstream(UP)));
+
+    assertThat(tester.get("/x").basic("robot", "").send()).hasStatus(401);
+    assertThat(tester.get("/x").basic("robot", "robot-key-0123456789abcd").send()).hasStatus(401);
+  }
+
+  @Test
+  void closing_the_gateway_stops_the_password_threads() throws Exception {
+    tester(Gateway.builder().auth(Auth.basic()).consumer(BILLING).route("r", r -> r.path("/**").upstream(UP)));
+    assertThat(tester.get("/x").basic("billing", "billing-password").send()).hasStatus(200);
+
+    tester.close();
+
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (threadsNamed("gatehouse-password-") > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    org.assertj.core.api.Assertions.assertThat(threadsNamed("gatehouse-password-")).isZero();
+  }
+
+  private static long threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix) && t.isAlive()).count();
+  }
+
+  @Test
+  void recorded_requests_never_carry_a_credential_the_gateway_consumed() {
+    tester(Gateway.builder().consumer(BILLING)
+        .route("key", r -> r.path("/key").auth(Auth.apiKey()).upstream(UP))
+        .route("basic", r -> r.path("/basic").auth(Auth.basic()).upstream(UP)));
+    tester.get("/key").header("X-API-Key", KEY).send();
+    tester.get("/basic").basic("billing", "billing-password").send();
+
+    List<RecordedRequest> seen = tester.upstream(UP).received();
+    org.assertj.core.api.Assertions.assertThat(seen).hasSize(2)
+        .allSatisfy(r -> org.assertj.core.api.Assertions.assertThat(r.headers().toString())
+            .doesNotContain(KEY).doesNotContain("Basic "));
+  }
+}
