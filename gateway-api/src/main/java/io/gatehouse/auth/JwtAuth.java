@@ -29,9 +29,9 @@ import java.util.Set;
  *
  * <p><b>JWKS.</b> Fetched through the gateway's upstream client, never on the caller's thread:
  * on the first request that needs it, again every {@link #jwksRefresh refresh interval} (in the
- * background; requests use the keys at hand), and when a token names an unknown {@code kid} — at
- * most once per {@link #jwksMinRefetch minimum interval}, so a storm of made-up kids costs one
- * fetch. If the endpoint is down, the last keys fetched stay in use. RSA and EC keys
+ * background; requests use the keys at hand), and when a token names an unknown {@code kid} — if
+ * the last fetch started at least the {@link #jwksMinRefetch minimum interval} ago, so a storm of
+ * made-up kids costs one fetch per interval. If the endpoint is down, the last keys fetched stay in use. RSA and EC keys
  * ({@code use} absent or {@code sig}) are read; a key's algorithm is its {@code alg} member, or
  * RS256 for RSA and the curve's ES algorithm for EC when {@code alg} is absent. Symmetric
  * ({@code oct}) keys in a JWKS are ignored: give HMAC secrets with {@link #keys}.
@@ -91,7 +91,8 @@ public final class JwtAuth implements Auth {
   }
 
   /**
-   * The least time between two fetches caused by unknown key ids. Defaults to 30 seconds.
+   * How long after any fetch (the first, a refresh, or one caused by an unknown key id) an unknown
+   * key id may cause another. Defaults to 30 seconds: a key rotated in sooner is refused until then.
    *
    * @param interval zero or more
    * @return a changed copy
@@ -219,7 +220,7 @@ public final class JwtAuth implements Auth {
   }
 
   /**
-   * The least time between fetches caused by unknown key ids.
+   * How long after any fetch an unknown key id may cause another.
    *
    * @return the interval
    */

@@ -3,7 +3,9 @@
  * (send requests in memory), {@link io.gatehouse.testing.StubUpstream} (script and inspect
  * upstreams), {@link io.gatehouse.testing.ManualClock} (control time),
  * {@link io.gatehouse.testing.UpstreamRedirect} (point routes at WireMock for socket-level tests),
- * and the JUnit 5 extension in {@code io.gatehouse.testing.junit5}.
+ * {@link io.gatehouse.testing.TestKeys} and {@link io.gatehouse.testing.TestTokens} (keys, JWKS and
+ * valid or broken tokens), {@link io.gatehouse.testing.JwksServer} (a JWKS on a real socket), and
+ * the JUnit 5 extension in {@code io.gatehouse.testing.junit5}.
  *
  * <p>No method accepts or returns null.
  *

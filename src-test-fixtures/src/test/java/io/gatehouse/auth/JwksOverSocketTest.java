@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -274,9 +273,6 @@ class JwksOverSocketTest {
   }
 
   @Test
-  @Disabled("Bug (JwksKeySource.fetchNow + HttpFetch.get): for a JWKS URL with an upper-case scheme, which"
-      + " AuthCompiler accepts, HttpFetch.get throws from Request.Builder.scheme(\"HTTP\") after fetchNow has set"
-      + " inFlight; that future never completes, so the first request gets 503 and every later one hangs")
   void a_jwks_url_with_an_upper_case_scheme_is_fetched_and_never_hangs_a_request() throws Exception {
     server = JwksServer.start(k1);
     gateway("HTTP" + server.url().substring("http".length()));

@@ -8,9 +8,11 @@ import io.gatehouse.spi.UpstreamTransport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The gateway's own small HTTP calls (JWKS, introspection), through its upstream transport, so
@@ -34,32 +36,31 @@ final class HttpFetch {
   }
 
   CompletionStage<Fetched> get(URI url, Duration timeout) {
-    Request request = Request.builder("GET", target(url))
+    return send(url, timeout, () -> Request.builder("GET", target(url))
         .headers(HttpHeaders.of("Accept", "application/json"))
-        .scheme(url.getScheme())
-        .build();
-    return send(url, request, timeout);
+        .scheme(scheme(url))
+        .build());
   }
 
   CompletionStage<Fetched> postForm(URI url, String form, HttpHeaders headers, Duration timeout) {
     byte[] body = form.getBytes(StandardCharsets.UTF_8);
-    Request request = Request.builder("POST", target(url))
+    return send(url, timeout, () -> Request.builder("POST", target(url))
         .headers(headers.toBuilder()
             .set("Content-Type", "application/x-www-form-urlencoded")
             .set("Accept", "application/json")
             .set("Content-Length", Integer.toString(body.length))
             .build())
         .body(Body.of(body))
-        .scheme(url.getScheme())
-        .build();
-    return send(url, request, timeout);
+        .scheme(scheme(url))
+        .build());
   }
 
-  private CompletionStage<Fetched> send(URI url, Request request, Duration timeout) {
-    URI origin = URI.create(url.getScheme() + "://" + url.getRawAuthority());
+  /** Never throws: whatever goes wrong, including building the request, fails the stage. */
+  private CompletionStage<Fetched> send(URI url, Duration timeout, Supplier<Request> request) {
     CompletableFuture<Fetched> result;
     try {
-      result = transport.send(new UpstreamCall(origin, request, timeout, timeout))
+      URI origin = URI.create(scheme(url) + "://" + url.getRawAuthority());
+      result = transport.send(new UpstreamCall(origin, request.get(), timeout, timeout))
           .thenCompose(response -> response.body().bytes(MAX_BODY_BYTES)
               .thenApply(bytes -> new Fetched(response.status(), bytes)))
           .toCompletableFuture();
@@ -68,6 +69,11 @@ final class HttpFetch {
     }
     // The transport bounds connect and the wait for headers; this bounds the body too.
     return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Schemes are case-insensitive (RFC 3986 section 3.1); requests take them in lower case. */
+  private static String scheme(URI url) {
+    return url.getScheme().toLowerCase(Locale.ROOT);
   }
 
   private static String target(URI url) {

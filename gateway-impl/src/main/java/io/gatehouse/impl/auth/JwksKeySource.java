@@ -106,7 +106,13 @@ final class JwksKeySource {
       started = new CompletableFuture<>();
       inFlight = started;
     }
-    fetch.get(url, timeout).whenComplete((fetched, failure) -> {
+    CompletionStage<HttpFetch.Fetched> call;
+    try {
+      call = fetch.get(url, timeout);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e); // finish() must run, or the in-flight fetch would never end
+    }
+    call.whenComplete((fetched, failure) -> {
       KeySet set = null;
       String problem;
       if (failure != null) {

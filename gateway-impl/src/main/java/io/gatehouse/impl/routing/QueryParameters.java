@@ -37,20 +37,11 @@ public final class QueryParameters {
       return Map.of();
     }
     Map<String, List<String>> params = new LinkedHashMap<>();
-    int n = rawQuery.length();
-    int start = 0;
-    while (start <= n) {
-      int amp = rawQuery.indexOf('&', start);
-      int end = amp < 0 ? n : amp;
-      if (end > start) {
-        int eq = rawQuery.indexOf('=', start);
-        int nameEnd = eq < 0 || eq > end ? end : eq;
-        String name = decode(rawQuery, start, nameEnd);
-        String value = nameEnd == end ? "" : decode(rawQuery, nameEnd + 1, end);
-        params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
-      }
-      start = end + 1;
-    }
+    forEachPair(rawQuery, (start, nameEnd, end) -> {
+      String name = decode(rawQuery, start, nameEnd);
+      String value = nameEnd == end ? "" : decode(rawQuery, nameEnd + 1, end);
+      params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+    });
     params.replaceAll((k, v) -> Collections.unmodifiableList(v));
     return Collections.unmodifiableMap(params);
   }
@@ -65,6 +56,24 @@ public final class QueryParameters {
    */
   public static Optional<String> without(String rawQuery, String name) {
     StringBuilder kept = new StringBuilder(rawQuery.length());
+    forEachPair(rawQuery, (start, nameEnd, end) -> {
+      if (!decode(rawQuery, start, nameEnd).equals(name)) {
+        if (kept.length() > 0) {
+          kept.append('&');
+        }
+        kept.append(rawQuery, start, end);
+      }
+    });
+    return kept.length() == 0 ? Optional.empty() : Optional.of(kept.toString());
+  }
+
+  /** Where one non-empty pair lies: {@code [start, end)}, its name ending at {@code nameEnd}. */
+  private interface PairVisitor {
+    void pair(int start, int nameEnd, int end);
+  }
+
+  /** Splits at {@code &}, skipping empty pairs, and the name at the first {@code =}. */
+  private static void forEachPair(String rawQuery, PairVisitor visitor) {
     int n = rawQuery.length();
     int start = 0;
     while (start <= n) {
@@ -72,17 +81,10 @@ public final class QueryParameters {
       int end = amp < 0 ? n : amp;
       if (end > start) {
         int eq = rawQuery.indexOf('=', start);
-        int nameEnd = eq < 0 || eq > end ? end : eq;
-        if (!decode(rawQuery, start, nameEnd).equals(name)) {
-          if (kept.length() > 0) {
-            kept.append('&');
-          }
-          kept.append(rawQuery, start, end);
-        }
+        visitor.pair(start, eq < 0 || eq > end ? end : eq, end);
       }
       start = end + 1;
     }
-    return kept.length() == 0 ? Optional.empty() : Optional.of(kept.toString());
   }
 
   static String decode(String s, int from, int to) {
