@@ -3,6 +3,7 @@ package io.gatehouse.impl.auth;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamTransport;
 import java.net.URI;
@@ -29,11 +30,7 @@ final class HttpFetch {
   }
 
   /** A status and a body read whole (under {@link #MAX_BODY_BYTES}). */
-  record Fetched(int status, byte[] body) {
-    String text() {
-      return new String(body, StandardCharsets.UTF_8);
-    }
-  }
+  record Fetched(int status, byte[] body) {}
 
   CompletionStage<Fetched> get(URI url, Duration timeout) {
     return send(url, timeout, () -> Request.builder("GET", target(url))
@@ -57,18 +54,25 @@ final class HttpFetch {
 
   /** Never throws: whatever goes wrong, including building the request, fails the stage. */
   private CompletionStage<Fetched> send(URI url, Duration timeout, Supplier<Request> request) {
-    CompletableFuture<Fetched> result;
+    CompletableFuture<Response> call;
     try {
       URI origin = URI.create(scheme(url) + "://" + url.getRawAuthority());
-      result = transport.send(new UpstreamCall(origin, request.get(), timeout, timeout))
-          .thenCompose(response -> response.body().bytes(MAX_BODY_BYTES)
-              .thenApply(bytes -> new Fetched(response.status(), bytes)))
-          .toCompletableFuture();
+      call = transport.send(new UpstreamCall(origin, request.get(), timeout, timeout)).toCompletableFuture();
     } catch (RuntimeException e) {
-      result = CompletableFuture.failedFuture(e);
+      call = CompletableFuture.failedFuture(e);
     }
-    // The transport bounds connect and the wait for headers; this bounds the body too.
-    return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    CompletableFuture<Response> sent = call;
+    // The transport bounds connect and the wait for headers; this bounds the body too, and a
+    // call that runs out of time is cancelled, which aborts its connection.
+    return sent.thenCompose(response -> response.body().bytes(MAX_BODY_BYTES)
+            .thenApply(bytes -> new Fetched(response.status(), bytes)))
+        .toCompletableFuture()
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((fetched, failure) -> {
+          if (failure != null) {
+            sent.cancel(true);
+          }
+        });
   }
 
   /** Schemes are case-insensitive (RFC 3986 section 3.1); requests take them in lower case. */
