@@ -64,6 +64,7 @@ public class JwtAuthBenchmark {
   private Gateway hs256Gateway;
   private Gateway rs256Gateway;
   private Gateway es256Gateway;
+  private Gateway es256CachedGateway;
   private Gateway jwksGateway;
 
   private Request anonymous;
@@ -86,6 +87,8 @@ public class JwtAuthBenchmark {
     hs256Gateway = gateway(Auth.jwt().keys(JwtKey.secret(KID, secret, JwtAlgorithm.HS256)));
     rs256Gateway = gateway(Auth.jwt().keys(JwtKey.of(KID, rsaPublic, JwtAlgorithm.RS256)));
     es256Gateway = gateway(Auth.jwt().keys(JwtKey.of(KID, ecPublic, JwtAlgorithm.ES256)));
+    es256CachedGateway = gateway(Auth.jwt().keys(JwtKey.of(KID, ecPublic, JwtAlgorithm.ES256))
+        .cacheVerified(10_000, Duration.ofDays(1)));
     // A refresh interval far beyond the run, so no background fetch lands inside a measurement.
     jwksGateway = Gateway.builder()
         .transport(call -> CompletableFuture.completedFuture(jwks(rsaPublic)))
@@ -106,13 +109,14 @@ public class JwtAuthBenchmark {
     expect(200, hs256Gateway, hs256);
     expect(200, rs256Gateway, rs256);
     expect(200, es256Gateway, es256);
+    expect(200, es256CachedGateway, es256);
     expect(200, jwksGateway, rs256);
     expect(401, rs256Gateway, badSignature);
   }
 
   @TearDown(Level.Trial)
   public void close() {
-    for (Gateway g : new Gateway[] {publicGateway, hs256Gateway, rs256Gateway, es256Gateway, jwksGateway}) {
+    for (Gateway g : new Gateway[] {publicGateway, hs256Gateway, rs256Gateway, es256Gateway, es256CachedGateway, jwksGateway}) {
       if (g != null) {
         g.close();
       }
@@ -137,6 +141,12 @@ public class JwtAuthBenchmark {
   @Benchmark
   public Response jwt_es256() {
     return es256Gateway.handle(es256).toCompletableFuture().join();
+  }
+
+  /** The same token again with {@code cacheVerified}: a hash and a cache hit instead of ECDSA. */
+  @Benchmark
+  public Response jwt_es256_cached() {
+    return es256CachedGateway.handle(es256).toCompletableFuture().join();
   }
 
   @Benchmark

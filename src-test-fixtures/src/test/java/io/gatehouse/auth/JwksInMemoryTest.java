@@ -86,4 +86,32 @@ class JwksInMemoryTest {
     org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).as("a configured key needs no fetch").isEmpty();
     assertThat(tester.get("/a").bearer(TestTokens.signedBy(remote).clock(clock).subject("a").mint()).send()).hasStatus(200);
   }
+
+  @Test
+  void cached_verified_tokens_skip_the_signature_check_until_exp_or_the_ttl() {
+    TestKey key = TestKeys.ec("k1");
+    tester = GatewayTester.of(Gateway.builder().clock(clock)
+        .auth(Auth.jwt().jwks(IDP + "/jwks").jwksRefresh(Duration.ofMinutes(1)).leeway(Duration.ZERO)
+            .cacheVerified(1_000, Duration.ofMinutes(3)))
+        .route("r", r -> r.path("/**").respond(200, "text/plain", "ok")));
+    tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(key)));
+    String token = TestTokens.signedBy(key).clock(clock).subject("a").expiresIn(Duration.ofMinutes(10)).mint();
+    String shortLived = TestTokens.signedBy(key).clock(clock).subject("a").expiresIn(Duration.ofSeconds(90)).mint();
+    assertThat(tester.get("/a").bearer(token).send()).hasStatus(200);
+    assertThat(tester.get("/a").bearer(shortLived).send()).hasStatus(200);
+
+    tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(TestKeys.ec("k2"))));
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(tester.get("/a").bearer(TestTokens.signedBy(key).clock(clock).subject("b").mint()).send())
+        .as("an uncached token triggers the refresh of the keys").hasStatus(200);
+    assertThat(tester.get("/a").bearer(TestTokens.signedBy(key).clock(clock).subject("c").mint()).send())
+        .as("the refresh dropped k1").hasStatus(401);
+    assertThat(tester.get("/a").bearer(token).send()).as("the cached token is still accepted").hasStatus(200);
+
+    clock.advance(Duration.ofSeconds(31));
+    assertThat(tester.get("/a").bearer(shortLived).send()).as("cached entries end at exp").hasStatus(401)
+        .bodyContains("the token's key is not known");
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(tester.get("/a").bearer(token).send()).as("and at the TTL").hasStatus(401);
+  }
 }

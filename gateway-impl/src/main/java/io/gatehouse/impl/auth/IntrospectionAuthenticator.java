@@ -12,11 +12,8 @@ import io.gatehouse.http.Request;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -102,7 +99,7 @@ final class IntrospectionAuthenticator implements Authenticator {
     String token = Credentials.bearer(request, Optional.empty()).orElseThrow();
     CompletableFuture<Answer> answer = cache == null
         ? introspect(token)
-        : cache.get(sha256(token), (key, executor) -> introspect(token));
+        : cache.get(Hashes.sha256Hex(token), (key, executor) -> introspect(token));
     return answer.thenApply(a -> {
       if (a.failure() != null) {
         if (failing.compareAndSet(false, true)) {
@@ -171,13 +168,5 @@ final class IntrospectionAuthenticator implements Authenticator {
 
   private static String formEncode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static String sha256(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-    }
   }
 }

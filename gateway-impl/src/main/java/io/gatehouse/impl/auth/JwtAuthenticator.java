@@ -11,6 +11,8 @@ import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.JwtKey;
@@ -27,10 +29,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Bearer JWTs: the key is found by kid among the configured keys, then in the JWKS; the token's
- * alg must be the key's; java-jwt checks signature and claims against the gateway's clock.
+ * alg must be the key's; java-jwt checks signature and claims against the gateway's clock. With
+ * {@code cacheVerified}, a token that passed is remembered by its hash until its exp (plus leeway)
+ * or the cache's TTL.
  */
 final class JwtAuthenticator implements Authenticator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,10 +45,22 @@ final class JwtAuthenticator implements Authenticator {
   private final JwtAuth auth;
   private final Map<Optional<String>, KeyVerifier> configured;
   private final JwksKeySource jwks; // null without a JWKS URL
+  private final Clock clock;
+  private final Cache<String, Verified> verified; // null unless cacheVerified(...)
+
+  /** A principal whose token verified, usable until a time in the clock's millis. */
+  private record Verified(Principal principal, long untilMillis) {}
 
   JwtAuthenticator(JwtAuth auth, JwksKeySource jwks, Clock clock) {
     this.auth = auth;
     this.jwks = jwks;
+    this.clock = clock;
+    this.verified = auth.verifiedCacheSize() == 0 ? null : Caffeine.newBuilder()
+        .maximumSize(auth.verifiedCacheSize())
+        .expireAfterWrite(auth.verifiedCacheTtl())
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+        .executor(Runnable::run)
+        .build();
     Map<Optional<String>, KeyVerifier> keys = new HashMap<>();
     for (JwtKey key : auth.keys()) {
       keys.put(key.kid(), new KeyVerifier(key, auth, clock));
@@ -68,6 +85,24 @@ final class JwtAuthenticator implements Authenticator {
   @Override
   public CompletionStage<Outcome> authenticate(Request request) {
     String token = Credentials.bearer(request, auth.cookie()).orElseThrow();
+    if (verified == null) {
+      return check(token, request);
+    }
+    String key = Hashes.sha256Hex(token);
+    Verified hit = verified.getIfPresent(key);
+    if (hit != null && clock.millis() < hit.untilMillis()) {
+      return done(Outcome.accepted(hit.principal(), request));
+    }
+    return check(token, request).thenApply(outcome -> {
+      if (outcome instanceof Outcome.Accepted accepted
+          && accepted.principal.claims().get("exp") instanceof Number exp) {
+        verified.put(key, new Verified(accepted.principal, exp.longValue() * 1000 + auth.leeway().toMillis()));
+      }
+      return outcome;
+    });
+  }
+
+  private CompletionStage<Outcome> check(String token, Request request) {
     DecodedJWT decoded;
     try {
       decoded = JWT.decode(token);
