@@ -4,6 +4,8 @@ import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.route.RouteBuilder;
@@ -43,13 +45,15 @@ import java.util.function.Consumer;
  *       gateway's default) authenticates the request (401 with {@code WWW-Authenticate} if it
  *       cannot), the route's access rules authorize it (403), and the principal's identity
  *       headers are set;
+ *   <li>rate limits: the gateway's, then the route's; a request over any gets 429 with
+ *       {@code Retry-After};
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
  *   <li>request header changes, strip-prefix and rewrite;
  *   <li>the terminal: the upstream (response header changes apply on the way out), or the static
  *       response.
  * </ol>
- * Rate limiting, circuit breaking, retries and timeouts will take their slots between these as
- * they arrive: rate limits after auth, the resilience stages after the route filters.
+ * Circuit breaking, retries and timeouts will take their slots after the route filters as they
+ * arrive.
  *
  * <p><b>Errors.</b> Every response the gateway makes by itself is {@code application/problem+json}
  * (RFC 9457) with {@code type}, {@code title}, {@code status}, {@code detail} and
@@ -117,6 +121,8 @@ public interface Gateway extends AutoCloseable {
     private final List<io.gatehouse.auth.Consumer> consumers = new ArrayList<>();
     private ConsumerStore consumerStore;
     private IdentityHeaders identityHeaders = IdentityHeaders.defaults();
+    private final List<RateLimit> rateLimits = new ArrayList<>();
+    private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.IETF_DRAFT_09;
 
     Builder() {}
 
@@ -132,6 +138,8 @@ public interface Gateway extends AutoCloseable {
       consumers.addAll(spec.consumers());
       consumerStore = spec.consumerStore().orElse(null);
       identityHeaders = spec.identityHeaders();
+      rateLimits.addAll(spec.rateLimits());
+      rateLimitHeaders = spec.rateLimitHeaders();
     }
 
     /**
@@ -247,6 +255,33 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Adds global rate limits, checked on every route after authentication and before the route's
+     * own limits. A key's budget is shared by all routes (a consumer's 100/s is 100/s in all);
+     * {@link RateLimit#perRoute} gives each route a budget of its own.
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit... limits) {
+      for (RateLimit limit : limits) {
+        rateLimits.add(Objects.requireNonNull(limit, "limit"));
+      }
+      return this;
+    }
+
+    /**
+     * Sets which headers tell clients about their limits. Defaults to
+     * {@link RateLimitHeaders#IETF_DRAFT_09}.
+     *
+     * @param headers the header set
+     * @return this builder
+     */
+    public Builder rateLimitHeaders(RateLimitHeaders headers) {
+      this.rateLimitHeaders = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    /**
      * Sets the clock for everything time-based. Defaults to the UTC system clock.
      *
      * @param clock the clock
@@ -313,7 +348,7 @@ public interface Gateway extends AutoCloseable {
     public GatewaySpec spec() {
       return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
-          identityHeaders);
+          identityHeaders, rateLimits, rateLimitHeaders);
     }
 
     /**

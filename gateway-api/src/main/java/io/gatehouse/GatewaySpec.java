@@ -5,6 +5,8 @@ import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Clock;
@@ -31,6 +33,8 @@ import java.util.Optional;
  * @param consumers the consumers declared one by one
  * @param consumerStore a store of consumers kept elsewhere
  * @param identityHeaders the headers that tell upstreams who is calling
+ * @param rateLimits the global rate limits, checked for every route
+ * @param rateLimitHeaders which rate-limit headers responses carry
  * @since 0.1
  */
 public record GatewaySpec(
@@ -44,7 +48,9 @@ public record GatewaySpec(
     Auth auth,
     List<Consumer> consumers,
     Optional<ConsumerStore> consumerStore,
-    IdentityHeaders identityHeaders) {
+    IdentityHeaders identityHeaders,
+    List<RateLimit> rateLimits,
+    RateLimitHeaders rateLimitHeaders) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -60,6 +66,8 @@ public record GatewaySpec(
    * @param consumers the consumers declared one by one
    * @param consumerStore a store of consumers kept elsewhere
    * @param identityHeaders the headers that tell upstreams who is calling
+   * @param rateLimits the global rate limits, checked for every route
+   * @param rateLimitHeaders which rate-limit headers responses carry
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -73,6 +81,8 @@ public record GatewaySpec(
     consumers = List.copyOf(consumers);
     Objects.requireNonNull(consumerStore, "consumerStore");
     Objects.requireNonNull(identityHeaders, "identityHeaders");
+    rateLimits = List.copyOf(rateLimits);
+    Objects.requireNonNull(rateLimitHeaders, "rateLimitHeaders");
   }
 
   /**

@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.http.Request;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +61,7 @@ public final class RouteBuilder {
   private final List<Filter> filters = new ArrayList<>();
   private Auth auth;
   private final List<AccessRule> access = new ArrayList<>();
+  private final List<RateLimit> rateLimits = new ArrayList<>();
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -88,6 +90,7 @@ public final class RouteBuilder {
     filters.addAll(spec.filters());
     auth = spec.auth().orElse(null);
     access.addAll(spec.access());
+    rateLimits.addAll(spec.rateLimits());
   }
 
   /**
@@ -454,6 +457,19 @@ public final class RouteBuilder {
   }
 
   /**
+   * Adds rate limits to this route, checked after the gateway's own and after authentication.
+   *
+   * @param limits the limits
+   * @return this builder
+   */
+  public RouteBuilder rateLimit(RateLimit... limits) {
+    for (RateLimit limit : limits) {
+      rateLimits.add(Objects.requireNonNull(limit, "limit"));
+    }
+    return this;
+  }
+
+  /**
    * Adds a filter to this route. It runs after the built-in authentication and rate limiting, and
    * before the circuit breaker.
    *
@@ -474,7 +490,7 @@ public final class RouteBuilder {
     return new RouteSpec(id, paths, methods, hosts, conditions, predicates, stripPrefix,
         Optional.ofNullable(rewrite), requestHeaders, responseHeaders, Optional.ofNullable(upstream),
         Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
-        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access);
+        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access, rateLimits);
   }
 
   private RouteBuilder condition(

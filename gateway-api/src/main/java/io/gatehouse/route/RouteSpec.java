@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.RateLimit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,7 @@ import java.util.Set;
  * @param filters the route's own filters, in order
  * @param auth how the route authenticates; empty means the gateway's default
  * @param access what an authenticated principal needs, per method
+ * @param rateLimits the route's own rate limits, after the gateway's
  * @since 0.1
  */
 public record RouteSpec(
@@ -52,7 +54,8 @@ public record RouteSpec(
     Optional<Duration> responseTimeout,
     List<Filter> filters,
     Optional<Auth> auth,
-    List<AccessRule> access) {
+    List<AccessRule> access,
+    List<RateLimit> rateLimits) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -74,6 +77,7 @@ public record RouteSpec(
    * @param filters the route's own filters, in order
    * @param auth how the route authenticates; empty means the gateway's default
    * @param access what an authenticated principal needs, per method
+   * @param rateLimits the route's own rate limits, after the gateway's
    */
   public RouteSpec {
     Objects.requireNonNull(id, "id");
@@ -92,6 +96,7 @@ public record RouteSpec(
     filters = List.copyOf(filters);
     Objects.requireNonNull(auth, "auth");
     access = List.copyOf(access);
+    rateLimits = List.copyOf(rateLimits);
   }
 
   /**

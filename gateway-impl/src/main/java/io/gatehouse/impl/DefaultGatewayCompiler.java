@@ -8,6 +8,7 @@ import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.impl.routing.PathPattern;
 import io.gatehouse.impl.routing.RouteTrie;
@@ -58,6 +59,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     }
     reportShadowed(checked, violations);
     AuthCompiler.check(spec, violations);
+    RateLimitRuntime.check(spec, violations);
     if (!violations.isEmpty()) {
       throw new GatewayConfigException(violations);
     }
@@ -66,10 +68,11 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         .orElseGet(() -> HttpClientTransport.create(TransportSettings.defaults()));
     ForwardedHeaders forwarded = new ForwardedHeaders(trusted);
     AuthRuntime auth = AuthRuntime.build(spec, transport);
+    RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress);
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
     for (Checked c : checked) {
       CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
-          chainOf(spec, c, forwarded, transport, auth.stage(c.spec)));
+          chainOf(spec, c, forwarded, transport, List.of(auth.stage(c.spec), limits.stage(c.spec))));
       for (PathPattern p : c.paths) {
         trie.add(p, compiled);
       }
@@ -78,16 +81,16 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   }
 
   private static FilterChain chainOf(GatewaySpec gateway, Checked c, ForwardedHeaders forwarded, UpstreamTransport transport,
-      Filter authStage) {
+      List<Filter> builtInStages) {
     RouteSpec route = c.spec;
     List<Filter> filters = new ArrayList<>(gateway.filters());
-    filters.add(authStage);
+    filters.addAll(builtInStages);
     filters.addAll(route.filters());
     List<String> names = new ArrayList<>();
     for (int i = 0; i < gateway.filters().size(); i++) {
       names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
     }
-    names.add(authStage.toString());
+    builtInStages.forEach(stage -> names.add(stage.toString()));
     for (int i = 0; i < route.filters().size(); i++) {
       names.add("route '" + route.id() + "' filter #" + (i + 1) + " (" + route.filters().get(i).getClass().getName() + ")");
     }

@@ -1,10 +1,12 @@
 package io.gatehouse.impl;
 
+import io.gatehouse.http.Request;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /** The peers whose forwarding headers the gateway believes: address literals and CIDR blocks. */
 final class TrustedProxies {
@@ -41,6 +43,59 @@ final class TrustedProxies {
     }
     return false;
   }
+
+  /**
+   * Who the client is: the peer's address, or, when the peer is a trusted proxy, the nearest
+   * X-Forwarded-For hop that is not one (read right to left). A hop that is not an address
+   * literal ends the walk at the last trusted hop: a name is never resolved here.
+   */
+  String clientAddress(Request request) {
+    InetAddress peer = request.remoteAddress().getAddress();
+    String client = peer == null ? request.remoteAddress().getHostString() : peer.getHostAddress();
+    if (!trusts(peer)) {
+      return client;
+    }
+    List<String> hops = new ArrayList<>();
+    for (String value : request.headers().all("X-Forwarded-For")) {
+      for (String hop : value.split(",")) {
+        hops.add(hop.trim());
+      }
+    }
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      InetAddress hop = literal(hops.get(i));
+      if (hop == null) {
+        return client;
+      }
+      client = hop.getHostAddress();
+      if (!trusts(hop)) {
+        return client;
+      }
+    }
+    return client;
+  }
+
+  /** An IPv4 or IPv6 literal (an IPv4 port or IPv6 brackets allowed), parsed without DNS; else null. */
+  static InetAddress literal(String text) {
+    String t = text;
+    if (t.startsWith("[")) {
+      int close = t.indexOf(']');
+      t = close < 0 ? "" : t.substring(1, close);
+    } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':') && t.indexOf('.') > 0) {
+      t = t.substring(0, t.indexOf(':'));
+    }
+    boolean v4 = IPV4.matcher(t).matches();
+    boolean v6 = t.indexOf(':') >= 0 && t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+    if (!v4 && !v6) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(t);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
   private record Block(byte[] network, int prefixBits) {
     static Block parse(String entry) {

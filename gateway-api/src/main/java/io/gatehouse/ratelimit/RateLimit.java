@@ -1,0 +1,291 @@
+package io.gatehouse.ratelimit;
+
+import io.gatehouse.http.HttpHeaders;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A rate limit: so many requests per window, per key (consumer, client IP, route, header value
+ * or a custom key), with a burst. Declare several at once (a burst limit and an hourly one);
+ * global ones with {@code Gateway.Builder.rateLimit(...)}, per route with
+ * {@code RouteBuilder.rateLimit(...)}. A request over any limit gets 429 at once, with
+ * {@code Retry-After}.
+ *
+ * <pre>{@code
+ * Gateway.builder()
+ *     .rateLimit(RateLimit.perConsumer(10).per(Duration.ofSeconds(1)).named("burst"))
+ *     .rateLimit(RateLimit.perConsumer(1000).per(Duration.ofHours(1)).named("hourly"))
+ *     .route("search", r -> r.path("/search").rateLimit(RateLimit.perClientIp(5).per(Duration.ofSeconds(1)))
+ *         .upstream("http://search:8080"));
+ * }</pre>
+ *
+ * <p><b>Algorithm.</b> GCRA (the generic cell rate algorithm, a token bucket kept as one
+ * timestamp per key): a key may spend {@link #burst()} requests at once, and gets one back every
+ * {@code window / requests}. In any span of one window a key is admitted at most
+ * {@code requests + burst} times. Time comes from the gateway's clock.
+ *
+ * <p><b>Memory.</b> A key's state is dropped once its budget is full again, and each limit holds
+ * at most {@link #maxKeys()} keys (least recently used dropped first), so keys rotated by an
+ * attacker cannot grow memory without bound. A dropped key starts again with a full budget.
+ *
+ * @since 0.1
+ */
+public final class RateLimit {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.*-]{0,63}");
+
+  /**
+   * What a limit counts by.
+   *
+   * @since 0.1
+   */
+  public enum KeyKind {
+    /** The authenticated principal's id; the client IP on public routes. */
+    CONSUMER,
+    /** The client's address: the peer, or the first untrusted hop of X-Forwarded-For when the peer is a trusted proxy. */
+    CLIENT_IP,
+    /** The route: one budget for all its callers. */
+    ROUTE,
+    /** A request header's value; requests without the header are not limited by it. */
+    HEADER,
+    /** A {@link RateLimitKey} function. */
+    CUSTOM
+  }
+
+  private final KeyKind kind;
+  private final String header;
+  private final RateLimitKey custom;
+  private final long requests;
+  private final Duration window;
+  private final long burst;
+  private final String name;
+  private final int maxKeys;
+
+  private RateLimit(KeyKind kind, String header, RateLimitKey custom, long requests, Duration window, long burst,
+      String name, int maxKeys) {
+    this.kind = kind;
+    this.header = header;
+    this.custom = custom;
+    this.requests = requests;
+    this.window = window;
+    this.burst = burst;
+    this.name = name;
+    this.maxKeys = maxKeys;
+  }
+
+  /**
+   * A limit per authenticated consumer (the principal id); per client IP on public routes.
+   *
+   * @param requests requests per window, at least 1
+   * @return the count, to give a window with {@link Requests#per(Duration)}
+   */
+  public static Requests perConsumer(long requests) {
+    return new Requests(KeyKind.CONSUMER, null, null, requests);
+  }
+
+  /**
+   * A limit per client IP address, honouring {@code trustedProxies(...)}: forwarding headers
+   * count only when the peer is a trusted proxy.
+   *
+   * @param requests requests per window, at least 1
+   * @return the count, to give a window with {@link Requests#per(Duration)}
+   */
+  public static Requests perClientIp(long requests) {
+    return new Requests(KeyKind.CLIENT_IP, null, null, requests);
+  }
+
+  /**
+   * One budget for every caller of the route (a global limit counts each route apart).
+   *
+   * @param requests requests per window, at least 1
+   * @return the count, to give a window with {@link Requests#per(Duration)}
+   */
+  public static Requests perRoute(long requests) {
+    return new Requests(KeyKind.ROUTE, null, null, requests);
+  }
+
+  /**
+   * A limit per value of a request header; requests without the header are not limited by it.
+   *
+   * @param header the header name
+   * @param requests requests per window, at least 1
+   * @return the count, to give a window with {@link Requests#per(Duration)}
+   */
+  public static Requests perHeader(String header, long requests) {
+    Objects.requireNonNull(header, "header");
+    if (!HttpHeaders.isValidName(header)) {
+      throw new IllegalArgumentException("header: '" + header + "' (expected: a header name)");
+    }
+    return new Requests(KeyKind.HEADER, header, null, requests);
+  }
+
+  /**
+   * A limit per key of a function.
+   *
+   * @param key the key function
+   * @param requests requests per window, at least 1
+   * @return the count, to give a window with {@link Requests#per(Duration)}
+   */
+  public static Requests perKey(RateLimitKey key, long requests) {
+    return new Requests(KeyKind.CUSTOM, null, Objects.requireNonNull(key, "key"), requests);
+  }
+
+  /**
+   * A number of requests waiting for its window.
+   *
+   * @since 0.1
+   */
+  public static final class Requests {
+    private final KeyKind kind;
+    private final String header;
+    private final RateLimitKey custom;
+    private final long requests;
+
+    private Requests(KeyKind kind, String header, RateLimitKey custom, long requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("requests: " + requests + " (expected: >= 1)");
+      }
+      this.kind = kind;
+      this.header = header;
+      this.custom = custom;
+      this.requests = requests;
+    }
+
+    /**
+     * The window the requests are counted over. The burst defaults to the request count.
+     *
+     * @param window at least one millisecond, and at least a nanosecond per request
+     * @return the limit
+     */
+    public RateLimit per(Duration window) {
+      Objects.requireNonNull(window, "window");
+      if (window.toMillis() < 1 || window.toNanos() / requests < 1) {
+        throw new IllegalArgumentException("window: " + window + " (expected: >= 1ms and >= 1ns per request)");
+      }
+      String name = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return new RateLimit(kind, header, custom, requests, window, requests, name, 100_000);
+    }
+  }
+
+  /**
+   * How many requests a key may spend at once, from a full budget. Defaults to the request count.
+   *
+   * @param burst at least 1
+   * @return a changed copy
+   */
+  public RateLimit burst(long burst) {
+    if (burst < 1) {
+      throw new IllegalArgumentException("burst: " + burst + " (expected: >= 1)");
+    }
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys);
+  }
+
+  /**
+   * Names the limit in headers, problem details and logs. Defaults to the key kind, such as
+   * {@code consumer}; names must be unique among the limits of a route (checked at build()).
+   *
+   * @param name lowercase letters, digits, {@code _ . - *}, starting with a letter (a structured-field token)
+   * @return a changed copy
+   */
+  public RateLimit named(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("name: '" + name
+          + "' (expected: 1 to 64 of lowercase letters, digits, '_', '.', '-', '*', starting with a letter)");
+    }
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys);
+  }
+
+  /**
+   * How many keys the limit keeps state for at most. Defaults to 100,000 (a few MiB).
+   *
+   * @param maxKeys at least 1
+   * @return a changed copy
+   */
+  public RateLimit maxKeys(int maxKeys) {
+    if (maxKeys < 1) {
+      throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: >= 1)");
+    }
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys);
+  }
+
+  /**
+   * What the limit counts by.
+   *
+   * @return the key kind
+   */
+  public KeyKind keyKind() {
+    return kind;
+  }
+
+  /**
+   * The header of a {@link KeyKind#HEADER} limit.
+   *
+   * @return the header name
+   */
+  public Optional<String> header() {
+    return Optional.ofNullable(header);
+  }
+
+  /**
+   * The function of a {@link KeyKind#CUSTOM} limit.
+   *
+   * @return the key function
+   */
+  public Optional<RateLimitKey> customKey() {
+    return Optional.ofNullable(custom);
+  }
+
+  /**
+   * The requests per window.
+   *
+   * @return the count
+   */
+  public long requests() {
+    return requests;
+  }
+
+  /**
+   * The window.
+   *
+   * @return the window
+   */
+  public Duration window() {
+    return window;
+  }
+
+  /**
+   * The requests a key may spend at once.
+   *
+   * @return the burst
+   */
+  public long burst() {
+    return burst;
+  }
+
+  /**
+   * The limit's name.
+   *
+   * @return the name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The most keys the limit keeps state for.
+   *
+   * @return the cap
+   */
+  public int maxKeys() {
+    return maxKeys;
+  }
+
+  @Override
+  public String toString() {
+    return "RateLimit[" + name + ": " + requests + " per " + window + " per " + kind.name().toLowerCase(Locale.ROOT)
+        + (header == null ? "" : " " + header) + ", burst " + burst + "]";
+  }
+}

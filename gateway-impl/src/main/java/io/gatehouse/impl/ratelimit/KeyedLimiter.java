@@ -1,0 +1,103 @@
+package io.gatehouse.impl.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.gatehouse.ratelimit.RateLimit;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * One rate limit's state: per key, the GCRA "theoretical arrival time" (TAT), the instant at which
+ * the key's budget is full again. A request of cost {@code c} moves the TAT to
+ * {@code max(TAT, now) + c * interval} and is admitted if that stays within
+ * {@code now + burst * interval}.
+ *
+ * <p>Entries expire when their TAT passes (a key with a full budget needs no state) and the cache
+ * holds at most {@code maxKeys}; both keep memory bounded whatever keys callers send. Updates are
+ * atomic per key (Caffeine's {@code compute}); nothing blocks beyond that.
+ */
+final class KeyedLimiter {
+  private final RateLimit limit;
+  private final Clock clock;
+  private final long intervalNanos;
+  private final long capacityNanos;
+  private final Cache<String, Long> tats;
+
+  /** The outcome for one request; times in nanoseconds from now. */
+  record Decision(boolean allowed, long remaining, long fullAfterNanos, long retryAfterNanos) {}
+
+  KeyedLimiter(RateLimit limit, Clock clock) {
+    this.limit = limit;
+    this.clock = clock;
+    this.intervalNanos = limit.window().toNanos() / limit.requests();
+    this.capacityNanos = Math.multiplyExact(intervalNanos, limit.burst());
+    this.tats = Caffeine.newBuilder()
+        .maximumSize(limit.maxKeys())
+        .expireAfter(new Expiry<String, Long>() {
+          @Override
+          public long expireAfterCreate(String key, Long tat, long now) {
+            return Math.max(0, tat - nowNanos());
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, Long tat, long now, long current) {
+            return expireAfterCreate(key, tat, now);
+          }
+
+          @Override
+          public long expireAfterRead(String key, Long tat, long now, long current) {
+            return current;
+          }
+        })
+        .ticker(this::nowNanos)
+        .executor(Runnable::run)
+        .build();
+  }
+
+  RateLimit limit() {
+    return limit;
+  }
+
+  private long nowNanos() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  Decision acquire(String key, long cost) {
+    long now = nowNanos();
+    long[] result = new long[2]; // [0] the TAT after this request, [1] 1 if admitted
+    tats.asMap().compute(key, (k, tat) -> {
+      long base = tat == null ? now : Math.max(tat, now);
+      long next = base + cost * intervalNanos;
+      if (next - now <= capacityNanos) {
+        result[0] = next;
+        result[1] = 1;
+        return next;
+      }
+      result[0] = base;
+      return tat; // unchanged, or no entry at all
+    });
+    long used = result[0] - now;
+    if (result[1] == 1) {
+      return new Decision(true, (capacityNanos - used) / intervalNanos, used, 0);
+    }
+    long retry = used + cost * intervalNanos - capacityNanos;
+    return new Decision(false, Math.max(0, (capacityNanos - used) / intervalNanos), used, retry);
+  }
+
+  /** Gives back what an admitted request took, when a later limit turned the request away. */
+  void refund(String key, long cost) {
+    long now = nowNanos();
+    tats.asMap().computeIfPresent(key, (k, tat) -> {
+      long back = tat - cost * intervalNanos;
+      return back <= now ? null : back;
+    });
+  }
+
+  /** How many keys hold state now; for tests of the memory bound. */
+  long keys() {
+    tats.cleanUp();
+    return tats.estimatedSize();
+  }
+}

@@ -1,0 +1,82 @@
+package io.gatehouse.impl.ratelimit;
+
+import io.gatehouse.ConfigViolation;
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Request;
+import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.route.RouteSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The rate limiters of one gateway: the global limits' limiters, shared by every route (a key's
+ * budget spans routes), and each route's own.
+ */
+public final class RateLimitRuntime {
+  private final GatewaySpec spec;
+  private final Function<Request, String> clientAddress;
+  private final List<KeyedLimiter> global = new ArrayList<>();
+
+  private RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress) {
+    this.spec = spec;
+    this.clientAddress = clientAddress;
+    for (RateLimit limit : spec.rateLimits()) {
+      global.add(new KeyedLimiter(limit, spec.clock()));
+    }
+  }
+
+  /**
+   * Adds a violation for each route whose limits, with the gateway's, share a name (the name
+   * tells clients and logs which limit answered).
+   *
+   * @param spec the gateway
+   * @param violations where to add them
+   */
+  public static void check(GatewaySpec spec, List<ConfigViolation> violations) {
+    Set<String> globalNames = new HashSet<>();
+    for (RateLimit limit : spec.rateLimits()) {
+      if (!globalNames.add(limit.name())) {
+        violations.add(ConfigViolation.ofGateway("rateLimit",
+            "two limits named '" + limit.name() + "' (expected: unique names; set them with named(...))"));
+      }
+    }
+    for (RouteSpec route : spec.routes()) {
+      Set<String> names = new HashSet<>(globalNames);
+      for (RateLimit limit : route.rateLimits()) {
+        if (!names.add(limit.name())) {
+          violations.add(ConfigViolation.ofRoute(route.id(), "rateLimit", "two limits named '" + limit.name()
+              + "', counting the gateway's (expected: unique names; set them with named(...))"));
+        }
+      }
+    }
+  }
+
+  /**
+   * Builds the limiters of a spec that {@link #check} found valid.
+   *
+   * @param spec the gateway
+   * @param clientAddress who the client of a request is, honouring the trusted proxies
+   * @return the runtime
+   */
+  public static RateLimitRuntime build(GatewaySpec spec, Function<Request, String> clientAddress) {
+    return new RateLimitRuntime(spec, clientAddress);
+  }
+
+  /**
+   * The rate-limit stage of a route. Call only while compiling: not thread-safe.
+   *
+   * @param route a route of the spec
+   * @return the stage, a filter
+   */
+  public Filter stage(RouteSpec route) {
+    List<KeyedLimiter> limiters = new ArrayList<>(global);
+    for (RateLimit limit : route.rateLimits()) {
+      limiters.add(new KeyedLimiter(limit, spec.clock()));
+    }
+    return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress);
+  }
+}

@@ -1,0 +1,127 @@
+package io.gatehouse.impl.ratelimit;
+
+import io.gatehouse.filter.Chain;
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.filter.Filter;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * One route's rate limits, the gateway's first: each limit that applies takes one permit; if one
+ * has none left, the permits the others took are given back and the request gets 429 at once. The
+ * response carries the limits' headers either way.
+ */
+final class RateLimitStage implements Filter {
+  private final String routeId;
+  private final List<KeyedLimiter> limiters;
+  private final RateLimitHeaders headers;
+  private final Function<Request, String> clientAddress;
+
+  RateLimitStage(String routeId, List<KeyedLimiter> limiters, RateLimitHeaders headers,
+      Function<Request, String> clientAddress) {
+    this.routeId = routeId;
+    this.limiters = List.copyOf(limiters);
+    this.headers = headers;
+    this.clientAddress = clientAddress;
+  }
+
+  /** A limit's decision for one request. */
+  private record Taken(KeyedLimiter limiter, String key, KeyedLimiter.Decision decision) {}
+
+  @Override
+  public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
+    if (limiters.isEmpty()) {
+      return chain.proceed(exchange);
+    }
+    List<Taken> taken = new ArrayList<>(limiters.size());
+    for (KeyedLimiter limiter : limiters) {
+      Optional<String> key = keyOf(limiter.limit(), exchange);
+      if (key.isEmpty()) {
+        continue;
+      }
+      KeyedLimiter.Decision decision = limiter.acquire(key.get(), 1);
+      taken.add(new Taken(limiter, key.get(), decision));
+      if (!decision.allowed()) {
+        for (Taken t : taken) {
+          if (t.decision().allowed()) {
+            t.limiter().refund(t.key(), 1);
+          }
+        }
+        return CompletableFuture.completedFuture(tooMany(exchange, limiter.limit(), decision, taken));
+      }
+    }
+    if (taken.isEmpty() || headers == RateLimitHeaders.NONE) {
+      return chain.proceed(exchange);
+    }
+    return chain.proceed(exchange).thenApply(response ->
+        response.toBuilder().headers(withLimitHeaders(response.headers().toBuilder(), taken).build()).build());
+  }
+
+  private Optional<String> keyOf(RateLimit limit, Exchange exchange) {
+    return switch (limit.keyKind()) {
+      case CONSUMER -> Optional.of(exchange.principal().map(p -> "consumer:" + p.id())
+          .orElseGet(() -> "ip:" + clientAddress.apply(exchange.request())));
+      case CLIENT_IP -> Optional.of(clientAddress.apply(exchange.request()));
+      case ROUTE -> Optional.of(exchange.routeId());
+      case HEADER -> exchange.request().headers().first(limit.header().orElseThrow());
+      case CUSTOM -> limit.customKey().orElseThrow().of(exchange);
+    };
+  }
+
+  private Response tooMany(Exchange exchange, RateLimit limit, KeyedLimiter.Decision decision, List<Taken> taken) {
+    Response problem = exchange.problem(429, "Too Many Requests",
+        "rate limit '" + limit.name() + "' (" + limit.requests() + " per " + limit.window() + ") is used up");
+    HttpHeaders.Builder h = problem.headers().toBuilder()
+        .set("Retry-After", Long.toString(ceilSeconds(decision.retryAfterNanos())));
+    if (headers != RateLimitHeaders.NONE) {
+      withLimitHeaders(h, taken);
+    }
+    return problem.toBuilder().headers(h.build()).build();
+  }
+
+  private HttpHeaders.Builder withLimitHeaders(HttpHeaders.Builder h, List<Taken> taken) {
+    if (headers == RateLimitHeaders.X_RATELIMIT) {
+      Taken closest = taken.get(0);
+      for (Taken t : taken) {
+        if (t.decision().remaining() < closest.decision().remaining()) {
+          closest = t;
+        }
+      }
+      return h.set("X-RateLimit-Limit", Long.toString(closest.limiter().limit().requests()))
+          .set("X-RateLimit-Remaining", Long.toString(closest.decision().remaining()))
+          .set("X-RateLimit-Reset", Long.toString(ceilSeconds(closest.decision().fullAfterNanos())));
+    }
+    StringBuilder policy = new StringBuilder();
+    StringBuilder state = new StringBuilder();
+    for (Taken t : taken) {
+      RateLimit limit = t.limiter().limit();
+      if (policy.length() > 0) {
+        policy.append(", ");
+        state.append(", ");
+      }
+      policy.append('"').append(limit.name()).append("\";q=").append(limit.requests())
+          .append(";w=").append(ceilSeconds(limit.window().toNanos()));
+      state.append('"').append(limit.name()).append("\";r=").append(t.decision().remaining())
+          .append(";t=").append(ceilSeconds(t.decision().fullAfterNanos()));
+    }
+    return h.set("RateLimit-Policy", policy.toString()).set("RateLimit", state.toString());
+  }
+
+  private static long ceilSeconds(long nanos) {
+    return nanos <= 0 ? 0 : (nanos + 999_999_999L) / 1_000_000_000L;
+  }
+
+  @Override
+  public String toString() {
+    return "rate-limit stage of route '" + routeId + "'";
+  }
+}

@@ -1,0 +1,190 @@
+package io.gatehouse.ratelimit;
+
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.GatewayConfigException;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Consumer;
+import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.testing.ManualClock;
+import io.gatehouse.testing.TestResponse;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RateLimitTest {
+  private static final String UP = "http://up:8080";
+  private static final String ALICE_KEY = "alice-key-0123456789abcdef";
+  private static final String BOB_KEY = "bob-key-0123456789abcdef";
+  private final ManualClock clock = ManualClock.of(Instant.parse("2026-11-25T12:00:00Z"));
+  private GatewayTester tester;
+
+  @AfterEach
+  void close() {
+    if (tester != null) {
+      tester.close();
+    }
+  }
+
+  private GatewayTester tester(Gateway.Builder builder) {
+    tester = GatewayTester.of(builder.clock(clock));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+    return tester;
+  }
+
+  @Test
+  void the_eleventh_request_in_a_second_gets_429_and_passes_after_a_second() {
+    tester(Gateway.builder().route("r", r -> r.path("/**").rateLimit(RateLimit.perClientIp(10).per(Duration.ofSeconds(1)))
+        .upstream(UP)));
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(tester.get("/x").send()).hasStatus(200);
+    }
+    assertThat(tester.get("/x").send())
+        .hasStatus(429).isProblem().wasNotProxied()
+        .hasHeader("Retry-After", "1")
+        .hasHeader("RateLimit-Policy", "\"client-ip\";q=10;w=1")
+        .hasHeader("RateLimit", "\"client-ip\";r=0;t=1")
+        .bodyContains("rate limit 'client-ip' (10 per PT1S) is used up");
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"client-ip\";r=9;t=1");
+  }
+
+  @Test
+  void a_budget_comes_back_one_request_per_interval() {
+    tester(Gateway.builder().route("r", r -> r.path("/**")
+        .rateLimit(RateLimit.perRoute(60).per(Duration.ofMinutes(1)).burst(2)).upstream(UP)));
+
+    assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"route\";r=1;t=1");
+    assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"route\";r=0;t=2");
+    assertThat(tester.get("/x").send()).hasStatus(429).hasHeader("Retry-After", "1");
+    clock.advance(Duration.ofMillis(999));
+    assertThat(tester.get("/x").send()).as("not a full interval yet").hasStatus(429);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(tester.get("/x").send()).hasStatus(200);
+    assertThat(tester.get("/x").send()).hasStatus(429);
+  }
+
+  @Test
+  void consumers_have_budgets_of_their_own_shared_across_routes() {
+    tester(Gateway.builder()
+        .auth(Auth.apiKey())
+        .consumer(Consumer.builder("alice").apiKey(ALICE_KEY).build())
+        .consumer(Consumer.builder("bob").apiKey(BOB_KEY).build())
+        .rateLimit(RateLimit.perConsumer(2).per(Duration.ofSeconds(10)))
+        .route("a", r -> r.path("/a").upstream(UP))
+        .route("b", r -> r.path("/b").upstream(UP)));
+
+    assertThat(tester.get("/a").header("X-API-Key", ALICE_KEY).send()).hasStatus(200);
+    assertThat(tester.get("/b").header("X-API-Key", ALICE_KEY).send()).hasStatus(200);
+    assertThat(tester.get("/a").header("X-API-Key", ALICE_KEY).send()).as("alice's budget spans routes").hasStatus(429);
+    assertThat(tester.get("/a").header("X-API-Key", BOB_KEY).send()).as("bob has his own").hasStatus(200);
+    assertThat(tester.get("/a").header("X-API-Key", "wrong-key-0123456789abcdef").send())
+        .as("auth answers before the limit").hasStatus(401);
+  }
+
+  @Test
+  void client_ips_from_untrusted_peers_cannot_be_spoofed_with_forwarding_headers() {
+    tester(Gateway.builder().trustedProxies("10.0.0.0/8")
+        .route("r", r -> r.path("/**").rateLimit(RateLimit.perClientIp(1).per(Duration.ofMinutes(1))).upstream(UP)));
+
+    assertThat(tester.get("/x").from("203.0.113.7").header("X-Forwarded-For", "198.51.100.1").send()).hasStatus(200);
+    assertThat(tester.get("/x").from("203.0.113.7").header("X-Forwarded-For", "198.51.100.2").send())
+        .as("an untrusted peer's X-Forwarded-For is ignored").hasStatus(429);
+
+    assertThat(tester.get("/x").from("10.1.1.1").header("X-Forwarded-For", "198.51.100.1, 10.2.2.2").send())
+        .as("behind trusted proxies, the nearest untrusted hop counts").hasStatus(200);
+    assertThat(tester.get("/x").from("10.9.9.9").header("X-Forwarded-For", "198.51.100.1").send()).hasStatus(429);
+    assertThat(tester.get("/x").from("10.9.9.9").header("X-Forwarded-For", "spoof, 198.51.100.3").send()).hasStatus(200);
+  }
+
+  @Test
+  void header_and_custom_keys_limit_only_requests_that_have_a_key() {
+    RateLimitKey tenant = exchange -> exchange.request().headers().first("X-Tenant").map(t -> t.toLowerCase());
+    tester(Gateway.builder().route("r", r -> r.path("/**")
+        .rateLimit(RateLimit.perKey(tenant, 1).per(Duration.ofMinutes(1)).named("tenant"),
+            RateLimit.perHeader("X-App", 1).per(Duration.ofMinutes(1)).named("app"))
+        .upstream(UP)));
+
+    assertThat(tester.get("/x").send()).hasStatus(200).doesNotHaveHeader("RateLimit");
+    assertThat(tester.get("/x").send()).hasStatus(200);
+    assertThat(tester.get("/x").header("X-Tenant", "Acme").send()).hasStatus(200)
+        .hasHeader("RateLimit-Policy", "\"tenant\";q=1;w=60");
+    assertThat(tester.get("/x").header("X-Tenant", "ACME").send()).hasStatus(429);
+    assertThat(tester.get("/x").header("X-App", "mobile").send()).hasStatus(200);
+    assertThat(tester.get("/x").header("X-App", "mobile").send()).hasStatus(429);
+    assertThat(tester.get("/x").header("X-App", "web").send()).hasStatus(200);
+  }
+
+  @Test
+  void several_limits_apply_together_and_a_rejected_request_costs_none_of_them() {
+    tester(Gateway.builder()
+        .rateLimit(RateLimit.perClientIp(100).per(Duration.ofHours(1)).named("hourly"))
+        .route("r", r -> r.path("/**").rateLimit(RateLimit.perClientIp(2).per(Duration.ofSeconds(1)).named("burst"))
+            .upstream(UP)));
+
+    assertThat(tester.get("/x").send()).hasStatus(200)
+        .hasHeader("RateLimit-Policy", "\"hourly\";q=100;w=3600, \"burst\";q=2;w=1")
+        .hasHeader("RateLimit", "\"hourly\";r=99;t=36, \"burst\";r=1;t=1");
+    assertThat(tester.get("/x").send()).hasStatus(200);
+    for (int i = 0; i < 5; i++) {
+      assertThat(tester.get("/x").send()).hasStatus(429);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    TestResponse next = tester.get("/x").send();
+    assertThat(next).hasStatus(200);
+    org.assertj.core.api.Assertions.assertThat(next.header("RateLimit")).as("the five 429s took nothing from 'hourly'")
+        .hasValueSatisfying(v -> org.assertj.core.api.Assertions.assertThat(v).startsWith("\"hourly\";r=97;"));
+  }
+
+  @Test
+  void the_x_ratelimit_set_shows_the_limit_closest_to_running_out() {
+    tester(Gateway.builder().rateLimitHeaders(RateLimitHeaders.X_RATELIMIT)
+        .rateLimit(RateLimit.perClientIp(100).per(Duration.ofHours(1)).named("hourly"))
+        .route("r", r -> r.path("/**").rateLimit(RateLimit.perClientIp(3).per(Duration.ofSeconds(3)).named("burst"))
+            .upstream(UP)));
+
+    assertThat(tester.get("/x").send()).hasStatus(200)
+        .hasHeader("X-RateLimit-Limit", "3").hasHeader("X-RateLimit-Remaining", "2").hasHeader("X-RateLimit-Reset", "1")
+        .doesNotHaveHeader("RateLimit");
+  }
+
+  @Test
+  void rate_limit_headers_can_be_turned_off_but_429_keeps_retry_after() {
+    tester(Gateway.builder().rateLimitHeaders(RateLimitHeaders.NONE)
+        .route("r", r -> r.path("/**").rateLimit(RateLimit.perRoute(1).per(Duration.ofSeconds(30))).upstream(UP)));
+
+    assertThat(tester.get("/x").send()).hasStatus(200).doesNotHaveHeader("RateLimit").doesNotHaveHeader("X-RateLimit-Limit");
+    assertThat(tester.get("/x").send()).hasStatus(429).hasHeader("Retry-After", "30").doesNotHaveHeader("RateLimit-Policy");
+  }
+
+  @Test
+  void duplicate_limit_names_fail_at_build_naming_the_route() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.builder()
+            .rateLimit(RateLimit.perClientIp(1).per(Duration.ofSeconds(1)))
+            .route("r", r -> r.path("/**").rateLimit(RateLimit.perClientIp(5).per(Duration.ofMinutes(1))).upstream(UP))
+            .build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("route 'r': rateLimit: two limits named 'client-ip', counting the gateway's"
+            + " (expected: unique names; set them with named(...))");
+  }
+
+  @Test
+  void setters_reject_nonsense_at_once() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(0))
+        .hasMessage("requests: 0 (expected: >= 1)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ZERO))
+        .hasMessage("window: PT0S (expected: >= 1ms and >= 1ns per request)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ofSeconds(1)).burst(0))
+        .hasMessage("burst: 0 (expected: >= 1)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ofSeconds(1)).named("Bad Name"))
+        .hasMessageStartingWith("name: 'Bad Name' (expected:");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perHeader("X App", 1))
+        .hasMessage("header: 'X App' (expected: a header name)");
+    org.assertj.core.api.Assertions.assertThat(RateLimit.perHeader("X-App", 5).per(Duration.ofSeconds(1)).toString())
+        .isEqualTo("RateLimit[header: 5 per PT1S per header X-App, burst 5]");
+  }
+}
