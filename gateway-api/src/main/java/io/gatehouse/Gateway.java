@@ -6,6 +6,7 @@ import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
+import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.route.RouteBuilder;
@@ -123,6 +124,8 @@ public interface Gateway extends AutoCloseable {
     private IdentityHeaders identityHeaders = IdentityHeaders.defaults();
     private final List<RateLimit> rateLimits = new ArrayList<>();
     private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.IETF_DRAFT_09;
+    private RateLimitStore rateLimitStore;
+    private RateLimitStore.Fallback rateLimitFallback = RateLimitStore.Fallback.LOCAL;
 
     Builder() {}
 
@@ -140,6 +143,8 @@ public interface Gateway extends AutoCloseable {
       identityHeaders = spec.identityHeaders();
       rateLimits.addAll(spec.rateLimits());
       rateLimitHeaders = spec.rateLimitHeaders();
+      rateLimitStore = spec.rateLimitStore().orElse(null);
+      rateLimitFallback = spec.rateLimitFallback();
     }
 
     /**
@@ -282,6 +287,25 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Keeps every rate limit's state in a store that several gateway instances share (such as
+     * Redis, with the {@code gateway-redis} module), so the limits hold across the cluster. A call
+     * to the store that fails, or does not answer within its own timeout or at most a second,
+     * puts the gateway in degraded mode (logged once on the way in and once on the way out). The
+     * gateway does not close the store.
+     *
+     * @param store the shared store
+     * @param whenDown what happens while the store cannot answer: {@link RateLimitStore.Fallback#LOCAL}
+     *     (fail open to per-instance limits) or {@link RateLimitStore.Fallback#REJECT} (fail closed, 503)
+     * @return this builder
+     */
+    @Unstable
+    public Builder rateLimitStore(RateLimitStore store, RateLimitStore.Fallback whenDown) {
+      this.rateLimitStore = Objects.requireNonNull(store, "store");
+      this.rateLimitFallback = Objects.requireNonNull(whenDown, "whenDown");
+      return this;
+    }
+
+    /**
      * Sets the clock for everything time-based. Defaults to the UTC system clock.
      *
      * @param clock the clock
@@ -348,7 +372,8 @@ public interface Gateway extends AutoCloseable {
     public GatewaySpec spec() {
       return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
-          identityHeaders, rateLimits, rateLimitHeaders);
+          identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
+          rateLimitFallback);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
+import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Clock;
@@ -35,6 +36,8 @@ import java.util.Optional;
  * @param identityHeaders the headers that tell upstreams who is calling
  * @param rateLimits the global rate limits, checked for every route
  * @param rateLimitHeaders which rate-limit headers responses carry
+ * @param rateLimitStore a store that instances share rate-limit state in
+ * @param rateLimitFallback what happens while that store cannot answer
  * @since 0.1
  */
 public record GatewaySpec(
@@ -50,7 +53,9 @@ public record GatewaySpec(
     Optional<ConsumerStore> consumerStore,
     IdentityHeaders identityHeaders,
     List<RateLimit> rateLimits,
-    RateLimitHeaders rateLimitHeaders) {
+    RateLimitHeaders rateLimitHeaders,
+    Optional<RateLimitStore> rateLimitStore,
+    RateLimitStore.Fallback rateLimitFallback) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -68,6 +73,8 @@ public record GatewaySpec(
    * @param identityHeaders the headers that tell upstreams who is calling
    * @param rateLimits the global rate limits, checked for every route
    * @param rateLimitHeaders which rate-limit headers responses carry
+   * @param rateLimitStore a store that instances share rate-limit state in
+   * @param rateLimitFallback what happens while that store cannot answer
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -83,6 +90,8 @@ public record GatewaySpec(
     Objects.requireNonNull(identityHeaders, "identityHeaders");
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(rateLimitHeaders, "rateLimitHeaders");
+    Objects.requireNonNull(rateLimitStore, "rateLimitStore");
+    Objects.requireNonNull(rateLimitFallback, "rateLimitFallback");
   }
 
   /**

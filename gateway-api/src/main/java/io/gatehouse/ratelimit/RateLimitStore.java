@@ -15,7 +15,10 @@ import java.util.concurrent.CompletionStage;
  * if {@code next - now <= capacityNanos}; otherwise TAT is unchanged. A key's state may be dropped
  * once its TAT has passed.
  *
- * <p>{@code Gateway.builder().rateLimitStore(RedisRateLimitStore.builder("redis://cache:6379").build(), ...)}
+ * <p>{@code Gateway.builder().rateLimitStore(store, RateLimitStore.Fallback.LOCAL)}
+ *
+ * <p>The gateway does not close the store: several gateways (one swapped in for another) may share
+ * it. Close it after the last of them.
  *
  * @since 0.1
  */
@@ -47,6 +50,18 @@ public interface RateLimitStore extends AutoCloseable {
   /** Releases connections and threads. */
   @Override
   void close();
+
+  /**
+   * What the gateway does when the store cannot answer (an error or its timeout).
+   *
+   * @since 0.1
+   */
+  enum Fallback {
+    /** Fail open: each instance applies the limits on its own, as if there were no store. */
+    LOCAL,
+    /** Fail closed: a request that a limit applies to gets 503 until the store answers again. */
+    REJECT
+  }
 
   /**
    * A store's answer for one request.

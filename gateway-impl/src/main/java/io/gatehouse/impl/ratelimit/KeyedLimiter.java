@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -24,11 +25,15 @@ final class KeyedLimiter {
   private final long capacityNanos;
   private final Cache<String, Long> tats;
 
-  /** The outcome for one request; times in nanoseconds from now. */
-  record Decision(boolean allowed, long remaining, long fullAfterNanos, long retryAfterNanos) {}
+  private final String scope;
 
-  KeyedLimiter(RateLimit limit, Clock clock) {
+  /**
+   * @param scope what keys are namespaced with in a shared store: the limit's name for a global
+   *     limit, route id and name for a route's own
+   */
+  KeyedLimiter(RateLimit limit, String scope, Clock clock) {
     this.limit = limit;
+    this.scope = scope;
     this.clock = clock;
     this.intervalNanos = limit.window().toNanos() / limit.requests();
     this.capacityNanos = Math.multiplyExact(intervalNanos, limit.burst());
@@ -57,6 +62,18 @@ final class KeyedLimiter {
 
   RateLimit limit() {
     return limit;
+  }
+
+  String scope() {
+    return scope;
+  }
+
+  long intervalNanos() {
+    return intervalNanos;
+  }
+
+  long capacityNanos() {
+    return capacityNanos;
   }
 
   private long nowNanos() {

@@ -20,13 +20,17 @@ public final class RateLimitRuntime {
   private final GatewaySpec spec;
   private final Function<Request, String> clientAddress;
   private final List<KeyedLimiter> global = new ArrayList<>();
+  private final Permits permits;
 
   private RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress) {
     this.spec = spec;
     this.clientAddress = clientAddress;
     for (RateLimit limit : spec.rateLimits()) {
-      global.add(new KeyedLimiter(limit, spec.clock()));
+      global.add(new KeyedLimiter(limit, limit.name(), spec.clock()));
     }
+    this.permits = spec.rateLimitStore()
+        .<Permits>map(store -> new SharedPermits(store, spec.rateLimitFallback()))
+        .orElse(Permits.LOCAL);
   }
 
   /**
@@ -75,8 +79,8 @@ public final class RateLimitRuntime {
   public Filter stage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>(global);
     for (RateLimit limit : route.rateLimits()) {
-      limiters.add(new KeyedLimiter(limit, spec.clock()));
+      limiters.add(new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.clock()));
     }
-    return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress);
+    return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits);
   }
 }

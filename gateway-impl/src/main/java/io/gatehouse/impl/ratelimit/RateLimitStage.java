@@ -8,6 +8,7 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
+import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,53 +18,85 @@ import java.util.function.Function;
 
 /**
  * One route's rate limits, the gateway's first: each limit that applies takes one permit; if one
- * has none left, the permits the others took are given back and the request gets 429 at once. The
- * response carries the limits' headers either way.
+ * has none left, the permits the others took are given back and the request gets 429 at once (503
+ * if a shared store cannot answer and the gateway is to fail closed). The response carries the
+ * limits' headers either way.
  */
 final class RateLimitStage implements Filter {
   private final String routeId;
   private final List<KeyedLimiter> limiters;
   private final RateLimitHeaders headers;
   private final Function<Request, String> clientAddress;
+  private final Permits permits;
 
   RateLimitStage(String routeId, List<KeyedLimiter> limiters, RateLimitHeaders headers,
-      Function<Request, String> clientAddress) {
+      Function<Request, String> clientAddress, Permits permits) {
     this.routeId = routeId;
     this.limiters = List.copyOf(limiters);
     this.headers = headers;
     this.clientAddress = clientAddress;
+    this.permits = permits;
   }
 
-  /** A limit's decision for one request. */
-  private record Taken(KeyedLimiter limiter, String key, KeyedLimiter.Decision decision) {}
+  /** A limit that applies to this request, and what it decided. */
+  private record Taken(KeyedLimiter limiter, String key, Decision decision) {}
 
   @Override
   public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
     if (limiters.isEmpty()) {
       return chain.proceed(exchange);
     }
-    List<Taken> taken = new ArrayList<>(limiters.size());
+    List<KeyedLimiter> applying = new ArrayList<>(limiters.size());
+    List<String> keys = new ArrayList<>(limiters.size());
     for (KeyedLimiter limiter : limiters) {
       Optional<String> key = keyOf(limiter.limit(), exchange);
-      if (key.isEmpty()) {
-        continue;
-      }
-      KeyedLimiter.Decision decision = limiter.acquire(key.get(), 1);
-      taken.add(new Taken(limiter, key.get(), decision));
-      if (!decision.allowed()) {
-        for (Taken t : taken) {
-          if (t.decision().allowed()) {
-            t.limiter().refund(t.key(), 1);
-          }
-        }
-        return CompletableFuture.completedFuture(tooMany(exchange, limiter.limit(), decision, taken));
+      if (key.isPresent()) {
+        applying.add(limiter);
+        keys.add(key.get());
       }
     }
-    if (taken.isEmpty() || headers == RateLimitHeaders.NONE) {
+    if (applying.isEmpty()) {
       return chain.proceed(exchange);
     }
-    return chain.proceed(exchange).thenApply(response ->
-        response.toBuilder().headers(withLimitHeaders(response.headers().toBuilder(), taken).build()).build());
+    List<Taken> taken = new ArrayList<>(applying.size());
+    return take(applying, keys, 0, taken).thenCompose(refused -> {
+      if (refused != null) {
+        return CompletableFuture.completedFuture(refused.apply(exchange));
+      }
+      if (headers == RateLimitHeaders.NONE) {
+        return chain.proceed(exchange);
+      }
+      return chain.proceed(exchange).thenApply(response ->
+          response.toBuilder().headers(withLimitHeaders(response.headers().toBuilder(), taken).build()).build());
+    });
+  }
+
+  /**
+   * Takes a permit from each limit in turn; stops at the first that refuses, gives back what the
+   * others took, and completes with the answer to send. Completes with null when all admitted.
+   */
+  private CompletionStage<Function<Exchange, Response>> take(List<KeyedLimiter> applying, List<String> keys, int index,
+      List<Taken> taken) {
+    if (index == applying.size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    KeyedLimiter limiter = applying.get(index);
+    String key = keys.get(index);
+    return permits.acquire(limiter, key, 1).thenCompose(decision -> {
+      if (decision != null && decision.allowed()) {
+        taken.add(new Taken(limiter, key, decision));
+        return take(applying, keys, index + 1, taken);
+      }
+      for (Taken t : taken) {
+        permits.release(t.limiter(), t.key(), 1);
+      }
+      if (decision == null) {
+        return CompletableFuture.completedFuture(exchange -> exchange.problem(503, "Service Unavailable",
+            "rate limits cannot be checked now"));
+      }
+      taken.add(new Taken(limiter, key, decision));
+      return CompletableFuture.completedFuture(exchange -> tooMany(exchange, limiter.limit(), decision, taken));
+    });
   }
 
   private Optional<String> keyOf(RateLimit limit, Exchange exchange) {
@@ -77,7 +110,7 @@ final class RateLimitStage implements Filter {
     };
   }
 
-  private Response tooMany(Exchange exchange, RateLimit limit, KeyedLimiter.Decision decision, List<Taken> taken) {
+  private Response tooMany(Exchange exchange, RateLimit limit, Decision decision, List<Taken> taken) {
     Response problem = exchange.problem(429, "Too Many Requests",
         "rate limit '" + limit.name() + "' (" + limit.requests() + " per " + limit.window() + ") is used up");
     HttpHeaders.Builder h = problem.headers().toBuilder()

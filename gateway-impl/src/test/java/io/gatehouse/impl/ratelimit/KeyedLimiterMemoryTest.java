@@ -18,7 +18,7 @@ class KeyedLimiterMemoryTest {
   @Test
   void a_million_distinct_keys_keep_state_for_at_most_max_keys_and_idle_keys_go_away() {
     MutableClock clock = new MutableClock();
-    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perClientIp(10).per(Duration.ofHours(1)).maxKeys(50_000), clock);
+    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perClientIp(10).per(Duration.ofHours(1)).maxKeys(50_000), "test", clock);
     long[] held = new long[1];
     long before = usedAfterGc();
 

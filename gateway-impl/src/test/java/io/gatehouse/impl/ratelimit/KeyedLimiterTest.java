@@ -3,6 +3,7 @@ package io.gatehouse.impl.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,7 @@ class KeyedLimiterTest {
   @Test
   void in_any_window_a_key_gets_at_most_requests_plus_burst() {
     MutableClock clock = new MutableClock();
-    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perRoute(10).per(Duration.ofSeconds(1)), clock);
+    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perRoute(10).per(Duration.ofSeconds(1)), "test", clock);
     long admitted = 0;
     for (int ms = 0; ms < 1_000; ms++) {
       for (int i = 0; i < 5; i++) {
@@ -37,7 +38,7 @@ class KeyedLimiterTest {
 
   @Test
   void concurrent_callers_on_one_key_get_exactly_the_burst() throws Exception {
-    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perRoute(1_000).per(Duration.ofHours(1)), FIXED);
+    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perRoute(1_000).per(Duration.ofHours(1)), "test", FIXED);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Callable<Integer>> tasks = new ArrayList<>();
@@ -64,13 +65,13 @@ class KeyedLimiterTest {
 
   @Test
   void a_refund_gives_back_what_was_taken() {
-    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perRoute(2).per(Duration.ofMinutes(1)), FIXED);
+    KeyedLimiter limiter = new KeyedLimiter(RateLimit.perRoute(2).per(Duration.ofMinutes(1)), "test", FIXED);
     assertThat(limiter.acquire("k", 1).remaining()).isEqualTo(1);
     limiter.refund("k", 1);
     assertThat(limiter.keys()).isZero();
     assertThat(limiter.acquire("k", 1).remaining()).isEqualTo(1);
     assertThat(limiter.acquire("k", 1).remaining()).isZero();
-    KeyedLimiter.Decision rejected = limiter.acquire("k", 1);
+    RateLimitStore.Decision rejected = limiter.acquire("k", 1);
     assertThat(rejected.allowed()).isFalse();
     assertThat(rejected.retryAfterNanos()).isEqualTo(Duration.ofSeconds(30).toNanos());
   }

@@ -1,0 +1,79 @@
+package io.gatehouse.impl.ratelimit;
+
+import io.gatehouse.ratelimit.RateLimitStore;
+import java.time.Duration;
+import io.gatehouse.ratelimit.RateLimitStore.Decision;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Permits from a {@link RateLimitStore} shared by gateway instances. When the store fails, the
+ * request is decided by the fallback: the local limiter, or a rejection (null, which the stage
+ * answers with 503). Degraded mode is never silent: the transition into it is logged as a warning
+ * and the way out as information, once each, and every degraded decision is counted.
+ */
+final class SharedPermits implements Permits {
+  private static final Logger log = LoggerFactory.getLogger(SharedPermits.class);
+
+  /** However the store times out, a call that takes longer than this counts as failed. */
+  static final Duration GUARD = Duration.ofSeconds(1);
+
+  private final RateLimitStore store;
+  private final RateLimitStore.Fallback fallback;
+  private final AtomicBoolean degraded = new AtomicBoolean();
+  private final AtomicLong degradedDecisions = new AtomicLong();
+
+  SharedPermits(RateLimitStore store, RateLimitStore.Fallback fallback) {
+    this.store = store;
+    this.fallback = fallback;
+  }
+
+  @Override
+  public CompletionStage<Decision> acquire(KeyedLimiter limiter, String key, long cost) {
+    CompletionStage<Decision> call;
+    try {
+      call = store.acquire(limiter.scope() + ":" + key, limiter.intervalNanos(), limiter.capacityNanos(), cost);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    return call.toCompletableFuture().orTimeout(GUARD.toMillis(), TimeUnit.MILLISECONDS).handle((decision, failure) -> {
+      if (failure == null && decision != null) {
+        if (degraded.compareAndSet(true, false)) {
+          log.info("rate-limit store {} answers again; shared limits apply again", store);
+        }
+        return decision;
+      }
+      degradedDecisions.incrementAndGet();
+      if (degraded.compareAndSet(false, true)) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        log.warn("rate-limit store {} failed ({}); {} until it answers", store, cause,
+            fallback == RateLimitStore.Fallback.LOCAL ? "each instance applies the limits on its own"
+                : "rate-limited requests get 503");
+      }
+      return fallback == RateLimitStore.Fallback.LOCAL ? limiter.acquire(key, cost) : null;
+    });
+  }
+
+  @Override
+  public void release(KeyedLimiter limiter, String key, long cost) {
+    try {
+      store.release(limiter.scope() + ":" + key, limiter.intervalNanos(), cost);
+    } catch (RuntimeException e) {
+      // Best effort: the permits come back by themselves within one interval per permit.
+    }
+  }
+
+  boolean degraded() {
+    return degraded.get();
+  }
+
+  long degradedDecisions() {
+    return degradedDecisions.get();
+  }
+}

@@ -1,0 +1,151 @@
+package io.gatehouse.ratelimit;
+
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.testing.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gateways sharing a {@link RateLimitStore}, and what they do while it is down. The store here is
+ * an in-memory GCRA on the test's clock, so the gateway side is tested without Redis; the Redis
+ * store has its own tests in gateway-redis.
+ */
+class SharedRateLimitTest {
+  private static final String UP = "http://up:8080";
+  private final ManualClock clock = ManualClock.of(Instant.parse("2026-11-25T12:00:00Z"));
+  private final InMemoryStore store = new InMemoryStore(clock);
+  private GatewayTester one;
+  private GatewayTester two;
+
+  @AfterEach
+  void close() {
+    one.close();
+    if (two != null) {
+      two.close();
+    }
+  }
+
+  private GatewayTester gateway(RateLimitStore.Fallback fallback) {
+    GatewayTester tester = GatewayTester.of(Gateway.builder().clock(clock)
+        .rateLimitStore(store, fallback)
+        .rateLimit(RateLimit.perClientIp(4).per(Duration.ofMinutes(1)).named("ip"))
+        .route("r", r -> r.path("/**").upstream(UP)));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+    return tester;
+  }
+
+  @Test
+  void two_gateways_enforce_one_limit_together() {
+    one = gateway(RateLimitStore.Fallback.LOCAL);
+    two = gateway(RateLimitStore.Fallback.LOCAL);
+
+    assertThat(one.get("/x").send()).hasStatus(200);
+    assertThat(two.get("/x").send()).hasStatus(200);
+    assertThat(one.get("/x").send()).hasStatus(200);
+    assertThat(two.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"ip\";r=0;t=60");
+    assertThat(one.get("/x").send()).hasStatus(429).hasHeader("Retry-After", "15");
+    assertThat(two.get("/x").send()).hasStatus(429);
+    org.assertj.core.api.Assertions.assertThat(store.keys()).containsExactly("ip:127.0.0.1");
+  }
+
+  @Test
+  void failing_open_the_local_limits_take_over_and_the_shared_ones_come_back() {
+    one = gateway(RateLimitStore.Fallback.LOCAL);
+    assertThat(one.get("/x").send()).hasStatus(200);
+
+    store.down = true;
+    for (int i = 0; i < 4; i++) {
+      assertThat(one.get("/x").send()).as("local limit, request %d", i).hasStatus(200);
+    }
+    assertThat(one.get("/x").send()).as("the local limit holds too").hasStatus(429);
+
+    store.down = false;
+    assertThat(one.get("/x").send()).as("the store remembers its own count").hasStatus(200)
+        .hasHeader("RateLimit", "\"ip\";r=2;t=30");
+  }
+
+  @Test
+  void failing_closed_limited_requests_get_503_until_the_store_answers() {
+    one = gateway(RateLimitStore.Fallback.REJECT);
+    store.down = true;
+    assertThat(one.get("/x").send()).hasStatus(503).isProblem().bodyContains("rate limits cannot be checked now")
+        .wasNotProxied();
+
+    store.down = false;
+    assertThat(one.get("/x").send()).hasStatus(200);
+  }
+
+  @Test
+  void a_store_that_never_answers_counts_as_failed_within_a_second() {
+    one = gateway(RateLimitStore.Fallback.REJECT);
+    store.hang = true;
+    long start = System.nanoTime();
+
+    assertThat(one.get("/x").send()).hasStatus(503);
+    org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+
+  /** GCRA as the SPI states it, on the test's clock, that can be made to fail or hang. */
+  static final class InMemoryStore implements RateLimitStore {
+    private final ManualClock clock;
+    private final Map<String, Long> tats = new HashMap<>();
+    volatile boolean down;
+    volatile boolean hang;
+
+    InMemoryStore(ManualClock clock) {
+      this.clock = clock;
+    }
+
+    private long now() {
+      Instant i = clock.instant();
+      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    }
+
+    synchronized Set<String> keys() {
+      return tats.keySet();
+    }
+
+    @Override
+    public synchronized CompletionStage<Decision> acquire(String key, long intervalNanos, long capacityNanos, long cost) {
+      if (hang) {
+        return new CompletableFuture<>();
+      }
+      if (down) {
+        return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+      }
+      long now = now();
+      long base = Math.max(tats.getOrDefault(key, now), now);
+      long next = base + cost * intervalNanos;
+      if (next - now <= capacityNanos) {
+        tats.put(key, next);
+        return CompletableFuture.completedFuture(new Decision(true, (capacityNanos - (next - now)) / intervalNanos, next - now, 0));
+      }
+      return CompletableFuture.completedFuture(new Decision(false, Math.max(0, (capacityNanos - (base - now)) / intervalNanos),
+          base - now, next - now - capacityNanos));
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> release(String key, long intervalNanos, long cost) {
+      tats.computeIfPresent(key, (k, tat) -> tat - cost * intervalNanos <= now() ? null : tat - cost * intervalNanos);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close() {}
+
+    @Override
+    public String toString() {
+      return "in-memory test store";
+    }
+  }
+}
