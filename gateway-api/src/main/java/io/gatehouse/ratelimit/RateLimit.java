@@ -62,9 +62,10 @@ public final class RateLimit {
   private final long burst;
   private final String name;
   private final int maxKeys;
+  private final Duration maxWait;
 
   private RateLimit(KeyKind kind, String header, RateLimitKey custom, long requests, Duration window, long burst,
-      String name, int maxKeys) {
+      String name, int maxKeys, Duration maxWait) {
     this.kind = kind;
     this.header = header;
     this.custom = custom;
@@ -73,6 +74,7 @@ public final class RateLimit {
     this.burst = burst;
     this.name = name;
     this.maxKeys = maxKeys;
+    this.maxWait = maxWait;
   }
 
   /**
@@ -165,7 +167,7 @@ public final class RateLimit {
         throw new IllegalArgumentException("window: " + window + " (expected: >= 1ms and >= 1ns per request)");
       }
       String name = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
-      return new RateLimit(kind, header, custom, requests, window, requests, name, 100_000);
+      return new RateLimit(kind, header, custom, requests, window, requests, name, 100_000, Duration.ZERO);
     }
   }
 
@@ -179,7 +181,7 @@ public final class RateLimit {
     if (burst < 1) {
       throw new IllegalArgumentException("burst: " + burst + " (expected: >= 1)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys);
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
   }
 
   /**
@@ -195,7 +197,7 @@ public final class RateLimit {
       throw new IllegalArgumentException("name: '" + name
           + "' (expected: 1 to 64 of lowercase letters, digits, '_', '.', '-', '*', starting with a letter)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys);
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
   }
 
   /**
@@ -208,7 +210,32 @@ public final class RateLimit {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: >= 1)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys);
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
+  }
+
+  /**
+   * Throttles instead of rejecting: a request over the limit waits for its turn, up to
+   * {@code maxWait}, without holding a thread, then proceeds; one whose turn is further away gets
+   * 429 at once. The wait is measured on the gateway's clock and served by a timer.
+   *
+   * @param maxWait more than zero
+   * @return a changed copy
+   */
+  public RateLimit throttle(Duration maxWait) {
+    Objects.requireNonNull(maxWait, "maxWait");
+    if (maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: > 0)");
+    }
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
+  }
+
+  /**
+   * How long a request over the limit may wait for its turn; zero when the limit rejects at once.
+   *
+   * @return the longest wait
+   */
+  public Duration maxWait() {
+    return maxWait;
   }
 
   /**

@@ -4,6 +4,7 @@ import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitCost;
 import io.gatehouse.http.Request;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class RouteBuilder {
   private Auth auth;
   private final List<AccessRule> access = new ArrayList<>();
   private final List<RateLimit> rateLimits = new ArrayList<>();
+  private RateLimitCost rateLimitCost = RateLimitCost.of(1);
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -91,6 +93,7 @@ public final class RouteBuilder {
     auth = spec.auth().orElse(null);
     access.addAll(spec.access());
     rateLimits.addAll(spec.rateLimits());
+    rateLimitCost = spec.rateLimitCost();
   }
 
   /**
@@ -470,6 +473,18 @@ public final class RouteBuilder {
   }
 
   /**
+   * Sets how many permits this route's requests take from every limit they pass, the gateway's
+   * included. Defaults to one.
+   *
+   * @param cost a fixed cost, or one stated in a header
+   * @return this builder
+   */
+  public RouteBuilder rateLimitCost(RateLimitCost cost) {
+    this.rateLimitCost = Objects.requireNonNull(cost, "cost");
+    return this;
+  }
+
+  /**
    * Adds a filter to this route. It runs after the built-in authentication and rate limiting, and
    * before the circuit breaker.
    *
@@ -490,7 +505,7 @@ public final class RouteBuilder {
     return new RouteSpec(id, paths, methods, hosts, conditions, predicates, stripPrefix,
         Optional.ofNullable(rewrite), requestHeaders, responseHeaders, Optional.ofNullable(upstream),
         Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
-        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access, rateLimits);
+        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost);
   }
 
   private RouteBuilder condition(

@@ -4,6 +4,7 @@ import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitCost;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +36,7 @@ import java.util.Set;
  * @param auth how the route authenticates; empty means the gateway's default
  * @param access what an authenticated principal needs, per method
  * @param rateLimits the route's own rate limits, after the gateway's
+ * @param rateLimitCost the permits a request takes from each limit
  * @since 0.1
  */
 public record RouteSpec(
@@ -55,7 +57,8 @@ public record RouteSpec(
     List<Filter> filters,
     Optional<Auth> auth,
     List<AccessRule> access,
-    List<RateLimit> rateLimits) {
+    List<RateLimit> rateLimits,
+    RateLimitCost rateLimitCost) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -78,6 +81,7 @@ public record RouteSpec(
    * @param auth how the route authenticates; empty means the gateway's default
    * @param access what an authenticated principal needs, per method
    * @param rateLimits the route's own rate limits, after the gateway's
+   * @param rateLimitCost the permits a request takes from each limit
    */
   public RouteSpec {
     Objects.requireNonNull(id, "id");
@@ -97,6 +101,7 @@ public record RouteSpec(
     Objects.requireNonNull(auth, "auth");
     access = List.copyOf(access);
     rateLimits = List.copyOf(rateLimits);
+    Objects.requireNonNull(rateLimitCost, "rateLimitCost");
   }
 
   /**

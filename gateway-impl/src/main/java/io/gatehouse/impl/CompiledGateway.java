@@ -8,6 +8,7 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.spi.UpstreamTransport;
@@ -27,13 +28,15 @@ final class CompiledGateway implements Gateway {
   private final Router router;
   private final UpstreamTransport transport;
   private final AuthRuntime auth;
+  private final RateLimitRuntime limits;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth) {
+  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits) {
     this.spec = spec;
     this.router = router;
     this.transport = transport;
     this.auth = auth;
+    this.limits = limits;
   }
 
   @Override
@@ -106,6 +109,7 @@ final class CompiledGateway implements Gateway {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
+        limits.close();
         auth.close();
       } finally {
         transport.close();

@@ -77,7 +77,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         trie.add(p, compiled);
       }
     }
-    return new CompiledGateway(spec, new Router(trie.build()), transport, auth);
+    return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits);
   }
 
   private static FilterChain chainOf(GatewaySpec gateway, Checked c, ForwardedHeaders forwarded, UpstreamTransport transport,

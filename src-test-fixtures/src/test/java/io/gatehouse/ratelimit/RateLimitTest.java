@@ -187,4 +187,62 @@ class RateLimitTest {
     org.assertj.core.api.Assertions.assertThat(RateLimit.perHeader("X-App", 5).per(Duration.ofSeconds(1)).toString())
         .isEqualTo("RateLimit[header: 5 per PT1S per header X-App, burst 5]");
   }
+
+  @Test
+  void an_expensive_route_takes_several_permits_from_every_limit_it_passes() {
+    tester(Gateway.builder()
+        .rateLimit(RateLimit.perClientIp(10).per(Duration.ofMinutes(1)).named("ip"))
+        .route("report", r -> r.path("/report").rateLimitCost(RateLimitCost.of(4)).upstream(UP))
+        .route("search", r -> r.path("/search").upstream(UP)));
+
+    assertThat(tester.get("/report").send()).hasStatus(200).hasHeader("RateLimit", "\"ip\";r=6;t=24");
+    assertThat(tester.get("/report").send()).hasStatus(200);
+    assertThat(tester.get("/report").send()).hasStatus(429).hasHeader("Retry-After", "12");
+    assertThat(tester.get("/search").send()).as("two permits are left for cheap requests").hasStatus(200);
+    assertThat(tester.get("/search").send()).hasStatus(200);
+    assertThat(tester.get("/search").send()).hasStatus(429);
+  }
+
+  @Test
+  void a_request_may_state_its_cost_in_a_header_the_route_names() {
+    tester(Gateway.builder().route("batch", r -> r.path("/batch")
+        .rateLimit(RateLimit.perClientIp(10).per(Duration.ofMinutes(1)).named("ip"))
+        .rateLimitCost(RateLimitCost.fromHeader("X-Batch-Size", 5)).upstream(UP)));
+
+    assertThat(tester.post("/batch").header("X-Batch-Size", "5").send()).hasStatus(200).hasHeader("RateLimit", "\"ip\";r=5;t=30");
+    assertThat(tester.post("/batch").send()).as("no header costs 1").hasStatus(200).hasHeader("RateLimit", "\"ip\";r=4;t=36");
+    assertThat(tester.post("/batch").header("X-Batch-Size", "6").send()).hasStatus(400).isProblem()
+        .bodyContains("X-Batch-Size: '6' (expected: a whole number from 1 to 5)");
+    assertThat(tester.post("/batch").header("X-Batch-Size", "-1").send()).hasStatus(400);
+    assertThat(tester.post("/batch").header("X-Batch-Size", "99999999999999999999").send()).hasStatus(400);
+    assertThat(tester.post("/batch").header("X-Batch-Size", "5").send()).hasStatus(429);
+    assertThat(tester.post("/batch").header("X-Batch-Size", "4").send()).hasStatus(200);
+  }
+
+  @Test
+  void a_fixed_cost_above_a_limits_burst_fails_at_build() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.builder()
+            .rateLimit(RateLimit.perClientIp(3).per(Duration.ofSeconds(1)).named("ip"))
+            .route("r", r -> r.path("/**").rateLimitCost(RateLimitCost.of(5)).upstream(UP)).build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("route 'r': rateLimitCost: 5 permits per request, more than RateLimit[ip: 3 per PT1S per client_ip,"
+            + " burst 3] ever grants at once (expected: at most its burst, 3)");
+  }
+
+  @Test
+  void a_throttling_limit_delays_requests_over_it_instead_of_rejecting_them() {
+    tester(Gateway.builder().route("r", r -> r.path("/**")
+        .rateLimit(RateLimit.perRoute(10).per(Duration.ofSeconds(1)).burst(2).throttle(Duration.ofMillis(300)).named("slow"))
+        .upstream(UP)));
+
+    assertThat(tester.get("/x").send()).hasStatus(200);
+    assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"slow\";r=0;t=1");
+    for (int waitMillis = 100; waitMillis <= 300; waitMillis += 100) {
+      long start = System.nanoTime();
+      assertThat(tester.get("/x").send()).as("waits %d ms for its turn", waitMillis).hasStatus(200);
+      org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(waitMillis - 1));
+    }
+    assertThat(tester.get("/x").send()).as("its turn is more than 300 ms away").hasStatus(429).hasHeader("Retry-After", "1");
+  }
 }

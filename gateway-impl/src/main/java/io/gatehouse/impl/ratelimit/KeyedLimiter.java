@@ -22,7 +22,8 @@ final class KeyedLimiter {
   private final RateLimit limit;
   private final Clock clock;
   private final long intervalNanos;
-  private final long capacityNanos;
+  private final long capacityNanos; // the burst plus the longest wait: what a request may reserve
+  private final long burstNanos;
   private final Cache<String, Long> tats;
 
   private final String scope;
@@ -36,7 +37,8 @@ final class KeyedLimiter {
     this.scope = scope;
     this.clock = clock;
     this.intervalNanos = limit.window().toNanos() / limit.requests();
-    this.capacityNanos = Math.multiplyExact(intervalNanos, limit.burst());
+    this.burstNanos = Math.multiplyExact(intervalNanos, limit.burst());
+    this.capacityNanos = Math.addExact(burstNanos, limit.maxWait().toNanos());
     this.tats = Caffeine.newBuilder()
         .maximumSize(limit.maxKeys())
         .expireAfter(new Expiry<String, Long>() {
@@ -72,8 +74,14 @@ final class KeyedLimiter {
     return intervalNanos;
   }
 
+  /** What a request may reserve: the burst, plus the longest wait of a throttling limit. */
   long capacityNanos() {
     return capacityNanos;
+  }
+
+  /** The burst alone: what a key may spend without waiting. */
+  long burstNanos() {
+    return burstNanos;
   }
 
   private long nowNanos() {

@@ -10,17 +10,20 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 
 /**
  * The rate limiters of one gateway: the global limits' limiters, shared by every route (a key's
  * budget spans routes), and each route's own.
  */
-public final class RateLimitRuntime {
+public final class RateLimitRuntime implements AutoCloseable {
   private final GatewaySpec spec;
   private final Function<Request, String> clientAddress;
   private final List<KeyedLimiter> global = new ArrayList<>();
   private final Permits permits;
+  private final ScheduledExecutorService timer; // null unless a limit throttles
 
   private RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress) {
     this.spec = spec;
@@ -31,6 +34,27 @@ public final class RateLimitRuntime {
     this.permits = spec.rateLimitStore()
         .<Permits>map(store -> new SharedPermits(store, spec.rateLimitFallback()))
         .orElse(Permits.LOCAL);
+    boolean throttles = spec.rateLimits().stream().anyMatch(l -> !l.maxWait().isZero())
+        || spec.routes().stream().flatMap(r -> r.rateLimits().stream()).anyMatch(l -> !l.maxWait().isZero());
+    this.timer = throttles ? timer() : null;
+  }
+
+  private static ScheduledExecutorService timer() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread thread = new Thread(r, "gatehouse-throttle");
+      thread.setDaemon(true);
+      return thread;
+    });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
+  /** Stops the throttling timer; requests still waiting for their turn go on at once. */
+  @Override
+  public void close() {
+    if (timer != null) {
+      timer.shutdownNow().forEach(Runnable::run);
+    }
   }
 
   /**
@@ -56,7 +80,20 @@ public final class RateLimitRuntime {
               + "', counting the gateway's (expected: unique names; set them with named(...))"));
         }
       }
+      long cost = route.rateLimitCost().header().isPresent() ? 1 : route.rateLimitCost().permits();
+      for (RateLimit limit : concat(spec.rateLimits(), route.rateLimits())) {
+        if (cost > limit.burst()) {
+          violations.add(ConfigViolation.ofRoute(route.id(), "rateLimitCost", cost + " permits per request, more than "
+              + limit + " ever grants at once (expected: at most its burst, " + limit.burst() + ")"));
+        }
+      }
     }
+  }
+
+  private static List<RateLimit> concat(List<RateLimit> a, List<RateLimit> b) {
+    List<RateLimit> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /**
@@ -81,6 +118,7 @@ public final class RateLimitRuntime {
     for (RateLimit limit : route.rateLimits()) {
       limiters.add(new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.clock()));
     }
-    return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits);
+    return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
+        route.rateLimitCost(), timer);
   }
 }

@@ -7,6 +7,7 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitCost;
 import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -28,14 +32,18 @@ final class RateLimitStage implements Filter {
   private final RateLimitHeaders headers;
   private final Function<Request, String> clientAddress;
   private final Permits permits;
+  private final RateLimitCost cost;
+  private final ScheduledExecutorService timer; // null unless a limit throttles
 
   RateLimitStage(String routeId, List<KeyedLimiter> limiters, RateLimitHeaders headers,
-      Function<Request, String> clientAddress, Permits permits) {
+      Function<Request, String> clientAddress, Permits permits, RateLimitCost cost, ScheduledExecutorService timer) {
     this.routeId = routeId;
     this.limiters = List.copyOf(limiters);
     this.headers = headers;
     this.clientAddress = clientAddress;
     this.permits = permits;
+    this.cost = cost;
+    this.timer = timer;
   }
 
   /** A limit that applies to this request, and what it decided. */
@@ -58,17 +66,53 @@ final class RateLimitStage implements Filter {
     if (applying.isEmpty()) {
       return chain.proceed(exchange);
     }
+    long permitsWanted;
+    if (cost.header().isPresent()) {
+      Optional<String> stated = exchange.request().headers().first(cost.header().get());
+      permitsWanted = stated.isEmpty() ? 1 : parseCost(stated.get());
+      if (permitsWanted < 0) {
+        return CompletableFuture.completedFuture(exchange.problem(400, "Bad Request", cost.header().get() + ": '"
+            + stated.get() + "' (expected: a whole number from 1 to " + cost.max() + ")"));
+      }
+    } else {
+      permitsWanted = cost.permits();
+    }
     List<Taken> taken = new ArrayList<>(applying.size());
-    return take(applying, keys, 0, taken).thenCompose(refused -> {
+    return take(applying, keys, 0, permitsWanted, taken).thenCompose(refused -> {
       if (refused != null) {
         return CompletableFuture.completedFuture(refused.apply(exchange));
       }
-      if (headers == RateLimitHeaders.NONE) {
-        return chain.proceed(exchange);
+      long waitNanos = 0;
+      for (Taken t : taken) {
+        waitNanos = Math.max(waitNanos, t.decision().fullAfterNanos() - t.limiter().burstNanos());
       }
-      return chain.proceed(exchange).thenApply(response ->
-          response.toBuilder().headers(withLimitHeaders(response.headers().toBuilder(), taken).build()).build());
+      CompletionStage<Response> response = waitNanos <= 0 ? chain.proceed(exchange) : later(waitNanos, exchange, chain);
+      if (headers == RateLimitHeaders.NONE) {
+        return response;
+      }
+      return response.thenApply(r -> r.toBuilder().headers(withLimitHeaders(r.headers().toBuilder(), taken).build()).build());
     });
+  }
+
+  /** Proceeds once a throttled request's turn has come, on the gateway's timer: no thread waits. */
+  private CompletionStage<Response> later(long waitNanos, Exchange exchange, Chain chain) {
+    CompletableFuture<Void> turn = new CompletableFuture<>();
+    try {
+      timer.schedule(() -> turn.complete(null), waitNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return chain.proceed(exchange); // the gateway is closing: nothing left to wait for
+    }
+    return turn.thenCompose(ignored -> chain.proceed(exchange));
+  }
+
+  /** The stated cost, or -1 if it is not a whole number from 1 to the maximum. */
+  private long parseCost(String text) {
+    String t = text.trim();
+    if (t.isEmpty() || t.length() > 18 || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return -1;
+    }
+    long n = Long.parseLong(t);
+    return n < 1 || n > cost.max() ? -1 : n;
   }
 
   /**
@@ -76,19 +120,19 @@ final class RateLimitStage implements Filter {
    * others took, and completes with the answer to send. Completes with null when all admitted.
    */
   private CompletionStage<Function<Exchange, Response>> take(List<KeyedLimiter> applying, List<String> keys, int index,
-      List<Taken> taken) {
+      long permitsWanted, List<Taken> taken) {
     if (index == applying.size()) {
       return CompletableFuture.completedFuture(null);
     }
     KeyedLimiter limiter = applying.get(index);
     String key = keys.get(index);
-    return permits.acquire(limiter, key, 1).thenCompose(decision -> {
+    return permits.acquire(limiter, key, permitsWanted).thenCompose(decision -> {
       if (decision != null && decision.allowed()) {
         taken.add(new Taken(limiter, key, decision));
-        return take(applying, keys, index + 1, taken);
+        return take(applying, keys, index + 1, permitsWanted, taken);
       }
       for (Taken t : taken) {
-        permits.release(t.limiter(), t.key(), 1);
+        permits.release(t.limiter(), t.key(), permitsWanted);
       }
       if (decision == null) {
         return CompletableFuture.completedFuture(exchange -> exchange.problem(503, "Service Unavailable",
@@ -125,12 +169,12 @@ final class RateLimitStage implements Filter {
     if (headers == RateLimitHeaders.X_RATELIMIT) {
       Taken closest = taken.get(0);
       for (Taken t : taken) {
-        if (t.decision().remaining() < closest.decision().remaining()) {
+        if (remaining(t) < remaining(closest)) {
           closest = t;
         }
       }
       return h.set("X-RateLimit-Limit", Long.toString(closest.limiter().limit().requests()))
-          .set("X-RateLimit-Remaining", Long.toString(closest.decision().remaining()))
+          .set("X-RateLimit-Remaining", Long.toString(remaining(closest)))
           .set("X-RateLimit-Reset", Long.toString(ceilSeconds(closest.decision().fullAfterNanos())));
     }
     StringBuilder policy = new StringBuilder();
@@ -143,10 +187,16 @@ final class RateLimitStage implements Filter {
       }
       policy.append('"').append(limit.name()).append("\";q=").append(limit.requests())
           .append(";w=").append(ceilSeconds(limit.window().toNanos()));
-      state.append('"').append(limit.name()).append("\";r=").append(t.decision().remaining())
+      state.append('"').append(limit.name()).append("\";r=").append(remaining(t))
           .append(";t=").append(ceilSeconds(t.decision().fullAfterNanos()));
     }
     return h.set("RateLimit-Policy", policy.toString()).set("RateLimit", state.toString());
+  }
+
+  /** Permits left without waiting: a throttling limit's reservations beyond its burst count as none. */
+  private static long remaining(Taken t) {
+    long used = t.decision().fullAfterNanos();
+    return Math.max(0, (t.limiter().burstNanos() - used) / t.limiter().intervalNanos());
   }
 
   private static long ceilSeconds(long nanos) {
