@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  *       cannot), the route's access rules authorize it (403), and the principal's identity
  *       headers are set;
  *   <li>rate limits: the gateway's, then the route's; a request over any gets 429 with
- *       {@code Retry-After};
+ *       {@code Retry-After} (or waits for its turn, if the limit throttles);
+ *   <li>the route's concurrency limit: 503 beyond it, or a bounded wait in its queue;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
  *   <li>request header changes, strip-prefix and rewrite;
  *   <li>the terminal: the upstream (response header changes apply on the way out), or the static

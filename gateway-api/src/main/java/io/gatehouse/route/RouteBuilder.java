@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
 import io.gatehouse.http.Request;
@@ -64,6 +65,7 @@ public final class RouteBuilder {
   private final List<AccessRule> access = new ArrayList<>();
   private final List<RateLimit> rateLimits = new ArrayList<>();
   private RateLimitCost rateLimitCost = RateLimitCost.of(1);
+  private ConcurrencyLimit concurrencyLimit;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -94,6 +96,7 @@ public final class RouteBuilder {
     access.addAll(spec.access());
     rateLimits.addAll(spec.rateLimits());
     rateLimitCost = spec.rateLimitCost();
+    concurrencyLimit = spec.concurrencyLimit().orElse(null);
   }
 
   /**
@@ -485,6 +488,18 @@ public final class RouteBuilder {
   }
 
   /**
+   * Bounds how many of this route's requests are in flight at once (a bulkhead); checked after the
+   * rate limits.
+   *
+   * @param limit the limit
+   * @return this builder
+   */
+  public RouteBuilder concurrencyLimit(ConcurrencyLimit limit) {
+    this.concurrencyLimit = Objects.requireNonNull(limit, "limit");
+    return this;
+  }
+
+  /**
    * Adds a filter to this route. It runs after the built-in authentication and rate limiting, and
    * before the circuit breaker.
    *
@@ -505,7 +520,8 @@ public final class RouteBuilder {
     return new RouteSpec(id, paths, methods, hosts, conditions, predicates, stripPrefix,
         Optional.ofNullable(rewrite), requestHeaders, responseHeaders, Optional.ofNullable(upstream),
         Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
-        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost);
+        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
+        Optional.ofNullable(concurrencyLimit));
   }
 
   private RouteBuilder condition(

@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import java.util.Set;
  * @param access what an authenticated principal needs, per method
  * @param rateLimits the route's own rate limits, after the gateway's
  * @param rateLimitCost the permits a request takes from each limit
+ * @param concurrencyLimit how many of the route's requests may be in flight at once
  * @since 0.1
  */
 public record RouteSpec(
@@ -58,7 +60,8 @@ public record RouteSpec(
     Optional<Auth> auth,
     List<AccessRule> access,
     List<RateLimit> rateLimits,
-    RateLimitCost rateLimitCost) {
+    RateLimitCost rateLimitCost,
+    Optional<ConcurrencyLimit> concurrencyLimit) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -82,6 +85,7 @@ public record RouteSpec(
    * @param access what an authenticated principal needs, per method
    * @param rateLimits the route's own rate limits, after the gateway's
    * @param rateLimitCost the permits a request takes from each limit
+   * @param concurrencyLimit how many of the route's requests may be in flight at once
    */
   public RouteSpec {
     Objects.requireNonNull(id, "id");
@@ -102,6 +106,7 @@ public record RouteSpec(
     access = List.copyOf(access);
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(rateLimitCost, "rateLimitCost");
+    Objects.requireNonNull(concurrencyLimit, "concurrencyLimit");
   }
 
   /**

@@ -72,12 +72,21 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
     for (Checked c : checked) {
       CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
-          chainOf(spec, c, forwarded, transport, List.of(auth.stage(c.spec), limits.stage(c.spec))));
+          chainOf(spec, c, forwarded, transport, builtInStages(c.spec, auth, limits)));
       for (PathPattern p : c.paths) {
         trie.add(p, compiled);
       }
     }
     return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits);
+  }
+
+  /** The built-in stages between the global and the route's filters, in their documented order. */
+  private static List<Filter> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
+    List<Filter> stages = new ArrayList<>(3);
+    stages.add(auth.stage(route));
+    stages.add(limits.stage(route));
+    limits.concurrencyStage(route).ifPresent(stages::add);
+    return stages;
   }
 
   private static FilterChain chainOf(GatewaySpec gateway, Checked c, ForwardedHeaders forwarded, UpstreamTransport transport,

@@ -9,6 +9,7 @@ import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -36,12 +37,13 @@ public final class RateLimitRuntime implements AutoCloseable {
         .orElse(Permits.LOCAL);
     boolean throttles = spec.rateLimits().stream().anyMatch(l -> !l.maxWait().isZero())
         || spec.routes().stream().flatMap(r -> r.rateLimits().stream()).anyMatch(l -> !l.maxWait().isZero());
-    this.timer = throttles ? timer() : null;
+    boolean queues = spec.routes().stream().anyMatch(r -> r.concurrencyLimit().filter(c -> c.maxQueued() > 0).isPresent());
+    this.timer = throttles || queues ? timer() : null;
   }
 
   private static ScheduledExecutorService timer() {
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread thread = new Thread(r, "gatehouse-throttle");
+      Thread thread = new Thread(r, "gatehouse-traffic-timer");
       thread.setDaemon(true);
       return thread;
     });
@@ -49,12 +51,25 @@ public final class RateLimitRuntime implements AutoCloseable {
     return t;
   }
 
-  /** Stops the throttling timer; requests still waiting for their turn go on at once. */
+  /**
+   * Stops the timer: throttled requests still waiting for their turn go on at once; requests
+   * queued for a concurrency slot get 503.
+   */
   @Override
   public void close() {
     if (timer != null) {
       timer.shutdownNow().forEach(Runnable::run);
     }
+  }
+
+  /**
+   * The concurrency stage of a route, if it has a concurrency limit. Call only while compiling.
+   *
+   * @param route a route of the spec
+   * @return the stage, a filter
+   */
+  public Optional<Filter> concurrencyStage(RouteSpec route) {
+    return route.concurrencyLimit().map(limit -> new ConcurrencyStage(route.id(), new Bulkhead(limit, timer)));
   }
 
   /**

@@ -1,0 +1,42 @@
+package io.gatehouse.impl.ratelimit;
+
+import io.gatehouse.filter.Chain;
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Response;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** One route's bulkhead: a slot from the request passing it until the response is ready. */
+final class ConcurrencyStage implements Filter {
+  private final String routeId;
+  private final Bulkhead bulkhead;
+
+  ConcurrencyStage(String routeId, Bulkhead bulkhead) {
+    this.routeId = routeId;
+    this.bulkhead = bulkhead;
+  }
+
+  @Override
+  public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
+    return bulkhead.acquire().thenCompose(admitted -> {
+      if (!admitted) {
+        return CompletableFuture.completedFuture(exchange.problem(503, "Service Unavailable",
+            "route '" + routeId + "' has " + bulkhead.limit().maxInFlight() + " requests in flight, its limit"));
+      }
+      CompletionStage<Response> response;
+      try {
+        response = chain.proceed(exchange);
+      } catch (RuntimeException | Error e) {
+        bulkhead.release();
+        throw e;
+      }
+      return response.whenComplete((r, failure) -> bulkhead.release());
+    });
+  }
+
+  @Override
+  public String toString() {
+    return "concurrency stage of route '" + routeId + "'";
+  }
+}
