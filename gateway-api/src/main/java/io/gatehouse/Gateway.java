@@ -4,6 +4,7 @@ import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore;
@@ -16,7 +17,9 @@ import io.gatehouse.spi.UpstreamTransport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
@@ -48,6 +51,7 @@ import java.util.function.Consumer;
  *       headers are set;
  *   <li>rate limits: the gateway's, then the route's; a request over any gets 429 with
  *       {@code Retry-After} (or waits for its turn, if the limit throttles);
+ *   <li>quotas of the principal's usage plan: 429 until the window's end;
  *   <li>the route's concurrency limit: 503 beyond it, or a bounded wait in its queue;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
  *   <li>request header changes, strip-prefix and rewrite;
@@ -127,6 +131,8 @@ public interface Gateway extends AutoCloseable {
     private RateLimitHeaders rateLimitHeaders = RateLimitHeaders.IETF_DRAFT_09;
     private RateLimitStore rateLimitStore;
     private RateLimitStore.Fallback rateLimitFallback = RateLimitStore.Fallback.LOCAL;
+    private final Map<String, List<Quota>> usagePlans = new LinkedHashMap<>();
+    private String defaultUsagePlan;
 
     Builder() {}
 
@@ -146,6 +152,8 @@ public interface Gateway extends AutoCloseable {
       rateLimitHeaders = spec.rateLimitHeaders();
       rateLimitStore = spec.rateLimitStore().orElse(null);
       rateLimitFallback = spec.rateLimitFallback();
+      usagePlans.putAll(spec.usagePlans());
+      defaultUsagePlan = spec.defaultUsagePlan().orElse(null);
     }
 
     /**
@@ -307,6 +315,38 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Declares a usage plan: the quotas of every consumer whose plan it is
+     * ({@code Consumer.builder("acme").plan("pro")}). Quotas are checked after the rate limits;
+     * a request over one gets 429 with {@code Retry-After} until the window's end.
+     *
+     * <p>{@code .usagePlan("free", Quota.perDay(1_000)).usagePlan("pro", Quota.perDay(100_000), Quota.perMonth(2_000_000))}
+     *
+     * @param plan the plan's name, as consumers name it
+     * @param quotas its quotas, with distinct names
+     * @return this builder
+     */
+    public Builder usagePlan(String plan, Quota... quotas) {
+      Objects.requireNonNull(plan, "plan");
+      if (plan.isBlank()) {
+        throw new IllegalArgumentException("plan: '" + plan + "' (expected: a plan name)");
+      }
+      usagePlans.put(plan, List.of(quotas));
+      return this;
+    }
+
+    /**
+     * The plan of authenticated principals that have none (a JWT subject, a consumer without a
+     * plan). Without it, they have no quota.
+     *
+     * @param plan a plan declared with {@link #usagePlan} (checked at build())
+     * @return this builder
+     */
+    public Builder defaultUsagePlan(String plan) {
+      this.defaultUsagePlan = Objects.requireNonNull(plan, "plan");
+      return this;
+    }
+
+    /**
      * Sets the clock for everything time-based. Defaults to the UTC system clock.
      *
      * @param clock the clock
@@ -374,7 +414,7 @@ public interface Gateway extends AutoCloseable {
       return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
-          rateLimitFallback);
+          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore;
@@ -12,7 +13,10 @@ import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -38,6 +42,8 @@ import java.util.Optional;
  * @param rateLimitHeaders which rate-limit headers responses carry
  * @param rateLimitStore a store that instances share rate-limit state in
  * @param rateLimitFallback what happens while that store cannot answer
+ * @param usagePlans the usage plans' quotas, by plan name
+ * @param defaultUsagePlan the plan of principals that have none
  * @since 0.1
  */
 public record GatewaySpec(
@@ -55,7 +61,9 @@ public record GatewaySpec(
     List<RateLimit> rateLimits,
     RateLimitHeaders rateLimitHeaders,
     Optional<RateLimitStore> rateLimitStore,
-    RateLimitStore.Fallback rateLimitFallback) {
+    RateLimitStore.Fallback rateLimitFallback,
+    Map<String, List<Quota>> usagePlans,
+    Optional<String> defaultUsagePlan) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -75,6 +83,8 @@ public record GatewaySpec(
    * @param rateLimitHeaders which rate-limit headers responses carry
    * @param rateLimitStore a store that instances share rate-limit state in
    * @param rateLimitFallback what happens while that store cannot answer
+   * @param usagePlans the usage plans' quotas, by plan name
+   * @param defaultUsagePlan the plan of principals that have none
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -92,6 +102,10 @@ public record GatewaySpec(
     Objects.requireNonNull(rateLimitHeaders, "rateLimitHeaders");
     Objects.requireNonNull(rateLimitStore, "rateLimitStore");
     Objects.requireNonNull(rateLimitFallback, "rateLimitFallback");
+    Map<String, List<Quota>> plans = new LinkedHashMap<>();
+    usagePlans.forEach((plan, quotas) -> plans.put(plan, List.copyOf(quotas)));
+    usagePlans = Collections.unmodifiableMap(plans);
+    Objects.requireNonNull(defaultUsagePlan, "defaultUsagePlan");
   }
 
   /**

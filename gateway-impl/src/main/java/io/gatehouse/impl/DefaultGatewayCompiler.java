@@ -82,9 +82,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
 
   /** The built-in stages between the global and the route's filters, in their documented order. */
   private static List<Filter> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
-    List<Filter> stages = new ArrayList<>(3);
+    List<Filter> stages = new ArrayList<>(4);
     stages.add(auth.stage(route));
     stages.add(limits.stage(route));
+    limits.quotaStage(route).ifPresent(stages::add);
     limits.concurrencyStage(route).ifPresent(stages::add);
     return stages;
   }

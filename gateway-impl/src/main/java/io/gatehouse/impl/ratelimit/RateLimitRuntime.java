@@ -4,11 +4,15 @@ import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
+import io.gatehouse.auth.Consumer;
+import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,6 +29,7 @@ public final class RateLimitRuntime implements AutoCloseable {
   private final List<KeyedLimiter> global = new ArrayList<>();
   private final Permits permits;
   private final ScheduledExecutorService timer; // null unless a limit throttles
+  private final Map<String, List<QuotaCounter>> plans = new HashMap<>();
 
   private RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress) {
     this.spec = spec;
@@ -39,6 +44,8 @@ public final class RateLimitRuntime implements AutoCloseable {
         || spec.routes().stream().flatMap(r -> r.rateLimits().stream()).anyMatch(l -> !l.maxWait().isZero());
     boolean queues = spec.routes().stream().anyMatch(r -> r.concurrencyLimit().filter(c -> c.maxQueued() > 0).isPresent());
     this.timer = throttles || queues ? timer() : null;
+    spec.usagePlans().forEach((plan, quotas) ->
+        plans.put(plan, quotas.stream().map(q -> new QuotaCounter(q, spec.clock())).toList()));
   }
 
   private static ScheduledExecutorService timer() {
@@ -63,6 +70,20 @@ public final class RateLimitRuntime implements AutoCloseable {
   }
 
   /**
+   * The quota stage of a route, if the gateway has usage plans. Call only while compiling.
+   *
+   * @param route a route of the spec
+   * @return the stage, a filter
+   */
+  public Optional<Filter> quotaStage(RouteSpec route) {
+    if (plans.isEmpty()) {
+      return Optional.empty();
+    }
+    long cost = route.rateLimitCost().header().isPresent() ? 1 : route.rateLimitCost().permits();
+    return Optional.of(new QuotaStage(Map.copyOf(plans), spec.defaultUsagePlan(), spec.rateLimitHeaders(), cost));
+  }
+
+  /**
    * The concurrency stage of a route, if it has a concurrency limit. Call only while compiling.
    *
    * @param route a route of the spec
@@ -80,6 +101,23 @@ public final class RateLimitRuntime implements AutoCloseable {
    * @param violations where to add them
    */
   public static void check(GatewaySpec spec, List<ConfigViolation> violations) {
+    spec.defaultUsagePlan().filter(plan -> !spec.usagePlans().containsKey(plan)).ifPresent(plan ->
+        violations.add(ConfigViolation.ofGateway("defaultUsagePlan", "'" + plan + "' is not declared (expected: one of "
+            + spec.usagePlans().keySet() + ")")));
+    for (Consumer consumer : spec.consumers()) {
+      consumer.plan().filter(plan -> !spec.usagePlans().isEmpty() && !spec.usagePlans().containsKey(plan)).ifPresent(plan ->
+          violations.add(ConfigViolation.ofGateway("consumers", "'" + consumer.id() + "' has plan '" + plan
+              + "', which is not declared (expected: one of " + spec.usagePlans().keySet() + ")")));
+    }
+    spec.usagePlans().forEach((plan, quotas) -> {
+      Set<String> quotaNames = new HashSet<>();
+      for (Quota quota : quotas) {
+        if (!quotaNames.add(quota.name())) {
+          violations.add(ConfigViolation.ofGateway("usagePlan", "plan '" + plan + "' has two quotas named '" + quota.name()
+              + "' (expected: unique names; set them with named(...))"));
+        }
+      }
+    });
     Set<String> globalNames = new HashSet<>();
     for (RateLimit limit : spec.rateLimits()) {
       if (!globalNames.add(limit.name())) {

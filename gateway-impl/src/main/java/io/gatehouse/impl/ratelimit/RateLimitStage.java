@@ -173,6 +173,11 @@ final class RateLimitStage implements Filter {
           closest = t;
         }
       }
+      // Inner stages (quotas) may have set the fields already: the closest to running out wins.
+      long shown = h.build().first("X-RateLimit-Remaining").map(Long::parseLong).orElse(Long.MAX_VALUE);
+      if (remaining(closest) >= shown) {
+        return h;
+      }
       return h.set("X-RateLimit-Limit", Long.toString(closest.limiter().limit().requests()))
           .set("X-RateLimit-Remaining", Long.toString(remaining(closest)))
           .set("X-RateLimit-Reset", Long.toString(ceilSeconds(closest.decision().fullAfterNanos())));
@@ -190,6 +195,10 @@ final class RateLimitStage implements Filter {
       state.append('"').append(limit.name()).append("\";r=").append(remaining(t))
           .append(";t=").append(ceilSeconds(t.decision().fullAfterNanos()));
     }
+    // Inner stages (quotas) may have listed theirs already: the rate limits come first.
+    HttpHeaders inner = h.build();
+    inner.first("RateLimit-Policy").ifPresent(p -> policy.append(", ").append(p));
+    inner.first("RateLimit").ifPresent(r -> state.append(", ").append(r));
     return h.set("RateLimit-Policy", policy.toString()).set("RateLimit", state.toString());
   }
 

@@ -1,0 +1,129 @@
+package io.gatehouse.ratelimit;
+
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.GatewayConfigException;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Consumer;
+import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.testing.ManualClock;
+import io.gatehouse.testing.TestKey;
+import io.gatehouse.testing.TestKeys;
+import io.gatehouse.testing.TestTokens;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class QuotaTest {
+  private static final String UP = "http://up:8080";
+  private static final String FREE_KEY = "free-key-0123456789abcdef";
+  private static final String PRO_KEY = "pro-key-0123456789abcdef";
+  private final ManualClock clock = ManualClock.of(Instant.parse("2026-11-25T23:00:00Z"));
+  private GatewayTester tester;
+
+  @AfterEach
+  void close() {
+    if (tester != null) {
+      tester.close();
+    }
+  }
+
+  private GatewayTester plans(Gateway.Builder builder) {
+    tester = GatewayTester.of(builder.clock(clock)
+        .usagePlan("free", Quota.perDay(3))
+        .usagePlan("pro", Quota.perDay(5), Quota.perMonth(6))
+        .route("api", r -> r.path("/api/**").upstream(UP))
+        .route("public", r -> r.path("/public").auth(Auth.none()).upstream(UP)));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+    return tester;
+  }
+
+  private Gateway.Builder consumers() {
+    return Gateway.builder().auth(Auth.apiKey())
+        .consumer(Consumer.builder("freebie").plan("free").apiKey(FREE_KEY).build())
+        .consumer(Consumer.builder("acme").plan("pro").apiKey(PRO_KEY).build());
+  }
+
+  @Test
+  void each_consumer_gets_its_plans_daily_quota_until_midnight() {
+    plans(consumers());
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).hasStatus(200);
+    }
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send())
+        .hasStatus(429).isProblem().hasHeader("Retry-After", "3600")
+        .hasHeader("RateLimit-Policy", "\"daily\";q=3;w=86400")
+        .hasHeader("RateLimit", "\"daily\";r=0;t=3600")
+        .bodyContains("quota 'daily' of plan 'free' (3 per day) is used up");
+    assertThat(tester.get("/api/x").header("X-API-Key", PRO_KEY).send()).as("acme is on pro").hasStatus(200);
+    assertThat(tester.get("/public").send()).as("public routes count nobody").hasStatus(200);
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).as("a new day").hasStatus(200)
+        .hasHeader("RateLimit", "\"daily\";r=2;t=86400");
+  }
+
+  @Test
+  void a_monthly_quota_holds_across_days_and_resets_on_the_first() {
+    plans(consumers());
+    for (int day = 0; day < 3; day++) {
+      assertThat(tester.get("/api/x").header("X-API-Key", PRO_KEY).send()).hasStatus(200);
+      assertThat(tester.get("/api/x").header("X-API-Key", PRO_KEY).send()).hasStatus(200);
+      clock.advance(Duration.ofHours(24));
+    }
+    clock.set(Instant.parse("2026-11-30T12:00:00Z"));
+    assertThat(tester.get("/api/x").header("X-API-Key", PRO_KEY).send()).as("six this month already").hasStatus(429)
+        .bodyContains("quota 'monthly' of plan 'pro' (6 per month) is used up")
+        .hasHeader("Retry-After", Long.toString(Duration.ofHours(12).toSeconds()));
+    clock.set(Instant.parse("2026-12-01T00:00:00Z"));
+    assertThat(tester.get("/api/x").header("X-API-Key", PRO_KEY).send()).hasStatus(200)
+        .hasHeader("RateLimit-Policy", "\"daily\";q=5;w=86400, \"monthly\";q=6;w=2678400");
+  }
+
+  @Test
+  void jwt_subjects_fall_under_the_default_plan_and_days_may_begin_in_a_time_zone() {
+    TestKey key = TestKeys.hmac("k");
+    tester = GatewayTester.of(Gateway.builder().clock(clock)
+        .auth(Auth.jwt().keys(key.jwtKey()))
+        .usagePlan("basic", Quota.perDay(1).in(ZoneId.of("Europe/Berlin")))
+        .defaultUsagePlan("basic")
+        .route("api", r -> r.path("/**").upstream(UP)));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+    String token = TestTokens.signedBy(key).clock(clock).subject("jane").expiresIn(Duration.ofDays(2)).mint();
+
+    assertThat(tester.get("/x").bearer(token).send()).as("23:00 UTC is midnight in Berlin: a whole day to go, not an hour")
+        .hasStatus(200).hasHeader("RateLimit", "\"daily\";r=0;t=86400");
+    assertThat(tester.get("/x").bearer(token).send()).hasStatus(429);
+  }
+
+  @Test
+  void a_rejected_request_costs_no_quota_and_rate_limits_come_first() {
+    plans(consumers().rateLimit(RateLimit.perConsumer(2).per(Duration.ofHours(1)).named("hourly")));
+
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).hasStatus(200)
+        .hasHeader("RateLimit-Policy", "\"hourly\";q=2;w=3600, \"daily\";q=3;w=86400");
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).hasStatus(200);
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).as("the hourly limit").hasStatus(429)
+        .bodyContains("rate limit 'hourly'");
+    clock.advance(Duration.ofMinutes(30));
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).as("one daily request left").hasStatus(200)
+        .hasHeader("RateLimit", "\"hourly\";r=0;t=3600, \"daily\";r=0;t=1800");
+  }
+
+  @Test
+  void unknown_plans_fail_at_build() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.builder()
+            .consumer(Consumer.builder("x").plan("gold").apiKey(FREE_KEY).build())
+            .usagePlan("free", Quota.perDay(1), Quota.perMonth(5).named("daily"))
+            .defaultUsagePlan("silver")
+            .route("r", r -> r.path("/**").upstream(UP)).build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("gateway: defaultUsagePlan: 'silver' is not declared (expected: one of [free])")
+        .hasMessageContaining("gateway: consumers: 'x' has plan 'gold', which is not declared (expected: one of [free])")
+        .hasMessageContaining("gateway: usagePlan: plan 'free' has two quotas named 'daily'");
+  }
+}
