@@ -1,6 +1,9 @@
 package io.gatehouse.benchmarks;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitStore;
+import io.gatehouse.redis.RedisRateLimitStore;
 import io.gatehouse.undertow.GatewayServer;
 import io.gatehouse.undertow.UndertowGateway;
 import io.undertow.Undertow;
@@ -18,7 +21,12 @@ import java.time.Duration;
  * <pre>
  * java -jar proxy.jar --port 8080 --upstream http://127.0.0.1:9001                       # Gatehouse
  * java -jar proxy.jar --port 8081 --upstream http://127.0.0.1:9001 --mode undertow-proxy # baseline
+ * java -jar proxy.jar --port 8082 --upstream http://127.0.0.1:9001 --mode gatehouse-local-limit
+ * java -jar proxy.jar --port 8083 --upstream http://127.0.0.1:9001 --mode gatehouse-redis-limit --redis redis://127.0.0.1:6379
  * </pre>
+ *
+ * <p>The limit modes add a per-client-IP rate limit far above the offered load, so every request
+ * is admitted and pays the limiter's whole cost: in memory, or one Redis round trip.
  */
 public final class LoadTestProxy implements AutoCloseable {
   private final Runnable stop;
@@ -32,12 +40,18 @@ public final class LoadTestProxy implements AutoCloseable {
   /**
    * Starts a proxy and runs until the process is stopped.
    *
-   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy] [--io-threads N]}
+   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit]
+   *     [--redis URI] [--io-threads N]}
    */
   public static void main(String[] args) {
     Flags flags = Flags.parse(args);
-    LoadTestProxy proxy = start(flags.get("--mode", "gatehouse"), flags.port("--port"),
-        flags.required("--upstream"), Integer.parseInt(flags.get("--io-threads", "2")));
+    String mode = flags.get("--mode", "gatehouse");
+    int port = flags.port("--port");
+    String upstream = flags.required("--upstream");
+    int ioThreads = Integer.parseInt(flags.get("--io-threads", "2"));
+    LoadTestProxy proxy = mode.equals("gatehouse-redis-limit")
+        ? gatehouseRedisLimit(port, upstream, ioThreads, flags.required("--redis"))
+        : start(mode, port, upstream, ioThreads);
     Runtime.getRuntime().addShutdownHook(new Thread(proxy::close, "proxy-shutdown"));
     System.out.println("listening on " + proxy.port());
   }
@@ -45,8 +59,9 @@ public final class LoadTestProxy implements AutoCloseable {
   static LoadTestProxy start(String mode, int port, String upstream, int ioThreads) {
     return switch (mode) {
       case "gatehouse" -> gatehouse(port, upstream, ioThreads);
+      case "gatehouse-local-limit" -> serve(Gateway.builder().rateLimit(everyoneAdmitted()), port, upstream, ioThreads, () -> {});
       case "undertow-proxy" -> undertowProxy(port, upstream, ioThreads);
-      default -> throw new IllegalArgumentException("--mode: '" + mode + "' (expected: gatehouse or undertow-proxy)");
+      default -> throw new IllegalArgumentException("--mode: '" + mode + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit or gatehouse-redis-limit)");
     };
   }
 
@@ -60,13 +75,27 @@ public final class LoadTestProxy implements AutoCloseable {
   }
 
   private static LoadTestProxy gatehouse(int port, String upstream, int ioThreads) {
-    Gateway gateway = Gateway.builder()
-        .route("all", r -> r.path("/**").upstream(upstream))
-        .build();
+    return serve(Gateway.builder(), port, upstream, ioThreads, () -> {});
+  }
+
+  /** A per-client-IP limit no load test reaches: every request is admitted and pays the whole check. */
+  private static RateLimit everyoneAdmitted() {
+    return RateLimit.perClientIp(1_000_000_000L).per(Duration.ofSeconds(1)).named("load");
+  }
+
+  private static LoadTestProxy gatehouseRedisLimit(int port, String upstream, int ioThreads, String redis) {
+    RedisRateLimitStore store = RedisRateLimitStore.builder(redis).build();
+    return serve(Gateway.builder().rateLimit(everyoneAdmitted()).rateLimitStore(store, RateLimitStore.Fallback.REJECT),
+        port, upstream, ioThreads, store::close);
+  }
+
+  private static LoadTestProxy serve(Gateway.Builder builder, int port, String upstream, int ioThreads, Runnable closeMore) {
+    Gateway gateway = builder.route("all", r -> r.path("/**").upstream(upstream)).build();
     GatewayServer server = UndertowGateway.server(gateway).host("127.0.0.1").port(port).ioThreads(ioThreads).start();
     return new LoadTestProxy(() -> {
       server.stop(Duration.ofSeconds(5));
       gateway.close();
+      closeMore.run();
     }, server.port());
   }
 
