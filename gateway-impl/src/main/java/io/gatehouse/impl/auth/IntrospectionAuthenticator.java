@@ -3,11 +3,10 @@ package io.gatehouse.impl.auth;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.AsyncCache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.impl.cache.ClockCaches;
 import io.gatehouse.http.Request;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,27 +59,8 @@ final class IntrospectionAuthenticator implements Authenticator {
     String credentials = formEncode(auth.clientId().orElse("")) + ":" + formEncode(auth.clientSecret().orElse(""));
     this.clientAuthorization = HttpHeaders.of("Authorization",
         "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-    this.cache = auth.cacheSize() == 0 ? null : Caffeine.newBuilder()
-        .maximumSize(auth.cacheSize())
-        .expireAfter(new Expiry<String, Answer>() {
-          @Override
-          public long expireAfterCreate(String key, Answer answer, long now) {
-            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, answer.usableUntilMillis() - clock.millis()));
-          }
-
-          @Override
-          public long expireAfterUpdate(String key, Answer answer, long now, long current) {
-            return expireAfterCreate(key, answer, now);
-          }
-
-          @Override
-          public long expireAfterRead(String key, Answer answer, long now, long current) {
-            return current;
-          }
-        })
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .executor(Runnable::run)
-        .buildAsync();
+    this.cache = auth.cacheSize() == 0 ? null
+        : ClockCaches.<String, Answer>expiringAt(clock, auth.cacheSize(), a -> a.usableUntilMillis() * 1_000_000L).buildAsync();
   }
 
   @Override

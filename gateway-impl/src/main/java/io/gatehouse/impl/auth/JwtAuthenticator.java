@@ -12,12 +12,12 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.JwtKey;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
+import io.gatehouse.impl.cache.ClockCaches;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Base64;
@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Bearer JWTs: the key is found by kid among the configured keys, then in the JWKS; the token's
@@ -55,12 +54,8 @@ final class JwtAuthenticator implements Authenticator {
     this.auth = auth;
     this.jwks = jwks;
     this.clock = clock;
-    this.verified = auth.verifiedCacheSize() == 0 ? null : Caffeine.newBuilder()
-        .maximumSize(auth.verifiedCacheSize())
-        .expireAfterWrite(auth.verifiedCacheTtl())
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .executor(Runnable::run)
-        .build();
+    this.verified = auth.verifiedCacheSize() == 0 ? null
+        : ClockCaches.<String, Verified>expiringAfterWrite(clock, auth.verifiedCacheSize(), auth.verifiedCacheTtl()).build();
     Map<Optional<String>, KeyVerifier> keys = new HashMap<>();
     for (JwtKey key : auth.keys()) {
       keys.put(key.kid(), new KeyVerifier(key, auth, clock));

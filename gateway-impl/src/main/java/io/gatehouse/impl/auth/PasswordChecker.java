@@ -1,8 +1,8 @@
 package io.gatehouse.impl.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.auth.PasswordHash;
+import io.gatehouse.impl.cache.ClockCaches;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,12 +47,7 @@ final class PasswordChecker implements AutoCloseable {
       return t;
     });
     executor.allowCoreThreadTimeOut(true);
-    this.verified = Caffeine.newBuilder()
-        .maximumSize(10_000)
-        .expireAfterWrite(REMEMBER)
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .executor(Runnable::run)
-        .build();
+    this.verified = ClockCaches.<String, Boolean>expiringAfterWrite(clock, 10_000, REMEMBER).build();
     new SecureRandom().nextBytes(cacheKeySalt);
   }
 

@@ -1,12 +1,10 @@
 package io.gatehouse.impl.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import io.gatehouse.impl.cache.ClockCaches;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import java.time.Clock;
-import java.time.Instant;
 
 /**
  * One rate limit's state: per key, the GCRA "theoretical arrival time" (TAT), the instant at which
@@ -39,27 +37,7 @@ final class KeyedLimiter {
     this.intervalNanos = limit.window().toNanos() / limit.requests();
     this.burstNanos = Math.multiplyExact(intervalNanos, limit.burst());
     this.capacityNanos = Math.addExact(burstNanos, limit.maxWait().toNanos());
-    this.tats = Caffeine.newBuilder()
-        .maximumSize(limit.maxKeys())
-        .expireAfter(new Expiry<String, Long>() {
-          @Override
-          public long expireAfterCreate(String key, Long tat, long now) {
-            return Math.max(0, tat - nowNanos());
-          }
-
-          @Override
-          public long expireAfterUpdate(String key, Long tat, long now, long current) {
-            return expireAfterCreate(key, tat, now);
-          }
-
-          @Override
-          public long expireAfterRead(String key, Long tat, long now, long current) {
-            return current;
-          }
-        })
-        .ticker(this::nowNanos)
-        .executor(Runnable::run)
-        .build();
+    this.tats = ClockCaches.<String, Long>expiringAt(clock, limit.maxKeys(), tat -> tat).build();
   }
 
   RateLimit limit() {
@@ -85,8 +63,7 @@ final class KeyedLimiter {
   }
 
   private long nowNanos() {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return ClockCaches.epochNanos(clock);
   }
 
   Decision acquire(String key, long cost) {

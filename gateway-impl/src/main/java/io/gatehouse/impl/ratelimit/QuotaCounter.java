@@ -1,14 +1,12 @@
 package io.gatehouse.impl.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import io.gatehouse.impl.cache.ClockCaches;
 import io.gatehouse.ratelimit.Quota;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One quota's counts: per principal and calendar window, the requests counted so far. A count
@@ -38,27 +36,7 @@ final class QuotaCounter {
   QuotaCounter(Quota quota, Clock clock) {
     this.quota = quota;
     this.clock = clock;
-    this.counts = Caffeine.newBuilder()
-        .maximumSize(MAX_KEYS)
-        .expireAfter(new Expiry<String, Count>() {
-          @Override
-          public long expireAfterCreate(String key, Count count, long now) {
-            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, count.windowEndMillis - clock.millis()));
-          }
-
-          @Override
-          public long expireAfterUpdate(String key, Count count, long now, long current) {
-            return current;
-          }
-
-          @Override
-          public long expireAfterRead(String key, Count count, long now, long current) {
-            return current;
-          }
-        })
-        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .executor(Runnable::run)
-        .build();
+    this.counts = ClockCaches.<String, Count>expiringAt(clock, MAX_KEYS, c -> c.windowEndMillis * 1_000_000L).build();
   }
 
   Quota quota() {
