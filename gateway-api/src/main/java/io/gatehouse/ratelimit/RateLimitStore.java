@@ -47,6 +47,29 @@ public interface RateLimitStore extends AutoCloseable {
    */
   CompletionStage<Void> release(String key, long intervalNanos, long cost);
 
+  /**
+   * Counts a request against a quota's fixed window, atomically: the key's count grows by
+   * {@code cost} only if it then stays within {@code limit}. The key must expire at the window's
+   * end (the gateway names a new key for each window).
+   *
+   * @param key the key, already namespaced by the gateway (plan, quota, principal and window)
+   * @param cost what the request counts, at least 1
+   * @param limit the quota, at least 1
+   * @param windowEndEpochMillis when the window ends, in milliseconds since the epoch
+   * @return whether the request was counted, and the count after it; completes exceptionally
+   *     when the store cannot answer
+   */
+  CompletionStage<QuotaCount> count(String key, long cost, long limit, long windowEndEpochMillis);
+
+  /**
+   * Takes back a count, when another quota or limit turned the request away.
+   *
+   * @param key the key
+   * @param cost what the request counted
+   * @return completes when done; failures may be ignored by the caller
+   */
+  CompletionStage<Void> uncount(String key, long cost);
+
   /** Releases connections and threads. */
   @Override
   void close();
@@ -73,4 +96,13 @@ public interface RateLimitStore extends AutoCloseable {
    * @since 0.1
    */
   record Decision(boolean allowed, long remaining, long fullAfterNanos, long retryAfterNanos) {}
+
+  /**
+   * A store's answer for one request against a quota.
+   *
+   * @param allowed whether the request was counted
+   * @param used the window's count after it (unchanged when not allowed)
+   * @since 0.1
+   */
+  record QuotaCount(boolean allowed, long used) {}
 }

@@ -194,6 +194,46 @@ public final class RedisRateLimitStore implements RateLimitStore {
     return this.<Long>run(GcraScripts.RELEASE, ScriptOutputType.INTEGER, keys, costArg).thenApply(kept -> null);
   }
 
+  /**
+   * Counts a request against a quota window: INCRBY if the count stays within the limit, and an
+   * expiry at the window's end, in one script.
+   *
+   * @param key the key
+   * @param cost what the request counts, at least 1
+   * @param limit the quota, at least 1
+   * @param windowEndEpochMillis when the key expires
+   * @return whether it was counted and the count; fails like {@link #acquire acquire}
+   * @throws IllegalArgumentException if an argument is out of range
+   */
+  @Override
+  public CompletionStage<QuotaCount> count(String key, long cost, long limit, long windowEndEpochMillis) {
+    Objects.requireNonNull(key, "key");
+    if (cost < 1 || limit < 1) {
+      throw new IllegalArgumentException("cost: " + cost + ", limit: " + limit + " (expected: both >= 1)");
+    }
+    String[] keys = {keyPrefix + key};
+    return this.<List<Object>>run(QuotaScripts.COUNT, ScriptOutputType.MULTI, keys, Long.toString(cost),
+        Long.toString(limit), Long.toString(windowEndEpochMillis)).thenApply(QuotaScripts::count);
+  }
+
+  /**
+   * Takes a count back (DECRBY, deleting the key at zero).
+   *
+   * @param key the key
+   * @param cost what the request counted, at least 1
+   * @return completes when done; fails like {@link #acquire acquire}
+   * @throws IllegalArgumentException if the cost is out of range
+   */
+  @Override
+  public CompletionStage<Void> uncount(String key, long cost) {
+    Objects.requireNonNull(key, "key");
+    if (cost < 1) {
+      throw new IllegalArgumentException("cost: " + cost + " (expected: >= 1)");
+    }
+    String[] keys = {keyPrefix + key};
+    return this.<Long>run(QuotaScripts.UNCOUNT, ScriptOutputType.INTEGER, keys, Long.toString(cost)).thenApply(kept -> null);
+  }
+
   private static long costNanos(long intervalNanos, long cost) {
     if (intervalNanos < 1) {
       throw new IllegalArgumentException("intervalNanos: " + intervalNanos + " (expected: >= 1)");
@@ -312,7 +352,8 @@ public final class RedisRateLimitStore implements RateLimitStore {
     private RedisLink link(ClientResources resources, HashedWheelTimer timer, SocketOptions socket,
         TimeoutOptions timeouts) {
       String target = uris.stream().map(RedisRateLimitStore::describe).collect(Collectors.joining(","));
-      List<GcraScripts.Script> scripts = List.of(GcraScripts.ACQUIRE, GcraScripts.RELEASE);
+      List<GcraScripts.Script> scripts =
+          List.of(GcraScripts.ACQUIRE, GcraScripts.RELEASE, QuotaScripts.COUNT, QuotaScripts.UNCOUNT);
       if (cluster) {
         RedisClusterClient client = RedisClusterClient.create(resources, uris);
         client.setOptions(ClusterClientOptions.builder()

@@ -3,6 +3,9 @@ package io.gatehouse.redis;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Consumer;
+import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.testing.GatewayTester;
@@ -89,6 +92,33 @@ class GatewaysOnRedisTest {
 
     redis.startAgain();
     assertThat(eventually(() -> one.get("/x").send(), 200)).hasStatus(200);
+  }
+
+  @Test
+  void two_instances_share_a_consumers_daily_quota() {
+    RedisServerProcess redis = keep(RedisServerProcess.start());
+    GatewayTester one = quotaInstance(redis);
+    GatewayTester two = quotaInstance(redis);
+
+    assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(200);
+    assertThat(two.get("/x").header("X-API-Key", KEY).send()).hasStatus(200);
+    assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(429).bodyContains("quota 'daily' of plan 'free'");
+    assertThat(two.get("/x").header("X-API-Key", KEY).send()).hasStatus(429);
+  }
+
+  private static final String KEY = "acme-key-0123456789abcdef";
+
+  private GatewayTester quotaInstance(RedisServerProcess redis) {
+    RedisRateLimitStore store = keep(RedisRateLimitStore.builder(redis.uri()).timeout(Duration.ofMillis(200)).build());
+    awaitConnected(store);
+    GatewayTester tester = keep(GatewayTester.of(Gateway.builder()
+        .rateLimitStore(store, RateLimitStore.Fallback.REJECT)
+        .auth(Auth.apiKey())
+        .consumer(Consumer.builder("acme").plan("free").apiKey(KEY).build())
+        .usagePlan("free", Quota.perDay(2))
+        .route("r", r -> r.path("/**").upstream(UP))));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+    return tester;
   }
 
   /** build() does not wait for Redis: wait here (bounded) so no request is decided by the fallback. */

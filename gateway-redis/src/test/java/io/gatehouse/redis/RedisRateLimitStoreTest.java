@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -304,6 +305,56 @@ class RedisRateLimitStoreTest {
         loaded = admin().scriptExists(GcraScripts.ACQUIRE.sha(), GcraScripts.RELEASE.sha());
       }
       assertThat(loaded).containsExactly(true, true);
+    }
+  }
+
+  private static RateLimitStore.QuotaCount count(String key, long cost, long limit, long windowEnd) {
+    try {
+      return store.count(key, cost, limit, windowEnd).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("count(" + key + ") failed", e);
+    }
+  }
+
+  @Test
+  void quota_counts_stop_at_the_limit_expire_at_the_window_end_and_can_be_taken_back() throws Exception {
+    long windowEnd = System.currentTimeMillis() + 60_000;
+
+    assertThat(count(key, 2, 5, windowEnd)).isEqualTo(new RateLimitStore.QuotaCount(true, 2));
+    assertThat(count(key, 3, 5, windowEnd)).isEqualTo(new RateLimitStore.QuotaCount(true, 5));
+    assertThat(count(key, 1, 5, windowEnd)).isEqualTo(new RateLimitStore.QuotaCount(false, 5));
+    assertThat(admin().pttl(PREFIX + key)).isBetween(55_000L, 60_000L);
+
+    store.uncount(key, 3).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(count(key, 3, 5, windowEnd)).isEqualTo(new RateLimitStore.QuotaCount(true, 5));
+    store.uncount(key, 5).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(admin().exists(PREFIX + key)).as("a count back at zero leaves no key").isZero();
+  }
+
+  @Test
+  void eight_threads_counting_one_quota_get_exactly_the_limit() throws Exception {
+    long windowEnd = System.currentTimeMillis() + 60_000;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        results.add(pool.submit(() -> {
+          int counted = 0;
+          for (int i = 0; i < 100; i++) {
+            if (count(key, 1, 250, windowEnd).allowed()) {
+              counted++;
+            }
+          }
+          return counted;
+        }));
+      }
+      int total = 0;
+      for (Future<Integer> f : results) {
+        total += f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(total).isEqualTo(250);
+    } finally {
+      pool.shutdownNow();
     }
   }
 }

@@ -3,6 +3,8 @@ package io.gatehouse.ratelimit;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Consumer;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import java.time.Duration;
@@ -95,6 +97,34 @@ class SharedRateLimitTest {
     org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
+  @Test
+  void two_gateways_share_a_consumers_quota_and_fail_open_to_local_counts() {
+    one = quotaGateway();
+    two = quotaGateway();
+
+    assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(200);
+    assertThat(two.get("/x").header("X-API-Key", KEY).send()).hasStatus(200).hasHeader("RateLimit", "\"daily\";r=1;t=43200");
+    assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(200);
+    assertThat(two.get("/x").header("X-API-Key", KEY).send()).as("3 per day across both").hasStatus(429);
+    org.assertj.core.api.Assertions.assertThat(store.quotaKeys()).containsExactly("quota:free:daily:acme@1795564800");
+
+    store.down = true;
+    assertThat(two.get("/x").header("X-API-Key", KEY).send()).as("instance two counts on its own now").hasStatus(200);
+  }
+
+  private static final String KEY = "acme-key-0123456789abcdef";
+
+  private GatewayTester quotaGateway() {
+    GatewayTester tester = GatewayTester.of(Gateway.builder().clock(clock)
+        .rateLimitStore(store, RateLimitStore.Fallback.LOCAL)
+        .auth(Auth.apiKey())
+        .consumer(Consumer.builder("acme").plan("free").apiKey(KEY).build())
+        .usagePlan("free", Quota.perDay(3))
+        .route("r", r -> r.path("/**").upstream(UP)));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+    return tester;
+  }
+
   /** GCRA as the SPI states it, on the test's clock, that can be made to fail or hang. */
   static final class InMemoryStore implements RateLimitStore {
     private final ManualClock clock;
@@ -138,6 +168,31 @@ class SharedRateLimitTest {
     public synchronized CompletionStage<Void> release(String key, long intervalNanos, long cost) {
       tats.computeIfPresent(key, (k, tat) -> tat - cost * intervalNanos <= now() ? null : tat - cost * intervalNanos);
       return CompletableFuture.completedFuture(null);
+    }
+
+    private final Map<String, Long> counts = new HashMap<>();
+
+    @Override
+    public synchronized CompletionStage<QuotaCount> count(String key, long cost, long limit, long windowEndEpochMillis) {
+      if (down) {
+        return CompletableFuture.failedFuture(new IllegalStateException("store down"));
+      }
+      long used = counts.getOrDefault(key, 0L);
+      if (used + cost > limit) {
+        return CompletableFuture.completedFuture(new QuotaCount(false, used));
+      }
+      counts.put(key, used + cost);
+      return CompletableFuture.completedFuture(new QuotaCount(true, used + cost));
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> uncount(String key, long cost) {
+      counts.computeIfPresent(key, (k, used) -> used - cost <= 0 ? null : used - cost);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    synchronized Set<String> quotaKeys() {
+      return counts.keySet();
     }
 
     @Override

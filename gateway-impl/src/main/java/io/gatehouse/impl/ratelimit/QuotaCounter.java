@@ -43,14 +43,30 @@ final class QuotaCounter {
     return quota;
   }
 
+  /** The calendar window the clock is in now. */
+  record Window(long startEpochSecond, long endEpochMillis, long lengthMillis) {}
+
+  Window window() {
+    ZonedDateTime day = Instant.ofEpochMilli(clock.millis()).atZone(quota.zone()).truncatedTo(ChronoUnit.DAYS);
+    ZonedDateTime start = quota.window() == Quota.Window.DAY ? day : day.withDayOfMonth(1);
+    ZonedDateTime end = quota.window() == Quota.Window.DAY ? start.plusDays(1) : start.plusMonths(1);
+    long startMillis = start.toInstant().toEpochMilli();
+    long endMillis = end.toInstant().toEpochMilli();
+    return new Window(start.toEpochSecond(), endMillis, endMillis - startMillis);
+  }
+
+  /** The decision for a count in a window, counted here or by a shared store. */
+  Decision decision(boolean allowed, long used, Window window) {
+    return new Decision(allowed, Math.max(0, quota.requests() - used), window.endEpochMillis() - clock.millis(),
+        window.lengthMillis());
+  }
+
   Decision acquire(String principal, long cost) {
-    long now = clock.millis();
-    ZonedDateTime start = window(Instant.ofEpochMilli(now));
-    long end = (quota.window() == Quota.Window.DAY ? start.plusDays(1) : start.plusMonths(1)).toInstant().toEpochMilli();
+    Window window = window();
     boolean[] allowed = new boolean[1];
     long[] used = new long[1];
-    counts.asMap().compute(principal + "@" + start.toEpochSecond(), (k, count) -> {
-      Count c = count == null ? new Count(end) : count;
+    counts.asMap().compute(principal + "@" + window.startEpochSecond(), (k, count) -> {
+      Count c = count == null ? new Count(window.endEpochMillis()) : count;
       if (c.used + cost <= quota.requests()) {
         c.used += cost;
         allowed[0] = true;
@@ -58,20 +74,13 @@ final class QuotaCounter {
       used[0] = c.used;
       return c;
     });
-    return new Decision(allowed[0], Math.max(0, quota.requests() - used[0]), end - now,
-        end - start.toInstant().toEpochMilli());
+    return decision(allowed[0], used[0], window);
   }
 
   void refund(String principal, long cost) {
-    ZonedDateTime start = window(Instant.ofEpochMilli(clock.millis()));
-    counts.asMap().computeIfPresent(principal + "@" + start.toEpochSecond(), (k, c) -> {
+    counts.asMap().computeIfPresent(principal + "@" + window().startEpochSecond(), (k, c) -> {
       c.used = Math.max(0, c.used - cost);
       return c;
     });
-  }
-
-  private ZonedDateTime window(Instant now) {
-    ZonedDateTime day = now.atZone(quota.zone()).truncatedTo(ChronoUnit.DAYS);
-    return quota.window() == Quota.Window.DAY ? day : day.withDayOfMonth(1);
   }
 }

@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The usage-plan quotas of the authenticated principal: each quota of its plan counts the request;
  * one that is used up answers 429 until its window ends, and the others give their count back.
+ * Counts live in this instance, or in the shared store when the gateway has one.
  * Public routes and principals without a plan (and no default plan) are not counted.
  */
 final class QuotaStage implements Filter {
@@ -25,12 +27,15 @@ final class QuotaStage implements Filter {
   private final Optional<String> defaultPlan;
   private final RateLimitHeaders headers;
   private final long cost;
+  private final QuotaCounts counts;
 
-  QuotaStage(Map<String, List<QuotaCounter>> plans, Optional<String> defaultPlan, RateLimitHeaders headers, long cost) {
+  QuotaStage(Map<String, List<QuotaCounter>> plans, Optional<String> defaultPlan, RateLimitHeaders headers, long cost,
+      QuotaCounts counts) {
     this.plans = plans;
     this.defaultPlan = defaultPlan;
     this.headers = headers;
     this.cost = cost;
+    this.counts = counts;
   }
 
   private record Counted(QuotaCounter counter, QuotaCounter.Decision decision) {}
@@ -43,29 +48,47 @@ final class QuotaStage implements Filter {
     if (quotas.isEmpty()) {
       return chain.proceed(exchange);
     }
-    String id = principal.get().id();
     List<Counted> counted = new ArrayList<>(quotas.size());
-    for (QuotaCounter quota : quotas) {
-      QuotaCounter.Decision decision = quota.acquire(id, cost);
+    return count(quotas, 0, plan.get(), principal.get().id(), counted).thenCompose(refused -> {
+      if (refused != null) {
+        return CompletableFuture.completedFuture(refused.apply(exchange));
+      }
+      if (headers == RateLimitHeaders.NONE) {
+        return chain.proceed(exchange);
+      }
+      return chain.proceed(exchange).thenApply(r -> r.toBuilder().headers(withHeaders(r.headers().toBuilder(), counted).build()).build());
+    });
+  }
+
+  /** Counts against each quota in turn; at the first refusal, takes the others back and answers. */
+  private CompletionStage<Function<Exchange, Response>> count(List<QuotaCounter> quotas, int index, String plan, String id,
+      List<Counted> counted) {
+    if (index == quotas.size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    QuotaCounter quota = quotas.get(index);
+    return counts.count(quota, plan, id, cost).thenCompose(decision -> {
+      if (decision != null && decision.allowed()) {
+        counted.add(new Counted(quota, decision));
+        return count(quotas, index + 1, plan, id, counted);
+      }
+      for (Counted c : counted) {
+        counts.uncount(c.counter(), plan, id, cost);
+      }
+      if (decision == null) {
+        return CompletableFuture.completedFuture(exchange -> exchange.problem(503, "Service Unavailable",
+            "quotas cannot be checked now"));
+      }
       counted.add(new Counted(quota, decision));
-      if (!decision.allowed()) {
-        for (Counted c : counted) {
-          if (c.decision().allowed()) {
-            c.counter().refund(id, cost);
-          }
-        }
+      return CompletableFuture.completedFuture(exchange -> {
         Response problem = exchange.problem(429, "Too Many Requests", "quota '" + quota.quota().name() + "' of plan '"
-            + plan.get() + "' (" + quota.quota().requests() + " per " + quota.quota().window().name().toLowerCase(Locale.ROOT)
+            + plan + "' (" + quota.quota().requests() + " per " + quota.quota().window().name().toLowerCase(Locale.ROOT)
             + ") is used up");
         HttpHeaders.Builder h = problem.headers().toBuilder()
             .set("Retry-After", Long.toString(seconds(decision.resetMillis())));
-        return CompletableFuture.completedFuture(problem.toBuilder().headers(withHeaders(h, counted).build()).build());
-      }
-    }
-    if (headers == RateLimitHeaders.NONE) {
-      return chain.proceed(exchange);
-    }
-    return chain.proceed(exchange).thenApply(r -> r.toBuilder().headers(withHeaders(r.headers().toBuilder(), counted).build()).build());
+        return problem.toBuilder().headers(withHeaders(h, counted).build()).build();
+      });
+    });
   }
 
   /** Appends the quotas to the rate limits' fields. */

@@ -28,6 +28,7 @@ public final class RateLimitRuntime implements AutoCloseable {
   private final Function<Request, String> clientAddress;
   private final List<KeyedLimiter> global = new ArrayList<>();
   private final Permits permits;
+  private final QuotaCounts quotaCounts;
   private final ScheduledExecutorService timer; // null unless a limit throttles
   private final Map<String, List<QuotaCounter>> plans = new HashMap<>();
 
@@ -37,9 +38,9 @@ public final class RateLimitRuntime implements AutoCloseable {
     for (RateLimit limit : spec.rateLimits()) {
       global.add(new KeyedLimiter(limit, limit.name(), spec.clock()));
     }
-    this.permits = spec.rateLimitStore()
-        .<Permits>map(store -> new SharedPermits(store, spec.rateLimitFallback()))
-        .orElse(Permits.LOCAL);
+    SharedPermits shared = spec.rateLimitStore().map(store -> new SharedPermits(store, spec.rateLimitFallback())).orElse(null);
+    this.permits = shared == null ? Permits.LOCAL : shared;
+    this.quotaCounts = shared == null ? QuotaCounts.LOCAL : shared;
     boolean throttles = spec.rateLimits().stream().anyMatch(l -> !l.maxWait().isZero())
         || spec.routes().stream().flatMap(r -> r.rateLimits().stream()).anyMatch(l -> !l.maxWait().isZero());
     boolean queues = spec.routes().stream().anyMatch(r -> r.concurrencyLimit().filter(c -> c.maxQueued() > 0).isPresent());
@@ -80,7 +81,8 @@ public final class RateLimitRuntime implements AutoCloseable {
       return Optional.empty();
     }
     long cost = route.rateLimitCost().header().isPresent() ? 1 : route.rateLimitCost().permits();
-    return Optional.of(new QuotaStage(Map.copyOf(plans), spec.defaultUsagePlan(), spec.rateLimitHeaders(), cost));
+    return Optional.of(new QuotaStage(Map.copyOf(plans), spec.defaultUsagePlan(), spec.rateLimitHeaders(), cost,
+        quotaCounts));
   }
 
   /**

@@ -9,16 +9,17 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Permits from a {@link RateLimitStore} shared by gateway instances. When the store fails, the
+ * Permits and quota counts from a {@link RateLimitStore} shared by gateway instances. When the store fails, the
  * request is decided by the fallback: the local limiter, or a rejection (null, which the stage
  * answers with 503). Degraded mode is never silent: the transition into it is logged as a warning
  * and the way out as information, once each, and every degraded decision is counted.
  */
-final class SharedPermits implements Permits {
+final class SharedPermits implements Permits, QuotaCounts {
   private static final Logger log = LoggerFactory.getLogger(SharedPermits.class);
 
   /** However the store times out, a call that takes longer than this counts as failed. */
@@ -36,18 +37,46 @@ final class SharedPermits implements Permits {
 
   @Override
   public CompletionStage<Decision> acquire(KeyedLimiter limiter, String key, long cost) {
-    CompletionStage<Decision> call;
+    return guarded(() -> store.acquire(limiter.scope() + ":" + key, limiter.intervalNanos(), limiter.capacityNanos(), cost),
+        () -> limiter.acquire(key, cost));
+  }
+
+  @Override
+  public CompletionStage<QuotaCounter.Decision> count(QuotaCounter counter, String plan, String principal, long cost) {
+    QuotaCounter.Window window = counter.window();
+    String key = "quota:" + plan + ":" + counter.quota().name() + ":" + principal + "@" + window.startEpochSecond();
+    return guarded(() -> store.count(key, cost, counter.quota().requests(), window.endEpochMillis())
+            .thenApply(c -> counter.decision(c.allowed(), c.used(), window)),
+        () -> counter.acquire(principal, cost));
+  }
+
+  @Override
+  public void uncount(QuotaCounter counter, String plan, String principal, long cost) {
+    QuotaCounter.Window window = counter.window();
     try {
-      call = store.acquire(limiter.scope() + ":" + key, limiter.intervalNanos(), limiter.capacityNanos(), cost);
+      store.uncount("quota:" + plan + ":" + counter.quota().name() + ":" + principal + "@" + window.startEpochSecond(), cost);
     } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
+      // Best effort, as release.
     }
-    return call.toCompletableFuture().orTimeout(GUARD.toMillis(), TimeUnit.MILLISECONDS).handle((decision, failure) -> {
-      if (failure == null && decision != null) {
+  }
+
+  /**
+   * A store call with the failure handling every shared decision gets: the guard, the degraded
+   * mode's log lines and count, and the fallback (the local answer, or null to reject).
+   */
+  private <T> CompletionStage<T> guarded(Supplier<CompletionStage<T>> call, Supplier<T> local) {
+    CompletionStage<T> pending;
+    try {
+      pending = call.get();
+    } catch (RuntimeException e) {
+      pending = CompletableFuture.failedFuture(e);
+    }
+    return pending.toCompletableFuture().orTimeout(GUARD.toMillis(), TimeUnit.MILLISECONDS).handle((answer, failure) -> {
+      if (failure == null && answer != null) {
         if (degraded.compareAndSet(true, false)) {
           log.info("rate-limit store {} answers again; shared limits apply again", store);
         }
-        return decision;
+        return answer;
       }
       degradedDecisions.incrementAndGet();
       if (degraded.compareAndSet(false, true)) {
@@ -56,7 +85,7 @@ final class SharedPermits implements Permits {
             fallback == RateLimitStore.Fallback.LOCAL ? "each instance applies the limits on its own"
                 : "rate-limited requests get 503");
       }
-      return fallback == RateLimitStore.Fallback.LOCAL ? limiter.acquire(key, cost) : null;
+      return fallback == RateLimitStore.Fallback.LOCAL ? local.get() : null;
     });
   }
 
