@@ -20,8 +20,8 @@ REDIS_PORT=19102
 declare -A PORT_OF=([gatehouse]=19103 [gatehouse-local-limit]=19104 [gatehouse-redis-limit]=19105)
 MODES=(gatehouse gatehouse-local-limit gatehouse-redis-limit)
 
-command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk >/dev/null; }
-[ -f benchmarks/target/proxy.jar ] || mvn -B -q -DskipTests package -pl benchmarks -am
+# shellcheck source=load-lib.sh
+. benchmarks/load-lib.sh
 
 REDIS_SERVER=$(command -v redis-server || true)
 if [ -z "$REDIS_SERVER" ]; then
@@ -31,19 +31,6 @@ if [ -z "$REDIS_SERVER" ]; then
   chmod +x "$REDIS_SERVER"
 fi
 
-JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-wait_for_port() {
-  for _ in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "port $1 did not open" >&2; return 1
-}
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 "$REDIS_SERVER" --port $REDIS_PORT --bind 127.0.0.1 --save '' --appendonly no >benchmarks/target/redis.log 2>&1 &
 PIDS+=($!)
@@ -64,24 +51,15 @@ for mode in "${MODES[@]}"; do
   wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:${PORT_OF[$mode]}/small" >/dev/null
 done
 
-CLK_TCK=$(getconf CLK_TCK)
 declare -A SUM_CPU SUM_RPS
 printf '%-6s %-22s %12s %10s %10s %14s\n' round mode 'requests/s' p50 p99 'cpu us/request'
 for round in $(seq 1 "$ROUNDS"); do
   declare -A CPU=() RPS=()
   for mode in "${MODES[@]}"; do
-    pid=${PID_OF[$mode]}
-    before=$(cpu_ticks "$pid")
-    out=$(wrk -t2 -c"$CONNECTIONS" -d"${MEASURE}s" --latency "http://127.0.0.1:${PORT_OF[$mode]}/small")
-    after=$(cpu_ticks "$pid")
-    requests=$(echo "$out" | awk '/requests in/ {print $1}')
-    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
-    CPU[$mode]=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
-    RPS[$mode]=$rps
-    printf '%-6s %-22s %12s %10s %10s %14s %s\n' "$round" "$mode" "$rps" "$p50" "$p99" "${CPU[$mode]}" "$errors"
+    measure "${PID_OF[$mode]}" "http://127.0.0.1:${PORT_OF[$mode]}/small" "$MEASURE" "$CONNECTIONS"
+    CPU[$mode]=$M_CPU
+    RPS[$mode]=$M_RPS
+    printf '%-6s %-22s %12s %10s %10s %14s %s\n' "$round" "$mode" "$M_RPS" "$M_P50" "$M_P99" "$M_CPU" "$M_ERRORS"
   done
   for mode in gatehouse-local-limit gatehouse-redis-limit; do
     SUM_CPU[$mode]=$(awk -v a="${SUM_CPU[$mode]:-0}" -v m="${CPU[$mode]}" -v b="${CPU[gatehouse]}" 'BEGIN {print a + m / b}')

@@ -18,23 +18,10 @@ UPSTREAM_PORT=19001
 BASELINE_PORT=19002
 GATEHOUSE_PORT=19003
 
-command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk >/dev/null; }
-[ -f benchmarks/target/proxy.jar ] || mvn -B -q -DskipTests package -pl benchmarks -am
+# shellcheck source=load-lib.sh
+. benchmarks/load-lib.sh
 
-JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
 
-wait_for_port() {
-  for _ in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "port $1 did not open" >&2; return 1
-}
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port $UPSTREAM_PORT \
   >/dev/null 2>benchmarks/target/upstream.log &
@@ -49,7 +36,6 @@ start_proxy() { # mode port; sets PROXY_PID
   wait_for_port "$2"
 }
 
-CLK_TCK=$(getconf CLK_TCK)
 declare -A PID_OF PORT_OF
 PORT_OF[undertow-proxy]=$BASELINE_PORT
 PORT_OF[gatehouse]=$GATEHOUSE_PORT
@@ -68,18 +54,9 @@ for round in $(seq 1 "$ROUNDS"); do
   declare -A CPU_US=()
   for body in small large; do
     for proxy in undertow-proxy gatehouse; do
-      pid=${PID_OF[$proxy]}
-      before=$(cpu_ticks "$pid")
-      out=$(wrk -t2 -c"$CONNECTIONS" -d"${MEASURE}s" --latency "http://127.0.0.1:${PORT_OF[$proxy]}/$body")
-      after=$(cpu_ticks "$pid")
-      requests=$(echo "$out" | awk '/requests in/ {print $1}')
-      rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-      p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-      p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-      errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}')
-      cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
-      CPU_US[$proxy-$body]=$cpu
-      printf '%-6s %-15s %-6s %12s %10s %10s %14s %s\n' "$round" "$proxy" "$body" "$rps" "$p50" "$p99" "$cpu" "$errors"
+      measure "${PID_OF[$proxy]}" "http://127.0.0.1:${PORT_OF[$proxy]}/$body" "$MEASURE" "$CONNECTIONS"
+      CPU_US[$proxy-$body]=$M_CPU
+      printf '%-6s %-15s %-6s %12s %10s %10s %14s %s\n' "$round" "$proxy" "$body" "$M_RPS" "$M_P50" "$M_P99" "$M_CPU" "$M_ERRORS"
     done
     ratio=$(awk -v g="${CPU_US[gatehouse-$body]}" -v u="${CPU_US[undertow-proxy-$body]}" 'BEGIN {printf "%.3f", g / u}')
     SUM_RATIO[$body]=$(awk -v a="${SUM_RATIO[$body]:-0}" -v r="$ratio" 'BEGIN {print a + r}')

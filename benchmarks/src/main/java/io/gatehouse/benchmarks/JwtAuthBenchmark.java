@@ -105,22 +105,18 @@ public class JwtAuthBenchmark {
 
     // A benchmark that measures a 401 where it means a 200 measures nothing; the first JWKS
     // request also does the one fetch here, outside the measurement.
-    expect(200, publicGateway, anonymous);
-    expect(200, hs256Gateway, hs256);
-    expect(200, rs256Gateway, rs256);
-    expect(200, es256Gateway, es256);
-    expect(200, es256CachedGateway, es256);
-    expect(200, jwksGateway, rs256);
-    expect(401, rs256Gateway, badSignature);
+    BenchGateways.expect(200, publicGateway, anonymous);
+    BenchGateways.expect(200, hs256Gateway, hs256);
+    BenchGateways.expect(200, rs256Gateway, rs256);
+    BenchGateways.expect(200, es256Gateway, es256);
+    BenchGateways.expect(200, es256CachedGateway, es256);
+    BenchGateways.expect(200, jwksGateway, rs256);
+    BenchGateways.expect(401, rs256Gateway, badSignature);
   }
 
   @TearDown(Level.Trial)
   public void close() {
-    for (Gateway g : new Gateway[] {publicGateway, hs256Gateway, rs256Gateway, es256Gateway, es256CachedGateway, jwksGateway}) {
-      if (g != null) {
-        g.close();
-      }
-    }
+    BenchGateways.closeAll(publicGateway, hs256Gateway, rs256Gateway, es256Gateway, es256CachedGateway, jwksGateway);
   }
 
   @Benchmark
@@ -160,8 +156,7 @@ public class JwtAuthBenchmark {
   }
 
   private static Gateway gateway(Auth auth) {
-    return Gateway.builder()
-        .transport(call -> CompletableFuture.failedFuture(new IllegalStateException("no upstream in this benchmark")))
+    return BenchGateways.withoutUpstreams()
         .auth(auth)
         .route("orders", r -> r.path("/orders/**").respond(200, "text/plain", "ok"))
         .build();
@@ -226,10 +221,4 @@ public class JwtAuthBenchmark {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  private static void expect(int status, Gateway gateway, Request request) {
-    Response response = gateway.handle(request).toCompletableFuture().join();
-    if (response.status() != status) {
-      throw new IllegalStateException("expected " + status + " from " + request + " but was " + response);
-    }
-  }
 }

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,8 +60,8 @@ public class RateLimitBenchmark {
       manyClients[i] = request.toBuilder().remoteAddress(new InetSocketAddress(ip(address), 40000)).build();
     }
     usedUp.handle(request).toCompletableFuture().join();
-    expect(200, oneLimit, request);
-    expect(429, usedUp, request);
+    BenchGateways.expect(200, oneLimit, request);
+    BenchGateways.expect(429, usedUp, request);
   }
 
   private static InetAddress ip(byte[] address) {
@@ -74,26 +73,15 @@ public class RateLimitBenchmark {
   }
 
   private static Gateway gateway(RateLimit... limits) {
-    return Gateway.builder()
-        .transport(call -> CompletableFuture.failedFuture(new IllegalStateException("no upstream in this benchmark")))
+    return BenchGateways.withoutUpstreams()
         .route("orders", r -> r.path("/orders/**").rateLimit(limits).respond(200, "text/plain", "ok"))
         .build();
   }
 
-  private static void expect(int status, Gateway gateway, Request request) {
-    int actual = gateway.handle(request).toCompletableFuture().join().status();
-    if (actual != status) {
-      throw new IllegalStateException("expected " + status + " but the gateway answered " + actual);
-    }
-  }
 
   @TearDown(Level.Trial)
   public void close() {
-    for (Gateway g : new Gateway[] {unlimited, oneLimit, twoLimits, usedUp}) {
-      if (g != null) {
-        g.close();
-      }
-    }
+    BenchGateways.closeAll(unlimited, oneLimit, twoLimits, usedUp);
   }
 
   @Benchmark

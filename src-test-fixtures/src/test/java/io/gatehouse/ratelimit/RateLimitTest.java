@@ -245,4 +245,14 @@ class RateLimitTest {
     }
     assertThat(tester.get("/x").send()).as("its turn is more than 300 ms away").hasStatus(429).hasHeader("Retry-After", "1");
   }
+
+  @Test
+  void the_gateways_limit_headers_replace_an_upstreams_own_even_malformed_ones() {
+    tester = GatewayTester.of(Gateway.builder().clock(clock).rateLimitHeaders(RateLimitHeaders.X_RATELIMIT)
+        .route("r", r -> r.path("/**").rateLimit(RateLimit.perRoute(5).per(Duration.ofSeconds(5))).upstream(UP)));
+    tester.stubUpstream(UP, s -> s.respond(io.gatehouse.http.Response.builder(200)
+        .headers(io.gatehouse.http.HttpHeaders.of("X-RateLimit-Remaining", "lots")).build()));
+
+    assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("X-RateLimit-Remaining", "4").hasHeader("X-RateLimit-Limit", "5");
+  }
 }

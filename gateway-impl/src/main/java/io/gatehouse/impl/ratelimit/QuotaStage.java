@@ -4,9 +4,7 @@ import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
-import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
-import io.gatehouse.ratelimit.RateLimitHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,15 +23,12 @@ import java.util.function.Function;
 final class QuotaStage implements Filter {
   private final Map<String, List<QuotaCounter>> plans;
   private final Optional<String> defaultPlan;
-  private final RateLimitHeaders headers;
   private final long cost;
   private final QuotaCounts counts;
 
-  QuotaStage(Map<String, List<QuotaCounter>> plans, Optional<String> defaultPlan, RateLimitHeaders headers, long cost,
-      QuotaCounts counts) {
+  QuotaStage(Map<String, List<QuotaCounter>> plans, Optional<String> defaultPlan, long cost, QuotaCounts counts) {
     this.plans = plans;
     this.defaultPlan = defaultPlan;
-    this.headers = headers;
     this.cost = cost;
     this.counts = counts;
   }
@@ -50,13 +45,8 @@ final class QuotaStage implements Filter {
     }
     List<Counted> counted = new ArrayList<>(quotas.size());
     return count(quotas, 0, plan.get(), principal.get().id(), counted).thenCompose(refused -> {
-      if (refused != null) {
-        return CompletableFuture.completedFuture(refused.apply(exchange));
-      }
-      if (headers == RateLimitHeaders.NONE) {
-        return chain.proceed(exchange);
-      }
-      return chain.proceed(exchange).thenApply(r -> r.toBuilder().headers(withHeaders(r.headers().toBuilder(), counted).build()).build());
+      exchange.attribute(LimitReport.KEY).ifPresent(report -> counted.forEach(c -> report.add(item(c))));
+      return refused != null ? CompletableFuture.completedFuture(refused.apply(exchange)) : chain.proceed(exchange);
     });
   }
 
@@ -84,47 +74,15 @@ final class QuotaStage implements Filter {
         Response problem = exchange.problem(429, "Too Many Requests", "quota '" + quota.quota().name() + "' of plan '"
             + plan + "' (" + quota.quota().requests() + " per " + quota.quota().window().name().toLowerCase(Locale.ROOT)
             + ") is used up");
-        HttpHeaders.Builder h = problem.headers().toBuilder()
-            .set("Retry-After", Long.toString(seconds(decision.resetMillis())));
-        return problem.toBuilder().headers(withHeaders(h, counted).build()).build();
+        return problem.toBuilder().headers(problem.headers().toBuilder()
+            .set("Retry-After", Long.toString(seconds(decision.resetMillis()))).build()).build();
       });
     });
   }
 
-  /** Appends the quotas to the rate limits' fields. */
-  private HttpHeaders.Builder withHeaders(HttpHeaders.Builder h, List<Counted> counted) {
-    if (headers == RateLimitHeaders.NONE) {
-      return h;
-    }
-    if (headers == RateLimitHeaders.X_RATELIMIT) {
-      Counted closest = counted.get(0);
-      for (Counted c : counted) {
-        if (c.decision().remaining() < closest.decision().remaining()) {
-          closest = c;
-        }
-      }
-      HttpHeaders built = h.build();
-      long shown = built.first("X-RateLimit-Remaining").map(Long::parseLong).orElse(Long.MAX_VALUE);
-      if (closest.decision().remaining() < shown) {
-        h.set("X-RateLimit-Limit", Long.toString(closest.counter().quota().requests()))
-            .set("X-RateLimit-Remaining", Long.toString(closest.decision().remaining()))
-            .set("X-RateLimit-Reset", Long.toString(seconds(closest.decision().resetMillis())));
-      }
-      return h;
-    }
-    for (Counted c : counted) {
-      String name = c.counter().quota().name();
-      append(h, "RateLimit-Policy",
-          "\"" + name + "\";q=" + c.counter().quota().requests() + ";w=" + seconds(c.decision().windowMillis()));
-      append(h, "RateLimit", "\"" + name + "\";r=" + c.decision().remaining() + ";t=" + seconds(c.decision().resetMillis()));
-    }
-    return h;
-  }
-
-  /** Adds an item to a structured-field list, after the rate limits' items if there are any. */
-  private static void append(HttpHeaders.Builder h, String field, String item) {
-    Optional<String> before = h.build().first(field);
-    h.set(field, before.map(b -> b + ", " + item).orElse(item));
+  private static LimitReport.Item item(Counted c) {
+    return new LimitReport.Item(c.counter().quota().name(), c.counter().quota().requests(),
+        seconds(c.decision().windowMillis()), c.decision().remaining(), seconds(c.decision().resetMillis()));
   }
 
   private static long seconds(long millis) {

@@ -81,8 +81,7 @@ public final class RateLimitRuntime implements AutoCloseable {
       return Optional.empty();
     }
     long cost = route.rateLimitCost().header().isPresent() ? 1 : route.rateLimitCost().permits();
-    return Optional.of(new QuotaStage(Map.copyOf(plans), spec.defaultUsagePlan(), spec.rateLimitHeaders(), cost,
-        quotaCounts));
+    return Optional.of(new QuotaStage(Map.copyOf(plans), spec.defaultUsagePlan(), cost, quotaCounts));
   }
 
   /**
@@ -174,6 +173,6 @@ public final class RateLimitRuntime implements AutoCloseable {
       limiters.add(new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.clock()));
     }
     return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
-        route.rateLimitCost(), timer);
+        route.rateLimitCost(), timer, !plans.isEmpty());
   }
 }

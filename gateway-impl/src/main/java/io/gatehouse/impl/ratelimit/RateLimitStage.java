@@ -3,7 +3,6 @@ package io.gatehouse.impl.ratelimit;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
-import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.ratelimit.RateLimit;
@@ -34,9 +33,11 @@ final class RateLimitStage implements Filter {
   private final Permits permits;
   private final RateLimitCost cost;
   private final ScheduledExecutorService timer; // null unless a limit throttles
+  private final boolean quotas; // the gateway has usage plans: their stage reports here too
 
   RateLimitStage(String routeId, List<KeyedLimiter> limiters, RateLimitHeaders headers,
-      Function<Request, String> clientAddress, Permits permits, RateLimitCost cost, ScheduledExecutorService timer) {
+      Function<Request, String> clientAddress, Permits permits, RateLimitCost cost, ScheduledExecutorService timer,
+      boolean quotas) {
     this.routeId = routeId;
     this.limiters = List.copyOf(limiters);
     this.headers = headers;
@@ -44,6 +45,7 @@ final class RateLimitStage implements Filter {
     this.permits = permits;
     this.cost = cost;
     this.timer = timer;
+    this.quotas = quotas;
   }
 
   /** A limit that applies to this request, and what it decided. */
@@ -51,9 +53,19 @@ final class RateLimitStage implements Filter {
 
   @Override
   public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
-    if (limiters.isEmpty()) {
+    if (limiters.isEmpty() && !quotas) {
       return chain.proceed(exchange);
     }
+    LimitReport report = new LimitReport();
+    if (quotas) {
+      exchange.attribute(LimitReport.KEY, report); // the quota stage adds its items here
+    }
+    return limit(exchange, chain, report).thenApply(response -> report.isEmpty() || headers == RateLimitHeaders.NONE
+        ? response
+        : response.toBuilder().headers(report.render(response.headers().toBuilder(), headers).build()).build());
+  }
+
+  private CompletionStage<Response> limit(Exchange exchange, Chain chain, LimitReport report) {
     List<KeyedLimiter> applying = new ArrayList<>(limiters.size());
     List<String> keys = new ArrayList<>(limiters.size());
     for (KeyedLimiter limiter : limiters) {
@@ -79,6 +91,7 @@ final class RateLimitStage implements Filter {
     }
     List<Taken> taken = new ArrayList<>(applying.size());
     return take(applying, keys, 0, permitsWanted, taken).thenCompose(refused -> {
+      taken.forEach(t -> report.add(item(t)));
       if (refused != null) {
         return CompletableFuture.completedFuture(refused.apply(exchange));
       }
@@ -86,11 +99,7 @@ final class RateLimitStage implements Filter {
       for (Taken t : taken) {
         waitNanos = Math.max(waitNanos, t.decision().fullAfterNanos() - t.limiter().burstNanos());
       }
-      CompletionStage<Response> response = waitNanos <= 0 ? chain.proceed(exchange) : later(waitNanos, exchange, chain);
-      if (headers == RateLimitHeaders.NONE) {
-        return response;
-      }
-      return response.thenApply(r -> r.toBuilder().headers(withLimitHeaders(r.headers().toBuilder(), taken).build()).build());
+      return waitNanos <= 0 ? chain.proceed(exchange) : later(waitNanos, exchange, chain);
     });
   }
 
@@ -139,7 +148,7 @@ final class RateLimitStage implements Filter {
             "rate limits cannot be checked now"));
       }
       taken.add(new Taken(limiter, key, decision));
-      return CompletableFuture.completedFuture(exchange -> tooMany(exchange, limiter.limit(), decision, taken));
+      return CompletableFuture.completedFuture(exchange -> tooMany(exchange, limiter.limit(), decision));
     });
   }
 
@@ -154,62 +163,23 @@ final class RateLimitStage implements Filter {
     };
   }
 
-  private Response tooMany(Exchange exchange, RateLimit limit, Decision decision, List<Taken> taken) {
+  private Response tooMany(Exchange exchange, RateLimit limit, Decision decision) {
     Response problem = exchange.problem(429, "Too Many Requests",
         "rate limit '" + limit.name() + "' (" + limit.requests() + " per " + limit.window() + ") is used up");
-    HttpHeaders.Builder h = problem.headers().toBuilder()
-        .set("Retry-After", Long.toString(ceilSeconds(decision.retryAfterNanos())));
-    if (headers != RateLimitHeaders.NONE) {
-      withLimitHeaders(h, taken);
-    }
-    return problem.toBuilder().headers(h.build()).build();
+    return problem.toBuilder().headers(problem.headers().toBuilder()
+        .set("Retry-After", Long.toString(LimitReport.ceilSeconds(decision.retryAfterNanos()))).build()).build();
   }
 
-  private HttpHeaders.Builder withLimitHeaders(HttpHeaders.Builder h, List<Taken> taken) {
-    if (headers == RateLimitHeaders.X_RATELIMIT) {
-      Taken closest = taken.get(0);
-      for (Taken t : taken) {
-        if (remaining(t) < remaining(closest)) {
-          closest = t;
-        }
-      }
-      // Inner stages (quotas) may have set the fields already: the closest to running out wins.
-      long shown = h.build().first("X-RateLimit-Remaining").map(Long::parseLong).orElse(Long.MAX_VALUE);
-      if (remaining(closest) >= shown) {
-        return h;
-      }
-      return h.set("X-RateLimit-Limit", Long.toString(closest.limiter().limit().requests()))
-          .set("X-RateLimit-Remaining", Long.toString(remaining(closest)))
-          .set("X-RateLimit-Reset", Long.toString(ceilSeconds(closest.decision().fullAfterNanos())));
-    }
-    StringBuilder policy = new StringBuilder();
-    StringBuilder state = new StringBuilder();
-    for (Taken t : taken) {
-      RateLimit limit = t.limiter().limit();
-      if (policy.length() > 0) {
-        policy.append(", ");
-        state.append(", ");
-      }
-      policy.append('"').append(limit.name()).append("\";q=").append(limit.requests())
-          .append(";w=").append(ceilSeconds(limit.window().toNanos()));
-      state.append('"').append(limit.name()).append("\";r=").append(remaining(t))
-          .append(";t=").append(ceilSeconds(t.decision().fullAfterNanos()));
-    }
-    // Inner stages (quotas) may have listed theirs already: the rate limits come first.
-    HttpHeaders inner = h.build();
-    inner.first("RateLimit-Policy").ifPresent(p -> policy.append(", ").append(p));
-    inner.first("RateLimit").ifPresent(r -> state.append(", ").append(r));
-    return h.set("RateLimit-Policy", policy.toString()).set("RateLimit", state.toString());
+  private static LimitReport.Item item(Taken t) {
+    RateLimit limit = t.limiter().limit();
+    return new LimitReport.Item(limit.name(), limit.requests(), LimitReport.ceilSeconds(limit.window().toNanos()),
+        remaining(t), LimitReport.ceilSeconds(t.decision().fullAfterNanos()));
   }
 
   /** Permits left without waiting: a throttling limit's reservations beyond its burst count as none. */
   private static long remaining(Taken t) {
     long used = t.decision().fullAfterNanos();
     return Math.max(0, (t.limiter().burstNanos() - used) / t.limiter().intervalNanos());
-  }
-
-  private static long ceilSeconds(long nanos) {
-    return nanos <= 0 ? 0 : (nanos + 999_999_999L) / 1_000_000_000L;
   }
 
   @Override
