@@ -106,6 +106,11 @@ final class CompiledGateway implements Gateway {
   }
 
   @Override
+  public java.util.List<io.gatehouse.upstream.UpstreamStatus> upstreams() {
+    return java.util.List.of();
+  }
+
+  @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {

@@ -188,7 +188,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       violations.add(ConfigViolation.ofRoute(id, "upstream",
           "none (expected: an upstream(url) or a respond(...) terminal)"));
     }
-    route.upstream().ifPresent(url -> checkUpstream(id, url, violations).ifPresent(u -> c.upstream = u));
+    route.upstream().ifPresent(u -> checkUpstream(id, u.targets().get(0).url(), violations).ifPresent(uri -> c.upstream = uri));
     return c;
   }
 
