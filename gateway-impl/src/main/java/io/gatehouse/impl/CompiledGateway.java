@@ -9,9 +9,12 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
+import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.UpstreamStatus;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,14 +32,17 @@ final class CompiledGateway implements Gateway {
   private final UpstreamTransport transport;
   private final AuthRuntime auth;
   private final RateLimitRuntime limits;
+  private final UpstreamRuntime upstreams;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits) {
+  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
+      UpstreamRuntime upstreams) {
     this.spec = spec;
     this.router = router;
     this.transport = transport;
     this.auth = auth;
     this.limits = limits;
+    this.upstreams = upstreams;
   }
 
   @Override
@@ -106,14 +112,15 @@ final class CompiledGateway implements Gateway {
   }
 
   @Override
-  public java.util.List<io.gatehouse.upstream.UpstreamStatus> upstreams() {
-    return java.util.List.of();
+  public List<UpstreamStatus> upstreams() {
+    return upstreams.status();
   }
 
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
+        upstreams.close();
         limits.close();
         auth.close();
       } finally {
