@@ -12,6 +12,7 @@ import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -140,6 +141,23 @@ public record RouteSpec(
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(rateLimitCost, "rateLimitCost");
     Objects.requireNonNull(concurrencyLimit, "concurrencyLimit");
+  }
+
+  /**
+   * Every upstream the route may call: its upstream, its split's, its fallback and its mirror.
+   *
+   * @return the upstreams, in that order; empty for a route that answers by itself
+   */
+  public List<Upstream> upstreamsUsed() {
+    List<Upstream> all = new ArrayList<>();
+    upstream.ifPresent(all::add);
+    split.ifPresent(s -> {
+      s.branches().forEach(b -> all.add(b.upstream()));
+      s.rules().forEach(r -> all.add(r.upstream()));
+    });
+    fallbackUpstream.ifPresent(all::add);
+    mirror.ifPresent(m -> all.add(m.upstream()));
+    return List.copyOf(all);
   }
 
   /**

@@ -59,7 +59,7 @@ final class UpstreamChecks {
     Map<String, Upstream> byName = new HashMap<>();
     Map<String, String> firstRoute = new HashMap<>();
     for (RouteSpec route : spec.routes()) {
-      for (Upstream u : upstreamsOf(route)) {
+      for (Upstream u : route.upstreamsUsed()) {
         if (u.name().isEmpty()) {
           continue;
         }
@@ -73,18 +73,6 @@ final class UpstreamChecks {
         }
       }
     }
-  }
-
-  static List<Upstream> upstreamsOf(RouteSpec route) {
-    java.util.ArrayList<Upstream> all = new java.util.ArrayList<>();
-    route.upstream().ifPresent(all::add);
-    route.split().ifPresent(split -> {
-      split.branches().forEach(b -> all.add(b.upstream()));
-      split.rules().forEach(r -> all.add(r.upstream()));
-    });
-    route.fallbackUpstream().ifPresent(all::add);
-    route.mirror().ifPresent(m -> all.add(m.upstream()));
-    return all;
   }
 
   private static void checkTargets(String id, String field, Upstream upstream, List<ConfigViolation> violations) {
