@@ -9,7 +9,10 @@ final class Balancers {
 
   static Balancer create(LoadBalancing strategy, List<LiveTarget> targets) {
     return switch (strategy) {
-      case ROUND_ROBIN, RANDOM, LEAST_REQUESTS, CONSISTENT_HASH -> new RoundRobinBalancer(targets);
+      case ROUND_ROBIN -> new RoundRobinBalancer(targets);
+      case RANDOM -> new RandomBalancer(targets);
+      case LEAST_REQUESTS -> new LeastRequestsBalancer(targets);
+      case CONSISTENT_HASH -> new ConsistentHashBalancer(targets);
     };
   }
 }

@@ -8,6 +8,8 @@ import java.util.function.Predicate;
  * Smooth weighted round robin (nginx's): each pick adds every usable target's weight to its
  * current score, takes the highest, and lowers it by the total; with weights 5, 1, 1 the order is
  * a a b a c a a, not a a a a a b c. With equal weights it is plain rotation, lock-free.
+ * Targets that {@code usable} rejects are left out of a pick, their scores untouched (as nginx
+ * does), so the others share the traffic by weight meanwhile.
  */
 final class RoundRobinBalancer implements Balancer {
   private final List<LiveTarget> targets;
@@ -32,6 +34,11 @@ final class RoundRobinBalancer implements Balancer {
       for (int i = 0; i < n; i++) {
         LiveTarget t = targets.get((start + i) % n);
         if (usable.test(t)) {
+          if (i > 0) {
+            // The turns of the skipped targets are used up too; otherwise the target after an
+            // unusable one would take its turns as well as its own (a b c with b down: a c c).
+            next.getAndAdd(i);
+          }
           return t;
         }
       }
