@@ -42,7 +42,7 @@ final class ConsistentHashBalancer implements Balancer {
     for (int owner = 0; owner < counts.length; owner++) {
       String url = this.targets[owner].target().url();
       for (int i = 0; i < counts[owner]; i++) {
-        points[next++] = new Point(hash(url + "#" + i), url, owner);
+        points[next++] = new Point(KeyHash.of(url + "#" + i), url, owner);
       }
     }
     // Equal hashes are all but impossible; ordering them by URL keeps the ring independent of
@@ -65,7 +65,7 @@ final class ConsistentHashBalancer implements Balancer {
     if (size == 0) {
       return null;
     }
-    int start = Arrays.binarySearch(hashes, hash(key));
+    int start = Arrays.binarySearch(hashes, KeyHash.of(key));
     if (start < 0) {
       start = -start - 1; // the first point after the key; size wraps around to 0 below
     }
@@ -98,45 +98,5 @@ final class ConsistentHashBalancer implements Balancer {
       }
     }
     return false;
-  }
-
-  /**
-   * FNV-1a 64 over the UTF-8 bytes of {@code s}, then murmur3's fmix64 so that similar keys
-   * (session-1, session-2) land far apart. Encodes as it goes rather than allocating the bytes,
-   * as this runs on every request; a lone surrogate counts as '?', as {@code getBytes(UTF_8)}.
-   */
-  static long hash(String s) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        h = fnv(h, c);
-      } else if (c < 0x800) {
-        h = fnv(h, 0xC0 | c >> 6);
-        h = fnv(h, 0x80 | c & 0x3F);
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        int cp = Character.toCodePoint(c, s.charAt(++i));
-        h = fnv(h, 0xF0 | cp >> 18);
-        h = fnv(h, 0x80 | cp >> 12 & 0x3F);
-        h = fnv(h, 0x80 | cp >> 6 & 0x3F);
-        h = fnv(h, 0x80 | cp & 0x3F);
-      } else if (Character.isSurrogate(c)) {
-        h = fnv(h, '?');
-      } else {
-        h = fnv(h, 0xE0 | c >> 12);
-        h = fnv(h, 0x80 | c >> 6 & 0x3F);
-        h = fnv(h, 0x80 | c & 0x3F);
-      }
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return h;
-  }
-
-  private static long fnv(long h, int b) {
-    return (h ^ b) * 0x100000001b3L;
   }
 }

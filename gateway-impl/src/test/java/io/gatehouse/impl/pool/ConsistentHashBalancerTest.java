@@ -151,7 +151,7 @@ class ConsistentHashBalancerTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "a", "session-42", "café", "€uro", "emoji 😀", "lone \uD800 surrogate", "\uDC00"})
   void the_hash_is_fnv1a_over_utf8_with_fmix64(String s) {
-    assertThat(ConsistentHashBalancer.hash(s)).isEqualTo(fmix64(fnv1a(s.getBytes(StandardCharsets.UTF_8))));
+    assertThat(KeyHash.of(s)).isEqualTo(fmix64(fnv1a(s.getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
