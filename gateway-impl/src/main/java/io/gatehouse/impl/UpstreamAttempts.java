@@ -114,6 +114,8 @@ final class UpstreamAttempts {
         .build();
     UpstreamCall call = new UpstreamCall(target.origin(), out,
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
+    // A timeout of an attempt whose timeouts the deadline cut is the deadline's.
+    boolean cutShort = remaining < Math.max(destination.connectTimeout().toNanos(), destination.responseTimeout().toNanos());
     long started = System.nanoTime();
     CompletableFuture<Response> sent;
     try {
@@ -139,11 +141,11 @@ final class UpstreamAttempts {
       if (deadlineTimer != null) {
         deadlineTimer.cancel(false);
       }
-      ended(number, lease, response, failure, System.nanoTime() - started);
+      ended(number, lease, response, failure, System.nanoTime() - started, cutShort);
     });
   }
 
-  private void ended(int number, Lease lease, Response response, Throwable failure, long nanos) {
+  private void ended(int number, Lease lease, Response response, Throwable failure, long nanos, boolean cutShort) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     int status = response == null ? 0 : response.status();
     CallOutcome outcome;
@@ -184,7 +186,7 @@ final class UpstreamAttempts {
     }
     if (response != null) {
       finish(response, outcome, status);
-    } else if (deadlinePassed) {
+    } else if (deadlinePassed || (cutShort && outcome == CallOutcome.TIMEOUT)) {
       finish(deadlineProblem(), outcome, 0);
     } else {
       finish(UpstreamProblems.of(exchange, routeId, lease.target(), cause), outcome, 0);
