@@ -2,6 +2,7 @@ package io.gatehouse.impl;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
 import io.gatehouse.impl.pool.Lease;
 import io.gatehouse.impl.pool.Pick;
 import io.gatehouse.impl.resilience.CallOutcome;
@@ -9,6 +10,7 @@ import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.Mirror;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,7 +56,7 @@ final class RequestMirror {
    * @param requestId for the log
    */
   void send(Request template, String path, byte[] body, String requestId) {
-    Pick pick = destination.pool().lease(null, java.util.Set.of());
+    Pick pick = destination.pool().lease(null, Set.of());
     if (!(pick instanceof Lease lease)) {
       log.debug("route '{}' request {}: mirror skipped: {}", routeId, requestId, pick);
       return;
@@ -64,7 +66,7 @@ final class RequestMirror {
         .body(body.length == 0 ? Body.empty() : Body.of(body))
         .build();
     long started = System.nanoTime();
-    CompletableFuture<?> call;
+    CompletableFuture<Response> call;
     try {
       call = transport.send(new UpstreamCall(lease.target().origin(), copy,
           destination.connectTimeout(), destination.responseTimeout())).toCompletableFuture();
@@ -72,9 +74,9 @@ final class RequestMirror {
       call = CompletableFuture.failedFuture(e);
     }
     call.whenComplete((response, failure) -> {
-      if (response instanceof io.gatehouse.http.Response r) {
-        lease.complete(CallOutcome.ofStatus(r.status()), r.status(), System.nanoTime() - started);
-        r.body().bytes(DRAIN_LIMIT);
+      if (response != null) {
+        lease.complete(CallOutcome.ofStatus(response.status()), response.status(), System.nanoTime() - started);
+        response.body().bytes(DRAIN_LIMIT);
       } else {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         lease.complete(cause instanceof UpstreamException u ? CallOutcome.ofFailure(u.kind()) : CallOutcome.RESET, 0,
