@@ -110,11 +110,14 @@ public interface Gateway extends AutoCloseable {
 
   /**
    * The state of every upstream group now: each target's health, circuit and requests in flight.
-   * Groups are listed in the order routes first use them.
+   * Groups are listed in the order routes first use them. The default, for gateways that are not
+   * built by {@link Builder#build()} (test doubles), reports none.
    *
    * @return one status per group
    */
-  List<UpstreamStatus> upstreams();
+  default List<UpstreamStatus> upstreams() {
+    return List.of();
+  }
 
   /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream
