@@ -48,6 +48,9 @@ final class CompiledGateway implements Gateway {
   @Override
   public CompletionStage<Response> handle(Request received) {
     String requestId = RequestIds.of(received.headers());
+    if (closed.get()) {
+      return done(Problems.response(503, "Service Unavailable", "the gateway is closed", requestId));
+    }
     String path;
     try {
       path = PathNormalizer.normalize(received.path());

@@ -7,6 +7,7 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.route.HeaderOperation;
 import io.gatehouse.spi.UpstreamTransport;
@@ -70,19 +71,18 @@ final class ProxyTerminal implements Terminal {
     boolean mirrored = plan.mirror().filter(RequestMirror::sampled).isPresent();
     long started = System.nanoTime();
     return replayableBody(in, mirrored)
-        .thenCompose(body -> {
+        .handle((body, unreadable) -> {
+          if (unreadable != null) {
+            return CompletableFuture.completedFuture(new UpstreamAttempts.Result(
+                exchange.problem(400, "Bad Request", "the request body could not be read"), CallOutcome.CANCELLED, 0));
+          }
           if (mirrored && body.isPresent() && body.get().length <= plan.mirror().get().maxBody()) {
             plan.mirror().get().send(template, path, body.get(), exchange.requestId());
           }
           return attempts(exchange, destination, template, path, body.orElse(null)).start();
         })
-        .handle((result, failure) -> {
-          if (failure != null) {
-            if (breaker != null) {
-              breaker.release();
-            }
-            return exchange.problem(400, "Bad Request", "the request body could not be read");
-          }
+        .thenCompose(result -> result)
+        .thenApply(result -> {
           if (breaker != null) {
             breaker.record(result.outcome(), result.status(), System.nanoTime() - started);
           }

@@ -19,6 +19,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -92,16 +93,30 @@ final class UpstreamAttempts {
   }
 
   private void attempt(int number) {
+    Lease lease = null;
+    try {
+      lease = leaseAndSend(number);
+    } catch (RuntimeException e) {
+      // Only a closed gateway's scheduler refuses work; anything else is a bug, but the client still gets an answer.
+      if (lease != null) {
+        lease.complete(CallOutcome.CANCELLED, 0, 0);
+      }
+      failUnexpectedly(e);
+    }
+  }
+
+  /** Sends one attempt; returns its lease, or null when it ended without one. */
+  private Lease leaseAndSend(int number) {
     long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
     if (remaining <= 0) {
       finish(deadlineProblem(), CallOutcome.TIMEOUT, 0);
-      return;
+      return null;
     }
     Pick pick = destination.pool().lease(key, tried);
     if (pick instanceof Refusal refusal) {
       log.warn("route '{}' request {}: {}", routeId, exchange.requestId(), refusal.detail());
       finish(exchange.problem(503, "Service Unavailable", refusal.detail()), CallOutcome.CONNECT_FAILURE, 0);
-      return;
+      return null;
     }
     Lease lease = (Lease) pick;
     LiveTarget target = lease.target();
@@ -116,6 +131,8 @@ final class UpstreamAttempts {
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
     // A timeout of an attempt whose timeouts the deadline cut is the deadline's.
     boolean cutShort = remaining < Math.max(destination.connectTimeout().toNanos(), destination.responseTimeout().toNanos());
+    Future<?> deadlineTimer = remaining == Long.MAX_VALUE || scheduler == null ? null
+        : scheduler.schedule(this::deadlinePassed, remaining, TimeUnit.NANOSECONDS);
     long started = System.nanoTime();
     CompletableFuture<Response> sent;
     try {
@@ -124,25 +141,46 @@ final class UpstreamAttempts {
       sent = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Response> attempt = sent;
-    Future<?> deadlineTimer = remaining == Long.MAX_VALUE || scheduler == null ? null
-        : scheduler.schedule(() -> {
-            deadlinePassed = true;
-            attempt.cancel(true);
-          }, remaining, TimeUnit.NANOSECONDS);
     boolean cancelledAlready;
     synchronized (this) {
       pending = attempt;
       cancelledAlready = cancelled;
     }
-    if (cancelledAlready) {
+    if (cancelledAlready || deadlinePassed) {
       attempt.cancel(true);
     }
     attempt.whenComplete((response, failure) -> {
       if (deadlineTimer != null) {
         deadlineTimer.cancel(false);
       }
-      ended(number, lease, response, failure, System.nanoTime() - started, cutShort);
+      try {
+        ended(number, lease, response, failure, System.nanoTime() - started, cutShort);
+      } catch (RuntimeException e) {
+        lease.complete(CallOutcome.CANCELLED, 0, 0);
+        failUnexpectedly(e);
+      }
     });
+    return lease;
+  }
+
+  private void deadlinePassed() {
+    Future<?> current;
+    synchronized (this) {
+      deadlinePassed = true;
+      current = pending;
+    }
+    if (current != null) {
+      current.cancel(true);
+    }
+  }
+
+  private void failUnexpectedly(RuntimeException e) {
+    if (e instanceof RejectedExecutionException) {
+      finish(exchange.problem(503, "Service Unavailable", "the gateway is shutting down"), CallOutcome.CANCELLED, 0);
+    } else {
+      log.error("route '{}' request {}: the upstream call failed unexpectedly", routeId, exchange.requestId(), e);
+      finish(exchange.problem(502, "Bad Gateway", "the upstream call failed"), CallOutcome.CANCELLED, 0);
+    }
   }
 
   private void ended(int number, Lease lease, Response response, Throwable failure, long nanos, boolean cutShort) {

@@ -344,6 +344,18 @@ public final class UpstreamServer implements AutoCloseable {
   }
 
   /**
+   * How many connections are open now: accepted and not yet closed by either side. A client that
+   * releases its connections (a closed gateway) brings it to zero.
+   *
+   * <p>{@code assertThat(orders.openConnections()).isZero();}
+   *
+   * @return the count
+   */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  /**
    * The last requests read (at most 10,000), oldest first, with {@link #url()} as their origin.
    *
    * <p>{@code orders.received().get(0).path()}
