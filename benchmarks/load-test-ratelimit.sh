@@ -17,8 +17,6 @@ CONNECTIONS=${3:-64}
 ROUNDS=${4:-3}
 UPSTREAM_PORT=19101
 REDIS_PORT=19102
-declare -A PORT_OF=([gatehouse]=19103 [gatehouse-local-limit]=19104 [gatehouse-redis-limit]=19105)
-MODES=(gatehouse gatehouse-local-limit gatehouse-redis-limit)
 
 # shellcheck source=load-lib.sh
 . benchmarks/load-lib.sh
@@ -40,33 +38,4 @@ java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.B
 PIDS+=($!)
 wait_for_port $UPSTREAM_PORT
 
-declare -A PID_OF
-for mode in "${MODES[@]}"; do
-  java "${JAVA_OPTS[@]}" -jar benchmarks/target/proxy.jar --mode "$mode" --port "${PORT_OF[$mode]}" \
-    --upstream "http://127.0.0.1:$UPSTREAM_PORT" --redis "redis://127.0.0.1:$REDIS_PORT" --io-threads 2 \
-    >/dev/null 2>"benchmarks/target/$mode.log" &
-  PID_OF[$mode]=$!
-  PIDS+=($!)
-  wait_for_port "${PORT_OF[$mode]}"
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:${PORT_OF[$mode]}/small" >/dev/null
-done
-
-declare -A SUM_CPU SUM_RPS
-printf '%-6s %-22s %12s %10s %10s %14s\n' round mode 'requests/s' p50 p99 'cpu us/request'
-for round in $(seq 1 "$ROUNDS"); do
-  declare -A CPU=() RPS=()
-  for mode in "${MODES[@]}"; do
-    measure "${PID_OF[$mode]}" "http://127.0.0.1:${PORT_OF[$mode]}/small" "$MEASURE" "$CONNECTIONS"
-    CPU[$mode]=$M_CPU
-    RPS[$mode]=$M_RPS
-    printf '%-6s %-22s %12s %10s %10s %14s %s\n' "$round" "$mode" "$M_RPS" "$M_P50" "$M_P99" "$M_CPU" "$M_ERRORS"
-  done
-  for mode in gatehouse-local-limit gatehouse-redis-limit; do
-    SUM_CPU[$mode]=$(awk -v a="${SUM_CPU[$mode]:-0}" -v m="${CPU[$mode]}" -v b="${CPU[gatehouse]}" 'BEGIN {print a + m / b}')
-    SUM_RPS[$mode]=$(awk -v a="${SUM_RPS[$mode]:-0}" -v m="${RPS[$mode]}" -v b="${RPS[gatehouse]}" 'BEGIN {print a + m / b}')
-  done
-done
-for mode in gatehouse-local-limit gatehouse-redis-limit; do
-  awk -v c="${SUM_CPU[$mode]}" -v r="${SUM_RPS[$mode]}" -v n="$ROUNDS" -v m="$mode" \
-    'BEGIN {printf "%s / gatehouse, mean of %d rounds: cpu per request %.2fx, requests/s %.2fx\n", m, n, c / n, r / n}'
-done
+compare_modes 19103 "--redis redis://127.0.0.1:$REDIS_PORT" gatehouse gatehouse-local-limit gatehouse-redis-limit

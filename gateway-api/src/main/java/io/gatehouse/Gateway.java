@@ -14,6 +14,7 @@ import io.gatehouse.route.RouteBuilder;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.GatewayCompiler;
 import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.UpstreamStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,11 +56,16 @@ import java.util.function.Consumer;
  *   <li>the route's concurrency limit: 503 beyond it, or a bounded wait in its queue;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
  *   <li>request header changes, strip-prefix and rewrite;
- *   <li>the terminal: the upstream (response header changes apply on the way out), or the static
- *       response.
+ *   <li>the terminal: the upstream, or the static response. Proxying runs, in this order: the
+ *       route's circuit breaker (503 or the fallback while open); the traffic split (rules, then
+ *       weights) that picks the upstream group; the mirror copy, sent on the side; then one
+ *       attempt after another within the route's {@code timeout} (504 past it), each one: the
+ *       group's cap, a target picked by the group's load balancing among the available targets
+ *       (503 when none is), the target's cap and circuit, the call with its connect and response
+ *       timeouts cut to the deadline; its outcome feeds outlier detection and the breakers, and
+ *       the route's {@link io.gatehouse.upstream.Retry} decides on another attempt. Response
+ *       header changes apply on the way out.
  * </ol>
- * Circuit breaking, retries and timeouts will take their slots after the route filters as they
- * arrive.
  *
  * <p><b>Errors.</b> Every response the gateway makes by itself is {@code application/problem+json}
  * (RFC 9457) with {@code type}, {@code title}, {@code status}, {@code detail} and
@@ -101,6 +107,17 @@ public interface Gateway extends AutoCloseable {
    * @return the spec
    */
   GatewaySpec spec();
+
+  /**
+   * The state of every upstream group now: each target's health, circuit and requests in flight.
+   * Groups are listed in the order routes first use them. The default, for gateways that are not
+   * built by {@link Builder#build()} (test doubles), reports none.
+   *
+   * @return one status per group
+   */
+  default List<UpstreamStatus> upstreams() {
+    return List.of();
+  }
 
   /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream

@@ -30,9 +30,13 @@ public final class BenchUpstream {
     start(Flags.parse(args).port("--port"));
   }
 
-  static Undertow start(int port) {
+  static Undertow start(int requestedPort) {
+    int port = requestedPort != 0 ? requestedPort : freePort();
     Undertow server = Undertow.builder()
         .addHttpListener(port, "127.0.0.1")
+        // Two more loopback addresses, so that a group's targets are three origins on one server.
+        .addHttpListener(port, "127.0.0.2")
+        .addHttpListener(port, "127.0.0.3")
         .setHandler(exchange -> {
           byte[] body = exchange.getRequestPath().startsWith("/large") ? LARGE : SMALL;
           exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
@@ -41,5 +45,14 @@ public final class BenchUpstream {
         .build();
     server.start();
     return server;
+  }
+
+  /** One port for all three listeners: port 0 would give each its own. */
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

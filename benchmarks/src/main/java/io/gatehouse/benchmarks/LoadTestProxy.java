@@ -6,6 +6,10 @@ import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.redis.RedisRateLimitStore;
 import io.gatehouse.undertow.GatewayServer;
 import io.gatehouse.undertow.UndertowGateway;
+import io.gatehouse.upstream.CircuitBreaker;
+import io.gatehouse.upstream.OutlierDetection;
+import io.gatehouse.upstream.Retry;
+import io.gatehouse.upstream.Upstream;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
@@ -23,10 +27,13 @@ import java.time.Duration;
  * java -jar proxy.jar --port 8081 --upstream http://127.0.0.1:9001 --mode undertow-proxy # baseline
  * java -jar proxy.jar --port 8082 --upstream http://127.0.0.1:9001 --mode gatehouse-local-limit
  * java -jar proxy.jar --port 8083 --upstream http://127.0.0.1:9001 --mode gatehouse-redis-limit --redis redis://127.0.0.1:6379
+ * java -jar proxy.jar --port 8084 --upstream http://127.0.0.1:9001 --mode gatehouse-resilient
  * </pre>
  *
  * <p>The limit modes add a per-client-IP rate limit far above the offered load, so every request
- * is admitted and pays the limiter's whole cost: in memory, or one Redis round trip.
+ * is admitted and pays the limiter's whole cost: in memory, or one Redis round trip. The resilient
+ * mode sends to a group of the upstream's port on 127.0.0.1, .2 and .3 with every per-request
+ * upstream feature on and never triggered.
  */
 public final class LoadTestProxy implements AutoCloseable {
   private final Runnable stop;
@@ -40,7 +47,7 @@ public final class LoadTestProxy implements AutoCloseable {
   /**
    * Starts a proxy and runs until the process is stopped.
    *
-   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit]
+   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient]
    *     [--redis URI] [--io-threads N]}
    */
   public static void main(String[] args) {
@@ -60,8 +67,10 @@ public final class LoadTestProxy implements AutoCloseable {
     return switch (mode) {
       case "gatehouse" -> gatehouse(port, upstream, ioThreads);
       case "gatehouse-local-limit" -> serve(Gateway.builder().rateLimit(everyoneAdmitted()), port, upstream, ioThreads, () -> {});
+      case "gatehouse-resilient" -> gatehouseResilient(port, upstream, ioThreads);
       case "undertow-proxy" -> undertowProxy(port, upstream, ioThreads);
-      default -> throw new IllegalArgumentException("--mode: '" + mode + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit or gatehouse-redis-limit)");
+      default -> throw new IllegalArgumentException("--mode: '" + mode
+          + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit or gatehouse-resilient)");
     };
   }
 
@@ -89,8 +98,24 @@ public final class LoadTestProxy implements AutoCloseable {
         port, upstream, ioThreads, store::close);
   }
 
+  private static LoadTestProxy gatehouseResilient(int port, String upstream, int ioThreads) {
+    int upstreamPort = URI.create(upstream).getPort();
+    Upstream group = Upstream.of("http://127.0.0.1:" + upstreamPort, "http://127.0.0.2:" + upstreamPort, "http://127.0.0.3:" + upstreamPort)
+        .leastRequests()
+        .outlierDetection(OutlierDetection.consecutiveFailures(5))
+        .circuitBreaker(CircuitBreaker.of());
+    Gateway gateway = Gateway.builder()
+        .route("all", r -> r.path("/**").upstream(group)
+            .retry(Retry.times(2)).timeout(Duration.ofSeconds(5)).circuitBreaker(CircuitBreaker.of()))
+        .build();
+    return serve(gateway, port, ioThreads, () -> {});
+  }
+
   private static LoadTestProxy serve(Gateway.Builder builder, int port, String upstream, int ioThreads, Runnable closeMore) {
-    Gateway gateway = builder.route("all", r -> r.path("/**").upstream(upstream)).build();
+    return serve(builder.route("all", r -> r.path("/**").upstream(upstream)).build(), port, ioThreads, closeMore);
+  }
+
+  private static LoadTestProxy serve(Gateway gateway, int port, int ioThreads, Runnable closeMore) {
     GatewayServer server = UndertowGateway.server(gateway).host("127.0.0.1").port(port).ioThreads(ioThreads).start();
     return new LoadTestProxy(() -> {
       server.stop(Duration.ofSeconds(5));

@@ -12,11 +12,11 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Both proxies of the load test pass both bodies through byte for byte. */
+/** Every proxy of the load tests passes both bodies through byte for byte. */
 class LoadTestProxyTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"gatehouse", "undertow-proxy"})
+  @ValueSource(strings = {"gatehouse", "undertow-proxy", "gatehouse-local-limit", "gatehouse-resilient"})
   void proxies_small_and_large_bodies(String mode) throws Exception {
     Undertow upstream = BenchUpstream.start(0);
     int upstreamPort = ((InetSocketAddress) upstream.getListenerInfo().get(0).getAddress()).getPort();

@@ -6,6 +6,11 @@ import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
+import io.gatehouse.upstream.CircuitBreaker;
+import io.gatehouse.upstream.Mirror;
+import io.gatehouse.upstream.Retry;
+import io.gatehouse.upstream.TrafficSplit;
+import io.gatehouse.upstream.Upstream;
 import io.gatehouse.http.Request;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,10 +61,17 @@ public final class RouteBuilder {
   private PathRewrite rewrite;
   private final List<HeaderOperation> requestHeaders = new ArrayList<>();
   private final List<HeaderOperation> responseHeaders = new ArrayList<>();
-  private String upstream;
+  private Upstream upstream;
+  private TrafficSplit split;
   private StaticResponse staticResponse;
   private Duration connectTimeout;
   private Duration responseTimeout;
+  private Duration timeout;
+  private Retry retry;
+  private CircuitBreaker circuitBreaker;
+  private StaticResponse fallbackResponse;
+  private Upstream fallbackUpstream;
+  private Mirror mirror;
   private final List<Filter> filters = new ArrayList<>();
   private Auth auth;
   private final List<AccessRule> access = new ArrayList<>();
@@ -88,9 +100,16 @@ public final class RouteBuilder {
     requestHeaders.addAll(spec.requestHeaders());
     responseHeaders.addAll(spec.responseHeaders());
     upstream = spec.upstream().orElse(null);
+    split = spec.split().orElse(null);
     staticResponse = spec.staticResponse().orElse(null);
     connectTimeout = spec.connectTimeout().orElse(null);
     responseTimeout = spec.responseTimeout().orElse(null);
+    timeout = spec.timeout().orElse(null);
+    retry = spec.retry().orElse(null);
+    circuitBreaker = spec.circuitBreaker().orElse(null);
+    fallbackResponse = spec.fallbackResponse().orElse(null);
+    fallbackUpstream = spec.fallbackUpstream().orElse(null);
+    mirror = spec.mirror().orElse(null);
     filters.addAll(spec.filters());
     auth = spec.auth().orElse(null);
     access.addAll(spec.access());
@@ -367,7 +386,100 @@ public final class RouteBuilder {
    * @return this builder
    */
   public RouteBuilder upstream(String url) {
-    this.upstream = Objects.requireNonNull(url, "url");
+    return upstream(Upstream.of(Objects.requireNonNull(url, "url")));
+  }
+
+  /**
+   * Sends matching requests to an upstream group: several targets, load-balanced, health-checked,
+   * shared with other routes when it is {@linkplain Upstream#named named}.
+   *
+   * @param upstream the group
+   * @return this builder
+   */
+  public RouteBuilder upstream(Upstream upstream) {
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
+    return this;
+  }
+
+  /**
+   * Splits matching requests between upstreams, by rules and weights (canary releases); instead of
+   * {@link #upstream(Upstream)}.
+   *
+   * @param split the split
+   * @return this builder
+   */
+  public RouteBuilder split(TrafficSplit split) {
+    this.split = Objects.requireNonNull(split, "split");
+    return this;
+  }
+
+  /**
+   * Sends a copy of matching requests to another upstream, whose answers are discarded.
+   *
+   * @param mirror the mirror
+   * @return this builder
+   */
+  public RouteBuilder mirror(Mirror mirror) {
+    this.mirror = Objects.requireNonNull(mirror, "mirror");
+    return this;
+  }
+
+  /**
+   * Bounds the whole upstream exchange, every attempt and backoff included, until the response
+   * head arrives; past it the client gets 504. Each attempt's own timeouts are cut to what is left.
+   *
+   * @param timeout more than zero
+   * @return this builder
+   */
+  public RouteBuilder timeout(Duration timeout) {
+    this.timeout = positive("timeout", timeout);
+    return this;
+  }
+
+  /**
+   * Retries failed upstream calls.
+   *
+   * @param retry the policy
+   * @return this builder
+   */
+  public RouteBuilder retry(Retry retry) {
+    this.retry = Objects.requireNonNull(retry, "retry");
+    return this;
+  }
+
+  /**
+   * Guards the route with a circuit breaker: while it is open, requests get 503 at once, or the
+   * fallback.
+   *
+   * @param breaker the breaker's settings
+   * @return this builder
+   */
+  public RouteBuilder circuitBreaker(CircuitBreaker breaker) {
+    this.circuitBreaker = Objects.requireNonNull(breaker, "breaker");
+    return this;
+  }
+
+  /**
+   * Answers with this response while the route's circuit is open.
+   *
+   * @param response the response
+   * @return this builder
+   */
+  public RouteBuilder fallback(StaticResponse response) {
+    this.fallbackResponse = Objects.requireNonNull(response, "response");
+    this.fallbackUpstream = null;
+    return this;
+  }
+
+  /**
+   * Sends requests to this upstream while the route's circuit is open.
+   *
+   * @param upstream the upstream
+   * @return this builder
+   */
+  public RouteBuilder fallback(Upstream upstream) {
+    this.fallbackUpstream = Objects.requireNonNull(upstream, "upstream");
+    this.fallbackResponse = null;
     return this;
   }
 
@@ -519,8 +631,10 @@ public final class RouteBuilder {
   public RouteSpec build() {
     return new RouteSpec(id, paths, methods, hosts, conditions, predicates, stripPrefix,
         Optional.ofNullable(rewrite), requestHeaders, responseHeaders, Optional.ofNullable(upstream),
-        Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
-        Optional.ofNullable(responseTimeout), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
+        Optional.ofNullable(split), Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
+        Optional.ofNullable(responseTimeout), Optional.ofNullable(timeout), Optional.ofNullable(retry),
+        Optional.ofNullable(circuitBreaker), Optional.ofNullable(fallbackResponse), Optional.ofNullable(fallbackUpstream),
+        Optional.ofNullable(mirror), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
         Optional.ofNullable(concurrencyLimit));
   }
 

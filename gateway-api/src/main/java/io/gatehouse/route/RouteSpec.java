@@ -6,7 +6,13 @@ import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
+import io.gatehouse.upstream.CircuitBreaker;
+import io.gatehouse.upstream.Mirror;
+import io.gatehouse.upstream.Retry;
+import io.gatehouse.upstream.TrafficSplit;
+import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,10 +35,17 @@ import java.util.Set;
  * @param rewrite a path rewrite, applied after strip-prefix
  * @param requestHeaders changes to the request headers, in order, before the request goes upstream
  * @param responseHeaders changes to the response headers, in order, on the way out
- * @param upstream the upstream base URL, when the route proxies
+ * @param upstream the upstream group, when the route proxies to one
+ * @param split the upstreams the route's traffic is split between, when it proxies to several
  * @param staticResponse the fixed response, when the route answers by itself
- * @param connectTimeout the upstream connect timeout; empty means the gateway default
- * @param responseTimeout the upstream response timeout; empty means the gateway default
+ * @param connectTimeout the upstream connect timeout; empty means the upstream's, else the gateway default
+ * @param responseTimeout the upstream response timeout; empty means the upstream's, else the gateway default
+ * @param timeout the deadline of the whole upstream exchange, all attempts together
+ * @param retry how failed upstream calls are retried
+ * @param circuitBreaker the route's circuit breaker
+ * @param fallbackResponse the answer while the route's circuit is open
+ * @param fallbackUpstream where requests go while the route's circuit is open
+ * @param mirror where copies of the requests go
  * @param filters the route's own filters, in order
  * @param auth how the route authenticates; empty means the gateway's default
  * @param access what an authenticated principal needs, per method
@@ -52,10 +65,17 @@ public record RouteSpec(
     Optional<PathRewrite> rewrite,
     List<HeaderOperation> requestHeaders,
     List<HeaderOperation> responseHeaders,
-    Optional<String> upstream,
+    Optional<Upstream> upstream,
+    Optional<TrafficSplit> split,
     Optional<StaticResponse> staticResponse,
     Optional<Duration> connectTimeout,
     Optional<Duration> responseTimeout,
+    Optional<Duration> timeout,
+    Optional<Retry> retry,
+    Optional<CircuitBreaker> circuitBreaker,
+    Optional<StaticResponse> fallbackResponse,
+    Optional<Upstream> fallbackUpstream,
+    Optional<Mirror> mirror,
     List<Filter> filters,
     Optional<Auth> auth,
     List<AccessRule> access,
@@ -76,10 +96,17 @@ public record RouteSpec(
    * @param rewrite a path rewrite, applied after strip-prefix
    * @param requestHeaders changes to the request headers, in order, before the request goes upstream
    * @param responseHeaders changes to the response headers, in order, on the way out
-   * @param upstream the upstream base URL, when the route proxies
+   * @param upstream the upstream group, when the route proxies to one
+ * @param split the upstreams the route's traffic is split between, when it proxies to several
    * @param staticResponse the fixed response, when the route answers by itself
-   * @param connectTimeout the upstream connect timeout; empty means the gateway default
-   * @param responseTimeout the upstream response timeout; empty means the gateway default
+   * @param connectTimeout the upstream connect timeout; empty means the upstream's, else the gateway default
+   * @param responseTimeout the upstream response timeout; empty means the upstream's, else the gateway default
+ * @param timeout the deadline of the whole upstream exchange, all attempts together
+ * @param retry how failed upstream calls are retried
+ * @param circuitBreaker the route's circuit breaker
+ * @param fallbackResponse the answer while the route's circuit is open
+ * @param fallbackUpstream where requests go while the route's circuit is open
+ * @param mirror where copies of the requests go
    * @param filters the route's own filters, in order
    * @param auth how the route authenticates; empty means the gateway's default
    * @param access what an authenticated principal needs, per method
@@ -98,15 +125,39 @@ public record RouteSpec(
     requestHeaders = List.copyOf(requestHeaders);
     responseHeaders = List.copyOf(responseHeaders);
     Objects.requireNonNull(upstream, "upstream");
+    Objects.requireNonNull(split, "split");
     Objects.requireNonNull(staticResponse, "staticResponse");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
+    Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+    Objects.requireNonNull(fallbackResponse, "fallbackResponse");
+    Objects.requireNonNull(fallbackUpstream, "fallbackUpstream");
+    Objects.requireNonNull(mirror, "mirror");
     filters = List.copyOf(filters);
     Objects.requireNonNull(auth, "auth");
     access = List.copyOf(access);
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(rateLimitCost, "rateLimitCost");
     Objects.requireNonNull(concurrencyLimit, "concurrencyLimit");
+  }
+
+  /**
+   * Every upstream the route may call: its upstream, its split's, its fallback and its mirror.
+   *
+   * @return the upstreams, in that order; empty for a route that answers by itself
+   */
+  public List<Upstream> upstreamsUsed() {
+    List<Upstream> all = new ArrayList<>();
+    upstream.ifPresent(all::add);
+    split.ifPresent(s -> {
+      s.branches().forEach(b -> all.add(b.upstream()));
+      s.rules().forEach(r -> all.add(r.upstream()));
+    });
+    fallbackUpstream.ifPresent(all::add);
+    mirror.ifPresent(m -> all.add(m.upstream()));
+    return List.copyOf(all);
   }
 
   /**

@@ -9,9 +9,12 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
+import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.UpstreamStatus;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,19 +32,25 @@ final class CompiledGateway implements Gateway {
   private final UpstreamTransport transport;
   private final AuthRuntime auth;
   private final RateLimitRuntime limits;
+  private final UpstreamRuntime upstreams;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits) {
+  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
+      UpstreamRuntime upstreams) {
     this.spec = spec;
     this.router = router;
     this.transport = transport;
     this.auth = auth;
     this.limits = limits;
+    this.upstreams = upstreams;
   }
 
   @Override
   public CompletionStage<Response> handle(Request received) {
     String requestId = RequestIds.of(received.headers());
+    if (closed.get()) {
+      return done(Problems.response(503, "Service Unavailable", "the gateway is closed", requestId));
+    }
     String path;
     try {
       path = PathNormalizer.normalize(received.path());
@@ -106,9 +115,15 @@ final class CompiledGateway implements Gateway {
   }
 
   @Override
+  public List<UpstreamStatus> upstreams() {
+    return upstreams.status();
+  }
+
+  @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
+        upstreams.close();
         limits.close();
         auth.close();
       } finally {

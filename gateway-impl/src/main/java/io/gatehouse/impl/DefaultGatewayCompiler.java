@@ -9,6 +9,7 @@ import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
+import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.impl.routing.PathPattern;
 import io.gatehouse.impl.routing.RouteTrie;
@@ -18,13 +19,9 @@ import io.gatehouse.route.RequestCondition;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.GatewayCompiler;
 import io.gatehouse.spi.UpstreamTransport;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -58,6 +55,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       checked.add(check(route, violations));
     }
     reportShadowed(checked, violations);
+    UpstreamChecks.checkNames(spec, violations);
     AuthCompiler.check(spec, violations);
     RateLimitRuntime.check(spec, violations);
     if (!violations.isEmpty()) {
@@ -69,15 +67,17 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     ForwardedHeaders forwarded = new ForwardedHeaders(trusted);
     AuthRuntime auth = AuthRuntime.build(spec, transport);
     RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress);
+    UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport);
+    ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress));
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
     for (Checked c : checked) {
       CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
-          chainOf(spec, c, forwarded, transport, builtInStages(c.spec, auth, limits)));
+          chainOf(spec, c, plans, builtInStages(c.spec, auth, limits)));
       for (PathPattern p : c.paths) {
         trie.add(p, compiled);
       }
     }
-    return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits);
+    return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits, upstreams);
   }
 
   /** The built-in stages between the global and the route's filters, in their documented order. */
@@ -90,8 +90,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     return stages;
   }
 
-  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ForwardedHeaders forwarded, UpstreamTransport transport,
-      List<Filter> builtInStages) {
+  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ProxyPlans plans, List<Filter> builtInStages) {
     RouteSpec route = c.spec;
     List<Filter> filters = new ArrayList<>(gateway.filters());
     filters.addAll(builtInStages);
@@ -109,10 +108,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       Response response = HeaderChanges.apply(route.responseHeaders(), route.staticResponse().get().toResponse());
       terminal = new StaticTerminal(response);
     } else {
-      terminal = new ProxyTerminal(route.id(), c.upstream, PathTransform.of(route.stripPrefix(), route.rewrite()),
-          route.requestHeaders(), route.responseHeaders(), forwarded, transport,
-          route.connectTimeout().orElse(gateway.connectTimeout()),
-          route.responseTimeout().orElse(gateway.responseTimeout()));
+      terminal = new ProxyTerminal(plans.of(route));
     }
     return new FilterChain(filters, names, terminal);
   }
@@ -123,7 +119,6 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     final List<PathPattern> paths = new ArrayList<>();
     final List<HostPattern> hosts = new ArrayList<>();
     final List<ConditionMatcher> conditions = new ArrayList<>();
-    URI upstream;
 
     Checked(RouteSpec spec) {
       this.spec = spec;
@@ -179,46 +174,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         }
       }
     });
-    boolean proxies = route.upstream().isPresent();
-    boolean answers = route.staticResponse().isPresent();
-    if (proxies && answers) {
-      violations.add(ConfigViolation.ofRoute(id, "upstream",
-          "both an upstream and a static response are set (expected: exactly one terminal)"));
-    } else if (!proxies && !answers) {
-      violations.add(ConfigViolation.ofRoute(id, "upstream",
-          "none (expected: an upstream(url) or a respond(...) terminal)"));
-    }
-    route.upstream().ifPresent(url -> checkUpstream(id, url, violations).ifPresent(u -> c.upstream = u));
+    UpstreamChecks.checkRoute(route, violations);
     return c;
-  }
-
-  private static Optional<URI> checkUpstream(String id, String url, List<ConfigViolation> violations) {
-    String expected = " (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)";
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      violations.add(ConfigViolation.ofRoute(id, "upstream", "'" + url + "' is malformed: " + e.getReason() + expected));
-      return Optional.empty();
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    String problem = null;
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      problem = "has scheme '" + (uri.getScheme() == null ? "" : uri.getScheme()) + "'";
-    } else if (uri.getHost() == null) {
-      problem = "has no host";
-    } else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      problem = "has a query or fragment";
-    } else if (uri.getRawUserInfo() != null) {
-      problem = "has user info";
-    } else if (uri.getPort() > 65535) {
-      problem = "has port " + uri.getPort();
-    }
-    if (problem != null) {
-      violations.add(ConfigViolation.ofRoute(id, "upstream", "'" + url + "' " + problem + expected));
-      return Optional.empty();
-    }
-    return Optional.of(uri);
   }
 
   /** A later route that can never match, because an earlier unconditional route takes all its requests. */

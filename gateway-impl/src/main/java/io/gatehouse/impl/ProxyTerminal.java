@@ -1,59 +1,55 @@
 package io.gatehouse.impl;
 
-import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.filter.Exchange;
+import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.problem.RequestIds;
+import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.route.HeaderOperation;
-import io.gatehouse.spi.UpstreamCall;
-import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Sends the exchange to the route's upstream: transforms the path, cleans and completes the
- * headers (hop-by-hop removed, forwarding headers and request id set, route changes applied),
- * and maps transport failures to 502 and 504 problems.
+ * Sends the exchange upstream: transforms the path, cleans and completes the headers (hop-by-hop
+ * removed, forwarding headers and request id set, route changes applied), then runs the proxy
+ * stages in the order the {@code Gateway} Javadoc gives: the route's circuit breaker (or its
+ * fallback), the traffic split, the mirror copy, and the {@link UpstreamAttempts}.
  */
 final class ProxyTerminal implements Terminal {
-  private static final Logger log = LoggerFactory.getLogger(ProxyTerminal.class);
+  private static final byte[] NO_BODY = new byte[0];
 
-  private final String routeId;
-  private final URI origin;
-  private final String basePath;
-  private final PathTransform pathTransform;
-  private final List<HeaderOperation> requestHeaders;
-  private final List<HeaderOperation> responseHeaders;
-  private final ForwardedHeaders forwarded;
-  private final UpstreamTransport transport;
-  private final Duration connectTimeout;
-  private final Duration responseTimeout;
+  /** Everything a route's proxying needs, resolved at build(). */
+  record Plan(
+      String routeId,
+      PathTransform pathTransform,
+      List<HeaderOperation> requestHeaders,
+      List<HeaderOperation> responseHeaders,
+      ForwardedHeaders forwarded,
+      UpstreamTransport transport,
+      HashKeys keys,
+      Optional<Destination> destination,
+      Optional<TrafficSplitter> splitter,
+      Optional<RetryRules> retry,
+      Optional<Duration> timeout,
+      Optional<Breaker> breaker,
+      Optional<Response> fallbackResponse,
+      Optional<Destination> fallback,
+      Optional<RequestMirror> mirror,
+      Optional<ScheduledExecutorService> scheduler) {}
 
-  ProxyTerminal(String routeId, URI upstream, PathTransform pathTransform,
-      List<HeaderOperation> requestHeaders, List<HeaderOperation> responseHeaders,
-      ForwardedHeaders forwarded, UpstreamTransport transport,
-      Duration connectTimeout, Duration responseTimeout) {
-    this.routeId = routeId;
-    this.origin = URI.create(upstream.getScheme() + "://" + upstream.getRawAuthority());
-    String path = upstream.getRawPath() == null ? "" : upstream.getRawPath();
-    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    this.pathTransform = pathTransform;
-    this.requestHeaders = List.copyOf(requestHeaders);
-    this.responseHeaders = List.copyOf(responseHeaders);
-    this.forwarded = forwarded;
-    this.transport = transport;
-    this.connectTimeout = connectTimeout;
-    this.responseTimeout = responseTimeout;
+  private final Plan plan;
+
+  ProxyTerminal(Plan plan) {
+    this.plan = plan;
   }
 
   @Override
@@ -61,33 +57,105 @@ final class ProxyTerminal implements Terminal {
     Request in = exchange.request();
     String path;
     try {
-      path = pathTransform.apply(in.path(), exchange.pathVariables());
+      path = plan.pathTransform().apply(in.path(), exchange.pathVariables());
     } catch (InvalidPathException e) {
       return CompletableFuture.completedFuture(
           exchange.problem(400, "Bad Request", "the path is not valid after rewriting: " + e.reason()));
     }
-    Request out = in.toBuilder().path(basePath + path).headers(upstreamHeaders(in, exchange.requestId())).build();
-
-    CompletableFuture<Response> call;
-    try {
-      call = transport.send(new UpstreamCall(origin, out, connectTimeout, responseTimeout)).toCompletableFuture();
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
+    Request template = in.toBuilder().headers(upstreamHeaders(in, exchange.requestId())).build();
+    Breaker breaker = plan.breaker().orElse(null);
+    if (breaker != null && !breaker.tryAcquire()) {
+      return fallback(exchange, template, path);
     }
-    CompletableFuture<Response> sent = call;
-    ExchangeImpl.contextOf(exchange).onCancel(() -> sent.cancel(true));
-    return call.handle((response, failure) -> failure == null
-        ? HeaderChanges.apply(responseHeaders, stripHopByHop(response))
-        : problemFor(exchange, failure));
+    Destination destination = plan.splitter().map(s -> s.pick(exchange)).orElseGet(() -> plan.destination().orElseThrow());
+    boolean mirrored = plan.mirror().filter(RequestMirror::sampled).isPresent();
+    long started = System.nanoTime();
+    return replayableBody(in, mirrored)
+        .handle((body, unreadable) -> {
+          if (unreadable != null) {
+            return CompletableFuture.completedFuture(new UpstreamAttempts.Result(
+                exchange.problem(400, "Bad Request", "the request body could not be read"), CallOutcome.CANCELLED, 0));
+          }
+          if (mirrored && body.isPresent() && body.get().length <= plan.mirror().get().maxBody()) {
+            plan.mirror().get().send(template, path, body.get(), exchange.requestId());
+          }
+          return attempts(exchange, destination, template, path, body.orElse(null)).start();
+        })
+        .thenCompose(result -> result)
+        .thenApply(result -> {
+          if (breaker != null) {
+            breaker.record(result.outcome(), result.status(), System.nanoTime() - started);
+          }
+          return decorate(result);
+        });
+  }
+
+  private UpstreamAttempts attempts(Exchange exchange, Destination destination, Request template, String path, byte[] body) {
+    RetryRules retry = plan.retry().orElse(null);
+    if (retry != null) {
+      retry.onRequest();
+      if (body == null || body.length > retry.spec.maxBufferedBody() || !retry.allows(template)) {
+        retry = null;
+      }
+    }
+    String key = destination.pool().spec().hashKey().map(k -> plan.keys().of(k, exchange)).orElse(null);
+    long deadline = plan.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+    return new UpstreamAttempts(plan.routeId(), exchange, destination, template, path, body, key, plan.transport(),
+        retry, deadline, plan.scheduler().orElse(null));
+  }
+
+  /**
+   * The request body's bytes when a retry or the mirror may need them and they can be kept (known
+   * length within the cap); empty when the body streams through once.
+   */
+  private CompletionStage<Optional<byte[]>> replayableBody(Request in, boolean mirrored) {
+    Body body = in.body();
+    if (body.isEmpty()) {
+      return CompletableFuture.completedFuture(Optional.of(NO_BODY));
+    }
+    Optional<byte[]> inMemory = body.inMemory();
+    if (inMemory.isPresent()) {
+      return CompletableFuture.completedFuture(inMemory);
+    }
+    long cap = Math.max(
+        plan.retry().filter(r -> r.allows(in)).map(r -> r.spec.maxBufferedBody()).orElse(-1L),
+        mirrored ? plan.mirror().get().maxBody() : -1L);
+    long length = body.contentLength().orElse(-1);
+    if (length < 0 || length > cap) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return body.bytes(cap).thenApply(Optional::of);
+  }
+
+  private CompletionStage<Response> fallback(Exchange exchange, Request template, String path) {
+    if (plan.fallbackResponse().isPresent()) {
+      return CompletableFuture.completedFuture(plan.fallbackResponse().get());
+    }
+    if (plan.fallback().isPresent()) {
+      Destination destination = plan.fallback().get();
+      long deadline = plan.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+      return new UpstreamAttempts(plan.routeId(), exchange, destination, template, path, null, null, plan.transport(),
+          null, deadline, plan.scheduler().orElse(null)).start().thenApply(this::decorate);
+    }
+    return CompletableFuture.completedFuture(exchange.problem(503, "Service Unavailable",
+        "route '" + plan.routeId() + "' has its circuit open after upstream failures; try again later"));
+  }
+
+  /** An upstream's response with hop-by-hop headers removed and the route's changes applied; problems as they are. */
+  private Response decorate(UpstreamAttempts.Result result) {
+    if (result.status() == 0) {
+      return result.response();
+    }
+    return HeaderChanges.apply(plan.responseHeaders(), stripHopByHop(result.response()));
   }
 
   private HttpHeaders upstreamHeaders(Request in, String requestId) {
     HttpHeaders.Builder headers = in.headers().toBuilder();
     HopByHop.strip(in.headers(), headers);
     headers.remove("Host").remove("Content-Length").remove("Expect");
-    forwarded.apply(in, headers);
+    plan.forwarded().apply(in, headers);
     headers.set(RequestIds.HEADER, requestId);
-    requestHeaders.forEach(op -> op.applyTo(headers));
+    plan.requestHeaders().forEach(op -> op.applyTo(headers));
     return headers.build();
   }
 
@@ -97,27 +165,5 @@ final class ProxyTerminal implements Terminal {
     }
     HttpHeaders clean = HopByHop.strip(response.headers(), response.headers().toBuilder()).build();
     return response.toBuilder().headers(clean).build();
-  }
-
-  private Response problemFor(Exchange exchange, Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof CancellationException) {
-      // The client went away; nobody reads this answer, but the chain still needs one.
-      return exchange.problem(502, "Bad Gateway", "the upstream call was cancelled");
-    }
-    if (cause instanceof UpstreamException upstream) {
-      log.warn("route '{}' request {}: upstream {} failed: {} ({})",
-          routeId, exchange.requestId(), origin, upstream.kind(), upstream.getMessage());
-      return switch (upstream.kind()) {
-        case CONNECT_TIMEOUT -> exchange.problem(504, "Gateway Timeout", "the upstream did not accept a connection in time");
-        case RESPONSE_TIMEOUT -> exchange.problem(504, "Gateway Timeout", "the upstream did not answer in time");
-        case CONNECT_REFUSED -> exchange.problem(502, "Bad Gateway", "the upstream could not be reached");
-        case CONNECTION_RESET -> exchange.problem(502, "Bad Gateway", "the upstream closed the connection before answering");
-        case PROTOCOL_ERROR -> exchange.problem(502, "Bad Gateway", "the upstream sent an invalid response");
-        case REQUEST_BODY_FAILED -> exchange.problem(400, "Bad Request", "the request body could not be read");
-      };
-    }
-    log.error("route '{}' request {}: upstream {} failed unexpectedly", routeId, exchange.requestId(), origin, cause);
-    return exchange.problem(502, "Bad Gateway", "the upstream call failed");
   }
 }

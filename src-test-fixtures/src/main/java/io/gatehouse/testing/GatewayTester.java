@@ -204,9 +204,18 @@ public final class GatewayTester implements AutoCloseable {
     return transport;
   }
 
-  /** Closes the gateway copy. */
+  /**
+   * Closes the gateway copy and stops the stubs' timer: answers still held back by a
+   * {@link StubUpstream#delay(Duration)} fail. Idempotent.
+   */
   @Override
   public void close() {
-    gateway.close();
+    try {
+      gateway.close();
+    } finally {
+      // The gateway closes its transport too; closing here as well keeps the timer's thread from
+      // outliving the tester whatever the gateway does.
+      transport.close();
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,16 +13,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Routes upstream calls to stubs by origin; a call to an origin without a stub is recorded and refused. */
+/**
+ * Routes upstream calls to stubs by origin; a call to an origin without a stub is recorded and
+ * refused. A stub's answer that takes longer than the call's response timeout fails the call with
+ * {@code RESPONSE_TIMEOUT}, as the real transport does. Closing stops the timer thread of delayed
+ * answers.
+ */
 final class StubTransport implements UpstreamTransport {
   static final long MAX_BODY = 64L * 1024 * 1024;
 
   private final Map<String, StubUpstream> stubs = new ConcurrentHashMap<>();
   private final List<RecordedRequest> unstubbed = new CopyOnWriteArrayList<>();
+  private final StubTimer timer = new StubTimer();
 
   StubUpstream stub(String origin) {
     String key = Origins.normalize(origin);
-    return stubs.computeIfAbsent(key, StubUpstream::new);
+    return stubs.computeIfAbsent(key, o -> new StubUpstream(o, timer));
   }
 
   List<String> stubbedOrigins() {
@@ -39,20 +46,66 @@ final class StubTransport implements UpstreamTransport {
         .toList();
   }
 
+  /**
+   * Reads the request body, then gives the stub's answer. Cancelling the returned future (the
+   * client went away, a deadline ended) drops the body read, the delayed answer and the timeout.
+   */
   @Override
   public CompletionStage<Response> send(UpstreamCall call) {
     String origin = Origins.normalize(call.origin().toString());
     Request request = call.request();
-    return request.body().bytes(MAX_BODY).thenCompose(body -> {
-      RecordedRequest recorded = new RecordedRequest(origin, request.method(), request.path(),
-          request.rawQuery(), request.headers(), body);
-      StubUpstream stub = stubs.get(origin);
-      if (stub == null) {
-        unstubbed.add(recorded);
-        return CompletableFuture.failedFuture(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
-            "no stub for " + origin + " (stubbed: " + stubbedOrigins() + ")"));
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    CompletableFuture<byte[]> body = request.body().bytes(MAX_BODY).toCompletableFuture();
+    result.whenComplete((response, failure) -> body.cancel(false));
+    body.whenComplete((bytes, readFailure) -> {
+      if (readFailure != null) {
+        result.completeExceptionally(readFailure);
+        return;
       }
-      return stub.answer(recorded);
+      try {
+        answer(call, origin, bytes, result);
+      } catch (RuntimeException e) {
+        // Without this, a failure here would leave the call waiting forever.
+        result.completeExceptionally(e);
+      }
     });
+    return result;
+  }
+
+  private void answer(UpstreamCall call, String origin, byte[] bytes, CompletableFuture<Response> result) {
+    Request request = call.request();
+    RecordedRequest recorded = new RecordedRequest(origin, request.method(), request.path(),
+        request.rawQuery(), request.headers(), bytes);
+    StubUpstream stub = stubs.get(origin);
+    if (stub == null) {
+      unstubbed.add(recorded);
+      result.completeExceptionally(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+          "no stub for " + origin + " (stubbed: " + stubbedOrigins() + ")"));
+      return;
+    }
+    // The response timeout runs from when the stub has the whole request, as it runs from
+    // when a real upstream has it.
+    CompletableFuture<Response> answer = stub.answer(recorded);
+    result.whenComplete((response, failure) -> answer.cancel(false));
+    answer.whenComplete((response, failure) -> {
+      if (failure == null) {
+        result.complete(response);
+      } else {
+        result.completeExceptionally(failure);
+      }
+    });
+    Duration timeout = call.responseTimeout();
+    timer.bound(result, timeout, () -> new UpstreamException(UpstreamException.Kind.RESPONSE_TIMEOUT,
+        "stub " + origin + " silent for " + timeout));
+  }
+
+  StubTimer timer() {
+    return timer;
+  }
+
+  /** Stops the timer of delayed answers; answers still waiting fail. Idempotent. */
+  @Override
+  public void close() {
+    timer.close();
   }
 }

@@ -4,6 +4,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -15,25 +16,31 @@ import java.util.function.Function;
 
 /**
  * An in-memory upstream: it answers as scripted and records what it received. Scripted answers
- * queued with {@code thenRespond}/{@code thenFail} are used once each, in order; after them, the
- * standing answer set by {@code respond}/{@code fail} (200 with no body until set). Thread-safe.
+ * queued with {@code thenRespond}/{@code thenFail}/{@code failNext} are used once each, in order;
+ * after them, the standing answer set by {@code respond}/{@code fail}/{@code refuse}/{@code reset}
+ * (200 with no body until set). A {@link #delay(Duration)} holds back every answer, on real time,
+ * and the route's response timeout applies to it as to a real upstream. Thread-safe.
  *
  * <pre>{@code
  * tester.stubUpstream("http://orders:8080", stub -> stub.respond(200, "application/json", "{\"id\":7}"));
  * tester.upstream("http://orders:8080").received();   // what it saw
+ * tester.upstream("http://orders:8080").failNext(2, 503);   // an outage the retry should ride out
  * }</pre>
  *
  * @since 0.1
  */
 public final class StubUpstream {
   private final String origin;
+  private final StubTimer timer;
   private final List<RecordedRequest> received = new CopyOnWriteArrayList<>();
   private final Deque<Function<RecordedRequest, CompletionStage<Response>>> queued = new ArrayDeque<>();
   private Function<RecordedRequest, CompletionStage<Response>> standing =
       request -> CompletableFuture.completedFuture(Response.of(200));
+  private Duration delay = Duration.ZERO;
 
-  StubUpstream(String origin) {
+  StubUpstream(String origin, StubTimer timer) {
     this.origin = origin;
+    this.timer = timer;
   }
 
   /**
@@ -116,6 +123,75 @@ public final class StubUpstream {
   }
 
   /**
+   * Refuses every connection, as an upstream that is down: the client gets 502. Shorthand for
+   * {@code fail(UpstreamException.Kind.CONNECT_REFUSED)}; {@code respond(...)} brings it back.
+   *
+   * <p>{@code stub.refuse();   // later: stub.respond(200)}
+   *
+   * @return this stub
+   */
+  public StubUpstream refuse() {
+    return fail(UpstreamException.Kind.CONNECT_REFUSED);
+  }
+
+  /**
+   * Resets the connection of every request before answering, as an upstream that crashes
+   * mid-request: the client gets 502. Shorthand for
+   * {@code fail(UpstreamException.Kind.CONNECTION_RESET)}; it does not clear the script.
+   *
+   * <p>{@code stub.reset();   // later: stub.respond(200)}
+   *
+   * @return this stub
+   */
+  public StubUpstream reset() {
+    return fail(UpstreamException.Kind.CONNECTION_RESET);
+  }
+
+  /**
+   * Answers the next {@code n} requests, once each, with a status and no body; later ones fall
+   * through to what comes next. Like {@code thenRespond}, the answers queue after those already
+   * queued.
+   *
+   * <p>{@code stub.failNext(2, 503).respond(200);   // 503, 503, then 200}
+   *
+   * @param n how many requests, zero or more
+   * @param status 100 to 599, such as 503
+   * @return this stub
+   * @throws IllegalArgumentException if {@code n} is negative or the status is out of range
+   */
+  public synchronized StubUpstream failNext(int n, int status) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
+    }
+    Response response = Response.of(status);
+    for (int i = 0; i < n; i++) {
+      queued.add(request -> CompletableFuture.completedFuture(response));
+    }
+    return this;
+  }
+
+  /**
+   * Holds back every answer, queued and standing, failures included, by this long on real time,
+   * until set to zero. An answer that would come after the route's response timeout fails the
+   * call with {@code RESPONSE_TIMEOUT} when the timeout ends instead (the client gets 504), as a
+   * real upstream's silence would. No thread waits meanwhile.
+   *
+   * <p>{@code stub.delay(Duration.ofSeconds(2));   // against responseTimeout(200 ms): 504}
+   *
+   * @param delay zero or more; zero answers at once
+   * @return this stub
+   * @throws IllegalArgumentException if the delay is negative
+   */
+  public synchronized StubUpstream delay(Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay: " + delay + " (expected: >= 0)");
+    }
+    this.delay = delay;
+    return this;
+  }
+
+  /**
    * Answers the next request, once, with a response; later ones fall through to what comes next.
    *
    * @param response the response
@@ -148,13 +224,29 @@ public final class StubUpstream {
     return List.copyOf(received);
   }
 
-  CompletionStage<Response> answer(RecordedRequest request) {
+  /** The answer to one request: chosen on arrival, given after the delay. */
+  CompletableFuture<Response> answer(RecordedRequest request) {
     received.add(request);
     Function<RecordedRequest, CompletionStage<Response>> next;
+    Duration wait;
     synchronized (this) {
       next = queued.isEmpty() ? standing : queued.poll();
+      wait = delay;
     }
-    return next.apply(request);
+    if (wait.isZero()) {
+      return give(next, request);
+    }
+    return timer.after(wait, () -> give(next, request));
+  }
+
+  private static CompletableFuture<Response> give(
+      Function<RecordedRequest, CompletionStage<Response>> answer, RecordedRequest request) {
+    try {
+      return answer.apply(request).toCompletableFuture();
+    } catch (RuntimeException e) {
+      // A respondWith function that throws fails this one call (the client gets 502), on any thread.
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private CompletionStage<Response> failure(UpstreamException.Kind kind) {

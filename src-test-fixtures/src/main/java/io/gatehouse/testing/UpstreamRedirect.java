@@ -2,7 +2,12 @@ package io.gatehouse.testing;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.route.RouteBuilder;
 import io.gatehouse.route.RouteSpec;
+import io.gatehouse.upstream.Mirror;
+import io.gatehouse.upstream.Target;
+import io.gatehouse.upstream.TrafficSplit;
+import io.gatehouse.upstream.Upstream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +18,8 @@ import java.util.TreeSet;
 
 /**
  * Points a gateway's routes at other servers, for socket-level tests against WireMock or a local
- * server: each route whose upstream has a redirected origin gets the new origin and keeps its path.
+ * server: every upstream target (of routes, splits, fallbacks and mirrors) with a redirected origin
+ * gets the new origin and keeps its path.
  *
  * <pre>{@code
  * Gateway real = UpstreamRedirect.of(gateway).to("http://orders:8080", wireMock.baseUrl()).build();
@@ -61,7 +67,9 @@ public final class UpstreamRedirect {
     String from = Origins.normalize(origin);
     TreeSet<String> used = new TreeSet<>();
     for (RouteSpec route : spec.routes()) {
-      route.upstream().ifPresent(u -> used.add(Origins.normalize(u)));
+      for (Upstream upstream : route.upstreamsUsed()) {
+        upstream.targets().forEach(t -> used.add(Origins.normalize(t.url())));
+      }
     }
     if (!used.contains(from)) {
       throw new IllegalArgumentException("origin: '" + origin + "' is used by no route (expected one of: " + used + ")");
@@ -79,17 +87,30 @@ public final class UpstreamRedirect {
   public Gateway build() {
     List<RouteSpec> routes = new ArrayList<>();
     for (RouteSpec route : spec.routes()) {
-      RouteSpec changed = route;
-      if (route.upstream().isPresent()) {
-        String upstream = route.upstream().get();
-        String target = targets.get(Origins.normalize(upstream));
-        if (target != null) {
-          String path = URI.create(upstream).getRawPath();
-          changed = route.toBuilder().upstream(target + (path == null ? "" : path)).build();
-        }
-      }
-      routes.add(changed);
+      RouteBuilder changed = route.toBuilder();
+      route.upstream().ifPresent(u -> changed.upstream(redirected(u)));
+      route.split().ifPresent(split -> changed.split(new TrafficSplit(
+          split.rules().stream().map(r -> new TrafficSplit.Rule(r.key(), r.value(), redirected(r.upstream()))).toList(),
+          split.branches().stream().map(b -> new TrafficSplit.Branch(redirected(b.upstream()), b.weight())).toList(),
+          split.stickyOn())));
+      route.fallbackUpstream().ifPresent(u -> changed.fallback(redirected(u)));
+      route.mirror().ifPresent(m -> changed.mirror(new Mirror(redirected(m.upstream()), m.fraction(), m.maxBody())));
+      routes.add(changed.build());
     }
     return spec.toBuilder().routes(routes).build();
+  }
+
+  private Upstream redirected(Upstream u) {
+    List<Target> moved = u.targets().stream().map(t -> {
+      String target = targets.get(Origins.normalize(t.url()));
+      if (target == null) {
+        return t;
+      }
+      String path = URI.create(t.url()).getRawPath();
+      return new Target(target + (path == null ? "" : path), t.weight());
+    }).toList();
+    return new Upstream(u.name(), moved, u.discovery(), u.refreshInterval(), u.balancing(), u.hashKey(), u.healthCheck(),
+        u.outlierDetection(), u.panicMode(), u.maxRequestsPerTarget(), u.whenFull(), u.maxRequests(), u.circuitBreaker(),
+        u.connectTimeout(), u.responseTimeout());
   }
 }

@@ -12,6 +12,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.route.RouteSpec;
+import io.gatehouse.upstream.Mirror;
+import io.gatehouse.upstream.Target;
+import io.gatehouse.upstream.TrafficSplit;
+import io.gatehouse.upstream.Upstream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,5 +53,30 @@ class UpstreamRedirectTest {
   void an_origin_no_route_uses_is_named_with_the_ones_that_are() {
     assertThatThrownBy(() -> UpstreamRedirect.of(routes).to("http://billing:8080", wireMock.baseUrl()))
         .hasMessageContaining("origin: 'http://billing:8080' is used by no route (expected one of: [http://orders:8080])");
+  }
+
+  @Test
+  void every_target_of_groups_splits_and_mirrors_is_redirected() {
+    Gateway.Builder groups = Gateway.builder()
+        .route("orders", r -> r.path("/orders/**")
+            .upstream(Upstream.of(Target.of("http://orders-1:8080", 3), Target.of("http://orders-2:8080/v2", 1)).named("orders"))
+            .mirror(Mirror.to(Upstream.of("http://orders-1:8080")).fraction(0.5)))
+        .route("cart", r -> r.path("/cart/**").split(TrafficSplit.of(Upstream.of("http://cart:8080"), 9)
+            .and(Upstream.of("http://orders-2:8080"), 1)));
+    try (Gateway gateway = UpstreamRedirect.of(groups)
+        .to("http://orders-1:8080", "http://127.0.0.1:1001")
+        .to("http://orders-2:8080", "http://127.0.0.1:1002")
+        .build()) {
+      RouteSpec orders = gateway.spec().routes().get(0);
+      assertThat(orders.upstream().orElseThrow().targets()).containsExactly(
+          Target.of("http://127.0.0.1:1001", 3), Target.of("http://127.0.0.1:1002/v2", 1));
+      assertThat(orders.upstream().orElseThrow().name()).hasValue("orders");
+      assertThat(orders.mirror().orElseThrow().upstream().targets()).containsExactly(Target.of("http://127.0.0.1:1001"));
+      assertThat(orders.mirror().orElseThrow().fraction()).isEqualTo(0.5);
+      assertThat(gateway.spec().routes().get(1).split().orElseThrow().branches())
+          .extracting(b -> b.upstream().targets().get(0).url(), TrafficSplit.Branch::weight)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("http://cart:8080", 9),
+              org.assertj.core.groups.Tuple.tuple("http://127.0.0.1:1002", 1));
+    }
   }
 }

@@ -118,6 +118,10 @@ class HttpClientTransportLargeBodyTest {
     assertThat(response.body().contentLength())
         .isEqualTo(responseFraming.equals("chunked") ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(SIZE));
     assertThat(upstreamReceived.get()).isEqualTo(SIZE + ":" + HexFormat.of().formatHex(upload.digest()));
+    // The server notes what it sent after closing its stream, which can be after the client has read it all.
+    for (int i = 0; i < 500 && upstreamSent.get() == null; i++) {
+      Thread.sleep(10);
+    }
     assertThat(SIZE + ":" + HexFormat.of().formatHex(download.digest())).isEqualTo(upstreamSent.get());
     assertThat(download.received()).isEqualTo(SIZE);
   }

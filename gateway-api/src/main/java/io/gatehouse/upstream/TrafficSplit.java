@@ -1,0 +1,154 @@
+package io.gatehouse.upstream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Splits a route's traffic between upstreams: first by rules (a header or cookie value sends the
+ * request to a given upstream, such as beta users to the canary), then by weight (90/10). With
+ * {@link #stickyOn(HashKey)}, the weighted choice is a function of the key, so one user keeps
+ * seeing the same version; requests without the key are split at random.
+ *
+ * <pre>{@code
+ * r.split(TrafficSplit.of(stable, 90).and(canary, 10)
+ *     .stickyOn(HashKey.consumer())
+ *     .whenHeader("X-Beta", "true", canary))
+ * }</pre>
+ *
+ * @param rules the rules, checked in order before the weights
+ * @param branches the weighted upstreams
+ * @param stickyOn the key that makes the weighted choice deterministic
+ * @since 0.1
+ */
+public record TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<HashKey> stickyOn) {
+
+  /**
+   * Copies the lists and checks that there is at least one branch.
+   *
+   * @param rules the rules, checked in order before the weights
+   * @param branches the weighted upstreams
+   * @param stickyOn the key that makes the weighted choice deterministic
+   */
+  public TrafficSplit {
+    rules = List.copyOf(rules);
+    branches = List.copyOf(branches);
+    Objects.requireNonNull(stickyOn, "stickyOn");
+    if (branches.isEmpty()) {
+      throw new IllegalArgumentException("split branches: none (expected: at least one weighted upstream)");
+    }
+  }
+
+  /**
+   * A split whose first branch takes this weight.
+   *
+   * @param upstream the upstream
+   * @param weight its share, 1 to 10,000
+   * @return the split
+   */
+  public static TrafficSplit of(Upstream upstream, int weight) {
+    return new TrafficSplit(List.of(), List.of(new Branch(upstream, weight)), Optional.empty());
+  }
+
+  /**
+   * Adds a weighted branch.
+   *
+   * @param upstream the upstream
+   * @param weight its share, 1 to 10,000
+   * @return a changed copy
+   */
+  public TrafficSplit and(Upstream upstream, int weight) {
+    List<Branch> more = new ArrayList<>(branches);
+    more.add(new Branch(upstream, weight));
+    return new TrafficSplit(rules, more, stickyOn);
+  }
+
+  /**
+   * Sends requests whose header has this value to an upstream, before the weights apply.
+   *
+   * @param header the header name, compared case-insensitively
+   * @param value the exact value
+   * @param upstream where such requests go
+   * @return a changed copy
+   */
+  public TrafficSplit whenHeader(String header, String value, Upstream upstream) {
+    return withRule(new Rule(HashKey.header(header), value, upstream));
+  }
+
+  /**
+   * Sends requests whose cookie has this value to an upstream, before the weights apply.
+   *
+   * @param cookie the cookie name
+   * @param value the exact value
+   * @param upstream where such requests go
+   * @return a changed copy
+   */
+  public TrafficSplit whenCookie(String cookie, String value, Upstream upstream) {
+    return withRule(new Rule(HashKey.cookie(cookie), value, upstream));
+  }
+
+  /**
+   * Makes the weighted choice a function of a key.
+   *
+   * @param key the key
+   * @return a changed copy
+   */
+  public TrafficSplit stickyOn(HashKey key) {
+    return new TrafficSplit(rules, branches, Optional.of(Objects.requireNonNull(key, "key")));
+  }
+
+  private TrafficSplit withRule(Rule rule) {
+    List<Rule> more = new ArrayList<>(rules);
+    more.add(rule);
+    return new TrafficSplit(more, branches, stickyOn);
+  }
+
+  /**
+   * A weighted upstream of a split.
+   *
+   * @param upstream the upstream
+   * @param weight its share, 1 to 10,000
+   */
+  public record Branch(Upstream upstream, int weight) {
+
+    /**
+     * Checks the weight.
+     *
+     * @param upstream the upstream
+     * @param weight its share, 1 to 10,000
+     */
+    public Branch {
+      Objects.requireNonNull(upstream, "upstream");
+      if (weight < 1 || weight > 10_000) {
+        throw new IllegalArgumentException("split weight: " + weight + " (expected: 1 to 10000)");
+      }
+    }
+  }
+
+  /**
+   * A rule of a split: requests whose header or cookie has the value go to the upstream.
+   *
+   * @param key the header or cookie
+   * @param value the exact value
+   * @param upstream where matching requests go
+   */
+  public record Rule(HashKey key, String value, Upstream upstream) {
+
+    /**
+     * Checks that the key names a header or cookie.
+     *
+     * @param key the header or cookie
+     * @param value the exact value
+     * @param upstream where matching requests go
+     */
+    public Rule {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      Objects.requireNonNull(upstream, "upstream");
+      if (key.source() != HashKey.Source.HEADER && key.source() != HashKey.Source.COOKIE) {
+        throw new IllegalArgumentException("split rule key: " + key.source() + " (expected: HEADER or COOKIE)");
+      }
+    }
+  }
+}

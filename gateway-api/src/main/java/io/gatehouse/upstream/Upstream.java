@@ -1,0 +1,372 @@
+package io.gatehouse.upstream;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * A group of targets that a route sends its requests to: a static list or a
+ * {@link ServiceDiscovery}, a {@link LoadBalancing} strategy, active {@link HealthCheck}s and
+ * passive {@link OutlierDetection}, a {@link CircuitBreaker} per target, concurrency caps and
+ * timeouts. Routes that use upstreams of the same {@link #named name} share one group at run time
+ * (one health state, one rotation); two different upstreams of one name fail {@code build()}.
+ * An unnamed upstream belongs to its route alone.
+ *
+ * <p>Targets that are unhealthy, ejected, behind an open circuit or at their concurrency cap take
+ * no request. When no target may take one, the request gets 503, unless {@link #panicMode(boolean) panic mode} is on
+ * and every target is unhealthy: then health is ignored and all of them take traffic.
+ *
+ * <pre>{@code
+ * Upstream orders = Upstream.of("http://orders-1:8080", "http://orders-2:8080")
+ *     .named("orders")
+ *     .leastRequests()
+ *     .healthCheck(HealthCheck.http("/health").interval(Duration.ofSeconds(5)))
+ *     .outlierDetection(OutlierDetection.consecutiveFailures(5))
+ *     .maxRequestsPerTarget(200, Upstream.WhenFull.TRY_ANOTHER);
+ * gateway.route("orders", r -> r.path("/orders/**").upstream(orders))
+ *        .route("orders-admin", r -> r.path("/admin/orders/**").upstream(orders));
+ * }</pre>
+ *
+ * @param name the name that routes share the group by; empty for a route's own group
+ * @param targets the static targets; empty when discovered
+ * @param discovery where the targets come from when they change at run time
+ * @param refreshInterval how often the discovery is asked
+ * @param balancing how a target is picked
+ * @param hashKey the key of {@link LoadBalancing#CONSISTENT_HASH}
+ * @param healthCheck the active health check
+ * @param outlierDetection the passive health check
+ * @param panicMode whether all targets take traffic when every one is unhealthy
+ * @param maxRequestsPerTarget the most requests in flight to one target
+ * @param whenFull what a request does when its target is at its cap
+ * @param maxRequests the most requests in flight to the whole group
+ * @param circuitBreaker a circuit breaker for each target
+ * @param connectTimeout the connect timeout of this upstream's calls, unless the route sets one
+ * @param responseTimeout the response timeout of this upstream's calls, unless the route sets one
+ * @since 0.1
+ */
+public record Upstream(
+    Optional<String> name,
+    List<Target> targets,
+    Optional<ServiceDiscovery> discovery,
+    Duration refreshInterval,
+    LoadBalancing balancing,
+    Optional<HashKey> hashKey,
+    Optional<HealthCheck> healthCheck,
+    Optional<OutlierDetection> outlierDetection,
+    boolean panicMode,
+    OptionalInt maxRequestsPerTarget,
+    WhenFull whenFull,
+    OptionalInt maxRequests,
+    Optional<CircuitBreaker> circuitBreaker,
+    Optional<Duration> connectTimeout,
+    Optional<Duration> responseTimeout) {
+
+  /**
+   * Copies the targets and checks that the parts fit together.
+   *
+   * @param name the name that routes share the group by; empty for a route's own group
+   * @param targets the static targets; empty when discovered
+   * @param discovery where the targets come from when they change at run time
+   * @param refreshInterval how often the discovery is asked
+   * @param balancing how a target is picked
+   * @param hashKey the key of {@link LoadBalancing#CONSISTENT_HASH}
+   * @param healthCheck the active health check
+   * @param outlierDetection the passive health check
+   * @param panicMode whether all targets take traffic when every one is unhealthy
+   * @param maxRequestsPerTarget the most requests in flight to one target
+   * @param whenFull what a request does when its target is at its cap
+   * @param maxRequests the most requests in flight to the whole group
+   * @param circuitBreaker a circuit breaker for each target
+   * @param connectTimeout the connect timeout of this upstream's calls, unless the route sets one
+   * @param responseTimeout the response timeout of this upstream's calls, unless the route sets one
+   */
+  public Upstream {
+    Objects.requireNonNull(name, "name");
+    targets = List.copyOf(targets);
+    Objects.requireNonNull(discovery, "discovery");
+    Values.positive("refreshInterval", refreshInterval);
+    Objects.requireNonNull(balancing, "balancing");
+    Objects.requireNonNull(hashKey, "hashKey");
+    Objects.requireNonNull(healthCheck, "healthCheck");
+    Objects.requireNonNull(outlierDetection, "outlierDetection");
+    Objects.requireNonNull(maxRequestsPerTarget, "maxRequestsPerTarget");
+    Objects.requireNonNull(whenFull, "whenFull");
+    Objects.requireNonNull(maxRequests, "maxRequests");
+    Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+    if (discovery.isPresent() == !targets.isEmpty()) {
+      throw new IllegalArgumentException("targets: " + targets.size()
+          + " with discovery " + discovery.isPresent() + " (expected: static targets or a discovery, not both)");
+    }
+    if ((balancing == LoadBalancing.CONSISTENT_HASH) != hashKey.isPresent()) {
+      throw new IllegalArgumentException("hashKey: " + hashKey + " (expected: exactly with consistent hashing)");
+    }
+  }
+
+  /**
+   * Round robin over targets of weight 1.
+   *
+   * @param urls the targets' base URLs, at least one
+   * @return the upstream
+   */
+  public static Upstream of(String... urls) {
+    if (urls.length == 0) {
+      throw new IllegalArgumentException("targets: none (expected: at least one URL)");
+    }
+    return of(Arrays.stream(urls).map(Target::of).toArray(Target[]::new));
+  }
+
+  /**
+   * Round robin over weighted targets.
+   *
+   * @param targets at least one
+   * @return the upstream
+   */
+  public static Upstream of(Target... targets) {
+    if (targets.length == 0) {
+      throw new IllegalArgumentException("targets: none (expected: at least one target)");
+    }
+    return new Upstream(Optional.empty(), List.of(targets), Optional.empty(), Duration.ofSeconds(30),
+        LoadBalancing.ROUND_ROBIN, Optional.empty(), Optional.empty(), Optional.empty(), false,
+        OptionalInt.empty(), WhenFull.TRY_ANOTHER, OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Round robin over targets that a discovery finds, asked again every {@code refreshInterval}.
+   *
+   * @param discovery the discovery
+   * @param refreshInterval more than zero
+   * @return the upstream
+   */
+  public static Upstream discover(ServiceDiscovery discovery, Duration refreshInterval) {
+    Objects.requireNonNull(discovery, "discovery");
+    return new Upstream(Optional.empty(), List.of(), Optional.of(discovery), refreshInterval,
+        LoadBalancing.ROUND_ROBIN, Optional.empty(), Optional.empty(), Optional.empty(), false,
+        OptionalInt.empty(), WhenFull.TRY_ANOTHER, OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Names the group, so that routes using upstreams of this name share it.
+   *
+   * @param name letters, digits, {@code .}, {@code _} and {@code -}
+   * @return a changed copy
+   */
+  public Upstream named(String name) {
+    Objects.requireNonNull(name, "name");
+    if (!name.matches("[A-Za-z0-9._-]{1,128}")) {
+      throw new IllegalArgumentException("upstream name: '" + name + "' (expected: 1 to 128 of letters, digits, '.', '_', '-')");
+    }
+    return with(d -> d.name = Optional.of(name));
+  }
+
+  /**
+   * Picks targets by smooth weighted round robin (the default).
+   *
+   * @return a changed copy
+   */
+  public Upstream roundRobin() {
+    return with(d -> {
+      d.balancing = LoadBalancing.ROUND_ROBIN;
+      d.hashKey = Optional.empty();
+    });
+  }
+
+  /**
+   * Picks targets at random, in proportion to their weights.
+   *
+   * @return a changed copy
+   */
+  public Upstream random() {
+    return with(d -> {
+      d.balancing = LoadBalancing.RANDOM;
+      d.hashKey = Optional.empty();
+    });
+  }
+
+  /**
+   * Picks the less busy of two random targets.
+   *
+   * @return a changed copy
+   */
+  public Upstream leastRequests() {
+    return with(d -> {
+      d.balancing = LoadBalancing.LEAST_REQUESTS;
+      d.hashKey = Optional.empty();
+    });
+  }
+
+  /**
+   * Sends requests with the same key to the same target.
+   *
+   * @param key what part of the request is the key
+   * @return a changed copy
+   */
+  public Upstream consistentHash(HashKey key) {
+    Objects.requireNonNull(key, "key");
+    return with(d -> {
+      d.balancing = LoadBalancing.CONSISTENT_HASH;
+      d.hashKey = Optional.of(key);
+    });
+  }
+
+  /**
+   * Checks each target actively.
+   *
+   * @param check the check
+   * @return a changed copy
+   */
+  public Upstream healthCheck(HealthCheck check) {
+    Objects.requireNonNull(check, "check");
+    return with(d -> d.healthCheck = Optional.of(check));
+  }
+
+  /**
+   * Checks each target with {@code GET path} and the defaults of {@link HealthCheck#http(String)}.
+   *
+   * @param path such as {@code /health}
+   * @return a changed copy
+   */
+  public Upstream healthCheck(String path) {
+    return healthCheck(HealthCheck.http(path));
+  }
+
+  /**
+   * Ejects targets that keep failing.
+   *
+   * @param detection the detection
+   * @return a changed copy
+   */
+  public Upstream outlierDetection(OutlierDetection detection) {
+    Objects.requireNonNull(detection, "detection");
+    return with(d -> d.outlierDetection = Optional.of(detection));
+  }
+
+  /**
+   * Sets whether every target takes traffic when all of them are unhealthy or ejected, instead of
+   * 503 (off by default).
+   *
+   * @param on true to turn panic mode on
+   * @return a changed copy
+   */
+  public Upstream panicMode(boolean on) {
+    return with(d -> d.panicMode = on);
+  }
+
+  /**
+   * Caps the requests in flight to each target.
+   *
+   * @param max at least 1
+   * @param whenFull whether a request finds another target or gets 503 when its target is full
+   * @return a changed copy
+   */
+  public Upstream maxRequestsPerTarget(int max, WhenFull whenFull) {
+    Values.atLeast("maxRequestsPerTarget", max, 1);
+    Objects.requireNonNull(whenFull, "whenFull");
+    return with(d -> {
+      d.maxRequestsPerTarget = OptionalInt.of(max);
+      d.whenFull = whenFull;
+    });
+  }
+
+  /**
+   * Caps the requests in flight to the whole group; beyond it, 503.
+   *
+   * @param max at least 1
+   * @return a changed copy
+   */
+  public Upstream maxRequests(int max) {
+    Values.atLeast("maxRequests", max, 1);
+    return with(d -> d.maxRequests = OptionalInt.of(max));
+  }
+
+  /**
+   * Gives each target its own circuit breaker; a target whose circuit is open takes no request.
+   *
+   * @param breaker the breaker's settings
+   * @return a changed copy
+   */
+  public Upstream circuitBreaker(CircuitBreaker breaker) {
+    Objects.requireNonNull(breaker, "breaker");
+    return with(d -> d.circuitBreaker = Optional.of(breaker));
+  }
+
+  /**
+   * Bounds the time to open a connection to a target, unless the route sets its own.
+   *
+   * @param timeout more than zero
+   * @return a changed copy
+   */
+  public Upstream connectTimeout(Duration timeout) {
+    Values.positive("connectTimeout", timeout);
+    return with(d -> d.connectTimeout = Optional.of(timeout));
+  }
+
+  /**
+   * Bounds how long a target may stay silent, unless the route sets its own.
+   *
+   * @param timeout more than zero
+   * @return a changed copy
+   */
+  public Upstream responseTimeout(Duration timeout) {
+    Values.positive("responseTimeout", timeout);
+    return with(d -> d.responseTimeout = Optional.of(timeout));
+  }
+
+  private Upstream with(Consumer<Draft> change) {
+    Draft d = new Draft(this);
+    change.accept(d);
+    return new Upstream(d.name, targets, discovery, refreshInterval, d.balancing, d.hashKey, d.healthCheck,
+        d.outlierDetection, d.panicMode, d.maxRequestsPerTarget, d.whenFull, d.maxRequests, d.circuitBreaker,
+        d.connectTimeout, d.responseTimeout);
+  }
+
+  @Override
+  public String toString() {
+    return "Upstream[" + name.orElse("unnamed") + ", "
+        + (discovery.isPresent() ? discovery.get().toString() : targets.toString()) + ", " + balancing + "]";
+  }
+
+  /** What a request does when the target picked for it is at its concurrency cap. */
+  public enum WhenFull {
+    /** It goes to another target that has room; 503 when none has. */
+    TRY_ANOTHER,
+    /** It gets 503 at once. */
+    FAIL_FAST
+  }
+
+  /** The fields a copying setter may change. */
+  private static final class Draft {
+    Optional<String> name;
+    LoadBalancing balancing;
+    Optional<HashKey> hashKey;
+    Optional<HealthCheck> healthCheck;
+    Optional<OutlierDetection> outlierDetection;
+    boolean panicMode;
+    OptionalInt maxRequestsPerTarget;
+    WhenFull whenFull;
+    OptionalInt maxRequests;
+    Optional<CircuitBreaker> circuitBreaker;
+    Optional<Duration> connectTimeout;
+    Optional<Duration> responseTimeout;
+
+    Draft(Upstream u) {
+      name = u.name;
+      balancing = u.balancing;
+      hashKey = u.hashKey;
+      healthCheck = u.healthCheck;
+      outlierDetection = u.outlierDetection;
+      panicMode = u.panicMode;
+      maxRequestsPerTarget = u.maxRequestsPerTarget;
+      whenFull = u.whenFull;
+      maxRequests = u.maxRequests;
+      circuitBreaker = u.circuitBreaker;
+      connectTimeout = u.connectTimeout;
+      responseTimeout = u.responseTimeout;
+    }
+  }
+}

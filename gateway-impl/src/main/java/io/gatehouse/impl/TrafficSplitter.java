@@ -1,0 +1,51 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.impl.pool.KeyHash;
+import io.gatehouse.upstream.HashKey;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Picks the destination of a request under a route's traffic split: the first matching rule, else by weight. */
+final class TrafficSplitter {
+  record Rule(HashKey key, String value, Destination destination) {}
+
+  private final List<Rule> rules;
+  private final List<Destination> destinations;
+  private final int[] cumulativeWeights;
+  private final Optional<HashKey> sticky;
+  private final HashKeys keys;
+
+  TrafficSplitter(List<Rule> rules, List<Destination> destinations, List<Integer> weights, Optional<HashKey> sticky, HashKeys keys) {
+    this.rules = List.copyOf(rules);
+    this.destinations = List.copyOf(destinations);
+    this.cumulativeWeights = new int[weights.size()];
+    int sum = 0;
+    for (int i = 0; i < weights.size(); i++) {
+      sum += weights.get(i);
+      cumulativeWeights[i] = sum;
+    }
+    this.sticky = sticky;
+    this.keys = keys;
+  }
+
+  Destination pick(Exchange exchange) {
+    for (Rule rule : rules) {
+      if (rule.value.equals(keys.of(rule.key, exchange))) {
+        return rule.destination;
+      }
+    }
+    int total = cumulativeWeights[cumulativeWeights.length - 1];
+    String key = sticky.map(k -> keys.of(k, exchange)).orElse(null);
+    int point = key == null
+        ? ThreadLocalRandom.current().nextInt(total)
+        : (int) Math.floorMod(KeyHash.of(key), (long) total);
+    for (int i = 0; i < cumulativeWeights.length; i++) {
+      if (point < cumulativeWeights[i]) {
+        return destinations.get(i);
+      }
+    }
+    return destinations.get(destinations.size() - 1);
+  }
+}

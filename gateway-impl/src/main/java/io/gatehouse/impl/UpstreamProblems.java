@@ -1,0 +1,37 @@
+package io.gatehouse.impl;
+
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.http.Response;
+import io.gatehouse.impl.pool.LiveTarget;
+import io.gatehouse.spi.UpstreamException;
+import java.util.concurrent.CancellationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The problem a client gets when its upstream call failed: 502, or 504 for timeouts; logged once. */
+final class UpstreamProblems {
+  private static final Logger log = LoggerFactory.getLogger(UpstreamProblems.class);
+
+  private UpstreamProblems() {}
+
+  static Response of(Exchange exchange, String routeId, LiveTarget target, Throwable cause) {
+    if (cause instanceof CancellationException) {
+      // The client went away; nobody reads this answer, but the chain still needs one.
+      return exchange.problem(502, "Bad Gateway", "the upstream call was cancelled");
+    }
+    if (cause instanceof UpstreamException upstream) {
+      log.warn("route '{}' request {}: upstream {} failed: {} ({})",
+          routeId, exchange.requestId(), target, upstream.kind(), upstream.getMessage());
+      return switch (upstream.kind()) {
+        case CONNECT_TIMEOUT -> exchange.problem(504, "Gateway Timeout", "the upstream did not accept a connection in time");
+        case RESPONSE_TIMEOUT -> exchange.problem(504, "Gateway Timeout", "the upstream did not answer in time");
+        case CONNECT_REFUSED -> exchange.problem(502, "Bad Gateway", "the upstream could not be reached");
+        case CONNECTION_RESET -> exchange.problem(502, "Bad Gateway", "the upstream closed the connection before answering");
+        case PROTOCOL_ERROR -> exchange.problem(502, "Bad Gateway", "the upstream sent an invalid response");
+        case REQUEST_BODY_FAILED -> exchange.problem(400, "Bad Request", "the request body could not be read");
+      };
+    }
+    log.error("route '{}' request {}: upstream {} failed unexpectedly", routeId, exchange.requestId(), target, cause);
+    return exchange.problem(502, "Bad Gateway", "the upstream call failed");
+  }
+}

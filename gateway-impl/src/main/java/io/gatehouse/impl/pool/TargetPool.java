@@ -1,0 +1,229 @@
+package io.gatehouse.impl.pool;
+
+import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.upstream.Target;
+import io.gatehouse.upstream.TargetStatus;
+import io.gatehouse.upstream.Upstream;
+import io.gatehouse.upstream.UpstreamStatus;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upstream group at run time: its live targets (a snapshot, replaced whole when discovery
+ * answers) and the balancer over them. {@link #lease} picks a target for a call and counts it in
+ * flight. Thread-safe; never blocks.
+ */
+public final class TargetPool {
+  private static final Logger log = LoggerFactory.getLogger(TargetPool.class);
+
+  private final String name;
+  private final Upstream spec;
+  private final Clock clock;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile Snapshot snapshot;
+  private volatile boolean discovered;
+
+  private record Snapshot(List<LiveTarget> targets, Balancer balancer) {}
+
+  private TargetPool(String name, Upstream spec, Clock clock) {
+    this.name = name;
+    this.spec = spec;
+    this.clock = clock;
+    this.snapshot = new Snapshot(List.of(), (usable, key) -> null);
+    this.discovered = spec.discovery().isEmpty();
+  }
+
+  /**
+   * A pool for an upstream; its static targets must have passed {@link TargetUrls#problem}.
+   *
+   * @param name the group's name, for logs and status
+   * @param spec the upstream
+   * @param clock the gateway's clock
+   * @return the pool, with its static targets, or none until discovery answers
+   */
+  public static TargetPool of(String name, Upstream spec, Clock clock) {
+    TargetPool pool = new TargetPool(name, spec, clock);
+    if (spec.discovery().isEmpty()) {
+      pool.replace(spec.targets());
+    }
+    return pool;
+  }
+
+  /** The group's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The upstream this pool runs. */
+  public Upstream spec() {
+    return spec;
+  }
+
+  /** The targets now. */
+  public List<LiveTarget> targets() {
+    return snapshot.targets;
+  }
+
+  /**
+   * Replaces the targets with what discovery found. Targets that stay keep their state (health,
+   * circuit, requests in flight); invalid URLs are logged and skipped.
+   *
+   * @param found the targets found
+   */
+  public void update(List<Target> found) {
+    List<Target> valid = new ArrayList<>();
+    for (Target t : found) {
+      Optional<String> problem = TargetUrls.problem(t.url());
+      if (problem.isPresent()) {
+        log.warn("upstream '{}': discovered target '{}' {} {}; skipped", name, t.url(), problem.get(), TargetUrls.EXPECTED);
+      } else {
+        valid.add(t);
+      }
+    }
+    List<String> before = snapshot.targets.stream().map(t -> t.target().url() + "*" + t.weight()).toList();
+    List<String> after = valid.stream().map(t -> t.url() + "*" + t.weight()).toList();
+    if (!discovered || !before.equals(after)) {
+      log.info("upstream '{}': targets {}", name, after);
+      replace(valid);
+    }
+    discovered = true;
+  }
+
+  private synchronized void replace(List<Target> targets) {
+    Map<Target, LiveTarget> kept = new HashMap<>();
+    for (LiveTarget t : snapshot.targets) {
+      kept.put(t.target(), t);
+    }
+    List<LiveTarget> live = new ArrayList<>();
+    for (Target t : targets) {
+      LiveTarget existing = kept.get(t);
+      live.add(existing != null ? existing : new LiveTarget(t, URI.create(t.url()), clock, spec.outlierDetection(),
+          spec.circuitBreaker().map(cb -> new Breaker("upstream '" + name + "' target " + t.url(), cb, clock)).orElse(null)));
+    }
+    List<LiveTarget> frozen = List.copyOf(live);
+    snapshot = new Snapshot(frozen, Balancers.create(spec.balancing(), frozen));
+  }
+
+  /**
+   * Takes a target for one call. Targets in {@code tried} are avoided while another may take the
+   * call. The caller must {@link Lease#complete} a lease it gets.
+   *
+   * @param key the request's hash key, or null
+   * @param tried targets earlier attempts of the same request used; may be empty
+   * @return a lease, or why there is none
+   */
+  public Pick lease(String key, Set<LiveTarget> tried) {
+    Snapshot now = snapshot;
+    if (now.targets.isEmpty()) {
+      return new Refusal(discovered
+          ? "upstream '" + name + "' has no targets"
+          : "upstream '" + name + "' has not discovered its targets yet");
+    }
+    if (spec.maxRequests().isPresent() && !enter(spec.maxRequests().getAsInt())) {
+      return new Refusal("upstream '" + name + "' has " + spec.maxRequests().getAsInt() + " requests in flight (its cap)");
+    }
+    if (spec.maxRequests().isEmpty()) {
+      inFlight.incrementAndGet();
+    }
+    boolean ignoreHealth = spec.panicMode() && now.targets.stream().noneMatch(LiveTarget::healthy);
+    if (ignoreHealth) {
+      log.debug("upstream '{}': every target is unhealthy; panic mode sends traffic to all", name);
+    }
+    Set<LiveTarget> refused = null;
+    for (int pass = 0; pass < 2; pass++) {
+      boolean avoidTried = pass == 0 && !tried.isEmpty();
+      if (pass == 1 && tried.isEmpty()) {
+        break;
+      }
+      while (true) {
+        Set<LiveTarget> skip = refused;
+        Predicate<LiveTarget> usable = t -> (ignoreHealth || t.healthy())
+            && (skip == null || !skip.contains(t))
+            && (!avoidTried || !tried.contains(t));
+        LiveTarget target = now.balancer.pick(usable, key);
+        if (target == null) {
+          break;
+        }
+        if (spec.maxRequestsPerTarget().isPresent()) {
+          if (!target.tryEnter(spec.maxRequestsPerTarget().getAsInt())) {
+            if (spec.whenFull() == Upstream.WhenFull.FAIL_FAST) {
+              leave();
+              return new Refusal("upstream '" + name + "' target " + target + " has "
+                  + spec.maxRequestsPerTarget().getAsInt() + " requests in flight (its cap)");
+            }
+            refused = refused == null ? new HashSet<>() : refused;
+            refused.add(target);
+            continue;
+          }
+        } else {
+          target.enter();
+        }
+        if (!target.tryAcquireCircuit()) {
+          target.leave();
+          refused = refused == null ? new HashSet<>() : refused;
+          refused.add(target);
+          continue;
+        }
+        return new Lease(this, target);
+      }
+    }
+    leave();
+    return new Refusal("upstream '" + name + "' has no available target (" + describe(now.targets) + ")");
+  }
+
+  private boolean enter(int cap) {
+    while (true) {
+      int current = inFlight.get();
+      if (current >= cap) {
+        return false;
+      }
+      if (inFlight.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void leave() {
+    inFlight.decrementAndGet();
+  }
+
+  private String describe(List<LiveTarget> targets) {
+    StringBuilder text = new StringBuilder();
+    for (LiveTarget t : targets) {
+      if (text.length() > 0) {
+        text.append(", ");
+      }
+      TargetStatus status = t.status();
+      text.append(t.target().url()).append(' ').append(status.health().name().toLowerCase(Locale.ROOT));
+      if (status.circuit() != TargetStatus.Circuit.NONE) {
+        text.append(", circuit ").append(status.circuit().name().toLowerCase(Locale.ROOT));
+      }
+      if (spec.maxRequestsPerTarget().isPresent() && status.inFlight() >= spec.maxRequestsPerTarget().getAsInt()) {
+        text.append(", full");
+      }
+    }
+    return text.toString();
+  }
+
+  /** The group's state now. */
+  public UpstreamStatus status() {
+    return new UpstreamStatus(name, snapshot.targets.stream().map(LiveTarget::status).toList());
+  }
+
+  @Override
+  public String toString() {
+    return "upstream '" + name + "'";
+  }
+}

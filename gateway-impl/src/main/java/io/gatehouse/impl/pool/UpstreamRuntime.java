@@ -1,0 +1,115 @@
+package io.gatehouse.impl.pool;
+
+import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.Upstream;
+import io.gatehouse.upstream.UpstreamStatus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstream groups of one gateway: one {@link TargetPool} per group name, their health checkers
+ * and discovery pollers, and the scheduler they and the routes' retries and deadlines run on.
+ * {@link #close()} stops all of it.
+ */
+public final class UpstreamRuntime implements AutoCloseable {
+  private final Clock clock;
+  private final UpstreamTransport transport;
+  private final Map<String, TargetPool> pools = new LinkedHashMap<>();
+  private final List<AutoCloseable> watchers = new ArrayList<>();
+  private ScheduledThreadPoolExecutor scheduler; // created on first need
+
+  /**
+   * Creates an empty runtime.
+   *
+   * @param clock the gateway's clock
+   * @param transport the gateway's upstream client, for health checks
+   */
+  public UpstreamRuntime(Clock clock, UpstreamTransport transport) {
+    this.clock = clock;
+    this.transport = transport;
+  }
+
+  /**
+   * The pool of a group, created (with its health checker and discovery) on first request.
+   * Build-time only: not thread-safe.
+   *
+   * @param name the group's name
+   * @param upstream the group's settings; equal for every request of one name
+   * @return the pool
+   */
+  public TargetPool pool(String name, Upstream upstream) {
+    TargetPool existing = pools.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    TargetPool pool = TargetPool.of(name, upstream, clock);
+    pools.put(name, pool);
+    upstream.healthCheck().ifPresent(check -> {
+      HealthChecker checker = new HealthChecker(pool, check, transport, scheduler());
+      watchers.add(checker);
+      checker.start();
+    });
+    upstream.discovery().ifPresent(discovery -> {
+      DiscoveryPoller poller = new DiscoveryPoller(pool, discovery, upstream.refreshInterval());
+      watchers.add(poller);
+      poller.start();
+    });
+    return pool;
+  }
+
+  /**
+   * The scheduler for upstream work (health checks, backoff, deadlines): one daemon thread, which
+   * only triggers work and never blocks.
+   *
+   * @return the scheduler, created on first call
+   */
+  public synchronized ScheduledExecutorService scheduler() {
+    if (scheduler == null) {
+      scheduler = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread thread = new Thread(r, "gatehouse-upstream-timer");
+        thread.setDaemon(true);
+        return thread;
+      });
+      scheduler.setRemoveOnCancelPolicy(true);
+    }
+    return scheduler;
+  }
+
+  /**
+   * The state of every group, in the order they were created.
+   *
+   * @return one status per group
+   */
+  public List<UpstreamStatus> status() {
+    return pools.values().stream().map(TargetPool::status).toList();
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable watcher : watchers) {
+      try {
+        watcher.close();
+      } catch (Exception e) {
+        // closing the others matters more; a watcher's close does not fail in practice
+      }
+    }
+    ScheduledThreadPoolExecutor s;
+    synchronized (this) {
+      s = scheduler;
+    }
+    if (s != null) {
+      s.shutdownNow();
+      try {
+        s.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

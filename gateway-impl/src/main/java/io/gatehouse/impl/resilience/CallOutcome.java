@@ -1,0 +1,53 @@
+package io.gatehouse.impl.resilience;
+
+import io.gatehouse.spi.UpstreamException;
+
+/** How one upstream call ended, as health checks, breakers and retries see it. */
+public enum CallOutcome {
+  /** A response with a status below 500. */
+  SUCCESS,
+  /** A response with a 5xx status. */
+  SERVER_ERROR,
+  /** No connection: refused, unresolved, or not accepted in time. */
+  CONNECT_FAILURE,
+  /** The connection was reset or closed, or the answer was not HTTP. */
+  RESET,
+  /** The upstream stayed silent past the response timeout, or the route's deadline passed. */
+  TIMEOUT,
+  /** The gateway gave the call up (the client left, or another attempt won); no verdict on the target. */
+  CANCELLED;
+
+  /**
+   * The outcome of a response.
+   *
+   * @param status the response status
+   * @return {@link #SERVER_ERROR} for 5xx, else {@link #SUCCESS}
+   */
+  public static CallOutcome ofStatus(int status) {
+    return status >= 500 ? SERVER_ERROR : SUCCESS;
+  }
+
+  /**
+   * The outcome of a transport failure.
+   *
+   * @param kind what failed
+   * @return the outcome
+   */
+  public static CallOutcome ofFailure(UpstreamException.Kind kind) {
+    return switch (kind) {
+      case CONNECT_REFUSED, CONNECT_TIMEOUT -> CONNECT_FAILURE;
+      case RESPONSE_TIMEOUT -> TIMEOUT;
+      case CONNECTION_RESET, PROTOCOL_ERROR -> RESET;
+      case REQUEST_BODY_FAILED -> CANCELLED; // the client's fault, not the upstream's
+    };
+  }
+
+  /**
+   * Whether the outcome speaks against the target (for outlier detection).
+   *
+   * @return true for 5xx, connect failures, resets and timeouts
+   */
+  public boolean isFailure() {
+    return this != SUCCESS && this != CANCELLED;
+  }
+}

@@ -1,0 +1,111 @@
+package io.gatehouse.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatehouse.ConfigViolation;
+import io.gatehouse.Gateway;
+import io.gatehouse.GatewayConfigException;
+import io.gatehouse.route.StaticResponse;
+import io.gatehouse.upstream.CircuitBreaker;
+import io.gatehouse.upstream.HashKey;
+import io.gatehouse.upstream.HealthCheck;
+import io.gatehouse.upstream.Mirror;
+import io.gatehouse.upstream.OutlierDetection;
+import io.gatehouse.upstream.Retry;
+import io.gatehouse.upstream.Target;
+import io.gatehouse.upstream.TrafficSplit;
+import io.gatehouse.upstream.Upstream;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Mistakes in upstreams, splits, mirrors and resilience settings: at once from the setters, all together from build(). */
+class UpstreamConfigValidationTest {
+
+  private static Gateway.Builder builder() {
+    return Gateway.builder().transport(RecordingTransport.answering(200));
+  }
+
+  private static GatewayConfigException failure(Gateway.Builder builder) {
+    try {
+      builder.build().close();
+    } catch (GatewayConfigException e) {
+      return e;
+    }
+    throw new AssertionError("expected build() to fail");
+  }
+
+  @Test
+  void every_bad_target_url_is_named_with_its_route_and_field() {
+    GatewayConfigException e = failure(builder()
+        .route("a", r -> r.path("/a").upstream(Upstream.of("http://ok:1", "ftp://files:21")))
+        .route("b", r -> r.path("/b").split(TrafficSplit.of(Upstream.of("http:///nohost"), 1)))
+        .route("c", r -> r.path("/c").upstream("http://c:1").mirror(Mirror.to(Upstream.of("http://m:1?q=1"))))
+        .route("d", r -> r.path("/d").upstream("http://d:1").circuitBreaker(CircuitBreaker.of())
+            .fallback(Upstream.of("http://user@fb:1"))));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).containsExactly(
+        "route 'a': upstream: 'ftp://files:21' has scheme 'ftp' (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)",
+        "route 'b': split: 'http:///nohost' has no host (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)",
+        "route 'c': mirror: 'http://m:1?q=1' has a query or fragment (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)",
+        "route 'd': fallback: 'http://user@fb:1' has user info (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)");
+  }
+
+  @Test
+  void two_different_upstreams_of_one_name_are_rejected() {
+    GatewayConfigException e = failure(builder()
+        .route("a", r -> r.path("/a").upstream(Upstream.of("http://orders-1:1").named("orders")))
+        .route("b", r -> r.path("/b").upstream(Upstream.of("http://orders-2:1").named("orders"))));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).containsExactly(
+        "route 'b': upstream: 'orders' differs from the upstream of that name in route 'a'"
+            + " (expected: one definition per upstream name; declare it once and reuse the value)");
+  }
+
+  @Test
+  void a_fallback_needs_a_breaker_and_proxy_settings_need_an_upstream() {
+    GatewayConfigException e = failure(builder()
+        .route("a", r -> r.path("/a").upstream("http://a:1").fallback(StaticResponse.of(200, "text/plain", "x")))
+        .route("b", r -> r.path("/b").respond(200, "text/plain", "b").retry(Retry.times(1)).timeout(Duration.ofSeconds(1))));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).containsExactly(
+        "route 'a': fallback: set without a circuit breaker (expected: circuitBreaker(...) too; the fallback answers while it is open)",
+        "route 'b': timeout: set on a route that answers by itself (expected: only on routes with an upstream)",
+        "route 'b': retry: set on a route that answers by itself (expected: only on routes with an upstream)");
+  }
+
+  @Test
+  void an_upstream_and_a_split_on_one_route_are_rejected() {
+    GatewayConfigException e = failure(builder()
+        .route("a", r -> r.path("/a").upstream("http://a:1").split(TrafficSplit.of(Upstream.of("http://b:1"), 1))));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).containsExactly(
+        "route 'a': split: set together with an upstream (expected: either upstream(...) or split(...))");
+  }
+
+  @Test
+  void setters_reject_nonsense_at_once() {
+    assertThatThrownBy(() -> Target.of("http://a:1", 0)).hasMessage("target 'http://a:1': weight: 0 (expected: 1 to 10000)");
+    assertThatThrownBy(() -> Upstream.of(new String[0])).hasMessage("targets: none (expected: at least one URL)");
+    assertThatThrownBy(() -> Upstream.of("http://a:1").named("a b"))
+        .hasMessage("upstream name: 'a b' (expected: 1 to 128 of letters, digits, '.', '_', '-')");
+    assertThatThrownBy(() -> Upstream.of("http://a:1").maxRequestsPerTarget(0, Upstream.WhenFull.FAIL_FAST))
+        .hasMessage("maxRequestsPerTarget: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> HealthCheck.http("health")).hasMessage("health check path: 'health' (expected: starting with '/', no query)");
+    assertThatThrownBy(() -> HealthCheck.http("/h").expectStatus(300, 200))
+        .hasMessage("expected statuses: 300..200 (expected: a range within 100..599)");
+    assertThatThrownBy(() -> OutlierDetection.consecutiveFailures(0)).hasMessage("consecutiveFailures: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> OutlierDetection.consecutiveFailures(1).maxEjection(Duration.ofSeconds(1)))
+        .hasMessage("maxEjection: PT1S (expected: >= baseEjection, PT30S)");
+    assertThatThrownBy(() -> CircuitBreaker.of().failureRateThreshold(0)).hasMessage("failureRateThreshold: 0.0 (expected: > 0 and <= 100)");
+    assertThatThrownBy(() -> Retry.times(0)).hasMessage("maxRetries: 0 (expected: >= 1)");
+    assertThatThrownBy(() -> Retry.times(1).onStatuses(404)).hasMessage("retry status: 404 (expected: 500 to 599)");
+    assertThatThrownBy(() -> Retry.times(1).backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        .hasMessage("maxBackoff: PT1S (expected: >= backoff, PT2S)");
+    assertThatThrownBy(() -> Mirror.to(Upstream.of("http://a:1")).fraction(1.5)).hasMessage("mirror fraction: 1.5 (expected: > 0 and <= 1)");
+    assertThatThrownBy(() -> TrafficSplit.of(Upstream.of("http://a:1"), 0)).hasMessage("split weight: 0 (expected: 1 to 10000)");
+    assertThatThrownBy(() -> HashKey.header("")).hasMessage("hash key HEADER: name: '' (expected: a name)");
+    assertThatThrownBy(() -> new Upstream(Upstream.of("http://a:1").name(), Upstream.of("http://a:1").targets(),
+        java.util.Optional.empty(), Duration.ofSeconds(1), io.gatehouse.upstream.LoadBalancing.CONSISTENT_HASH,
+        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), false, java.util.OptionalInt.empty(),
+        Upstream.WhenFull.TRY_ANOTHER, java.util.OptionalInt.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+        java.util.Optional.empty()))
+        .hasMessage("hashKey: Optional.empty (expected: exactly with consistent hashing)");
+  }
+}

@@ -1,0 +1,686 @@
+package io.gatehouse.testing;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.Response;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * An HTTP/1.1 origin server on 127.0.0.1 that fails on demand, for testing resilience over real
+ * sockets: it answers {@code 200 ok} with an {@code X-Upstream: <port>} header until scripted
+ * otherwise, keeps connections alive, and records what it received.
+ *
+ * <p>Answers are scripted as on a {@link StubUpstream}: one-shot answers queued with
+ * {@code failNext}/{@code resetNext} are used once each, in order; after them, the standing
+ * answer set by {@code respond}/{@code respondWith}/{@code reset}. A {@code delay} holds back
+ * every answer. {@link #refuse()} takes the server down (connects are refused, open connections
+ * closed) and {@link #resume()} brings it back on the same port. Thread-safe; close it to free
+ * the port and stop its threads.
+ *
+ * <pre>{@code
+ * try (UpstreamServer orders = UpstreamServer.start()) {
+ *   Gateway gateway = Gateway.builder()
+ *       .route("orders", r -> r.path("/**").upstream(orders.url()).responseTimeout(Duration.ofSeconds(1)))
+ *       .build();
+ *   orders.failNext(2, 503);   // then 200 ok
+ *   orders.refuse();           // down
+ *   orders.resume();           // back, same port
+ *   assertThat(orders.awaitRequests(2, Duration.ofSeconds(5))).isTrue();
+ * }
+ * }</pre>
+ *
+ * @since 0.1
+ */
+public final class UpstreamServer implements AutoCloseable {
+  /** Every thread of a server is named {@code upstream-server-<port>-<n>}. */
+  static final String THREAD_PREFIX = "upstream-server-";
+  /** Bounds every blocking read, so an idle or stuck connection's thread ends. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  static final int MAX_BODY = 16 * 1024 * 1024;
+  static final int MAX_RECEIVED = 10_000;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Answer OK = Answer.of(request -> Response.builder(200).body(Body.of("ok")).build());
+
+  private final int port;
+  private final String origin;
+  private final ExecutorService threads;
+  private final Set<Thread> liveThreads = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connectionCount = new AtomicInteger();
+
+  private final Object listening = new Object();
+  private Optional<ServerSocket> listener = Optional.empty(); // guarded by listening; empty while refusing
+  private boolean closed; // guarded by listening
+
+  private final Object script = new Object();
+  private Answer standing = OK; // guarded by script
+  private final Deque<Answer> queued = new ArrayDeque<>(); // guarded by script
+  private Duration delay = Duration.ZERO; // guarded by script
+
+  private final Object counts = new Object();
+  private final Deque<RecordedRequest> received = new ArrayDeque<>(); // guarded by counts
+  private int requestCount; // guarded by counts
+
+  private UpstreamServer(int port) {
+    this.port = port;
+    this.origin = "http://127.0.0.1:" + port;
+    String name = THREAD_PREFIX + port + "-";
+    AtomicInteger created = new AtomicInteger();
+    this.threads = Executors.newCachedThreadPool(task -> {
+      liveThreads.removeIf(t -> !t.isAlive());
+      Thread thread = new Thread(task, name + created.incrementAndGet());
+      // Daemon, so a server a test forgot to close never keeps the JVM alive.
+      thread.setDaemon(true);
+      liveThreads.add(thread);
+      return thread;
+    });
+  }
+
+  /**
+   * Starts a server on 127.0.0.1 on a free port.
+   *
+   * <p>{@code UpstreamServer orders = UpstreamServer.start();}
+   *
+   * @return the running server
+   * @throws UncheckedIOException if no port can be bound
+   */
+  public static UpstreamServer start() {
+    return start(0);
+  }
+
+  /**
+   * Starts a server on 127.0.0.1 on a given port.
+   *
+   * <p>{@code UpstreamServer orders = UpstreamServer.start(18080);}
+   *
+   * @param port 1 to 65535, or 0 for a free port
+   * @return the running server
+   * @throws IllegalArgumentException if the port is out of range
+   * @throws UncheckedIOException if the port cannot be bound
+   */
+  public static UpstreamServer start(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 0 to 65535)");
+    }
+    ServerSocket socket = bind(port);
+    UpstreamServer server = new UpstreamServer(socket.getLocalPort());
+    synchronized (server.listening) {
+      server.listen(socket);
+    }
+    return server;
+  }
+
+  /**
+   * The server's origin, to use as a route's upstream.
+   *
+   * <p>{@code r.upstream(orders.url())}
+   *
+   * @return such as {@code http://127.0.0.1:53211}
+   */
+  public String url() {
+    return origin;
+  }
+
+  /**
+   * The port the server listens on, also while it refuses connections.
+   *
+   * <p>{@code orders.port()}
+   *
+   * @return the port
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Answers every request with a status and a body, without a content type.
+   *
+   * <p>{@code orders.respond(500, "boom");}
+   *
+   * @param status 100 to 599
+   * @param body the body, as UTF-8
+   * @return this server
+   * @throws IllegalArgumentException if the status is out of range
+   */
+  public UpstreamServer respond(int status, String body) {
+    Objects.requireNonNull(body, "body");
+    Response response = Response.builder(status).body(Body.of(body)).build();
+    return respondWith(request -> response);
+  }
+
+  /**
+   * Answers every request with what a function makes of it; it runs on the connection's thread.
+   * The server sets the framing headers ({@code Content-Length}, {@code Connection}) itself and
+   * adds {@code X-Upstream} unless the response has one. A function that throws gives 500.
+   *
+   * <p>{@code orders.respondWith(req -> Response.builder(200).body(Body.of(req.path())).build());}
+   *
+   * @param answer computes the response from what was received
+   * @return this server
+   */
+  public UpstreamServer respondWith(Function<RecordedRequest, Response> answer) {
+    Objects.requireNonNull(answer, "answer");
+    synchronized (script) {
+      standing = Answer.of(answer);
+    }
+    return this;
+  }
+
+  /**
+   * Resets the connection of every request, until another standing answer is set: the request
+   * is read, then the socket closed with {@code SO_LINGER 0}, so the client sees a connection
+   * reset and no response.
+   *
+   * <p>{@code orders.reset();   // later: orders.healthy()}
+   *
+   * @return this server
+   */
+  public UpstreamServer reset() {
+    synchronized (script) {
+      standing = Answer.RESET;
+    }
+    return this;
+  }
+
+  /**
+   * Answers the next {@code n} requests, once each, with a status and no body; later ones fall
+   * through to what comes next. The answers queue after those already queued.
+   *
+   * <p>{@code orders.failNext(2, 503);   // 503, 503, then the standing answer}
+   *
+   * @param n how many requests, zero or more
+   * @param status 100 to 599, such as 503
+   * @return this server
+   * @throws IllegalArgumentException if {@code n} is negative or the status is out of range
+   */
+  public UpstreamServer failNext(int n, int status) {
+    Response response = Response.of(status);
+    return queue(n, Answer.of(request -> response));
+  }
+
+  /**
+   * Resets the connection of the next {@code n} requests, once each (see {@link #reset()});
+   * later ones fall through to what comes next. The resets queue after answers already queued.
+   *
+   * <p>{@code orders.resetNext(1);   // the first attempt is reset, a retry gets 200}
+   *
+   * @param n how many requests, zero or more
+   * @return this server
+   * @throws IllegalArgumentException if {@code n} is negative
+   */
+  public UpstreamServer resetNext(int n) {
+    return queue(n, Answer.RESET);
+  }
+
+  /**
+   * Holds back every answer, resets included, by this long after the request is read, until set
+   * to zero. The connection's thread waits; close() interrupts it.
+   *
+   * <p>{@code orders.delay(Duration.ofSeconds(2));   // beyond a 1 s response timeout: 504}
+   *
+   * @param delay zero or more; zero answers at once
+   * @return this server
+   * @throws IllegalArgumentException if the delay is negative
+   */
+  public UpstreamServer delay(Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay: " + delay + " (expected: >= 0)");
+    }
+    synchronized (script) {
+      this.delay = delay;
+    }
+    return this;
+  }
+
+  /**
+   * Takes the server down until {@link #resume()}: stops listening, so connects are refused,
+   * and closes every open connection, so a client's pooled connections die too. Idempotent.
+   *
+   * <p>{@code orders.refuse();   // the gateway sees CONNECT_REFUSED: 502}
+   *
+   * @return this server
+   */
+  public UpstreamServer refuse() {
+    synchronized (listening) {
+      listener.ifPresent(UpstreamServer::closeQuietly);
+      listener = Optional.empty();
+      connections.forEach(UpstreamServer::closeQuietly);
+    }
+    return this;
+  }
+
+  /**
+   * Listens again, on the same port, after {@link #refuse()}; does nothing if listening.
+   *
+   * <p>{@code orders.resume();}
+   *
+   * @return this server
+   * @throws IllegalStateException if the server is closed
+   * @throws UncheckedIOException if the port was taken meanwhile
+   */
+  public UpstreamServer resume() {
+    synchronized (listening) {
+      if (closed) {
+        throw new IllegalStateException("server: " + this + " (expected: not closed)");
+      }
+      if (listener.isEmpty()) {
+        listen(bind(port));
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Back to how it started: answers {@code 200 ok} at once, nothing queued, listening. The
+   * counts are kept; see {@link #resetCounts()}.
+   *
+   * <p>{@code orders.healthy();}
+   *
+   * @return this server
+   * @throws IllegalStateException if the server is closed
+   * @throws UncheckedIOException if it was refusing and the port was taken meanwhile
+   */
+  public UpstreamServer healthy() {
+    synchronized (script) {
+      standing = OK;
+      queued.clear();
+      delay = Duration.ZERO;
+    }
+    return resume();
+  }
+
+  /**
+   * How many requests were read, those that got a reset included, since start or
+   * {@link #resetCounts()}. A request is counted before it is answered.
+   *
+   * <p>{@code assertThat(orders.requestCount()).isEqualTo(3);}
+   *
+   * @return the count
+   */
+  public int requestCount() {
+    synchronized (counts) {
+      return requestCount;
+    }
+  }
+
+  /**
+   * How many connections were accepted since start or {@link #resetCounts()}: with keep-alive,
+   * fewer than the requests.
+   *
+   * <p>{@code assertThat(orders.connectionCount()).isEqualTo(1);}
+   *
+   * @return the count
+   */
+  public int connectionCount() {
+    return connectionCount.get();
+  }
+
+  /**
+   * How many connections are open now: accepted and not yet closed by either side. A client that
+   * releases its connections (a closed gateway) brings it to zero.
+   *
+   * <p>{@code assertThat(orders.openConnections()).isZero();}
+   *
+   * @return the count
+   */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  /**
+   * The last requests read (at most 10,000), oldest first, with {@link #url()} as their origin.
+   *
+   * <p>{@code orders.received().get(0).path()}
+   *
+   * @return the recorded requests
+   */
+  public List<RecordedRequest> received() {
+    synchronized (counts) {
+      return List.copyOf(received);
+    }
+  }
+
+  /**
+   * Waits until at least {@code n} requests were read (see {@link #requestCount()}).
+   *
+   * <p>{@code assertThat(orders.awaitRequests(2, Duration.ofSeconds(5))).isTrue();}
+   *
+   * @param n the count to reach, zero or more
+   * @param timeout how long to wait at most, zero or more
+   * @return whether the count was reached in time; false also if the thread was interrupted, whose
+   *     interrupt status is then set again
+   * @throws IllegalArgumentException if {@code n} or the timeout is negative
+   */
+  public boolean awaitRequests(int n, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (n < 0) {
+      throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
+    }
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (counts) {
+      long left = timeout.toNanos();
+      while (requestCount < n && left > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(counts, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return requestCount >= n;
+        }
+        left = deadline - System.nanoTime();
+      }
+      return requestCount >= n;
+    }
+  }
+
+  /**
+   * Zeroes the request and connection counts and forgets the received requests; the script
+   * stays.
+   *
+   * <p>{@code orders.resetCounts();}
+   */
+  public void resetCounts() {
+    synchronized (counts) {
+      requestCount = 0;
+      received.clear();
+    }
+    connectionCount.set(0);
+  }
+
+  /**
+   * Stops at once: the port is closed, open connections are dropped, and every thread of the
+   * server has ended when this returns (waiting at most 5 s). Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (listening) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      listener.ifPresent(UpstreamServer::closeQuietly);
+      listener = Optional.empty();
+      connections.forEach(UpstreamServer::closeQuietly);
+    }
+    threads.shutdownNow();
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    try {
+      threads.awaitTermination(CLOSE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+      // A pool is terminated a little before its last threads have returned; wait for those too.
+      for (Thread thread : liveThreads) {
+        long left = deadline - System.nanoTime();
+        if (left > 0 && thread != Thread.currentThread()) {
+          TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    String state;
+    synchronized (listening) {
+      state = closed ? "closed" : listener.isPresent() ? "listening" : "refusing";
+    }
+    return "UpstreamServer[" + origin + ", " + state + ", " + requestCount() + " requests]";
+  }
+
+  private UpstreamServer queue(int n, Answer answer) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
+    }
+    synchronized (script) {
+      for (int i = 0; i < n; i++) {
+        queued.add(answer);
+      }
+    }
+    return this;
+  }
+
+  /** Guarded by listening. */
+  private void listen(ServerSocket socket) {
+    listener = Optional.of(socket);
+    try {
+      threads.execute(() -> accept(socket));
+    } catch (RejectedExecutionException e) {
+      closeQuietly(socket);
+      listener = Optional.empty();
+      throw new IllegalStateException("server: " + origin + " (expected: not closed)", e);
+    }
+  }
+
+  private static ServerSocket bind(int port) {
+    ServerSocket socket = null;
+    try {
+      socket = new ServerSocket();
+      // So resume() can bind the port again while connections closed by refuse() linger in TIME_WAIT.
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 128);
+      return socket;
+    } catch (IOException e) {
+      if (socket != null) {
+        closeQuietly(socket);
+      }
+      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
+    }
+  }
+
+  private void accept(ServerSocket socket) {
+    while (true) {
+      Socket connection;
+      try {
+        connection = socket.accept();
+      } catch (IOException e) {
+        return; // refuse() or close() closed the socket
+      }
+      synchronized (listening) {
+        if (listener.filter(current -> current == socket).isEmpty()) {
+          closeQuietly(connection); // accepted just as refuse() or close() ran
+          return;
+        }
+        connections.add(connection);
+      }
+      connectionCount.incrementAndGet();
+      try {
+        threads.execute(() -> serve(connection));
+      } catch (RejectedExecutionException e) {
+        connections.remove(connection);
+        closeQuietly(connection);
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    try (socket) {
+      socket.setSoTimeout(Math.toIntExact(READ_TIMEOUT.toMillis()));
+      socket.setTcpNoDelay(true);
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+      Http1Reader reader = new Http1Reader(new BufferedInputStream(socket.getInputStream()), MAX_BODY);
+      while (true) {
+        Optional<Http1Reader.Received> next;
+        try {
+          next = reader.next(() -> write(out, "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (ProtocolException e) {
+          respond(out, "GET", Response.builder(400).body(Body.of("UpstreamServer: " + e.getMessage())).build(), false);
+          return;
+        }
+        if (next.isEmpty()) {
+          return;
+        }
+        Http1Reader.Received request = next.get();
+        RecordedRequest recorded = new RecordedRequest(origin, request.method(), request.path(),
+            request.rawQuery(), request.headers(), request.body());
+        Scripted scripted = take(recorded);
+        if (!scripted.delay().isZero()) {
+          TimeUnit.NANOSECONDS.sleep(nanos(scripted.delay()));
+        }
+        if (scripted.answer().response().isEmpty()) {
+          socket.setSoLinger(true, 0); // closing now sends RST, not FIN
+          return;
+        }
+        boolean keepAlive = request.keepAlive();
+        respond(out, request.method(), render(scripted.answer().response().get(), recorded), keepAlive);
+        if (!keepAlive) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // The client went away, stayed idle past the read timeout, or refuse() or close() closed the socket.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // close(): stop
+    } finally {
+      connections.remove(socket);
+    }
+  }
+
+  /** Counts and records the request, then takes its answer: a request is counted before it is answered. */
+  private Scripted take(RecordedRequest request) {
+    synchronized (counts) {
+      requestCount++;
+      if (received.size() == MAX_RECEIVED) {
+        received.removeFirst();
+      }
+      received.addLast(request);
+      counts.notifyAll();
+    }
+    synchronized (script) {
+      return new Scripted(queued.isEmpty() ? standing : queued.poll(), delay);
+    }
+  }
+
+  private static Response render(Function<RecordedRequest, Response> answer, RecordedRequest request) {
+    try {
+      return Objects.requireNonNull(answer.apply(request), "the respondWith function returned null");
+    } catch (RuntimeException e) {
+      return Response.builder(500).body(Body.of("UpstreamServer: respondWith failed: " + e)).build();
+    }
+  }
+
+  private void respond(OutputStream out, String method, Response response, boolean keepAlive)
+      throws IOException, InterruptedException {
+    byte[] body = bodyOf(response);
+    int status = response.status();
+    StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+    response.headers().forEach((name, value) -> {
+      if (!isFraming(name)) {
+        head.append(name).append(": ").append(value).append("\r\n");
+      }
+    });
+    if (!response.headers().contains("X-Upstream")) {
+      head.append("X-Upstream: ").append(port).append("\r\n");
+    }
+    boolean mayHaveBody = status >= 200 && status != 204 && status != 304;
+    if (mayHaveBody) {
+      head.append("Content-Length: ").append(body.length).append("\r\n");
+    }
+    if (!keepAlive) {
+      head.append("Connection: close\r\n");
+    }
+    head.append("\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    if (mayHaveBody && !method.equals("HEAD")) {
+      out.write(body);
+    }
+    out.flush();
+  }
+
+  private static byte[] bodyOf(Response response) throws InterruptedException {
+    Optional<byte[]> inMemory = response.body().inMemory();
+    if (inMemory.isPresent()) {
+      return inMemory.get();
+    }
+    try {
+      return response.body().bytes(MAX_BODY).toCompletableFuture()
+          .get(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      return ("UpstreamServer: the response body failed: " + e).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void write(OutputStream out, byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  private static boolean isFraming(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("connection");
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 200 -> "OK";
+      case 201 -> "Created";
+      case 204 -> "No Content";
+      case 400 -> "Bad Request";
+      case 404 -> "Not Found";
+      case 429 -> "Too Many Requests";
+      case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> "Status";
+    };
+  }
+
+  private static long nanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      // closing is all that is wanted; there is nothing to do about a failure
+    }
+  }
+
+  /** What one request gets: a response, or (empty) a connection reset. */
+  private record Answer(Optional<Function<RecordedRequest, Response>> response) {
+    static final Answer RESET = new Answer(Optional.empty());
+
+    static Answer of(Function<RecordedRequest, Response> response) {
+      return new Answer(Optional.of(response));
+    }
+  }
+
+  /** The answer taken for one request, and the delay in force when it arrived. */
+  private record Scripted(Answer answer, Duration delay) {}
+}
