@@ -4,6 +4,7 @@ import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
@@ -150,6 +151,8 @@ public interface Gateway extends AutoCloseable {
     private RateLimitStore.Fallback rateLimitFallback = RateLimitStore.Fallback.LOCAL;
     private final Map<String, List<Quota>> usagePlans = new LinkedHashMap<>();
     private String defaultUsagePlan;
+    private final List<GatewayObserver> observers = new ArrayList<>();
+    private boolean accessLog = true;
 
     Builder() {}
 
@@ -171,6 +174,8 @@ public interface Gateway extends AutoCloseable {
       rateLimitFallback = spec.rateLimitFallback();
       usagePlans.putAll(spec.usagePlans());
       defaultUsagePlan = spec.defaultUsagePlan().orElse(null);
+      observers.addAll(spec.observers());
+      accessLog = spec.accessLog();
     }
 
     /**
@@ -411,6 +416,32 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Adds an observer: it is told of every finished request ({@link io.gatehouse.observe.RequestRecord})
+     * and every state change ({@link io.gatehouse.observe.GatewayEvent}); metrics and metering
+     * modules are observers.
+     *
+     * @param observer the observer; it must not block
+     * @return this builder
+     */
+    public Builder observer(GatewayObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
+     * Sets whether every finished request is logged, as one event with key-value pairs, to the
+     * SLF4J logger {@code io.gatehouse.access} at INFO. On by default; the logging configuration
+     * decides where it goes (or turns it off).
+     *
+     * @param on false to log nothing
+     * @return this builder
+     */
+    public Builder accessLog(boolean on) {
+      this.accessLog = on;
+      return this;
+    }
+
+    /**
      * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
      *
      * @param transport the transport
@@ -431,7 +462,7 @@ public interface Gateway extends AutoCloseable {
       return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
-          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan));
+          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog);
     }
 
     /**

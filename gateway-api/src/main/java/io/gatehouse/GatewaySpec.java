@@ -5,6 +5,7 @@ import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
@@ -44,6 +45,8 @@ import java.util.Optional;
  * @param rateLimitFallback what happens while that store cannot answer
  * @param usagePlans the usage plans' quotas, by plan name
  * @param defaultUsagePlan the plan of principals that have none
+ * @param observers who is told of every finished request and state change
+ * @param accessLog whether each finished request is logged to SLF4J
  * @since 0.1
  */
 public record GatewaySpec(
@@ -63,7 +66,9 @@ public record GatewaySpec(
     Optional<RateLimitStore> rateLimitStore,
     RateLimitStore.Fallback rateLimitFallback,
     Map<String, List<Quota>> usagePlans,
-    Optional<String> defaultUsagePlan) {
+    Optional<String> defaultUsagePlan,
+    List<GatewayObserver> observers,
+    boolean accessLog) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -85,6 +90,8 @@ public record GatewaySpec(
    * @param rateLimitFallback what happens while that store cannot answer
    * @param usagePlans the usage plans' quotas, by plan name
    * @param defaultUsagePlan the plan of principals that have none
+   * @param observers who is told of every finished request and state change
+   * @param accessLog whether each finished request is logged to SLF4J
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -106,6 +113,7 @@ public record GatewaySpec(
     usagePlans.forEach((plan, quotas) -> plans.put(plan, List.copyOf(quotas)));
     usagePlans = Collections.unmodifiableMap(plans);
     Objects.requireNonNull(defaultUsagePlan, "defaultUsagePlan");
+    observers = List.copyOf(observers);
   }
 
   /**

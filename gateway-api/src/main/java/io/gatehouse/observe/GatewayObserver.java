@@ -1,0 +1,35 @@
+package io.gatehouse.observe;
+
+import io.gatehouse.Unstable;
+
+/**
+ * Receives what the gateway tells about itself: one {@link RequestRecord} per request and the
+ * {@link GatewayEvent}s. Metrics, metering and the access log are observers; add yours with
+ * {@code Gateway.Builder.observer(...)}.
+ *
+ * <p>{@code Gateway.builder().observer(record -> usage.add(record.consumer(), record.bytesOut()))}
+ *
+ * <p>Contract: called on any thread (an I/O thread, often), concurrently; must not block and
+ * should be quick. An exception it throws is logged and otherwise ignored; the request is not
+ * affected.
+ *
+ * @since 0.1
+ */
+@Unstable
+@FunctionalInterface
+public interface GatewayObserver {
+
+  /**
+   * A request finished.
+   *
+   * @param record what happened
+   */
+  void onRequest(RequestRecord record);
+
+  /**
+   * The gateway's state changed. The default ignores it.
+   *
+   * @param event what changed
+   */
+  default void onEvent(GatewayEvent event) {}
+}

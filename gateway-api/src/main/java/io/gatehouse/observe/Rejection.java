@@ -1,0 +1,31 @@
+package io.gatehouse.observe;
+
+/**
+ * Why the gateway answered a request by itself instead of the upstream's answer.
+ *
+ * <p>{@code record.rejection().filter(r -> r == Rejection.RATE_LIMITED).isPresent()}
+ *
+ * @since 0.1
+ */
+public enum Rejection {
+  /** The path was invalid or ambiguous (400). */
+  BAD_REQUEST,
+  /** No route matched (404), or none allowed the method (405). */
+  NO_ROUTE,
+  /** Authentication failed or was missing (401). */
+  UNAUTHENTICATED,
+  /** The principal lacked a scope, role or check (403). */
+  FORBIDDEN,
+  /** A rate limit was used up (429). */
+  RATE_LIMITED,
+  /** A usage plan's quota was used up (429). */
+  QUOTA_EXCEEDED,
+  /** The route's concurrency limit was full (503). */
+  CONCURRENCY_LIMITED,
+  /** The route's circuit was open (503, or its fallback). */
+  CIRCUIT_OPEN,
+  /** No target of the upstream group could take the request (503). */
+  NO_UPSTREAM,
+  /** The upstream failed or timed out (502, 504). */
+  UPSTREAM_FAILED
+}
