@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param method the request method
  * @param path the normalized request path, without the query
  * @param upstream the base URL of the target that answered last, if any was called
- * @param status the response status
+ * @param status the response status; 499 when the client left before it was ready
  * @param bytesIn the request body bytes the gateway read
  * @param bytesOut the response body bytes the gateway sent
  * @param duration from receiving the request to the end of the response
@@ -58,7 +58,7 @@ public record RequestRecord(
    * @param method the request method
    * @param path the normalized request path, without the query
    * @param upstream the base URL of the target that answered last, if any was called
-   * @param status the response status
+   * @param status the response status; 499 when the client left before it was ready
    * @param bytesIn the request body bytes the gateway read
    * @param bytesOut the response body bytes the gateway sent
    * @param duration from receiving the request to the end of the response

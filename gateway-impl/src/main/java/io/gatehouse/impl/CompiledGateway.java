@@ -1,17 +1,20 @@
 package io.gatehouse.impl;
 
-import io.gatehouse.impl.problem.Problems;
-import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
-import io.gatehouse.impl.ratelimit.RateLimitRuntime;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.pool.UpstreamRuntime;
+import io.gatehouse.impl.problem.Problems;
+import io.gatehouse.impl.problem.RequestIds;
+import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
+import io.gatehouse.observe.Rejection;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,21 +37,43 @@ final class CompiledGateway implements Gateway {
   private final AuthRuntime auth;
   private final RateLimitRuntime limits;
   private final UpstreamRuntime upstreams;
+  private final Observers observers;
+  private final Function<Request, String> clientAddress;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
-      UpstreamRuntime upstreams) {
+      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress) {
     this.spec = spec;
     this.router = router;
     this.transport = transport;
     this.auth = auth;
     this.limits = limits;
     this.upstreams = upstreams;
+    this.observers = observers;
+    this.clientAddress = clientAddress;
   }
 
   @Override
   public CompletionStage<Response> handle(Request received) {
     String requestId = RequestIds.of(received.headers());
+    TraceContext trace = TraceContext.of(received.headers());
+    if (!observers.active()) {
+      return route(received, requestId, trace, null);
+    }
+    RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, requestId, trace, spec.clock().instant());
+    CompletableFuture<Response> routed = route(measure.counting(received), requestId, trace, measure).toCompletableFuture();
+    CompletableFuture<Response> measured = routed.thenApply(measure::finish);
+    measured.whenComplete((response, failure) -> {
+      if (failure instanceof CancellationException) {
+        routed.cancel(true); // a dependent stage does not pass cancellation back by itself
+        measure.clientLeft();
+      }
+    });
+    return measured;
+  }
+
+  /** Normalizes, routes and runs the route's chain; {@code measure} is null when nobody observes. */
+  private CompletionStage<Response> route(Request received, String requestId, TraceContext trace, RequestMeasure measure) {
     if (closed.get()) {
       return done(Problems.response(503, "Service Unavailable", "the gateway is closed", requestId));
     }
@@ -55,6 +81,7 @@ final class CompiledGateway implements Gateway {
     try {
       path = PathNormalizer.normalize(received.path());
     } catch (InvalidPathException e) {
+      rejected(measure, Rejection.BAD_REQUEST);
       return done(Problems.response(400, "Bad Request", "invalid path: " + e.reason(), requestId));
     }
     Request request = path.equals(received.path()) ? received : received.toBuilder().path(path).build();
@@ -68,8 +95,9 @@ final class CompiledGateway implements Gateway {
           "a route predicate failed; see the gateway log for request " + requestId, requestId));
     }
     if (result instanceof Router.Matched matched) {
-      return run(matched, request, requestId);
+      return run(matched, request, requestId, trace, measure);
     }
+    rejected(measure, Rejection.NO_ROUTE);
     if (result instanceof Router.MethodNotAllowed notAllowed) {
       Response problem = Problems.response(405, "Method Not Allowed",
           "method " + request.method() + " is not allowed here (expected: " + notAllowed.allowHeader() + ")", requestId);
@@ -79,9 +107,19 @@ final class CompiledGateway implements Gateway {
     return done(Problems.response(404, "Not Found", "no route matches " + request.method() + " " + request.path(), requestId));
   }
 
-  private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId) {
+  private static void rejected(RequestMeasure measure, Rejection why) {
+    if (measure != null) {
+      measure.rejected(why);
+    }
+  }
+
+  private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId, TraceContext trace,
+      RequestMeasure measure) {
     CompiledRoute route = matched.route();
-    ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.clock());
+    ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.clock(), trace);
+    if (measure != null) {
+      measure.routed(request, context);
+    }
     CompletableFuture<Response> result = new CompletableFuture<>();
     route.chain.start(new ExchangeImpl(request, context)).whenComplete((response, failure) -> {
       if (failure == null) {

@@ -8,8 +8,9 @@ import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
-import io.gatehouse.impl.ratelimit.RateLimitRuntime;
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
+import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.impl.routing.PathPattern;
 import io.gatehouse.impl.routing.RouteTrie;
@@ -66,9 +67,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         .orElseGet(() -> HttpClientTransport.create(TransportSettings.defaults()));
     ForwardedHeaders forwarded = new ForwardedHeaders(trusted);
     AuthRuntime auth = AuthRuntime.build(spec, transport);
-    RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress);
-    UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport);
-    ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress));
+    Observers observers = Observers.of(spec);
+    RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress, observers);
+    UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport, observers);
+    ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress), observers);
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
     for (Checked c : checked) {
       CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
@@ -77,7 +79,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         trie.add(p, compiled);
       }
     }
-    return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits, upstreams);
+    return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits, upstreams, observers,
+        trusted::clientAddress);
   }
 
   /** The built-in stages between the global and the route's filters, in their documented order. */

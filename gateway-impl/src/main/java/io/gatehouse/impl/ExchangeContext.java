@@ -1,6 +1,7 @@
 package io.gatehouse.impl;
 
 import io.gatehouse.filter.AttributeKey;
+import io.gatehouse.impl.observe.TraceContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +14,23 @@ final class ExchangeContext {
   final String routeId;
   final Map<String, String> pathVariables;
   final Clock clock;
+  /** The request's W3C trace, continued to every upstream call. */
+  final TraceContext trace;
+  /** The target the last upstream attempt went to, for the request's record. */
+  volatile String upstreamTarget;
+  /** The time upstream attempts took until their response heads; attempts run one after another. */
+  volatile long upstreamNanos;
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks;
   private boolean cancelled;
 
-  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, Clock clock) {
+  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, Clock clock, TraceContext trace) {
     this.requestId = requestId;
     this.routeId = routeId;
     this.pathVariables = pathVariables;
     this.clock = clock;
+    this.trace = trace;
   }
 
   <T> T attribute(AttributeKey<T> key) {

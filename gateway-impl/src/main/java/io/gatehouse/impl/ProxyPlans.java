@@ -1,6 +1,7 @@
 package io.gatehouse.impl;
 
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.route.RouteSpec;
@@ -20,9 +21,11 @@ final class ProxyPlans {
   private final ForwardedHeaders forwarded;
   private final UpstreamTransport transport;
   private final HashKeys keys;
+  private final Observers observers;
 
   ProxyPlans(GatewaySpec gateway, UpstreamRuntime upstreams, ForwardedHeaders forwarded, UpstreamTransport transport,
-      HashKeys keys) {
+      HashKeys keys, Observers observers) {
+    this.observers = observers;
     this.gateway = gateway;
     this.upstreams = upstreams;
     this.forwarded = forwarded;
@@ -50,7 +53,7 @@ final class ProxyPlans {
         splitter,
         route.retry().map(r -> new RetryRules(r, gateway.clock())),
         route.timeout(),
-        route.circuitBreaker().map(cb -> new Breaker("route '" + route.id() + "'", cb, gateway.clock())),
+        route.circuitBreaker().map(cb -> new Breaker("route '" + route.id() + "'", cb, gateway.clock(), observers)),
         route.fallbackResponse().map(r -> HeaderChanges.apply(route.responseHeaders(), r.toResponse())),
         fallback,
         mirror,

@@ -5,10 +5,13 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.impl.routing.InvalidPathException;
+import io.gatehouse.observe.Rejection;
 import io.gatehouse.route.HeaderOperation;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Duration;
@@ -59,10 +62,11 @@ final class ProxyTerminal implements Terminal {
     try {
       path = plan.pathTransform().apply(in.path(), exchange.pathVariables());
     } catch (InvalidPathException e) {
+      exchange.attribute(Observers.REJECTION, Rejection.BAD_REQUEST);
       return CompletableFuture.completedFuture(
           exchange.problem(400, "Bad Request", "the path is not valid after rewriting: " + e.reason()));
     }
-    Request template = in.toBuilder().headers(upstreamHeaders(in, exchange.requestId())).build();
+    Request template = in.toBuilder().headers(upstreamHeaders(in, exchange)).build();
     Breaker breaker = plan.breaker().orElse(null);
     if (breaker != null && !breaker.tryAcquire()) {
       return fallback(exchange, template, path);
@@ -73,6 +77,7 @@ final class ProxyTerminal implements Terminal {
     return replayableBody(in, mirrored)
         .handle((body, unreadable) -> {
           if (unreadable != null) {
+            exchange.attribute(Observers.REJECTION, Rejection.BAD_REQUEST);
             return CompletableFuture.completedFuture(new UpstreamAttempts.Result(
                 exchange.problem(400, "Bad Request", "the request body could not be read"), CallOutcome.CANCELLED, 0));
           }
@@ -128,6 +133,7 @@ final class ProxyTerminal implements Terminal {
   }
 
   private CompletionStage<Response> fallback(Exchange exchange, Request template, String path) {
+    exchange.attribute(Observers.REJECTION, Rejection.CIRCUIT_OPEN);
     if (plan.fallbackResponse().isPresent()) {
       return CompletableFuture.completedFuture(plan.fallbackResponse().get());
     }
@@ -149,12 +155,14 @@ final class ProxyTerminal implements Terminal {
     return HeaderChanges.apply(plan.responseHeaders(), stripHopByHop(result.response()));
   }
 
-  private HttpHeaders upstreamHeaders(Request in, String requestId) {
+  private HttpHeaders upstreamHeaders(Request in, Exchange exchange) {
+    String requestId = exchange.requestId();
     HttpHeaders.Builder headers = in.headers().toBuilder();
     HopByHop.strip(in.headers(), headers);
     headers.remove("Host").remove("Content-Length").remove("Expect");
     plan.forwarded().apply(in, headers);
     headers.set(RequestIds.HEADER, requestId);
+    headers.set(TraceContext.TRACEPARENT, ExchangeImpl.contextOf(exchange).trace.nextHop());
     plan.requestHeaders().forEach(op -> op.applyTo(headers));
     return headers.build();
   }

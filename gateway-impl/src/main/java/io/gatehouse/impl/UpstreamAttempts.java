@@ -4,11 +4,13 @@ import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.Lease;
 import io.gatehouse.impl.pool.LiveTarget;
 import io.gatehouse.impl.pool.Pick;
 import io.gatehouse.impl.pool.Refusal;
 import io.gatehouse.impl.resilience.CallOutcome;
+import io.gatehouse.observe.Rejection;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
@@ -115,6 +117,7 @@ final class UpstreamAttempts {
     Pick pick = destination.pool().lease(key, tried);
     if (pick instanceof Refusal refusal) {
       log.warn("route '{}' request {}: {}", routeId, exchange.requestId(), refusal.detail());
+      exchange.attribute(Observers.REJECTION, Rejection.NO_UPSTREAM);
       finish(exchange.problem(503, "Service Unavailable", refusal.detail()), CallOutcome.CONNECT_FAILURE, 0);
       return null;
     }
@@ -199,6 +202,9 @@ final class UpstreamAttempts {
       outcome = CallOutcome.RESET;
     }
     lease.complete(outcome, status, nanos);
+    ExchangeContext context = ExchangeImpl.contextOf(exchange);
+    context.upstreamTarget = lease.target().target().url();
+    context.upstreamNanos += nanos;
 
     long wait = retryWait(number, outcome, status);
     if (wait >= 0) {
@@ -227,6 +233,7 @@ final class UpstreamAttempts {
     } else if (deadlinePassed || (cutShort && outcome == CallOutcome.TIMEOUT)) {
       finish(deadlineProblem(), outcome, 0);
     } else {
+      exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED);
       finish(UpstreamProblems.of(exchange, routeId, lease.target(), cause), outcome, 0);
     }
   }
@@ -253,6 +260,7 @@ final class UpstreamAttempts {
   }
 
   private Response deadlineProblem() {
+    exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED);
     return exchange.problem(504, "Gateway Timeout", "the upstream did not answer within the route's timeout");
   }
 

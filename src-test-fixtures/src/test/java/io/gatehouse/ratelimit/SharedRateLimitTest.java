@@ -5,15 +5,20 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.Consumer;
+import io.gatehouse.observe.GatewayEvent;
+import io.gatehouse.observe.GatewayObserver;
+import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +79,36 @@ class SharedRateLimitTest {
     store.down = false;
     assertThat(one.get("/x").send()).as("the store remembers its own count").hasStatus(200)
         .hasHeader("RateLimit", "\"ip\";r=2;t=30");
+  }
+
+  @Test
+  void observers_see_degraded_mode_begin_and_end_and_every_decision_made_in_it() {
+    List<GatewayEvent> events = new CopyOnWriteArrayList<>();
+    GatewayObserver observer = new GatewayObserver() {
+      @Override
+      public void onRequest(RequestRecord record) {}
+
+      @Override
+      public void onEvent(GatewayEvent event) {
+        events.add(event);
+      }
+    };
+    one = GatewayTester.of(Gateway.builder().clock(clock).observer(observer)
+        .rateLimitStore(store, RateLimitStore.Fallback.LOCAL)
+        .rateLimit(RateLimit.perClientIp(4).per(Duration.ofMinutes(1)).named("ip"))
+        .route("r", r -> r.path("/**").upstream(UP)));
+    one.stubUpstream(UP, s -> s.respond(200, "ok"));
+
+    one.get("/x").send();
+    store.down = true;
+    one.get("/x").send();
+    one.get("/x").send();
+    store.down = false;
+    one.get("/x").send();
+
+    org.assertj.core.api.Assertions.assertThat(events).containsExactly(
+        new GatewayEvent.RateLimitStoreDegraded(true), new GatewayEvent.DegradedDecision(),
+        new GatewayEvent.DegradedDecision(), new GatewayEvent.RateLimitStoreDegraded(false));
   }
 
   @Test

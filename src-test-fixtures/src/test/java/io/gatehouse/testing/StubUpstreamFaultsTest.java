@@ -119,6 +119,9 @@ class StubUpstreamFaultsTest {
     assertThatThrownBy(() -> sent.get(1, TimeUnit.SECONDS))
         .hasCauseInstanceOf(UpstreamException.class)
         .hasMessageContaining("the stub transport is closed");
+    for (Thread timer : timers) {
+      timer.join(5_000); // an executor reports termination just before its last thread has exited
+    }
     assertThat(timers).noneMatch(Thread::isAlive);
   }
 

@@ -3,6 +3,8 @@ package io.gatehouse.impl.auth;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.observe.Rejection;
 import java.util.List;
 
 /** The auth stage's own answers: problem+json with the challenges RFC 9110 and RFC 6750 ask for. */
@@ -10,6 +12,7 @@ final class AuthResponses {
   private AuthResponses() {}
 
   static Response unauthorized(Exchange exchange, List<String> challenges, String detail) {
+    exchange.attribute(Observers.REJECTION, Rejection.UNAUTHENTICATED);
     Response problem = exchange.problem(401, "Unauthorized", detail);
     HttpHeaders.Builder headers = problem.headers().toBuilder();
     for (String challenge : challenges) {
@@ -20,6 +23,7 @@ final class AuthResponses {
 
   /** @param challenge the bearer challenge for a missing scope, or null */
   static Response forbidden(Exchange exchange, String challenge, String detail) {
+    exchange.attribute(Observers.REJECTION, Rejection.FORBIDDEN);
     Response problem = exchange.problem(403, "Forbidden", detail);
     if (challenge == null) {
       return problem;

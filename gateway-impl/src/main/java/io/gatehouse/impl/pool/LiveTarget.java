@@ -1,7 +1,9 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.resilience.CallOutcome;
+import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.upstream.OutlierDetection;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TargetStatus;
@@ -26,6 +28,8 @@ public final class LiveTarget {
   private final Optional<OutlierDetection> outliers;
   private final Breaker breaker; // null without one
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final String group;
+  private final Observers observers;
 
   private volatile boolean activeHealthy = true;
   private int checksInARow; // successes while unhealthy, failures while healthy; guarded by this
@@ -33,7 +37,10 @@ public final class LiveTarget {
   private int failuresInARow; // guarded by this
   private int ejections; // guarded by this
 
-  LiveTarget(Target target, URI url, Clock clock, Optional<OutlierDetection> outliers, Breaker breaker) {
+  LiveTarget(Target target, URI url, Clock clock, Optional<OutlierDetection> outliers, Breaker breaker,
+      String group, Observers observers) {
+    this.group = group;
+    this.observers = observers;
     this.target = target;
     this.origin = URI.create(url.getScheme() + "://" + url.getRawAuthority());
     String path = url.getRawPath() == null ? "" : url.getRawPath();
@@ -131,6 +138,7 @@ public final class LiveTarget {
         ejectedUntil = now + millis;
         log.warn("upstream target {} ejected for {} ms after {} failures in a row (ejection #{})",
             target.url(), millis, detection.consecutiveFailures(), ejections);
+        observers.event(new GatewayEvent.TargetHealthChanged(group, target.url(), TargetStatus.Health.EJECTED));
       }
     }
   }
@@ -153,10 +161,12 @@ public final class LiveTarget {
       activeHealthy = false;
       checksInARow = 0;
       log.warn("upstream target {} is unhealthy: {} failed checks in a row, last: {}", target.url(), unhealthyThreshold, detail);
+      observers.event(new GatewayEvent.TargetHealthChanged(group, target.url(), TargetStatus.Health.UNHEALTHY));
     } else if (!activeHealthy && checksInARow >= healthyThreshold) {
       activeHealthy = true;
       checksInARow = 0;
       log.info("upstream target {} is healthy again: {} passed checks in a row", target.url(), healthyThreshold);
+      observers.event(new GatewayEvent.TargetHealthChanged(group, target.url(), status().health()));
     }
   }
 

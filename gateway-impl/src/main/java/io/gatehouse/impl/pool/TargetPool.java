@@ -1,5 +1,6 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TargetStatus;
@@ -31,16 +32,18 @@ public final class TargetPool {
   private final String name;
   private final Upstream spec;
   private final Clock clock;
+  private final Observers observers;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile Snapshot snapshot;
   private volatile boolean discovered;
 
   private record Snapshot(List<LiveTarget> targets, Balancer balancer) {}
 
-  private TargetPool(String name, Upstream spec, Clock clock) {
+  private TargetPool(String name, Upstream spec, Clock clock, Observers observers) {
     this.name = name;
     this.spec = spec;
     this.clock = clock;
+    this.observers = observers;
     this.snapshot = new Snapshot(List.of(), (usable, key) -> null);
     this.discovered = spec.discovery().isEmpty();
   }
@@ -51,10 +54,11 @@ public final class TargetPool {
    * @param name the group's name, for logs and status
    * @param spec the upstream
    * @param clock the gateway's clock
+   * @param observers told of health and circuit changes
    * @return the pool, with its static targets, or none until discovery answers
    */
-  public static TargetPool of(String name, Upstream spec, Clock clock) {
-    TargetPool pool = new TargetPool(name, spec, clock);
+  public static TargetPool of(String name, Upstream spec, Clock clock, Observers observers) {
+    TargetPool pool = new TargetPool(name, spec, clock, observers);
     if (spec.discovery().isEmpty()) {
       pool.replace(spec.targets());
     }
@@ -110,7 +114,8 @@ public final class TargetPool {
     for (Target t : targets) {
       LiveTarget existing = kept.get(t);
       live.add(existing != null ? existing : new LiveTarget(t, URI.create(t.url()), clock, spec.outlierDetection(),
-          spec.circuitBreaker().map(cb -> new Breaker("upstream '" + name + "' target " + t.url(), cb, clock)).orElse(null)));
+          spec.circuitBreaker().map(cb -> new Breaker("upstream '" + name + "' target " + t.url(), cb, clock, observers))
+              .orElse(null), name, observers));
     }
     List<LiveTarget> frozen = List.copyOf(live);
     snapshot = new Snapshot(frozen, Balancers.create(spec.balancing(), frozen));

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.Upstream;
 import io.gatehouse.upstream.UpstreamStatus;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamRuntime implements AutoCloseable {
   private final Clock clock;
   private final UpstreamTransport transport;
+  private final Observers observers;
   private final Map<String, TargetPool> pools = new LinkedHashMap<>();
   private final List<AutoCloseable> watchers = new ArrayList<>();
   private ScheduledThreadPoolExecutor scheduler; // created on first need
@@ -29,10 +31,12 @@ public final class UpstreamRuntime implements AutoCloseable {
    *
    * @param clock the gateway's clock
    * @param transport the gateway's upstream client, for health checks
+   * @param observers told of health and circuit changes
    */
-  public UpstreamRuntime(Clock clock, UpstreamTransport transport) {
+  public UpstreamRuntime(Clock clock, UpstreamTransport transport, Observers observers) {
     this.clock = clock;
     this.transport = transport;
+    this.observers = observers;
   }
 
   /**
@@ -48,7 +52,7 @@ public final class UpstreamRuntime implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    TargetPool pool = TargetPool.of(name, upstream, clock);
+    TargetPool pool = TargetPool.of(name, upstream, clock, observers);
     pools.put(name, pool);
     upstream.healthCheck().ifPresent(check -> {
       HealthChecker checker = new HealthChecker(pool, check, transport, scheduler());

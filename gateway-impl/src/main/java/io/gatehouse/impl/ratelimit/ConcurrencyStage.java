@@ -4,6 +4,8 @@ import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.observe.Rejection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -21,6 +23,7 @@ final class ConcurrencyStage implements Filter {
   public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
     return bulkhead.acquire().thenCompose(admitted -> {
       if (!admitted) {
+        exchange.attribute(Observers.REJECTION, Rejection.CONCURRENCY_LIMITED);
         return CompletableFuture.completedFuture(exchange.problem(503, "Service Unavailable",
             "route '" + routeId + "' has " + bulkhead.limit().maxInFlight() + " requests in flight, its limit"));
       }

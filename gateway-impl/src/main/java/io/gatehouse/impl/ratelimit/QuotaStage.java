@@ -5,6 +5,8 @@ import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.observe.Rejection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +73,7 @@ final class QuotaStage implements Filter {
       }
       counted.add(new Counted(quota, decision));
       return CompletableFuture.completedFuture(exchange -> {
+        exchange.attribute(Observers.REJECTION, Rejection.QUOTA_EXCEEDED);
         Response problem = exchange.problem(429, "Too Many Requests", "quota '" + quota.quota().name() + "' of plan '"
             + plan + "' (" + quota.quota().requests() + " per " + quota.quota().window().name().toLowerCase(Locale.ROOT)
             + ") is used up");

@@ -2,15 +2,16 @@ package io.gatehouse.impl.ratelimit;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.auth.Consumer;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
-import io.gatehouse.auth.Consumer;
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,13 +33,13 @@ public final class RateLimitRuntime implements AutoCloseable {
   private final ScheduledExecutorService timer; // null unless a limit throttles
   private final Map<String, List<QuotaCounter>> plans = new HashMap<>();
 
-  private RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress) {
+  private RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress, Observers observers) {
     this.spec = spec;
     this.clientAddress = clientAddress;
     for (RateLimit limit : spec.rateLimits()) {
       global.add(new KeyedLimiter(limit, limit.name(), spec.clock()));
     }
-    SharedPermits shared = spec.rateLimitStore().map(store -> new SharedPermits(store, spec.rateLimitFallback())).orElse(null);
+    SharedPermits shared = spec.rateLimitStore().map(store -> new SharedPermits(store, spec.rateLimitFallback(), observers)).orElse(null);
     this.permits = shared == null ? Permits.LOCAL : shared;
     this.quotaCounts = shared == null ? QuotaCounts.LOCAL : shared;
     boolean throttles = spec.rateLimits().stream().anyMatch(l -> !l.maxWait().isZero())
@@ -155,10 +156,11 @@ public final class RateLimitRuntime implements AutoCloseable {
    *
    * @param spec the gateway
    * @param clientAddress who the client of a request is, honouring the trusted proxies
+   * @param observers told when the shared store's degraded mode begins and ends, and of each decision made in it
    * @return the runtime
    */
-  public static RateLimitRuntime build(GatewaySpec spec, Function<Request, String> clientAddress) {
-    return new RateLimitRuntime(spec, clientAddress);
+  public static RateLimitRuntime build(GatewaySpec spec, Function<Request, String> clientAddress, Observers observers) {
+    return new RateLimitRuntime(spec, clientAddress, observers);
   }
 
   /**

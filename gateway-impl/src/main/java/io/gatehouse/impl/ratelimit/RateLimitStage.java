@@ -5,6 +5,8 @@ import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.observe.Rejection;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
 import io.gatehouse.ratelimit.RateLimitHeaders;
@@ -164,6 +166,7 @@ final class RateLimitStage implements Filter {
   }
 
   private Response tooMany(Exchange exchange, RateLimit limit, Decision decision) {
+    exchange.attribute(Observers.REJECTION, Rejection.RATE_LIMITED);
     Response problem = exchange.problem(429, "Too Many Requests",
         "rate limit '" + limit.name() + "' (" + limit.requests() + " per " + limit.window() + ") is used up");
     return problem.toBuilder().headers(problem.headers().toBuilder()

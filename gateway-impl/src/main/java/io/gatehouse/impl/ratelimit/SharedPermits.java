@@ -1,8 +1,10 @@
 package io.gatehouse.impl.ratelimit;
 
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.observe.GatewayEvent;
+import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import io.gatehouse.ratelimit.RateLimitStore;
 import java.time.Duration;
-import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -29,8 +31,10 @@ final class SharedPermits implements Permits, QuotaCounts {
   private final RateLimitStore.Fallback fallback;
   private final AtomicBoolean degraded = new AtomicBoolean();
   private final AtomicLong degradedDecisions = new AtomicLong();
+  private final Observers observers;
 
-  SharedPermits(RateLimitStore store, RateLimitStore.Fallback fallback) {
+  SharedPermits(RateLimitStore store, RateLimitStore.Fallback fallback, Observers observers) {
+    this.observers = observers;
     this.store = store;
     this.fallback = fallback;
   }
@@ -75,16 +79,20 @@ final class SharedPermits implements Permits, QuotaCounts {
       if (failure == null && answer != null) {
         if (degraded.compareAndSet(true, false)) {
           log.info("rate-limit store {} answers again; shared limits apply again", store);
+          observers.event(new GatewayEvent.RateLimitStoreDegraded(false));
         }
         return answer;
       }
       degradedDecisions.incrementAndGet();
-      if (degraded.compareAndSet(false, true)) {
+      boolean entering = degraded.compareAndSet(false, true);
+      if (entering) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         log.warn("rate-limit store {} failed ({}); {} until it answers", store, cause,
             fallback == RateLimitStore.Fallback.LOCAL ? "each instance applies the limits on its own"
                 : "rate-limited requests get 503");
+        observers.event(new GatewayEvent.RateLimitStoreDegraded(true));
       }
+      observers.event(new GatewayEvent.DegradedDecision());
       return fallback == RateLimitStore.Fallback.LOCAL ? local.get() : null;
     });
   }

@@ -1,5 +1,7 @@
 package io.gatehouse.impl.resilience;
 
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.upstream.CircuitBreaker;
 import io.gatehouse.upstream.TargetStatus;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -29,8 +31,9 @@ public final class Breaker {
    * @param name what it guards, for logs: {@code route 'orders'} or a target URL
    * @param spec its settings
    * @param clock the gateway's clock
+   * @param observers told of every change of state
    */
-  public Breaker(String name, CircuitBreaker spec, Clock clock) {
+  public Breaker(String name, CircuitBreaker spec, Clock clock, Observers observers) {
     this.spec = spec;
     CircuitBreakerConfig config = CircuitBreakerConfig.custom()
         .failureRateThreshold((float) spec.failureRateThreshold())
@@ -45,8 +48,10 @@ public final class Breaker {
         .clock(clock)
         .build();
     this.breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, config);
-    breaker.getEventPublisher().onStateTransition(event ->
-        log.warn("circuit of {}: {}", name, event.getStateTransition()));
+    breaker.getEventPublisher().onStateTransition(event -> {
+      log.warn("circuit of {}: {}", name, event.getStateTransition());
+      observers.event(new GatewayEvent.CircuitChanged(name, state()));
+    });
   }
 
   /**

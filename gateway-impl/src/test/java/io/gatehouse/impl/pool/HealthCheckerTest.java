@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.upstream.HttpClientTransport;
 import io.gatehouse.impl.upstream.TransportSettings;
 import io.gatehouse.upstream.HealthCheck;
@@ -186,7 +187,7 @@ class HealthCheckerTest {
   }
 
   private static TargetPool pool(String... urls) {
-    return TargetPool.of("orders", Upstream.of(urls).healthCheck(CHECK), Clock.systemUTC());
+    return TargetPool.of("orders", Upstream.of(urls).healthCheck(CHECK), Clock.systemUTC(), Observers.NONE);
   }
 
   private static LiveTarget target(TargetPool pool, String url) {

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.upstream.Target;
 import java.net.URI;
 import java.time.Clock;
@@ -16,7 +17,7 @@ final class TestTargets {
   private TestTargets() {}
 
   static LiveTarget target(String url, int weight) {
-    return new LiveTarget(Target.of(url, weight), URI.create(url), Clock.systemUTC(), Optional.empty(), null);
+    return new LiveTarget(Target.of(url, weight), URI.create(url), Clock.systemUTC(), Optional.empty(), null, "test", Observers.NONE);
   }
 
   /** Targets http://t0:8080, http://t1:8080, ... with the given weights. */

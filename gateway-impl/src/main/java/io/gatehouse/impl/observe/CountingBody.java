@@ -1,0 +1,85 @@
+package io.gatehouse.impl.observe;
+
+import io.gatehouse.http.Body;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * A streaming body that counts its bytes on the way through and, once, says how many there were
+ * when it ends: completed, failed, or cancelled by its subscriber.
+ */
+public final class CountingBody implements Flow.Publisher<ByteBuffer> {
+  private final Body body;
+  private final LongConsumer ended;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicBoolean done = new AtomicBoolean();
+
+  private CountingBody(Body body, LongConsumer ended) {
+    this.body = body;
+    this.ended = ended;
+  }
+
+  /**
+   * Wraps a streaming body.
+   *
+   * @param body the body
+   * @param ended told the byte count once the body has ended, however it ended
+   * @return a body of the same length that counts
+   */
+  public static Body wrap(Body body, LongConsumer ended) {
+    return Body.ofPublisher(new CountingBody(body, ended), body.contentLength().orElse(-1));
+  }
+
+  /** How many bytes went through so far. */
+  public long count() {
+    return bytes.get();
+  }
+
+  private void end() {
+    if (done.compareAndSet(false, true)) {
+      ended.accept(bytes.get());
+    }
+  }
+
+  @Override
+  public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+    body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        subscriber.onSubscribe(new Flow.Subscription() {
+          @Override
+          public void request(long n) {
+            subscription.request(n);
+          }
+
+          @Override
+          public void cancel() {
+            subscription.cancel();
+            end();
+          }
+        });
+      }
+
+      @Override
+      public void onNext(ByteBuffer item) {
+        bytes.addAndGet(item.remaining());
+        subscriber.onNext(item);
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        subscriber.onError(failure);
+        end();
+      }
+
+      @Override
+      public void onComplete() {
+        subscriber.onComplete();
+        end();
+      }
+    });
+  }
+}

@@ -1,0 +1,92 @@
+package io.gatehouse.impl.observe;
+
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.filter.AttributeKey;
+import io.gatehouse.observe.GatewayEvent;
+import io.gatehouse.observe.GatewayObserver;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The observers of one gateway: the user's, then the access log if it is on. A failing observer is
+ * logged (a warning the first time, debug after) and never affects the request or the others.
+ */
+public final class Observers {
+  private static final Logger log = LoggerFactory.getLogger(Observers.class);
+
+  /** Set by a stage that answers a request by itself, so the record says why. */
+  public static final AttributeKey<Rejection> REJECTION = AttributeKey.of("gatehouse.rejection", Rejection.class);
+
+  /** None: nothing is recorded, and nothing costs anything. */
+  public static final Observers NONE = new Observers(List.of());
+
+  private final List<GatewayObserver> observers;
+  private final Set<Class<?>> failedBefore = ConcurrentHashMap.newKeySet();
+
+  private Observers(List<GatewayObserver> observers) {
+    this.observers = List.copyOf(observers);
+  }
+
+  /**
+   * The observers a gateway's description asks for.
+   *
+   * @param spec the description
+   * @return the observers, possibly none
+   */
+  public static Observers of(GatewaySpec spec) {
+    List<GatewayObserver> all = new ArrayList<>(spec.observers());
+    if (spec.accessLog()) {
+      all.add(new AccessLog());
+    }
+    return all.isEmpty() ? NONE : new Observers(all);
+  }
+
+  /** Whether anyone listens: when not, requests are not measured at all. */
+  public boolean active() {
+    return !observers.isEmpty();
+  }
+
+  /**
+   * Tells every observer of a finished request.
+   *
+   * @param record the request
+   */
+  public void request(RequestRecord record) {
+    for (GatewayObserver observer : observers) {
+      try {
+        observer.onRequest(record);
+      } catch (RuntimeException e) {
+        failed(observer, e);
+      }
+    }
+  }
+
+  /**
+   * Tells every observer of a state change.
+   *
+   * @param event the change
+   */
+  public void event(GatewayEvent event) {
+    for (GatewayObserver observer : observers) {
+      try {
+        observer.onEvent(event);
+      } catch (RuntimeException e) {
+        failed(observer, e);
+      }
+    }
+  }
+
+  private void failed(GatewayObserver observer, RuntimeException e) {
+    if (failedBefore.add(observer.getClass())) {
+      log.warn("observer {} failed (later failures of this observer are logged at debug level)", observer.getClass().getName(), e);
+    } else {
+      log.debug("observer {} failed", observer.getClass().getName(), e);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.gatehouse.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.gatehouse.Gateway;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Consumer;
+import io.gatehouse.testing.GatewayTester;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The access log, read back through a logback list appender: one event per request, fields as key-values, no secrets. */
+class AccessLogTest {
+  private static final String KEY = "partner-key-0123456789abcdef";
+  private final Logger accessLogger = (Logger) LoggerFactory.getLogger("io.gatehouse.access");
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private GatewayTester tester;
+
+  @BeforeEach
+  void attach() {
+    appender.start();
+    accessLogger.addAppender(appender);
+  }
+
+  @AfterEach
+  void detach() {
+    accessLogger.detachAppender(appender);
+    if (tester != null) {
+      tester.close();
+    }
+  }
+
+  private static Map<String, String> fields(ILoggingEvent event) {
+    return event.getKeyValuePairs().stream().collect(Collectors.toMap(kv -> kv.key, kv -> String.valueOf(kv.value)));
+  }
+
+  @Test
+  void every_request_is_one_event_with_its_fields_and_no_credential() {
+    tester = GatewayTester.of(Gateway.builder()
+            .consumer(Consumer.builder("partner").apiKey(KEY).build())
+            .route("orders", r -> r.path("/orders/**").auth(Auth.apiKey()).upstream("http://orders:8080")))
+        .stubUpstream("http://orders:8080", s -> s.respond(200, "text/plain", "hello"));
+
+    tester.get("/orders/7").header("X-API-Key", KEY).header("Authorization", "Bearer secret-token-value")
+        .header("Cookie", "session=cookie-secret").header("X-Request-Id", "req-0042").send();
+    tester.get("/orders/7").send();
+
+    assertThat(appender.list).hasSize(2);
+    ILoggingEvent ok = appender.list.get(0);
+    assertThat(ok.getFormattedMessage()).isEqualTo("GET /orders/7 200 " + fields(ok).get("durationMs") + " ms");
+    assertThat(fields(ok)).containsEntry("requestId", "req-0042").containsEntry("route", "orders")
+        .containsEntry("consumer", "partner").containsEntry("status", "200").containsEntry("bytesOut", "5")
+        .containsEntry("upstream", "http://orders:8080").containsEntry("rejection", "-")
+        .containsKeys("time", "traceId", "client", "method", "path", "bytesIn", "upstreamMs");
+    assertThat(fields(appender.list.get(1))).containsEntry("status", "401").containsEntry("rejection", "UNAUTHENTICATED");
+
+    for (ILoggingEvent event : appender.list) {
+      String everything = event.getFormattedMessage() + fields(event);
+      assertThat(everything).doesNotContain(KEY).doesNotContain("secret-token-value").doesNotContain("cookie-secret");
+    }
+  }
+
+  @Test
+  void the_access_log_can_be_turned_off() {
+    tester = GatewayTester.of(Gateway.builder().accessLog(false).route("r", r -> r.path("/**").respond(200, "text/plain", "x")));
+    tester.get("/x").send();
+    assertThat(appender.list).isEmpty();
+  }
+}
