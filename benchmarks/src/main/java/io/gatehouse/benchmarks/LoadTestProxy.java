@@ -39,7 +39,8 @@ import java.time.Duration;
  * mode sends to a group of the upstream's port on 127.0.0.1, .2 and .3 with every per-request
  * upstream feature on and never triggered. The Gatehouse modes log no access line (Undertow's proxy
  * logs none), except the observed mode: access log (slf4j-simple, to stderr, which the load
- * script sends to a file) and Micrometer metrics on a Prometheus registry.
+ * script sends to a file) and Micrometer metrics on a Prometheus registry; the metrics mode has the
+ * metrics alone.
  */
 public final class LoadTestProxy implements AutoCloseable {
   private final Runnable stop;
@@ -53,7 +54,7 @@ public final class LoadTestProxy implements AutoCloseable {
   /**
    * Starts a proxy and runs until the process is stopped.
    *
-   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-observed]
+   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed]
    *     [--redis URI] [--io-threads N]}
    */
   public static void main(String[] args) {
@@ -74,10 +75,11 @@ public final class LoadTestProxy implements AutoCloseable {
       case "gatehouse" -> gatehouse(port, upstream, ioThreads);
       case "gatehouse-local-limit" -> serve(Gateway.builder().rateLimit(everyoneAdmitted()), port, upstream, ioThreads, () -> {});
       case "gatehouse-resilient" -> gatehouseResilient(port, upstream, ioThreads);
-      case "gatehouse-observed" -> gatehouseObserved(port, upstream, ioThreads);
+      case "gatehouse-metrics" -> gatehouseObserved(port, upstream, ioThreads, false);
+      case "gatehouse-observed" -> gatehouseObserved(port, upstream, ioThreads, true);
       case "undertow-proxy" -> undertowProxy(port, upstream, ioThreads);
       default -> throw new IllegalArgumentException("--mode: '" + mode
-          + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit, gatehouse-resilient or gatehouse-observed)");
+          + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit, gatehouse-resilient, gatehouse-metrics or gatehouse-observed)");
     };
   }
 
@@ -94,11 +96,11 @@ public final class LoadTestProxy implements AutoCloseable {
     return serve(Gateway.builder(), port, upstream, ioThreads, () -> {});
   }
 
-  /** The plain gateway plus what observability costs: the access log (to a file) and metrics. */
-  private static LoadTestProxy gatehouseObserved(int port, String upstream, int ioThreads) {
+  /** The plain gateway plus what observability costs: metrics, and the access log (to a file) if asked. */
+  private static LoadTestProxy gatehouseObserved(int port, String upstream, int ioThreads, boolean accessLog) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GatehouseMetrics metrics = GatehouseMetrics.of(registry);
-    Gateway gateway = Gateway.builder().accessLog(true).observer(metrics)
+    Gateway gateway = Gateway.builder().accessLog(accessLog).observer(metrics)
         .route("all", r -> r.path("/**").upstream(upstream)).build();
     metrics.watch(gateway);
     return serve(gateway, port, ioThreads, registry::close);
