@@ -121,6 +121,30 @@ public interface Gateway extends AutoCloseable {
   }
 
   /**
+   * Explains how this gateway routes a request, without handling it: the route that matches,
+   * why each route declared before it does not, and the stages that would run. No filter runs
+   * and no upstream is called; custom route predicates run as they do when routing. Slower than
+   * routing, since every route is examined in declaration order: meant for tests and diagnostics.
+   *
+   * <pre>{@code
+   * System.out.println(gateway.explain(Request.builder("GET", "/api/orders/7").build()));
+   * }</pre>
+   *
+   * <p>The default, for gateways that are not built by {@link Builder#build()} (test doubles),
+   * throws: an empty explanation would read as "no route matches".
+   *
+   * @param request the request as an adapter passes it to {@link #handle}; its body is not read
+   * @return the explanation, whether or not the gateway is closed
+   * @throws UnsupportedOperationException if this gateway cannot explain its routing
+   * @since 0.1
+   */
+  default io.gatehouse.route.RouteExplanation explain(Request request) {
+    Objects.requireNonNull(request, "request");
+    throw new UnsupportedOperationException("explain: not supported by " + getClass().getName()
+        + " (expected: a gateway built by Gateway.builder().build())");
+  }
+
+  /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream
    * calls still in flight are aborted: after swapping in a new gateway, close the old one once
    * the requests it holds have finished (a server's graceful stop waits for them).

@@ -147,6 +147,12 @@ final class CompiledGateway implements Gateway {
     return CompletableFuture.completedFuture(response);
   }
 
+  /** Walks the routes in declaration order (see {@link RouteExplainer}); runs no filter. */
+  @Override
+  public io.gatehouse.route.RouteExplanation explain(Request request) {
+    return RouteExplainer.explain(router, request);
+  }
+
   @Override
   public GatewaySpec spec() {
     return spec;

@@ -36,6 +36,18 @@ final class CompiledRoute {
     return methods;
   }
 
+  List<HostPattern> hosts() {
+    return hosts;
+  }
+
+  List<ConditionMatcher> conditions() {
+    return conditions;
+  }
+
+  List<RequestPredicate> predicates() {
+    return predicates;
+  }
+
   /** Host, header, query, cookie and custom predicates: everything except path and method. */
   boolean matchesAllButMethod(RequestView view) {
     if (!hosts.isEmpty()) {

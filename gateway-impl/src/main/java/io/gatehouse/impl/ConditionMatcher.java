@@ -16,12 +16,21 @@ final class ConditionMatcher {
         : null;
   }
 
-  boolean matches(RequestView view) {
-    List<String> values = switch (condition.source()) {
+  RequestCondition condition() {
+    return condition;
+  }
+
+  /** The request's values of the header, query parameter or cookie; empty when it has none. */
+  List<String> values(RequestView view) {
+    return switch (condition.source()) {
       case HEADER -> view.request.headers().all(condition.name());
       case QUERY -> view.query().getOrDefault(condition.name(), List.of());
       case COOKIE -> view.cookies().getOrDefault(condition.name(), List.of());
     };
+  }
+
+  boolean matches(RequestView view) {
+    List<String> values = values(view);
     if (values.isEmpty()) {
       return false;
     }

@@ -4,6 +4,7 @@ import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,6 +24,13 @@ final class FilterChain {
     this.filters = filters.toArray(new Filter[0]);
     this.names = names.toArray(new String[0]);
     this.terminal = terminal;
+  }
+
+  /** The names of the filters and the terminal's steps, in the order they run. */
+  List<String> stages() {
+    List<String> stages = new ArrayList<>(List.of(names));
+    stages.addAll(terminal.stages());
+    return stages;
   }
 
   CompletionStage<Response> start(Exchange exchange) {

@@ -15,6 +15,7 @@ import io.gatehouse.observe.Rejection;
 import io.gatehouse.route.HeaderOperation;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -173,5 +174,28 @@ final class ProxyTerminal implements Terminal {
     }
     HttpHeaders clean = HopByHop.strip(response.headers(), response.headers().toBuilder()).build();
     return response.toBuilder().headers(clean).build();
+  }
+
+  /**
+   * The proxying steps in the order they run: the route's circuit breaker, the mirror, the
+   * deadline and retries of the attempts, and where the attempts go.
+   */
+  @Override
+  public List<String> stages() {
+    List<String> stages = new ArrayList<>();
+    plan.breaker().ifPresent(breaker -> stages.add("circuit breaker of route '" + plan.routeId() + "'"
+        + plan.fallbackResponse().map(r -> " (fallback: static response " + r.status() + ")")
+            .or(() -> plan.fallback().map(d -> " (fallback: " + d.describe() + ")")).orElse("")));
+    plan.mirror().ifPresent(mirror -> stages.add(mirror.toString()));
+    plan.timeout().ifPresent(timeout -> stages.add("timeout " + timeout + " (all attempts)"));
+    plan.retry().ifPresent(retry -> stages.add("retry (at most " + retry.spec.maxRetries() + " retries)"));
+    stages.add(plan.splitter().map(TrafficSplitter::toString)
+        .orElseGet(() -> plan.destination().map(Destination::describe).orElse("upstream (none)")));
+    return stages;
+  }
+
+  @Override
+  public String toString() {
+    return String.join(" -> ", stages());
   }
 }

@@ -10,6 +10,7 @@ import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.Mirror;
+import java.math.BigDecimal;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -84,5 +85,11 @@ final class RequestMirror {
         log.debug("route '{}' request {}: mirror to {} failed: {}", routeId, requestId, lease.target(), String.valueOf(cause));
       }
     });
+  }
+
+  @Override
+  public String toString() {
+    return "mirror to " + destination.describe() + " (" + (spec.fraction() >= 1 ? "every request"
+        : BigDecimal.valueOf(spec.fraction()).movePointRight(2).stripTrailingZeros().toPlainString() + "%") + ")";
   }
 }

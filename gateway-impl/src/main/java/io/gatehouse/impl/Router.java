@@ -42,6 +42,16 @@ final class Router {
     return allow == null ? NotFound.INSTANCE : new MethodNotAllowed(String.join(", ", allow));
   }
 
+  /** Every route, in declaration order: what {@link RouteExplainer} walks. */
+  List<CompiledRoute> routes() {
+    return trie.values();
+  }
+
+  /** The routes whose path matches, by the same trie lookup that routing does. */
+  List<PathMatch<CompiledRoute>> pathMatches(String normalizedPath) {
+    return trie.match(normalizedPath);
+  }
+
   sealed interface Result permits Matched, NotFound, MethodNotAllowed {}
 
   record Matched(CompiledRoute route, Map<String, String> variables) implements Result {}

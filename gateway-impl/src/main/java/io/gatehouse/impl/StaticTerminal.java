@@ -8,13 +8,20 @@ import java.util.concurrent.CompletionStage;
 /** Answers with a fixed response, built once: an in-memory body can be sent any number of times. */
 final class StaticTerminal implements Terminal {
   private final CompletableFuture<Response> response;
+  private final int status;
 
   StaticTerminal(Response response) {
     this.response = CompletableFuture.completedFuture(response);
+    this.status = response.status();
   }
 
   @Override
   public CompletionStage<Response> handle(Exchange exchange) {
     return response;
+  }
+
+  @Override
+  public String toString() {
+    return "static response " + status;
   }
 }

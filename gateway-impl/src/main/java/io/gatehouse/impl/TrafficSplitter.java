@@ -4,7 +4,9 @@ import io.gatehouse.filter.Exchange;
 import io.gatehouse.impl.pool.KeyHash;
 import io.gatehouse.upstream.HashKey;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Picks the destination of a request under a route's traffic split: the first matching rule, else by weight. */
@@ -47,5 +49,24 @@ final class TrafficSplitter {
       }
     }
     return destinations.get(destinations.size() - 1);
+  }
+
+  /** Such as {@code traffic split: header 'X-Canary' = 'on' -> upstream ...; weight 90: upstream ...}. */
+  @Override
+  public String toString() {
+    StringJoiner text = new StringJoiner("; ", "traffic split: ", sticky.map(k -> " (sticky on " + describe(k) + ")").orElse(""));
+    for (Rule rule : rules) {
+      text.add(describe(rule.key) + " = '" + rule.value + "' -> " + rule.destination.describe());
+    }
+    for (int i = 0; i < destinations.size(); i++) {
+      int weight = cumulativeWeights[i] - (i == 0 ? 0 : cumulativeWeights[i - 1]);
+      text.add("weight " + weight + ": " + destinations.get(i).describe());
+    }
+    return text.toString();
+  }
+
+  private static String describe(HashKey key) {
+    String source = key.source().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return key.name().isEmpty() ? source : source + " '" + key.name() + "'";
   }
 }

@@ -3,6 +3,8 @@ package io.gatehouse.testing;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Request;
+import io.gatehouse.route.RouteExplanation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sends requests to a gateway in memory, with its upstreams replaced by {@link StubUpstream}s: a
@@ -32,9 +36,12 @@ import java.util.function.Consumer;
  * @since 0.1
  */
 public final class GatewayTester implements AutoCloseable {
+  private static final Pattern GLOBAL_FILTER = Pattern.compile("global filter #(\\d+) \\(");
   private final Gateway gateway;
   private final StubTransport transport;
   private final Map<String, String> routeByRequestId;
+  /** How the gateway names the tester's own route-recording filter in a chain. */
+  private final String ownStage;
   private final AtomicLong requestCounter = new AtomicLong();
   private volatile Duration timeout = Duration.ofSeconds(10);
 
@@ -45,6 +52,7 @@ public final class GatewayTester implements AutoCloseable {
       routeByRequestId.put(exchange.requestId(), exchange.routeId());
       return chain.proceed(exchange);
     };
+    this.ownStage = "global filter #1 (" + recordRoute.getClass().getName() + ")";
     List<Filter> filters = new ArrayList<>();
     filters.add(recordRoute);
     filters.addAll(spec.filters());
@@ -171,6 +179,26 @@ public final class GatewayTester implements AutoCloseable {
   }
 
   /**
+   * Explains how the gateway would route a request, without sending it: the route that matches,
+   * why each route declared before it does not, and the stages that would run. The request gets
+   * the {@code Host} that {@link TestRequest#send()} gives it; to add headers, use
+   * {@link TestRequest#explain()}.
+   *
+   * <pre>{@code
+   * RouteExplanation why = tester.explain("DELETE", "/api/orders/7");
+   * assertThat(why.problem()).hasValueSatisfying(p -> assertThat(p).startsWith("405"));
+   * System.out.println(why);
+   * }</pre>
+   *
+   * @param method the method token
+   * @param target the path and optional query
+   * @return the explanation; its chain lists the gateway's stages, not the tester's own
+   */
+  public RouteExplanation explain(String method, String target) {
+    return request(method, target).explain();
+  }
+
+  /**
    * Calls made to upstream origins that have no stub, which fail the request that made them.
    *
    * @return the unstubbed calls, in order
@@ -186,6 +214,27 @@ public final class GatewayTester implements AutoCloseable {
    */
   public Gateway gateway() {
     return gateway;
+  }
+
+  /**
+   * The gateway's explanation, without the filter the tester puts first to record routes: its
+   * chain is the one of the gateway the tester was given.
+   */
+  RouteExplanation explanationOf(Request request) {
+    RouteExplanation e = gateway.explain(request);
+    if (e.chain().isEmpty() || !e.chain().get(0).equals(ownStage)) {
+      return e;
+    }
+    List<String> chain = new ArrayList<>();
+    for (String stage : e.chain().subList(1, e.chain().size())) {
+      // The gateway numbers global filters from 1 in its names ("global filter #2 (...)"); ours was #1.
+      Matcher global = GLOBAL_FILTER.matcher(stage);
+      chain.add(global.lookingAt()
+          ? "global filter #" + (Integer.parseInt(global.group(1)) - 1) + stage.substring(global.end(1))
+          : stage);
+    }
+    return new RouteExplanation(e.method(), e.path(), e.normalizedPath(), e.matchedRoute(), e.candidates(), chain,
+        e.problem());
   }
 
   Duration timeout() {

@@ -4,6 +4,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.route.RouteExplanation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeoutException;
  * @since 0.1
  */
 public final class TestRequest {
+  private static final String DEFAULT_HOST = "gateway.test";
   private final GatewayTester tester;
   private final Request.Builder request;
   private final HttpHeaders.Builder headers = HttpHeaders.builder();
@@ -123,6 +125,23 @@ public final class TestRequest {
   }
 
   /**
+   * Explains how the gateway would route this request, without sending it: the route that
+   * matches, why each route declared before it does not, and the stages that would run. The
+   * request may still be sent afterwards.
+   *
+   * <p>{@code System.out.println(tester.get("/api/orders/7").header("X-Beta", "true").explain());}
+   *
+   * @return the explanation; its chain lists the gateway's stages, not the tester's own
+   */
+  public RouteExplanation explain() {
+    HttpHeaders explained = headers.build();
+    if (!explained.contains("Host")) {
+      explained = explained.toBuilder().add("Host", DEFAULT_HOST).build();
+    }
+    return tester.explanationOf(request.headers(explained).build());
+  }
+
+  /**
    * Sends the request and waits for the whole response.
    *
    * @return the response, with what the upstream saw
@@ -131,7 +150,7 @@ public final class TestRequest {
    */
   public TestResponse send() {
     if (!headers.contains("Host")) {
-      headers.add("Host", "gateway.test");
+      headers.add("Host", DEFAULT_HOST);
     }
     if (!headers.contains("X-Request-Id")) {
       headers.add("X-Request-Id", tester.nextRequestId());
@@ -162,6 +181,6 @@ public final class TestRequest {
           + tester.transport().stubbedOrigins() + "); add tester.stubUpstream(\"" + call.origin() + "\", ...)");
     }
     return new TestResponse(response.status(), response.headers(), body, requestId,
-        tester.routeOf(requestId), tester.transport().receivedWithRequestId(requestId));
+        tester.routeOf(requestId), tester.transport().receivedWithRequestId(requestId), () -> tester.explanationOf(sent));
   }
 }

@@ -1,10 +1,12 @@
 package io.gatehouse.testing;
 
 import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.route.RouteExplanation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A whole response received in a test, with what routing and the upstreams saw. Check it with
@@ -21,15 +23,17 @@ public final class TestResponse {
   private final String requestId;
   private final Optional<String> routeId;
   private final List<RecordedRequest> upstreamRequests;
+  private final Supplier<RouteExplanation> explanation;
 
   TestResponse(int status, HttpHeaders headers, byte[] body, String requestId, Optional<String> routeId,
-      List<RecordedRequest> upstreamRequests) {
+      List<RecordedRequest> upstreamRequests, Supplier<RouteExplanation> explanation) {
     this.status = status;
     this.headers = Objects.requireNonNull(headers);
     this.body = body.clone();
     this.requestId = requestId;
     this.routeId = routeId;
     this.upstreamRequests = List.copyOf(upstreamRequests);
+    this.explanation = Objects.requireNonNull(explanation);
   }
 
   /**
@@ -94,6 +98,19 @@ public final class TestResponse {
    */
   public Optional<String> routeId() {
     return routeId;
+  }
+
+  /**
+   * How the gateway routes the request this response answers: the route that matches, why each
+   * route declared before it does not, and the stages that run. Worked out when called, so custom
+   * route predicates run again. A failed {@code wasRoutedTo} or {@code wasNotRouted} shows it.
+   *
+   * <p>{@code System.out.println(res.explanation());}
+   *
+   * @return the explanation
+   */
+  public RouteExplanation explanation() {
+    return explanation.get();
   }
 
   /**

@@ -32,10 +32,12 @@ import java.util.Objects;
 public final class RouteTrie<T> {
   private final Node<T> root;
   private final int size;
+  private final List<T> values;
 
-  private RouteTrie(Node<T> root, int size) {
+  private RouteTrie(Node<T> root, int size, List<T> values) {
     this.root = root;
     this.size = size;
+    this.values = values;
   }
 
   /**
@@ -55,6 +57,16 @@ public final class RouteTrie<T> {
    */
   public int size() {
     return size;
+  }
+
+  /**
+   * Every value added, each once, in the order it was first added: for a route table, the
+   * routes in declaration order.
+   *
+   * @return the values; unmodifiable
+   */
+  public List<T> values() {
+    return values;
   }
 
   /**
@@ -119,6 +131,7 @@ public final class RouteTrie<T> {
     private final Map<T, Integer> valueIds = new HashMap<>();
     private final Map<Integer, Integer> patternsPerValue = new HashMap<>();
     private final List<Entry<T>> entries = new ArrayList<>();
+    private final List<T> values = new ArrayList<>();
 
     private Builder() {}
 
@@ -133,7 +146,10 @@ public final class RouteTrie<T> {
     public Builder<T> add(PathPattern pattern, T value) {
       Objects.requireNonNull(pattern, "pattern");
       Objects.requireNonNull(value, "value");
-      int valueId = valueIds.computeIfAbsent(value, v -> valueIds.size());
+      int valueId = valueIds.computeIfAbsent(value, v -> {
+        values.add(v);
+        return valueIds.size();
+      });
       patternsPerValue.merge(valueId, 1, Integer::sum);
       List<PathPattern.Segment> segments = pattern.segments();
       List<String> names = new ArrayList<>();
@@ -168,7 +184,7 @@ public final class RouteTrie<T> {
      * @return the trie
      */
     public RouteTrie<T> build() {
-      return new RouteTrie<>(root.freeze(this), entries.size());
+      return new RouteTrie<>(root.freeze(this), entries.size(), List.copyOf(values));
     }
 
     boolean isShared(int valueId) {

@@ -1,9 +1,11 @@
 package io.gatehouse.testing.assertj;
 
+import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.testing.TestResponse;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
 
 /**
@@ -127,7 +129,8 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
   }
 
   /**
-   * The request was routed to this route.
+   * The request was routed to this route. A failure shows the route explanation: which route
+   * matched, and why each route declared before it did not.
    *
    * @param routeId the expected route id
    * @return this assertion
@@ -135,23 +138,46 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
   public TestResponseAssert wasRoutedTo(String routeId) {
     isNotNull();
     if (!actual.routeId().equals(Optional.of(routeId))) {
-      failWithMessage("expected the request to be routed to '%s' but it was %s%n  response: %s", routeId,
-          actual.routeId().map(r -> "routed to '" + r + "'").orElse("not routed"), actual);
+      failWithMessage("expected the request to be routed to '%s' but it was %s%n  response: %s%n%s", routeId,
+          actual.routeId().map(r -> "routed to '" + r + "'").orElse("not routed"), actual, explained(routeId));
     }
     return this;
   }
 
   /**
-   * No route matched.
+   * No route matched. A failure shows the route explanation.
    *
    * @return this assertion
    */
   public TestResponseAssert wasNotRouted() {
     isNotNull();
     if (actual.routeId().isPresent()) {
-      failWithMessage("expected no route to match but '%s' did%n  response: %s", actual.routeId().get(), actual);
+      failWithMessage("expected no route to match but '%s' did%n  response: %s%n%s", actual.routeId().get(), actual,
+          explained(null));
     }
     return this;
+  }
+
+  /** The explanation, indented, and where {@code expected} (if not null) stands in it. */
+  private String explained(String expected) {
+    RouteExplanation why;
+    try {
+      why = actual.explanation();
+    } catch (RuntimeException e) {
+      return "  (no route explanation: " + e + ")";
+    }
+    StringBuilder text = new StringBuilder("  route explanation:\n    ")
+        .append(why.toString().replace("\n", "\n    "));
+    boolean tried = why.candidates().stream().anyMatch(c -> c.routeId().equals(expected));
+    if (expected != null && !tried && why.problem().isEmpty()) {
+      text.append("\n  route '").append(expected).append("' was not tried: routes are tried in declaration order, and '")
+          .append(why.matchedRoute().orElseThrow()).append("' matched first");
+    } else if (expected != null && !tried && !why.candidates().isEmpty()) {
+      text.append("\n  there is no route '").append(expected).append("' (routes: ")
+          .append(why.candidates().stream().map(RouteExplanation.Candidate::routeId).collect(Collectors.joining(", ")))
+          .append(")");
+    }
+    return text.toString();
   }
 
   /**
