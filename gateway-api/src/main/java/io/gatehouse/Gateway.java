@@ -4,6 +4,8 @@ import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.metering.Metering;
+import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
@@ -121,6 +123,19 @@ public interface Gateway extends AutoCloseable {
   }
 
   /**
+   * The usage metered so far, per consumer and route, in the windows kept: see
+   * {@link Builder#metering(Metering)}. Empty without metering; the default, for gateways that are
+   * not built by {@link Builder#build()} (test doubles), is empty too.
+   *
+   * <p>{@code long acmeCalls = gateway.usage().forConsumer("acme").totals().requests();}
+   *
+   * @return the windows, oldest first
+   */
+  default UsageReport usage() {
+    return UsageReport.empty();
+  }
+
+  /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream
    * calls still in flight are aborted: after swapping in a new gateway, close the old one once
    * the requests it holds have finished (a server's graceful stop waits for them).
@@ -153,6 +168,7 @@ public interface Gateway extends AutoCloseable {
     private String defaultUsagePlan;
     private final List<GatewayObserver> observers = new ArrayList<>();
     private boolean accessLog = true;
+    private Metering metering;
 
     Builder() {}
 
@@ -176,6 +192,7 @@ public interface Gateway extends AutoCloseable {
       defaultUsagePlan = spec.defaultUsagePlan().orElse(null);
       observers.addAll(spec.observers());
       accessLog = spec.accessLog();
+      metering = spec.metering().orElse(null);
     }
 
     /**
@@ -442,6 +459,21 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Meters every finished request per consumer and route (requests, status classes, body bytes)
+     * in fixed windows, reported by {@link Gateway#usage()}; memory stays within the bounds the
+     * metering sets. Off by default.
+     *
+     * <p>{@code .metering(Metering.every(Duration.ofHours(1)).keep(48))}
+     *
+     * @param metering the windows and bounds
+     * @return this builder
+     */
+    public Builder metering(Metering metering) {
+      this.metering = Objects.requireNonNull(metering, "metering");
+      return this;
+    }
+
+    /**
      * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
      *
      * @param transport the transport
@@ -462,7 +494,8 @@ public interface Gateway extends AutoCloseable {
       return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
-          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog);
+          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
+          java.util.Optional.ofNullable(metering));
     }
 
     /**

@@ -14,6 +14,7 @@ import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
+import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
@@ -155,6 +156,11 @@ final class CompiledGateway implements Gateway {
   @Override
   public List<UpstreamStatus> upstreams() {
     return upstreams.status();
+  }
+
+  @Override
+  public UsageReport usage() {
+    return observers.usage();
   }
 
   @Override
