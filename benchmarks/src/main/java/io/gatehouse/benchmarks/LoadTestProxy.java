@@ -1,6 +1,7 @@
 package io.gatehouse.benchmarks;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.micrometer.GatehouseMetrics;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.redis.RedisRateLimitStore;
@@ -10,6 +11,8 @@ import io.gatehouse.upstream.CircuitBreaker;
 import io.gatehouse.upstream.OutlierDetection;
 import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.Upstream;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
@@ -28,12 +31,16 @@ import java.time.Duration;
  * java -jar proxy.jar --port 8082 --upstream http://127.0.0.1:9001 --mode gatehouse-local-limit
  * java -jar proxy.jar --port 8083 --upstream http://127.0.0.1:9001 --mode gatehouse-redis-limit --redis redis://127.0.0.1:6379
  * java -jar proxy.jar --port 8084 --upstream http://127.0.0.1:9001 --mode gatehouse-resilient
+ * java -jar proxy.jar --port 8085 --upstream http://127.0.0.1:9001 --mode gatehouse-observed
  * </pre>
  *
  * <p>The limit modes add a per-client-IP rate limit far above the offered load, so every request
  * is admitted and pays the limiter's whole cost: in memory, or one Redis round trip. The resilient
  * mode sends to a group of the upstream's port on 127.0.0.1, .2 and .3 with every per-request
- * upstream feature on and never triggered.
+ * upstream feature on and never triggered. The Gatehouse modes log no access line (Undertow's proxy
+ * logs none), except the observed mode: access log (slf4j-simple, to stderr, which the load
+ * script sends to a file) and Micrometer metrics on a Prometheus registry; the metrics mode has the
+ * metrics alone.
  */
 public final class LoadTestProxy implements AutoCloseable {
   private final Runnable stop;
@@ -47,7 +54,7 @@ public final class LoadTestProxy implements AutoCloseable {
   /**
    * Starts a proxy and runs until the process is stopped.
    *
-   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient]
+   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed]
    *     [--redis URI] [--io-threads N]}
    */
   public static void main(String[] args) {
@@ -68,9 +75,11 @@ public final class LoadTestProxy implements AutoCloseable {
       case "gatehouse" -> gatehouse(port, upstream, ioThreads);
       case "gatehouse-local-limit" -> serve(Gateway.builder().rateLimit(everyoneAdmitted()), port, upstream, ioThreads, () -> {});
       case "gatehouse-resilient" -> gatehouseResilient(port, upstream, ioThreads);
+      case "gatehouse-metrics" -> gatehouseObserved(port, upstream, ioThreads, false);
+      case "gatehouse-observed" -> gatehouseObserved(port, upstream, ioThreads, true);
       case "undertow-proxy" -> undertowProxy(port, upstream, ioThreads);
       default -> throw new IllegalArgumentException("--mode: '" + mode
-          + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit or gatehouse-resilient)");
+          + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit, gatehouse-resilient, gatehouse-metrics or gatehouse-observed)");
     };
   }
 
@@ -85,6 +94,16 @@ public final class LoadTestProxy implements AutoCloseable {
 
   private static LoadTestProxy gatehouse(int port, String upstream, int ioThreads) {
     return serve(Gateway.builder(), port, upstream, ioThreads, () -> {});
+  }
+
+  /** The plain gateway plus what observability costs: metrics, and the access log (to a file) if asked. */
+  private static LoadTestProxy gatehouseObserved(int port, String upstream, int ioThreads, boolean accessLog) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GatehouseMetrics metrics = GatehouseMetrics.of(registry);
+    Gateway gateway = Gateway.builder().accessLog(accessLog).observer(metrics)
+        .route("all", r -> r.path("/**").upstream(upstream)).build();
+    metrics.watch(gateway);
+    return serve(gateway, port, ioThreads, registry::close);
   }
 
   /** A per-client-IP limit no load test reaches: every request is admitted and pays the whole check. */
@@ -104,7 +123,7 @@ public final class LoadTestProxy implements AutoCloseable {
         .leastRequests()
         .outlierDetection(OutlierDetection.consecutiveFailures(5))
         .circuitBreaker(CircuitBreaker.of());
-    Gateway gateway = Gateway.builder()
+    Gateway gateway = Gateway.builder().accessLog(false)
         .route("all", r -> r.path("/**").upstream(group)
             .retry(Retry.times(2)).timeout(Duration.ofSeconds(5)).circuitBreaker(CircuitBreaker.of()))
         .build();
@@ -112,7 +131,8 @@ public final class LoadTestProxy implements AutoCloseable {
   }
 
   private static LoadTestProxy serve(Gateway.Builder builder, int port, String upstream, int ioThreads, Runnable closeMore) {
-    return serve(builder.route("all", r -> r.path("/**").upstream(upstream)).build(), port, ioThreads, closeMore);
+    // Undertow's proxy, the baseline, logs nothing either; gatehouse-observed measures the log's cost.
+    return serve(builder.accessLog(false).route("all", r -> r.path("/**").upstream(upstream)).build(), port, ioThreads, closeMore);
   }
 
   private static LoadTestProxy serve(Gateway gateway, int port, int ioThreads, Runnable closeMore) {
