@@ -4,14 +4,17 @@ import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.gatehouse.metering.Metering;
+import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore;
-import io.gatehouse.http.Request;
-import io.gatehouse.http.Response;
 import io.gatehouse.route.RouteBuilder;
+import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.GatewayCompiler;
 import io.gatehouse.spi.UpstreamTransport;
@@ -138,10 +141,23 @@ public interface Gateway extends AutoCloseable {
    * @throws UnsupportedOperationException if this gateway cannot explain its routing
    * @since 0.1
    */
-  default io.gatehouse.route.RouteExplanation explain(Request request) {
+  default RouteExplanation explain(Request request) {
     Objects.requireNonNull(request, "request");
     throw new UnsupportedOperationException("explain: not supported by " + getClass().getName()
         + " (expected: a gateway built by Gateway.builder().build())");
+  }
+
+  /**
+   * The usage metered so far, per consumer and route, in the windows kept: see
+   * {@link Builder#metering(Metering)}. Empty without metering; the default, for gateways that are
+   * not built by {@link Builder#build()} (test doubles), is empty too.
+   *
+   * <p>{@code long acmeCalls = gateway.usage().forConsumer("acme").totals().requests();}
+   *
+   * @return the windows, oldest first
+   */
+  default UsageReport usage() {
+    return UsageReport.empty();
   }
 
   /**
@@ -177,6 +193,7 @@ public interface Gateway extends AutoCloseable {
     private String defaultUsagePlan;
     private final List<GatewayObserver> observers = new ArrayList<>();
     private boolean accessLog = true;
+    private Metering metering;
 
     Builder() {}
 
@@ -200,6 +217,7 @@ public interface Gateway extends AutoCloseable {
       defaultUsagePlan = spec.defaultUsagePlan().orElse(null);
       observers.addAll(spec.observers());
       accessLog = spec.accessLog();
+      metering = spec.metering().orElse(null);
     }
 
     /**
@@ -466,6 +484,21 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Meters every finished request per consumer and route (requests, status classes, body bytes)
+     * in fixed windows, reported by {@link Gateway#usage()}; memory stays within the bounds the
+     * metering sets. Off by default.
+     *
+     * <p>{@code .metering(Metering.every(Duration.ofHours(1)).keep(48))}
+     *
+     * @param metering the windows and bounds
+     * @return this builder
+     */
+    public Builder metering(Metering metering) {
+      this.metering = Objects.requireNonNull(metering, "metering");
+      return this;
+    }
+
+    /**
      * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
      *
      * @param transport the transport
@@ -486,7 +519,8 @@ public interface Gateway extends AutoCloseable {
       return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
-          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog);
+          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
+          java.util.Optional.ofNullable(metering));
     }
 
     /**

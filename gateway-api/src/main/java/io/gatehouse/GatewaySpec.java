@@ -5,6 +5,7 @@ import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.metering.Metering;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
@@ -47,6 +48,7 @@ import java.util.Optional;
  * @param defaultUsagePlan the plan of principals that have none
  * @param observers who is told of every finished request and state change
  * @param accessLog whether each finished request is logged to SLF4J
+ * @param metering the metering of usage per consumer and route, if on
  * @since 0.1
  */
 public record GatewaySpec(
@@ -68,7 +70,8 @@ public record GatewaySpec(
     Map<String, List<Quota>> usagePlans,
     Optional<String> defaultUsagePlan,
     List<GatewayObserver> observers,
-    boolean accessLog) {
+    boolean accessLog,
+    Optional<Metering> metering) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -92,6 +95,7 @@ public record GatewaySpec(
    * @param defaultUsagePlan the plan of principals that have none
    * @param observers who is told of every finished request and state change
    * @param accessLog whether each finished request is logged to SLF4J
+   * @param metering the metering of usage per consumer and route, if on
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -114,6 +118,7 @@ public record GatewaySpec(
     usagePlans = Collections.unmodifiableMap(plans);
     Objects.requireNonNull(defaultUsagePlan, "defaultUsagePlan");
     observers = List.copyOf(observers);
+    Objects.requireNonNull(metering, "metering");
   }
 
   /**

@@ -14,7 +14,9 @@ import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
+import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.Rejection;
+import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
 import java.util.List;
@@ -149,7 +151,7 @@ final class CompiledGateway implements Gateway {
 
   /** Walks the routes in declaration order (see {@link RouteExplainer}); runs no filter. */
   @Override
-  public io.gatehouse.route.RouteExplanation explain(Request request) {
+  public RouteExplanation explain(Request request) {
     return RouteExplainer.explain(router, request);
   }
 
@@ -161,6 +163,11 @@ final class CompiledGateway implements Gateway {
   @Override
   public List<UpstreamStatus> upstreams() {
     return upstreams.status();
+  }
+
+  @Override
+  public UsageReport usage() {
+    return observers.usage();
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.gatehouse.impl.observe;
 
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.filter.AttributeKey;
+import io.gatehouse.impl.metering.UsageMeter;
+import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.observe.Rejection;
@@ -14,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The observers of one gateway: the user's, then the access log if it is on. A failing observer is
- * logged (a warning the first time, debug after) and never affects the request or the others.
+ * The observers of one gateway: the user's, then the access log if it is on, then the usage meter
+ * if metering is on. A failing observer is logged (a warning the first time, debug after) and
+ * never affects the request or the others.
  */
 public final class Observers {
   private static final Logger log = LoggerFactory.getLogger(Observers.class);
@@ -24,13 +27,15 @@ public final class Observers {
   public static final AttributeKey<Rejection> REJECTION = AttributeKey.of("gatehouse.rejection", Rejection.class);
 
   /** None: nothing is recorded, and nothing costs anything. */
-  public static final Observers NONE = new Observers(List.of());
+  public static final Observers NONE = new Observers(List.of(), null);
 
   private final List<GatewayObserver> observers;
+  private final UsageMeter meter;
   private final Set<Class<?>> failedBefore = ConcurrentHashMap.newKeySet();
 
-  private Observers(List<GatewayObserver> observers) {
+  private Observers(List<GatewayObserver> observers, UsageMeter meter) {
     this.observers = List.copyOf(observers);
+    this.meter = meter;
   }
 
   /**
@@ -44,7 +49,16 @@ public final class Observers {
     if (spec.accessLog()) {
       all.add(new AccessLog());
     }
-    return all.isEmpty() ? NONE : new Observers(all);
+    UsageMeter meter = spec.metering().map(m -> new UsageMeter(m, spec.clock())).orElse(null);
+    if (meter != null) {
+      all.add(meter);
+    }
+    return all.isEmpty() ? NONE : new Observers(all, meter);
+  }
+
+  /** The usage the meter counted; empty without metering. */
+  public UsageReport usage() {
+    return meter == null ? UsageReport.empty() : meter.report();
   }
 
   /** Whether anyone listens: when not, requests are not measured at all. */
