@@ -148,6 +148,27 @@ public interface Gateway extends AutoCloseable {
   }
 
   /**
+   * The stages of every route, in declaration order: route id to the names of the stages that
+   * handle the route's requests, in order (global filters, the built-in stages, the route's
+   * filters, then the upstream or the static response), as {@link RouteExplanation#chain()} and
+   * the gateway's logs name them. Meant for diagnostics, such as an admin endpoint that shows the
+   * compiled route table.
+   *
+   * <pre>{@code
+   * gateway.chains().forEach((route, stages) -> System.out.println(route + ": " + String.join(" -> ", stages)));
+   * }</pre>
+   *
+   * <p>The default, for gateways that are not built by {@link Builder#build()} (test doubles), is
+   * empty.
+   *
+   * @return an unmodifiable map that iterates in declaration order
+   * @since 0.1
+   */
+  default Map<String, List<String>> chains() {
+    return Map.of();
+  }
+
+  /**
    * The usage metered so far, per consumer and route, in the windows kept: see
    * {@link Builder#metering(Metering)}. Empty without metering; the default, for gateways that are
    * not built by {@link Builder#build()} (test doubles), is empty too.

@@ -19,7 +19,10 @@ import io.gatehouse.observe.Rejection;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -153,6 +156,15 @@ final class CompiledGateway implements Gateway {
   @Override
   public RouteExplanation explain(Request request) {
     return RouteExplainer.explain(router, request);
+  }
+
+  @Override
+  public Map<String, List<String>> chains() {
+    Map<String, List<String>> chains = new LinkedHashMap<>();
+    for (CompiledRoute route : router.routes()) {
+      chains.put(route.id(), List.copyOf(route.chain.stages()));
+    }
+    return Collections.unmodifiableMap(chains);
   }
 
   @Override

@@ -350,4 +350,19 @@ class GatewayRequestTest {
       assertThat(body(res)).isEqualTo("made");
     }
   }
+
+  @Test
+  void chains_list_every_route_in_declaration_order_with_the_stages_that_explain_shows() {
+    Gateway gateway = gateway(b -> b
+        .route("zeta", r -> r.path("/z").respond(204, "text/plain", ""))
+        .route("alpha", r -> r.path("/a/**").upstream("http://alpha.test:8080")));
+
+    assertThat(gateway.chains()).containsOnlyKeys("zeta", "alpha");
+    assertThat(gateway.chains().keySet()).containsExactly("zeta", "alpha");
+    assertThat(gateway.chains().get("alpha"))
+        .isNotEmpty()
+        .isEqualTo(gateway.explain(Request.builder("GET", "/a/1").build()).chain());
+    assertThat(gateway.chains().get("zeta"))
+        .isEqualTo(gateway.explain(Request.builder("GET", "/z").build()).chain());
+  }
 }

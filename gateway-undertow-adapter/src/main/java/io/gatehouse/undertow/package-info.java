@@ -2,7 +2,8 @@
  * Runs a Gatehouse {@link io.gatehouse.Gateway} on Undertow. Start at
  * {@link io.gatehouse.undertow.UndertowGateway}: {@code server(gateway)} for a standalone server
  * ({@link io.gatehouse.undertow.GatewayServer}), {@code handler(gateway)} to mount the gateway
- * inside an existing Undertow application ({@link io.gatehouse.undertow.GatewayHandler}).
+ * inside an existing Undertow application ({@link io.gatehouse.undertow.GatewayHandler}),
+ * {@code admin(server)} for the operators' endpoints ({@link io.gatehouse.undertow.AdminHandler}).
  *
  * <pre>{@code
  * try (GatewayServer server = UndertowGateway.server(gateway).port(8080).start()) {
