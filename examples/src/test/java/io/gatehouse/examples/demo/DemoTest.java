@@ -2,9 +2,16 @@ package io.gatehouse.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.Gateway;
+import io.gatehouse.metering.Metering;
+import io.gatehouse.micrometer.GatehouseMetrics;
 import io.gatehouse.undertow.GatewayServer;
 import io.gatehouse.undertow.UndertowGateway;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Undertow;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,20 +26,32 @@ class DemoTest {
   private static DemoServices services;
   private static Gateway gateway;
   private static GatewayServer server;
+  private static PrometheusMeterRegistry registry;
+  private static Undertow admin;
+  private static final String ADMIN_TOKEN = "demo-test-admin-token-0123";
   private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() {
     services = DemoServices.start();
-    gateway = DemoRoutes.gateway(services.ordersUrl(), services.catalogUrl()).build();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GatehouseMetrics metrics = GatehouseMetrics.of(registry);
+    gateway = DemoRoutes.gateway(services.ordersUrl(), services.catalogUrl())
+        .observer(metrics)
+        .metering(Metering.every(Duration.ofMinutes(1)))
+        .build();
+    metrics.watch(gateway);
     server = UndertowGateway.server(gateway).host("127.0.0.1").port(0).start();
+    admin = Demo.startAdmin(server, registry, 0, ADMIN_TOKEN);
   }
 
   @AfterAll
   static void stop() {
+    admin.stop();
     server.stop(Duration.ofSeconds(5));
     gateway.close();
     services.close();
+    registry.close();
   }
 
   @Test
@@ -85,8 +104,50 @@ class DemoTest {
   }
 
   @Test
-  void the_instructions_name_the_port() {
-    assertThat(Demo.instructions(8080)).contains("curl -i http://localhost:8080/health");
+  void the_admin_port_shows_the_route_table_usage_and_metrics_to_the_token_holder() throws Exception {
+    assertThat(send(HttpRequest.newBuilder(uri("/health")).GET()).statusCode()).isEqualTo(200);
+    ObjectMapper json = new ObjectMapper();
+
+    HttpResponse<String> routes = send(adminRequest("/routes").header("Authorization", "Bearer " + ADMIN_TOKEN));
+    assertThat(routes.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(routes.body()).findValuesAsText("id"))
+        .containsExactly("health", "orders", "partner-orders", "catalog-beta", "catalog");
+    JsonNode beta = json.readTree(routes.body()).get(3);
+    assertThat(beta.path("conditions").get(0).asText()).isEqualTo("header X-Beta = true");
+
+    HttpResponse<String> ready = send(adminRequest("/ready").header("Authorization", "Bearer " + ADMIN_TOKEN));
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(json.readTree(ready.body()).path("status").asText()).isEqualTo("READY");
+
+    HttpResponse<String> usage = send(adminRequest("/usage").header("Authorization", "Bearer " + ADMIN_TOKEN));
+    assertThat(json.readTree(usage.body()).path("windows").findValuesAsText("route")).contains("health");
+
+    HttpResponse<String> metrics = send(adminRequest("/metrics").header("Authorization", "Bearer " + ADMIN_TOKEN));
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("gatehouse_requests");
+  }
+
+  @Test
+  void the_admin_port_needs_the_token_and_the_traffic_port_has_no_admin_endpoints() throws Exception {
+    HttpResponse<String> anonymous = send(adminRequest("/routes"));
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"gatehouse-admin\"");
+
+    HttpResponse<String> throughTraffic = send(HttpRequest.newBuilder(uri("/routes"))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN).GET());
+    assertThat(throughTraffic.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void the_instructions_name_the_ports_and_the_admin_token() {
+    assertThat(Demo.instructions(8080, 8081, "t0ken-t0ken-t0ken"))
+        .contains("curl -i http://localhost:8080/health")
+        .contains("curl -s -H 'Authorization: Bearer t0ken-t0ken-t0ken' http://localhost:8081/routes")
+        .contains("curl -i http://localhost:8081/routes      # 401 without the token");
+  }
+
+  private static HttpRequest.Builder adminRequest(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + Demo.port(admin) + path)).GET();
   }
 
   private static URI uri(String target) {

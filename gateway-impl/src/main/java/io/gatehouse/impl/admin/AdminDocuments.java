@@ -2,6 +2,7 @@ package io.gatehouse.impl.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,14 +36,16 @@ import java.util.TreeSet;
  * AdminDocuments.Readiness ready = AdminDocuments.readiness(gateway);   // ready.ready(), ready.json()
  * }</pre>
  *
- * <p>Durations are ISO-8601 strings ({@code PT2S}) and instants ISO-8601 UTC strings, without
+ * <p>Documents are indented. Durations are ISO-8601 strings ({@code PT2S}) and instants ISO-8601 UTC strings, without
  * Jackson's JSR-310 module, which the gateway does not depend on. Credentials never appear: auth
  * is rendered by its {@code toString()}, which names the kind and where the credential is read,
  * never a key, password or secret.
  */
 public final class AdminDocuments {
+  // Indented: these documents are read by people at a terminal far more often than by programs.
   private static final ObjectMapper JSON = new ObjectMapper()
-      .registerModule(new SimpleModule("gatehouse-admin").addSerializer(Instant.class, ToStringSerializer.instance));
+      .registerModule(new SimpleModule("gatehouse-admin").addSerializer(Instant.class, ToStringSerializer.instance))
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private AdminDocuments() {}
 
@@ -115,7 +118,8 @@ public final class AdminDocuments {
       for (RateLimit limit : r.rateLimits()) {
         limits.add(limit.name());
       }
-      r.upstream().ifPresent(u -> route.set("upstream", upstream(u)));
+      // A route's own group is named after it, as upstreams() and the chain name it.
+      r.upstream().ifPresent(u -> route.set("upstream", upstream(u, u.name().or(() -> Optional.of("route:" + r.id())))));
       r.split().ifPresent(s -> route.set("split", split(s)));
       r.mirror().ifPresent(m -> {
         ObjectNode mirror = route.putObject("mirror");
@@ -192,8 +196,12 @@ public final class AdminDocuments {
   }
 
   private static ObjectNode upstream(Upstream u) {
+    return upstream(u, u.name());
+  }
+
+  private static ObjectNode upstream(Upstream u, Optional<String> name) {
     ObjectNode node = JSON.createObjectNode();
-    u.name().ifPresent(name -> node.put("name", name));
+    name.ifPresent(n -> node.put("name", n));
     if (u.discovery().isPresent()) {
       node.put("discovery", u.discovery().get().toString());
     } else {
