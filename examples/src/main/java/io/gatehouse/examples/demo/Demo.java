@@ -3,6 +3,7 @@ package io.gatehouse.examples.demo;
 import io.gatehouse.Gateway;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.micrometer.GatehouseMetrics;
+import io.gatehouse.undertow.AdminHandler;
 import io.gatehouse.undertow.GatewayServer;
 import io.gatehouse.undertow.UndertowGateway;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -62,10 +63,14 @@ public final class Demo {
    * are not reachable through the traffic port.
    */
   static Undertow startAdmin(GatewayServer server, PrometheusMeterRegistry registry, int port, String token) {
-    Undertow admin = Undertow.builder().addHttpListener(port, "127.0.0.1")
-        .setHandler(UndertowGateway.admin(server).bearerToken(token).metrics(registry::scrape).build())
+    // tag::admin[]
+    AdminHandler handler = UndertowGateway.admin(server)   // follows server.swap(...)
+        .bearerToken(token)                                  // required: at least 16 characters
+        .metrics(registry::scrape)                           // optional: /metrics
         .build();
+    Undertow admin = Undertow.builder().addHttpListener(port, "127.0.0.1").setHandler(handler).build();
     admin.start();
+    // end::admin[]
     return admin;
   }
 
