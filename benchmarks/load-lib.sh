@@ -36,6 +36,14 @@ measure() {
   M_CPU=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.2f", t * 1e6 / hz / n}')
 }
 
+# start_upstream PORT: the benchmark upstream on 127.0.0.1-3:PORT, stopped on exit.
+start_upstream() {
+  java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port "$1" \
+    >/dev/null 2>benchmarks/target/upstream.log &
+  PIDS+=($!)
+  wait_for_port "$1"
+}
+
 # compare_modes BASE_PORT EXTRA_PROXY_ARGS MODE...: starts one proxy per mode (ports from BASE_PORT,
 # upstream http://127.0.0.1:$UPSTREAM_PORT), warms each up for $WARMUP s, then runs $ROUNDS rounds
 # that alternate the modes ($MEASURE s, $CONNECTIONS connections, the 6-byte body), and prints each

@@ -33,9 +33,6 @@ fi
 "$REDIS_SERVER" --port $REDIS_PORT --bind 127.0.0.1 --save '' --appendonly no >benchmarks/target/redis.log 2>&1 &
 PIDS+=($!)
 wait_for_port $REDIS_PORT
-java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port $UPSTREAM_PORT \
-  >/dev/null 2>benchmarks/target/upstream.log &
-PIDS+=($!)
-wait_for_port $UPSTREAM_PORT
+start_upstream $UPSTREAM_PORT
 
 compare_modes 19103 "--redis redis://127.0.0.1:$REDIS_PORT" gatehouse gatehouse-local-limit gatehouse-redis-limit

@@ -20,9 +20,6 @@ UPSTREAM_PORT=19201
 # shellcheck source=load-lib.sh
 . benchmarks/load-lib.sh
 
-java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port $UPSTREAM_PORT \
-  >/dev/null 2>benchmarks/target/upstream.log &
-PIDS+=($!)
-wait_for_port $UPSTREAM_PORT
+start_upstream $UPSTREAM_PORT
 
 compare_modes 19202 "" gatehouse gatehouse-resilient

@@ -23,10 +23,7 @@ GATEHOUSE_PORT=19003
 
 
 
-java "${JAVA_OPTS[@]}" -cp benchmarks/target/proxy.jar io.gatehouse.benchmarks.BenchUpstream --port $UPSTREAM_PORT \
-  >/dev/null 2>benchmarks/target/upstream.log &
-PIDS+=($!)
-wait_for_port $UPSTREAM_PORT
+start_upstream $UPSTREAM_PORT
 
 start_proxy() { # mode port; sets PROXY_PID
   java "${JAVA_OPTS[@]}" -jar benchmarks/target/proxy.jar --mode "$1" --port "$2" \

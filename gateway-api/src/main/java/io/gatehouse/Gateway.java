@@ -182,6 +182,19 @@ public interface Gateway extends AutoCloseable {
   }
 
   /**
+   * This configuration's version: the builder's {@link Builder#version(String) label}, or one made
+   * at {@code build()} from the build time and a random suffix. The default, for gateways that
+   * are not built by {@link Builder#build()} (test doubles), is {@code "unversioned"}.
+   *
+   * <p>{@code log.info("serving configuration {}", gateway.version());}
+   *
+   * @return the version
+   */
+  default String version() {
+    return "unversioned";
+  }
+
+  /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream
    * calls still in flight are aborted: after swapping in a new gateway, close the old one once
    * the requests it holds have finished (a server's graceful stop waits for them).
@@ -215,6 +228,7 @@ public interface Gateway extends AutoCloseable {
     private final List<GatewayObserver> observers = new ArrayList<>();
     private boolean accessLog = true;
     private Metering metering;
+    private String version;
 
     Builder() {}
 
@@ -239,6 +253,7 @@ public interface Gateway extends AutoCloseable {
       observers.addAll(spec.observers());
       accessLog = spec.accessLog();
       metering = spec.metering().orElse(null);
+      version = spec.version().orElse(null);
     }
 
     /**
@@ -520,6 +535,23 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Labels this configuration, such as a release or a commit: the label is in the log line of
+     * an adapter's swap and in the metrics ({@code gatehouse.config}). Without one, {@code build()}
+     * makes one from the build time and a random suffix, so that two configurations always differ.
+     *
+     * @param label 1 to 64 printable ASCII characters
+     * @return this builder
+     */
+    public Builder version(String label) {
+      Objects.requireNonNull(label, "label");
+      if (!label.matches("[\\x21-\\x7e]{1,64}")) {
+        throw new IllegalArgumentException("version: '" + label + "' (expected: 1 to 64 printable ASCII characters, no space)");
+      }
+      this.version = label;
+      return this;
+    }
+
+    /**
      * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
      *
      * @param transport the transport
@@ -541,7 +573,7 @@ public interface Gateway extends AutoCloseable {
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
-          java.util.Optional.ofNullable(metering));
+          java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version));
     }
 
     /**

@@ -49,6 +49,7 @@ import java.util.Optional;
  * @param observers who is told of every finished request and state change
  * @param accessLog whether each finished request is logged to SLF4J
  * @param metering the metering of usage per consumer and route, if on
+ * @param version the configuration's version label, if one was given
  * @since 0.1
  */
 public record GatewaySpec(
@@ -71,7 +72,8 @@ public record GatewaySpec(
     Optional<String> defaultUsagePlan,
     List<GatewayObserver> observers,
     boolean accessLog,
-    Optional<Metering> metering) {
+    Optional<Metering> metering,
+    Optional<String> version) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -96,6 +98,7 @@ public record GatewaySpec(
    * @param observers who is told of every finished request and state change
    * @param accessLog whether each finished request is logged to SLF4J
    * @param metering the metering of usage per consumer and route, if on
+   * @param version the configuration's version label, if one was given
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -119,6 +122,7 @@ public record GatewaySpec(
     Objects.requireNonNull(defaultUsagePlan, "defaultUsagePlan");
     observers = List.copyOf(observers);
     Objects.requireNonNull(metering, "metering");
+    Objects.requireNonNull(version, "version");
   }
 
   /**

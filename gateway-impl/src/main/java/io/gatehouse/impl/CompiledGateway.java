@@ -19,6 +19,8 @@ import io.gatehouse.observe.Rejection;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -45,6 +48,7 @@ final class CompiledGateway implements Gateway {
   private final Observers observers;
   private final Function<Request, String> clientAddress;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final String version;
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
       UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress) {
@@ -56,6 +60,8 @@ final class CompiledGateway implements Gateway {
     this.upstreams = upstreams;
     this.observers = observers;
     this.clientAddress = clientAddress;
+    this.version = spec.version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+        .withZone(ZoneOffset.UTC).format(spec.clock().instant()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
 
   @Override
@@ -173,6 +179,11 @@ final class CompiledGateway implements Gateway {
   }
 
   @Override
+  public String version() {
+    return version;
+  }
+
+  @Override
   public List<UpstreamStatus> upstreams() {
     return upstreams.status();
   }
@@ -197,6 +208,6 @@ final class CompiledGateway implements Gateway {
 
   @Override
   public String toString() {
-    return "Gateway[" + spec.routes().size() + " routes]";
+    return "Gateway[" + spec.routes().size() + " routes, version " + version + "]";
   }
 }

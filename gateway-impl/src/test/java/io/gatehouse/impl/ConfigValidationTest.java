@@ -28,6 +28,16 @@ class ConfigValidationTest {
   }
 
   @Test
+  void a_version_label_is_kept_and_a_bad_one_is_refused_at_once() {
+    try (Gateway g = builder().version("2026.11.25-r3").route("a", r -> r.path("/a").upstream("http://a:1")).build()) {
+      assertThat(g.version()).isEqualTo("2026.11.25-r3");
+      assertThat(g.toString()).isEqualTo("Gateway[1 routes, version 2026.11.25-r3]");
+    }
+    assertThatThrownBy(() -> builder().version("release 3"))
+        .hasMessage("version: 'release 3' (expected: 1 to 64 printable ASCII characters, no space)");
+  }
+
+  @Test
   void duplicate_route_ids_are_named() {
     GatewayConfigException e = failure(builder()
         .route("a", r -> r.path("/a").upstream("http://a:1"))

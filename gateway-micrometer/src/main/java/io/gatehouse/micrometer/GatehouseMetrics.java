@@ -114,6 +114,7 @@ public final class GatehouseMetrics implements GatewayObserver {
   private final MultiGauge targetCounts;
   private final MultiGauge activeRequests;
   private final MultiGauge targetHealthy;
+  private final MultiGauge config;
   private final Set<String> knownTargets = ConcurrentHashMap.newKeySet();
   // Refreshes of the target gauges run one at a time without a lock: whoever raises this from 0
   // refreshes, and refreshes once more if others asked meanwhile.
@@ -138,6 +139,9 @@ public final class GatehouseMetrics implements GatewayObserver {
         .register(registry);
     this.targetHealthy = MultiGauge.builder("gatehouse.upstream.target.healthy")
         .description("1 while an upstream target is healthy, 0 while it is unhealthy or ejected")
+        .register(registry);
+    this.config = MultiGauge.builder("gatehouse.config")
+        .description("1, tagged with the version of the configuration being watched")
         .register(registry);
   }
 
@@ -171,9 +175,10 @@ public final class GatehouseMetrics implements GatewayObserver {
 
   /**
    * Reports the upstream groups of a gateway: registers the {@code gatehouse.upstream.*} gauges,
-   * which read {@link Gateway#upstreams()} whenever the registry reads them. Call it after
-   * {@code build()}. A later call replaces the gateway watched, as when a new one is swapped in
-   * after a configuration change.
+   * which read {@link Gateway#upstreams()} whenever the registry reads them, and
+   * {@code gatehouse.config}, 1 with the tag {@code version} = {@link Gateway#version()}. Call it
+   * after {@code build()}. A later call replaces the gateway watched, as when a new one is swapped
+   * in after a configuration change (the version's row changes with it).
    *
    * <p>{@code Gateway gateway = Gateway.builder().observer(metrics).route(...).build(); metrics.watch(gateway);}
    *
@@ -182,6 +187,7 @@ public final class GatehouseMetrics implements GatewayObserver {
    */
   public GatehouseMetrics watch(Gateway gateway) {
     this.watched = Objects.requireNonNull(gateway, "gateway");
+    config.register(List.of(MultiGauge.Row.of(Tags.of("version", gateway.version()), 1)), true);
     refreshTargets();
     return this;
   }

@@ -9,9 +9,9 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.observe.Rejection;
-import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.TargetStatus.Circuit;
 import io.gatehouse.upstream.TargetStatus.Health;
+import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.UpstreamStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -270,6 +270,21 @@ class GatehouseMetricsTest {
 
     assertThat(registry.find("gatehouse.upstream.requests.active").tag("target", A).gauge()).isNull();
     assertThat(targetGauge("gatehouse.upstream.requests.active", "orders", B)).isEqualTo(4);
+  }
+
+  @Test
+  void the_config_gauge_carries_the_version_of_the_gateway_watched() {
+    Gateway first = Gateway.builder().version("release-41").route("r", r -> r.respond(200, "text/plain", "x")).build();
+    Gateway second = Gateway.builder().route("r", r -> r.respond(200, "text/plain", "x")).build();
+    try (first; second) {
+      metrics.watch(first);
+      assertThat(registry.get("gatehouse.config").tag("version", "release-41").gauge().value()).isEqualTo(1);
+
+      metrics.watch(second);
+      assertThat(registry.find("gatehouse.config").tag("version", "release-41").gauge()).isNull();
+      assertThat(second.version()).matches("\\d{8}T\\d{6}Z-[0-9a-f]{5}");
+      assertThat(registry.get("gatehouse.config").tag("version", second.version()).gauge().value()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Endpoints</b> ({@code GET} only; other methods get 405 with {@code Allow: GET}), relative
  * to where the handler is mounted:
  * <ul>
- *   <li>{@code /health}: liveness, always 200 {@code {"status":"UP"}};
+ *   <li>{@code /health}: liveness, 200 {@code {"status":"UP","version":"..."}} with the
+ *       {@link Gateway#version() version} of the configuration in use;
  *   <li>{@code /ready}: readiness, 200 {@code {"status":"READY","upstreams":[...]}} when every
  *       upstream group has a target that may take a request, else 503 with
  *       {@code "status":"NOT_READY"};
@@ -120,7 +121,7 @@ public final class AdminHandler implements HttpHandler {
     try {
       Gateway current = gateway.get();
       switch (path) {
-        case "/health" -> body = AdminDocuments.health();
+        case "/health" -> body = AdminDocuments.health(current);
         case "/ready" -> {
           AdminDocuments.Readiness readiness = AdminDocuments.readiness(current);
           status = readiness.ready() ? 200 : 503;

@@ -7,6 +7,8 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Undertow {@link HttpHandler} that passes each request to a {@link Gateway}, which can be
@@ -46,6 +48,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * @since 0.1
  */
 public final class GatewayHandler implements HttpHandler {
+  private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+
   private final AtomicReference<Gateway> gateway;
   private final HttpHandler entry;
 
@@ -56,7 +60,8 @@ public final class GatewayHandler implements HttpHandler {
 
   /**
    * Replaces the gateway for requests that start from now on. Requests already started keep the
-   * gateway they started with and finish on it. The previous gateway is not closed.
+   * gateway they started with and finish on it. The previous gateway is not closed. The swap is
+   * logged at INFO with both {@link Gateway#version() versions}.
    *
    * <pre>{@code
    * Gateway previous = handler.swap(next);
@@ -66,7 +71,9 @@ public final class GatewayHandler implements HttpHandler {
    * @return the gateway it replaces
    */
   public Gateway swap(Gateway next) {
-    return gateway.getAndSet(Objects.requireNonNull(next, "next"));
+    Gateway previous = gateway.getAndSet(Objects.requireNonNull(next, "next"));
+    log.info("gateway configuration swapped: version {} -> {}", previous.version(), next.version());
+    return previous;
   }
 
   /**

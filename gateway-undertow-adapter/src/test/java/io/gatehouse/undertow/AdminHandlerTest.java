@@ -105,15 +105,16 @@ class AdminHandlerTest {
   // --- endpoints ------------------------------------------------------------------------------
 
   @Test
-  void health_answers_up() throws Exception {
-    int admin = admin(UndertowGateway.admin(traffic(demoGateway())).bearerToken(TOKEN));
+  void health_answers_up_with_the_configuration_version() throws Exception {
+    int admin = admin(UndertowGateway.admin(traffic(build(b -> b.version("v7")
+        .route("hello", r -> r.path("/hello").respond(200, "text/plain", "hi"))))).bearerToken(TOKEN));
 
     HttpResponse<String> res = get(admin, "/health");
 
     assertThat(res.statusCode()).isEqualTo(200);
     assertThat(res.headers().firstValue("Content-Type")).contains("application/json");
     assertThat(res.headers().firstValue("Cache-Control")).contains("no-store");
-    assertThat(JSON.readTree(res.body())).isEqualTo(JSON.readTree("{\"status\":\"UP\"}"));
+    assertThat(JSON.readTree(res.body())).isEqualTo(JSON.readTree("{\"status\":\"UP\",\"version\":\"v7\"}"));
   }
 
   @Test

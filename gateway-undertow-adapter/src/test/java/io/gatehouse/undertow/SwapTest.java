@@ -2,12 +2,16 @@ package io.gatehouse.undertow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,5 +86,21 @@ class SwapTest {
     } finally {
       undertow.stop();
     }
+  }
+
+  @Test
+  void a_swap_is_logged_with_both_versions() {
+    Gateway a = Gateway.builder().version("release-1").route("r", r -> r.respond(200, "text/plain", "A")).build();
+    Gateway b = Gateway.builder().version("release-2").route("r", r -> r.respond(200, "text/plain", "B")).build();
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try (a; b) {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      UndertowGateway.handler(a).swap(b);
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("INFO io.gatehouse.undertow.GatewayHandler - gateway configuration swapped: version release-1 -> release-2");
   }
 }

@@ -50,12 +50,13 @@ public final class AdminDocuments {
   private AdminDocuments() {}
 
   /**
-   * {@code {"status":"UP"}}: the process answers.
+   * {@code {"status":"UP","version":..}}: the process answers, with the configuration it serves.
    *
+   * @param gateway the gateway
    * @return the document
    */
-  public static byte[] health() {
-    ObjectNode doc = JSON.createObjectNode().put("status", "UP");
+  public static byte[] health(Gateway gateway) {
+    ObjectNode doc = JSON.createObjectNode().put("status", "UP").put("version", gateway.version());
     return bytes(doc);
   }
 

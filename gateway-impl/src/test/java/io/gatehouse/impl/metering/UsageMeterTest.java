@@ -2,15 +2,13 @@ package io.gatehouse.impl.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.metering.Usage;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.RequestRecord;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,27 +23,11 @@ import org.junit.jupiter.api.Test;
 class UsageMeterTest {
   private static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
-  /** A clock the test moves; the fixtures' ManualClock is out of reach of gateway-impl. */
-  private static final class MovableClock extends Clock {
-    volatile Instant now = T0;
+  private final MutableClock clock = new MutableClock();
 
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
+  {
+    clock.set(T0);
   }
-
-  private final MovableClock clock = new MovableClock();
 
   private static RequestRecord record(String consumer, String route, int status) {
     return new RequestRecord(T0, "req", "0".repeat(32), "127.0.0.1", Optional.of(consumer), Optional.of(route), "GET",
@@ -68,7 +50,7 @@ class UsageMeterTest {
           go.await();
           for (int i = 0; i < perThread; i++) {
             if (thread == 0 && i == perThread / 2) {
-              clock.now = T0.plusSeconds(60);
+              clock.set(T0.plusSeconds(60));
             }
             meter.onRequest(record("c" + (i % 100), "r" + thread, statuses[i % statuses.length]));
           }
@@ -98,9 +80,9 @@ class UsageMeterTest {
   @Test
   void when_the_clock_steps_back_requests_count_in_the_newest_window() {
     UsageMeter meter = new UsageMeter(Metering.every(Duration.ofMinutes(1)), clock);
-    clock.now = T0.plusSeconds(90);
+    clock.set(T0.plusSeconds(90));
     meter.onRequest(record("acme", "orders", 200));
-    clock.now = T0;
+    clock.set(T0);
     meter.onRequest(record("acme", "orders", 200));
 
     assertThat(meter.report().windows()).singleElement().satisfies(w -> {

@@ -2,6 +2,7 @@ package io.gatehouse.impl.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.ratelimit.RateLimit;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

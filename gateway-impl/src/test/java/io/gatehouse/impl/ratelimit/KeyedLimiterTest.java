@@ -2,6 +2,7 @@ package io.gatehouse.impl.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore;
 import java.time.Clock;

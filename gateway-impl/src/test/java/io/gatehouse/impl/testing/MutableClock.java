@@ -1,4 +1,4 @@
-package io.gatehouse.impl.ratelimit;
+package io.gatehouse.impl.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock tests move by hand (the fixtures' ManualClock is out of reach of gateway-impl). */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
   private volatile Instant now = Instant.parse("2026-11-25T12:00:00Z");
 
-  void advance(Duration d) {
+  public void advance(Duration d) {
     now = now.plus(d);
+  }
+
+  public void set(Instant instant) {
+    now = instant;
   }
 
   @Override
