@@ -19,6 +19,8 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -85,13 +87,13 @@ public final class GatehouseTracing implements Tracing {
 
   private static final TextMapGetter<HttpHeaders> GETTER = new TextMapGetter<>() {
     @Override
-    public Iterable<String> keys(HttpHeaders carrier) {
-      return carrier.names();
+    public String get(HttpHeaders carrier, String key) {
+      return carrier == null ? null : carrier.first(key).orElse(null);
     }
 
     @Override
-    public String get(HttpHeaders carrier, String key) {
-      return carrier == null ? null : carrier.first(key).orElse(null);
+    public Iterator<String> getAll(HttpHeaders carrier, String key) {
+      return carrier == null ? Collections.emptyIterator() : carrier.all(key).iterator();
     }
   };
 
