@@ -19,8 +19,10 @@ import java.util.function.BiConsumer;
  * span.end(200, Optional.empty());
  * }</pre>
  *
- * <p>Contract: the methods may be called on different threads, one after another (never
- * concurrently for one request); they must not block and must not throw.
+ * <p>Contract: the methods are called on whichever thread the request is on at the time (an I/O
+ * thread, a transport's or a timer's), mostly one after another, but a client going away may end
+ * the span while an attempt starts; implementations are thread-safe, must not block and must not
+ * throw.
  *
  * @since 0.1
  */
