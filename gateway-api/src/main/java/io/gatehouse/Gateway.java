@@ -9,6 +9,7 @@ import io.gatehouse.http.Response;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayObserver;
+import io.gatehouse.observe.Tracing;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
@@ -229,6 +230,7 @@ public interface Gateway extends AutoCloseable {
     private boolean accessLog = true;
     private Metering metering;
     private String version;
+    private Tracing tracing;
 
     Builder() {}
 
@@ -254,6 +256,7 @@ public interface Gateway extends AutoCloseable {
       accessLog = spec.accessLog();
       metering = spec.metering().orElse(null);
       version = spec.version().orElse(null);
+      tracing = spec.tracing().orElse(null);
     }
 
     /**
@@ -552,6 +555,22 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Traces every request and upstream call with this tracing instead of the built-in W3C Trace
+     * Context propagation; the module {@code io.gatehouse:gateway-opentelemetry} provides one on
+     * the OpenTelemetry API. The request records' {@code traceId} is the tracing's.
+     *
+     * <p>{@code .tracing(GatehouseTracing.of(openTelemetry))}
+     *
+     * @param tracing the tracing; it must not block
+     * @return this builder
+     */
+    @Unstable
+    public Builder tracing(Tracing tracing) {
+      this.tracing = Objects.requireNonNull(tracing, "tracing");
+      return this;
+    }
+
+    /**
      * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
      *
      * @param transport the transport
@@ -573,7 +592,8 @@ public interface Gateway extends AutoCloseable {
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
-          java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version));
+          java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
+          java.util.Optional.ofNullable(tracing));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.observe.GatewayObserver;
+import io.gatehouse.observe.Tracing;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
@@ -50,6 +51,7 @@ import java.util.Optional;
  * @param accessLog whether each finished request is logged to SLF4J
  * @param metering the metering of usage per consumer and route, if on
  * @param version the configuration's version label, if one was given
+ * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
  * @since 0.1
  */
 public record GatewaySpec(
@@ -73,7 +75,8 @@ public record GatewaySpec(
     List<GatewayObserver> observers,
     boolean accessLog,
     Optional<Metering> metering,
-    Optional<String> version) {
+    Optional<String> version,
+    Optional<Tracing> tracing) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -99,6 +102,7 @@ public record GatewaySpec(
    * @param accessLog whether each finished request is logged to SLF4J
    * @param metering the metering of usage per consumer and route, if on
    * @param version the configuration's version label, if one was given
+   * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -123,6 +127,7 @@ public record GatewaySpec(
     observers = List.copyOf(observers);
     Objects.requireNonNull(metering, "metering");
     Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(tracing, "tracing");
   }
 
   /**

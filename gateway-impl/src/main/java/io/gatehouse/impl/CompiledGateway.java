@@ -16,6 +16,7 @@ import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestSpan;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
@@ -67,8 +68,9 @@ final class CompiledGateway implements Gateway {
   @Override
   public CompletionStage<Response> handle(Request received) {
     String requestId = RequestIds.of(received.headers());
-    TraceContext trace = TraceContext.of(received.headers());
-    if (!observers.active()) {
+    RequestSpan trace = spec.tracing().orElse(TraceContext.W3C).start(received);
+    // The measure ends the span, so a tracing needs it even when nobody observes.
+    if (!observers.active() && spec.tracing().isEmpty()) {
       return route(received, requestId, trace, null);
     }
     RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, requestId, trace, spec.clock().instant());
@@ -84,7 +86,7 @@ final class CompiledGateway implements Gateway {
   }
 
   /** Normalizes, routes and runs the route's chain; {@code measure} is null when nobody observes. */
-  private CompletionStage<Response> route(Request received, String requestId, TraceContext trace, RequestMeasure measure) {
+  private CompletionStage<Response> route(Request received, String requestId, RequestSpan trace, RequestMeasure measure) {
     if (closed.get()) {
       return done(Problems.response(503, "Service Unavailable", "the gateway is closed", requestId));
     }
@@ -124,10 +126,11 @@ final class CompiledGateway implements Gateway {
     }
   }
 
-  private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId, TraceContext trace,
+  private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId, RequestSpan trace,
       RequestMeasure measure) {
     CompiledRoute route = matched.route();
     ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.clock(), trace);
+    trace.routed(route.id(), matched.pattern());
     if (measure != null) {
       measure.routed(request, context);
     }

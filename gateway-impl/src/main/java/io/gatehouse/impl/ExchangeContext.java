@@ -1,7 +1,7 @@
 package io.gatehouse.impl;
 
 import io.gatehouse.filter.AttributeKey;
-import io.gatehouse.impl.observe.TraceContext;
+import io.gatehouse.observe.RequestSpan;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +14,8 @@ final class ExchangeContext {
   final String routeId;
   final Map<String, String> pathVariables;
   final Clock clock;
-  /** The request's W3C trace, continued to every upstream call. */
-  final TraceContext trace;
+  /** The request's span: every upstream attempt is its child. */
+  final RequestSpan trace;
   /** The target the last upstream attempt went to, for the request's record. */
   volatile String upstreamTarget;
   /** The time upstream attempts took until their response heads; attempts run one after another. */
@@ -25,7 +25,7 @@ final class ExchangeContext {
   private List<Runnable> cancelHooks;
   private boolean cancelled;
 
-  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, Clock clock, TraceContext trace) {
+  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, Clock clock, RequestSpan trace) {
     this.requestId = requestId;
     this.routeId = routeId;
     this.pathVariables = pathVariables;

@@ -6,7 +6,6 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.observe.Observers;
-import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.resilience.CallOutcome;
@@ -163,7 +162,8 @@ final class ProxyTerminal implements Terminal {
     headers.remove("Host").remove("Content-Length").remove("Expect");
     plan.forwarded().apply(in, headers);
     headers.set(RequestIds.HEADER, requestId);
-    headers.set(TraceContext.TRACEPARENT, ExchangeImpl.contextOf(exchange).trace.nextHop());
+    // The request span's context, for the mirror copy; each attempt sets its own.
+    ExchangeImpl.contextOf(exchange).trace.inject(headers::set);
     plan.requestHeaders().forEach(op -> op.applyTo(headers));
     return headers.build();
   }

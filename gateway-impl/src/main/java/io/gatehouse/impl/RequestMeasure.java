@@ -7,8 +7,8 @@ import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.observe.CountingBody;
 import io.gatehouse.impl.observe.Observers;
-import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestSpan;
 import io.gatehouse.observe.RequestRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +16,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Measures one request for the observers: counts its body bytes both ways and, once the response
- * body has ended (at once for a body in memory), makes its {@link RequestRecord}.
+ * Measures one request for the observers and its span: counts its body bytes both ways and, once
+ * the response body has ended (at once for a body in memory), ends its {@link RequestSpan} and,
+ * when anyone observes, makes its {@link RequestRecord}.
  */
 final class RequestMeasure {
   private static final int CLIENT_CLOSED_REQUEST = 499;
@@ -26,7 +27,7 @@ final class RequestMeasure {
   private final Function<Request, String> clientAddress;
   private final Request received;
   private final String requestId;
-  private final TraceContext trace;
+  private final RequestSpan trace;
   private final Instant start;
   private final long startNanos = System.nanoTime();
   private CountingBodyHolder requestBody;
@@ -40,7 +41,7 @@ final class RequestMeasure {
   }
 
   RequestMeasure(Observers observers, Function<Request, String> clientAddress, Request received, String requestId,
-      TraceContext trace, Instant start) {
+      RequestSpan trace, Instant start) {
     this.observers = observers;
     this.clientAddress = clientAddress;
     this.received = received;
@@ -91,12 +92,15 @@ final class RequestMeasure {
     Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
     ExchangeContext c = context;
     Request request = routed != null ? routed : received;
-    Optional<Rejection> why = Optional.ofNullable(rejection);
+    Optional<Rejection> why = Optional.ofNullable(c != null ? c.attribute(Observers.REJECTION) : rejection);
+    trace.end(status, why);
+    if (!observers.active()) {
+      return;
+    }
     Optional<String> consumer = Optional.empty();
     Optional<String> upstream = Optional.empty();
     Optional<Duration> upstreamDuration = Optional.empty();
     if (c != null) {
-      why = Optional.ofNullable(c.attribute(Observers.REJECTION));
       consumer = Optional.ofNullable(c.attribute(AuthRuntime.PRINCIPAL)).map(Principal::id);
       upstream = Optional.ofNullable(c.upstreamTarget);
       upstreamDuration = c.upstreamNanos > 0 ? Optional.of(Duration.ofNanos(c.upstreamNanos)) : Optional.empty();

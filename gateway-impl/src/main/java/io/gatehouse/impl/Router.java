@@ -32,7 +32,7 @@ final class Router {
         continue;
       }
       if (route.allowsMethod(request.method())) {
-        return new Matched(route, candidate.variables());
+        return new Matched(route, candidate.variables(), candidate.pattern().pattern());
       }
       if (allow == null) {
         allow = new TreeSet<>();
@@ -54,7 +54,7 @@ final class Router {
 
   sealed interface Result permits Matched, NotFound, MethodNotAllowed {}
 
-  record Matched(CompiledRoute route, Map<String, String> variables) implements Result {}
+  record Matched(CompiledRoute route, Map<String, String> variables, String pattern) implements Result {}
 
   enum NotFound implements Result {
     INSTANCE

@@ -2,6 +2,7 @@ package io.gatehouse.impl;
 
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Body;
+import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.observe.Observers;
@@ -11,11 +12,14 @@ import io.gatehouse.impl.pool.Pick;
 import io.gatehouse.impl.pool.Refusal;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.UpstreamSpan;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * One request's calls to its upstream group: an attempt to a leased target, then, while the
  * route's {@link RetryRules} allow it and its deadline leaves time, a backoff and another attempt,
  * to another target when there is one. Each attempt's timeouts are cut to what is left of the
- * deadline. Every lease is completed exactly once with the attempt's outcome. Holds no thread.
+ * deadline. Every lease is completed exactly once with the attempt's outcome, and every attempt
+ * has an {@link UpstreamSpan}, child of the request's, whose context its headers carry and which
+ * ends exactly once with the attempt. Holds no thread.
  */
 final class UpstreamAttempts {
   private static final Logger log = LoggerFactory.getLogger(UpstreamAttempts.class);
@@ -126,16 +132,29 @@ final class UpstreamAttempts {
     if (retry != null) {
       tried.add(target);
     }
+    // A timeout of an attempt whose timeouts the deadline cut is the deadline's.
+    boolean cutShort = remaining < Math.max(destination.connectTimeout().toNanos(), destination.responseTimeout().toNanos());
+    Future<?> deadlineTimer;
+    try {
+      deadlineTimer = remaining == Long.MAX_VALUE || scheduler == null ? null
+          : scheduler.schedule(this::deadlinePassed, remaining, TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) {
+      lease.complete(CallOutcome.CANCELLED, 0, 0); // the caller never sees this lease
+      throw e;
+    }
+    // Started after the last step that may throw, so that ended(...) always ends it.
+    String targetPath = target.basePath() + path;
+    UpstreamSpan span = ExchangeImpl.contextOf(exchange).trace.upstream(template.method(),
+        target.origin() + targetPath + template.rawQuery().map(q -> "?" + q).orElse(""), number);
+    HttpHeaders.Builder headers = template.headers().toBuilder();
+    span.inject(headers::set);
     Request out = template.toBuilder()
-        .path(target.basePath() + path)
+        .path(targetPath)
+        .headers(headers.build())
         .body(body == null ? template.body() : Body.of(body))
         .build();
     UpstreamCall call = new UpstreamCall(target.origin(), out,
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
-    // A timeout of an attempt whose timeouts the deadline cut is the deadline's.
-    boolean cutShort = remaining < Math.max(destination.connectTimeout().toNanos(), destination.responseTimeout().toNanos());
-    Future<?> deadlineTimer = remaining == Long.MAX_VALUE || scheduler == null ? null
-        : scheduler.schedule(this::deadlinePassed, remaining, TimeUnit.NANOSECONDS);
     long started = System.nanoTime();
     CompletableFuture<Response> sent;
     try {
@@ -157,7 +176,7 @@ final class UpstreamAttempts {
         deadlineTimer.cancel(false);
       }
       try {
-        ended(number, lease, response, failure, System.nanoTime() - started, cutShort);
+        ended(number, lease, span, response, failure, System.nanoTime() - started, cutShort);
       } catch (RuntimeException e) {
         lease.complete(CallOutcome.CANCELLED, 0, 0);
         failUnexpectedly(e);
@@ -186,7 +205,8 @@ final class UpstreamAttempts {
     }
   }
 
-  private void ended(int number, Lease lease, Response response, Throwable failure, long nanos, boolean cutShort) {
+  private void ended(int number, Lease lease, UpstreamSpan span, Response response, Throwable failure, long nanos,
+      boolean cutShort) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     int status = response == null ? 0 : response.status();
     CallOutcome outcome;
@@ -201,6 +221,7 @@ final class UpstreamAttempts {
     } else {
       outcome = CallOutcome.RESET;
     }
+    span.end(status, response != null ? Optional.empty() : Optional.of(failureType(outcome, cause)));
     lease.complete(outcome, status, nanos);
     ExchangeContext context = ExchangeImpl.contextOf(exchange);
     context.upstreamTarget = lease.target().target().url();
@@ -236,6 +257,17 @@ final class UpstreamAttempts {
       exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED);
       finish(UpstreamProblems.of(exchange, routeId, lease.target(), cause), outcome, 0);
     }
+  }
+
+  /** A failed attempt's error type for its span: low-cardinality, as OpenTelemetry's {@code error.type}. */
+  private String failureType(CallOutcome outcome, Throwable cause) {
+    if (deadlinePassed) {
+      return "timeout";
+    }
+    if (cause instanceof UpstreamException upstream) {
+      return upstream.kind().name().toLowerCase(Locale.ROOT);
+    }
+    return outcome == CallOutcome.CANCELLED ? "cancelled" : cause == null ? "unknown" : cause.getClass().getName();
   }
 
   /** The backoff before another attempt, or -1 when there is none. */

@@ -1,7 +1,13 @@
 package io.gatehouse.impl.observe;
 
 import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestSpan;
+import io.gatehouse.observe.Tracing;
+import io.gatehouse.observe.UpstreamSpan;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -9,10 +15,16 @@ import java.util.regex.Pattern;
  * {@code traceparent} is kept with its flags, otherwise a new trace is started (sampled, so that
  * upstream tracers decide as they would for a new root). Each upstream call gets the trace id
  * with a new parent id, the gateway's hop; {@code tracestate} passes through untouched.
+ *
+ * <p>The gateway's {@link Tracing} when none is set: it records no spans, so its spans' ends do
+ * nothing.
  */
-public final class TraceContext {
+public final class TraceContext implements RequestSpan {
   /** The header's name. */
   public static final String TRACEPARENT = "traceparent";
+
+  /** The built-in tracing: W3C Trace Context propagation without spans. */
+  public static final Tracing W3C = request -> of(request.headers());
 
   private static final Pattern VALID = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?");
   private static final String ZERO_TRACE = "00000000000000000000000000000000";
@@ -45,9 +57,27 @@ public final class TraceContext {
   }
 
   /** The 32-hex-digit trace id. */
+  @Override
   public String traceId() {
     return traceId;
   }
+
+  @Override
+  public void routed(String routeId, String pathPattern) {}
+
+  /** Carries a new hop of this trace; its end records nothing. */
+  @Override
+  public UpstreamSpan upstream(String method, String url, int attempt) {
+    return new Hop(nextHop());
+  }
+
+  @Override
+  public void inject(BiConsumer<String, String> header) {
+    header.accept(TRACEPARENT, nextHop());
+  }
+
+  @Override
+  public void end(int status, Optional<Rejection> rejection) {}
 
   /**
    * A {@code traceparent} for one upstream call: the trace id, a new parent id, the flags.
@@ -70,5 +100,16 @@ public final class TraceContext {
       text.append("0".repeat(16 - chunk.length())).append(chunk);
     }
     return text.substring(0, bytes * 2);
+  }
+
+  /** One upstream call's {@code traceparent}. */
+  private record Hop(String traceparent) implements UpstreamSpan {
+    @Override
+    public void inject(BiConsumer<String, String> header) {
+      header.accept(TRACEPARENT, traceparent);
+    }
+
+    @Override
+    public void end(int status, Optional<String> failure) {}
   }
 }

@@ -2,7 +2,7 @@
  * Internal: what the gateway tells its {@link io.gatehouse.observe.GatewayObserver}s. {@link
  * io.gatehouse.impl.observe.Observers} fans records and events out (the SLF4J {@link
  * io.gatehouse.impl.observe.AccessLog} is one of them), {@link io.gatehouse.impl.observe.TraceContext}
- * reads and continues W3C trace context, {@link io.gatehouse.impl.observe.CountingBody} counts the
+ * reads and continues W3C trace context (the built-in {@link io.gatehouse.observe.Tracing}), {@link io.gatehouse.impl.observe.CountingBody} counts the
  * bytes of a streaming body and says when it ended, and stages mark why they answered with
  * {@link io.gatehouse.impl.observe.Observers#REJECTION}. Not API: may change without notice.
  */
