@@ -17,6 +17,7 @@ import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.route.RouteBuilder;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.ConnectionPoolStatus;
 import io.gatehouse.spi.GatewayCompiler;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -193,6 +195,19 @@ public interface Gateway extends AutoCloseable {
    */
   default String version() {
     return "unversioned";
+  }
+
+  /**
+   * The state of the upstream client's connection pool now (connections leased, calls waiting,
+   * idle connections, the cap), for metrics. Empty when the transport has no pool (the test
+   * fixtures' stubs) and for gateways not built by {@link Builder#build()}.
+   *
+   * <p>{@code gateway.connectionPool().map(ConnectionPoolStatus::pending).orElse(0)}
+   *
+   * @return the pool's state
+   */
+  default Optional<ConnectionPoolStatus> connectionPool() {
+    return Optional.empty();
   }
 
   /**

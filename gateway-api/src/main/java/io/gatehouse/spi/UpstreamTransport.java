@@ -2,6 +2,7 @@ package io.gatehouse.spi;
 
 import io.gatehouse.Unstable;
 import io.gatehouse.http.Response;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,6 +29,16 @@ public interface UpstreamTransport extends AutoCloseable {
    * @return the response, once its headers have arrived
    */
   CompletionStage<Response> send(UpstreamCall call);
+
+  /**
+   * The state of the transport's connection pool, for metrics. The default, for transports
+   * without a pool (stubs), is empty.
+   *
+   * @return the pool's state now
+   */
+  default Optional<ConnectionPoolStatus> poolStatus() {
+    return Optional.empty();
+  }
 
   /** Releases the transport's threads and connections. The default does nothing. */
   @Override

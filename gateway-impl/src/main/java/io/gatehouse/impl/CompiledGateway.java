@@ -18,6 +18,7 @@ import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestSpan;
 import io.gatehouse.route.RouteExplanation;
+import io.gatehouse.spi.ConnectionPoolStatus;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
 import java.time.ZoneOffset;
@@ -26,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -179,6 +181,11 @@ final class CompiledGateway implements Gateway {
   @Override
   public GatewaySpec spec() {
     return spec;
+  }
+
+  @Override
+  public Optional<ConnectionPoolStatus> connectionPool() {
+    return transport.poolStatus();
   }
 
   @Override

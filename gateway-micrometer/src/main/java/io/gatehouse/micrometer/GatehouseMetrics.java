@@ -72,6 +72,10 @@ import java.util.function.ToDoubleFunction;
  *       <td>1 while the shared rate-limit store cannot answer, else 0</td></tr>
  *   <tr><td>{@code gatehouse.ratelimit.store.degraded.decisions}</td><td>counter</td><td></td>
  *       <td>limit decisions made by the fallback because that store could not answer</td></tr>
+ *   <tr><td>{@code gatehouse.upstream.connections}</td><td>gauge</td><td>{@code state}</td>
+ *       <td>the upstream client's pool: {@code leased}, {@code pending} calls, {@code available}, {@code max}</td></tr>
+ *   <tr><td>{@code gatehouse.config}</td><td>gauge</td><td>{@code version}</td>
+ *       <td>1, tagged with the watched gateway's configuration version</td></tr>
  * </table>
  *
  * <p>Tag values: {@code route} is the route's id, or {@code none} when no route matched;
@@ -140,6 +144,12 @@ public final class GatehouseMetrics implements GatewayObserver {
     this.targetHealthy = MultiGauge.builder("gatehouse.upstream.target.healthy")
         .description("1 while an upstream target is healthy, 0 while it is unhealthy or ejected")
         .register(registry);
+    for (String state : List.of("leased", "pending", "available", "max")) {
+      Gauge.builder("gatehouse.upstream.connections", this, m -> m.pool(state))
+          .description("The upstream client's connections: leased, pending calls, available (idle), and max, the pool's cap")
+          .tag("state", state)
+          .register(registry);
+    }
     this.config = MultiGauge.builder("gatehouse.config")
         .description("1, tagged with the version of the configuration being watched")
         .register(registry);
@@ -323,6 +333,17 @@ public final class GatehouseMetrics implements GatewayObserver {
       }
     }
     current.set(state);
+  }
+
+  /** A figure of the watched gateway's connection pool, NaN without one. */
+  private double pool(String state) {
+    Gateway gateway = watched;
+    return gateway == null ? Double.NaN : gateway.connectionPool().map(p -> (double) switch (state) {
+      case "leased" -> p.leased();
+      case "pending" -> p.pending();
+      case "available" -> p.available();
+      default -> p.max();
+    }).orElse(Double.NaN);
   }
 
   // MultiGauge rows, so that targets removed by discovery disappear; each row's value looks its

@@ -273,6 +273,17 @@ class GatehouseMetricsTest {
   }
 
   @Test
+  void the_connection_pool_gauges_read_the_upstream_client_of_the_gateway_watched() {
+    assertThat(registry.get("gatehouse.upstream.connections").tag("state", "leased").gauge().value()).isNaN();
+    try (Gateway gateway = Gateway.builder().route("r", r -> r.upstream("http://orders:8080")).build()) {
+      metrics.watch(gateway);
+      assertThat(registry.get("gatehouse.upstream.connections").tag("state", "max").gauge().value()).isEqualTo(256);
+      assertThat(registry.get("gatehouse.upstream.connections").tag("state", "leased").gauge().value()).isZero();
+      assertThat(registry.get("gatehouse.upstream.connections").tag("state", "pending").gauge().value()).isZero();
+    }
+  }
+
+  @Test
   void the_config_gauge_carries_the_version_of_the_gateway_watched() {
     Gateway first = Gateway.builder().version("release-41").route("r", r -> r.respond(200, "text/plain", "x")).build();
     Gateway second = Gateway.builder().route("r", r -> r.respond(200, "text/plain", "x")).build();

@@ -3,6 +3,7 @@ package io.gatehouse.impl.upstream;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.spi.ConnectionPoolStatus;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,6 +40,7 @@ import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.net.URIAuthority;
+import org.apache.hc.core5.pool.PoolStats;
 import org.apache.hc.core5.reactive.ReactiveEntityProducer;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
@@ -104,6 +107,7 @@ public final class HttpClientTransport implements UpstreamTransport {
   private static final TimeValue SELECT_INTERVAL = TimeValue.ofMilliseconds(50);
 
   private final CloseableHttpAsyncClient client;
+  private final PoolingAsyncClientConnectionManager pool;
   private final RequestConfig baseConfig;
   private final String threadNamePrefix;
   /** Enforces connect deadlines; one daemon thread, idle between deadlines. */
@@ -112,8 +116,10 @@ public final class HttpClientTransport implements UpstreamTransport {
   /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
   private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
 
-  private HttpClientTransport(CloseableHttpAsyncClient client, RequestConfig baseConfig, String threadNamePrefix) {
+  private HttpClientTransport(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager pool,
+      RequestConfig baseConfig, String threadNamePrefix) {
     this.client = client;
+    this.pool = pool;
     this.baseConfig = baseConfig;
     this.threadNamePrefix = threadNamePrefix;
     this.timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(threadNamePrefix + "-timer", true));
@@ -182,7 +188,7 @@ public final class HttpClientTransport implements UpstreamTransport {
         .addExecInterceptorFirst(AbortHook.NAME, new AbortHook())
         .build();
     client.start();
-    return new HttpClientTransport(client, baseConfig, threadNamePrefix);
+    return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix);
   }
 
   /**
@@ -193,6 +199,12 @@ public final class HttpClientTransport implements UpstreamTransport {
    * @throws IllegalArgumentException if the origin is not {@code http(s)://host[:port]} or a
    *     timeout is not positive
    */
+  @Override
+  public Optional<ConnectionPoolStatus> poolStatus() {
+    PoolStats stats = pool.getTotalStats();
+    return Optional.of(new ConnectionPoolStatus(stats.getLeased(), stats.getPending(), stats.getAvailable(), stats.getMax()));
+  }
+
   @Override
   public CompletionStage<Response> send(UpstreamCall call) {
     Objects.requireNonNull(call, "call");
