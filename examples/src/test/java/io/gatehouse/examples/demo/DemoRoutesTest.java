@@ -2,6 +2,7 @@ package io.gatehouse.examples.demo;
 
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
+import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.TestResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,16 @@ class DemoRoutesTest {
         .upstreamSawHeader("X-Gateway", "gatehouse");
   }
   // end::route-test[]
+
+  // tag::explain-test[]
+  @Test
+  void explain_says_why_an_earlier_route_was_passed_over() {
+    RouteExplanation why = tester.get("/catalog/tea").header("X-Beta", "false").explain();
+    assertThat(why.matchedRoute()).hasValue("catalog");
+    assertThat(why.toString())
+        .contains("route 'catalog-beta': header 'X-Beta' is 'false' (expected: 'true')");
+  }
+  // end::explain-test[]
 
   @Test
   void beta_testers_see_catalog_v2_and_everyone_else_v1() {
