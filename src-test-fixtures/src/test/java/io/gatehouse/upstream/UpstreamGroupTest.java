@@ -160,12 +160,12 @@ class UpstreamGroupTest {
   @Test
   void a_full_target_sends_the_request_to_another_or_fails_fast() throws Exception {
     tester(Upstream.of(A, B).maxRequestsPerTarget(1, Upstream.WhenFull.TRY_ANOTHER));
-    tester.upstream(A).delay(Duration.ofMillis(300));
-    tester.upstream(B).delay(Duration.ofMillis(300));
+    tester.upstream(A).delay(Duration.ofSeconds(2));
+    tester.upstream(B).delay(Duration.ofSeconds(2));
     CompletableFuture<Response> first = send();
     CompletableFuture<Response> second = send();
     CompletableFuture<Response> third = send();
-    assertThat(third.get(250, TimeUnit.MILLISECONDS).status()).isEqualTo(503);
+    assertThat(third.get(1500, TimeUnit.MILLISECONDS).status()).isEqualTo(503);
     assertThat(first.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     assertThat(second.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     assertThat(received(A)).isEqualTo(1);
@@ -173,11 +173,11 @@ class UpstreamGroupTest {
     close();
 
     tester(Upstream.of(A, B).maxRequestsPerTarget(1, Upstream.WhenFull.FAIL_FAST));
-    tester.upstream(A).delay(Duration.ofMillis(300));
+    tester.upstream(A).delay(Duration.ofSeconds(2));
     CompletableFuture<Response> onA = send();
     send().get(5, TimeUnit.SECONDS); // B, at once
     CompletableFuture<Response> onAAgain = send();
-    Response refused = onAAgain.get(250, TimeUnit.MILLISECONDS);
+    Response refused = onAAgain.get(1500, TimeUnit.MILLISECONDS);
     assertThat(refused.status()).isEqualTo(503);
     assertThat(onA.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
   }
@@ -185,9 +185,9 @@ class UpstreamGroupTest {
   @Test
   void a_group_cap_bounds_requests_in_flight_to_the_whole_group() throws Exception {
     tester(Upstream.of(A, B).maxRequests(1));
-    tester.upstream(A).delay(Duration.ofMillis(300));
+    tester.upstream(A).delay(Duration.ofSeconds(2));
     CompletableFuture<Response> first = send();
-    assertThat(send().get(250, TimeUnit.MILLISECONDS).status()).isEqualTo(503);
+    assertThat(send().get(1500, TimeUnit.MILLISECONDS).status()).isEqualTo(503);
     assertThat(first.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
     assertThat(send().get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
   }
