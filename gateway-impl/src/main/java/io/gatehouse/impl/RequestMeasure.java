@@ -8,11 +8,12 @@ import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.observe.CountingBody;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.Rejection;
-import io.gatehouse.observe.RequestSpan;
 import io.gatehouse.observe.RequestRecord;
+import io.gatehouse.observe.RequestSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -30,15 +31,10 @@ final class RequestMeasure {
   private final RequestSpan trace;
   private final Instant start;
   private final long startNanos = System.nanoTime();
-  private CountingBodyHolder requestBody;
+  private AtomicLong requestBodyBytes; // null unless the request body streams
   private volatile Request routed;
   private volatile ExchangeContext context;
   private volatile Rejection rejection;
-
-  /** Holds the request body's counter, when the body streams. */
-  private static final class CountingBodyHolder {
-    volatile long bytes;
-  }
 
   RequestMeasure(Observers observers, Function<Request, String> clientAddress, Request received, String requestId,
       RequestSpan trace, Instant start) {
@@ -56,9 +52,9 @@ final class RequestMeasure {
     if (body.isEmpty() || body.inMemory().isPresent()) {
       return request;
     }
-    CountingBodyHolder holder = new CountingBodyHolder();
-    requestBody = holder;
-    return request.toBuilder().body(CountingBody.wrap(body, bytes -> holder.bytes = bytes)).build();
+    AtomicLong counted = new AtomicLong();
+    requestBodyBytes = counted;
+    return request.toBuilder().body(CountingBody.wrap(body, counted::set)).build();
   }
 
   /** The request as routed (normalized path) and its exchange's context. */
@@ -105,7 +101,7 @@ final class RequestMeasure {
       upstream = Optional.ofNullable(c.upstreamTarget);
       upstreamDuration = c.upstreamNanos > 0 ? Optional.of(Duration.ofNanos(c.upstreamNanos)) : Optional.empty();
     }
-    long bytesIn = requestBody != null ? requestBody.bytes
+    long bytesIn = requestBodyBytes != null ? requestBodyBytes.get()
         : received.body().inMemory().map(b -> (long) b.length).orElse(0L);
     observers.request(new RequestRecord(start, requestId, trace.traceId(), clientAddress.apply(received),
         consumer, Optional.ofNullable(c == null ? null : c.routeId), request.method(), request.path(), upstream,

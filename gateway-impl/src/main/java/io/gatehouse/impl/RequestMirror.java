@@ -7,13 +7,11 @@ import io.gatehouse.impl.pool.Lease;
 import io.gatehouse.impl.pool.Pick;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.spi.UpstreamCall;
-import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.Mirror;
 import java.math.BigDecimal;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,14 +73,12 @@ final class RequestMirror {
       call = CompletableFuture.failedFuture(e);
     }
     call.whenComplete((response, failure) -> {
+      lease.complete(CallOutcome.of(response, failure), response == null ? 0 : response.status(), System.nanoTime() - started);
       if (response != null) {
-        lease.complete(CallOutcome.ofStatus(response.status()), response.status(), System.nanoTime() - started);
         response.body().bytes(DRAIN_LIMIT);
       } else {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        lease.complete(cause instanceof UpstreamException u ? CallOutcome.ofFailure(u.kind()) : CallOutcome.RESET, 0,
-            System.nanoTime() - started);
-        log.debug("route '{}' request {}: mirror to {} failed: {}", routeId, requestId, lease.target(), String.valueOf(cause));
+        log.debug("route '{}' request {}: mirror to {} failed: {}", routeId, requestId, lease.target(),
+            String.valueOf(CallOutcome.unwrapped(failure)));
       }
     });
   }

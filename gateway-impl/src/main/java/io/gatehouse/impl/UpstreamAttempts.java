@@ -21,9 +21,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -207,20 +205,10 @@ final class UpstreamAttempts {
 
   private void ended(int number, Lease lease, UpstreamSpan span, Response response, Throwable failure, long nanos,
       boolean cutShort) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = CallOutcome.unwrapped(failure);
     int status = response == null ? 0 : response.status();
-    CallOutcome outcome;
-    if (response != null) {
-      outcome = CallOutcome.ofStatus(status);
-    } else if (deadlinePassed) {
-      outcome = CallOutcome.TIMEOUT;
-    } else if (cause instanceof CancellationException) {
-      outcome = CallOutcome.CANCELLED;
-    } else if (cause instanceof UpstreamException upstream) {
-      outcome = CallOutcome.ofFailure(upstream.kind());
-    } else {
-      outcome = CallOutcome.RESET;
-    }
+    // The deadline's timer cancels the call: that cancellation is the deadline's timeout.
+    CallOutcome outcome = response == null && deadlinePassed ? CallOutcome.TIMEOUT : CallOutcome.of(response, failure);
     span.end(status, response != null ? Optional.empty() : Optional.of(failureType(outcome, cause)));
     lease.complete(outcome, status, nanos);
     ExchangeContext context = ExchangeImpl.contextOf(exchange);

@@ -2,7 +2,7 @@ package io.gatehouse.impl;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
-import io.gatehouse.impl.pool.TargetUrls;
+import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TrafficSplit;
@@ -77,9 +77,9 @@ final class UpstreamChecks {
 
   private static void checkTargets(String id, String field, Upstream upstream, List<ConfigViolation> violations) {
     for (Target target : upstream.targets()) {
-      Optional<String> problem = TargetUrls.problem(target.url());
+      Optional<String> problem = HttpUrls.targetProblem(target.url());
       problem.ifPresent(p -> violations.add(ConfigViolation.ofRoute(id, field,
-          "'" + target.url() + "' " + p + " " + TargetUrls.EXPECTED)));
+          "'" + target.url() + "' " + p + " " + HttpUrls.TARGET_EXPECTED)));
     }
   }
 

@@ -14,11 +14,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigValidationTest {
 
-  private static Gateway.Builder builder() {
+  static Gateway.Builder builder() {
     return Gateway.builder().transport(RecordingTransport.answering(200));
   }
 
-  private static GatewayConfigException failure(Gateway.Builder builder) {
+  static GatewayConfigException failure(Gateway.Builder builder) {
     try {
       builder.build().close();
     } catch (GatewayConfigException e) {

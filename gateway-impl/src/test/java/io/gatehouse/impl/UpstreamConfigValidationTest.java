@@ -1,10 +1,11 @@
 package io.gatehouse.impl;
 
+import static io.gatehouse.impl.ConfigValidationTest.builder;
+import static io.gatehouse.impl.ConfigValidationTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.ConfigViolation;
-import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.route.StaticResponse;
 import io.gatehouse.upstream.CircuitBreaker;
@@ -21,19 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** Mistakes in upstreams, splits, mirrors and resilience settings: at once from the setters, all together from build(). */
 class UpstreamConfigValidationTest {
-
-  private static Gateway.Builder builder() {
-    return Gateway.builder().transport(RecordingTransport.answering(200));
-  }
-
-  private static GatewayConfigException failure(Gateway.Builder builder) {
-    try {
-      builder.build().close();
-    } catch (GatewayConfigException e) {
-      return e;
-    }
-    throw new AssertionError("expected build() to fail");
-  }
 
   @Test
   void every_bad_target_url_is_named_with_its_route_and_field() {

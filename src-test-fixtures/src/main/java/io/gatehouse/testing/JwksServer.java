@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -163,27 +162,7 @@ public final class JwksServer implements AutoCloseable {
    *     interrupt status is then set again
    */
   public boolean awaitFetches(int n, Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (n < 0) {
-      throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
-    }
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (fetched) {
-      long left = timeout.toNanos();
-      while (fetches.get() < n && left > 0) {
-        try {
-          fetched.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return fetches.get() >= n;
-        }
-        left = deadline - System.nanoTime();
-      }
-      return fetches.get() >= n;
-    }
+    return CountWaits.await(fetched, fetches::get, n, timeout);
   }
 
   /** Stops at once: the port is closed and open exchanges are dropped. Idempotent. */

@@ -380,27 +380,7 @@ public final class UpstreamServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code n} or the timeout is negative
    */
   public boolean awaitRequests(int n, Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (n < 0) {
-      throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
-    }
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (counts) {
-      long left = timeout.toNanos();
-      while (requestCount < n && left > 0) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(counts, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return requestCount >= n;
-        }
-        left = deadline - System.nanoTime();
-      }
-      return requestCount >= n;
-    }
+    return CountWaits.await(counts, () -> requestCount, n, timeout);
   }
 
   /**

@@ -11,12 +11,10 @@ import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.JwtKey;
 import io.gatehouse.auth.NoAuth;
+import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.route.RouteSpec;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -65,7 +63,7 @@ public final class AuthCompiler {
       if (jwt.keys().isEmpty() && jwt.jwks().isEmpty()) {
         violation.accept("auth", "Auth.jwt() has no keys (expected: keys(...), jwks(url) or both)");
       }
-      jwt.jwks().ifPresent(url -> url(url).ifPresent(
+      jwt.jwks().ifPresent(url -> HttpUrls.endpointProblem(url).ifPresent(
           problem -> violation.accept("auth.jwks", "'" + url + "' " + problem + URL_EXPECTED)));
       Set<Optional<String>> kids = new HashSet<>();
       for (JwtKey key : jwt.keys()) {
@@ -74,7 +72,7 @@ public final class AuthCompiler {
         }
       }
     } else if (auth instanceof IntrospectionAuth introspection) {
-      url(introspection.endpoint()).ifPresent(problem -> violation.accept("auth.introspection",
+      HttpUrls.endpointProblem(introspection.endpoint()).ifPresent(problem -> violation.accept("auth.introspection",
           "'" + introspection.endpoint() + "' " + problem + URL_EXPECTED));
       if (introspection.clientId().isEmpty()) {
         violation.accept("auth.introspection", "no client credentials (expected: clientCredentials(id, secret);"
@@ -84,25 +82,4 @@ public final class AuthCompiler {
   }
 
   private static final String URL_EXPECTED = " (expected: an absolute http or https URL without user info or fragment)";
-
-  /** What is wrong with a URL the gateway calls by itself, if anything. */
-  static Optional<String> url(String url) {
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      return Optional.of("is malformed: " + e.getReason());
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https")) {
-      return Optional.of("has scheme '" + scheme + "'");
-    }
-    if (uri.getHost() == null) {
-      return Optional.of("has no host");
-    }
-    if (uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      return Optional.of("has user info or a fragment");
-    }
-    return Optional.empty();
-  }
 }

@@ -33,11 +33,6 @@ public final class CountingBody implements Flow.Publisher<ByteBuffer> {
     return Body.ofPublisher(new CountingBody(body, ended), body.contentLength().orElse(-1));
   }
 
-  /** How many bytes went through so far. */
-  public long count() {
-    return bytes.get();
-  }
-
   private void end() {
     if (done.compareAndSet(false, true)) {
       ended.accept(bytes.get());

@@ -8,7 +8,6 @@ import io.gatehouse.observe.UpstreamSpan;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
-import java.util.regex.Pattern;
 
 /**
  * W3C Trace Context (traceparent) as the gateway carries it: the trace id of a valid incoming
@@ -26,7 +25,6 @@ public final class TraceContext implements RequestSpan {
   /** The built-in tracing: W3C Trace Context propagation without spans. */
   public static final Tracing W3C = request -> of(request.headers());
 
-  private static final Pattern VALID = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?");
   private static final String ZERO_TRACE = "00000000000000000000000000000000";
   private static final String ZERO_PARENT = "0000000000000000";
 
@@ -46,7 +44,7 @@ public final class TraceContext implements RequestSpan {
    */
   public static TraceContext of(HttpHeaders headers) {
     String value = headers.first(TRACEPARENT).orElse("");
-    if (headers.all(TRACEPARENT).size() == 1 && VALID.matcher(value).matches() && !value.startsWith("ff")) {
+    if (headers.all(TRACEPARENT).size() == 1 && wellFormed(value) && !value.startsWith("ff")) {
       String traceId = value.substring(3, 35);
       String parent = value.substring(36, 52);
       if (!traceId.equals(ZERO_TRACE) && !parent.equals(ZERO_PARENT)) {
@@ -54,6 +52,21 @@ public final class TraceContext implements RequestSpan {
       }
     }
     return new TraceContext(hex(16), "01");
+  }
+
+  /** {@code version-traceid-parentid-flags} in lower-case hex, maybe followed by {@code -} and more (later versions). */
+  private static boolean wellFormed(String value) {
+    if (value.length() < 55 || (value.length() > 55 && value.charAt(55) != '-')) {
+      return false;
+    }
+    for (int i = 0; i < 55; i++) {
+      char c = value.charAt(i);
+      boolean dash = i == 2 || i == 35 || i == 52;
+      if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The 32-hex-digit trace id. */

@@ -2,6 +2,7 @@ package io.gatehouse.impl.pool;
 
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.Upstream;
@@ -49,7 +50,7 @@ public final class TargetPool {
   }
 
   /**
-   * A pool for an upstream; its static targets must have passed {@link TargetUrls#problem}.
+   * A pool for an upstream; its static targets must have passed {@link HttpUrls#targetProblem}.
    *
    * @param name the group's name, for logs and status
    * @param spec the upstream
@@ -89,9 +90,9 @@ public final class TargetPool {
   public void update(List<Target> found) {
     List<Target> valid = new ArrayList<>();
     for (Target t : found) {
-      Optional<String> problem = TargetUrls.problem(t.url());
+      Optional<String> problem = HttpUrls.targetProblem(t.url());
       if (problem.isPresent()) {
-        log.warn("upstream '{}': discovered target '{}' {} {}; skipped", name, t.url(), problem.get(), TargetUrls.EXPECTED);
+        log.warn("upstream '{}': discovered target '{}' {} {}; skipped", name, t.url(), problem.get(), HttpUrls.TARGET_EXPECTED);
       } else {
         valid.add(t);
       }

@@ -1,6 +1,9 @@
 package io.gatehouse.impl.resilience;
 
+import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 
 /** How one upstream call ended, as health checks, breakers and retries see it. */
 public enum CallOutcome {
@@ -25,6 +28,34 @@ public enum CallOutcome {
    */
   public static CallOutcome ofStatus(int status) {
     return status >= 500 ? SERVER_ERROR : SUCCESS;
+  }
+
+  /**
+   * The outcome of a finished call: its response's, or its failure's.
+   *
+   * @param response the response, or null when the call failed
+   * @param failure the failure, possibly wrapped in a {@link CompletionException}; ignored with a response
+   * @return the outcome; a failure that is not an {@link UpstreamException} counts as a reset
+   */
+  public static CallOutcome of(Response response, Throwable failure) {
+    if (response != null) {
+      return ofStatus(response.status());
+    }
+    Throwable cause = unwrapped(failure);
+    if (cause instanceof CancellationException) {
+      return CANCELLED;
+    }
+    return cause instanceof UpstreamException upstream ? ofFailure(upstream.kind()) : RESET;
+  }
+
+  /**
+   * The failure a future completed with, without the {@link CompletionException} around it.
+   *
+   * @param failure the failure
+   * @return its cause if it is a {@code CompletionException} with one, else itself
+   */
+  public static Throwable unwrapped(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * Internal: how the gateway talks to upstreams. Not API: types here may change in any release,
- * and only {@link io.gatehouse.impl.upstream.HttpClientTransport} and
- * {@link io.gatehouse.impl.upstream.TransportSettings} are public, for the compiler and the
- * adapters to wire up.
+ * and only {@link io.gatehouse.impl.upstream.HttpClientTransport},
+ * {@link io.gatehouse.impl.upstream.TransportSettings} and {@link io.gatehouse.impl.upstream.HttpUrls}
+ * (the check of every URL the gateway calls) are public, for the compiler and the adapters.
  *
  * <p>Starting points: {@link io.gatehouse.impl.upstream.HttpClientTransport} (the
  * {@link io.gatehouse.spi.UpstreamTransport} over httpclient5's async client; its class comment is
