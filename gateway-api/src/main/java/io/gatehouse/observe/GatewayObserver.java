@@ -20,7 +20,10 @@ import io.gatehouse.Unstable;
 public interface GatewayObserver {
 
   /**
-   * A request finished.
+   * A request finished. A response held in memory is recorded before {@code Gateway.handle}
+   * completes; a streamed one when its body ends, before the reader of that body is told it
+   * ended, so code that has read a response {@code Body} to its end finds it recorded. (A client
+   * over a socket may receive the last byte of a body of known length a moment before.)
    *
    * @param record what happened
    */

@@ -10,6 +10,10 @@ import java.util.function.LongConsumer;
 /**
  * A streaming body that counts its bytes on the way through and, once, says how many there were
  * when it ends: completed, failed, or cancelled by its subscriber.
+ *
+ * <p>Ordering: the count is told <em>before</em> the subscriber hears {@code onComplete} or
+ * {@code onError}, so whoever has read a body to its end (a client, a test) can rely on what the
+ * count fed (the request record, the span) being done already.
  */
 public final class CountingBody implements Flow.Publisher<ByteBuffer> {
   private final Body body;
@@ -66,14 +70,20 @@ public final class CountingBody implements Flow.Publisher<ByteBuffer> {
 
       @Override
       public void onError(Throwable failure) {
-        subscriber.onError(failure);
-        end();
+        try {
+          end();
+        } finally {
+          subscriber.onError(failure);
+        }
       }
 
       @Override
       public void onComplete() {
-        subscriber.onComplete();
-        end();
+        try {
+          end();
+        } finally {
+          subscriber.onComplete();
+        }
       }
     });
   }
