@@ -116,6 +116,29 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** Whether the server closed the connection within {@code millis}; reads and drops what comes first. */
+  boolean closedWithin(int millis) throws IOException {
+    int before = socket.getSoTimeout();
+    socket.setSoTimeout(millis);
+    try {
+      long deadline = System.nanoTime() + millis * 1_000_000L;
+      while (System.nanoTime() < deadline) {
+        if (in.read() == -1) {
+          return true;
+        }
+      }
+      return false;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException reset) {
+      return true;
+    } finally {
+      if (!socket.isClosed()) {
+        socket.setSoTimeout(before);
+      }
+    }
+  }
+
   private String readLine() throws IOException {
     StringBuilder sb = new StringBuilder();
     for (;;) {
