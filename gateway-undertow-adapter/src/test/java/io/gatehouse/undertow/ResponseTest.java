@@ -16,6 +16,8 @@ import java.util.function.Function;
 import io.gatehouse.http.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ResponseTest {
   private GatewayServer server;
@@ -73,7 +75,7 @@ class ResponseTest {
         .header("Content-Type", "text/plain")
         .header("Content-Length", "999")          // wrong, and not ours to trust
         .header("Transfer-Encoding", "chunked")
-        .header("Connection", "close")
+        .header("Connection", "X-Hop")
         .body(Body.of("hello"))
         .build());
     try (RawHttp c = RawHttp.connect(port)) {
@@ -83,11 +85,25 @@ class ResponseTest {
       assertThat(head.all("X-Multi")).containsExactly("one", "two");
       assertThat(head.all("Content-Length")).containsExactly("5");
       assertThat(head.has("Transfer-Encoding")).isFalse();
-      assertThat(head.all("Connection")).doesNotContain("close");
+      assertThat(head.all("Connection")).doesNotContain("X-Hop");
       assertThat(new String(c.readBody(head), StandardCharsets.UTF_8)).isEqualTo("hello");
       // the connection stays usable
       RawHttp.Head again = get(c, "GET", "/again");
       assertThat(again.status()).isEqualTo(201);
+    }
+  }
+
+  @ParameterizedTest(name = "Connection: {0}")
+  @ValueSource(strings = {"close", "Close", "keep-alive, close", " close "})
+  void a_gateway_response_asking_to_close_ends_the_connection_after_it(String connection) throws Exception {
+    int port = serve(r -> Response.builder(400).header("Connection", connection).body(Body.of("bad")).build());
+    try (RawHttp c = RawHttp.connect(port)) {
+      RawHttp.Head head = get(c, "GET", "/");
+
+      assertThat(head.status()).isEqualTo(400);
+      assertThat(head.all("Connection")).containsExactly("close");
+      assertThat(new String(c.readBody(head), StandardCharsets.UTF_8)).isEqualTo("bad");
+      assertThat(c.closedWithin(3000)).isTrue();
     }
   }
 

@@ -7,6 +7,7 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
@@ -46,6 +47,8 @@ import org.xnio.XnioIoThread;
 public final class ExchangeBridge implements ExchangeCompletionListener {
   private static final Logger log = LoggerFactory.getLogger(ExchangeBridge.class);
   private static final long WATCH_DELAY_MILLIS = 50;
+  /** The most of an unread request body that is drained to keep a connection open (as Tomcat's maxSwallowSize does). */
+  static final long DRAIN_LIMIT = 64 * 1024;
 
   private final HttpServerExchange exchange;
   private final XnioIoThread ioThread;
@@ -130,10 +133,20 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
           "The request target does not line up with the path the gateway is mounted at."));
       return;
     }
-    long contentLength = contentLength();
-    if (contentLength == -2) {
-      write(Problems.response(exchange, 400, "The Content-Length header is not a valid length."));
+    RequestFraming framing = RequestFraming.of(exchange);
+    if (framing.refusal() != null) {
+      write(Problems.closing(exchange, 400, framing.refusal()));
       return;
+    }
+    long contentLength = framing.contentLength();
+    long maxEntitySize = exchange.getMaxEntitySize();
+    if (maxEntitySize > 0 && contentLength > maxEntitySize) {
+      write(Problems.closing(exchange, 413, "The request body is larger than this server accepts ("
+          + maxEntitySize + " bytes)."));
+      return;
+    }
+    if (framing.chunked()) {
+      StrictChunkedConduit.install(exchange);
     }
     Request request;
     try {
@@ -196,22 +209,6 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     return b.build();
   }
 
-  /** The declared length: -1 if absent or overridden by Transfer-Encoding, -2 if malformed. */
-  private long contentLength() {
-    if (exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
-      return -1;
-    }
-    HeaderValues values = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
-    if (values == null || values.isEmpty()) {
-      return -1;
-    }
-    String v = values.getFirst().trim();
-    if (values.size() > 1 || v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return -2;
-    }
-    return Long.parseLong(v);
-  }
-
   private void onHandled(Response response, Throwable failure) {
     if (aborted.get() || responding) {
       if (response != null) {
@@ -252,6 +249,50 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     write(problem);
   }
 
+  /**
+   * Reading the request body failed: its chunked framing is malformed, it outgrew the server's
+   * maximum entity size, or the client went away. The body's subscriber has been failed, so the
+   * upstream call is aborted, never completed as if the body had ended. For a refused body with no
+   * response started yet, the client is told (400 or 413, then the connection closes) and the
+   * gateway's call is cancelled; otherwise the exchange is aborted. I/O thread.
+   */
+  void requestBodyFailed(IOException cause) {
+    int status = cause instanceof ChunkedDecoder.MalformedChunkException ? 400
+        : cause instanceof RequestTooBigException ? 413 : 0;
+    if (status == 0 || responding || aborted.get()) {
+      abort(cause);
+      return;
+    }
+    log.debug("request body refused, answering {}: {}", status, cause.toString());
+    CompletionStage<Response> s = stage;
+    if (s != null) {
+      cancel(s); // its answer no longer matters
+    }
+    write(Problems.closing(exchange, status, status == 400
+        ? "The request body's chunked encoding is malformed."
+        : "The request body is larger than this server accepts."));
+  }
+
+  /**
+   * The response is about to end, or to start while nobody reads the request body: what is left
+   * of that body would be drained by Undertow to keep the connection. Drain at most
+   * {@value #DRAIN_LIMIT} bytes of a body of known length; otherwise close the connection after
+   * the response. I/O thread.
+   */
+  void limitDrain(boolean bodyStillWanted) {
+    if (exchange.isRequestComplete() || !exchange.isPersistent()) {
+      return;
+    }
+    RequestBodyPublisher p = requestBody;
+    if (bodyStillWanted && p != null && p.reading()) {
+      return;
+    }
+    long unread = p == null ? RequestFraming.UNKNOWN : p.unread();
+    if (unread < 0 || unread > DRAIN_LIMIT) {
+      exchange.setPersistent(false);
+    }
+  }
+
   /** The request body has been read to its end: from now on, watch for the client leaving. */
   void requestBodyRead() {
     watchSoon();
@@ -285,6 +326,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    * the call returns: from now on the exchange's end is expected. I/O thread.
    */
   void responseWritten() {
+    limitDrain(false);
     responseWritten = true;
     stopWatching();
   }

@@ -30,4 +30,18 @@ public final class Problems {
     String requestId = incoming != null && RequestIds.isWellFormed(incoming) ? incoming : RequestIds.generate();
     return io.gatehouse.impl.problem.Problems.response(status, StatusCodes.getReason(status), detail, requestId);
   }
+
+  /**
+   * A problem response after which the connection is closed, for requests whose framing is in
+   * doubt: nothing more is read from the connection.
+   *
+   * @param exchange the exchange being answered
+   * @param status 400 to 599
+   * @param detail a sentence for the client, without internals
+   * @return the response, with {@code Connection: close}
+   */
+  public static Response closing(HttpServerExchange exchange, int status, String detail) {
+    Response problem = response(exchange, status, detail);
+    return problem.toBuilder().headers(problem.headers().toBuilder().set("Connection", "close").build()).build();
+  }
 }

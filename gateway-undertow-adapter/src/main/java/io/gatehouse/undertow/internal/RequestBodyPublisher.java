@@ -71,6 +71,16 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
     }
   }
 
+  /** Whether a subscriber is reading the body and has not reached its end. I/O thread. */
+  boolean reading() {
+    return subscribed.get() && !done;
+  }
+
+  /** The bytes of a body of known length not read yet; -1 if the length is unknown. I/O thread. */
+  long unread() {
+    return contentLength < 0 ? -1 : contentLength - received;
+  }
+
   /** The exchange ended or the client went away: a subscriber still reading gets onError. */
   void terminate(Throwable cause) {
     bridge.onIoThread(() -> {
@@ -156,9 +166,9 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
         channel.suspendReads();
       }
     } catch (IOException e) {
-      // A read fails when the client closes or resets the connection mid-body.
+      // A read fails on a malformed chunk, or when the client closes or resets the connection.
       fail(e);
-      bridge.abort(e);
+      bridge.requestBodyFailed(e);
     } finally {
       draining = false;
     }

@@ -75,6 +75,9 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
         headers.add(HttpString.tryFromString(name), value);
       }
     });
+    if (asksToClose(response)) {
+      exchange.setPersistent(false);
+    }
     Body body = response.body();
     int status = response.status();
     boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
@@ -106,7 +109,10 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     } catch (RuntimeException e) {
       log.warn("response body subscribe failed", e);
       failed(e);
+      return;
     }
+    // After subscribing: a response body that streams the request body (an echo) reads it.
+    bridge.limitDrain(true);
   }
 
   /** Cancels the body's subscription. Safe on any thread. */
@@ -312,6 +318,18 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       log.debug("response body failure", cause);
       bridge.abort(cause);
     }
+  }
+
+  /** A gateway response with {@code Connection: close} ends its connection: framing was in doubt. */
+  static boolean asksToClose(Response response) {
+    for (String value : response.headers().all("Connection")) {
+      for (String token : value.split(",")) {
+        if (token.trim().equalsIgnoreCase("close")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   static boolean isFraming(String name) {

@@ -1,0 +1,86 @@
+package io.gatehouse.undertow.internal;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.Protocols;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The request body's framing, accepted only when it is exact (RFC 9112 §6): one
+ * {@code Transfer-Encoding} whose only coding is {@code chunked} in an HTTP/1.1 request, or one
+ * {@code Content-Length} of 1 to 18 digits, never both. Anything else is a framing the gateway
+ * and the servers behind it might read differently (the root of request smuggling), so the
+ * request is refused and its connection closed.
+ *
+ * <pre>{@code
+ * RequestFraming framing = RequestFraming.of(exchange);
+ * if (framing.refusal() != null) { ... 400, close ... }
+ * }</pre>
+ */
+record RequestFraming(long contentLength, boolean chunked, String refusal) {
+  /** A body of unknown length: chunked, or HTTP/2 DATA frames. */
+  static final long UNKNOWN = -1;
+  private static final int MAX_DIGITS = 18;
+
+  static RequestFraming of(HttpServerExchange exchange) {
+    HeaderValues te = exchange.getRequestHeaders().get(Headers.TRANSFER_ENCODING);
+    HeaderValues cl = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
+    boolean hasTe = te != null && !te.isEmpty();
+    boolean hasCl = cl != null && !cl.isEmpty();
+    if (hasTe && hasCl) {
+      return refused("The request has both Transfer-Encoding and Content-Length.");
+    }
+    if (hasTe) {
+      if (!exchange.getProtocol().equals(Protocols.HTTP_1_1)) {
+        return refused("Transfer-Encoding is not allowed in an " + exchange.getProtocol() + " request.");
+      }
+      List<String> codings = new ArrayList<>();
+      for (String value : te) {
+        for (String coding : value.split(",", -1)) {
+          codings.add(trimOws(coding));
+        }
+      }
+      if (codings.size() != 1 || !codings.get(0).equalsIgnoreCase("chunked")) {
+        return refused("The request's Transfer-Encoding is not exactly chunked.");
+      }
+      return new RequestFraming(UNKNOWN, true, null);
+    }
+    if (hasCl) {
+      String v = trimOws(cl.getFirst());
+      if (cl.size() > 1 || v.isEmpty() || v.length() > MAX_DIGITS || !digits(v)) {
+        return refused("The Content-Length header is not a valid length.");
+      }
+      return new RequestFraming(Long.parseLong(v), false, null);
+    }
+    return new RequestFraming(UNKNOWN, false, null);
+  }
+
+  private static RequestFraming refused(String why) {
+    return new RequestFraming(UNKNOWN, false, why);
+  }
+
+  private static boolean digits(String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Strips optional whitespace (SP and HTAB only, RFC 9110 §5.6.3). */
+  private static String trimOws(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+      start++;
+    }
+    while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    return s.substring(start, end);
+  }
+}
