@@ -9,6 +9,8 @@ import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderValues;
+import io.undertow.util.HttpString;
+import io.undertow.util.Protocols;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
@@ -131,6 +133,12 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     if (path.isEmpty()) {
       write(Problems.response(exchange, 400,
           "The request target does not line up with the path the gateway is mounted at."));
+      return;
+    }
+    HttpString protocol = exchange.getProtocol();
+    if (!protocol.equals(Protocols.HTTP_1_1) && !protocol.equals(Protocols.HTTP_1_0)
+        && !protocol.equals(Protocols.HTTP_2_0)) {
+      write(Problems.closing(exchange, 505, "The HTTP version is not supported (expected: HTTP/1.0, HTTP/1.1 or HTTP/2)."));
       return;
     }
     RequestFraming framing = RequestFraming.of(exchange);
