@@ -164,12 +164,17 @@ class DiscoveryPollerTest {
     poller.start();
     await(() -> lookups.get() >= 2);
     assertThat(threadNames()).contains("gatehouse-discovery-" + name);
+    List<Thread> pollerThreads = threadsNamed("gatehouse-discovery-" + name);
 
     poller.close();
     int afterClose = lookups.get();
     Thread.sleep(3 * INTERVAL.toMillis());
 
     assertThat(lookups.get()).isEqualTo(afterClose);
+    // close() waits for the executor, which reports termination just before its thread has exited.
+    for (Thread thread : pollerThreads) {
+      thread.join(5_000);
+    }
     assertThat(threadNames()).doesNotContain("gatehouse-discovery-" + name);
     poller.close(); // idempotent
   }
@@ -197,6 +202,10 @@ class DiscoveryPollerTest {
 
   private static List<String> threadNames() {
     return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
+  }
+
+  private static List<Thread> threadsNamed(String threadName) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(threadName)).toList();
   }
 
   private static void await(BooleanSupplier condition) {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.http.Response;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.upstream.HttpClientTransport;
 import io.gatehouse.impl.upstream.TransportSettings;
+import io.gatehouse.spi.UpstreamCall;
+import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.HealthCheck;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TargetStatus;
@@ -21,12 +24,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -85,10 +91,12 @@ class HealthCheckerTest {
     await(() -> !target(pool, flaky.url()).healthy());
 
     flaky.status.set(200);
-    int before = flaky.requests.size();
 
     await(() -> target(pool, flaky.url()).healthy());
-    assertThat(flaky.requests.size() - before).isGreaterThanOrEqualTo(2);
+    // Counted by the status each check was answered with, not by what arrived after set(200): a check
+    // that arrived just before may still be answered 200 and be one of the two passes.
+    assertThat(flaky.requests).filteredOn(seen -> seen.status() == 200).as("checks answered 200")
+        .hasSizeGreaterThanOrEqualTo(2);
     assertThat(health(pool, flaky.url())).isEqualTo(TargetStatus.Health.HEALTHY);
   }
 
@@ -127,10 +135,13 @@ class HealthCheckerTest {
     Server silent = server();
     silent.hang = true;
     TargetPool pool = pool(silent.url());
+    // A timeout far beyond the rounds watched below, so that however late this thread wakes up,
+    // they all run while the first check is still in flight.
+    HealthCheck longTimeout = CHECK.timeout(Duration.ofSeconds(10));
 
-    checker(pool).start();
+    checker(pool, longTimeout, transport).start();
     await(() -> silent.requests.size() >= 1);
-    Thread.sleep(CHECK.timeout().toMillis() / 2); // two intervals, within the first check's timeout
+    Thread.sleep(4 * INTERVAL.toMillis()); // four rounds, within the first check's timeout
 
     assertThat(silent.requests).hasSize(1);
   }
@@ -150,19 +161,25 @@ class HealthCheckerTest {
   }
 
   @Test
-  void close_stops_the_checks() throws InterruptedException {
+  void close_stops_the_checks() throws InterruptedException, ExecutionException, TimeoutException {
     Server server = server();
     TargetPool pool = pool(server.url());
-    HealthChecker checker = checker(pool);
+    CountingTransport counting = new CountingTransport(transport);
+    HealthChecker checker = checker(pool, CHECK, counting);
     checker.start();
     await(() -> server.requests.size() >= 2);
 
     checker.close();
-    Thread.sleep(INTERVAL.toMillis()); // a request already on the wire may still arrive
-    int afterClose = server.requests.size();
-    Thread.sleep(3 * INTERVAL.toMillis());
+    // A round already running on the scheduler's one thread may still start a check; wait for it to end.
+    scheduler.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    int sentByClose = counting.sent();
+    Thread.sleep(3 * INTERVAL.toMillis()); // three rounds' time, in which a checker still running would send
 
-    assertThat(server.requests).hasSize(afterClose);
+    assertThat(counting.sent()).as("checks sent after close()").isEqualTo(sentByClose);
+    // A check sent before close() may reach the server later (its bytes may be on the way), however
+    // long after: so the server is held to what was sent, not to what it had seen at some moment.
+    assertThat(server.requests).as("requests the server saw, of %d checks sent", sentByClose)
+        .hasSizeLessThanOrEqualTo(sentByClose);
     checker.close(); // idempotent
   }
 
@@ -181,7 +198,11 @@ class HealthCheckerTest {
   }
 
   private HealthChecker checker(TargetPool pool) {
-    HealthChecker checker = new HealthChecker(pool, CHECK, transport, scheduler);
+    return checker(pool, CHECK, transport);
+  }
+
+  private HealthChecker checker(TargetPool pool, HealthCheck check, UpstreamTransport via) {
+    HealthChecker checker = new HealthChecker(pool, check, via, scheduler);
     cleanup.add(checker);
     return checker;
   }
@@ -230,7 +251,28 @@ class HealthCheckerTest {
     }
   }
 
-  private record Seen(String method, String path, String userAgent) {}
+  /** A request the server received, and the status it answered with (if it answered). */
+  private record Seen(String method, String path, String userAgent, int status) {}
+
+  /** The gateway's transport, counting the calls sent through it. */
+  private static final class CountingTransport implements UpstreamTransport {
+    private final UpstreamTransport delegate;
+    private final AtomicInteger sent = new AtomicInteger();
+
+    CountingTransport(UpstreamTransport delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletionStage<Response> send(UpstreamCall call) {
+      sent.incrementAndGet();
+      return delegate.send(call);
+    }
+
+    int sent() {
+      return sent.get();
+    }
+  }
 
   /** An upstream on 127.0.0.1 that records each request and answers with a status that a test switches, or never. */
   private static final class Server implements AutoCloseable {
@@ -245,8 +287,10 @@ class HealthCheckerTest {
       http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       http.setExecutor(threads);
       http.createContext("/", exchange -> {
+        // The status is read before the request is recorded, so a record shows the answer it got.
+        int answer = status.get();
         requests.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-            exchange.getRequestHeaders().getFirst("User-Agent")));
+            exchange.getRequestHeaders().getFirst("User-Agent"), answer));
         if (hang) {
           try {
             released.await();
@@ -255,7 +299,7 @@ class HealthCheckerTest {
           }
         }
         byte[] body = "ok".getBytes();
-        exchange.sendResponseHeaders(status.get(), body.length);
+        exchange.sendResponseHeaders(answer, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }
