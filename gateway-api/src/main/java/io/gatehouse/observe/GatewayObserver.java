@@ -21,9 +21,9 @@ public interface GatewayObserver {
 
   /**
    * A request finished. A response held in memory is recorded before {@code Gateway.handle}
-   * completes; a streamed one when its body ends, before the reader of that body is told it
-   * ended, so code that has read a response {@code Body} to its end finds it recorded. (A client
-   * over a socket may receive the last byte of a body of known length a moment before.)
+   * completes; a streamed one when its body ends, before its reader gets the last bytes of a body
+   * of known length or hears the end of one of unknown length, so a client or test that has read
+   * a response to its end finds it recorded.
    *
    * @param record what happened
    */

@@ -12,17 +12,20 @@ import java.util.function.LongConsumer;
  * when it ends: completed, failed, or cancelled by its subscriber.
  *
  * <p>Ordering: the count is told <em>before</em> the subscriber hears {@code onComplete} or
- * {@code onError}, so whoever has read a body to its end (a client, a test) can rely on what the
- * count fed (the request record, the span) being done already.
+ * {@code onError}, and for a body of known length before its last bytes are passed on, so
+ * whoever has read a body to its end (a client over a socket, a test) can rely on what the count
+ * fed (the request record, the span) being done already.
  */
 public final class CountingBody implements Flow.Publisher<ByteBuffer> {
   private final Body body;
+  private final long declaredLength;
   private final LongConsumer ended;
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean done = new AtomicBoolean();
 
   private CountingBody(Body body, LongConsumer ended) {
     this.body = body;
+    this.declaredLength = body.contentLength().orElse(-1);
     this.ended = ended;
   }
 
@@ -64,7 +67,15 @@ public final class CountingBody implements Flow.Publisher<ByteBuffer> {
 
       @Override
       public void onNext(ByteBuffer item) {
-        bytes.addAndGet(item.remaining());
+        long total = bytes.addAndGet(item.remaining());
+        if (declaredLength >= 0 && total >= declaredLength) {
+          try {
+            end();
+          } finally {
+            subscriber.onNext(item);
+          }
+          return;
+        }
         subscriber.onNext(item);
       }
 

@@ -88,6 +88,11 @@ public final class HealthChecker implements AutoCloseable {
       try {
         Probe probe = new Probe(target);
         if (inFlight.putIfAbsent(target, probe) == null) {
+          if (closed) {
+            // close() may have aborted the checks in flight before this one was added.
+            inFlight.remove(target, probe);
+            return;
+          }
           probe.start();
         }
       } catch (RuntimeException e) {
@@ -134,6 +139,9 @@ public final class HealthChecker implements AutoCloseable {
             .build();
         call = transport.send(new UpstreamCall(target.origin(), request, check.timeout(), check.timeout()))
             .toCompletableFuture();
+        if (abortReason != null) {
+          call.cancel(true); // aborted (by close()) while starting
+        }
         call.whenComplete(this::answered);
         // The transport has timeouts of its own, but a faulty one must not stall the checks.
         ScheduledFuture<?> deadline = scheduler.schedule(this::expire, check.timeout().toNanos(), TimeUnit.NANOSECONDS);
