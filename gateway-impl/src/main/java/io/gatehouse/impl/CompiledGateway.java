@@ -152,7 +152,7 @@ final class CompiledGateway implements Gateway {
     long bodyCap = route.spec.maxRequestBody().orElse(spec.requestLimits().maxBodyBytes());
     Optional<Response> tooLarge = BodyLimit.rejection(request, bodyCap, requestId);
     if (tooLarge.isPresent()) {
-      rejected(measure, Rejection.TOO_LARGE);
+      context.attribute(Observers.REJECTION, Rejection.TOO_LARGE);
       return done(tooLarge.get());
     }
     CompletableFuture<Response> result = new CompletableFuture<>();
