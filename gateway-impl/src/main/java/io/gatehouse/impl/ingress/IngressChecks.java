@@ -117,9 +117,14 @@ public final class IngressChecks {
    */
   public Request cleaned(Request request) {
     HttpHeaders headers = request.headers();
-    boolean dropUnderscores = underscores == UnderscoreHeaders.DROP && anyUnderscore(headers);
+    boolean[] seen = new boolean[2]; // a name with '_', an origin header
+    headers.forEach((name, value) -> {
+      seen[0] |= name.indexOf('_') >= 0;
+      seen[1] |= OriginHeaders.isOriginHeader(name);
+    });
+    boolean dropUnderscores = underscores == UnderscoreHeaders.DROP && seen[0];
     boolean hopByHop = HopByHop.present(headers);
-    boolean origin = anyOrigin(headers);
+    boolean origin = seen[1];
     if (!dropUnderscores && !hopByHop && !origin) {
       return request;
     }
@@ -168,24 +173,6 @@ public final class IngressChecks {
       }
     }
     return count;
-  }
-
-  private static boolean anyUnderscore(HttpHeaders headers) {
-    for (String name : headers.names()) {
-      if (name.indexOf('_') >= 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean anyOrigin(HttpHeaders headers) {
-    for (String name : headers.names()) {
-      if (OriginHeaders.isOriginHeader(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** One pass over the field lines: their bytes as sent, the first control byte, the first {@code _} name. */
