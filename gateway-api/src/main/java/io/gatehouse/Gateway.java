@@ -5,6 +5,8 @@ import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
+import io.gatehouse.http.RequestLimits;
+import io.gatehouse.http.UnderscoreHeaders;
 import io.gatehouse.http.Response;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.metering.UsageReport;
@@ -46,12 +48,31 @@ import java.util.function.Consumer;
  *
  * <p><b>Request path.</b> Every request goes through these stages, in this order:
  * <ol>
+ *   <li>ingress checks, once, before anything else reads the request: the limits of
+ *       {@link Builder#requestLimits} (414 for the target and query parameters, 431 for the
+ *       headers); header values with control bytes get 400; header names with {@code _} are
+ *       dropped (or 400, see {@link Builder#underscoreHeaders}); hop-by-hop headers are removed:
+ *       the fixed set ({@code Connection}, {@code Keep-Alive}, {@code TE}, {@code Trailer},
+ *       {@code Transfer-Encoding}, {@code Upgrade}, {@code Proxy-Authorization},
+ *       {@code Proxy-Authenticate}, {@code Proxy-Connection}) and what {@code Connection} names,
+ *       except that a {@code Connection} token naming a header the gateway relies on
+ *       ({@code Host}, {@code Authorization}, {@code Cookie}, {@code Content-Length},
+ *       {@code Content-Type}, the forwarding and identity headers, {@code X-Request-Id}, the trace
+ *       context) is ignored; from a peer that is not a trusted proxy, every header that upstream
+ *       frameworks read as routing or origin information ({@code X-Forwarded-*},
+ *       {@code Forwarded}, {@code X-Original-URL}, {@code X-Real-IP}, ...) is removed, and from
+ *       any peer those the gateway does not vouch for. Every answer here is problem+json with
+ *       {@code Connection: close};
  *   <li>normalize: the path is percent-decoded where that is unambiguous, dot segments are
  *       removed and repeated slashes merged; an ambiguous path (encoded {@code /} or {@code \},
  *       {@code %00}, bad percent-encoding, {@code ..} above the root, path parameters after
  *       {@code ;}) gets 400;
  *   <li>route: the first declared route whose every predicate matches wins; if none does, 404,
  *       or 405 with {@code Allow} when some route matches all but the method;
+ *   <li>the body limit: a declared {@code Content-Length} over the route's
+ *       {@link RouteBuilder#maxRequestBody(long) maxRequestBody} (or the gateway's
+ *       {@link RequestLimits#maxBodyBytes()}) gets 413 with {@code Connection: close}; a body that
+ *       grows past it later fails and aborts the upstream call (413 if no response has started);
  *   <li>global filters ({@link Builder#filter}), in order;
  *   <li>auth: identity headers sent by the client are removed; the route's {@link Auth} (or the
  *       gateway's default) authenticates the request (401 with {@code WWW-Authenticate} if it
@@ -246,6 +267,8 @@ public interface Gateway extends AutoCloseable {
     private Metering metering;
     private String version;
     private Tracing tracing;
+    private RequestLimits requestLimits = RequestLimits.defaults();
+    private UnderscoreHeaders underscoreHeaders = UnderscoreHeaders.DROP;
 
     Builder() {}
 
@@ -272,6 +295,8 @@ public interface Gateway extends AutoCloseable {
       metering = spec.metering().orElse(null);
       version = spec.version().orElse(null);
       tracing = spec.tracing().orElse(null);
+      requestLimits = spec.requestLimits();
+      underscoreHeaders = spec.underscoreHeaders();
     }
 
     /**
@@ -586,6 +611,34 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Sets the size limits every request must keep to: target length (414), query parameters
+     * (414), header count and bytes (431), body size (413; a route may set its own with
+     * {@link RouteBuilder#maxRequestBody(long)}). Defaults to {@link RequestLimits#defaults()}.
+     *
+     * <p>{@code .requestLimits(RequestLimits.defaults().maxHeaderBytes(64 * 1024))}
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder requestLimits(RequestLimits limits) {
+      this.requestLimits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Sets what happens to request headers whose names contain an underscore, which frameworks
+     * that fold {@code _} into {@code -} would read as another header ({@code X_Consumer_Id} as
+     * {@code X-Consumer-Id}). Defaults to {@link UnderscoreHeaders#DROP}, as nginx does.
+     *
+     * @param policy drop the header, reject the request with 400, or allow it
+     * @return this builder
+     */
+    public Builder underscoreHeaders(UnderscoreHeaders policy) {
+      this.underscoreHeaders = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
      * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
      *
      * @param transport the transport
@@ -608,7 +661,7 @@ public interface Gateway extends AutoCloseable {
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
           java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
-          java.util.Optional.ofNullable(tracing));
+          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders);
     }
 
     /**

@@ -5,6 +5,8 @@ import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.http.RequestLimits;
+import io.gatehouse.http.UnderscoreHeaders;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.observe.Tracing;
@@ -52,6 +54,8 @@ import java.util.Optional;
  * @param metering the metering of usage per consumer and route, if on
  * @param version the configuration's version label, if one was given
  * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
+ * @param requestLimits the size limits every request must keep to, checked at ingress
+ * @param underscoreHeaders what happens to request headers whose names contain {@code _}
  * @since 0.1
  */
 public record GatewaySpec(
@@ -76,7 +80,9 @@ public record GatewaySpec(
     boolean accessLog,
     Optional<Metering> metering,
     Optional<String> version,
-    Optional<Tracing> tracing) {
+    Optional<Tracing> tracing,
+    RequestLimits requestLimits,
+    UnderscoreHeaders underscoreHeaders) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -103,6 +109,8 @@ public record GatewaySpec(
    * @param metering the metering of usage per consumer and route, if on
    * @param version the configuration's version label, if one was given
    * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
+   * @param requestLimits the size limits every request must keep to, checked at ingress
+   * @param underscoreHeaders what happens to request headers whose names contain {@code _}
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -128,6 +136,8 @@ public record GatewaySpec(
     Objects.requireNonNull(metering, "metering");
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(tracing, "tracing");
+    Objects.requireNonNull(requestLimits, "requestLimits");
+    Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
   }
 
   /**

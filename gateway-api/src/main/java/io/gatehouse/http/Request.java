@@ -29,6 +29,7 @@ public final class Request {
   private final Body body;
   private final InetSocketAddress remoteAddress;
   private final String scheme;
+  private final String mountPath;
 
   private Request(Builder b) {
     this.method = b.method;
@@ -38,6 +39,7 @@ public final class Request {
     this.body = b.body;
     this.remoteAddress = b.remoteAddress;
     this.scheme = b.scheme;
+    this.mountPath = b.mountPath;
   }
 
   /**
@@ -63,6 +65,7 @@ public final class Request {
     b.body = body;
     b.remoteAddress = remoteAddress;
     b.scheme = scheme;
+    b.mountPath = mountPath;
     return b;
   }
 
@@ -138,6 +141,21 @@ public final class Request {
     return scheme;
   }
 
+  /**
+   * The path prefix under which the gateway is mounted, as the client sent it: {@code /gw} when an
+   * application mounts the gateway at {@code /gw} and the client asked for {@code /gw/orders/7}
+   * (then {@link #path()} is {@code /orders/7}). The gateway tells upstreams about it in
+   * {@code X-Forwarded-Prefix}.
+   *
+   * <p>{@code Request.builder("GET", "/orders/7").mountPath("/gw").build().mountPath()} is {@code "/gw"}
+   *
+   * @return the prefix, or {@code ""} when the gateway is not mounted under a prefix
+   * @since 0.1
+   */
+  public String mountPath() {
+    return mountPath;
+  }
+
   @Override
   public String toString() {
     return method + " " + target();
@@ -156,6 +174,7 @@ public final class Request {
     private Body body = Body.empty();
     private InetSocketAddress remoteAddress = LOOPBACK;
     private String scheme = "http";
+    private String mountPath = "";
 
     private Builder(String method, String target) {
       method(method);
@@ -273,6 +292,25 @@ public final class Request {
         throw new IllegalArgumentException("scheme: '" + scheme + "' (expected: http or https)");
       }
       this.scheme = scheme;
+      return this;
+    }
+
+    /**
+     * Sets the path prefix under which the gateway is mounted; adapters set it, see
+     * {@link Request#mountPath()}.
+     *
+     * @param mountPath {@code ""}, or a path that starts with {@code /} and does not end with it,
+     *     such as {@code /gw}
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder mountPath(String mountPath) {
+      Objects.requireNonNull(mountPath, "mountPath");
+      if (!mountPath.isEmpty() && (!mountPath.startsWith("/") || mountPath.endsWith("/"))) {
+        throw new IllegalArgumentException(
+            "mountPath: '" + mountPath + "' (expected: \"\" or a path that starts with / and does not end with /, such as /gw)");
+      }
+      this.mountPath = mountPath;
       return this;
     }
 

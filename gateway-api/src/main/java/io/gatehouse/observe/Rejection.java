@@ -8,8 +8,16 @@ package io.gatehouse.observe;
  * @since 0.1
  */
 public enum Rejection {
-  /** The path was invalid or ambiguous (400). */
+  /**
+   * The request was malformed (400): an invalid or ambiguous path, a header value with control
+   * bytes, a header name with {@code _} when such names are rejected.
+   */
   BAD_REQUEST,
+  /**
+   * The request was over one of the gateway's request limits: its target or query parameters
+   * (414), its headers (431) or its body (413).
+   */
+  TOO_LARGE,
   /** No route matched (404), or none allowed the method (405). */
   NO_ROUTE,
   /** Authentication failed or was missing (401). */

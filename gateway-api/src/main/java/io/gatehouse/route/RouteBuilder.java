@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -78,6 +79,7 @@ public final class RouteBuilder {
   private final List<RateLimit> rateLimits = new ArrayList<>();
   private RateLimitCost rateLimitCost = RateLimitCost.of(1);
   private ConcurrencyLimit concurrencyLimit;
+  private long maxRequestBody = -1;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -116,6 +118,7 @@ public final class RouteBuilder {
     rateLimits.addAll(spec.rateLimits());
     rateLimitCost = spec.rateLimitCost();
     concurrencyLimit = spec.concurrencyLimit().orElse(null);
+    maxRequestBody = spec.maxRequestBody().orElse(-1);
   }
 
   /**
@@ -624,6 +627,25 @@ public final class RouteBuilder {
   }
 
   /**
+   * Sets the largest request body this route accepts, instead of the gateway's
+   * {@link io.gatehouse.http.RequestLimits#maxBodyBytes()}: a declared {@code Content-Length} past
+   * it gets 413 before any upstream call, and a streamed body that grows past it aborts the
+   * upstream call (413 if no response has started).
+   *
+   * <p>{@code .route("upload", r -> r.path("/upload").maxRequestBody(1L << 30).upstream("http://files:8080"))}
+   *
+   * @param bytes at least 0; {@code Long.MAX_VALUE} for no limit
+   * @return this builder
+   */
+  public RouteBuilder maxRequestBody(long bytes) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("route '" + id + "': maxRequestBody: " + bytes + " (expected: >= 0)");
+    }
+    this.maxRequestBody = bytes;
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -635,7 +657,8 @@ public final class RouteBuilder {
         Optional.ofNullable(responseTimeout), Optional.ofNullable(timeout), Optional.ofNullable(retry),
         Optional.ofNullable(circuitBreaker), Optional.ofNullable(fallbackResponse), Optional.ofNullable(fallbackUpstream),
         Optional.ofNullable(mirror), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
-        Optional.ofNullable(concurrencyLimit));
+        Optional.ofNullable(concurrencyLimit),
+        maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody));
   }
 
   private RouteBuilder condition(

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -52,6 +53,7 @@ import java.util.Set;
  * @param rateLimits the route's own rate limits, after the gateway's
  * @param rateLimitCost the permits a request takes from each limit
  * @param concurrencyLimit how many of the route's requests may be in flight at once
+ * @param maxRequestBody the largest request body in bytes; empty means the gateway's limit
  * @since 0.1
  */
 public record RouteSpec(
@@ -81,7 +83,8 @@ public record RouteSpec(
     List<AccessRule> access,
     List<RateLimit> rateLimits,
     RateLimitCost rateLimitCost,
-    Optional<ConcurrencyLimit> concurrencyLimit) {
+    Optional<ConcurrencyLimit> concurrencyLimit,
+    OptionalLong maxRequestBody) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -113,6 +116,7 @@ public record RouteSpec(
    * @param rateLimits the route's own rate limits, after the gateway's
    * @param rateLimitCost the permits a request takes from each limit
    * @param concurrencyLimit how many of the route's requests may be in flight at once
+   * @param maxRequestBody the largest request body in bytes; empty means the gateway's limit
    */
   public RouteSpec {
     Objects.requireNonNull(id, "id");
@@ -141,6 +145,7 @@ public record RouteSpec(
     rateLimits = List.copyOf(rateLimits);
     Objects.requireNonNull(rateLimitCost, "rateLimitCost");
     Objects.requireNonNull(concurrencyLimit, "concurrencyLimit");
+    Objects.requireNonNull(maxRequestBody, "maxRequestBody");
   }
 
   /**

@@ -6,6 +6,8 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.ingress.BodyLimit;
+import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.pool.UpstreamRuntime;
@@ -38,7 +40,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The built gateway: normalize, route, run the route's chain. Immutable but for close(). */
+/** The built gateway: ingress checks, normalize, route, body limit, run the route's chain. Immutable but for close(). */
 final class CompiledGateway implements Gateway {
   private static final Logger log = LoggerFactory.getLogger(CompiledGateway.class);
 
@@ -50,11 +52,12 @@ final class CompiledGateway implements Gateway {
   private final UpstreamRuntime upstreams;
   private final Observers observers;
   private final Function<Request, String> clientAddress;
+  private final IngressChecks ingress;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
-      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress) {
+      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress) {
     this.spec = spec;
     this.router = router;
     this.transport = transport;
@@ -63,6 +66,7 @@ final class CompiledGateway implements Gateway {
     this.upstreams = upstreams;
     this.observers = observers;
     this.clientAddress = clientAddress;
+    this.ingress = ingress;
     this.version = spec.version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC).format(spec.clock().instant()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
@@ -87,11 +91,20 @@ final class CompiledGateway implements Gateway {
     return measured;
   }
 
-  /** Normalizes, routes and runs the route's chain; {@code measure} is null when nobody observes. */
-  private CompletionStage<Response> route(Request received, String requestId, RequestSpan trace, RequestMeasure measure) {
+  /**
+   * Checks and cleans the request at ingress, normalizes, routes and runs the route's chain;
+   * {@code measure} is null when nobody observes.
+   */
+  private CompletionStage<Response> route(Request arrived, String requestId, RequestSpan trace, RequestMeasure measure) {
     if (closed.get()) {
       return done(Problems.response(503, "Service Unavailable", "the gateway is closed", requestId));
     }
+    Optional<IngressChecks.Rejected> refused = ingress.rejection(arrived, requestId);
+    if (refused.isPresent()) {
+      rejected(measure, refused.get().why());
+      return done(refused.get().response());
+    }
+    Request received = ingress.cleaned(arrived);
     String path;
     try {
       path = PathNormalizer.normalize(received.path());
@@ -136,8 +149,14 @@ final class CompiledGateway implements Gateway {
     if (measure != null) {
       measure.routed(request, context);
     }
+    long bodyCap = route.spec.maxRequestBody().orElse(spec.requestLimits().maxBodyBytes());
+    Optional<Response> tooLarge = BodyLimit.rejection(request, bodyCap, requestId);
+    if (tooLarge.isPresent()) {
+      context.attribute(Observers.REJECTION, Rejection.TOO_LARGE);
+      return done(tooLarge.get());
+    }
     CompletableFuture<Response> result = new CompletableFuture<>();
-    route.chain.start(new ExchangeImpl(request, context)).whenComplete((response, failure) -> {
+    route.chain.start(new ExchangeImpl(BodyLimit.capped(request, bodyCap), context)).whenComplete((response, failure) -> {
       if (failure == null) {
         result.complete(response);
       } else {

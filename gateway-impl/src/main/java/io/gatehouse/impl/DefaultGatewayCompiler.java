@@ -8,6 +8,7 @@ import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
@@ -79,8 +80,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         trie.add(p, compiled);
       }
     }
+    IngressChecks ingress = new IngressChecks(spec.requestLimits(), spec.underscoreHeaders(), trusted::trusts,
+        spec.identityHeaders().names());
     return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits, upstreams, observers,
-        trusted::clientAddress);
+        trusted::clientAddress, ingress);
   }
 
   /** The built-in stages between the global and the route's filters, in their documented order. */

@@ -6,9 +6,12 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
- * Sets {@code X-Forwarded-For/-Proto/-Host} and {@code Forwarded} (RFC 7239) for the upstream.
- * Incoming values are extended only when the peer is a trusted proxy; from anyone else they are
- * dropped, so a client cannot make the upstream believe it came from elsewhere.
+ * Sets {@code X-Forwarded-For/-Proto/-Host}, {@code Forwarded} (RFC 7239) and, when the gateway is
+ * mounted under a prefix, {@code X-Forwarded-Prefix} for the upstream. Incoming values are used
+ * only when the peer is a trusted proxy (for-lists extended, proto, host and port passed on, a
+ * prefix put before the mount's); from anyone else they were already removed at ingress
+ * ({@link io.gatehouse.impl.ingress.OriginHeaders}), so a client cannot make the upstream believe
+ * it came from elsewhere.
  */
 final class ForwardedHeaders {
   private final TrustedProxies trusted;
@@ -28,7 +31,17 @@ final class ForwardedHeaders {
     String proto = request.scheme();
     String xfHost = host;
     String forwarded = forwardedElement(peer, peerText, request.scheme(), host);
+    String prefix = request.mountPath();
+    String port = null;
     if (trustedPeer) {
+      String outer = in.first("X-Forwarded-Prefix").map(String::trim).orElse("");
+      while (outer.endsWith("/")) {
+        outer = outer.substring(0, outer.length() - 1);
+      }
+      if (outer.startsWith("/")) {
+        prefix = outer + prefix;
+      }
+      port = in.first("X-Forwarded-Port").orElse(null);
       if (!in.all("X-Forwarded-For").isEmpty()) {
         xff = String.join(", ", in.all("X-Forwarded-For")) + ", " + peerText;
       }
@@ -39,10 +52,16 @@ final class ForwardedHeaders {
       }
     }
     out.remove("X-Forwarded-For").remove("X-Forwarded-Proto").remove("X-Forwarded-Host")
-        .remove("X-Forwarded-Port").remove("Forwarded").remove("X-Real-IP");
+        .remove("X-Forwarded-Port").remove("X-Forwarded-Prefix").remove("Forwarded").remove("X-Real-IP");
     out.add("X-Forwarded-For", xff).add("X-Forwarded-Proto", proto);
     if (!xfHost.isEmpty()) {
       out.add("X-Forwarded-Host", xfHost);
+    }
+    if (port != null) {
+      out.add("X-Forwarded-Port", port);
+    }
+    if (!prefix.isEmpty()) {
+      out.add("X-Forwarded-Prefix", prefix);
     }
     out.add("Forwarded", forwarded);
   }

@@ -5,6 +5,8 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.ingress.BodyLimit;
+import io.gatehouse.impl.ingress.HopByHop;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.impl.resilience.Breaker;
@@ -17,13 +19,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Sends the exchange upstream: transforms the path, cleans and completes the headers (hop-by-hop
- * removed, forwarding headers and request id set, route changes applied), then runs the proxy
+ * Sends the exchange upstream: transforms the path, completes the headers (framing headers removed,
+ * forwarding headers and request id set, route changes applied; hop-by-hop headers were removed at
+ * ingress, before any stage could add its own), then runs the proxy
  * stages in the order the {@code Gateway} Javadoc gives: the route's circuit breaker (or its
  * fallback), the traffic split, the mirror copy, and the {@link UpstreamAttempts}.
  */
@@ -76,6 +80,12 @@ final class ProxyTerminal implements Terminal {
     long started = System.nanoTime();
     return replayableBody(in, mirrored)
         .handle((body, unreadable) -> {
+          OptionalLong cap = unreadable == null ? OptionalLong.empty() : BodyLimit.exceededCap(unreadable);
+          if (cap.isPresent()) {
+            exchange.attribute(Observers.REJECTION, Rejection.TOO_LARGE);
+            return CompletableFuture.completedFuture(new UpstreamAttempts.Result(
+                BodyLimit.tooLarge(cap.getAsLong(), exchange.requestId()), CallOutcome.CANCELLED, 0));
+          }
           if (unreadable != null) {
             exchange.attribute(Observers.REJECTION, Rejection.BAD_REQUEST);
             return CompletableFuture.completedFuture(new UpstreamAttempts.Result(
@@ -158,7 +168,6 @@ final class ProxyTerminal implements Terminal {
   private HttpHeaders upstreamHeaders(Request in, Exchange exchange) {
     String requestId = exchange.requestId();
     HttpHeaders.Builder headers = in.headers().toBuilder();
-    HopByHop.strip(in.headers(), headers);
     headers.remove("Host").remove("Content-Length").remove("Expect");
     plan.forwarded().apply(in, headers);
     headers.set(RequestIds.HEADER, requestId);

@@ -2,19 +2,32 @@ package io.gatehouse.impl;
 
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.ingress.BodyLimit;
+import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.LiveTarget;
+import io.gatehouse.observe.Rejection;
 import io.gatehouse.spi.UpstreamException;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The problem a client gets when its upstream call failed: 502, or 504 for timeouts; logged once. */
+/**
+ * The problem a client gets when its upstream call failed: 502, or 504 for timeouts; 413 when the
+ * client's body passed the route's cap while streaming; logged once.
+ */
 final class UpstreamProblems {
   private static final Logger log = LoggerFactory.getLogger(UpstreamProblems.class);
 
   private UpstreamProblems() {}
 
   static Response of(Exchange exchange, String routeId, LiveTarget target, Throwable cause) {
+    OptionalLong cap = BodyLimit.exceededCap(cause);
+    if (cap.isPresent()) {
+      // The client's body passed the route's cap mid-stream; the call was aborted, not the upstream's fault.
+      exchange.attribute(Observers.REJECTION, Rejection.TOO_LARGE);
+      return BodyLimit.tooLarge(cap.getAsLong(), exchange.requestId());
+    }
     if (cause instanceof CancellationException) {
       // The client went away; nobody reads this answer, but the chain still needs one.
       return exchange.problem(502, "Bad Gateway", "the upstream call was cancelled");

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.resilience;
 
+import io.gatehouse.http.BodyTooLargeException;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
 import java.util.concurrent.CancellationException;
@@ -42,8 +43,8 @@ public enum CallOutcome {
       return ofStatus(response.status());
     }
     Throwable cause = unwrapped(failure);
-    if (cause instanceof CancellationException) {
-      return CANCELLED;
+    if (cause instanceof CancellationException || cause instanceof BodyTooLargeException) {
+      return CANCELLED; // the client's doing, not the upstream's
     }
     return cause instanceof UpstreamException upstream ? ofFailure(upstream.kind()) : RESET;
   }
