@@ -193,6 +193,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private Request toRequest(String path, long contentLength) {
     Request.Builder b = Request.builder(exchange.getRequestMethod().toString(), path);
     RequestTarget.rawQuery(exchange).ifPresentOrElse(b::rawQuery, b::noQuery);
+    b.mountPath(RequestTarget.mountPath(exchange));
     HttpHeaders.Builder headers = HttpHeaders.builder();
     for (HeaderValues values : exchange.getRequestHeaders()) {
       String name = values.getHeaderName().toString();

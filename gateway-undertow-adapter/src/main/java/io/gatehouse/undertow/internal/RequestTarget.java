@@ -155,6 +155,24 @@ final class RequestTarget {
     return sb == null ? s : sb.toString();
   }
 
+  /**
+   * The path the gateway is mounted at, as {@link io.gatehouse.http.Request#mountPath()} takes it:
+   * {@code ""} at the root, else the prefix Undertow resolved (the application's own, such as
+   * {@code /gw}) without a trailing slash, percent-encoded where a URI may not carry it raw.
+   */
+  static String mountPath(HttpServerExchange exchange) {
+    String resolved = exchange.getResolvedPath();
+    int end = resolved.length();
+    while (end > 0 && resolved.charAt(end - 1) == '/') {
+      end--;
+    }
+    if (end == 0 || resolved.charAt(0) != '/') {
+      return "";
+    }
+    byte[] utf8 = resolved.substring(0, end).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return escapeNonAscii(new String(utf8, java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
+
   private static Charset urlCharset(HttpServerExchange exchange) {
     String name = exchange.getConnection().getUndertowOptions().get(UndertowOptions.URL_CHARSET, "UTF-8");
     try {
