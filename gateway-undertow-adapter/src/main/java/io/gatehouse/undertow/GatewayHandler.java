@@ -1,6 +1,7 @@
 package io.gatehouse.undertow;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.undertow.internal.ClientTimeouts;
 import io.gatehouse.undertow.internal.ExchangeBridge;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -53,9 +54,9 @@ public final class GatewayHandler implements HttpHandler {
   private final AtomicReference<Gateway> gateway;
   private final HttpHandler entry;
 
-  GatewayHandler(Gateway gateway) {
+  GatewayHandler(Gateway gateway, ClientTimeouts timeouts) {
     this.gateway = new AtomicReference<>(gateway);
-    this.entry = new HttpContinueReadHandler(exchange -> ExchangeBridge.handle(exchange, this.gateway.get()));
+    this.entry = new HttpContinueReadHandler(exchange -> ExchangeBridge.handle(exchange, this.gateway.get(), timeouts));
   }
 
   /**

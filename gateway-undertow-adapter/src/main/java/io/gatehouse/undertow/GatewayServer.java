@@ -3,10 +3,12 @@ package io.gatehouse.undertow;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayException;
 import io.undertow.Undertow;
+import io.gatehouse.undertow.internal.ClientTimeouts;
 import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import org.xnio.Options;
 
 /**
  * A standalone Undertow server that runs a {@link Gateway}, with graceful shutdown and a
@@ -24,7 +26,9 @@ import java.util.Objects;
  * <p>The server owns its Undertow instance and threads, and stops them in {@link #stop}. It does
  * not own the gateway: the caller closes it. Request handling is as described on
  * {@link GatewayHandler}; unlike a mounted handler, the server lets bodies of any size stream
- * through ({@code MAX_ENTITY_SIZE} 0): limits are the gateway's business.
+ * through ({@code MAX_ENTITY_SIZE} 0): limits are the gateway's business. Slow clients are cut
+ * off by the timeouts of its {@link Builder} (request head, idle connection, request body pause
+ * and rate, response writes), and the open connections are capped.
  *
  * @since 0.1
  */
@@ -160,6 +164,13 @@ public final class GatewayServer implements AutoCloseable {
     private String host = "0.0.0.0";
     private int port = 8080;
     private int ioThreads;
+    private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration requestBodyIdleTimeout = ClientTimeouts.DEFAULTS.bodyIdle();
+    private long minRequestBodyRate = ClientTimeouts.DEFAULTS.minBodyRate();
+    private Duration minRequestBodyRateGrace = ClientTimeouts.DEFAULTS.minBodyRateGrace();
+    private Duration responseWriteTimeout = ClientTimeouts.DEFAULTS.write();
+    private int maxConnections = 10_000;
 
     Builder(Gateway gateway) {
       this.gateway = gateway;
@@ -223,6 +234,128 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * Sets how long a client may take to send a request's whole head (request line and header
+     * fields), from its first byte; a client that takes longer has its connection closed.
+     * Defaults to 10 seconds (nginx: {@code client_header_timeout} 60 s).
+     *
+     * <pre>{@code
+     * builder.requestHeaderTimeout(Duration.ofSeconds(5));
+     * }</pre>
+     *
+     * @param timeout more than zero, at most {@code Integer.MAX_VALUE} milliseconds
+     * @return this builder
+     */
+    public Builder requestHeaderTimeout(Duration timeout) {
+      this.requestHeaderTimeout = millis("requestHeaderTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long a connection may stay open with no request on it (between keep-alive
+     * requests); then it is closed. Defaults to 60 seconds (nginx: {@code keepalive_timeout} 75 s).
+     *
+     * <pre>{@code
+     * builder.idleTimeout(Duration.ofSeconds(30));
+     * }</pre>
+     *
+     * @param timeout more than zero, at most {@code Integer.MAX_VALUE} milliseconds
+     * @return this builder
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = millis("idleTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the longest pause in a request body while the gateway waits for it: a client that
+     * sends nothing for longer gets 408 (if no response has started) and its connection closed,
+     * and the upstream call is aborted. Time while the gateway is not reading (its upstream is
+     * slow) does not count. Defaults to 30 seconds (nginx: {@code client_body_timeout} 60 s).
+     *
+     * <pre>{@code
+     * builder.requestBodyIdleTimeout(Duration.ofSeconds(10));
+     * }</pre>
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
+    public Builder requestBodyIdleTimeout(Duration timeout) {
+      this.requestBodyIdleTimeout = millis("requestBodyIdleTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the slowest average rate at which a request body may arrive, counted over the time the
+     * gateway waits on the client once {@code grace} of such waiting has passed; a slower client
+     * is treated as in {@link #requestBodyIdleTimeout}. Defaults to 240 bytes per second after 5
+     * seconds (Kestrel's {@code MinRequestBodyDataRate}); 0 turns the check off.
+     *
+     * <pre>{@code
+     * builder.minRequestBodyRate(1024, Duration.ofSeconds(2));
+     * }</pre>
+     *
+     * @param bytesPerSecond zero or more
+     * @param grace zero or more
+     * @return this builder
+     */
+    public Builder minRequestBodyRate(long bytesPerSecond, Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      if (bytesPerSecond < 0) {
+        throw new IllegalArgumentException("minRequestBodyRate: " + bytesPerSecond + " (expected: >= 0)");
+      }
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("minRequestBodyRate grace: " + grace + " (expected: >= 0)");
+      }
+      this.minRequestBodyRate = bytesPerSecond;
+      this.minRequestBodyRateGrace = grace;
+      return this;
+    }
+
+    /**
+     * Sets how long a client may take no response bytes (it stopped reading, its socket buffer is
+     * full) before its connection is closed and the response's upstream call cancelled. Defaults
+     * to 60 seconds (nginx: {@code send_timeout} 60 s).
+     *
+     * <pre>{@code
+     * builder.responseWriteTimeout(Duration.ofSeconds(20));
+     * }</pre>
+     *
+     * @param timeout more than zero
+     * @return this builder
+     */
+    public Builder responseWriteTimeout(Duration timeout) {
+      this.responseWriteTimeout = millis("responseWriteTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Caps the connections open at once: at the cap the server stops accepting (new connections
+     * wait in the system's backlog) until one closes. Defaults to 10,000.
+     *
+     * <pre>{@code
+     * builder.maxConnections(2_000);
+     * }</pre>
+     *
+     * @param connections at least 1
+     * @return this builder
+     */
+    public Builder maxConnections(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("maxConnections: " + connections + " (expected: >= 1)");
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    private static Duration millis(String field, Duration timeout) {
+      Objects.requireNonNull(timeout, field);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(field + ": " + timeout + " (expected: > 0 and <= " + Integer.MAX_VALUE + " ms)");
+      }
+      return timeout;
+    }
+
+    /**
      * Binds the port and starts serving.
      *
      * <pre>{@code
@@ -233,11 +366,16 @@ public final class GatewayServer implements AutoCloseable {
      * @throws GatewayException if the server cannot start, for example because the port is taken
      */
     public GatewayServer start() {
-      GatewayHandler handler = new GatewayHandler(gateway);
+      GatewayHandler handler = new GatewayHandler(gateway, new ClientTimeouts(requestBodyIdleTimeout,
+          minRequestBodyRate, minRequestBodyRateGrace, responseWriteTimeout));
       DrainingHandler draining = new DrainingHandler(handler);
       Undertow.Builder b = Undertow.builder()
           .addHttpListener(port, host)
           .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
+          .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) requestHeaderTimeout.toMillis())
+          .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleTimeout.toMillis())
+          .setSocketOption(Options.CONNECTION_HIGH_WATER, maxConnections)
+          .setSocketOption(Options.CONNECTION_LOW_WATER, maxConnections)
           .setHandler(draining);
       if (ioThreads > 0) {
         b.setIoThreads(ioThreads);

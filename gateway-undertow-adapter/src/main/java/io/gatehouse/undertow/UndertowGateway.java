@@ -1,6 +1,7 @@
 package io.gatehouse.undertow;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.undertow.internal.ClientTimeouts;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -30,7 +31,9 @@ public final class UndertowGateway {
   /**
    * An Undertow handler that passes every request to the gateway. Mount it anywhere in a handler
    * chain; behind a prefix handler the gateway sees the path below the prefix, still
-   * percent-encoded.
+   * percent-encoded. The handler applies the request framing rules and the default request body
+   * and response write timeouts of {@link GatewayServer.Builder}; header read, idle and connection
+   * limits are the application's Undertow's own.
    *
    * <pre>{@code
    * GatewayHandler gw = UndertowGateway.handler(gateway);
@@ -43,7 +46,7 @@ public final class UndertowGateway {
    * @return a new handler
    */
   public static GatewayHandler handler(Gateway gateway) {
-    return new GatewayHandler(Objects.requireNonNull(gateway, "gateway"));
+    return new GatewayHandler(Objects.requireNonNull(gateway, "gateway"), ClientTimeouts.DEFAULTS);
   }
 
   /**

@@ -36,7 +36,7 @@ import org.xnio.XnioIoThread;
  *
  * <pre>{@code
  * // inside an HttpHandler, on any thread:
- * ExchangeBridge.handle(exchange, gateway);
+ * ExchangeBridge.handle(exchange, gateway, ClientTimeouts.DEFAULTS);
  * }</pre>
  *
  * <p>The exchange is dispatched ({@code exchange.dispatch(SameThreadExecutor.INSTANCE, ...)}), so
@@ -53,6 +53,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   static final long DRAIN_LIMIT = 64 * 1024;
 
   private final HttpServerExchange exchange;
+  private final ClientTimeouts timeouts;
   private final XnioIoThread ioThread;
   private final AtomicBoolean aborted = new AtomicBoolean();
   private final ClientWatch watch;
@@ -64,8 +65,9 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private boolean responding; // I/O thread only
   private XnioExecutor.Key watchTimer; // I/O thread only
 
-  private ExchangeBridge(HttpServerExchange exchange) {
+  private ExchangeBridge(HttpServerExchange exchange, ClientTimeouts timeouts) {
     this.exchange = exchange;
+    this.timeouts = timeouts;
     this.ioThread = exchange.getIoThread();
     this.watch = new ClientWatch(exchange, () -> abort(new IOException("the client closed the connection")));
   }
@@ -75,16 +77,17 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    * asynchronously on its I/O thread.
    *
    * <pre>{@code
-   * ExchangeBridge.handle(exchange, gatewayRef.get());
+   * ExchangeBridge.handle(exchange, gatewayRef.get(), timeouts);
    * }</pre>
    *
    * @param exchange the exchange, not yet responded to; the call may run on any thread
    * @param gateway the gateway that handles this request from start to end
+   * @param timeouts how long to wait on a slow client
    */
-  public static void handle(HttpServerExchange exchange, Gateway gateway) {
+  public static void handle(HttpServerExchange exchange, Gateway gateway, ClientTimeouts timeouts) {
     Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(gateway, "gateway");
-    ExchangeBridge bridge = new ExchangeBridge(exchange);
+    ExchangeBridge bridge = new ExchangeBridge(exchange, Objects.requireNonNull(timeouts, "timeouts"));
     dispatch(exchange, () -> bridge.start(gateway));
   }
 
@@ -102,7 +105,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   public static void respond(HttpServerExchange exchange, Response response) {
     Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(response, "response");
-    ExchangeBridge bridge = new ExchangeBridge(exchange);
+    ExchangeBridge bridge = new ExchangeBridge(exchange, ClientTimeouts.DEFAULTS);
     dispatch(exchange, () -> {
       if (bridge.register()) {
         bridge.write(response);
@@ -211,7 +214,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       b.body(Body.empty());
     } else {
       // A length, or no length and a body still to come (chunked, or HTTP/2 DATA frames).
-      RequestBodyPublisher publisher = new RequestBodyPublisher(this, exchange, contentLength);
+      RequestBodyPublisher publisher = new RequestBodyPublisher(this, exchange, contentLength, timeouts);
       requestBody = publisher;
       b.body(Body.ofPublisher(publisher, contentLength));
     }
@@ -243,7 +246,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
 
   private void write(Response response) {
     responding = true;
-    ResponseWriter w = new ResponseWriter(this, exchange);
+    ResponseWriter w = new ResponseWriter(this, exchange, timeouts.write());
     writer = w;
     if (aborted.get()) {
       discard(response.body());
@@ -260,14 +263,15 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
 
   /**
    * Reading the request body failed: its chunked framing is malformed, it outgrew the server's
-   * maximum entity size, or the client went away. The body's subscriber has been failed, so the
+   * maximum entity size, it arrived too slowly, or the client went away. The body's subscriber has been failed, so the
    * upstream call is aborted, never completed as if the body had ended. For a refused body with no
-   * response started yet, the client is told (400 or 413, then the connection closes) and the
+   * response started yet, the client is told (400, 408 or 413, then the connection closes) and the
    * gateway's call is cancelled; otherwise the exchange is aborted. I/O thread.
    */
   void requestBodyFailed(IOException cause) {
     int status = cause instanceof ChunkedDecoder.MalformedChunkException ? 400
-        : cause instanceof RequestTooBigException ? 413 : 0;
+        : cause instanceof RequestTooBigException ? 413
+        : cause instanceof RequestBodyPublisher.ClientTooSlowException ? 408 : 0;
     if (status == 0 || responding || aborted.get()) {
       abort(cause);
       return;
@@ -277,9 +281,11 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     if (s != null) {
       cancel(s); // its answer no longer matters
     }
-    write(Problems.closing(exchange, status, status == 400
-        ? "The request body's chunked encoding is malformed."
-        : "The request body is larger than this server accepts."));
+    write(Problems.closing(exchange, status, switch (status) {
+      case 400 -> "The request body's chunked encoding is malformed.";
+      case 408 -> "The request body arrived too slowly.";
+      default -> "The request body is larger than this server accepts.";
+    }));
   }
 
   /**

@@ -4,16 +4,23 @@ import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
 
 /**
  * The request body as a {@link Flow.Publisher}: it reads from Undertow's request channel only
  * while its subscriber has outstanding demand, and suspends reads otherwise, so a slow consumer
  * (an upstream that reads slowly) slows the client down through TCP flow control.
+ *
+ * <p>A client that sends the body too slowly ({@link ClientTimeouts}: a pause longer than the
+ * body idle timeout, or an average under the minimum rate) fails the body with
+ * {@link ClientTooSlowException}; only time spent waiting on the client counts.
  *
  * <p>One subscriber. Every buffer is a fresh heap buffer that the subscriber owns. All signals
  * are sent on the exchange's I/O thread; {@code request} and {@code cancel} may be called on any
@@ -26,6 +33,7 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
   private final ExchangeBridge bridge;
   private final HttpServerExchange exchange;
   private final long contentLength;
+  private final BodyPace pace;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
   // The fields below are confined to the I/O thread.
@@ -37,11 +45,22 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
   private boolean draining;
   private ByteBuffer spare;
   private Throwable endedBefore;
+  private XnioExecutor.Key paceCheck;
 
-  RequestBodyPublisher(ExchangeBridge bridge, HttpServerExchange exchange, long contentLength) {
+  RequestBodyPublisher(ExchangeBridge bridge, HttpServerExchange exchange, long contentLength, ClientTimeouts timeouts) {
     this.bridge = bridge;
     this.exchange = exchange;
     this.contentLength = contentLength;
+    this.pace = new BodyPace(timeouts);
+  }
+
+  /** Thrown into the body when the client sends it too slowly. */
+  static final class ClientTooSlowException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClientTooSlowException(String message) {
+      super(message);
+    }
   }
 
   @Override
@@ -113,6 +132,7 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
     }
     done = true;
     subscriber = null;
+    stopPacing();
     if (channel != null) {
       channel.suspendReads();
     }
@@ -123,6 +143,7 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
       return;
     }
     if (done || demand == 0) {
+      pace.paused(System.nanoTime());
       if (channel != null) {
         channel.suspendReads();
       }
@@ -152,17 +173,21 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
         }
         if (n == 0) {
           spare = buffer;
+          pace.waiting(System.nanoTime());
+          schedulePaceCheck();
           channel.resumeReads();
           return;
         }
         buffer.flip();
         received += n;
+        pace.received(System.nanoTime(), n);
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
         emit(buffer);
       }
       if (!done) {
+        pace.paused(System.nanoTime());
         channel.suspendReads();
       }
     } catch (IOException e) {
@@ -171,6 +196,36 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
       bridge.requestBodyFailed(e);
     } finally {
       draining = false;
+    }
+  }
+
+  private void schedulePaceCheck() {
+    if (paceCheck == null) {
+      paceCheck = exchange.getIoThread().executeAfter(this::checkPace, pace.nextCheck(System.nanoTime()),
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void checkPace() {
+    paceCheck = null;
+    if (done) {
+      return;
+    }
+    long now = System.nanoTime();
+    Optional<String> tooSlow = pace.verdict(now);
+    if (tooSlow.isPresent()) {
+      ClientTooSlowException e = new ClientTooSlowException("request body: " + tooSlow.get());
+      fail(e);
+      bridge.requestBodyFailed(e);
+    } else if (pace.isWaiting()) {
+      schedulePaceCheck();
+    }
+  }
+
+  private void stopPacing() {
+    if (paceCheck != null) {
+      paceCheck.remove();
+      paceCheck = null;
     }
   }
 
@@ -184,6 +239,7 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
   }
 
   private void complete() {
+    stopPacing();
     channel.suspendReads();
     if (contentLength >= 0 && received != contentLength) {
       IOException e = new IOException(
@@ -208,6 +264,7 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer> {
       return;
     }
     done = true;
+    stopPacing();
     if (channel != null) {
       channel.suspendReads();
     }

@@ -9,15 +9,18 @@ import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
@@ -32,6 +35,9 @@ import org.xnio.channels.StreamSinkChannel;
  * that fails before its first byte still becomes a 502 problem; one that fails later closes the
  * connection, so the client sees a truncated response rather than a short one that looks whole.
  *
+ * <p>A client that takes no bytes for the write timeout (a full socket buffer that does not
+ * drain) has its connection closed.
+ *
  * <p>Signals may arrive on any thread. Buffers are queued, and one task at a time is scheduled on
  * the exchange's I/O thread, where all channel work happens.
  */
@@ -41,6 +47,7 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
 
   private final ExchangeBridge bridge;
   private final HttpServerExchange exchange;
+  private final long writeTimeoutNanos;
   /** Buffers asked for and not yet written, at most; half of it is asked for again at once. */
   static final int WINDOW = 8;
 
@@ -60,10 +67,13 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
   private boolean finished;
   private boolean pumping;
   private long written;
+  private long blockedSince = -1; // when the client stopped taking bytes, or -1
+  private XnioExecutor.Key writeCheck;
 
-  ResponseWriter(ExchangeBridge bridge, HttpServerExchange exchange) {
+  ResponseWriter(ExchangeBridge bridge, HttpServerExchange exchange, Duration writeTimeout) {
     this.bridge = bridge;
     this.exchange = exchange;
+    this.writeTimeoutNanos = writeTimeout.toNanos();
   }
 
   /** Sets status, headers and framing, then streams the body. Runs on the I/O thread. */
@@ -170,7 +180,7 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       while (!finished) {
         if (closing) {
           if (!channel.flush()) {
-            channel.resumeWrites();
+            blocked();
             return;
           }
           done();
@@ -193,10 +203,11 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
         }
         if (flushNeeded) {
           if (!channel.flush()) {
-            channel.resumeWrites();
+            blocked();
             return;
           }
           flushNeeded = false;
+          blockedSince = -1;
         }
         Throwable failure = error;
         if (failure != null) {
@@ -254,10 +265,11 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     while (buffer.hasRemaining()) {
       int n = channel.write(buffer);
       if (n == 0) {
-        channel.resumeWrites();
+        blocked();
         return false;
       }
       written += n;
+      blockedSince = -1;
     }
     pending = null;
     flushNeeded = true;
@@ -294,7 +306,40 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     return true;
   }
 
+  /** The client takes no more bytes for now: wait for it, at most the write timeout. I/O thread. */
+  private void blocked() {
+    if (blockedSince < 0) {
+      blockedSince = System.nanoTime();
+    }
+    if (writeCheck == null) {
+      writeCheck = exchange.getIoThread().executeAfter(this::checkBlocked,
+          Math.max(1, blockedSince + writeTimeoutNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    channel.resumeWrites();
+  }
+
+  private void checkBlocked() {
+    writeCheck = null;
+    if (finished || blockedSince < 0) {
+      return;
+    }
+    long blockedFor = System.nanoTime() - blockedSince;
+    if (blockedFor >= writeTimeoutNanos) {
+      finished = true;
+      cancel();
+      log.debug("the client took no response bytes for {} ms; closing", blockedFor / 1_000_000);
+      bridge.abort(new IOException("response: the client took no bytes for " + blockedFor / 1_000_000 + " ms"));
+    } else {
+      writeCheck = exchange.getIoThread().executeAfter(this::checkBlocked, writeTimeoutNanos - blockedFor,
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
   private void done() {
+    if (writeCheck != null) {
+      writeCheck.remove();
+      writeCheck = null;
+    }
     finished = true;
     bridge.writerDone();
     channel.getWriteSetter().set(null);
