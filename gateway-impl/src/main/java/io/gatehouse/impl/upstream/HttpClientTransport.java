@@ -175,6 +175,8 @@ public final class HttpClientTransport implements UpstreamTransport {
             .setMaxHeaderCount(256)
             .build())
         .setThreadFactory(new DefaultThreadFactory(threadNamePrefix, true))
+        // Replaces httpclient5's wire-logging decorator (package-private, so it cannot be chained).
+        .setIoSessionDecorator(ResponseFramingGuard.DECORATOR)
         .setDefaultRequestConfig(baseConfig)
         .setDefaultCredentialsProvider(new BasicCredentialsProvider())
         .disableAutomaticRetries()

@@ -261,6 +261,7 @@ final class UpstreamExchange implements FutureCallback<Void> {
       return false; // the connection closed inside a chunk: a reset, not garbage
     }
     return cause instanceof HttpException
+        || cause instanceof UpstreamFramingException
         || cause instanceof MalformedChunkCodingException
         || cause instanceof MessageConstraintException
         || cause instanceof CharacterCodingException;

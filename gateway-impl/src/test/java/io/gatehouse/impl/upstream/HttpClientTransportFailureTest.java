@@ -3,6 +3,7 @@ package io.gatehouse.impl.upstream;
 import static io.gatehouse.impl.upstream.Calls.assertKind;
 import static io.gatehouse.impl.upstream.Calls.await;
 import static io.gatehouse.impl.upstream.Calls.body;
+import static io.gatehouse.impl.upstream.Calls.bodyFailure;
 import static io.gatehouse.impl.upstream.Calls.call;
 import static io.gatehouse.impl.upstream.Calls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -418,19 +419,5 @@ class HttpClientTransportFailureTest {
     assertThatThrownBy(() -> transport.send(new UpstreamCall(URI.create("http://orders"), request,
         Duration.ofSeconds(1), Duration.ofSeconds(-1))))
         .hasMessage("responseTimeout: PT-1S (expected: > 0)");
-  }
-
-  /** Reads a response body to its failure; fails the test if it completes instead. */
-  private static UpstreamException bodyFailure(Response response) throws Exception {
-    TestSubscriber subscriber = TestSubscriber.auto(null);
-    response.body().subscribe(subscriber);
-    Throwable thrown = null;
-    try {
-      subscriber.done.get(15, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      thrown = e.getCause();
-    }
-    assertThat(thrown).isInstanceOf(UpstreamException.class);
-    return (UpstreamException) thrown;
   }
 }
