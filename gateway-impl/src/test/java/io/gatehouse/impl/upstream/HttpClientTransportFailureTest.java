@@ -195,9 +195,9 @@ class HttpClientTransportFailureTest {
     })) {
       CompletionStage<Response> stage = transport.send(Calls.get(upstream.origin(), "/"));
 
-      UpstreamException e = response.contains("zz")
-          ? bodyFailure(await(stage))
-          : failure(stage);
+      // The bad chunk arrives with the head, so the whole response is refused before its head
+      // is passed on (HttpClientTransportFramingTest has chunks that arrive after the head).
+      UpstreamException e = failure(stage);
 
       assertKind(e, Kind.PROTOCOL_ERROR);
     }
