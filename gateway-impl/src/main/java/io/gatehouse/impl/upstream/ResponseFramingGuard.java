@@ -40,9 +40,11 @@ import org.apache.hc.core5.util.Timeout;
  * else is an {@link UpstreamFramingException} from {@link #read}, which makes httpcore fail the
  * exchange and close the connection.
  *
- * <p>Requests are counted from the outbound side: the first bytes written after a response has
- * ended (or on a new connection) are a request line, whose method says whether the response can
- * have a body. The client writes one request at a time on a connection.
+ * <p>Requests are followed on the outbound side, whose bytes httpcore writes itself: each request
+ * line's method (whether the response can have a body) is queued as it is written, and its
+ * framing says where the next request starts, so a response that ends before its request body
+ * does (an early 4xx) keeps both sides in step. A guard that lost track would only refuse more,
+ * never accept what httpcore would misread: it never changes what httpcore sees.
  *
  * <p>Threads: reads run on the connection's I/O thread; writes may also come from a thread that
  * streams a request body, so the state is guarded by this object's monitor.
@@ -61,6 +63,12 @@ final class ResponseFramingGuard implements IOSession {
   private static final int MAX_CHUNK_SIZE_DIGITS = 15;
   private static final int MAX_METHOD = 32;
 
+  /** Where the outbound stream is. */
+  private enum Out {
+    START, REQUEST_LINE, REQUEST_FIELD, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILER, LOST
+  }
+
+  /** Where the inbound stream is. */
   private enum State {
     IDLE, STATUS_LINE, FIELD_LINE, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILER_LINE,
     UNTIL_CLOSE
@@ -71,8 +79,13 @@ final class ResponseFramingGuard implements IOSession {
   // Guarded by this.
   /** Methods of the requests written and not answered yet (at most one, but a queue costs nothing). */
   private final ArrayDeque<String> outstanding = new ArrayDeque<>();
-  private boolean atRequestStart = true;
-  private final StringBuilder method = new StringBuilder();
+  private Out out = Out.START;
+  /** Whether the request being written has been added to {@code outstanding}. */
+  private boolean registered;
+  private final StringBuilder outLine = new StringBuilder();
+  private long outLength;
+  private boolean outChunked;
+  private long outRemaining;
   private State state = State.IDLE;
   private final StringBuilder line = new StringBuilder();
   private boolean lineCr;
@@ -112,47 +125,162 @@ final class ResponseFramingGuard implements IOSession {
     int start = src.position();
     synchronized (this) {
       // Before the bytes leave: a fast upstream may answer before write() returns.
-      noteRequestStart(src, start, src.limit(), false);
+      registerEarly(src, start, src.limit());
     }
     int n = session.write(src);
     if (n > 0) {
       synchronized (this) {
-        noteRequestStart(src, start, start + n, true);
+        written(src, start, start + n);
       }
     }
     return n;
   }
 
-  /**
-   * Registers a request once its method token and the space after it are known. With
-   * {@code written} false it only looks ahead (the bytes may not all be written); with true it
-   * keeps a token that the written bytes did not finish.
-   */
-  private void noteRequestStart(ByteBuffer src, int from, int to, boolean written) {
-    if (!atRequestStart) {
+  /** If these bytes start a request and hold its whole method token, registers the request now. */
+  private void registerEarly(ByteBuffer src, int from, int to) {
+    if (out != Out.START || registered) {
       return;
     }
-    int known = method.length();
-    for (int i = from; i < to; i++) {
+    for (int i = from; i < to && i - from <= MAX_METHOD; i++) {
       char c = (char) (src.get(i) & 0xff);
-      if (c == ' ' && i - from + known > 0) {
-        String token = method + ascii(src, from, i);
-        method.setLength(0);
-        outstanding.add(token);
-        atRequestStart = false;
+      if (c == ' ') {
+        if (i > from) {
+          outstanding.add(ascii(src, from, i));
+          registered = true;
+        }
         return;
       }
-      if (!isTchar(c) || i - from + known >= MAX_METHOD) {
-        // Not a request line: request body bytes still flowing after an early response. Any
-        // further response bytes on this connection are then unsolicited, and fail it.
-        method.setLength(0);
-        atRequestStart = false;
+      if (!isTchar(c)) {
         return;
       }
     }
-    if (written) {
-      method.append(ascii(src, from, to));
+  }
+
+  /**
+   * Follows the outbound stream (httpcore's own, well-formed writing) to know where each request
+   * starts: after a head without a body, after Content-Length bytes, or after the last chunk and
+   * its trailers. A request whose body is cut short is followed by a closed connection.
+   */
+  private void written(ByteBuffer src, int from, int to) {
+    int i = from;
+    while (i < to) {
+      switch (out) {
+        case LOST:
+          return;
+        case START:
+          out = Out.REQUEST_LINE;
+          continue;
+        case FIXED:
+        case CHUNK_DATA: {
+          long take = Math.min(outRemaining, to - i);
+          outRemaining -= take;
+          i += (int) take;
+          if (outRemaining == 0) {
+            if (out == Out.FIXED) {
+              requestEnded();
+            } else {
+              out = Out.CHUNK_END;
+              outRemaining = 2; // CRLF
+            }
+          }
+          continue;
+        }
+        case CHUNK_END:
+          i++;
+          if (--outRemaining == 0) {
+            out = Out.CHUNK_SIZE;
+          }
+          continue;
+        default:
+          char c = (char) (src.get(i++) & 0xff);
+          if (c == '\r') {
+            continue;
+          }
+          if (c != '\n') {
+            if (outLine.length() >= MAX_LINE) {
+              lost();
+              return;
+            }
+            outLine.append(c);
+            continue;
+          }
+          String text = outLine.toString();
+          outLine.setLength(0);
+          outLineEnded(text);
+      }
     }
+  }
+
+  private void outLineEnded(String text) {
+    switch (out) {
+      case REQUEST_LINE -> {
+        int space = text.indexOf(' ');
+        if (space <= 0) {
+          lost();
+          return;
+        }
+        if (!registered) {
+          outstanding.add(text.substring(0, space));
+          registered = true;
+        }
+        outLength = 0;
+        outChunked = false;
+        out = Out.REQUEST_FIELD;
+      }
+      case REQUEST_FIELD -> {
+        if (!text.isEmpty()) {
+          int colon = text.indexOf(':');
+          String name = colon < 0 ? "" : text.substring(0, colon);
+          String value = text.substring(colon + 1).strip();
+          if (name.equalsIgnoreCase("Content-Length")) {
+            try {
+              outLength = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+              lost();
+            }
+          } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+            outChunked = value.equalsIgnoreCase("chunked");
+          }
+        } else if (outChunked) {
+          out = Out.CHUNK_SIZE;
+        } else if (outLength > 0) {
+          outRemaining = outLength;
+          out = Out.FIXED;
+        } else {
+          requestEnded();
+        }
+      }
+      case CHUNK_SIZE -> {
+        int semicolon = text.indexOf(';');
+        try {
+          long size = Long.parseLong((semicolon < 0 ? text : text.substring(0, semicolon)).strip(), 16);
+          if (size == 0) {
+            out = Out.TRAILER;
+          } else {
+            outRemaining = size;
+            out = Out.CHUNK_DATA;
+          }
+        } catch (NumberFormatException e) {
+          lost();
+        }
+      }
+      case TRAILER -> {
+        if (text.isEmpty()) {
+          requestEnded();
+        }
+      }
+      default -> throw new IllegalStateException(out.name());
+    }
+  }
+
+  private void requestEnded() {
+    out = Out.START;
+    registered = false;
+  }
+
+  /** The outbound stream made no sense: no later request is registered, so any answer fails. */
+  private void lost() {
+    out = Out.LOST;
   }
 
   private void inspect(ByteBuffer buf, int from, int to) throws UpstreamFramingException {
@@ -388,7 +516,6 @@ final class ResponseFramingGuard implements IOSession {
     interim = 0;
     newHead();
     state = State.IDLE;
-    atRequestStart = true;
   }
 
   private void newHead() {

@@ -7,6 +7,7 @@ import static io.gatehouse.impl.upstream.Calls.bodyFailure;
 import static io.gatehouse.impl.upstream.Calls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
@@ -23,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -282,6 +284,53 @@ class HttpClientTransportFramingTest {
       assertThat(badConnectionClosed.get(5, TimeUnit.SECONDS)).as("the bad connection was closed")
           .isEqualTo(row.outcome() != Outcome.DELIVERED_REUSED);
       assertThat(upstream.acceptedConnections()).isEqualTo(row.outcome() == Outcome.DELIVERED_REUSED ? 1 : 2);
+      assertThat(upstream.handlerFailures()).isEmpty();
+    }
+  }
+
+  enum Sent { CONTENT_LENGTH, CHUNKED }
+
+  /**
+   * The guard follows the requests it writes to know which response answers which; bodies of
+   * either framing, and a response that arrives before its request body has been sent, must not
+   * put it out of step (a false refusal of the next, valid response).
+   */
+  @ParameterizedTest(name = "{0} body, early answer: {1}")
+  @CsvSource({"CONTENT_LENGTH, false", "CHUNKED, false", "CONTENT_LENGTH, true",
+      "CHUNKED, true"})
+  void request_bodies_and_early_answers_keep_the_guard_in_step(Sent sent, boolean early) throws Exception {
+    int size = 1024 * 1024;
+    try (RawUpstream upstream = RawUpstream.start(c -> {
+      for (String head = c.readHead(); head != null; head = c.readHead()) {
+        if (head.startsWith("POST")) {
+          if (early) {
+            c.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 4\r\n\r\nbig!");
+          }
+          c.readBody(head);
+          if (!early) {
+            c.write("HTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ndone");
+          }
+        } else {
+          c.write(GOOD);
+        }
+      }
+    })) {
+      Request post = Request.builder("POST", "/upload")
+          .body(Body.ofPublisher(TestPublisher.random(size, 8192, 7),
+              sent == Sent.CHUNKED ? -1 : size))
+          .build();
+
+      Response first = await(transport.send(Calls.call(upstream.origin(), post)));
+      assertThat(first.status()).isEqualTo(early ? 413 : 201);
+      assertThat(new String(body(first), StandardCharsets.ISO_8859_1)).isEqualTo(early ? "big!" : "done");
+
+      for (int i = 0; i < 3; i++) {
+        Response next = await(transport.send(Calls.get(upstream.origin(), "/good")));
+        assertThat(new String(body(next), StandardCharsets.ISO_8859_1)).isEqualTo("good");
+      }
+      if (!early) {
+        assertThat(upstream.acceptedConnections()).isEqualTo(1);
+      }
       assertThat(upstream.handlerFailures()).isEmpty();
     }
   }
