@@ -182,8 +182,10 @@ public final class HttpClientTransport implements UpstreamTransport {
             .build())
         .setHttp1Config(Http1Config.custom()
             .setBufferSize(32 * 1024)  // fewer, larger reads per response body than the default 8 KiB
-            .setMaxLineLength(64 * 1024)
-            .setMaxHeaderCount(256)
+            // httpcore counts the CRLF and refuses a line at its limit: + 3 makes its bound the
+            // guard's, so the documented limit is the one that holds.
+            .setMaxLineLength(ResponseFramingGuard.MAX_LINE + 3)
+            .setMaxHeaderCount(ResponseFramingGuard.MAX_FIELDS)
             .build())
         .setThreadFactory(new DefaultThreadFactory(threadNamePrefix, true))
         // Replaces httpclient5's wire-logging decorator (package-private, so it cannot be chained).

@@ -53,9 +53,9 @@ final class ResponseFramingGuard implements IOSession {
   /** Decorates every upstream connection of a transport (the plain session, or its TLS layer). */
   static final Decorator<IOSession> DECORATOR = ResponseFramingGuard::new;
 
-  /** As the transport's {@code Http1Config.maxLineLength}: longer lines httpcore rejects anyway. */
+  /** The longest line of a head or chunk size line, without its CRLF (httpcore is set to match). */
   static final int MAX_LINE = 64 * 1024;
-  /** As the transport's {@code Http1Config.maxHeaderCount}. */
+  /** The most field lines in a head; also the transport's {@code Http1Config.maxHeaderCount}. */
   static final int MAX_FIELDS = 256;
   /** Interim (1xx) responses accepted before a final one. */
   static final int MAX_INTERIM = 16;

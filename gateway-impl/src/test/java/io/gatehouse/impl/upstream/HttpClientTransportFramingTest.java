@@ -179,6 +179,16 @@ class HttpClientTransportFramingTest {
     rows.add(Row.reused("HTAB and obs-text in a value", 200, "hello",
         OK + "X-A: a\tb \u00e9\r\nContent-Length: 5\r\n\r\nhello"));
 
+    // Bounds: field count and line length, at the limit and one past it.
+    rows.add(Row.reused(ResponseFramingGuard.MAX_FIELDS + " fields", 200, "hello",
+        OK + "X-F: f\r\n".repeat(ResponseFramingGuard.MAX_FIELDS - 1) + "Content-Length: 5\r\n\r\nhello"));
+    rows.add(Row.failsBeforeHead(ResponseFramingGuard.MAX_FIELDS + 1 + " fields",
+        OK + "X-F: f\r\n".repeat(ResponseFramingGuard.MAX_FIELDS) + "Content-Length: 5\r\n\r\nhello"));
+    rows.add(Row.reused("a field line of " + ResponseFramingGuard.MAX_LINE + " bytes", 200, "hello",
+        OK + "X-L: " + "l".repeat(ResponseFramingGuard.MAX_LINE - 5) + "\r\nContent-Length: 5\r\n\r\nhello"));
+    rows.add(Row.failsBeforeHead("a field line of " + (ResponseFramingGuard.MAX_LINE + 1) + " bytes",
+        OK + "X-L: " + "l".repeat(ResponseFramingGuard.MAX_LINE - 4) + "\r\nContent-Length: 5\r\n\r\nhello"));
+
     // Status lines.
     for (String status : List.of("HTTP/1.1 600 Nope", "HTTP/1.1 099 Low", "HTTP/1.1 000 Zero", "HTTP/1.1 999 High",
         "HTTP/1.1 20 OK", "HTTP/1.1 2000 OK", "HTTP/1.1 -200 OK", "HTTP/1.1 2x0 OK", "HTTP/1.1  200 OK",
