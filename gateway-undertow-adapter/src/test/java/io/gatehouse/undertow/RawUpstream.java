@@ -14,17 +14,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An upstream on 127.0.0.1 that records the exact bytes each request arrived with, for tests that
  * must show what a hostile client's bytes became on the far side of the gateway. It frames
  * requests itself (Content-Length or chunked, strictly) and answers each complete one with
- * {@code 200 ok}; bytes that do not make a complete request are kept as {@link #leftovers()}.
+ * {@code 200 ok} (or with the next {@link #script}, exact bytes for hostile-upstream tests); bytes that
+ * do not make a complete request are kept as {@link #leftovers()}. It counts the connections it accepts.
  */
 final class RawUpstream implements AutoCloseable {
   private static final int MAX_REQUEST = 16 * 1024 * 1024;
@@ -41,6 +46,10 @@ final class RawUpstream implements AutoCloseable {
   private final List<String> requests = new ArrayList<>(); // guarded by this
   private final List<String> leftovers = new ArrayList<>(); // guarded by this
   private volatile byte[] answer = OK;
+  private final AtomicInteger accepted = new AtomicInteger();
+  private final Queue<String> scripts = new ConcurrentLinkedQueue<>();
+  private final CompletableFuture<Boolean> scriptedConnectionClosed =
+      new CompletableFuture<>();
 
   private RawUpstream(ServerSocket listener) {
     this.listener = listener;
@@ -62,6 +71,33 @@ final class RawUpstream implements AutoCloseable {
   RawUpstream answer(String rawResponse) {
     this.answer = rawResponse.getBytes(StandardCharsets.ISO_8859_1);
     return this;
+  }
+
+  /**
+   * Answers the next request with a script instead: its bytes, where {@link #PAUSE} flushes and
+   * waits 150 ms, and a final {@link #CLOSE} closes the connection after them.
+   */
+  RawUpstream script(String script) {
+    scripts.add(script);
+    return this;
+  }
+
+  /** In a script: flush and pause, so that what follows arrives in a later read. */
+  static final String PAUSE = "<pause>";
+  /** At the end of a script: close the connection after it. */
+  static final String CLOSE = "<close>";
+
+  /** Connections accepted so far. */
+  int acceptedConnections() {
+    return accepted.get();
+  }
+
+  /**
+   * Completes with true once the connection that played a script is closed (by either side),
+   * false if it carries another request.
+   */
+  CompletableFuture<Boolean> scriptedConnectionClosed() {
+    return scriptedConnectionClosed;
   }
 
   /** Every complete request received so far, each exactly as its bytes arrived (ISO-8859-1). */
@@ -87,6 +123,7 @@ final class RawUpstream implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket s = listener.accept();
+        accepted.incrementAndGet();
         s.setSoTimeout(20_000);
         open.add(s);
         threads.execute(() -> serve(s));
@@ -98,6 +135,7 @@ final class RawUpstream implements AutoCloseable {
 
   private void serve(Socket socket) {
     ByteArrayOutputStream current = new ByteArrayOutputStream();
+    boolean scripted = false;
     try (socket) {
       InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
@@ -106,16 +144,30 @@ final class RawUpstream implements AutoCloseable {
         if (!readRequest(in, current)) {
           break;
         }
+        if (scripted) {
+          scriptedConnectionClosed.complete(false);
+        }
         synchronized (this) {
           requests.add(current.toString(StandardCharsets.ISO_8859_1));
           notifyAll();
         }
-        out.write(answer);
-        out.flush();
+        String script = scripts.poll();
+        if (script != null) {
+          scripted = true;
+          if (play(script, out)) {
+            break;
+          }
+        } else {
+          out.write(answer);
+          out.flush();
+        }
       }
-    } catch (IOException e) {
+    } catch (IOException | InterruptedException e) {
       // the gateway cut the connection: what arrived is kept below
     } finally {
+      if (scripted) {
+        scriptedConnectionClosed.complete(true);
+      }
       open.remove(socket);
       if (current.size() > 0) {
         synchronized (this) {
@@ -123,6 +175,21 @@ final class RawUpstream implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Writes a script; true if it ends by closing the connection. */
+  private static boolean play(String script, OutputStream out) throws IOException, InterruptedException {
+    boolean close = script.endsWith(CLOSE);
+    String bytes = close ? script.substring(0, script.length() - CLOSE.length()) : script;
+    String[] parts = bytes.split(PAUSE, -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        Thread.sleep(150);
+      }
+      out.write(parts[i].getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    }
+    return close;
   }
 
   /** Reads one request into {@code raw}; false at a clean end of stream before its first byte. */

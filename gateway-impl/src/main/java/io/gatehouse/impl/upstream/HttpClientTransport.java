@@ -74,6 +74,17 @@ import org.apache.hc.core5.util.Timeout;
  * length is its Content-Length when present, and 0 for HEAD requests and 1xx, 204 and 304
  * responses. Trailers are dropped.
  *
+ * <p><b>Response framing is strict</b>, because a desynchronised pooled connection would hand
+ * one client's leftover bytes to the next client as its response. Every upstream connection's
+ * bytes pass a {@code ResponseFramingGuard} first: Content-Length together with
+ * Transfer-Encoding, a Transfer-Encoding other than exactly {@code chunked}, a repeated or
+ * non-digit Content-Length, a malformed chunk, bytes beyond the response's end, a control byte or
+ * obs-fold in the head, a bad status line, a 101, or a body on a HEAD, 204 or 304 response fail
+ * the call with {@code PROTOCOL_ERROR} (before the head) or its body (after it), and the
+ * connection is closed, never reused. Interim 1xx responses are skipped (at most 16). A response
+ * framed by neither length nor chunking is read until the upstream closes, and its connection is
+ * not reused.
+ *
  * <p><b>Streaming.</b> Both bodies stream with back-pressure; neither is ever held whole. The
  * stage completes as soon as the response head has arrived. The response body must be consumed
  * or cancelled: until then its connection stays leased (at most until the response timeout).
@@ -171,10 +182,14 @@ public final class HttpClientTransport implements UpstreamTransport {
             .build())
         .setHttp1Config(Http1Config.custom()
             .setBufferSize(32 * 1024)  // fewer, larger reads per response body than the default 8 KiB
-            .setMaxLineLength(64 * 1024)
-            .setMaxHeaderCount(256)
+            // httpcore counts the CRLF and refuses a line at its limit: + 3 makes its bound the
+            // guard's, so the documented limit is the one that holds.
+            .setMaxLineLength(ResponseFramingGuard.MAX_LINE + 3)
+            .setMaxHeaderCount(ResponseFramingGuard.MAX_FIELDS)
             .build())
         .setThreadFactory(new DefaultThreadFactory(threadNamePrefix, true))
+        // Replaces httpclient5's wire-logging decorator (package-private, so it cannot be chained).
+        .setIoSessionDecorator(ResponseFramingGuard.DECORATOR)
         .setDefaultRequestConfig(baseConfig)
         .setDefaultCredentialsProvider(new BasicCredentialsProvider())
         .disableAutomaticRetries()

@@ -18,6 +18,7 @@ import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -78,6 +79,18 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
   public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
       FutureCallback<Void> resultCallback) throws HttpException, IOException {
     this.resultCallback = resultCallback;
+    try {
+      consumeHead(response, entity, resultCallback);
+    } catch (ProtocolException e) {
+      // The connection carried a head we refuse: it must not go back to the pool.
+      exchange.fail(e);
+      exchange.abort();
+      throw e;
+    }
+  }
+
+  private void consumeHead(HttpResponse response, EntityDetails entity, FutureCallback<Void> resultCallback)
+      throws ProtocolException {
     if (entity == null) {
       // HEAD, 1xx, 204, 304: no body, whatever Content-Length says (it describes another message).
       // The stage completes once the client has released the connection, so that a call made

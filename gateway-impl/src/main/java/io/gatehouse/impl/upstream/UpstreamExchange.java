@@ -183,11 +183,23 @@ final class UpstreamExchange implements FutureCallback<Void> {
   }
 
   /**
-   * Converts a response head.
+   * Converts a response head. {@link ResponseFramingGuard} has already refused bad framing and
+   * control bytes on the wire; this checks again on what httpcore parsed, so that a value with a
+   * control byte can never reach a client even if the guard is bypassed (the gateway's
+   * {@code HttpHeaders} refuses only CR, LF and NUL).
    *
-   * @throws ProtocolException if the status or a header cannot be represented
+   * @throws ProtocolException if the status or a header cannot be represented, a value has a
+   *     control byte, or the head has both Content-Length and Transfer-Encoding
    */
   Response response(HttpResponse head, Body body) throws ProtocolException {
+    if (head.containsHeader("Content-Length") && head.containsHeader("Transfer-Encoding")) {
+      throw new ProtocolException("invalid response head: both Content-Length and Transfer-Encoding");
+    }
+    for (Header h : head.getHeaders()) {
+      if (hasControlByte(h.getValue())) {
+        throw new ProtocolException("invalid response head: a control byte in field '" + h.getName() + "'");
+      }
+    }
     try {
       Set<String> perHop = new HashSet<>(HOP_RESPONSE_HEADERS);
       for (Header connection : head.getHeaders("Connection")) {
@@ -205,6 +217,17 @@ final class UpstreamExchange implements FutureCallback<Void> {
     } catch (IllegalArgumentException e) {
       throw new ProtocolException("invalid response head: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether a value has a byte that RFC 9110 does not allow in a field value (CTLs but HTAB, and DEL). */
+  static boolean hasControlByte(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 && c != '\t' || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -261,6 +284,7 @@ final class UpstreamExchange implements FutureCallback<Void> {
       return false; // the connection closed inside a chunk: a reset, not garbage
     }
     return cause instanceof HttpException
+        || cause instanceof UpstreamFramingException
         || cause instanceof MalformedChunkCodingException
         || cause instanceof MessageConstraintException
         || cause instanceof CharacterCodingException;

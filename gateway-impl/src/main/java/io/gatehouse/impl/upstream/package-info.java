@@ -7,7 +7,8 @@
  * <p>Starting points: {@link io.gatehouse.impl.upstream.HttpClientTransport} (the
  * {@link io.gatehouse.spi.UpstreamTransport} over httpclient5's async client; its class comment is
  * the contract), then {@code UpstreamExchange} (one call's state and the failure mapping),
- * {@code ResponseBodyConsumer} (head and streaming body), {@code RequestBodyPublisher} (request
+ * {@code ResponseBodyConsumer} (head and streaming body), {@code ResponseFramingGuard} (strict
+ * response framing on each connection's bytes), {@code RequestBodyPublisher} (request
  * body and its framing guard), {@code ExactRequestHeaders} (what the upstream sees) and
  * {@code AbortHook} (how an abort reaches the connection).
  *

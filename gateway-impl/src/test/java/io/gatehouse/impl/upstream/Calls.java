@@ -52,4 +52,18 @@ final class Calls {
     assertThat(thrown.getCause()).isInstanceOf(UpstreamException.class);
     return (UpstreamException) thrown.getCause();
   }
+
+  /** Reads a response body to its failure; fails the test if it completes instead. */
+  static UpstreamException bodyFailure(Response response) throws Exception {
+    TestSubscriber subscriber = TestSubscriber.auto(null);
+    response.body().subscribe(subscriber);
+    Throwable thrown = null;
+    try {
+      subscriber.done.get(15, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      thrown = e.getCause();
+    }
+    assertThat(thrown).isInstanceOf(UpstreamException.class);
+    return (UpstreamException) thrown;
+  }
 }

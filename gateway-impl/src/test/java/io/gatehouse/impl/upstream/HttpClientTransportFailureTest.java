@@ -3,6 +3,7 @@ package io.gatehouse.impl.upstream;
 import static io.gatehouse.impl.upstream.Calls.assertKind;
 import static io.gatehouse.impl.upstream.Calls.await;
 import static io.gatehouse.impl.upstream.Calls.body;
+import static io.gatehouse.impl.upstream.Calls.bodyFailure;
 import static io.gatehouse.impl.upstream.Calls.call;
 import static io.gatehouse.impl.upstream.Calls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -194,9 +195,9 @@ class HttpClientTransportFailureTest {
     })) {
       CompletionStage<Response> stage = transport.send(Calls.get(upstream.origin(), "/"));
 
-      UpstreamException e = response.contains("zz")
-          ? bodyFailure(await(stage))
-          : failure(stage);
+      // The bad chunk arrives with the head, so the whole response is refused before its head
+      // is passed on (HttpClientTransportFramingTest has chunks that arrive after the head).
+      UpstreamException e = failure(stage);
 
       assertKind(e, Kind.PROTOCOL_ERROR);
     }
@@ -418,19 +419,5 @@ class HttpClientTransportFailureTest {
     assertThatThrownBy(() -> transport.send(new UpstreamCall(URI.create("http://orders"), request,
         Duration.ofSeconds(1), Duration.ofSeconds(-1))))
         .hasMessage("responseTimeout: PT-1S (expected: > 0)");
-  }
-
-  /** Reads a response body to its failure; fails the test if it completes instead. */
-  private static UpstreamException bodyFailure(Response response) throws Exception {
-    TestSubscriber subscriber = TestSubscriber.auto(null);
-    response.body().subscribe(subscriber);
-    Throwable thrown = null;
-    try {
-      subscriber.done.get(15, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      thrown = e.getCause();
-    }
-    assertThat(thrown).isInstanceOf(UpstreamException.class);
-    return (UpstreamException) thrown;
   }
 }
