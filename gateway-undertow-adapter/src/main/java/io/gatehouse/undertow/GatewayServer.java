@@ -372,6 +372,9 @@ public final class GatewayServer implements AutoCloseable {
       Undertow.Builder b = Undertow.builder()
           .addHttpListener(port, host)
           .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
+          // Undertow's pipelining buffer holds finished responses until a later pipelined request
+          // completes; a malformed later request (400 and close) would discard them.
+          .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
           .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) requestHeaderTimeout.toMillis())
           .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleTimeout.toMillis())
           .setSocketOption(Options.CONNECTION_HIGH_WATER, maxConnections)

@@ -121,6 +121,9 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
 
   private boolean register() {
     try {
+      // Completion listeners run last added first: the flush runs after this bridge's, just
+      // before Undertow reads the next pipelined request.
+      exchange.addExchangeCompleteListener(PipelineFlush.INSTANCE);
       exchange.addExchangeCompleteListener(this);
       return true;
     } catch (IllegalStateException alreadyComplete) {
