@@ -44,8 +44,7 @@ public final class BodyLimit {
    * @return the problem, with {@code Connection: close}
    */
   public static Response tooLarge(long cap, String requestId) {
-    return IngressChecks.closing(Problems.response(413, "Content Too Large",
-        "the request body is larger than " + cap + " bytes", requestId));
+    return Problems.closing(413, "Content Too Large", "the request body is larger than " + cap + " bytes", requestId);
   }
 
   /**

@@ -146,18 +146,8 @@ public final class IngressChecks {
     return request.toBuilder().headers(out.build()).build();
   }
 
-  /**
-   * A problem response that tells the adapter to close the connection after it.
-   *
-   * @param problem a response made with {@link Problems}
-   * @return the response with {@code Connection: close}
-   */
-  public static Response closing(Response problem) {
-    return problem.toBuilder().headers(problem.headers().toBuilder().set("Connection", "close").build()).build();
-  }
-
   private static Optional<Rejected> refuse(int status, String title, String detail, String requestId, Rejection why) {
-    return Optional.of(new Rejected(closing(Problems.response(status, title, detail, requestId)), why));
+    return Optional.of(new Rejected(Problems.closing(status, title, detail, requestId), why));
   }
 
   /** The non-empty {@code &}-separated parts. */

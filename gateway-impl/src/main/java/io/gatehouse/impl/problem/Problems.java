@@ -48,6 +48,21 @@ public final class Problems {
     return Response.builder(status).headers(headers).body(Body.of(json)).build();
   }
 
+  /**
+   * A problem response after which the adapter closes the connection without reading on: for
+   * requests whose framing, head or unread body the gateway cannot trust.
+   *
+   * @param status 400 to 599
+   * @param title the fixed summary of the problem type
+   * @param detail this occurrence, in a sentence safe to show a client
+   * @param requestId the request id
+   * @return the response, with {@code Connection: close}
+   */
+  public static Response closing(int status, String title, String detail, String requestId) {
+    Response problem = response(status, title, detail, requestId);
+    return problem.toBuilder().headers(problem.headers().toBuilder().set("Connection", "close").build()).build();
+  }
+
   /** {@code Bad Gateway} becomes {@code urn:gatehouse:problem:bad-gateway}; no regex, as 404s are frequent. */
   private static String type(String title) {
     StringBuilder slug = new StringBuilder(TYPE_PREFIX.length() + title.length()).append(TYPE_PREFIX);

@@ -26,9 +26,7 @@ public final class Problems {
    * @return the response, with an in-memory body of known length
    */
   public static Response response(HttpServerExchange exchange, int status, String detail) {
-    String incoming = exchange.getRequestHeaders().getFirst(RequestIds.HEADER);
-    String requestId = incoming != null && RequestIds.isWellFormed(incoming) ? incoming : RequestIds.generate();
-    return io.gatehouse.impl.problem.Problems.response(status, StatusCodes.getReason(status), detail, requestId);
+    return io.gatehouse.impl.problem.Problems.response(status, StatusCodes.getReason(status), detail, requestId(exchange));
   }
 
   /**
@@ -41,7 +39,11 @@ public final class Problems {
    * @return the response, with {@code Connection: close}
    */
   public static Response closing(HttpServerExchange exchange, int status, String detail) {
-    Response problem = response(exchange, status, detail);
-    return problem.toBuilder().headers(problem.headers().toBuilder().set("Connection", "close").build()).build();
+    return io.gatehouse.impl.problem.Problems.closing(status, StatusCodes.getReason(status), detail, requestId(exchange));
+  }
+
+  private static String requestId(HttpServerExchange exchange) {
+    String incoming = exchange.getRequestHeaders().getFirst(RequestIds.HEADER);
+    return incoming != null && RequestIds.isWellFormed(incoming) ? incoming : RequestIds.generate();
   }
 }
