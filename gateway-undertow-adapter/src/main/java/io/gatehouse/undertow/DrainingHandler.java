@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * Counts the exchanges in flight (an exchange ends when its response, body included, has been
  * written) and, once draining, turns new requests away with 503 problem+json and
- * {@code Connection: close}.
+ * {@code Connection: close}; a response to a request in flight that starts while draining
+ * carries {@code Connection: close} too.
  */
 final class DrainingHandler implements HttpHandler {
   private final HttpHandler next;
@@ -33,6 +34,12 @@ final class DrainingHandler implements HttpHandler {
       }
     }
     try {
+      // A response that starts once draining has begun ends its connection.
+      exchange.addResponseCommitListener(ex -> {
+        if (isDraining()) {
+          ex.setPersistent(false);
+        }
+      });
       exchange.addExchangeCompleteListener((ex, nextListener) -> {
         try {
           ended();

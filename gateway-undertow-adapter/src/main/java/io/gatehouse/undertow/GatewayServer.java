@@ -2,13 +2,26 @@ package io.gatehouse.undertow;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayException;
-import io.undertow.Undertow;
 import io.gatehouse.undertow.internal.ClientTimeouts;
+import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /**
  * A standalone Undertow server that runs a {@link Gateway}, with graceful shutdown and a
@@ -36,14 +49,21 @@ public final class GatewayServer implements AutoCloseable {
   /** How long {@link #close()} waits for requests in flight. */
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Undertow undertow;
+  private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+  /** How long stop() waits for Undertow's threads to end once the connections are closed. */
+  private static final Duration THREADS_END_TIMEOUT = Duration.ofSeconds(10);
+
+  private final XnioWorker worker;
+  private final AcceptingChannel<StreamConnection> listener;
   private final GatewayHandler handler;
   private final DrainingHandler draining;
   private final int port;
   private Boolean stopped; // guarded by this
 
-  private GatewayServer(Undertow undertow, GatewayHandler handler, DrainingHandler draining, int port) {
-    this.undertow = undertow;
+  private GatewayServer(XnioWorker worker, AcceptingChannel<StreamConnection> listener, GatewayHandler handler,
+      DrainingHandler draining, int port) {
+    this.worker = worker;
+    this.listener = listener;
     this.handler = handler;
     this.draining = draining;
     this.port = port;
@@ -91,12 +111,13 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully. From this call on, new requests (on connections already open or new ones)
-   * get 503 {@code application/problem+json} with {@code Connection: close}; requests in flight,
-   * including the streaming of their response bodies, may finish until the timeout. Then Undertow
-   * stops: its listener closes (new connections are refused), open connections are closed
-   * (cutting short whatever is still running, whose gateway futures are then cancelled) and its
-   * threads end. The gateway is not closed. Call it from an application thread, never from an
+   * Stops gracefully. The listening socket closes at once, so new connections are refused at the
+   * TCP level (as nginx and Envoy do); requests in flight, including the streaming of their
+   * response bodies, may finish until the timeout, and their responses carry
+   * {@code Connection: close}; a new request on a connection already open gets 503
+   * {@code application/problem+json} with {@code Connection: close}. Then the open connections
+   * are closed (cutting short whatever is still running, whose gateway futures are then
+   * cancelled) and Undertow's threads end. The gateway is not closed. Call it from an application thread, never from an
    * Undertow I/O thread. Idempotent: later calls return the first call's answer.
    *
    * <pre>{@code
@@ -114,6 +135,7 @@ public final class GatewayServer implements AutoCloseable {
     if (stopped != null) {
       return stopped;
     }
+    IoUtils.safeClose(listener);
     boolean drained;
     try {
       drained = draining.drain(timeout);
@@ -121,7 +143,16 @@ public final class GatewayServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       drained = draining.inFlight() == 0;
     }
-    undertow.stop();
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(THREADS_END_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("{}: Undertow's threads did not end within {}; forcing them", this, THREADS_END_TIMEOUT);
+        worker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     stopped = drained;
     return drained;
   }
@@ -369,33 +400,53 @@ public final class GatewayServer implements AutoCloseable {
       GatewayHandler handler = new GatewayHandler(gateway, new ClientTimeouts(requestBodyIdleTimeout,
           minRequestBodyRate, minRequestBodyRateGrace, responseWriteTimeout));
       DrainingHandler draining = new DrainingHandler(handler);
-      Undertow.Builder b = Undertow.builder()
-          .addHttpListener(port, host)
-          .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
+      int io = ioThreads > 0 ? ioThreads : Math.max(Runtime.getRuntime().availableProcessors(), 2);
+      OptionMap serverOptions = OptionMap.builder()
+          .set(UndertowOptions.MAX_ENTITY_SIZE, 0L)
           // Undertow's pipelining buffer holds finished responses until a later pipelined request
           // completes; a malformed later request (400 and close) would discard them.
-          .setServerOption(UndertowOptions.BUFFER_PIPELINED_DATA, false)
-          .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) requestHeaderTimeout.toMillis())
-          .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleTimeout.toMillis())
-          .setSocketOption(Options.CONNECTION_HIGH_WATER, maxConnections)
-          .setSocketOption(Options.CONNECTION_LOW_WATER, maxConnections)
-          .setHandler(draining);
-      if (ioThreads > 0) {
-        b.setIoThreads(ioThreads);
-      }
-      Undertow undertow = b.build();
+          .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
+          .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) requestHeaderTimeout.toMillis())
+          .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleTimeout.toMillis())
+          .getMap();
+      OptionMap socketOptions = OptionMap.builder()
+          .set(Options.WORKER_IO_THREADS, io)
+          .set(Options.TCP_NODELAY, true)
+          .set(Options.REUSE_ADDRESSES, true)
+          .set(Options.BALANCING_TOKENS, 1)
+          .set(Options.BALANCING_CONNECTIONS, 2)
+          .set(Options.BACKLOG, 1000)
+          .set(Options.CONNECTION_HIGH_WATER, maxConnections)
+          .set(Options.CONNECTION_LOW_WATER, maxConnections)
+          .getMap();
+      // The server is put together from Undertow's parts, as Undertow.start() does, so that it owns
+      // its listening channel: stop() closes it first, refusing new connections while requests in
+      // flight finish.
+      XnioWorker worker;
       try {
-        undertow.start();
-      } catch (RuntimeException e) {
-        try {
-          undertow.stop();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+        worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+            .set(Options.WORKER_IO_THREADS, io)
+            .set(Options.WORKER_TASK_CORE_THREADS, io * 8)
+            .set(Options.WORKER_TASK_MAX_THREADS, io * 8)
+            .set(Options.TCP_NODELAY, true)
+            .set(Options.CORK, true)
+            .getMap());
+      } catch (IOException | RuntimeException e) {
+        throw new GatewayException("server: cannot start Undertow's threads (" + e.getMessage() + ")", e);
+      }
+      HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), serverOptions);
+      open.setRootHandler(draining);
+      AcceptingChannel<StreamConnection> listener;
+      try {
+        listener = worker.createStreamConnectionServer(new InetSocketAddress(host, port),
+            ChannelListeners.openListenerAdapter(open), socketOptions);
+      } catch (IOException | RuntimeException e) {
+        worker.shutdownNow();
         throw new GatewayException("server: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
       }
-      InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-      return new GatewayServer(undertow, handler, draining, bound.getPort());
+      listener.resumeAccepts();
+      InetSocketAddress bound = listener.getLocalAddress(InetSocketAddress.class);
+      return new GatewayServer(worker, listener, handler, draining, bound.getPort());
     }
   }
 }

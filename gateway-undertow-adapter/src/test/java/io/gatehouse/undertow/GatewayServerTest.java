@@ -69,37 +69,46 @@ class GatewayServerTest {
   }
 
   @Test
-  void graceful_stop_waits_for_a_request_in_flight_and_returns_true() throws Exception {
+  void graceful_stop_refuses_new_connections_at_once_and_waits_for_a_request_in_flight() throws Exception {
     CompletableFuture<Response> slow = new CompletableFuture<>();
     CountDownLatch called = new CountDownLatch(1);
     TestGateway gateway = TestGateway.async(r -> {
-      called.countDown();
-      return slow;
+      if (r.path().equals("/slow")) {
+        called.countDown();
+        return slow;
+      }
+      return CompletableFuture.completedFuture(Response.builder(200).body(Body.of("quick")).build());
     });
     server = Servers.start(gateway);
-    CompletableFuture<HttpResponse<String>> inFlight = Servers.CLIENT.sendAsync(
-        Servers.request(server.port(), "/slow").build(), HttpResponse.BodyHandlers.ofString());
-    awaitTrue(called);
+    try (RawHttp idle = RawHttp.connect(server.port()); RawHttp inFlight = RawHttp.connect(server.port())) {
+      idle.send("GET /quick HTTP/1.1\r\nHost: t\r\n\r\n");
+      idle.readBody(idle.readHead()); // a keep-alive connection, idle when the stop begins
+      inFlight.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+      awaitTrue(called);
 
-    CompletableFuture<Boolean> stopped = stopInBackground(server, Duration.ofSeconds(20));
-    awaitDraining(server);
+      CompletableFuture<Boolean> stopped = stopInBackground(server, Duration.ofSeconds(20));
+      awaitDraining(server);
 
-    // While draining, a new request is turned away with a problem, not a hang or a reset.
-    try (RawHttp late = RawHttp.connect(server.port())) {
-      late.send("GET /late HTTP/1.1\r\nHost: t\r\n\r\n");
-      RawHttp.Head head = late.readHead();
-      assertThat(head.status()).isEqualTo(503);
-      assertThat(head.first("Content-Type")).contains("application/problem+json");
-      assertThat(head.first("Connection")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("close"));
-      assertThat(new String(late.readBody(head), StandardCharsets.UTF_8)).contains("\"status\":503");
+      // New connections are refused at the TCP level, as nginx and Envoy do.
+      assertThatThrownBy(() -> new Socket("127.0.0.1", server.port()).close()).isInstanceOf(ConnectException.class);
+      // A new request on a connection already open is turned away with a problem, not a hang or a reset.
+      idle.send("GET /late HTTP/1.1\r\nHost: t\r\n\r\n");
+      RawHttp.Head late = idle.readHead();
+      assertThat(late.status()).isEqualTo(503);
+      assertThat(late.first("Content-Type")).contains("application/problem+json");
+      assertThat(late.all("Connection")).containsExactly("close");
+      assertThat(new String(idle.readBody(late), StandardCharsets.UTF_8)).contains("\"status\":503");
+      assertThat(stopped).isNotDone();
+
+      slow.complete(Response.builder(200).body(Body.of("finished")).build());
+
+      // The request in flight finishes, and its connection is not kept.
+      RawHttp.Head head = inFlight.readHead();
+      assertThat(new String(inFlight.readBody(head), StandardCharsets.UTF_8)).isEqualTo("finished");
+      assertThat(head.all("Connection")).containsExactly("close");
+      assertThat(inFlight.closedWithin(3000)).isTrue();
+      assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(stopped).isNotDone();
-
-    slow.complete(Response.builder(200).body(Body.of("finished")).build());
-
-    assertThat(inFlight.get(10, TimeUnit.SECONDS).body()).isEqualTo("finished");
-    assertThat(stopped.get(10, TimeUnit.SECONDS)).isTrue();
-    assertThatThrownBy(() -> new Socket("127.0.0.1", server.port()).close()).isInstanceOf(ConnectException.class);
     assertThat(gateway.closed).isFalse();
   }
 
