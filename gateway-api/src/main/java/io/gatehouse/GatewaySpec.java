@@ -18,10 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The immutable description of a whole gateway, as declared with {@link Gateway.Builder}. A built
@@ -52,6 +54,9 @@ import java.util.Optional;
  * @param metering the metering of usage per consumer and route, if on
  * @param version the configuration's version label, if one was given
  * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
+ * @param extensionMethods request methods beyond RFC 9110's nine that the gateway routes; any other gets 501
+ * @param methodOverride whether a POST's method-override header or {@code _method} query parameter is honoured
+ * @param caseInsensitivePaths whether path patterns match ignoring ASCII case
  * @since 0.1
  */
 public record GatewaySpec(
@@ -76,7 +81,10 @@ public record GatewaySpec(
     boolean accessLog,
     Optional<Metering> metering,
     Optional<String> version,
-    Optional<Tracing> tracing) {
+    Optional<Tracing> tracing,
+    Set<String> extensionMethods,
+    boolean methodOverride,
+    boolean caseInsensitivePaths) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -103,6 +111,9 @@ public record GatewaySpec(
    * @param metering the metering of usage per consumer and route, if on
    * @param version the configuration's version label, if one was given
    * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
+   * @param extensionMethods request methods beyond RFC 9110's nine that the gateway routes; any other gets 501
+   * @param methodOverride whether a POST's method-override header or {@code _method} query parameter is honoured
+   * @param caseInsensitivePaths whether path patterns match ignoring ASCII case
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -128,6 +139,7 @@ public record GatewaySpec(
     Objects.requireNonNull(metering, "metering");
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(tracing, "tracing");
+    extensionMethods = Collections.unmodifiableSet(new LinkedHashSet<>(extensionMethods));
   }
 
   /**

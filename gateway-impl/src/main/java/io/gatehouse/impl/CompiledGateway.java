@@ -50,6 +50,7 @@ final class CompiledGateway implements Gateway {
   private final UpstreamRuntime upstreams;
   private final Observers observers;
   private final Function<Request, String> clientAddress;
+  private final MethodRules methods;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
 
@@ -63,6 +64,7 @@ final class CompiledGateway implements Gateway {
     this.upstreams = upstreams;
     this.observers = observers;
     this.clientAddress = clientAddress;
+    this.methods = new MethodRules(spec);
     this.version = spec.version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC).format(spec.clock().instant()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
@@ -92,6 +94,12 @@ final class CompiledGateway implements Gateway {
     if (closed.get()) {
       return done(Problems.response(503, "Service Unavailable", "the gateway is closed", requestId));
     }
+    MethodRules.Outcome checked = methods.apply(received);
+    if (checked instanceof MethodRules.Refused refused) {
+      rejected(measure, Rejection.BAD_REQUEST);
+      return done(Problems.response(refused.status(), refused.title(), refused.detail(), requestId));
+    }
+    received = ((MethodRules.Pass) checked).request(); // overrides removed, or applied when honoured
     String path;
     try {
       path = PathNormalizer.normalize(received.path());
@@ -166,7 +174,7 @@ final class CompiledGateway implements Gateway {
   /** Walks the routes in declaration order (see {@link RouteExplainer}); runs no filter. */
   @Override
   public RouteExplanation explain(Request request) {
-    return RouteExplainer.explain(router, request);
+    return RouteExplainer.explain(router, methods, request);
   }
 
   @Override

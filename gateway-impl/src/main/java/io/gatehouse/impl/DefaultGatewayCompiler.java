@@ -54,6 +54,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         continue;
       }
       checked.add(check(route, violations));
+      checkMethods(route, new MethodRules(spec), violations);
     }
     reportShadowed(checked, violations);
     UpstreamChecks.checkNames(spec, violations);
@@ -71,9 +72,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress, observers);
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport, observers);
     ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress), observers);
+    MethodRules methodRules = new MethodRules(spec);
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
     for (Checked c : checked) {
-      CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
+      CompiledRoute compiled = new CompiledRoute(c.spec, CompiledRoute.allowed(c.spec.methods(), methodRules), c.hosts, c.conditions,
           chainOf(spec, c, plans, builtInStages(c.spec, auth, limits)));
       for (PathPattern p : c.paths) {
         trie.add(p, compiled);
@@ -179,6 +181,17 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     });
     UpstreamChecks.checkRoute(route, violations);
     return c;
+  }
+
+  /** A route's methods must be ones the gateway routes: case-sensitive, standard or declared extensions. */
+  private static void checkMethods(RouteSpec route, MethodRules rules, List<ConfigViolation> violations) {
+    for (String m : new java.util.TreeSet<>(route.methods())) {
+      if (!rules.knows(m)) {
+        violations.add(ConfigViolation.ofRoute(route.id(), "methods", "'" + m + "' (expected: one of "
+            + String.join(", ", new java.util.TreeSet<>(MethodRules.STANDARD))
+            + ", or a method named in Gateway.Builder.extensionMethods(...); methods are case-sensitive)"));
+      }
+    }
   }
 
   /** A later route that can never match, because an earlier unconditional route takes all its requests. */

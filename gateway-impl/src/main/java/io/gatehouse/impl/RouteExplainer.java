@@ -31,8 +31,14 @@ final class RouteExplainer {
 
   private RouteExplainer() {}
 
-  static RouteExplanation explain(Router router, Request received) {
-    Objects.requireNonNull(received, "request");
+  static RouteExplanation explain(Router router, MethodRules methods, Request asReceived) {
+    Objects.requireNonNull(asReceived, "request");
+    MethodRules.Outcome checked = methods.apply(asReceived);
+    if (checked instanceof MethodRules.Refused refused) {
+      return new RouteExplanation(asReceived.method(), asReceived.path(), Optional.empty(), Optional.empty(), List.of(),
+          List.of(), Optional.of(refused.status() + " " + refused.title() + ": " + refused.detail()));
+    }
+    Request received = ((MethodRules.Pass) checked).request();
     String method = received.method();
     String path;
     try {
