@@ -4,6 +4,8 @@ import io.gatehouse.ConfigViolation;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.NoAuth;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
@@ -26,12 +28,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates a {@link GatewaySpec} as a whole and compiles it into a {@link CompiledGateway}.
  * Found by {@code Gateway.builder().build()} through {@link java.util.ServiceLoader}.
  */
 public final class DefaultGatewayCompiler implements GatewayCompiler {
+  private static final Logger log = LoggerFactory.getLogger(DefaultGatewayCompiler.class);
 
   /** Called by {@link java.util.ServiceLoader}. */
   public DefaultGatewayCompiler() {}
@@ -73,7 +78,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport, observers);
     ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress), observers);
     MethodRules methodRules = new MethodRules(spec);
-    RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
+    RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder(spec.caseInsensitivePaths());
     for (Checked c : checked) {
       CompiledRoute compiled = new CompiledRoute(c.spec, CompiledRoute.allowed(c.spec.methods(), methodRules), c.hosts, c.conditions,
           chainOf(spec, c, plans, builtInStages(c.spec, auth, limits)));
@@ -81,7 +86,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         trie.add(p, compiled);
       }
     }
-    return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits, upstreams, observers,
+    if (!spec.caseInsensitivePaths()) {
+      caseShadows(spec, checked, methodRules).forEach(log::warn);
+    }
+    return new CompiledGateway(spec, new Router(trie.build(), spec.caseInsensitivePaths()), transport, auth, limits, upstreams, observers,
         trusted::clientAddress);
   }
 
@@ -119,7 +127,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   }
 
   /** What one route turned into, when its parts are valid. */
-  private static final class Checked {
+  static final class Checked {
     final RouteSpec spec;
     final List<PathPattern> paths = new ArrayList<>();
     final List<HostPattern> hosts = new ArrayList<>();
@@ -192,6 +200,67 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
             + ", or a method named in Gateway.Builder.extensionMethods(...); methods are case-sensitive)"));
       }
     }
+  }
+
+  /**
+   * With case-sensitive paths, the protected routes (auth other than {@code Auth.none()}) whose
+   * paths, spelt in another case, an anonymous route takes: {@code /ADMIN/users} misses
+   * {@code /admin/**} and reaches a catch-all {@code /**}, while many upstream frameworks treat it
+   * as {@code /admin/users}. "Shadowed only by case" means: the anonymous route has a pattern
+   * matching some path that differs from a path of the protected route's pattern only in the
+   * case of ASCII letters of its literals ({@link PathPattern#coversCaseVariantOf}), and the two
+   * share a method. Hosts, headers and predicates are not compared, so the message says "may".
+   */
+  static List<String> caseShadows(GatewaySpec spec) {
+    List<Checked> checked = new ArrayList<>();
+    spec.routes().forEach(r -> checked.add(check(r, new ArrayList<>())));
+    return caseShadows(spec, checked, new MethodRules(spec));
+  }
+
+  /** The warnings of {@link #caseShadows(GatewaySpec)}, for routes already checked. */
+  static List<String> caseShadows(GatewaySpec spec, List<Checked> routes, MethodRules rules) {
+    List<String> warnings = new ArrayList<>();
+    for (Checked p : routes) {
+      Auth auth = p.spec.auth().orElse(spec.auth());
+      if (auth instanceof NoAuth) {
+        continue;
+      }
+      Set<String> pMethods = CompiledRoute.allowed(p.spec.methods(), rules);
+      for (Checked c : routes) {
+        if (c == p || !(c.spec.auth().orElse(spec.auth()) instanceof NoAuth)) {
+          continue;
+        }
+        Set<String> shared = new java.util.TreeSet<>(CompiledRoute.allowed(c.spec.methods(), rules));
+        shared.retainAll(pMethods);
+        if (shared.isEmpty()) {
+          continue;
+        }
+        outer:
+        for (PathPattern pp : p.paths) {
+          for (PathPattern cp : c.paths) {
+            if (cp.coversCaseVariantOf(pp)) {
+              warnings.add("route '" + p.spec.id() + "' requires authentication on " + pp
+                  + ", but a request for a path spelt in another case (such as " + upper(pp) + ") may reach route '"
+                  + c.spec.id() + "' (" + cp + "), which requires none; paths are case-sensitive"
+                  + " (to match them ignoring case, set Gateway.Builder.caseInsensitivePaths(true))");
+              break outer;
+            }
+          }
+        }
+      }
+    }
+    return warnings;
+  }
+
+  private static String upper(PathPattern p) {
+    StringBuilder b = new StringBuilder();
+    for (String segment : p.pattern().split("/", -1)) {
+      if (b.length() > 0 || !segment.isEmpty()) {
+        b.append('/');
+      }
+      b.append(segment.startsWith("{") || segment.contains("%") ? segment : segment.toUpperCase(java.util.Locale.ROOT));
+    }
+    return b.length() == 0 ? "/" : b.toString();
   }
 
   /** A later route that can never match, because an earlier unconditional route takes all its requests. */
