@@ -48,12 +48,18 @@ import java.util.function.Consumer;
  *
  * <p><b>Request path.</b> Every request goes through these stages, in this order:
  * <ol>
+ *   <li>method: methods are case-sensitive; one the gateway does not know ({@code GET HEAD POST
+ *       PUT DELETE CONNECT OPTIONS TRACE PATCH} and {@link Builder#extensionMethods}) gets 501;
+ *       method-override headers and the {@code _method} query parameter are removed, or, with
+ *       {@link Builder#methodOverride}, turn a POST into PUT, PATCH or DELETE for everything after;
  *   <li>normalize: the path is percent-decoded where that is unambiguous, dot segments are
  *       removed and repeated slashes merged; an ambiguous path (encoded {@code /} or {@code \},
  *       {@code %00}, bad percent-encoding, {@code ..} above the root, path parameters after
  *       {@code ;}) gets 400;
  *   <li>route: the first declared route whose every predicate matches wins; if none does, 404,
- *       or 405 with {@code Allow} when some route matches all but the method;
+ *       or 405 with {@code Allow} when some route matches all but the method. A route naming GET
+ *       takes HEAD too; CONNECT and TRACE go only to routes that name them. Paths match
+ *       case-sensitively unless {@link Builder#caseInsensitivePaths};
  *   <li>global filters ({@link Builder#filter}), in order;
  *   <li>auth: identity headers sent by the client are removed; the route's {@link Auth} (or the
  *       gateway's default) authenticates the request (401 with {@code WWW-Authenticate} if it

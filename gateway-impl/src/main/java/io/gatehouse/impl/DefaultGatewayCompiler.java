@@ -61,7 +61,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       checked.add(check(route, violations));
       checkMethods(route, new MethodRules(spec), violations);
     }
-    reportShadowed(checked, violations);
+    reportShadowed(checked, spec.caseInsensitivePaths(), violations);
     UpstreamChecks.checkNames(spec, violations);
     AuthCompiler.check(spec, violations);
     RateLimitRuntime.check(spec, violations);
@@ -264,7 +264,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   }
 
   /** A later route that can never match, because an earlier unconditional route takes all its requests. */
-  private static void reportShadowed(List<Checked> routes, List<ConfigViolation> violations) {
+  private static void reportShadowed(List<Checked> routes, boolean ignoreCase, List<ConfigViolation> violations) {
     for (int later = 1; later < routes.size(); later++) {
       Checked b = routes.get(later);
       if (b.paths.isEmpty()) {
@@ -277,7 +277,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         }
         boolean methodsCovered = a.spec.methods().isEmpty()
             || (!b.spec.methods().isEmpty() && a.spec.methods().containsAll(b.spec.methods()));
-        boolean pathsCovered = b.paths.stream().allMatch(bp -> a.paths.stream().anyMatch(ap -> ap.covers(bp)));
+        boolean pathsCovered = b.paths.stream().allMatch(bp -> a.paths.stream().anyMatch(ap -> ap.covers(bp, ignoreCase)));
         if (methodsCovered && pathsCovered) {
           violations.add(ConfigViolation.ofRoute(b.spec.id(), "path",
               "never matches: route '" + a.spec.id() + "', declared earlier, matches every request it would"

@@ -151,4 +151,18 @@ class PathCaseTest {
         .contains("-> route 'catch-all'");
     assertThat(insensitive).contains("-> route 'admin'").doesNotContain("ignoring case");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "caseInsensitivePaths({0})")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void a_route_that_only_an_earlier_route_spelt_in_another_case_covers_is_shadowed_only_when_case_is_ignored(boolean ignoreCase) {
+    Gateway.Builder b = Gateway.builder().transport(upstream).caseInsensitivePaths(ignoreCase)
+        .route("first", r -> r.path("/Admin/**").upstream("http://a:1"))
+        .route("second", r -> r.path("/admin/users").upstream("http://b:1"));
+    if (ignoreCase) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(b::build)
+          .hasMessageContaining("route 'second': path: never matches: route 'first', declared earlier, matches every request it would");
+    } else {
+      built.add(b.build());
+    }
+  }
 }

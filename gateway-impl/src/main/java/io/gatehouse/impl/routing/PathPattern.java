@@ -172,6 +172,18 @@ public final class PathPattern {
    * @return true if {@code other} is shadowed by this
    */
   public boolean covers(PathPattern other) {
+    return covers(other, false);
+  }
+
+  /**
+   * {@link #covers(PathPattern)}, with literals compared ignoring ASCII case when
+   * {@code ignoreCase}: as in a trie built with {@link RouteTrie#builder(boolean)}.
+   *
+   * @param other the pattern of a later route
+   * @param ignoreCase whether literals match ignoring ASCII case
+   * @return true if {@code other} is shadowed by this
+   */
+  public boolean covers(PathPattern other, boolean ignoreCase) {
     Objects.requireNonNull(other, "other");
     int n = segments.size();
     int m = other.segments.size();
@@ -185,7 +197,7 @@ public final class PathPattern {
       return false;
     }
     for (int i = 0; i < n; i++) {
-      if (!segments.get(i).covers(other.segments.get(i))) {
+      if (!segments.get(i).covers(other.segments.get(i), ignoreCase)) {
         return false;
       }
     }
@@ -331,9 +343,9 @@ public final class PathPattern {
     }
 
     /** Whether this matches every segment {@code other} matches; wildcards need a non-empty one. */
-    boolean covers(Segment other) {
+    boolean covers(Segment other, boolean ignoreCase) {
       if (isLiteral()) {
-        return other.isLiteral() && literal.equals(other.literal);
+        return other.isLiteral() && (ignoreCase ? AsciiCase.equals(literal, other.literal) : literal.equals(other.literal));
       }
       return !other.isLiteral() || !other.literal.isEmpty();
     }
