@@ -50,7 +50,8 @@ final class TrustedProxies {
   }
 
   /**
-   * Who the client is, as a canonical literal (dotted quad or RFC 5952): the peer's address, or,
+   * Who the client is, as a canonical literal (dotted quad or RFC 5952; an IPv4-mapped IPv6
+   * address as its IPv4 address): the peer's address, or,
    * when the peer is a trusted proxy, the nearest X-Forwarded-For hop that is not one (read right
    * to left). A hop that is not a strict address literal (a name, {@code 010.0.0.1}, {@code 10.1})
    * ends the walk at the last trusted hop: a name is never resolved, a lenient form never read.
@@ -75,7 +76,7 @@ final class TrustedProxies {
       if (hop.isEmpty()) {
         return client.toString();
       }
-      client = hop.get();
+      client = hop.get().unmapped();
       if (!trusts(client)) {
         return client.toString();
       }

@@ -82,6 +82,17 @@ public final class IpLiteral {
   }
 
   /**
+   * This address with an IPv4-mapped IPv6 address ({@code ::ffff:10.0.0.1}) as its IPv4 address,
+   * as the JDK reports such a socket peer: one client, one text, whichever way it was written.
+   *
+   * @return the IPv4 address for a mapped one; else this
+   */
+  public IpLiteral unmapped() {
+    byte[] v4 = mappedIpv4(bytes);
+    return v4 == null ? this : new IpLiteral(v4);
+  }
+
+  /**
    * Whether this is an IPv4 address (not an IPv4-mapped IPv6 one).
    *
    * @return true for 4 bytes
