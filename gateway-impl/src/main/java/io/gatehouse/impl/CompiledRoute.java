@@ -3,6 +3,7 @@ package io.gatehouse.impl;
 import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.route.RequestPredicate;
 import io.gatehouse.route.RouteSpec;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -46,7 +47,7 @@ final class CompiledRoute {
     if (named.isEmpty()) {
       return rules.anyMethod();
     }
-    Set<String> all = new java.util.LinkedHashSet<>(named);
+    Set<String> all = new LinkedHashSet<>(named);
     if (named.contains("GET")) {
       all.add("HEAD");
     }

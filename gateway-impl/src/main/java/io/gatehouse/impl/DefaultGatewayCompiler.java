@@ -25,7 +25,9 @@ import io.gatehouse.spi.UpstreamTransport;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
@@ -52,6 +54,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
 
     List<Checked> checked = new ArrayList<>();
     Set<String> ids = new HashSet<>();
+    MethodRules methodRules = new MethodRules(spec);
     for (RouteSpec route : spec.routes()) {
       if (!ids.add(route.id())) {
         violations.add(ConfigViolation.ofRoute(route.id(), "id",
@@ -59,7 +62,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         continue;
       }
       checked.add(check(route, violations));
-      checkMethods(route, new MethodRules(spec), violations);
+      checkMethods(route, methodRules, violations);
     }
     reportShadowed(checked, spec.caseInsensitivePaths(), violations);
     UpstreamChecks.checkNames(spec, violations);
@@ -77,7 +80,6 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress, observers);
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport, observers);
     ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress), observers);
-    MethodRules methodRules = new MethodRules(spec);
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder(spec.caseInsensitivePaths());
     for (Checked c : checked) {
       CompiledRoute compiled = new CompiledRoute(c.spec, CompiledRoute.allowed(c.spec.methods(), methodRules), c.hosts, c.conditions,
@@ -193,10 +195,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
 
   /** A route's methods must be ones the gateway routes: case-sensitive, standard or declared extensions. */
   private static void checkMethods(RouteSpec route, MethodRules rules, List<ConfigViolation> violations) {
-    for (String m : new java.util.TreeSet<>(route.methods())) {
+    for (String m : new TreeSet<>(route.methods())) {
       if (!rules.knows(m)) {
         violations.add(ConfigViolation.ofRoute(route.id(), "methods", "'" + m + "' (expected: one of "
-            + String.join(", ", new java.util.TreeSet<>(MethodRules.STANDARD))
+            + String.join(", ", new TreeSet<>(MethodRules.STANDARD))
             + ", or a method named in Gateway.Builder.extensionMethods(...); methods are case-sensitive)"));
       }
     }
@@ -230,7 +232,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         if (c == p || !(c.spec.auth().orElse(spec.auth()) instanceof NoAuth)) {
           continue;
         }
-        Set<String> shared = new java.util.TreeSet<>(CompiledRoute.allowed(c.spec.methods(), rules));
+        Set<String> shared = new TreeSet<>(CompiledRoute.allowed(c.spec.methods(), rules));
         shared.retainAll(pMethods);
         if (shared.isEmpty()) {
           continue;
@@ -258,7 +260,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       if (b.length() > 0 || !segment.isEmpty()) {
         b.append('/');
       }
-      b.append(segment.startsWith("{") || segment.contains("%") ? segment : segment.toUpperCase(java.util.Locale.ROOT));
+      b.append(segment.startsWith("{") || segment.contains("%") ? segment : segment.toUpperCase(Locale.ROOT));
     }
     return b.length() == 0 ? "/" : b.toString();
   }

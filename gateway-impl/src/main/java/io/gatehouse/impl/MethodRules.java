@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the gateway does with a request's method before routing (issue 10, item 9). Method names
@@ -33,10 +34,14 @@ final class MethodRules {
 
   private final Set<String> extensions;
   private final boolean honourOverrides;
+  private final String known;
 
   MethodRules(GatewaySpec spec) {
     this.extensions = Set.copyOf(spec.extensionMethods());
     this.honourOverrides = spec.methodOverride();
+    Set<String> all = new TreeSet<>(STANDARD);
+    all.addAll(extensions);
+    this.known = String.join(", ", all);
   }
 
   /** Whether the gateway routes this method at all. */
@@ -55,8 +60,7 @@ final class MethodRules {
   Outcome apply(Request request) {
     if (!knows(request.method())) {
       return new Refused(501, "Not Implemented", "method " + request.method()
-          + " is not implemented by this gateway (methods are case-sensitive; expected: one of "
-          + String.join(", ", new java.util.TreeSet<>(STANDARD)) + (extensions.isEmpty() ? "" : ", " + String.join(", ", extensions)) + ")");
+          + " is not implemented by this gateway (methods are case-sensitive; expected: one of " + known + ")");
     }
     HttpHeaders headers = request.headers();
     List<String> overrides = new ArrayList<>();
