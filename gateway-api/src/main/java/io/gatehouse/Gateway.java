@@ -27,11 +27,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -63,12 +65,18 @@ import java.util.function.Consumer;
  *       {@code Forwarded}, {@code X-Original-URL}, {@code X-Real-IP}, ...) is removed, and from
  *       any peer those the gateway does not vouch for. Every answer here is problem+json with
  *       {@code Connection: close};
+ *   <li>method: methods are case-sensitive; one the gateway does not know ({@code GET HEAD POST
+ *       PUT DELETE CONNECT OPTIONS TRACE PATCH} and {@link Builder#extensionMethods}) gets 501;
+ *       method-override headers and the {@code _method} query parameter are removed, or, with
+ *       {@link Builder#methodOverride}, turn a POST into PUT, PATCH or DELETE for everything after;
  *   <li>normalize: the path is percent-decoded where that is unambiguous, dot segments are
  *       removed and repeated slashes merged; an ambiguous path (encoded {@code /} or {@code \},
  *       {@code %00}, bad percent-encoding, {@code ..} above the root, path parameters after
  *       {@code ;}) gets 400;
  *   <li>route: the first declared route whose every predicate matches wins; if none does, 404,
- *       or 405 with {@code Allow} when some route matches all but the method;
+ *       or 405 with {@code Allow} when some route matches all but the method. A route naming GET
+ *       takes HEAD too; CONNECT and TRACE go only to routes that name them. Paths match
+ *       case-sensitively unless {@link Builder#caseInsensitivePaths};
  *   <li>the body limit: a declared {@code Content-Length} over the route's
  *       {@link RouteBuilder#maxRequestBody(long) maxRequestBody} (or the gateway's
  *       {@link RequestLimits#maxBodyBytes()}) gets 413 with {@code Connection: close}; a body that
@@ -269,6 +277,9 @@ public interface Gateway extends AutoCloseable {
     private Tracing tracing;
     private RequestLimits requestLimits = RequestLimits.defaults();
     private UnderscoreHeaders underscoreHeaders = UnderscoreHeaders.DROP;
+    private final Set<String> extensionMethods = new LinkedHashSet<>();
+    private boolean methodOverride;
+    private boolean caseInsensitivePaths;
 
     Builder() {}
 
@@ -297,6 +308,9 @@ public interface Gateway extends AutoCloseable {
       tracing = spec.tracing().orElse(null);
       requestLimits = spec.requestLimits();
       underscoreHeaders = spec.underscoreHeaders();
+      extensionMethods.addAll(spec.extensionMethods());
+      methodOverride = spec.methodOverride();
+      caseInsensitivePaths = spec.caseInsensitivePaths();
     }
 
     /**
@@ -651,6 +665,86 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Routes these request methods too. Method names are case-sensitive tokens (RFC 9110 §9.1):
+     * the gateway knows {@code GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH}; a request
+     * with any other well-formed method gets 501 Not Implemented, and one whose method is not a
+     * token gets 400, before routing. Routes name extension methods in
+     * {@link RouteBuilder#methods(String...)} like any other; a route that names no methods does
+     * not take them.
+     *
+     * <p>{@code Gateway.builder().extensionMethods("PROPFIND", "MKCOL")}
+     *
+     * @param methods RFC 9110 tokens, such as {@code PROPFIND}; not a case variant of a standard
+     *     method, such as {@code get}
+     * @return this builder
+     * @throws IllegalArgumentException if a method is not a token or is a case variant of a standard one
+     * @since 0.2
+     */
+    public Builder extensionMethods(String... methods) {
+      for (String m : methods) {
+        Objects.requireNonNull(m, "method");
+        if (!io.gatehouse.http.HttpHeaders.isValidName(m)) {
+          throw new IllegalArgumentException("extensionMethods: '" + m + "' (expected: an RFC 9110 token)");
+        }
+        for (String standard : STANDARD_METHODS) {
+          if (m.equalsIgnoreCase(standard) && !m.equals(standard)) {
+            throw new IllegalArgumentException("extensionMethods: '" + m + "' (expected: not a case variant of "
+                + standard + "; methods are case-sensitive)");
+          }
+        }
+        if (!STANDARD_METHODS.contains(m)) {
+          extensionMethods.add(m);
+        }
+      }
+      return this;
+    }
+
+    /**
+     * Whether to honour method overrides. Off by default: the headers {@code X-HTTP-Method-Override},
+     * {@code X-HTTP-Method} and {@code X-Method-Override} (in any case, with {@code _} for {@code -}
+     * too) and the query parameter {@code _method} (in any case, percent-encoded or not) are
+     * removed before the upstream, so an upstream framework (Spring's HiddenHttpMethodFilter,
+     * Rails, Laravel, Symfony, Google and Microsoft APIs) cannot turn a request that routing, auth
+     * and rate limits saw as one method into another.
+     *
+     * <p>When on, a {@code POST} that carries an override naming {@code PUT}, {@code PATCH} or
+     * {@code DELETE} (in any case, as those frameworks read it) becomes that method before routing,
+     * so routing, auth, access rules and rate limits see it, and the upstream receives it as the
+     * request's method, with the override removed. An override on another method, or naming another
+     * method, is removed and ignored; overrides that disagree get 400. Gateway-wide, because it
+     * must apply before routing picks a route. A {@code _method} field in a form body is not
+     * read: the gateway does not buffer bodies to look for it.
+     *
+     * @param honour whether to honour overrides
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder methodOverride(boolean honour) {
+      this.methodOverride = honour;
+      return this;
+    }
+
+    /**
+     * Whether path patterns match ignoring case. Off by default: {@code /admin/**} does not match
+     * {@code /ADMIN/users}, which then goes to whatever else matches, such as a catch-all, while
+     * many upstream frameworks treat the two as one. When on, the literal segments of every path
+     * pattern match with ASCII case folding ({@code A-Z} as {@code a-z}; no other character, and
+     * no percent-encoded byte, is folded); the path forwarded upstream, and the values of path
+     * variables, keep the client's case. Host patterns are case-insensitive either way. With it
+     * off, build() logs a warning for each protected route that an anonymous route would shadow
+     * for a path differing only in case, and {@link Gateway#explain} says when a route would match
+     * ignoring case.
+     *
+     * @param on whether to fold case
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder caseInsensitivePaths(boolean on) {
+      this.caseInsensitivePaths = on;
+      return this;
+    }
+
+    /**
      * The description declared so far.
      *
      * @return the spec
@@ -661,7 +755,8 @@ public interface Gateway extends AutoCloseable {
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
           java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
-          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders);
+          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders,
+          extensionMethods, methodOverride, caseInsensitivePaths);
     }
 
     /**
@@ -678,6 +773,9 @@ public interface Gateway extends AutoCloseable {
               "no GatewayCompiler on the class path (expected: the artifact io.gatehouse:gateway-impl)"));
       return compiler.compile(spec());
     }
+
+    private static final Set<String> STANDARD_METHODS =
+        Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
     private static Duration positive(String field, Duration timeout) {
       Objects.requireNonNull(timeout, field);

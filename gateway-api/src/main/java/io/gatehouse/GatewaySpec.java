@@ -20,10 +20,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The immutable description of a whole gateway, as declared with {@link Gateway.Builder}. A built
@@ -56,6 +58,9 @@ import java.util.Optional;
  * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
  * @param requestLimits the size limits every request must keep to, checked at ingress
  * @param underscoreHeaders what happens to request headers whose names contain {@code _}
+ * @param extensionMethods request methods beyond RFC 9110's nine that the gateway routes; any other gets 501
+ * @param methodOverride whether a POST's method-override header or {@code _method} query parameter is honoured
+ * @param caseInsensitivePaths whether path patterns match ignoring ASCII case
  * @since 0.1
  */
 public record GatewaySpec(
@@ -82,7 +87,10 @@ public record GatewaySpec(
     Optional<String> version,
     Optional<Tracing> tracing,
     RequestLimits requestLimits,
-    UnderscoreHeaders underscoreHeaders) {
+    UnderscoreHeaders underscoreHeaders,
+    Set<String> extensionMethods,
+    boolean methodOverride,
+    boolean caseInsensitivePaths) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -111,6 +119,9 @@ public record GatewaySpec(
    * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
    * @param requestLimits the size limits every request must keep to, checked at ingress
    * @param underscoreHeaders what happens to request headers whose names contain {@code _}
+   * @param extensionMethods request methods beyond RFC 9110's nine that the gateway routes; any other gets 501
+   * @param methodOverride whether a POST's method-override header or {@code _method} query parameter is honoured
+   * @param caseInsensitivePaths whether path patterns match ignoring ASCII case
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -138,6 +149,7 @@ public record GatewaySpec(
     Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(requestLimits, "requestLimits");
     Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
+    extensionMethods = Collections.unmodifiableSet(new LinkedHashSet<>(extensionMethods));
   }
 
   /**

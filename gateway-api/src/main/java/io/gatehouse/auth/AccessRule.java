@@ -94,13 +94,15 @@ public final class AccessRule {
   }
 
   /**
-   * Whether the rule applies to requests with this method.
+   * Whether the rule applies to requests with this method. A rule on {@code GET} applies to
+   * {@code HEAD} too, as HEAD is routed as its GET (RFC 9110 §9.3.2): a HEAD must not read what
+   * a GET may not.
    *
    * @param method the request method
    * @return true if it applies
    */
   public boolean appliesTo(String method) {
-    return methods.isEmpty() || methods.contains(method);
+    return methods.isEmpty() || methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"));
   }
 
   /**

@@ -144,7 +144,13 @@ public final class RouteBuilder {
   }
 
   /**
-   * Adds accepted methods. Without any, every method is accepted.
+   * Adds accepted methods. A route that names {@code GET} takes {@code HEAD} too (the upstream
+   * receives the HEAD). Without any, every method the gateway knows is accepted except
+   * {@code CONNECT} and {@code TRACE}, which a route must name (TRACE echoes a request, credentials
+   * included, back to a script: cross-site tracing). build() refuses a method that is neither one
+   * of RFC 9110's nine ({@code GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH}) nor named in
+   * {@link io.gatehouse.Gateway.Builder#extensionMethods(String...)}: methods are case-sensitive, so
+   * {@code get} is not {@code GET}.
    *
    * @param methods method tokens such as {@code GET}; compared case-sensitively
    * @return this builder

@@ -13,7 +13,7 @@ import java.util.Optional;
  * <pre>{@code
  * RouteExplanation why = gateway.explain(Request.builder("DELETE", "/api/orders/7").build());
  * why.matchedRoute();   // Optional.empty()
- * why.problem();        // Optional[405 Method Not Allowed: method DELETE is not allowed here (expected: GET, POST)]
+ * why.problem();        // Optional[405 Method Not Allowed: method DELETE is not allowed here (expected: GET, HEAD, POST)]
  * System.out.println(why);
  * }</pre>
  *
@@ -117,7 +117,7 @@ public record RouteExplanation(
    * One route tried for the request, and why it does not match.
    *
    * <p>{@code why.candidates().get(0).mismatches()} gives
-   * {@code [path '/api/users/7' does not match /api/orders/**, method DELETE not in [GET, POST]]}.
+   * {@code [path '/api/users/7' does not match /api/orders/**, method DELETE not in [GET, HEAD, POST]]}.
    *
    * <p>Path, method, host, header, query and cookie are each checked and every failure listed.
    * Custom predicates run only where routing runs them (once path, host, headers, query and

@@ -108,6 +108,9 @@ class AuthValuesTest {
     assertThat(rule.appliesTo("POST")).isTrue();
     assertThat(rule.appliesTo("GET")).isFalse();
     assertThat(AccessRule.roles("x").appliesTo("GET")).isTrue();
+    assertThat(rule.appliesTo("HEAD")).isFalse();
+    assertThat(AccessRule.scopes("r").on("GET").appliesTo("HEAD")).isTrue();
+    assertThat(AccessRule.scopes("r").on("HEAD").appliesTo("GET")).isFalse();
     assertThat(AccessRule.check("always", (p, r) -> true).check()).isPresent();
     assertThat(rule.toString()).isEqualTo("AccessRule[scopes w on [POST, PUT]]");
     assertThat(AccessRule.check("x", (Principal p, Request r) -> true).description()).isEqualTo("x");

@@ -53,6 +53,7 @@ final class CompiledGateway implements Gateway {
   private final Observers observers;
   private final Function<Request, String> clientAddress;
   private final IngressChecks ingress;
+  private final MethodRules methods;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
 
@@ -67,6 +68,7 @@ final class CompiledGateway implements Gateway {
     this.observers = observers;
     this.clientAddress = clientAddress;
     this.ingress = ingress;
+    this.methods = new MethodRules(spec);
     this.version = spec.version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC).format(spec.clock().instant()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
@@ -105,6 +107,12 @@ final class CompiledGateway implements Gateway {
       return done(refused.get().response());
     }
     Request received = ingress.cleaned(arrived);
+    MethodRules.Outcome checked = methods.apply(received);
+    if (checked instanceof MethodRules.Refused refusedMethod) {
+      rejected(measure, Rejection.BAD_REQUEST);
+      return done(Problems.response(refusedMethod.status(), refusedMethod.title(), refusedMethod.detail(), requestId));
+    }
+    received = ((MethodRules.Pass) checked).request(); // overrides removed, or applied when honoured
     String path;
     try {
       path = PathNormalizer.normalize(received.path());
@@ -185,7 +193,7 @@ final class CompiledGateway implements Gateway {
   /** Walks the routes in declaration order (see {@link RouteExplainer}); runs no filter. */
   @Override
   public RouteExplanation explain(Request request) {
-    return RouteExplainer.explain(router, request);
+    return RouteExplainer.explain(router, methods, request);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.gatehouse.impl;
 import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.route.RequestPredicate;
 import io.gatehouse.route.RouteSpec;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -11,13 +12,16 @@ final class CompiledRoute {
   final RouteSpec spec;
   final FilterChain chain;
   private final Set<String> methods;
+  private final Set<String> allowed;
   private final List<HostPattern> hosts;
   private final List<ConditionMatcher> conditions;
   private final List<RequestPredicate> predicates;
 
-  CompiledRoute(RouteSpec spec, List<HostPattern> hosts, List<ConditionMatcher> conditions, FilterChain chain) {
+  CompiledRoute(RouteSpec spec, Set<String> allowed, List<HostPattern> hosts, List<ConditionMatcher> conditions,
+      FilterChain chain) {
     this.spec = spec;
     this.methods = spec.methods();
+    this.allowed = Set.copyOf(allowed);
     this.hosts = List.copyOf(hosts);
     this.conditions = List.copyOf(conditions);
     this.predicates = spec.predicates();
@@ -28,12 +32,26 @@ final class CompiledRoute {
     return spec.id();
   }
 
+  /** Whether the route takes the method: one it names, HEAD where it names GET, or any but CONNECT and TRACE when it names none. */
   boolean allowsMethod(String method) {
-    return methods.isEmpty() || methods.contains(method);
+    return allowed.contains(method);
   }
 
+  /** The methods the route takes, as an {@code Allow} header lists them. */
   Set<String> methods() {
-    return methods;
+    return allowed;
+  }
+
+  /** The methods the route takes, given the ones it names (HEAD goes where GET does, RFC 9110 §9.3.2). */
+  static Set<String> allowed(Set<String> named, MethodRules rules) {
+    if (named.isEmpty()) {
+      return rules.anyMethod();
+    }
+    Set<String> all = new LinkedHashSet<>(named);
+    if (named.contains("GET")) {
+      all.add("HEAD");
+    }
+    return all;
   }
 
   List<HostPattern> hosts() {

@@ -4,6 +4,8 @@ import io.gatehouse.ConfigViolation;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.NoAuth;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
@@ -24,15 +26,20 @@ import io.gatehouse.spi.UpstreamTransport;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Validates a {@link GatewaySpec} as a whole and compiles it into a {@link CompiledGateway}.
  * Found by {@code Gateway.builder().build()} through {@link java.util.ServiceLoader}.
  */
 public final class DefaultGatewayCompiler implements GatewayCompiler {
+  private static final Logger log = LoggerFactory.getLogger(DefaultGatewayCompiler.class);
 
   /** Called by {@link java.util.ServiceLoader}. */
   public DefaultGatewayCompiler() {}
@@ -48,6 +55,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
 
     List<Checked> checked = new ArrayList<>();
     Set<String> ids = new HashSet<>();
+    MethodRules methodRules = new MethodRules(spec);
     for (RouteSpec route : spec.routes()) {
       if (!ids.add(route.id())) {
         violations.add(ConfigViolation.ofRoute(route.id(), "id",
@@ -55,8 +63,9 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         continue;
       }
       checked.add(check(route, violations));
+      checkMethods(route, methodRules, violations);
     }
-    reportShadowed(checked, violations);
+    reportShadowed(checked, spec.caseInsensitivePaths(), violations);
     UpstreamChecks.checkNames(spec, violations);
     AuthCompiler.check(spec, violations);
     RateLimitRuntime.check(spec, violations);
@@ -72,17 +81,20 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress, observers);
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport, observers);
     ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress), observers);
-    RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder();
+    RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder(spec.caseInsensitivePaths());
     for (Checked c : checked) {
-      CompiledRoute compiled = new CompiledRoute(c.spec, c.hosts, c.conditions,
+      CompiledRoute compiled = new CompiledRoute(c.spec, CompiledRoute.allowed(c.spec.methods(), methodRules), c.hosts, c.conditions,
           chainOf(spec, c, plans, builtInStages(c.spec, auth, limits)));
       for (PathPattern p : c.paths) {
         trie.add(p, compiled);
       }
     }
+    if (!spec.caseInsensitivePaths()) {
+      caseShadows(spec, checked, methodRules).forEach(log::warn);
+    }
     IngressChecks ingress = new IngressChecks(spec.requestLimits(), spec.underscoreHeaders(), trusted::trusts,
         spec.identityHeaders().names());
-    return new CompiledGateway(spec, new Router(trie.build()), transport, auth, limits, upstreams, observers,
+    return new CompiledGateway(spec, new Router(trie.build(), spec.caseInsensitivePaths()), transport, auth, limits, upstreams, observers,
         trusted::clientAddress, ingress);
   }
 
@@ -120,7 +132,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   }
 
   /** What one route turned into, when its parts are valid. */
-  private static final class Checked {
+  static final class Checked {
     final RouteSpec spec;
     final List<PathPattern> paths = new ArrayList<>();
     final List<HostPattern> hosts = new ArrayList<>();
@@ -184,8 +196,80 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     return c;
   }
 
+  /** A route's methods must be ones the gateway routes: case-sensitive, standard or declared extensions. */
+  private static void checkMethods(RouteSpec route, MethodRules rules, List<ConfigViolation> violations) {
+    for (String m : new TreeSet<>(route.methods())) {
+      if (!rules.knows(m)) {
+        violations.add(ConfigViolation.ofRoute(route.id(), "methods", "'" + m + "' (expected: one of "
+            + String.join(", ", new TreeSet<>(MethodRules.STANDARD))
+            + ", or a method named in Gateway.Builder.extensionMethods(...); methods are case-sensitive)"));
+      }
+    }
+  }
+
+  /**
+   * With case-sensitive paths, the protected routes (auth other than {@code Auth.none()}) whose
+   * paths, spelt in another case, an anonymous route takes: {@code /ADMIN/users} misses
+   * {@code /admin/**} and reaches a catch-all {@code /**}, while many upstream frameworks treat it
+   * as {@code /admin/users}. "Shadowed only by case" means: the anonymous route has a pattern
+   * matching some path that differs from a path of the protected route's pattern only in the
+   * case of ASCII letters of its literals ({@link PathPattern#coversCaseVariantOf}), and the two
+   * share a method. Hosts, headers and predicates are not compared, so the message says "may".
+   */
+  static List<String> caseShadows(GatewaySpec spec) {
+    List<Checked> checked = new ArrayList<>();
+    spec.routes().forEach(r -> checked.add(check(r, new ArrayList<>())));
+    return caseShadows(spec, checked, new MethodRules(spec));
+  }
+
+  /** The warnings of {@link #caseShadows(GatewaySpec)}, for routes already checked. */
+  static List<String> caseShadows(GatewaySpec spec, List<Checked> routes, MethodRules rules) {
+    List<String> warnings = new ArrayList<>();
+    for (Checked p : routes) {
+      Auth auth = p.spec.auth().orElse(spec.auth());
+      if (auth instanceof NoAuth) {
+        continue;
+      }
+      Set<String> pMethods = CompiledRoute.allowed(p.spec.methods(), rules);
+      for (Checked c : routes) {
+        if (c == p || !(c.spec.auth().orElse(spec.auth()) instanceof NoAuth)) {
+          continue;
+        }
+        Set<String> shared = new TreeSet<>(CompiledRoute.allowed(c.spec.methods(), rules));
+        shared.retainAll(pMethods);
+        if (shared.isEmpty()) {
+          continue;
+        }
+        outer:
+        for (PathPattern pp : p.paths) {
+          for (PathPattern cp : c.paths) {
+            if (cp.coversCaseVariantOf(pp)) {
+              warnings.add("route '" + p.spec.id() + "' requires authentication on " + pp
+                  + ", but a request for a path spelt in another case (such as " + upper(pp) + ") may reach route '"
+                  + c.spec.id() + "' (" + cp + "), which requires none; paths are case-sensitive"
+                  + " (to match them ignoring case, set Gateway.Builder.caseInsensitivePaths(true))");
+              break outer;
+            }
+          }
+        }
+      }
+    }
+    return warnings;
+  }
+
+  private static String upper(PathPattern p) {
+    StringBuilder b = new StringBuilder();
+    for (String segment : p.pattern().split("/", -1)) {
+      if (b.length() > 0 || !segment.isEmpty()) {
+        b.append('/');
+      }
+      b.append(segment.startsWith("{") || segment.contains("%") ? segment : segment.toUpperCase(Locale.ROOT));
+    }
+    return b.length() == 0 ? "/" : b.toString();
+  }
+
   /** A later route that can never match, because an earlier unconditional route takes all its requests. */
-  private static void reportShadowed(List<Checked> routes, List<ConfigViolation> violations) {
+  private static void reportShadowed(List<Checked> routes, boolean ignoreCase, List<ConfigViolation> violations) {
     for (int later = 1; later < routes.size(); later++) {
       Checked b = routes.get(later);
       if (b.paths.isEmpty()) {
@@ -198,7 +282,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         }
         boolean methodsCovered = a.spec.methods().isEmpty()
             || (!b.spec.methods().isEmpty() && a.spec.methods().containsAll(b.spec.methods()));
-        boolean pathsCovered = b.paths.stream().allMatch(bp -> a.paths.stream().anyMatch(ap -> ap.covers(bp)));
+        boolean pathsCovered = b.paths.stream().allMatch(bp -> a.paths.stream().anyMatch(ap -> ap.covers(bp, ignoreCase)));
         if (methodsCovered && pathsCovered) {
           violations.add(ConfigViolation.ofRoute(b.spec.id(), "path",
               "never matches: route '" + a.spec.id() + "', declared earlier, matches every request it would"

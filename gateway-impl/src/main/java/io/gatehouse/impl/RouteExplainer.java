@@ -5,6 +5,7 @@ import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathMatch;
 import io.gatehouse.impl.routing.PathNormalizer;
+import io.gatehouse.impl.routing.PathPattern;
 import io.gatehouse.route.RequestCondition;
 import io.gatehouse.route.RequestPredicate;
 import io.gatehouse.route.RouteExplanation;
@@ -31,8 +32,14 @@ final class RouteExplainer {
 
   private RouteExplainer() {}
 
-  static RouteExplanation explain(Router router, Request received) {
-    Objects.requireNonNull(received, "request");
+  static RouteExplanation explain(Router router, MethodRules methods, Request asReceived) {
+    Objects.requireNonNull(asReceived, "request");
+    MethodRules.Outcome checked = methods.apply(asReceived);
+    if (checked instanceof MethodRules.Refused refused) {
+      return new RouteExplanation(asReceived.method(), asReceived.path(), Optional.empty(), Optional.empty(), List.of(),
+          List.of(), Optional.of(refused.status() + " " + refused.title() + ": " + refused.detail()));
+    }
+    Request received = ((MethodRules.Pass) checked).request();
     String method = received.method();
     String path;
     try {
@@ -54,7 +61,12 @@ final class RouteExplainer {
       List<String> reasons = new ArrayList<>();
       boolean pathOk = pathMatched.contains(route);
       if (!pathOk) {
-        reasons.add("path '" + path + "' does not match " + anyOf(route.spec.paths().isEmpty() ? List.of("/**") : route.spec.paths()));
+        List<String> patterns = route.spec.paths().isEmpty() ? List.of("/**") : route.spec.paths();
+        String reason = "path '" + path + "' does not match " + anyOf(patterns);
+        if (!router.caseInsensitivePaths() && patterns.stream().anyMatch(p -> PathPattern.parse(p).matchesIgnoringCase(path))) {
+          reason += " (it would ignoring case; paths are case-sensitive, see Gateway.Builder.caseInsensitivePaths)";
+        }
+        reasons.add(reason);
       }
       boolean allButMethod = checkHosts(route, view, reasons) & checkConditions(route, view, reasons) && pathOk;
       // Predicates are user code: run them only where the router does, in its order, so that

@@ -14,9 +14,16 @@ import java.util.TreeSet;
  */
 final class Router {
   private final RouteTrie<CompiledRoute> trie;
+  private final boolean caseInsensitivePaths;
 
-  Router(RouteTrie<CompiledRoute> trie) {
+  Router(RouteTrie<CompiledRoute> trie, boolean caseInsensitivePaths) {
     this.trie = trie;
+    this.caseInsensitivePaths = caseInsensitivePaths;
+  }
+
+  /** Whether the trie's literals match ignoring ASCII case. */
+  boolean caseInsensitivePaths() {
+    return caseInsensitivePaths;
   }
 
   Result route(Request request) {

@@ -1,42 +1,47 @@
 package io.gatehouse.impl;
 
 import io.gatehouse.http.Request;
+import io.gatehouse.impl.net.IpBlock;
+import io.gatehouse.impl.net.IpLiteral;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
-/** The peers whose forwarding headers the gateway believes: address literals and CIDR blocks. */
+/**
+ * The peers whose forwarding headers the gateway believes: address literals and CIDR blocks, read
+ * by the one strict parser ({@link IpBlock}), so {@code 010.0.0.1} or {@code 10.1} is refused
+ * rather than read as 10.0.0.1.
+ */
 final class TrustedProxies {
   private static final TrustedProxies NONE = new TrustedProxies(List.of());
 
-  private final List<Block> blocks;
+  private final List<IpBlock> blocks;
 
-  private TrustedProxies(List<Block> blocks) {
+  private TrustedProxies(List<IpBlock> blocks) {
     this.blocks = List.copyOf(blocks);
   }
 
   /** Parses the entries, reporting each bad one to {@code problems} and skipping it. */
   static TrustedProxies parse(List<String> entries, Consumer<String> problems) {
-    List<Block> blocks = new ArrayList<>();
+    List<IpBlock> blocks = new ArrayList<>();
     for (String entry : entries) {
       try {
-        blocks.add(Block.parse(entry));
+        blocks.add(IpBlock.parse(entry));
       } catch (IllegalArgumentException e) {
-        problems.accept(e.getMessage());
+        problems.accept("'" + entry + "' " + e.getMessage() + " " + IpBlock.EXPECTED);
       }
     }
     return blocks.isEmpty() ? NONE : new TrustedProxies(blocks);
   }
 
   boolean trusts(InetAddress peer) {
-    if (blocks.isEmpty() || peer == null) {
-      return false;
-    }
-    byte[] address = peer.getAddress();
-    for (Block b : blocks) {
+    return peer != null && trusts(IpLiteral.of(peer));
+  }
+
+  private boolean trusts(IpLiteral address) {
+    for (IpBlock b : blocks) {
       if (b.contains(address)) {
         return true;
       }
@@ -45,126 +50,70 @@ final class TrustedProxies {
   }
 
   /**
-   * Who the client is: the peer's address, or, when the peer is a trusted proxy, the nearest
-   * X-Forwarded-For hop that is not one (read right to left). A hop that is not an address
-   * literal ends the walk at the last trusted hop: a name is never resolved here.
+   * Who the client is, as a canonical literal (dotted quad or RFC 5952; an IPv4-mapped IPv6
+   * address as its IPv4 address): the peer's address, or,
+   * when the peer is a trusted proxy, the nearest X-Forwarded-For hop that is not one (read right
+   * to left). A hop that is not a strict address literal (a name, {@code 010.0.0.1}, {@code 10.1})
+   * ends the walk at the last trusted hop: a name is never resolved, a lenient form never read.
    */
   String clientAddress(Request request) {
     InetAddress peer = request.remoteAddress().getAddress();
-    String client = peer == null ? request.remoteAddress().getHostString() : peer.getHostAddress();
-    if (!trusts(peer)) {
-      return client;
+    if (peer == null) {
+      return request.remoteAddress().getHostString();
+    }
+    IpLiteral client = IpLiteral.of(peer);
+    if (blocks.isEmpty() || !trusts(client)) {
+      return client.toString();
     }
     List<String> hops = new ArrayList<>();
     for (String value : request.headers().all("X-Forwarded-For")) {
-      for (String hop : value.split(",")) {
-        hops.add(hop.trim());
+      for (String hop : value.split(",", -1)) {
+        hops.add(hop.strip());
       }
     }
     for (int i = hops.size() - 1; i >= 0; i--) {
-      InetAddress hop = literal(hops.get(i));
-      if (hop == null) {
-        return client;
+      Optional<IpLiteral> hop = literal(hops.get(i));
+      if (hop.isEmpty()) {
+        return client.toString();
       }
-      client = hop.getHostAddress();
-      if (!trusts(hop)) {
-        return client;
+      client = hop.get().unmapped();
+      if (!trusts(client)) {
+        return client.toString();
       }
     }
-    return client;
+    return client.toString();
   }
 
-  /** An IPv4 or IPv6 literal (an IPv4 port or IPv6 brackets allowed), parsed without DNS; else null. */
-  static InetAddress literal(String text) {
-    String t = text;
+  /**
+   * A forwarding hop: a strict IPv4 literal with an optional {@code :port}, or an IPv6 literal,
+   * bare or in brackets with an optional {@code :port}; else empty.
+   */
+  static Optional<IpLiteral> literal(String hop) {
+    String t = hop;
     if (t.startsWith("[")) {
       int close = t.indexOf(']');
-      t = close < 0 ? "" : t.substring(1, close);
-    } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':') && t.indexOf('.') > 0) {
-      t = t.substring(0, t.indexOf(':'));
+      if (close < 0 || !(close == t.length() - 1 || isPort(t.substring(close + 1)))) {
+        return Optional.empty();
+      }
+      t = t.substring(1, close);
+      return t.indexOf(':') < 0 ? Optional.empty() : IpLiteral.tryParse(t);
     }
-    boolean v4 = IPV4.matcher(t).matches();
-    boolean v6 = t.indexOf(':') >= 0 && t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
-    if (!v4 && !v6) {
-      return null;
+    int colon = t.indexOf(':');
+    if (colon >= 0 && colon == t.lastIndexOf(':')) {
+      if (!isPort(t.substring(colon))) {
+        return Optional.empty();
+      }
+      t = t.substring(0, colon);
+      if (t.indexOf('.') < 0) {
+        return Optional.empty();
+      }
     }
-    try {
-      return InetAddress.getByName(t);
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    return IpLiteral.tryParse(t);
   }
 
-  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
-
-  private record Block(byte[] network, int prefixBits) {
-    static Block parse(String entry) {
-      String text = entry.trim();
-      int slash = text.indexOf('/');
-      String addressText = slash < 0 ? text : text.substring(0, slash);
-      if (addressText.isEmpty() || !addressText.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-        throw new IllegalArgumentException(
-            "'" + entry + "' (expected: an IP address or CIDR block such as 10.0.0.0/8 or ::1)");
-      }
-      byte[] network;
-      try {
-        network = InetAddress.getByName(addressText).getAddress();
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException(
-            "'" + entry + "' (expected: an IP address or CIDR block such as 10.0.0.0/8 or ::1)");
-      }
-      int max = network.length * 8;
-      int bits = max;
-      if (slash >= 0) {
-        try {
-          bits = Integer.parseInt(text.substring(slash + 1));
-        } catch (NumberFormatException e) {
-          bits = -1;
-        }
-        if (bits < 0 || bits > max) {
-          throw new IllegalArgumentException(
-              "'" + entry + "' (expected: a prefix length from 0 to " + max + ")");
-        }
-      }
-      return new Block(network, bits);
-    }
-
-    boolean contains(byte[] address) {
-      byte[] candidate = address;
-      if (candidate.length != network.length) {
-        candidate = mappedIpv4(candidate);
-        if (candidate == null || candidate.length != network.length) {
-          return false;
-        }
-      }
-      int full = prefixBits / 8;
-      for (int i = 0; i < full; i++) {
-        if (candidate[i] != network[i]) {
-          return false;
-        }
-      }
-      int rest = prefixBits % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = (0xff << (8 - rest)) & 0xff;
-      return (candidate[full] & mask) == (network[full] & mask);
-    }
-
-    /** {@code ::ffff:a.b.c.d} as its IPv4 bytes, or null. */
-    private static byte[] mappedIpv4(byte[] v6) {
-      if (v6.length != 16) {
-        return null;
-      }
-      for (int i = 0; i < 10; i++) {
-        if (v6[i] != 0) {
-          return null;
-        }
-      }
-      if (v6[10] != (byte) 0xff || v6[11] != (byte) 0xff) {
-        return null;
-      }
-      return new byte[] {v6[12], v6[13], v6[14], v6[15]};
-    }
+  /** {@code :} and 1 to 5 decimal digits. */
+  private static boolean isPort(String s) {
+    return s.length() >= 2 && s.length() <= 6 && s.charAt(0) == ':'
+        && s.chars().skip(1).allMatch(c -> c >= '0' && c <= '9');
   }
 }

@@ -139,8 +139,26 @@ class ConfigValidationTest {
   void bad_trusted_proxies_are_named() {
     assertThatThrownBy(() -> builder().trustedProxies("10.0.0.0/33", "proxy.example.com")
         .route("a", r -> r.path("/a").upstream("http://a:1")).build())
-        .hasMessageContaining("gateway: trustedProxies: '10.0.0.0/33' (expected: a prefix length from 0 to 32)")
-        .hasMessageContaining("gateway: trustedProxies: 'proxy.example.com' (expected: an IP address or CIDR block");
+        .hasMessageContaining("gateway: trustedProxies: '10.0.0.0/33' prefix length '33' is not a decimal from 0 to 32 (expected: a canonical IP address or CIDR block")
+        .hasMessageContaining("gateway: trustedProxies: 'proxy.example.com' has 3 parts (an IPv4 address has 4) (expected: a canonical IP address or CIDR block");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "trustedProxies(\"{0}\")")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "010.0.0.1      | '010.0.0.1' part '010' has a leading zero",
+      "10.1           | '10.1' has 2 parts (an IPv4 address has 4)",
+      "0x7f.1         | '0x7f.1' has 2 parts (an IPv4 address has 4)",
+      "167772161      | '167772161' has 1 part (an IPv4 address has 4)",
+      "'10.0.0.1 '    | '10.0.0.1 ' part '1 ' is not a decimal number",
+      "10.0.0.1/8     | '10.0.0.1/8' host bits set (expected: 10.0.0.0/8)",
+      "10.0.0.0/08    | '10.0.0.0/08' prefix length '08' is not a decimal from 0 to 32",
+      "[::1]          | '[::1]' is in brackets",
+      "fe80::1%eth0   | 'fe80::1%eth0' has a zone id",
+      "1::2::3        | '1::2::3' has more than one '::'"})
+  void trusted_proxies_accept_only_canonical_literals_and_name_the_bad_entry(String entry, String message) {
+    assertThatThrownBy(() -> builder().trustedProxies(entry).route("a", r -> r.path("/a").upstream("http://a:1")).build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("gateway: trustedProxies: " + message);
   }
 
   @Test

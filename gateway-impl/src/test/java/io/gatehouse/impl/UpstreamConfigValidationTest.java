@@ -38,6 +38,29 @@ class UpstreamConfigValidationTest {
         "route 'd': fallback: 'http://user@fb:1' has user info (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "http://010.0.0.1:8080          | has host '010.0.0.1', an IP literal that part '010' has a leading zero",
+      "http://10.0.0.01:8080          | has host '10.0.0.01', an IP literal that part '01' has a leading zero",
+      "http://256.0.0.1:8080          | has no host",
+      "http://1.2.3.4.5:8080          | has no host",
+      "http://[fe80::1%25eth0]:8080   | has host '[fe80::1%25eth0]', an IP literal that has a zone id",
+      "http://10.1:8080               | has no host",
+      "http://0x7f.1:8080             | has no host"})
+  void a_target_with_a_non_canonical_ip_literal_host_is_rejected(String url, String problem) {
+    GatewayConfigException e = failure(builder().route("a", r -> r.path("/a").upstream(url)));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).containsExactly(
+        "route 'a': upstream: '" + url + "' " + problem
+            + " (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"http://10.0.0.1:8080", "http://[2001:db8::1]:8080",
+      "http://[2001:DB8:0::1]:8080", "http://[::ffff:10.0.0.1]:8080", "http://orders-1:8080", "http://a1.example:8080"})
+  void a_target_with_a_canonical_ip_literal_or_a_name_is_accepted(String url) {
+    builder().route("a", r -> r.path("/a").upstream(url)).build().close();
+  }
+
   @Test
   void two_different_upstreams_of_one_name_are_rejected() {
     GatewayConfigException e = failure(builder()

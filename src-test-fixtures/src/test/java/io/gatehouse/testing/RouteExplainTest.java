@@ -157,11 +157,11 @@ class RouteExplainTest {
     RouteExplanation why = tester.explain("DELETE", "/api/orders/7");
 
     assertThat(why.matchedRoute()).isEmpty();
-    assertThat(why.problem()).hasValue("405 Method Not Allowed: method DELETE is not allowed here (expected: GET, POST)");
+    assertThat(why.problem()).hasValue("405 Method Not Allowed: method DELETE is not allowed here (expected: GET, HEAD, POST)");
     assertThat(mismatches(why))
         .containsEntry("orders-beta", List.of("header 'X-Beta' is missing (expected: 'true')",
-            "method DELETE not in [GET, POST]"))
-        .containsEntry("orders", List.of("method DELETE not in [GET, POST]"));
+            "method DELETE not in [GET, HEAD, POST]"))
+        .containsEntry("orders", List.of("method DELETE not in [GET, HEAD, POST]"));
     assertThat(why.candidates()).extracting(Candidate::routeId).as("every route, since none matches")
         .containsExactly("orders-beta", "orders", "admin", "versioned", "search", "account", "beta-users", "users",
             "users-write");

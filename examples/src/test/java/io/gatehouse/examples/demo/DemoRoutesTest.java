@@ -62,7 +62,7 @@ class DemoRoutesTest {
   @Test
   void a_method_the_route_does_not_take_is_a_405_with_allow() {
     assertThat(tester.delete("/api/orders/7").send())
-        .hasStatus(405).hasHeader("Allow", "GET, POST").isProblem().wasNotRouted();
+        .hasStatus(405).hasHeader("Allow", "GET, HEAD, POST").isProblem().wasNotRouted();
   }
 
   @Test

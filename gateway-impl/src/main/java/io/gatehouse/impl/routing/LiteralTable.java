@@ -4,15 +4,23 @@ import java.util.Map;
 
 /**
  * An immutable open-addressing map from literal segments to children, looked up by a region of
- * the path so that matching does not cut a substring per segment.
+ * the path so that matching does not cut a substring per segment. When it folds case, keys are
+ * stored ASCII-lower-cased and a region is hashed and compared folded ({@link AsciiCase}).
  */
 final class LiteralTable<V> {
   private final String[] keys;
   private final int[] hashes;
   private final Object[] values;
   private final int mask;
+  private final boolean foldCase;
 
   LiteralTable(Map<String, V> map) {
+    this(map, false);
+  }
+
+  /** A table whose keys are already folded when {@code foldCase}. */
+  LiteralTable(Map<String, V> map, boolean foldCase) {
+    this.foldCase = foldCase;
     int capacity = Integer.highestOneBit(Math.max(2, map.size()) * 2 - 1) << 1; // load <= 1/2
     keys = new String[capacity];
     hashes = new int[capacity];
@@ -35,13 +43,14 @@ final class LiteralTable<V> {
   V get(String s, int from, int to) {
     int h = 0;
     for (int k = from; k < to; k++) {
-      h = 31 * h + s.charAt(k); // String.hashCode over the region
+      h = 31 * h + (foldCase ? AsciiCase.fold(s.charAt(k)) : s.charAt(k)); // String.hashCode over the region
     }
     int length = to - from;
     int i = spread(h) & mask;
     String key;
     while ((key = keys[i]) != null) {
-      if (hashes[i] == h && key.length() == length && s.regionMatches(from, key, 0, length)) {
+      if (hashes[i] == h && key.length() == length
+          && (foldCase ? AsciiCase.regionEquals(s, from, key) : s.regionMatches(from, key, 0, length))) {
         return (V) values[i];
       }
       i = (i + 1) & mask;

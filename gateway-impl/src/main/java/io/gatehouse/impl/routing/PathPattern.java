@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>Syntax: the pattern starts with {@code /} and is split at {@code /} into segments. A segment
  * is one of:
  * <ul>
- *   <li>a literal, matched exactly and case-sensitively. It may contain percent-escapes, but must
+ *   <li>a literal, matched exactly and case-sensitively (ASCII-case-insensitively in a trie built
+ *       with {@link RouteTrie#builder(boolean)}). It may contain percent-escapes, but must
  *       already be in the form {@link PathNormalizer} produces: {@code /%61dmin}, {@code /a/../b},
  *       {@code /a;b} and {@code /%2F} are configuration errors, since no normalized path could
  *       ever match them as written;
@@ -171,6 +172,18 @@ public final class PathPattern {
    * @return true if {@code other} is shadowed by this
    */
   public boolean covers(PathPattern other) {
+    return covers(other, false);
+  }
+
+  /**
+   * {@link #covers(PathPattern)}, with literals compared ignoring ASCII case when
+   * {@code ignoreCase}: as in a trie built with {@link RouteTrie#builder(boolean)}.
+   *
+   * @param other the pattern of a later route
+   * @param ignoreCase whether literals match ignoring ASCII case
+   * @return true if {@code other} is shadowed by this
+   */
+  public boolean covers(PathPattern other, boolean ignoreCase) {
     Objects.requireNonNull(other, "other");
     int n = segments.size();
     int m = other.segments.size();
@@ -184,11 +197,82 @@ public final class PathPattern {
       return false;
     }
     for (int i = 0; i < n; i++) {
-      if (!segments.get(i).covers(other.segments.get(i))) {
+      if (!segments.get(i).covers(other.segments.get(i), ignoreCase)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the pattern matches the normalized path when the case of ASCII letters in its literal
+   * segments is ignored: how a case-insensitive {@link RouteTrie} would decide, for explaining.
+   *
+   * @param normalizedPath a path as {@link PathNormalizer#normalize(String)} returns it
+   * @return true if it matches ignoring case
+   */
+  public boolean matchesIgnoringCase(String normalizedPath) {
+    String[] parts = normalizedPath.substring(1).split("/", -1);
+    int n = segments.size();
+    if (parts.length < n || (!rest && parts.length != n)) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      Segment s = segments.get(i);
+      boolean ok = s.isLiteral() ? AsciiCase.equals(s.literal(), parts[i]) : !parts[i].isEmpty();
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether this pattern matches some path that {@code other} would match if case were ignored,
+   * but does not match because it differs from {@code other}'s literals in the case of an ASCII
+   * letter: a route with this pattern takes the case variants of {@code other}'s paths, in
+   * whichever order the two are declared. {@code /**} and {@code /ADMIN/**} take such variants of
+   * {@code /admin/**}; {@code /admin/**}, {@code /api/**} and {@code /123} do not.
+   *
+   * @param other the pattern whose case variants are in question
+   * @return true if some case variant of a path of {@code other} matches this
+   */
+  public boolean coversCaseVariantOf(PathPattern other) {
+    Objects.requireNonNull(other, "other");
+    int n = segments.size();
+    int m = other.segments.size();
+    // Each side's '**' matches whatever segments the other has beyond it.
+    boolean lengthsFit = rest && other.rest || (rest ? m >= n : other.rest ? n >= m : n == m);
+    if (!lengthsFit) {
+      return false;
+    }
+    boolean variant = false;
+    for (int i = 0; i < m; i++) {
+      Segment theirs = other.segments.get(i);
+      if (i >= n) { // under this pattern's '**': any case of their literal
+        variant |= theirs.isLiteral() && AsciiCase.hasLetter(theirs.literal());
+        continue;
+      }
+      Segment mine = segments.get(i);
+      if (!theirs.isLiteral()) {
+        if (mine.isLiteral()) {
+          return false;
+        }
+        continue;
+      }
+      if (mine.isLiteral()) {
+        if (!AsciiCase.equals(mine.literal(), theirs.literal())) {
+          return false;
+        }
+        variant |= !mine.literal().equals(theirs.literal());
+      } else {
+        if (theirs.literal().isEmpty()) {
+          return false;
+        }
+        variant |= AsciiCase.hasLetter(theirs.literal());
+      }
+    }
+    return variant;
   }
 
   /** The fixed segments, without a final {@code **}. */
@@ -259,9 +343,9 @@ public final class PathPattern {
     }
 
     /** Whether this matches every segment {@code other} matches; wildcards need a non-empty one. */
-    boolean covers(Segment other) {
+    boolean covers(Segment other, boolean ignoreCase) {
       if (isLiteral()) {
-        return other.isLiteral() && literal.equals(other.literal);
+        return other.isLiteral() && (ignoreCase ? AsciiCase.equals(literal, other.literal) : literal.equals(other.literal));
       }
       return !other.isLiteral() || !other.literal.isEmpty();
     }

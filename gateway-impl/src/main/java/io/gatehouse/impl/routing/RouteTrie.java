@@ -47,7 +47,19 @@ public final class RouteTrie<T> {
    * @return a builder
    */
   public static <T> Builder<T> builder() {
-    return new Builder<>();
+    return new Builder<>(false);
+  }
+
+  /**
+   * Starts an empty trie whose literal segments match ignoring ASCII case ({@code A-Z} as
+   * {@code a-z}) when {@code ignoreCase}; variables keep the path's case.
+   *
+   * @param ignoreCase whether literals fold case
+   * @param <T> the value type
+   * @return a builder
+   */
+  public static <T> Builder<T> builder(boolean ignoreCase) {
+    return new Builder<>(ignoreCase);
   }
 
   /**
@@ -132,8 +144,11 @@ public final class RouteTrie<T> {
     private final Map<Integer, Integer> patternsPerValue = new HashMap<>();
     private final List<Entry<T>> entries = new ArrayList<>();
     private final List<T> values = new ArrayList<>();
+    private final boolean ignoreCase;
 
-    private Builder() {}
+    private Builder(boolean ignoreCase) {
+      this.ignoreCase = ignoreCase;
+    }
 
     /**
      * Adds a pattern for a value, with lower priority than everything added before. The same
@@ -158,7 +173,8 @@ public final class RouteTrie<T> {
       for (int i = 0; i < segments.size(); i++) {
         PathPattern.Segment s = segments.get(i);
         if (s.isLiteral()) {
-          node = node.literals.computeIfAbsent(s.literal(), k -> new MutableNode<>());
+          String key = ignoreCase ? AsciiCase.fold(s.literal()) : s.literal();
+          node = node.literals.computeIfAbsent(key, k -> new MutableNode<>());
         } else {
           if (node.wildcard == null) {
             node.wildcard = new MutableNode<>();
@@ -257,7 +273,7 @@ public final class RouteTrie<T> {
       if (!literals.isEmpty()) {
         Map<String, Node<T>> children = new HashMap<>();
         literals.forEach((k, child) -> children.put(k, child.freeze(builder)));
-        table = new LiteralTable<>(children);
+        table = new LiteralTable<>(children, builder.ignoreCase);
       }
       return new Node<>(table, wildcard == null ? null : wildcard.freeze(builder),
           frozen(terminal, builder), frozen(rest, builder));

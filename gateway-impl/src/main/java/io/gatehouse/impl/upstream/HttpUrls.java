@@ -1,5 +1,6 @@
 package io.gatehouse.impl.upstream;
 
+import io.gatehouse.impl.net.IpLiteral;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -37,6 +38,25 @@ public final class HttpUrls {
     return problem(url, true);
   }
 
+  /**
+   * An IP literal host must be canonical ({@link IpLiteral}): the JDK reads {@code 010.0.0.1} as
+   * 10.0.0.1 and would connect there, and {@code [fe80::1%25eth0]} names a zone.
+   */
+  private static Optional<String> literalHostProblem(String host) {
+    boolean v6 = host.startsWith("[");
+    boolean v4ish = !v6 && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+    if (!v6 && !v4ish) {
+      return Optional.empty();
+    }
+    String text = v6 ? host.substring(1, host.length() - 1) : host;
+    try {
+      IpLiteral.parse(text);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of("has host '" + host + "', an IP literal that " + e.getMessage());
+    }
+  }
+
   private static Optional<String> problem(String url, boolean queryAllowed) {
     URI uri;
     try {
@@ -50,6 +70,10 @@ public final class HttpUrls {
     }
     if (uri.getHost() == null) {
       return Optional.of("has no host");
+    }
+    Optional<String> literal = literalHostProblem(uri.getHost());
+    if (literal.isPresent()) {
+      return literal;
     }
     if (!queryAllowed && (uri.getRawQuery() != null || uri.getRawFragment() != null)) {
       return Optional.of("has a query or fragment");

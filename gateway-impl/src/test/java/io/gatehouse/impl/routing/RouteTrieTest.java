@@ -158,6 +158,44 @@ class RouteTrieTest {
     assertThat(t.match("/BBBB")).isEmpty();
   }
 
+  @ParameterizedTest(name = "ignoring case: {0} on {1} -> {2}")
+  @CsvSource(delimiter = '|', nullValues = "NONE", value = {
+      "/admin/**       | /ADMIN/x     | true  | NONE",
+      "/admin/**       | /aDmIn       | true  | NONE",
+      "/Admin/{id}     | /admin/AbC   | true  | AbC",
+      "/a/b            | /A/B         | true  | NONE",
+      "/a/b            | /A/B/        | false | NONE",
+      "/a/b            | /a/bb        | false | NONE",
+      "/kelvin         | /\u212Aelvin | false | NONE",
+      "/%C3%A9t%C3%A9  | /%c3%a9T%c3%a9 | true | NONE",
+      "/%C3%A9         | /%C3%89      | false | NONE",
+      "/x1-_.~         | /X1-_.~      | true  | NONE",
+      "/@              | /`           | false | NONE",
+      "/%5B            | /%7B         | false | NONE"})
+  void a_case_insensitive_trie_folds_ascii_letters_only_and_keeps_the_paths_case_in_variables(
+      String pattern, String path, boolean matches, String id) {
+    String actualPath = path.replace("\\u212A", "\u212A");
+    RouteTrie<String> t = RouteTrie.<String>builder(true).add(PathPattern.parse(pattern), "v").build();
+    List<PathMatch<String>> hits = t.match(actualPath);
+    assertThat(hits).hasSize(matches ? 1 : 0);
+    if (id != null) {
+      assertThat(hits.get(0).variables()).containsEntry("id", id);
+    }
+    assertThat(RouteTrie.<String>builder(false).add(PathPattern.parse(pattern), "v").build().match(actualPath))
+        .hasSize(pattern.equals(actualPath) ? 1 : 0);
+    assertThat(PathPattern.parse(pattern).matchesIgnoringCase(actualPath)).isEqualTo(matches);
+  }
+
+  @Test
+  void a_case_insensitive_trie_merges_patterns_that_differ_only_in_case_keeping_their_order() {
+    RouteTrie<String> t = RouteTrie.<String>builder(true)
+        .add(PathPattern.parse("/Admin/**"), "first").add(PathPattern.parse("/admin/x"), "second")
+        .add(PathPattern.parse("/AaBB"), "hash").build();
+    assertThat(values(t.match("/ADMIN/X"))).containsExactly("first", "second");
+    assertThat(values(t.match("/aabb"))).containsExactly("hash");
+    assertThat(t.match("/BBAa")).isEmpty();
+  }
+
   @Test
   void is_not_changed_by_adding_to_its_builder_later() {
     RouteTrie.Builder<String> b = RouteTrie.<String>builder().add(PathPattern.parse("/a"), "a");

@@ -91,6 +91,22 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     Body body = response.body();
     int status = response.status();
     boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+    if (head && !exchange.getRequestMethod().toString().equals(Methods.HEAD_STRING)) {
+      // 'head', 'hEAD': not HEAD (methods are case-sensitive; the gateway answers 501), but Undertow
+      // compares methods ignoring case and frames the answer as one to a HEAD, dropping its body.
+      // A Content-Length of that body would make the client read the next response as this one's
+      // body, so this answer has none and the connection closes.
+      exchange.setPersistent(false);
+      headers.put(Headers.CONTENT_LENGTH, 0L);
+      headers.remove(Headers.CONTENT_TYPE);
+      headers.remove(Headers.TRANSFER_ENCODING);
+      ExchangeBridge.discard(body);
+      finished = true;
+      bridge.responseWritten();
+      bridge.writerDone();
+      exchange.endExchange();
+      return;
+    }
     if (head || status == 204 || status == 304) {
       // No body goes out. HEAD and 304 describe the body a GET would get, so keep its length.
       if (head || status == 304) {

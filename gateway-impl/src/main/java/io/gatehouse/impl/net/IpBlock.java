@@ -1,0 +1,102 @@
+package io.gatehouse.impl.net;
+
+import java.util.Objects;
+
+/**
+ * A CIDR block, or a single address: {@code 10.0.0.0/8}, {@code fd00::/8}, {@code 192.0.2.7}. The
+ * address is an {@link IpLiteral}; the prefix length is decimal without sign or leading zeros, 0 to
+ * 32 for IPv4 and 0 to 128 for IPv6. A block with host bits set ({@code 10.0.0.1/8}) is refused,
+ * naming the block that was probably meant: it is a typo or a misunderstanding more often than not.
+ * An IPv4 block also contains the IPv4-mapped IPv6 forms of its addresses.
+ *
+ * <pre>{@code
+ * IpBlock.parse("10.0.0.0/8").contains(IpLiteral.parse("10.1.2.3"));   // true
+ * IpBlock.parse("10.0.0.1/8");   // IllegalArgumentException: host bits set (expected: 10.0.0.0/8)
+ * }</pre>
+ */
+public final class IpBlock {
+  /** What a valid block looks like, for messages. */
+  public static final String EXPECTED =
+      "(expected: a canonical IP address or CIDR block such as 10.0.0.0/8, 192.0.2.7 or 2001:db8::/32)";
+
+  private final IpLiteral network;
+  private final int prefixBits;
+
+  private IpBlock(IpLiteral network, int prefixBits) {
+    this.network = network;
+    this.prefixBits = prefixBits;
+  }
+
+  /**
+   * Parses a block or a single address (a block of one).
+   *
+   * @param text such as {@code 10.0.0.0/8} or {@code ::1}
+   * @return the block
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static IpBlock parse(String text) {
+    Objects.requireNonNull(text, "text");
+    int slash = text.indexOf('/');
+    IpLiteral address = IpLiteral.parse(slash < 0 ? text : text.substring(0, slash));
+    int max = address.unsafeBytes().length * 8;
+    if (slash < 0) {
+      return new IpBlock(address, max);
+    }
+    String prefix = text.substring(slash + 1);
+    boolean decimal = !prefix.isEmpty() && prefix.length() <= 3 && prefix.chars().allMatch(c -> c >= '0' && c <= '9')
+        && (prefix.length() == 1 || prefix.charAt(0) != '0');
+    if (!decimal || Integer.parseInt(prefix) > max) {
+      throw new IllegalArgumentException("prefix length '" + prefix + "' is not a decimal from 0 to " + max);
+    }
+    int bits = Integer.parseInt(prefix);
+    byte[] masked = address.unsafeBytes().clone();
+    for (int i = 0; i < masked.length; i++) {
+      int keep = Math.max(0, Math.min(8, bits - 8 * i));
+      masked[i] &= (byte) (0xff << (8 - keep));
+    }
+    if (!java.util.Arrays.equals(masked, address.unsafeBytes())) {
+      IpLiteral network = IpLiteral.ofBytes(masked);
+      throw new IllegalArgumentException("host bits set (expected: " + network + "/" + bits + ")");
+    }
+    return new IpBlock(address, bits);
+  }
+
+  /**
+   * Whether the address is in this block. An IPv4-mapped IPv6 address is compared as IPv4.
+   *
+   * @param address the address
+   * @return true when its first prefix-length bits are the network's
+   */
+  public boolean contains(IpLiteral address) {
+    byte[] candidate = address.unsafeBytes();
+    byte[] net = network.unsafeBytes();
+    if (candidate.length != net.length) {
+      candidate = IpLiteral.mappedIpv4(candidate);
+      if (candidate == null || candidate.length != net.length) {
+        return false;
+      }
+    }
+    int full = prefixBits / 8;
+    for (int i = 0; i < full; i++) {
+      if (candidate[i] != net[i]) {
+        return false;
+      }
+    }
+    int rest = prefixBits % 8;
+    if (rest == 0) {
+      return true;
+    }
+    int mask = (0xff << (8 - rest)) & 0xff;
+    return (candidate[full] & mask) == (net[full] & mask);
+  }
+
+  /**
+   * The canonical text, such as {@code 10.0.0.0/8}; a single address without a prefix length.
+   *
+   * @return the text
+   */
+  @Override
+  public String toString() {
+    return prefixBits == network.unsafeBytes().length * 8 ? network.toString() : network + "/" + prefixBits;
+  }
+}
