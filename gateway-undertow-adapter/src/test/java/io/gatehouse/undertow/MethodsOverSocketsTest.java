@@ -131,7 +131,7 @@ class MethodsOverSocketsTest {
       } else {
         String[] methodAndPath = upstreamLine.split(" ");
         assertThat(arrived).as("%s upstream", mount).extracting(UpstreamBytes::comparable).containsExactly(
-            UpstreamBytes.forwarded(upstream.url(), methodAndPath[0], methodAndPath[1], methodAndPath.length > 2));
+            UpstreamBytes.forwarded(mount, upstream.url(), methodAndPath[0], methodAndPath[1], methodAndPath.length > 2));
       }
     }
   }
@@ -163,7 +163,7 @@ class MethodsOverSocketsTest {
       }
       assertThat(upstream.requests().subList(before, upstream.requests().size())).as("%s upstream", mount)
           .extracting(UpstreamBytes::comparable)
-          .containsExactly(UpstreamBytes.forwarded(upstream.url(), "POST", upstreamTarget, true));
+          .containsExactly(UpstreamBytes.forwarded(mount, upstream.url(), "POST", upstreamTarget, true));
     }
   }
 

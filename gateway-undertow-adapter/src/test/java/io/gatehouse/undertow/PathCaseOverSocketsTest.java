@@ -94,7 +94,7 @@ class PathCaseOverSocketsTest {
       int missedBefore = hit == admin ? catchAllBefore : adminBefore;
       List<String> arrived = hit.requests().subList(hitBefore, hit.requests().size());
       assertThat(arrived).as("%s %s", mount, expectedUpstream).extracting(UpstreamBytes::comparable)
-          .containsExactly(UpstreamBytes.forwarded(hit.url(), "GET", upstreamPath, false));
+          .containsExactly(UpstreamBytes.forwarded(mount, hit.url(), "GET", upstreamPath, false));
       assertThat(missed.requests()).as("%s other upstream", mount).hasSize(missedBefore);
     }
   }

@@ -9,13 +9,17 @@ package io.gatehouse.undertow;
 final class UpstreamBytes {
   private UpstreamBytes() {}
 
-  /** What {@code upstreamUrl} receives for {@code method target}, optionally with {@code Content-Length: 0}. */
-  static String forwarded(String upstreamUrl, String method, String target, boolean emptyBody) {
+  /**
+   * What {@code upstreamUrl} receives for {@code method target} sent through {@code mount},
+   * optionally with {@code Content-Length: 0}.
+   */
+  static String forwarded(Mount mount, String upstreamUrl, String method, String target, boolean emptyBody) {
     return method + " " + target + " HTTP/1.1\r\n"
         + "Host: " + upstreamUrl.substring("http://".length()) + "\r\n"
         + "X-Forwarded-For: 127.0.0.1\r\n"
         + "X-Forwarded-Proto: http\r\n"
         + "X-Forwarded-Host: gw\r\n"
+        + (mount.prefix().isEmpty() ? "" : "X-Forwarded-Prefix: " + mount.prefix() + "\r\n")
         + "Forwarded: for=127.0.0.1;proto=http;host=gw\r\n"
         + "X-Request-Id: {id}\r\n"
         + "traceparent: {trace}\r\n"
