@@ -177,7 +177,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     }
     route.rewrite().ifPresent(rewrite -> {
       try {
-        Pattern.compile(rewrite.regex());
+        PathTransform.groupReferenceProblem(Pattern.compile(rewrite.regex()), rewrite.replacement())
+            .ifPresent(problem -> violations.add(ConfigViolation.ofRoute(id, "rewritePath", problem)));
       } catch (PatternSyntaxException e) {
         violations.add(ConfigViolation.ofRoute(id, "rewritePath",
             "regex '" + rewrite.regex() + "' does not compile: " + e.getDescription() + " (expected: a java.util.regex pattern)"));

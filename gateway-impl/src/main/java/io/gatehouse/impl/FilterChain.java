@@ -39,7 +39,13 @@ final class FilterChain {
 
   private CompletionStage<Response> run(int index, Exchange exchange) {
     if (index == filters.length) {
-      return terminal.handle(exchange);
+      try {
+        return terminal.handle(exchange);
+      } catch (RuntimeException | Error e) {
+        // Caught here, the failure names the terminal rather than the filter that called proceed().
+        return CompletableFuture.failedFuture(
+            new FilterFailure("the terminal (" + String.join(", ", terminal.stages()) + ") threw " + e, e));
+      }
     }
     String name = names[index];
     CompletionStage<Response> stage;

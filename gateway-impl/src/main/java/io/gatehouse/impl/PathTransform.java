@@ -3,9 +3,12 @@ package io.gatehouse.impl;
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.route.PathRewrite;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,6 +17,9 @@ import java.util.regex.Pattern;
  * receives. The result is normalized again, so a rewrite cannot smuggle a dot segment upstream.
  */
 final class PathTransform {
+  /** A named group's opening, {@code (?<name>}, not escaped. */
+  private static final Pattern NAMED_GROUP = Pattern.compile("(?<!\\\\)\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+
   private static final PathTransform IDENTITY = new PathTransform(0, null, List.of());
 
   private final int strip;
@@ -34,6 +40,63 @@ final class PathTransform {
     Pattern regex = rewrite.map(r -> Pattern.compile(r.regex())).orElse(null);
     List<String> parts = rewrite.map(r -> split(r.replacement())).orElse(List.of());
     return new PathTransform(strip, regex, parts);
+  }
+
+  /**
+   * What is wrong with the regex group references ({@code $1}, {@code ${name}}) and escapes of a
+   * replacement, as {@link Matcher#replaceAll} would find at the first matching request; empty
+   * when nothing is. Only the literal parts count: {@code {variable}}s are quoted when applied.
+   */
+  static Optional<String> groupReferenceProblem(Pattern regex, String replacement) {
+    int groups = regex.matcher("").groupCount();
+    Set<String> named = namedGroups(regex.pattern());
+    List<String> parts = split(replacement);
+    for (int p = 0; p < parts.size(); p += 2) {
+      String literal = parts.get(p);
+      for (int i = 0; i < literal.length(); i++) {
+        char c = literal.charAt(i);
+        if (c == '\\') {
+          if (++i == literal.length()) {
+            return Optional.of("replacement '" + replacement + "' ends with an unpaired \\ (expected: \\\\ for a backslash)");
+          }
+        } else if (c == '$') {
+          if (i + 1 == literal.length()) {
+            return Optional.of("replacement '" + replacement + "' ends with an unpaired $ (expected: $n, ${name} or \\$)");
+          }
+          char next = literal.charAt(i + 1);
+          if (next == '{') {
+            int close = literal.indexOf('}', i);
+            String name = close < 0 ? "" : literal.substring(i + 2, close);
+            if (!named.contains(name)) {
+              return Optional.of("replacement '" + replacement + "' refers to group ${" + name + "}, which regex '"
+                  + regex.pattern() + "' does not have (expected: one of " + new TreeSet<>(named) + ")");
+            }
+            i = close;
+          } else if (next >= '0' && next <= '9') {
+            if (next - '0' > groups) {
+              return Optional.of("replacement '" + replacement + "' refers to group $" + next + ", but regex '"
+                  + regex.pattern() + "' has " + groups + " group" + (groups == 1 ? "" : "s")
+                  + " (expected: $0 to $" + groups + ")");
+            }
+            i++;
+          } else {
+            return Optional.of("replacement '" + replacement + "' has a $ not followed by a group number or {name}"
+                + " (expected: $n, ${name} or \\$)");
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The names of a regex's named groups, {@code (?<name>...)}. */
+  private static Set<String> namedGroups(String regex) {
+    Set<String> names = new HashSet<>();
+    Matcher m = NAMED_GROUP.matcher(regex);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
   }
 
   /** The variable names a replacement refers to as {@code {name}} (not {@code ${group}}). */

@@ -88,6 +88,35 @@ class ConfigValidationTest {
         .hasMessageContaining("route 'p': path: ");
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "^/a/(.*)$       | /b/$2        | refers to group $2, but regex '^/a/(.*)$' has 1 group (expected: $0 to $1)",
+      "^/a/.*$         | /b/$1        | refers to group $1, but regex '^/a/.*$' has 0 groups (expected: $0 to $0)",
+      "^/a/(?<x>.*)$   | /b/${y}      | refers to group ${y}, which regex '^/a/(?<x>.*)$' does not have (expected: one of [x])",
+      "^/a/(.*)$       | /b/${y}      | refers to group ${y}, which regex '^/a/(.*)$' does not have (expected: one of [])",
+      "^/a/(.*)$       | /b/$         | ends with an unpaired $",
+      "^/a/(.*)$       | /b/$x        | has a $ not followed by a group number or {name}",
+      "^/a/(.*)$       | /b/\\      | ends with an unpaired \\",
+  })
+  void rewrite_group_references_the_regex_lacks_fail_at_build(String regex, String replacement, String problem) {
+    GatewayConfigException e = failure(builder().route("w", r -> r.path("/a/**").rewritePath(regex, replacement)
+        .upstream("http://a:1")));
+    assertThat(e.violations()).extracting(ConfigViolation::toString).singleElement().asString()
+        .startsWith("route 'w': rewritePath: replacement '" + replacement + "' " + problem);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "^/a/(.*)$            | /b/$1",
+      "^/a/(.*)$            | /b/$0",
+      "^/a/(.*)/(.*)$       | /b/$2/$1",
+      "^/a/(?<rest>.*)$     | /b/${rest}",
+      "^/a/(.*)$            | /b/\\$1",
+  })
+  void rewrite_group_references_the_regex_has_build(String regex, String replacement) {
+    builder().route("w", r -> r.path("/a/**").rewritePath(regex, replacement).upstream("http://a:1")).build().close();
+  }
+
   @Test
   void malformed_host_patterns_are_named() {
     assertThatThrownBy(() -> builder().route("h", r -> r.host("api.*.com").upstream("http://a:1")).build())

@@ -24,6 +24,8 @@ final class StubTransport implements UpstreamTransport {
 
   private final Map<String, StubUpstream> stubs = new ConcurrentHashMap<>();
   private final List<RecordedRequest> unstubbed = new CopyOnWriteArrayList<>();
+  /** Every request a stub received, across stubs, in the order they arrived. */
+  private final List<RecordedRequest> arrived = new CopyOnWriteArrayList<>();
   private final StubTimer timer = new StubTimer();
 
   StubUpstream stub(String origin) {
@@ -39,9 +41,9 @@ final class StubTransport implements UpstreamTransport {
     return List.copyOf(unstubbed);
   }
 
+  /** The calls one request made, across stubs, in the order they arrived (retries after the first try). */
   List<RecordedRequest> receivedWithRequestId(String requestId) {
-    return stubs.values().stream()
-        .flatMap(s -> s.received().stream())
+    return arrived.stream()
         .filter(r -> r.headers().first("X-Request-Id").orElse("").equals(requestId))
         .toList();
   }
@@ -85,6 +87,7 @@ final class StubTransport implements UpstreamTransport {
     }
     // The response timeout runs from when the stub has the whole request, as it runs from
     // when a real upstream has it.
+    arrived.add(recorded);
     CompletableFuture<Response> answer = stub.answer(recorded);
     result.whenComplete((response, failure) -> answer.cancel(false));
     answer.whenComplete((response, failure) -> {

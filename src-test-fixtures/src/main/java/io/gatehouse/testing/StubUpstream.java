@@ -6,6 +6,7 @@ import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -25,7 +26,11 @@ import java.util.function.Function;
  * tester.stubUpstream("http://orders:8080", stub -> stub.respond(200, "application/json", "{\"id\":7}"));
  * tester.upstream("http://orders:8080").received();   // what it saw
  * tester.upstream("http://orders:8080").failNext(2, 503);   // an outage the retry should ride out
+ * tester.upstream("http://orders:8080").when("GET", "/orders/*").respond(200, "{}");   // by method and path
  * }</pre>
+ *
+ * <p>Which answer a request gets: the next queued one-shot answer if any; else the first
+ * {@link #when(String, String) when} rule whose method and path match; else the standing answer.
  *
  * @since 0.1
  */
@@ -36,6 +41,7 @@ public final class StubUpstream {
   private final Deque<Function<RecordedRequest, CompletionStage<Response>>> queued = new ArrayDeque<>();
   private Function<RecordedRequest, CompletionStage<Response>> standing =
       request -> CompletableFuture.completedFuture(Response.of(200));
+  private final List<Rule> rules = new ArrayList<>(); // guarded by this
   private Duration delay = Duration.ZERO;
 
   StubUpstream(String origin, StubTimer timer) {
@@ -216,6 +222,125 @@ public final class StubUpstream {
   }
 
   /**
+   * Answers requests of one method and path differently from the rest: {@code when("GET",
+   * "/orders/*").respond(200, "{}")}. The path pattern is matched against the path the upstream
+   * receives (percent-encoded, without the query): literal segments, {@code *} for one segment,
+   * and a trailing {@code **} for the rest. Rules are tried in the order declared; declaring the
+   * same method and pattern again replaces its answer. One-shot answers ({@code failNext},
+   * {@code thenRespond}, {@code thenFail}) still come first.
+   *
+   * @param method the method, or {@code *} for any
+   * @param pathPattern such as {@code /orders/*} or {@code /static/**}
+   * @return the rule's answer to set
+   * @throws IllegalArgumentException if the pattern does not start with {@code /} or has
+   *     {@code **} anywhere but at its end
+   */
+  public When when(String method, String pathPattern) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(pathPattern, "pathPattern");
+    if (!pathPattern.startsWith("/")) {
+      throw new IllegalArgumentException("pathPattern: '" + pathPattern + "' (expected: a path starting with /)");
+    }
+    int rest = pathPattern.indexOf("**");
+    if (rest >= 0 && (rest != pathPattern.length() - 2 || !pathPattern.endsWith("/**"))) {
+      throw new IllegalArgumentException("pathPattern: '" + pathPattern + "' (expected: ** only as the last segment)");
+    }
+    return new When(method, pathPattern);
+  }
+
+  /**
+   * The answer of a {@link StubUpstream#when(String, String) when} rule.
+   *
+   * <p>{@code stub.when("POST", "/orders").respond(201, "application/json", "{\"id\":8}");}
+   *
+   * @since 0.1
+   */
+  public final class When {
+    private final String method;
+    private final String pattern;
+
+    private When(String method, String pattern) {
+      this.method = method;
+      this.pattern = pattern;
+    }
+
+    /**
+     * Answers matching requests with a status and a body, without a content type.
+     *
+     * @param status 100 to 599
+     * @param body the body, as UTF-8
+     * @return the stub
+     */
+    public StubUpstream respond(int status, String body) {
+      return respond(Response.builder(status).body(Body.of(body)).build());
+    }
+
+    /**
+     * Answers matching requests with a status and a typed body.
+     *
+     * @param status 100 to 599
+     * @param contentType the content type
+     * @param body the body, as UTF-8
+     * @return the stub
+     */
+    public StubUpstream respond(int status, String contentType, String body) {
+      return respond(Response.builder(status).header("Content-Type", contentType).body(Body.of(body)).build());
+    }
+
+    /**
+     * Answers matching requests with a response.
+     *
+     * @param response the response; an in-memory body may be sent any number of times
+     * @return the stub
+     */
+    public StubUpstream respond(Response response) {
+      Objects.requireNonNull(response, "response");
+      return add(request -> CompletableFuture.completedFuture(response));
+    }
+
+    /**
+     * Fails matching requests as a real upstream would.
+     *
+     * @param kind the failure
+     * @return the stub
+     */
+    public StubUpstream fail(UpstreamException.Kind kind) {
+      Objects.requireNonNull(kind, "kind");
+      return add(request -> failure(kind));
+    }
+
+    private StubUpstream add(Function<RecordedRequest, CompletionStage<Response>> answer) {
+      synchronized (StubUpstream.this) {
+        rules.removeIf(r -> r.method.equals(method) && r.pattern.equals(pattern));
+        rules.add(new Rule(method, pattern, answer));
+      }
+      return StubUpstream.this;
+    }
+  }
+
+  /** A method and path pattern with its answer. */
+  private record Rule(String method, String pattern, Function<RecordedRequest, CompletionStage<Response>> answer) {
+    boolean matches(RecordedRequest request) {
+      return (method.equals("*") || method.equals(request.method())) && pathMatches(pattern, request.path());
+    }
+  }
+
+  /** Literal segments, {@code *} for one segment, a trailing {@code **} for the rest (none included). */
+  static boolean pathMatches(String pattern, String path) {
+    String[] want = pattern.substring(1).split("/", -1);
+    String[] have = path.substring(path.startsWith("/") ? 1 : 0).split("/", -1);
+    for (int i = 0; i < want.length; i++) {
+      if (want[i].equals("**")) {
+        return true;
+      }
+      if (i >= have.length || !(want[i].equals("*") ? !have[i].isEmpty() : want[i].equals(have[i]))) {
+        return false;
+      }
+    }
+    return want.length == have.length;
+  }
+
+  /**
    * Everything this stub has received, in order.
    *
    * @return the recorded requests
@@ -230,13 +355,22 @@ public final class StubUpstream {
     Function<RecordedRequest, CompletionStage<Response>> next;
     Duration wait;
     synchronized (this) {
-      next = queued.isEmpty() ? standing : queued.poll();
+      next = queued.isEmpty() ? ruleFor(request) : queued.poll();
       wait = delay;
     }
     if (wait.isZero()) {
       return give(next, request);
     }
     return timer.after(wait, () -> give(next, request));
+  }
+
+  private Function<RecordedRequest, CompletionStage<Response>> ruleFor(RecordedRequest request) {
+    for (Rule rule : rules) {
+      if (rule.matches(request)) {
+        return rule.answer();
+      }
+    }
+    return standing;
   }
 
   private static CompletableFuture<Response> give(

@@ -77,7 +77,7 @@ class GatewayTesterTest {
     tester.stubUpstream("http://orders:8080", stub -> stub.respond(200));
     TestResponse res = tester.get("/api/orders/1").send();
     assertThatThrownBy(() -> assertThat(res).upstreamSawPath("/api/orders/1"))
-        .hasMessageContaining("expected the upstream to see path /api/orders/1 but it saw /orders/1");
+        .hasMessageContaining("expected the upstream to see path /api/orders/1 but it saw path /orders/1");
   }
 
   @Test

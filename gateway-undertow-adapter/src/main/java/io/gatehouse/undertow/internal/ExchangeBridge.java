@@ -166,7 +166,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     try {
       request = toRequest(path.get(), contentLength);
     } catch (IllegalArgumentException e) {
-      write(Problems.response(exchange, 400, "The request method or a header field is not valid HTTP."));
+      write(Problems.closing(exchange, 400, "The request method or a header field is not valid HTTP."));
       return;
     }
     CompletionStage<Response> s;

@@ -5,6 +5,8 @@ import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.testing.TestResponse;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
 
@@ -14,9 +16,20 @@ import org.assertj.core.api.AbstractAssert;
  *
  * <p>{@code assertThat(res).hasStatus(404).isProblem().wasNotRouted();}
  *
+ * <p>The {@code upstreamSaw...} assertions expect exactly one upstream call; for a route that
+ * calls more than once (retries, mirrors), count the calls with {@link #upstreamCalls(int)} and
+ * choose which call the assertions that follow look at:
+ * {@code assertThat(res).upstreamCalls(3).lastUpstreamCall().upstreamSawPath("/orders/7")} or
+ * {@code .anyUpstreamCall().upstreamSawHeader("X-Mirror", "1")}.
+ *
  * @since 0.1
  */
 public final class TestResponseAssert extends AbstractAssert<TestResponseAssert, TestResponse> {
+
+  /** Which upstream call the {@code upstreamSaw...} assertions look at. */
+  private enum Calls { SINGLE, LAST, ANY }
+
+  private Calls calls = Calls.SINGLE;
 
   TestResponseAssert(TestResponse actual) {
     super(actual, TestResponseAssert.class);
@@ -194,18 +207,56 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
   }
 
   /**
+   * The upstream was called exactly this many times (retries and mirror copies count).
+   *
+   * <p>{@code assertThat(res).upstreamCalls(2);}
+   *
+   * @param expected zero or more
+   * @return this assertion
+   */
+  public TestResponseAssert upstreamCalls(int expected) {
+    isNotNull();
+    List<RecordedRequest> seen = actual.upstreamRequests();
+    if (seen.size() != expected) {
+      failWithMessage("expected %s upstream call(s) but saw %s: %s", expected, seen.size(), seen);
+    }
+    return this;
+  }
+
+  /**
+   * From here on, the {@code upstreamSaw...} assertions look at the last upstream call (the one
+   * whose answer the client got, after retries).
+   *
+   * <p>{@code assertThat(res).lastUpstreamCall().upstreamSawPath("/b");}
+   *
+   * @return this assertion
+   */
+  public TestResponseAssert lastUpstreamCall() {
+    calls = Calls.LAST;
+    return this;
+  }
+
+  /**
+   * From here on, each {@code upstreamSaw...} assertion passes if at least one upstream call
+   * satisfies it.
+   *
+   * <p>{@code assertThat(res).anyUpstreamCall().upstreamSawHeader("X-Shadow", "1");}
+   *
+   * @return this assertion
+   */
+  public TestResponseAssert anyUpstreamCall() {
+    calls = Calls.ANY;
+    return this;
+  }
+
+  /**
    * The upstream received this path (without query).
    *
    * @param expected the percent-encoded path
    * @return this assertion
    */
   public TestResponseAssert upstreamSawPath(String expected) {
-    RecordedRequest seen = single();
-    if (!seen.path().equals(expected)) {
-      failWithMessage("expected the upstream to see path %s but it saw %s%n  upstream request: %s", expected,
-          seen.path(), seen);
-    }
-    return this;
+    return upstreamSaw("path " + expected, r -> r.path().equals(expected), r -> "path " + r.path());
   }
 
   /**
@@ -215,12 +266,8 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
    * @return this assertion
    */
   public TestResponseAssert upstreamSawQuery(String expected) {
-    RecordedRequest seen = single();
-    if (!seen.rawQuery().equals(Optional.of(expected))) {
-      failWithMessage("expected the upstream to see query %s but it saw %s", expected,
-          seen.rawQuery().orElse("(none)"));
-    }
-    return this;
+    return upstreamSaw("query " + expected, r -> r.rawQuery().equals(Optional.of(expected)),
+        r -> "query " + r.rawQuery().orElse("(none)"));
   }
 
   /**
@@ -230,11 +277,7 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
    * @return this assertion
    */
   public TestResponseAssert upstreamSawMethod(String expected) {
-    RecordedRequest seen = single();
-    if (!seen.method().equals(expected)) {
-      failWithMessage("expected the upstream to see method %s but it saw %s", expected, seen.method());
-    }
-    return this;
+    return upstreamSaw("method " + expected, r -> r.method().equals(expected), r -> "method " + r.method());
   }
 
   /**
@@ -245,13 +288,8 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
    * @return this assertion
    */
   public TestResponseAssert upstreamSawHeader(String name, String expected) {
-    RecordedRequest seen = single();
-    Optional<String> value = seen.headers().first(name);
-    if (!value.equals(Optional.of(expected))) {
-      failWithMessage("expected the upstream to see header %s: %s but it saw %s%n  upstream headers: %s", name,
-          expected, value.orElse("(absent)"), seen.headers());
-    }
-    return this;
+    return upstreamSaw("header " + name + ": " + expected, r -> r.headers().first(name).equals(Optional.of(expected)),
+        r -> "header " + name + ": " + r.headers().first(name).orElse("(absent)") + "\n  upstream headers: " + r.headers());
   }
 
   /**
@@ -261,11 +299,8 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
    * @return this assertion
    */
   public TestResponseAssert upstreamSawNoHeader(String name) {
-    RecordedRequest seen = single();
-    if (seen.headers().contains(name)) {
-      failWithMessage("expected the upstream not to see header %s but it saw %s", name, seen.headers().all(name));
-    }
-    return this;
+    return upstreamSaw("no header " + name, r -> !r.headers().contains(name),
+        r -> "header " + name + ": " + r.headers().all(name));
   }
 
   /**
@@ -275,19 +310,43 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
    * @return this assertion
    */
   public TestResponseAssert upstreamSawBody(String expected) {
-    RecordedRequest seen = single();
-    if (!seen.bodyText().equals(expected)) {
-      failWithMessage("expected the upstream to see body%n  '%s'%nbut it saw%n  '%s'", expected, seen.bodyText());
+    return upstreamSaw("body '" + expected + "'", r -> r.bodyText().equals(expected), r -> "body '" + r.bodyText() + "'");
+  }
+
+  /** Checks the chosen call(s); a failure says what was expected and what each call looked at saw. */
+  private TestResponseAssert upstreamSaw(String expected, Predicate<RecordedRequest> holds,
+      Function<RecordedRequest, String> saw) {
+    isNotNull();
+    List<RecordedRequest> seen = actual.upstreamRequests();
+    switch (calls) {
+      case SINGLE -> {
+        if (seen.size() != 1) {
+          failWithMessage("expected exactly one upstream call but saw %s: %s%n  response: %s%n"
+              + "  (for several calls: upstreamCalls(n), lastUpstreamCall(), anyUpstreamCall())", seen.size(), seen, actual);
+        }
+        check(expected, holds, saw, seen.get(0), "the upstream");
+      }
+      case LAST -> {
+        if (seen.isEmpty()) {
+          failWithMessage("expected an upstream call but saw none%n  response: %s", actual);
+        }
+        check(expected, holds, saw, seen.get(seen.size() - 1), "the last upstream call");
+      }
+      case ANY -> {
+        if (seen.stream().noneMatch(holds)) {
+          failWithMessage("expected some upstream call to see %s but none did:%n  %s", expected,
+              seen.stream().map(saw).collect(Collectors.joining("\n  ")));
+        }
+      }
+      default -> throw new IllegalStateException("calls: " + calls);
     }
     return this;
   }
 
-  private RecordedRequest single() {
-    isNotNull();
-    List<RecordedRequest> seen = actual.upstreamRequests();
-    if (seen.size() != 1) {
-      failWithMessage("expected exactly one upstream call but saw %s: %s%n  response: %s", seen.size(), seen, actual);
+  private void check(String expected, Predicate<RecordedRequest> holds, Function<RecordedRequest, String> saw,
+      RecordedRequest call, String who) {
+    if (!holds.test(call)) {
+      failWithMessage("expected %s to see %s but it saw %s%n  upstream request: %s", who, expected, saw.apply(call), call);
     }
-    return seen.get(0);
   }
 }

@@ -1,0 +1,64 @@
+package io.gatehouse.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.TraceContext;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+class FilterChainTest {
+  private static final Filter PROCEEDS = (ex, chain) -> chain.proceed(ex);
+
+  private static Exchange exchange() {
+    Request request = Request.builder("GET", "/a").build();
+    return new ExchangeImpl(request, new ExchangeContext("r-1", "a", Map.of(), Clock.systemUTC(),
+        TraceContext.W3C.start(request)));
+  }
+
+  private static Throwable failure(CompletionStage<Response> stage) {
+    CompletableFuture<Response> f = stage.toCompletableFuture();
+    assertThat(f).isCompletedExceptionally();
+    return f.handle((r, t) -> t instanceof CompletionException && t.getCause() != null ? t.getCause() : t).join();
+  }
+
+  @Test
+  void a_terminal_that_throws_is_named_not_the_filter_that_called_proceed() {
+    Terminal throwing = new Terminal() {
+      @Override
+      public CompletionStage<Response> handle(Exchange exchange) {
+        throw new IndexOutOfBoundsException("No group 2");
+      }
+
+      @Override
+      public List<String> stages() {
+        return List.of("upstream http://a:1");
+      }
+    };
+    FilterChain chain = new FilterChain(List.of(PROCEEDS, PROCEEDS), List.of("auth stage", "rate-limit stage"), throwing);
+
+    assertThat(failure(chain.start(exchange())))
+        .isInstanceOf(FilterChain.FilterFailure.class)
+        .hasMessage("the terminal (upstream http://a:1) threw java.lang.IndexOutOfBoundsException: No group 2")
+        .hasCauseInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void a_filter_that_throws_is_named() {
+    Filter throwing = (ex, chain) -> {
+      throw new IllegalStateException("broken");
+    };
+    FilterChain chain = new FilterChain(List.of(PROCEEDS, throwing), List.of("auth stage", "route 'a' filter #1"),
+        ex -> CompletableFuture.completedFuture(Response.builder(200).build()));
+
+    assertThat(failure(chain.start(exchange()))).hasMessage("route 'a' filter #1 threw java.lang.IllegalStateException: broken");
+  }
+}
