@@ -269,6 +269,7 @@ public interface Gateway extends AutoCloseable {
     private Tracing tracing;
     private RequestLimits requestLimits = RequestLimits.defaults();
     private UnderscoreHeaders underscoreHeaders = UnderscoreHeaders.DROP;
+    private io.gatehouse.upstream.ConnectionPool connectionPool = io.gatehouse.upstream.ConnectionPool.defaults();
 
     Builder() {}
 
@@ -297,6 +298,7 @@ public interface Gateway extends AutoCloseable {
       tracing = spec.tracing().orElse(null);
       requestLimits = spec.requestLimits();
       underscoreHeaders = spec.underscoreHeaders();
+      connectionPool = spec.connectionPool();
     }
 
     /**
@@ -651,6 +653,50 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Sets how the built-in upstream client pools connections and resolves host names (see
+     * {@link io.gatehouse.upstream.ConnectionPool} for the behaviour). Defaults to
+     * {@link io.gatehouse.upstream.ConnectionPool#defaults()}; ignored with {@link #transport}.
+     *
+     * <p>{@code .connectionPool(ConnectionPool.defaults().maxPerOrigin(128))}
+     *
+     * @param pool the pool settings
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder connectionPool(io.gatehouse.upstream.ConnectionPool pool) {
+      this.connectionPool = Objects.requireNonNull(pool, "pool");
+      return this;
+    }
+
+    /**
+     * Sets how long a request waits for a pooled connection when every connection to its origin
+     * is busy; then it gets 503 with {@code Retry-After}. Defaults to 1 second. Shorthand for
+     * {@code connectionPool(pool.acquireTimeout(timeout))}.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder poolAcquireTimeout(Duration timeout) {
+      this.connectionPool = connectionPool.acquireTimeout(positive("poolAcquireTimeout", timeout));
+      return this;
+    }
+
+    /**
+     * Sets how long after it was opened an upstream connection may still be reused, which bounds
+     * how long a changed DNS record takes to reach every origin. Defaults to 30 seconds.
+     * Shorthand for {@code connectionPool(pool.maxLifetime(lifetime))}.
+     *
+     * @param lifetime more than zero
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder connectionMaxLifetime(Duration lifetime) {
+      this.connectionPool = connectionPool.maxLifetime(positive("connectionMaxLifetime", lifetime));
+      return this;
+    }
+
+    /**
      * The description declared so far.
      *
      * @return the spec
@@ -661,7 +707,7 @@ public interface Gateway extends AutoCloseable {
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
           java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
-          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders);
+          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders, connectionPool);
     }
 
     /**

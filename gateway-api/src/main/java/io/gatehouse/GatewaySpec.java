@@ -16,6 +16,7 @@ import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.ConnectionPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -56,6 +57,7 @@ import java.util.Optional;
  * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
  * @param requestLimits the size limits every request must keep to, checked at ingress
  * @param underscoreHeaders what happens to request headers whose names contain {@code _}
+ * @param connectionPool how the built-in upstream client pools connections and resolves names
  * @since 0.1
  */
 public record GatewaySpec(
@@ -82,7 +84,8 @@ public record GatewaySpec(
     Optional<String> version,
     Optional<Tracing> tracing,
     RequestLimits requestLimits,
-    UnderscoreHeaders underscoreHeaders) {
+    UnderscoreHeaders underscoreHeaders,
+    ConnectionPool connectionPool) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -111,6 +114,7 @@ public record GatewaySpec(
    * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
    * @param requestLimits the size limits every request must keep to, checked at ingress
    * @param underscoreHeaders what happens to request headers whose names contain {@code _}
+   * @param connectionPool how the built-in upstream client pools connections and resolves names
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -138,6 +142,7 @@ public record GatewaySpec(
     Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(requestLimits, "requestLimits");
     Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
+    Objects.requireNonNull(connectionPool, "connectionPool");
   }
 
   /**
