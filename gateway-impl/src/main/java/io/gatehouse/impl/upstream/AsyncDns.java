@@ -89,7 +89,14 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
     if (entry != null && entry.fresh(System.nanoTime())) {
       return entry.failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(entry.failure);
     }
-    return pending.computeIfAbsent(host, this::start).thenApply(e -> {
+    CompletableFuture<Entry> mine = new CompletableFuture<>();
+    CompletableFuture<Entry> shared = pending.putIfAbsent(host, mine);
+    if (shared == null) {
+      shared = mine;
+      mine.whenComplete((e, f) -> pending.remove(host, mine));
+      start(host, mine);
+    }
+    return shared.thenApply(e -> {
       if (e.failure != null) {
         throw new java.util.concurrent.CompletionException(e.failure);
       }
@@ -97,8 +104,7 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
     });
   }
 
-  private CompletableFuture<Entry> start(String host) {
-    CompletableFuture<Entry> answer = new CompletableFuture<>();
+  private void start(String host, CompletableFuture<Entry> answer) {
     try {
       Future<?> task = pool.submit(() -> {
         try {
@@ -121,8 +127,6 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
     } catch (RejectedExecutionException e) {
       answer.complete(new Entry(null, new UnknownHostException(host + ": the resolver is closed or too busy"), 0));
     }
-    answer.whenComplete((e, f) -> pending.remove(host, answer));
-    return answer;
   }
 
   private Entry remember(String host, InetAddress[] addresses, UnknownHostException failure, Duration ttl) {

@@ -224,6 +224,13 @@ public final class HttpClientTransport implements UpstreamTransport {
         .addExecInterceptorFirst(AbortHook.NAME, new AbortHook())
         .build();
     client.start();
+    // httpclient5 checks a connection's lifetime only when evicting, not on lease: sweep often
+    // enough that an idle connection past its lifetime (or idle timeout) is gone soon after.
+    long sweep = Math.max(50, Math.min(5_000, Math.min(spec.maxLifetime().toMillis(), spec.idleTimeout().toMillis()) / 4));
+    timer.scheduleWithFixedDelay(() -> {
+      pool.closeExpired();
+      pool.closeIdle(TimeValue.of(spec.idleTimeout()));
+    }, sweep, sweep, java.util.concurrent.TimeUnit.MILLISECONDS);
     return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout());
   }
 
