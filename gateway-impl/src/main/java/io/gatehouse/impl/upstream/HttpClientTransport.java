@@ -93,14 +93,21 @@ import org.apache.hc.core5.util.Timeout;
  * stage completes as soon as the response head has arrived. The response body must be consumed
  * or cancelled: until then its connection stays leased (at most until the response timeout).
  *
- * <p><b>Timeouts.</b> {@link UpstreamCall#connectTimeout()} bounds the time from {@link #send}
- * until the request can be written: waiting for a pooled connection, connecting, TLS.
+ * <p><b>Timeouts.</b> The pool's acquire timeout ({@link io.gatehouse.upstream.ConnectionPool})
+ * bounds waiting for a pooled connection when all are busy ({@code POOL_EXHAUSTED});
+ * {@link UpstreamCall#connectTimeout()} then bounds opening a new one: connecting, TLS.
  * {@link UpstreamCall#responseTimeout()} bounds socket silence from the moment a connection is
  * used: waiting for the head, and any gap while either body streams; it fires within 50 ms of its
  * end.
  *
- * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: refused or unresolved
- * {@code CONNECT_REFUSED}, connect timeout {@code CONNECT_TIMEOUT}, silence
+ * <p><b>Connections</b> are reused for at most the pool's max lifetime, checked after inactivity
+ * and closed when idle by a sweep on the timer thread. A call that fails on a reused connection
+ * before any byte of its response arrived is sent once more on a new connection when its body is
+ * empty or in memory (see {@link io.gatehouse.upstream.ConnectionPool}).
+ *
+ * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: no pooled connection
+ * free in time {@code POOL_EXHAUSTED}, refused or unresolved {@code CONNECT_REFUSED}, connect or
+ * resolve timeout {@code CONNECT_TIMEOUT}, silence
  * {@code RESPONSE_TIMEOUT}, connection reset or closed {@code CONNECTION_RESET}, invalid HTTP
  * {@code PROTOCOL_ERROR}, the request body's publisher failing {@code REQUEST_BODY_FAILED}. After
  * the head, they reach the response body's subscriber as {@code onError(UpstreamException)}.
@@ -108,9 +115,10 @@ import org.apache.hc.core5.util.Timeout;
  * <p><b>Cancelling</b> the stage's {@code toCompletableFuture()}, or the response body's
  * subscription before its end, aborts the exchange and closes its connection.
  *
- * <p><b>Threads.</b> {@link #send} does not block, except that resolving a host name that is not
- * in the JVM's DNS cache happens on the calling thread. The stage completes, and body signals
- * run, on the transport's I/O threads or on the thread that cancels or requests: callbacks must
+ * <p><b>Threads.</b> {@link #send} does not block: host names are resolved on the transport's
+ * {@code gatehouse-dns-*} threads (never on an I/O thread), bounded by the pool's resolve timeout,
+ * with a negative cache. The stage completes, and body signals run, on the transport's I/O
+ * threads, its resolver or timer thread, or on the thread that cancels or requests: callbacks must
  * not block.
  *
  * @since 0.1
