@@ -74,7 +74,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     }
 
     UpstreamTransport transport = spec.transport()
-        .orElseGet(() -> HttpClientTransport.create(TransportSettings.defaults()));
+        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(spec.connectionPool())));
     ForwardedHeaders forwarded = new ForwardedHeaders(trusted);
     AuthRuntime auth = AuthRuntime.build(spec, transport);
     Observers observers = Observers.of(spec);
