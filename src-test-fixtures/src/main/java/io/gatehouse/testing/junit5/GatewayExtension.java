@@ -3,6 +3,7 @@ package io.gatehouse.testing.junit5;
 import io.gatehouse.Gateway;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
+import io.gatehouse.testing.TestTokens;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * A JUnit 5 extension that gives each test a fresh {@link GatewayTester} over your route table,
  * built with a fresh {@link ManualClock}, and closes it afterwards. Test methods may take a
- * {@code GatewayTester} or a {@code ManualClock} parameter.
+ * {@code GatewayTester} or a {@code ManualClock} parameter. {@code TestTokens} builders started
+ * during the test read that clock by default, so their tokens are valid in the gateway's time.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -34,6 +36,7 @@ public final class GatewayExtension implements BeforeEachCallback, AfterEachCall
   private final Function<Clock, Gateway.Builder> routes;
   private GatewayTester tester;
   private ManualClock clock;
+  private TestTokens.ClockScope tokenClock;
 
   private GatewayExtension(Function<Clock, Gateway.Builder> routes) {
     this.routes = routes;
@@ -78,6 +81,7 @@ public final class GatewayExtension implements BeforeEachCallback, AfterEachCall
   @Override
   public void beforeEach(ExtensionContext context) {
     clock = ManualClock.create();
+    tokenClock = TestTokens.defaultClock(clock);
     tester = GatewayTester.of(routes.apply(clock));
   }
 
@@ -88,6 +92,10 @@ public final class GatewayExtension implements BeforeEachCallback, AfterEachCall
     }
     tester = null;
     clock = null;
+    if (tokenClock != null) {
+      tokenClock.close();
+      tokenClock = null;
+    }
   }
 
   @Override
