@@ -680,7 +680,7 @@ public interface Gateway extends AutoCloseable {
      *     method, such as {@code get}
      * @return this builder
      * @throws IllegalArgumentException if a method is not a token or is a case variant of a standard one
-     * @since 0.2
+     * @since 0.1
      */
     public Builder extensionMethods(String... methods) {
       for (String m : methods) {
@@ -735,7 +735,7 @@ public interface Gateway extends AutoCloseable {
      *
      * @param honour whether to honour overrides
      * @return this builder
-     * @since 0.2
+     * @since 0.1
      */
     public Builder methodOverride(boolean honour) {
       this.methodOverride = honour;
@@ -769,7 +769,7 @@ public interface Gateway extends AutoCloseable {
      *
      * @param on whether to fold case
      * @return this builder
-     * @since 0.2
+     * @since 0.1
      */
     public Builder caseInsensitivePaths(boolean on) {
       this.caseInsensitivePaths = on;

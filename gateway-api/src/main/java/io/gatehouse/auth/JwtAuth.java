@@ -179,7 +179,7 @@ public final class JwtAuth implements Auth {
    * Tokens in a form body (RFC 6750 section 2.2) are never read: bodies are not buffered for auth.
    *
    * @return a changed copy
-   * @since 0.2
+   * @since 0.1
    */
   public JwtAuth allowQueryToken() {
     return with(s -> s.queryToken = true);
@@ -189,7 +189,7 @@ public final class JwtAuth implements Auth {
    * Whether the token may come in the {@code access_token} query parameter.
    *
    * @return true after {@link #allowQueryToken()}
-   * @since 0.2
+   * @since 0.1
    */
   public boolean queryTokenAllowed() {
     return settings.queryToken;

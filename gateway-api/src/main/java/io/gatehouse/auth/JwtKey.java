@@ -94,7 +94,7 @@ public record JwtKey(Optional<String> kid, Key key, JwtAlgorithm algorithm) {
    * @param secret the shared secret: at least 32, 48 or 64 bytes for HS256, HS384 or HS512
    * @param algorithm an HMAC algorithm
    * @return the key
-   * @since 0.2
+   * @since 0.1
    */
   public static JwtKey secret(byte[] secret, JwtAlgorithm algorithm) {
     return new JwtKey(Optional.empty(), secretKey(secret, algorithm), algorithm);

@@ -6,7 +6,7 @@ package io.gatehouse.ratelimit;
  *
  * <p>{@code RateLimit.perHeader("X-Tenant", 100).per(Duration.ofSeconds(1)).whenKeyMissing(KeylessRequests.REJECT)}
  *
- * @since 0.2
+ * @since 0.1
  */
 public enum KeylessRequests {
   /** Counted together under one key of their own, with the limit's budget: the default. */

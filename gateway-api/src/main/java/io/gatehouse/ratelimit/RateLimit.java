@@ -244,7 +244,7 @@ public final class RateLimit {
    *
    * @param keyless shared, rejected or exempt
    * @return a changed copy
-   * @since 0.2
+   * @since 0.1
    */
   public RateLimit whenKeyMissing(KeylessRequests keyless) {
     Objects.requireNonNull(keyless, "keyless");
@@ -255,7 +255,7 @@ public final class RateLimit {
    * What a request without a key for this limit gets.
    *
    * @return the choice; {@link KeylessRequests#SHARED} unless set
-   * @since 0.2
+   * @since 0.1
    */
   public KeylessRequests keyless() {
     return keyless;
@@ -274,7 +274,7 @@ public final class RateLimit {
    * }</pre>
    *
    * @return a changed copy
-   * @since 0.2
+   * @since 0.1
    */
   public RateLimit beforeAuth() {
     return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, true);
@@ -284,7 +284,7 @@ public final class RateLimit {
    * Whether this limit is checked before authentication ({@link #beforeAuth()}).
    *
    * @return true in the pre-auth slot
-   * @since 0.2
+   * @since 0.1
    */
   public boolean checkedBeforeAuth() {
     return beforeAuth;

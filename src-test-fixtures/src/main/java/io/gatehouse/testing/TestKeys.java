@@ -110,7 +110,7 @@ public final class TestKeys {
    * @param secret at least 32 bytes (RFC 7518 section 3.2); copied
    * @return the key
    * @throws IllegalArgumentException if the secret is shorter than 32 bytes
-   * @since 0.2
+   * @since 0.1
    */
   public static TestKey hmac(String kid, byte[] secret) {
     return hmac(kid, secret, JwtAlgorithm.HS256);
@@ -124,7 +124,7 @@ public final class TestKeys {
    * @param algorithm HS256, HS384 or HS512
    * @return the key
    * @throws IllegalArgumentException if the algorithm is not an HMAC one or the secret is too short
-   * @since 0.2
+   * @since 0.1
    */
   public static TestKey hmac(String kid, byte[] secret, JwtAlgorithm algorithm) {
     TestKey.checkKid(kid);

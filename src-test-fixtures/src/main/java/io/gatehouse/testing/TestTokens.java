@@ -60,7 +60,7 @@ public final class TestTokens {
    *
    * @param clock the clock builders default to
    * @return the scope; closing it restores the previous default
-   * @since 0.2
+   * @since 0.1
    */
   public static ClockScope defaultClock(Clock clock) {
     Objects.requireNonNull(clock, "clock");
@@ -72,7 +72,7 @@ public final class TestTokens {
   /**
    * The span in which {@link #defaultClock} holds; close it on the thread that opened it.
    *
-   * @since 0.2
+   * @since 0.1
    */
   public static final class ClockScope implements AutoCloseable {
     private final Clock previous;
