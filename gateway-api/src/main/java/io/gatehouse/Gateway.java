@@ -280,6 +280,7 @@ public interface Gateway extends AutoCloseable {
     private final Set<String> extensionMethods = new LinkedHashSet<>();
     private boolean methodOverride;
     private boolean caseInsensitivePaths;
+    private io.gatehouse.upstream.ConnectionPool connectionPool = io.gatehouse.upstream.ConnectionPool.defaults();
 
     Builder() {}
 
@@ -311,6 +312,7 @@ public interface Gateway extends AutoCloseable {
       extensionMethods.addAll(spec.extensionMethods());
       methodOverride = spec.methodOverride();
       caseInsensitivePaths = spec.caseInsensitivePaths();
+      connectionPool = spec.connectionPool();
     }
 
     /**
@@ -678,7 +680,7 @@ public interface Gateway extends AutoCloseable {
      *     method, such as {@code get}
      * @return this builder
      * @throws IllegalArgumentException if a method is not a token or is a case variant of a standard one
-     * @since 0.2
+     * @since 0.1
      */
     public Builder extensionMethods(String... methods) {
       for (String m : methods) {
@@ -700,6 +702,22 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Sets how the built-in upstream client pools connections and resolves host names (see
+     * {@link io.gatehouse.upstream.ConnectionPool} for the behaviour). Defaults to
+     * {@link io.gatehouse.upstream.ConnectionPool#defaults()}; ignored with {@link #transport}.
+     *
+     * <p>{@code .connectionPool(ConnectionPool.defaults().maxPerOrigin(128))}
+     *
+     * @param pool the pool settings
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder connectionPool(io.gatehouse.upstream.ConnectionPool pool) {
+      this.connectionPool = Objects.requireNonNull(pool, "pool");
+      return this;
+    }
+
+    /**
      * Whether to honour method overrides. Off by default: the headers {@code X-HTTP-Method-Override},
      * {@code X-HTTP-Method} and {@code X-Method-Override} (in any case, with {@code _} for {@code -}
      * too) and the query parameter {@code _method} (in any case, percent-encoded or not) are
@@ -717,10 +735,24 @@ public interface Gateway extends AutoCloseable {
      *
      * @param honour whether to honour overrides
      * @return this builder
-     * @since 0.2
+     * @since 0.1
      */
     public Builder methodOverride(boolean honour) {
       this.methodOverride = honour;
+      return this;
+    }
+
+    /**
+     * Sets how long a request waits for a pooled connection when every connection to its origin
+     * is busy; then it gets 503 with {@code Retry-After}. Defaults to 1 second. Shorthand for
+     * {@code connectionPool(pool.acquireTimeout(timeout))}.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder poolAcquireTimeout(Duration timeout) {
+      this.connectionPool = connectionPool.acquireTimeout(positive("poolAcquireTimeout", timeout));
       return this;
     }
 
@@ -737,10 +769,24 @@ public interface Gateway extends AutoCloseable {
      *
      * @param on whether to fold case
      * @return this builder
-     * @since 0.2
+     * @since 0.1
      */
     public Builder caseInsensitivePaths(boolean on) {
       this.caseInsensitivePaths = on;
+      return this;
+    }
+
+    /**
+     * Sets how long after it was opened an upstream connection may still be reused, which bounds
+     * how long a changed DNS record takes to reach every origin. Defaults to 30 seconds.
+     * Shorthand for {@code connectionPool(pool.maxLifetime(lifetime))}.
+     *
+     * @param lifetime more than zero
+     * @return this builder
+     * @since 0.1
+     */
+    public Builder connectionMaxLifetime(Duration lifetime) {
+      this.connectionPool = connectionPool.maxLifetime(positive("connectionMaxLifetime", lifetime));
       return this;
     }
 
@@ -756,7 +802,7 @@ public interface Gateway extends AutoCloseable {
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
           java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
           java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders,
-          extensionMethods, methodOverride, caseInsensitivePaths);
+          extensionMethods, methodOverride, caseInsensitivePaths, connectionPool);
     }
 
     /**

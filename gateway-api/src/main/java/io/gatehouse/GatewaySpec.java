@@ -16,6 +16,7 @@ import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.ConnectionPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -61,6 +62,7 @@ import java.util.Set;
  * @param extensionMethods request methods beyond RFC 9110's nine that the gateway routes; any other gets 501
  * @param methodOverride whether a POST's method-override header or {@code _method} query parameter is honoured
  * @param caseInsensitivePaths whether path patterns match ignoring ASCII case
+ * @param connectionPool how the built-in upstream client pools connections and resolves names
  * @since 0.1
  */
 public record GatewaySpec(
@@ -90,7 +92,8 @@ public record GatewaySpec(
     UnderscoreHeaders underscoreHeaders,
     Set<String> extensionMethods,
     boolean methodOverride,
-    boolean caseInsensitivePaths) {
+    boolean caseInsensitivePaths,
+    ConnectionPool connectionPool) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -122,6 +125,7 @@ public record GatewaySpec(
    * @param extensionMethods request methods beyond RFC 9110's nine that the gateway routes; any other gets 501
    * @param methodOverride whether a POST's method-override header or {@code _method} query parameter is honoured
    * @param caseInsensitivePaths whether path patterns match ignoring ASCII case
+   * @param connectionPool how the built-in upstream client pools connections and resolves names
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -150,6 +154,7 @@ public record GatewaySpec(
     Objects.requireNonNull(requestLimits, "requestLimits");
     Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
     extensionMethods = Collections.unmodifiableSet(new LinkedHashSet<>(extensionMethods));
+    Objects.requireNonNull(connectionPool, "connectionPool");
   }
 
   /**

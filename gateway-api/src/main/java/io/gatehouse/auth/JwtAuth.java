@@ -169,6 +169,33 @@ public final class JwtAuth implements Auth {
   }
 
   /**
+   * Also reads the token from an {@code access_token} query parameter (RFC 6750 section 2.3), for
+   * clients that cannot set headers (WebSocket upgrades in browsers, download links). Off by
+   * default: URLs end up in browser histories, proxy logs and Referer headers. The parameter is
+   * removed before the request goes upstream; the gateway's access log and request records carry
+   * the path only. A request with a token in the query and an {@code Authorization} header, or
+   * with several {@code access_token} parameters, gets 400 {@code invalid_request} whether or
+   * not this is on. The name is matched after percent-decoding and without regard to case.
+   * Tokens in a form body (RFC 6750 section 2.2) are never read: bodies are not buffered for auth.
+   *
+   * @return a changed copy
+   * @since 0.1
+   */
+  public JwtAuth allowQueryToken() {
+    return with(s -> s.queryToken = true);
+  }
+
+  /**
+   * Whether the token may come in the {@code access_token} query parameter.
+   *
+   * @return true after {@link #allowQueryToken()}
+   * @since 0.1
+   */
+  public boolean queryTokenAllowed() {
+    return settings.queryToken;
+  }
+
+  /**
    * Where the principal's roles are: a claim name, or a dotted path into nested claims such as
    * {@code realm_access.roles}; the value is a list of strings or a space-separated string.
    * Defaults to {@code roles}.
@@ -368,6 +395,7 @@ public final class JwtAuth implements Auth {
     Duration leeway = Duration.ofSeconds(30);
     Set<String> requiredClaims = new LinkedHashSet<>();
     String cookie;
+    boolean queryToken;
     String rolesClaim = "roles";
     String subjectClaim = "sub";
     int verifiedCacheSize;
@@ -385,6 +413,7 @@ public final class JwtAuth implements Auth {
       c.leeway = leeway;
       c.requiredClaims = new LinkedHashSet<>(requiredClaims);
       c.cookie = cookie;
+      c.queryToken = queryToken;
       c.rolesClaim = rolesClaim;
       c.subjectClaim = subjectClaim;
       c.verifiedCacheSize = verifiedCacheSize;

@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>{@code
  * JwtKey rsa = JwtKey.of("2026-11", rsaPublicKey, JwtAlgorithm.RS256);
  * JwtKey hmac = JwtKey.secret("shared", secretBytes, JwtAlgorithm.HS256);
+ * JwtKey unnamed = JwtKey.secret(secretBytes, JwtAlgorithm.HS256);   // for tokens without a kid
  * }</pre>
  *
  * @param kid the key id tokens name in their header; empty for a key tokens do not name
@@ -81,6 +82,25 @@ public record JwtKey(Optional<String> kid, Key key, JwtAlgorithm algorithm) {
    * @return the key
    */
   public static JwtKey secret(String kid, byte[] secret, JwtAlgorithm algorithm) {
+    return new JwtKey(Optional.of(Objects.requireNonNull(kid, "kid")), secretKey(secret, algorithm), algorithm);
+  }
+
+  /**
+   * An HMAC secret that tokens do not name: it verifies only tokens without a {@code kid}, which
+   * is how most issuers of shared-secret tokens mint them.
+   *
+   * <p>{@code Auth.jwt().keys(JwtKey.secret(secretBytes, JwtAlgorithm.HS256))}
+   *
+   * @param secret the shared secret: at least 32, 48 or 64 bytes for HS256, HS384 or HS512
+   * @param algorithm an HMAC algorithm
+   * @return the key
+   * @since 0.1
+   */
+  public static JwtKey secret(byte[] secret, JwtAlgorithm algorithm) {
+    return new JwtKey(Optional.empty(), secretKey(secret, algorithm), algorithm);
+  }
+
+  private static SecretKeySpec secretKey(byte[] secret, JwtAlgorithm algorithm) {
     Objects.requireNonNull(secret, "secret");
     Objects.requireNonNull(algorithm, "algorithm");
     if (algorithm.family() != JwtAlgorithm.Family.HMAC) {
@@ -89,7 +109,7 @@ public record JwtKey(Optional<String> kid, Key key, JwtAlgorithm algorithm) {
     if (secret.length == 0) {
       throw new IllegalArgumentException("secret: empty (expected: at least " + minSecretBytes(algorithm) + " bytes)");
     }
-    return of(kid, new SecretKeySpec(secret.clone(), "Hmac" + algorithm.name().replace("HS", "SHA")), algorithm);
+    return new SecretKeySpec(secret.clone(), "Hmac" + algorithm.name().replace("HS", "SHA"));
   }
 
   private static int minSecretBytes(JwtAlgorithm algorithm) {

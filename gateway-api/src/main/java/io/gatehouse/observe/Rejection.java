@@ -35,5 +35,12 @@ public enum Rejection {
   /** No target of the upstream group could take the request (503). */
   NO_UPSTREAM,
   /** The upstream failed or timed out (502, 504). */
-  UPSTREAM_FAILED
+  UPSTREAM_FAILED,
+  /**
+   * Every pooled connection to the upstream stayed busy for the pool's acquire timeout (503 with
+   * {@code Retry-After}).
+   *
+   * @since 0.1
+   */
+  POOL_EXHAUSTED
 }

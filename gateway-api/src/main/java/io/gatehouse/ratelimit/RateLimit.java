@@ -48,7 +48,7 @@ public final class RateLimit {
     CLIENT_IP,
     /** The route: one budget for all its callers. */
     ROUTE,
-    /** A request header's value; requests without the header are not limited by it. */
+    /** A request header's value; what requests without the header get is {@link #whenKeyMissing}'s choice. */
     HEADER,
     /** A {@link RateLimitKey} function. */
     CUSTOM
@@ -63,9 +63,11 @@ public final class RateLimit {
   private final String name;
   private final int maxKeys;
   private final Duration maxWait;
+  private final KeylessRequests keyless;
+  private final boolean beforeAuth;
 
   private RateLimit(KeyKind kind, String header, RateLimitKey custom, long requests, Duration window, long burst,
-      String name, int maxKeys, Duration maxWait) {
+      String name, int maxKeys, Duration maxWait, KeylessRequests keyless, boolean beforeAuth) {
     this.kind = kind;
     this.header = header;
     this.custom = custom;
@@ -75,6 +77,8 @@ public final class RateLimit {
     this.name = name;
     this.maxKeys = maxKeys;
     this.maxWait = maxWait;
+    this.keyless = keyless;
+    this.beforeAuth = beforeAuth;
   }
 
   /**
@@ -109,7 +113,8 @@ public final class RateLimit {
   }
 
   /**
-   * A limit per value of a request header; requests without the header are not limited by it.
+   * A limit per value of a request header; requests without the header share one budget unless
+   * {@link #whenKeyMissing} says otherwise.
    *
    * @param header the header name
    * @param requests requests per window, at least 1
@@ -167,7 +172,7 @@ public final class RateLimit {
         throw new IllegalArgumentException("window: " + window + " (expected: >= 1ms and >= 1ns per request)");
       }
       String name = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
-      return new RateLimit(kind, header, custom, requests, window, requests, name, 100_000, Duration.ZERO);
+      return new RateLimit(kind, header, custom, requests, window, requests, name, 100_000, Duration.ZERO, KeylessRequests.SHARED, false);
     }
   }
 
@@ -181,7 +186,7 @@ public final class RateLimit {
     if (burst < 1) {
       throw new IllegalArgumentException("burst: " + burst + " (expected: >= 1)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
@@ -197,7 +202,7 @@ public final class RateLimit {
       throw new IllegalArgumentException("name: '" + name
           + "' (expected: 1 to 64 of lowercase letters, digits, '_', '.', '-', '*', starting with a letter)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
@@ -210,7 +215,7 @@ public final class RateLimit {
     if (maxKeys < 1) {
       throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: >= 1)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
@@ -226,7 +231,63 @@ public final class RateLimit {
     if (maxWait.isNegative() || maxWait.isZero()) {
       throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: > 0)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait);
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+  }
+
+  /**
+   * What a request gets when this limit has no key for it: a {@link #perHeader} limit whose header
+   * is absent, or a {@link #perKey} function that returns empty. Defaults to
+   * {@link KeylessRequests#SHARED}: all such requests share one budget, so leaving the header out
+   * is no way around the limit.
+   *
+   * <p>{@code RateLimit.perHeader("X-Tenant", 100).per(Duration.ofSeconds(1)).whenKeyMissing(KeylessRequests.REJECT)}
+   *
+   * @param keyless shared, rejected or exempt
+   * @return a changed copy
+   * @since 0.1
+   */
+  public RateLimit whenKeyMissing(KeylessRequests keyless) {
+    Objects.requireNonNull(keyless, "keyless");
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+  }
+
+  /**
+   * What a request without a key for this limit gets.
+   *
+   * @return the choice; {@link KeylessRequests#SHARED} unless set
+   * @since 0.1
+   */
+  public KeylessRequests keyless() {
+    return keyless;
+  }
+
+  /**
+   * Checks this limit before authentication instead of after it: in the pre-auth slot, so that
+   * anonymous floods are turned away with 429 before they can cost a JWKS fetch, an introspection
+   * call or a password hash. Only limits whose key needs no principal may go there: per client
+   * IP, per route or per header (checked at build()).
+   *
+   * <pre>{@code
+   * Gateway.builder()
+   *     .rateLimit(RateLimit.perClientIp(50).per(Duration.ofSeconds(1)).named("pre-auth").beforeAuth())
+   *     .rateLimit(RateLimit.perConsumer(10).per(Duration.ofSeconds(1)));       // after auth, as ever
+   * }</pre>
+   *
+   * @return a changed copy
+   * @since 0.1
+   */
+  public RateLimit beforeAuth() {
+    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, true);
+  }
+
+  /**
+   * Whether this limit is checked before authentication ({@link #beforeAuth()}).
+   *
+   * @return true in the pre-auth slot
+   * @since 0.1
+   */
+  public boolean checkedBeforeAuth() {
+    return beforeAuth;
   }
 
   /**
@@ -313,6 +374,6 @@ public final class RateLimit {
   @Override
   public String toString() {
     return "RateLimit[" + name + ": " + requests + " per " + window + " per " + kind.name().toLowerCase(Locale.ROOT)
-        + (header == null ? "" : " " + header) + ", burst " + burst + "]";
+        + (header == null ? "" : " " + header) + ", burst " + burst + (beforeAuth ? ", before auth" : "") + "]";
   }
 }

@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Why a call to an upstream failed. The gateway answers {@link Kind#CONNECT_TIMEOUT} and
- * {@link Kind#RESPONSE_TIMEOUT} with 504 and every other kind with 502.
+ * {@link Kind#RESPONSE_TIMEOUT} with 504, {@link Kind#POOL_EXHAUSTED} with 503 and
+ * {@code Retry-After}, and every other kind with 502.
  *
  * <p>{@code future.completeExceptionally(new UpstreamException(Kind.CONNECT_REFUSED, "orders:8080 refused"));}
  *
@@ -63,6 +64,12 @@ public final class UpstreamException extends GatewayException {
     /** The upstream's response was not valid HTTP. */
     PROTOCOL_ERROR,
     /** Reading the client's request body failed while it was being sent upstream. */
-    REQUEST_BODY_FAILED
+    REQUEST_BODY_FAILED,
+    /**
+     * Every connection to the origin stayed busy for the pool's acquire timeout; nothing was sent.
+     *
+     * @since 0.1
+     */
+    POOL_EXHAUSTED
   }
 }

@@ -69,6 +69,13 @@ class AuthValuesTest {
         .hasMessage("key: 31-byte secret for HS256 (expected: at least 32 bytes, RFC 7518 section 3.2)");
     assertThatThrownBy(() -> JwtKey.secret("k", new byte[64], JwtAlgorithm.RS256))
         .hasMessage("algorithm: RS256 (expected: HS256, HS384 or HS512 for a secret)");
+    assertThatThrownBy(() -> JwtKey.secret(new byte[31], JwtAlgorithm.HS256))
+        .hasMessage("key: 31-byte secret for HS256 (expected: at least 32 bytes, RFC 7518 section 3.2)");
+    assertThatThrownBy(() -> JwtKey.secret(new byte[64], JwtAlgorithm.ES256))
+        .hasMessage("algorithm: ES256 (expected: HS256, HS384 or HS512 for a secret)");
+    JwtKey unnamed = JwtKey.secret(new byte[32], JwtAlgorithm.HS256);
+    assertThat(unnamed.kid()).isEmpty();
+    assertThat(unnamed.toString()).isEqualTo("JwtKey[HS256]");
     assertThat(JwtKey.of("k", p256, JwtAlgorithm.ES256).toString()).isEqualTo("JwtKey[kid k, ES256]");
     assertThat(JwtAlgorithm.fromJose("none")).isEmpty();
     assertThat(JwtAlgorithm.fromJose("rs256")).as("case-sensitive").isEmpty();

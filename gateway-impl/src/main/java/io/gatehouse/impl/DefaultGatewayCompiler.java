@@ -74,7 +74,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     }
 
     UpstreamTransport transport = spec.transport()
-        .orElseGet(() -> HttpClientTransport.create(TransportSettings.defaults()));
+        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(spec.connectionPool())));
     ForwardedHeaders forwarded = new ForwardedHeaders(trusted);
     AuthRuntime auth = AuthRuntime.build(spec, transport);
     Observers observers = Observers.of(spec);
@@ -100,7 +100,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
 
   /** The built-in stages between the global and the route's filters, in their documented order. */
   private static List<Filter> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
-    List<Filter> stages = new ArrayList<>(4);
+    List<Filter> stages = new ArrayList<>(5);
+    limits.preAuthStage(route).ifPresent(stages::add);
     stages.add(auth.stage(route));
     stages.add(limits.stage(route));
     limits.quotaStage(route).ifPresent(stages::add);

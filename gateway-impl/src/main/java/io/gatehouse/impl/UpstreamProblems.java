@@ -7,14 +7,16 @@ import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.LiveTarget;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.spi.UpstreamException;
+import java.net.UnknownHostException;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The problem a client gets when its upstream call failed: 502, or 504 for timeouts; 413 when the
- * client's body passed the route's cap while streaming; logged once.
+ * The problem a client gets when its upstream call failed: 502, or 504 for timeouts; 503 with
+ * {@code Retry-After} when no pooled connection came free in time; 413 when the client's body
+ * passed the route's cap while streaming; logged once.
  */
 final class UpstreamProblems {
   private static final Logger log = LoggerFactory.getLogger(UpstreamProblems.class);
@@ -36,15 +38,30 @@ final class UpstreamProblems {
       log.warn("route '{}' request {}: upstream {} failed: {} ({})",
           routeId, exchange.requestId(), target, upstream.kind(), upstream.getMessage());
       return switch (upstream.kind()) {
-        case CONNECT_TIMEOUT -> exchange.problem(504, "Gateway Timeout", "the upstream did not accept a connection in time");
+        case CONNECT_TIMEOUT -> exchange.problem(504, "Gateway Timeout", unresolved(upstream)
+            ? "the upstream's host name did not resolve in time" : "the upstream did not accept a connection in time");
         case RESPONSE_TIMEOUT -> exchange.problem(504, "Gateway Timeout", "the upstream did not answer in time");
-        case CONNECT_REFUSED -> exchange.problem(502, "Bad Gateway", "the upstream could not be reached");
+        case CONNECT_REFUSED -> exchange.problem(502, "Bad Gateway", unresolved(upstream)
+            ? "the upstream's host name did not resolve" : "the upstream could not be reached");
         case CONNECTION_RESET -> exchange.problem(502, "Bad Gateway", "the upstream closed the connection before answering");
         case PROTOCOL_ERROR -> exchange.problem(502, "Bad Gateway", "the upstream sent an invalid response");
         case REQUEST_BODY_FAILED -> exchange.problem(400, "Bad Request", "the request body could not be read");
+        case POOL_EXHAUSTED -> poolExhausted(exchange);
       };
     }
     log.error("route '{}' request {}: upstream {} failed unexpectedly", routeId, exchange.requestId(), target, cause);
     return exchange.problem(502, "Bad Gateway", "the upstream call failed");
+  }
+
+  private static boolean unresolved(UpstreamException upstream) {
+    return upstream.getCause() instanceof UnknownHostException;
+  }
+
+  /** Every pooled connection stayed busy: a short, local overload, so the client may come back soon. */
+  private static Response poolExhausted(Exchange exchange) {
+    exchange.attribute(Observers.REJECTION, Rejection.POOL_EXHAUSTED);
+    Response problem = exchange.problem(503, "Service Unavailable",
+        "every connection to the upstream is busy; try again shortly");
+    return problem.toBuilder().headers(problem.headers().toBuilder().set("Retry-After", "1").build()).build();
   }
 }

@@ -99,6 +99,46 @@ public final class TestKeys {
   }
 
   /**
+   * An HS256 key with a secret you give, such as the one your issuer shares with the gateway.
+   *
+   * <pre>{@code
+   * TestKey shared = TestKeys.hmac("shared", secret);
+   * String token = TestTokens.signedBy(shared).withoutKid().subject("alice").mint();
+   * }</pre>
+   *
+   * @param kid the key id; not empty (mint with {@code withoutKid()} for a token without one)
+   * @param secret at least 32 bytes (RFC 7518 section 3.2); copied
+   * @return the key
+   * @throws IllegalArgumentException if the secret is shorter than 32 bytes
+   * @since 0.1
+   */
+  public static TestKey hmac(String kid, byte[] secret) {
+    return hmac(kid, secret, JwtAlgorithm.HS256);
+  }
+
+  /**
+   * An HMAC key with a secret you give.
+   *
+   * @param kid the key id; not empty
+   * @param secret at least 32, 48 or 64 bytes for HS256, HS384 or HS512; copied
+   * @param algorithm HS256, HS384 or HS512
+   * @return the key
+   * @throws IllegalArgumentException if the algorithm is not an HMAC one or the secret is too short
+   * @since 0.1
+   */
+  public static TestKey hmac(String kid, byte[] secret, JwtAlgorithm algorithm) {
+    TestKey.checkKid(kid);
+    Objects.requireNonNull(secret, "secret");
+    checkFamily(algorithm, JwtAlgorithm.Family.HMAC);
+    if (secret.length < hashBytes(algorithm)) {
+      throw new IllegalArgumentException("secret: " + secret.length + " bytes for " + algorithm
+          + " (expected: at least " + hashBytes(algorithm) + " bytes, RFC 7518 section 3.2)");
+    }
+    SecretKeySpec key = new SecretKeySpec(secret.clone(), "Hmac" + algorithm.name().replace("HS", "SHA"));
+    return new TestKey(kid, algorithm, key, key);
+  }
+
+  /**
    * A JWKS document (RFC 7517 section 5) publishing the public keys, as a JWKS endpoint serves it.
    *
    * @param keys RSA or EC keys, in the order to list them; none gives {@code {"keys":[]}}

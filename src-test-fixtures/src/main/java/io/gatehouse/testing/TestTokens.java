@@ -41,7 +41,52 @@ public final class TestTokens {
   // ObjectReader is immutable, so sharing it is no shared mutable state.
   private static final ObjectReader JSON_OBJECT = new ObjectMapper().readerForMapOf(Object.class);
 
+  // Per thread, not global: the GatewayExtension sets it for the test running on this thread.
+  private static final ThreadLocal<Clock> DEFAULT_CLOCK = ThreadLocal.withInitial(Clock::systemUTC);
+
   private TestTokens() {}
+
+  /**
+   * Makes builders started on this thread read this clock until the scope closes, so tokens are
+   * valid in the gateway's time without {@code .clock(...)} on each. The
+   * {@code GatewayExtension} does this with its {@link ManualClock} around each test; tests without
+   * it may too.
+   *
+   * <pre>{@code
+   * try (TestTokens.ClockScope scope = TestTokens.defaultClock(manualClock)) {
+   *   String token = TestTokens.valid(key, "alice");   // iat and exp from manualClock
+   * }
+   * }</pre>
+   *
+   * @param clock the clock builders default to
+   * @return the scope; closing it restores the previous default
+   * @since 0.1
+   */
+  public static ClockScope defaultClock(Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    Clock previous = DEFAULT_CLOCK.get();
+    DEFAULT_CLOCK.set(clock);
+    return new ClockScope(previous);
+  }
+
+  /**
+   * The span in which {@link #defaultClock} holds; close it on the thread that opened it.
+   *
+   * @since 0.1
+   */
+  public static final class ClockScope implements AutoCloseable {
+    private final Clock previous;
+
+    private ClockScope(Clock previous) {
+      this.previous = previous;
+    }
+
+    /** Restores the default clock that held before. */
+    @Override
+    public void close() {
+      DEFAULT_CLOCK.set(previous);
+    }
+  }
 
   /**
    * Starts a token signed with a key: its algorithm, and its key id in the {@code kid} header.
@@ -81,7 +126,7 @@ public final class TestTokens {
   public static final class Builder {
     private final TestKey key;
     private Optional<String> kid;
-    private Clock clock = Clock.systemUTC();
+    private Clock clock = DEFAULT_CLOCK.get();
     private Optional<String> subject = Optional.empty();
     private Optional<String> issuer = Optional.empty();
     private List<String> audience = List.of();
@@ -168,8 +213,9 @@ public final class TestTokens {
 
     /**
      * Sets the clock that {@code iat}, relative expiry and relative not-before are taken from.
-     * Defaults to {@link Clock#systemUTC()}; a {@link ManualClock} shared with the gateway mints
-     * tokens that are valid in the gateway's time.
+     * Defaults to the clock of the {@code GatewayExtension} running the current test (see
+     * {@link TestTokens#defaultClock}), else {@link Clock#systemUTC()}; a {@link ManualClock} shared
+     * with the gateway mints tokens that are valid in the gateway's time.
      *
      * @param clock the clock
      * @return this builder

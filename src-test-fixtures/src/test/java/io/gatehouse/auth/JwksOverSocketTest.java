@@ -38,7 +38,7 @@ class JwksOverSocketTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Duration PAST_MIN_REFETCH = MIN_REFETCH.plusSeconds(1);
   private static final String UNKNOWN_KEY = "Bearer realm=\"gatehouse\", error=\"invalid_token\","
-      + " error_description=\"the token's key is not known\"";
+      + " error_description=\"the token's signature is invalid\"";
   private static final String CANNOT_FETCH = "the keys to verify the token cannot be fetched";
 
   private final ManualClock clock = ManualClock.of(Instant.parse("2026-11-25T12:00:00Z"));
@@ -256,7 +256,7 @@ class JwksOverSocketTest {
 
     assertThat(forged.status()).as("%s", forged).isEqualTo(401);
     assertThat(forged.challenge()).as("%s", forged).contains("Bearer realm=\"gatehouse\", error=\"invalid_token\","
-        + " error_description=\"the token's algorithm does not match its key\"");
+        + " error_description=\"the token's algorithm is not accepted\"");
   }
 
   @Test
@@ -283,6 +283,42 @@ class JwksOverSocketTest {
     assertAccepted(first);
     assertAccepted(second);
     assertThat(server.fetches()).isEqualTo(1);
+  }
+
+  @Test
+  void tokens_that_could_never_pass_cost_no_fetch_however_unknown_their_kid() throws Exception {
+    server = JwksServer.start(k1);
+    gateway = Gateway.builder().clock(clock)
+        .auth(Auth.jwt().jwks(server.url()).issuer("https://idp.example.com").jwksMinRefetch(MIN_REFETCH))
+        .route("r", r -> r.path("/**").respond(200, "text/plain", "ok"))
+        .build();
+    String idp = "https://idp.example.com";
+    List<String> hopeless = List.of(
+        made("made-up-1").issuer("https://evil.example.com").mint(),
+        made("made-up-2").mint(),                                                  // no iss at all
+        made("made-up-3").issuer(idp).expiredFor(Duration.ofMinutes(5)).mint(),
+        made("made-up-4").issuer(idp).claim("exp", "never").mint(),
+        made("made-up-5").issuer(idp).claim("iss", List.of(idp)).mint(),
+        TestTokens.signedBy(TestKeys.hmac("made-up-6")).clock(clock).subject("alice").issuer(idp).mint(), // no HMAC keys
+        made("made-up-7").issuer(idp).mintUnsigned(),
+        made("made-up-8").issuer(idp).mint().replace('.', '!'),
+        "x".repeat(17_000));
+
+    for (String token : hopeless) {
+      clock.advance(PAST_MIN_REFETCH); // each would be allowed a fetch
+      Reply reply = send(token);
+      assertThat(reply.status()).as("%s", reply).isIn(401, 431);
+    }
+    assertThat(server.fetches()).as("no unverified token that fails the cheap checks reaches the JWKS").isZero();
+
+    for (int i = 0; i < 20; i++) {
+      assertUnknownKey(send(made("storm-" + i).issuer(idp).mint()));
+    }
+    assertThat(server.fetches()).as("the right issuer: the first fetch, then none within the interval").isEqualTo(1);
+  }
+
+  private TestTokens.Builder made(String kid) {
+    return TestTokens.signedBy(k1).clock(clock).subject("alice").kid(kid);
   }
 
   private void gateway(String jwksUrl) {

@@ -102,11 +102,11 @@ class RateLimitTest {
   }
 
   @Test
-  void header_and_custom_keys_limit_only_requests_that_have_a_key() {
+  void header_and_custom_keys_exempt_from_keyless_requests_limit_only_requests_that_have_a_key() {
     RateLimitKey tenant = exchange -> exchange.request().headers().first("X-Tenant").map(t -> t.toLowerCase());
     tester(Gateway.builder().route("r", r -> r.path("/**")
-        .rateLimit(RateLimit.perKey(tenant, 1).per(Duration.ofMinutes(1)).named("tenant"),
-            RateLimit.perHeader("X-App", 1).per(Duration.ofMinutes(1)).named("app"))
+        .rateLimit(RateLimit.perKey(tenant, 1).per(Duration.ofMinutes(1)).named("tenant").whenKeyMissing(KeylessRequests.EXEMPT),
+            RateLimit.perHeader("X-App", 1).per(Duration.ofMinutes(1)).named("app").whenKeyMissing(KeylessRequests.EXEMPT))
         .upstream(UP)));
 
     assertThat(tester.get("/x").send()).hasStatus(200).doesNotHaveHeader("RateLimit");

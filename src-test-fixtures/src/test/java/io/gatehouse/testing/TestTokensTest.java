@@ -339,4 +339,32 @@ class TestTokensTest {
   private static String decode(String base64Url) {
     return new String(Base64.getUrlDecoder().decode(base64Url), StandardCharsets.UTF_8);
   }
+
+  @Test
+  void builders_default_to_the_scoped_clock_and_go_back_to_the_system_clock() {
+    ManualClock clock = ManualClock.of(Instant.parse("2100-01-01T00:00:00Z"));
+    TestKey key = TestKeys.hmac("k", new byte[32]);
+    TestTokens.ClockScope scope = TestTokens.defaultClock(clock);
+    try {
+      DecodedJWT token = JWT.decode(TestTokens.valid(key, "alice"));
+      assertThat(token.getIssuedAtAsInstant()).isEqualTo(Instant.parse("2100-01-01T00:00:00Z"));
+    } finally {
+      scope.close();
+    }
+    DecodedJWT after = JWT.decode(TestTokens.valid(key, "alice"));
+    assertThat(after.getIssuedAtAsInstant()).isBefore(Instant.parse("2099-01-01T00:00:00Z"));
+  }
+
+  @Test
+  void an_hmac_key_with_a_given_secret_signs_what_that_secret_verifies() {
+    byte[] secret = "a-shared-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8);
+    String token = TestTokens.signedBy(TestKeys.hmac("shared", secret)).withoutKid().subject("alice").mint();
+
+    DecodedJWT decoded = JWT.require(Algorithm.HMAC256(secret)).build().verify(token);
+    assertThat(decoded.getKeyId()).isNull();
+    assertThatThrownBy(() -> TestKeys.hmac("shared", new byte[31]))
+        .hasMessage("secret: 31 bytes for HS256 (expected: at least 32 bytes, RFC 7518 section 3.2)");
+    assertThatThrownBy(() -> TestKeys.hmac("shared", new byte[64], JwtAlgorithm.RS256))
+        .hasMessage("algorithm: RS256 (expected: HS256, HS384 or HS512)");
+  }
 }

@@ -5,6 +5,8 @@ import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.IdentityHeaders;
+import io.gatehouse.auth.JwtAlgorithm;
+import io.gatehouse.auth.JwtKey;
 import io.gatehouse.auth.PasswordHash;
 import java.time.Duration;
 
@@ -40,6 +42,26 @@ public final class SecuredGateways {
             .respond(200, "application/json", "{\"status\":\"up\"}"));
   }
   // end::jwt[]
+
+  /**
+   * HS256 tokens signed with a secret the issuer shares with the gateway; such tokens usually
+   * carry no {@code kid}.
+   *
+   * @param secret the shared secret, at least 32 bytes (keep it out of code: read it from your secret store)
+   * @param ordersUrl where the orders service listens
+   * @return the builder
+   */
+  // tag::hs256[]
+  public static Gateway.Builder sharedSecret(byte[] secret, String ordersUrl) {
+    return Gateway.builder()
+        .auth(Auth.jwt()
+            .keys(JwtKey.secret(secret, JwtAlgorithm.HS256))  // no kid: verifies tokens without one
+            .issuer("https://login.example.com"))
+        .route("orders", r -> r
+            .path("/orders/**")
+            .upstream(ordersUrl));
+  }
+  // end::hs256[]
 
   /**
    * Partners with API keys, one plan each.

@@ -31,6 +31,17 @@ final class AuthResponses {
     return problem.toBuilder().headers(problem.headers().toBuilder().add("WWW-Authenticate", challenge).build()).build();
   }
 
+  /** 400 for credentials that are ambiguous (RFC 6750 section 3.1 {@code invalid_request}); nothing is checked. */
+  static Response invalidRequest(Exchange exchange, boolean bearer, String detail) {
+    exchange.attribute(Observers.REJECTION, Rejection.UNAUTHENTICATED);
+    Response problem = exchange.problem(400, "Bad Request", detail);
+    if (!bearer) {
+      return problem;
+    }
+    return problem.toBuilder().headers(problem.headers().toBuilder().add("WWW-Authenticate",
+        "Bearer realm=\"gatehouse\", error=\"invalid_request\", error_description=" + Credentials.quoted(detail)).build()).build();
+  }
+
   static Response unavailable(Exchange exchange, String detail) {
     return exchange.problem(503, "Service Unavailable", detail);
   }

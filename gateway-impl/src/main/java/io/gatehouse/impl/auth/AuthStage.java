@@ -30,6 +30,7 @@ final class AuthStage implements Filter {
   private final List<AccessRule> rules;
   private final IdentityHeaders identity;
   private final List<String> identityNames;
+  private final boolean bearer; // a bearer-token authenticator is among them: RFC 6750's rules apply
 
   AuthStage(String routeId, List<Authenticator> authenticators, List<AccessRule> rules, IdentityHeaders identity) {
     this.routeId = routeId;
@@ -37,6 +38,7 @@ final class AuthStage implements Filter {
     this.rules = List.copyOf(rules);
     this.identity = identity;
     this.identityNames = identity.names();
+    this.bearer = authenticators.stream().anyMatch(a -> a instanceof JwtAuthenticator || a instanceof IntrospectionAuthenticator);
   }
 
   @Override
@@ -44,6 +46,10 @@ final class AuthStage implements Filter {
     Request request = withoutIdentityHeaders(exchange.request());
     if (authenticators.isEmpty()) {
       return chain.proceed(request == exchange.request() ? exchange : exchange.withRequest(request));
+    }
+    String ambiguity = Credentials.ambiguity(request, bearer);
+    if (ambiguity != null) {
+      return done(AuthResponses.invalidRequest(exchange, bearer, ambiguity));
     }
     List<Authenticator> present = new ArrayList<>(authenticators.size());
     for (Authenticator a : authenticators) {
@@ -92,6 +98,7 @@ final class AuthStage implements Filter {
       return done(AuthResponses.unavailable(exchange, u.detail));
     }
     if (outcome instanceof Outcome.Rejected r) {
+      log.debug("route '{}': credentials rejected: {}", routeId, r.reason);
       return done(AuthResponses.unauthorized(exchange, challenges(r), r.detail));
     }
     Outcome.Accepted accepted = (Outcome.Accepted) outcome;

@@ -10,7 +10,9 @@ import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
@@ -18,11 +20,12 @@ import io.gatehouse.auth.JwtKey;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.cache.ClockCaches;
-import java.io.IOException;
 import java.time.Clock;
-import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,8 +34,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Bearer JWTs: the key is found by kid among the configured keys, then in the JWKS; the token's
- * alg must be the key's; java-jwt checks signature and claims against the gateway's clock. With
+ * Bearer JWTs: first the unverified token is checked cheaply (shape and size, an accepted alg,
+ * claim types, a known issuer, not expired), so a token that could never pass causes no key
+ * lookup or JWKS fetch; then the key is found by kid among the configured keys, then in the JWKS;
+ * the token's alg must be the key's; java-jwt checks signature and claims against the gateway's clock. With
  * {@code cacheVerified}, a token that passed is remembered by its hash until its exp (plus leeway)
  * or the cache's TTL.
  */
@@ -46,6 +51,8 @@ final class JwtAuthenticator implements Authenticator {
   private final JwksKeySource jwks; // null without a JWKS URL
   private final Clock clock;
   private final Cache<String, Verified> verified; // null unless cacheVerified(...)
+  private final Set<JwtAlgorithm> algorithms; // those of the configured keys, and the RSA and EC ones with a JWKS
+  private final Set<String> issuers;
 
   /** A principal whose token verified, usable until a time in the clock's millis. */
   private record Verified(Principal principal, long untilMillis) {}
@@ -61,11 +68,38 @@ final class JwtAuthenticator implements Authenticator {
       keys.put(key.kid(), new KeyVerifier(key, auth, clock));
     }
     this.configured = Map.copyOf(keys);
+    Set<JwtAlgorithm> accepted = EnumSet.noneOf(JwtAlgorithm.class);
+    auth.keys().forEach(k -> accepted.add(k.algorithm()));
+    if (jwks != null) {
+      for (JwtAlgorithm a : JwtAlgorithm.values()) {
+        if (a.family() != JwtAlgorithm.Family.HMAC) {
+          accepted.add(a); // a JWKS's oct keys are ignored
+        }
+      }
+    }
+    this.algorithms = Collections.unmodifiableSet(accepted);
+    this.issuers = auth.issuers();
   }
 
   @Override
   public boolean hasCredentials(Request request) {
-    return Credentials.bearer(request, auth.cookie()).isPresent();
+    return token(request).isPresent();
+  }
+
+  /**
+   * The token: from the Authorization header, else (when allowed) the one {@code access_token}
+   * query parameter, else the cookie. The stage has refused a header and a query token together.
+   */
+  private Optional<String> token(Request request) {
+    Optional<String> header = Credentials.authorization(request, "Bearer");
+    if (header.isPresent() || !auth.queryTokenAllowed()) {
+      return header.isPresent() ? header : Credentials.bearer(request, auth.cookie());
+    }
+    List<String> query = Credentials.queryTokens(request);
+    if (query.size() == 1 && !query.get(0).isEmpty()) {
+      return Optional.of(query.get(0));
+    }
+    return Credentials.bearer(request, auth.cookie());
   }
 
   @Override
@@ -79,7 +113,10 @@ final class JwtAuthenticator implements Authenticator {
 
   @Override
   public CompletionStage<Outcome> authenticate(Request request) {
-    String token = Credentials.bearer(request, auth.cookie()).orElseThrow();
+    String token = token(request).orElseThrow();
+    if (auth.queryTokenAllowed()) {
+      request = Credentials.withoutQueryTokens(request);
+    }
     if (verified == null) {
       return check(token, request);
     }
@@ -98,42 +135,72 @@ final class JwtAuthenticator implements Authenticator {
   }
 
   private CompletionStage<Outcome> check(String token, Request request) {
+    // Everything up to the key lookup reads only the unverified token, so that a token which could
+    // never pass costs no JWKS fetch and no signature check.
+    JwtClaims.Parts parts = JwtClaims.parse(token);
+    if (parts == null) {
+      return done(reject("the token is malformed"));
+    }
+    JsonNode algName = parts.header().get("alg");
+    Optional<JwtAlgorithm> alg = algName != null && algName.isTextual() ? JwtAlgorithm.fromJose(algName.textValue()) : Optional.empty();
+    if (alg.isEmpty() || !algorithms.contains(alg.get())) {
+      return done(reject("the token's algorithm is not accepted"));
+    }
+    JsonNode kidName = parts.header().get("kid");
+    if (kidName != null && !kidName.isTextual()) {
+      return done(reject("the token is malformed"));
+    }
+    ObjectNode payload = parts.payload();
+    String typeProblem = JwtClaims.typeProblem(payload, auth);
+    if (typeProblem != null) {
+      return done(reject(typeProblem));
+    }
+    if (!issuers.isEmpty()) {
+      JsonNode iss = payload.get("iss");
+      if (iss == null) {
+        return done(reject("the token lacks the claim iss"));
+      }
+      if (!issuers.contains(iss.textValue())) {
+        return done(reject("the token's issuer is not accepted"));
+      }
+    }
+    if (clock.instant().getEpochSecond() - auth.leeway().toSeconds() >= payload.get("exp").longValue()) {
+      return done(reject("the token has expired"));
+    }
     DecodedJWT decoded;
     try {
       decoded = JWT.decode(token);
     } catch (JWTDecodeException e) {
       return done(reject("the token is malformed"));
     }
-    Optional<JwtAlgorithm> alg = JwtAlgorithm.fromJose(decoded.getAlgorithm());
-    if (alg.isEmpty()) {
-      return done(reject("the token's algorithm is not accepted"));
-    }
-    Optional<String> kid = Optional.ofNullable(decoded.getKeyId());
+    Optional<String> kid = Optional.ofNullable(kidName).map(JsonNode::textValue);
     KeyVerifier known = configured.get(kid);
     if (known != null || jwks == null) {
-      return done(verify(known, alg.get(), decoded, request));
+      return done(verify(known, alg.get(), decoded, payload, request));
     }
     return jwks.find(kid).handle((found, failure) -> {
       if (failure != null) {
         return Outcome.unavailable("the keys to verify the token cannot be fetched");
       }
-      return verify(found.orElse(null), alg.get(), decoded, request);
+      return verify(found.orElse(null), alg.get(), decoded, payload, request);
     });
   }
 
-  private Outcome verify(KeyVerifier key, JwtAlgorithm alg, DecodedJWT token, Request request) {
+  private Outcome verify(KeyVerifier key, JwtAlgorithm alg, DecodedJWT token, ObjectNode payload, Request request) {
+    // One text for every failure that depends on which keys exist, so a client cannot probe for
+    // kids or their algorithms; the log keeps the reason.
     if (key == null) {
-      return reject("the token's key is not known");
+      return unverified("no key has the token's kid");
     }
     if (key.key.algorithm() != alg) {
-      return reject("the token's algorithm does not match its key");
+      return unverified("the token's alg " + alg + " is not its key's " + key.key.algorithm());
     }
     try {
       key.verifier.verify(token);
     } catch (TokenExpiredException e) {
       return reject("the token has expired");
     } catch (SignatureVerificationException | AlgorithmMismatchException e) {
-      return reject("the token's signature is invalid");
+      return unverified("the signature does not match the key " + key.key);
     } catch (MissingClaimException e) {
       return reject("the token lacks the claim " + e.getClaimName());
     } catch (IncorrectClaimException e) {
@@ -147,12 +214,7 @@ final class JwtAuthenticator implements Authenticator {
     } catch (JWTVerificationException e) {
       return reject("the token is not valid");
     }
-    Map<String, Object> claims;
-    try {
-      claims = JSON.readValue(Base64.getUrlDecoder().decode(token.getPayload()), CLAIMS);
-    } catch (IOException | IllegalArgumentException e) {
-      return reject("the token is malformed");
-    }
+    Map<String, Object> claims = JSON.convertValue(payload, CLAIMS);
     claims.values().removeIf(Objects::isNull);
     Object subject = claims.get(auth.subjectClaim());
     if (!(subject instanceof String id) || id.isEmpty()) {
@@ -171,8 +233,15 @@ final class JwtAuthenticator implements Authenticator {
     return scopes;
   }
 
+  /** The one description of a token whose signature cannot be verified, whatever the reason. */
+  static final String UNVERIFIED = "the token's signature is invalid";
+
   private static Outcome reject(String description) {
-    return Outcome.rejected(invalidToken(description), description);
+    return Outcome.rejected(invalidToken(description), description, description);
+  }
+
+  private static Outcome unverified(String reason) {
+    return Outcome.rejected(invalidToken(UNVERIFIED), UNVERIFIED, reason);
   }
 
   private static CompletionStage<Outcome> done(Outcome outcome) {

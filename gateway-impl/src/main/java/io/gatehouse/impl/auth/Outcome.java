@@ -18,7 +18,18 @@ abstract sealed class Outcome {
    * @param detail what was wrong, for the problem body: nothing that helps an attacker
    */
   static Outcome rejected(String challenge, String detail) {
-    return new Rejected(challenge, detail);
+    return new Rejected(challenge, detail, detail);
+  }
+
+  /**
+   * The credentials are wrong, for a reason the client must not learn (such as which keys exist).
+   *
+   * @param challenge the WWW-Authenticate value, with the error parameters the scheme defines
+   * @param detail what the client is told
+   * @param reason what was wrong, for the log only; never a credential
+   */
+  static Outcome rejected(String challenge, String detail, String reason) {
+    return new Rejected(challenge, detail, reason);
   }
 
   /** The credentials could not be checked: a key source or consumer store is down. */
@@ -40,10 +51,12 @@ abstract sealed class Outcome {
   static final class Rejected extends Outcome {
     final String challenge;
     final String detail;
+    final String reason;
 
-    Rejected(String challenge, String detail) {
+    Rejected(String challenge, String detail, String reason) {
       this.challenge = challenge;
       this.detail = detail;
+      this.reason = reason;
     }
   }
 

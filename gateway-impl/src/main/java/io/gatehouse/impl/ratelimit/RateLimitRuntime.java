@@ -120,6 +120,14 @@ public final class RateLimitRuntime implements AutoCloseable {
         }
       }
     });
+    for (RateLimit limit : spec.rateLimits()) {
+      preAuthProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofGateway("rateLimit", p)));
+    }
+    for (RouteSpec route : spec.routes()) {
+      for (RateLimit limit : route.rateLimits()) {
+        preAuthProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofRoute(route.id(), "rateLimit", p)));
+      }
+    }
     Set<String> globalNames = new HashSet<>();
     for (RateLimit limit : spec.rateLimits()) {
       if (!globalNames.add(limit.name())) {
@@ -143,6 +151,18 @@ public final class RateLimitRuntime implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** A limit in the pre-auth slot must not need the principal, which is not known yet. */
+  private static Optional<String> preAuthProblem(RateLimit limit) {
+    if (!limit.checkedBeforeAuth()) {
+      return Optional.empty();
+    }
+    return switch (limit.keyKind()) {
+      case CLIENT_IP, ROUTE, HEADER -> Optional.empty();
+      case CONSUMER, CUSTOM -> Optional.of(limit + " is keyed per " + limit.keyKind().name().toLowerCase(java.util.Locale.ROOT)
+          + " (expected: perClientIp, perRoute or perHeader before auth, where no principal is known yet)");
+    };
   }
 
   private static List<RateLimit> concat(List<RateLimit> a, List<RateLimit> b) {
@@ -174,7 +194,35 @@ public final class RateLimitRuntime implements AutoCloseable {
     for (RateLimit limit : route.rateLimits()) {
       limiters.add(new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.clock()));
     }
+    limiters.removeIf(l -> l.limit().checkedBeforeAuth());
     return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
-        route.rateLimitCost(), timer, !plans.isEmpty());
+        route.rateLimitCost(), timer, !plans.isEmpty(), "rate-limit");
+  }
+
+  /**
+   * The pre-auth rate-limit stage of a route, if it or the gateway has limits marked
+   * {@code beforeAuth()}: it runs before the auth stage, so those limits turn floods away before
+   * they cost a key fetch or a password hash. Call only while compiling.
+   *
+   * @param route a route of the spec
+   * @return the stage, a filter
+   */
+  public Optional<Filter> preAuthStage(RouteSpec route) {
+    List<KeyedLimiter> limiters = new ArrayList<>();
+    for (KeyedLimiter limiter : global) {
+      if (limiter.limit().checkedBeforeAuth()) {
+        limiters.add(limiter);
+      }
+    }
+    for (RateLimit limit : route.rateLimits()) {
+      if (limit.checkedBeforeAuth()) {
+        limiters.add(new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.clock()));
+      }
+    }
+    if (limiters.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
+        route.rateLimitCost(), timer, false, "pre-auth rate-limit"));
   }
 }

@@ -28,6 +28,12 @@ import java.util.function.Function;
  * limits' headers either way.
  */
 final class RateLimitStage implements Filter {
+  /**
+   * The one key of the requests a limit has no key for. A NUL cannot be in a header value, so no
+   * request's own key equals it.
+   */
+  static final String KEYLESS = "\u0000keyless";
+
   private final String routeId;
   private final List<KeyedLimiter> limiters;
   private final RateLimitHeaders headers;
@@ -36,10 +42,12 @@ final class RateLimitStage implements Filter {
   private final RateLimitCost cost;
   private final ScheduledExecutorService timer; // null unless a limit throttles
   private final boolean quotas; // the gateway has usage plans: their stage reports here too
+  private final String role; // "rate-limit" or "pre-auth rate-limit", for the chain's names
 
   RateLimitStage(String routeId, List<KeyedLimiter> limiters, RateLimitHeaders headers,
       Function<Request, String> clientAddress, Permits permits, RateLimitCost cost, ScheduledExecutorService timer,
-      boolean quotas) {
+      boolean quotas, String role) {
+    this.role = role;
     this.routeId = routeId;
     this.limiters = List.copyOf(limiters);
     this.headers = headers;
@@ -75,6 +83,18 @@ final class RateLimitStage implements Filter {
       if (key.isPresent()) {
         applying.add(limiter);
         keys.add(key.get());
+        continue;
+      }
+      switch (limiter.limit().keyless()) {
+        case SHARED -> {
+          applying.add(limiter);
+          keys.add(KEYLESS);
+        }
+        case REJECT -> {
+          return CompletableFuture.completedFuture(keyless(exchange, limiter.limit()));
+        }
+        case EXEMPT -> { }
+        default -> throw new AssertionError(limiter.limit().keyless());
       }
     }
     if (applying.isEmpty()) {
@@ -165,6 +185,12 @@ final class RateLimitStage implements Filter {
     };
   }
 
+  private static Response keyless(Exchange exchange, RateLimit limit) {
+    String what = limit.header().map(h -> "the header " + h + ", which the request lacks")
+        .orElse("a key this request does not have");
+    return exchange.problem(400, "Bad Request", "rate limit '" + limit.name() + "' counts requests by " + what);
+  }
+
   private Response tooMany(Exchange exchange, RateLimit limit, Decision decision) {
     exchange.attribute(Observers.REJECTION, Rejection.RATE_LIMITED);
     Response problem = exchange.problem(429, "Too Many Requests",
@@ -187,6 +213,6 @@ final class RateLimitStage implements Filter {
 
   @Override
   public String toString() {
-    return "rate-limit stage of route '" + routeId + "'";
+    return role + " stage of route '" + routeId + "'";
   }
 }

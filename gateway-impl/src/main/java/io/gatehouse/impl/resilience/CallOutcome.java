@@ -71,6 +71,7 @@ public enum CallOutcome {
       case RESPONSE_TIMEOUT -> TIMEOUT;
       case CONNECTION_RESET, PROTOCOL_ERROR -> RESET;
       case REQUEST_BODY_FAILED -> CANCELLED; // the client's fault, not the upstream's
+      case POOL_EXHAUSTED -> CANCELLED; // the gateway's own limit: no verdict on the target, no retry
     };
   }
 

@@ -7,21 +7,25 @@ import io.gatehouse.spi.ConnectionPoolStatus;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.ConnectionPool;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
@@ -89,14 +93,21 @@ import org.apache.hc.core5.util.Timeout;
  * stage completes as soon as the response head has arrived. The response body must be consumed
  * or cancelled: until then its connection stays leased (at most until the response timeout).
  *
- * <p><b>Timeouts.</b> {@link UpstreamCall#connectTimeout()} bounds the time from {@link #send}
- * until the request can be written: waiting for a pooled connection, connecting, TLS.
+ * <p><b>Timeouts.</b> The pool's acquire timeout ({@link io.gatehouse.upstream.ConnectionPool})
+ * bounds waiting for a pooled connection when all are busy ({@code POOL_EXHAUSTED});
+ * {@link UpstreamCall#connectTimeout()} then bounds opening a new one: connecting, TLS.
  * {@link UpstreamCall#responseTimeout()} bounds socket silence from the moment a connection is
  * used: waiting for the head, and any gap while either body streams; it fires within 50 ms of its
  * end.
  *
- * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: refused or unresolved
- * {@code CONNECT_REFUSED}, connect timeout {@code CONNECT_TIMEOUT}, silence
+ * <p><b>Connections</b> are reused for at most the pool's max lifetime, checked after inactivity
+ * and closed when idle by a sweep on the timer thread. A call that fails on a reused connection
+ * before any byte of its response arrived is sent once more on a new connection when its body is
+ * empty or in memory (see {@link io.gatehouse.upstream.ConnectionPool}).
+ *
+ * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: no pooled connection
+ * free in time {@code POOL_EXHAUSTED}, refused or unresolved {@code CONNECT_REFUSED}, connect or
+ * resolve timeout {@code CONNECT_TIMEOUT}, silence
  * {@code RESPONSE_TIMEOUT}, connection reset or closed {@code CONNECTION_RESET}, invalid HTTP
  * {@code PROTOCOL_ERROR}, the request body's publisher failing {@code REQUEST_BODY_FAILED}. After
  * the head, they reach the response body's subscriber as {@code onError(UpstreamException)}.
@@ -104,9 +115,10 @@ import org.apache.hc.core5.util.Timeout;
  * <p><b>Cancelling</b> the stage's {@code toCompletableFuture()}, or the response body's
  * subscription before its end, aborts the exchange and closes its connection.
  *
- * <p><b>Threads.</b> {@link #send} does not block, except that resolving a host name that is not
- * in the JVM's DNS cache happens on the calling thread. The stage completes, and body signals
- * run, on the transport's I/O threads or on the thread that cancels or requests: callbacks must
+ * <p><b>Threads.</b> {@link #send} does not block: host names are resolved on the transport's
+ * {@code gatehouse-dns-*} threads (never on an I/O thread), bounded by the pool's resolve timeout,
+ * with a negative cache. The stage completes, and body signals run, on the transport's I/O
+ * threads, its resolver or timer thread, or on the thread that cancels or requests: callbacks must
  * not block.
  *
  * @since 0.1
@@ -121,20 +133,24 @@ public final class HttpClientTransport implements UpstreamTransport {
   private final PoolingAsyncClientConnectionManager pool;
   private final RequestConfig baseConfig;
   private final String threadNamePrefix;
-  /** Enforces connect deadlines; one daemon thread, idle between deadlines. */
+  /** Enforces acquire, connect and resolve deadlines; one daemon thread, idle between deadlines. */
   private final ScheduledThreadPoolExecutor timer;
+  private final AsyncDns dns;
+  private final Duration acquireTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
   private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
 
   private HttpClientTransport(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager pool,
-      RequestConfig baseConfig, String threadNamePrefix) {
+      RequestConfig baseConfig, String threadNamePrefix, ScheduledThreadPoolExecutor timer, AsyncDns dns,
+      Duration acquireTimeout) {
     this.client = client;
     this.pool = pool;
     this.baseConfig = baseConfig;
     this.threadNamePrefix = threadNamePrefix;
-    this.timer = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(threadNamePrefix + "-timer", true));
-    this.timer.setRemoveOnCancelPolicy(true);
+    this.timer = timer;
+    this.dns = dns;
+    this.acquireTimeout = acquireTimeout;
   }
 
   /**
@@ -144,23 +160,36 @@ public final class HttpClientTransport implements UpstreamTransport {
    * @return the started transport
    */
   public static HttpClientTransport create(TransportSettings settings) {
-    return create(settings, SystemDefaultDnsResolver.INSTANCE);
+    return create(settings, AsyncDns.SYSTEM);
   }
 
-  /** As {@link #create(TransportSettings)}, resolving host names with {@code dns} (for tests). */
-  static HttpClientTransport create(TransportSettings settings, DnsResolver dns) {
+  /** As {@link #create(TransportSettings)}, resolving host names with {@code lookup} (for tests). */
+  static HttpClientTransport create(TransportSettings settings, AsyncDns.Lookup lookup) {
+    return create(settings, lookup, AsyncDns.DEFAULT_POSITIVE_TTL);
+  }
+
+  /** As {@link #create(TransportSettings, AsyncDns.Lookup)}, keeping answers for {@code dnsTtl}. */
+  static HttpClientTransport create(TransportSettings settings, AsyncDns.Lookup lookup, Duration dnsTtl) {
     Objects.requireNonNull(settings, "settings");
-    Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(lookup, "lookup");
+    ConnectionPool spec = settings.pool();
+    String id = Integer.toHexString(System.identityHashCode(lookup) ^ (int) System.nanoTime());
+    String threadNamePrefix = "gatehouse-upstream-" + id;
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(threadNamePrefix + "-timer", true));
+    timer.setRemoveOnCancelPolicy(true);
+    AsyncDns dns = new AsyncDns(lookup, spec.resolveTimeout(), spec.negativeDnsTtl(), dnsTtl, timer,
+        "gatehouse-dns-" + id);
     PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
-        .setMaxConnTotal(settings.maxConnectionsTotal())
-        .setMaxConnPerRoute(settings.maxConnectionsPerOrigin())
+        .setMaxConnTotal(spec.maxTotal())
+        .setMaxConnPerRoute(spec.maxPerOrigin())
         .setDnsResolver(dns)
         .setDefaultConnectionConfig(ConnectionConfig.custom()
-            .setTimeToLive(TimeValue.of(settings.connectionTimeToLive()))
+            .setTimeToLive(TimeValue.of(spec.maxLifetime()))
+            .setValidateAfterInactivity(TimeValue.of(spec.validateAfterInactivity()))
             .build())
         .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
         .build();
-    String threadNamePrefix = "gatehouse-upstream-" + Integer.toHexString(System.identityHashCode(pool));
     RequestConfig baseConfig = RequestConfig.custom()
         .setRedirectsEnabled(false)
         .setAuthenticationEnabled(false)
@@ -168,7 +197,7 @@ public final class HttpClientTransport implements UpstreamTransport {
         .setProtocolUpgradeEnabled(false)
         .setContentCompressionEnabled(false)
         .setHardCancellationEnabled(true)
-        .setConnectionKeepAlive(TimeValue.of(settings.idleEviction()))
+        .setConnectionKeepAlive(TimeValue.of(spec.idleTimeout()))
         .build();
     CloseableHttpAsyncClient client = HttpAsyncClients.custom()
         .setConnectionManager(pool)
@@ -198,12 +227,19 @@ public final class HttpClientTransport implements UpstreamTransport {
         .disableAuthCaching()
         .disableConnectionState()
         .evictExpiredConnections()
-        .evictIdleConnections(TimeValue.of(settings.idleEviction()))
+        .evictIdleConnections(TimeValue.of(spec.idleTimeout()))
         .addRequestInterceptorLast(new ExactRequestHeaders())
         .addExecInterceptorFirst(AbortHook.NAME, new AbortHook())
         .build();
     client.start();
-    return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix);
+    // httpclient5 checks a connection's lifetime only when evicting, not on lease: sweep often
+    // enough that an idle connection past its lifetime (or idle timeout) is gone soon after.
+    long sweep = Math.max(50, Math.min(5_000, Math.min(spec.maxLifetime().toMillis(), spec.idleTimeout().toMillis()) / 4));
+    timer.scheduleWithFixedDelay(() -> {
+      pool.closeExpired();
+      pool.closeIdle(TimeValue.of(spec.idleTimeout()));
+    }, sweep, sweep, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout());
   }
 
   /**
@@ -226,18 +262,104 @@ public final class HttpClientTransport implements UpstreamTransport {
     URI origin = checkOrigin(call.origin());
     Timeout connectTimeout = positive("connectTimeout", call.connectTimeout());
     Timeout responseTimeout = positive("responseTimeout", call.responseTimeout());
-    UpstreamExchange exchange = new UpstreamExchange(call);
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    AtomicReference<CompletableFuture<Response>> current = new AtomicReference<>();
+    // Cancelling the caller's stage aborts whichever attempt runs.
+    result.whenComplete((response, failure) -> {
+      CompletableFuture<Response> running = current.get();
+      if (failure instanceof CancellationException && running != null) {
+        running.cancel(true);
+      }
+    });
+    attempt(call, origin, connectTimeout, responseTimeout, false, result, current);
+    return result;
+  }
+
+  /**
+   * One attempt. A request that failed on a reused connection before any byte of its response
+   * (the upstream had closed the idle connection) is sent once more on a new connection when its
+   * body can be sent again: empty, or held in memory. A streamed body has been consumed, and a
+   * failure on a new connection is the upstream's answer; neither is resent.
+   */
+  private void attempt(UpstreamCall call, URI origin, Timeout connectTimeout, Timeout responseTimeout,
+      boolean newConnection, CompletableFuture<Response> result, AtomicReference<CompletableFuture<Response>> current) {
+    UpstreamExchange exchange = new UpstreamExchange(call, acquireTimeout, newConnection);
+    CompletableFuture<Response> attempt = exchange.result();
+    current.set(attempt);
+    attempt.whenComplete((response, failure) -> {
+      if (failure == null) {
+        if (!result.complete(response)) {
+          discard(response);
+        }
+        return;
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof UpstreamException upstream && exchange.failedOnStaleConnection(upstream)
+          && replayable(call.request().body()) && !result.isDone()) {
+        attempt(call, origin, connectTimeout, responseTimeout, true, result, current);
+      } else {
+        result.completeExceptionally(cause);
+      }
+    });
+    if (result.isDone()) {
+      attempt.cancel(true);
+      return;
+    }
     if (closed.get()) {
       exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
           exchange.description() + ": the transport is closed"));
-      return exchange.result();
+      return;
     }
+    String host = unbracketed(origin.getHost());
+    // Resolving off the I/O threads: the client's resolver then only reads the answer cached here.
+    dns.ensureResolved(host).whenComplete((ignored, failure) -> {
+      if (failure != null) {
+        exchange.fail(unresolved(exchange, host, failure));
+      } else if (!attempt.isDone()) {
+        execute(exchange, origin, connectTimeout, responseTimeout);
+      }
+    });
+  }
 
+  private static UpstreamException unresolved(UpstreamExchange exchange, String host, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof AsyncDns.ResolveTimeoutException) {
+      return new UpstreamException(UpstreamException.Kind.CONNECT_TIMEOUT,
+          exchange.description() + ": resolving '" + host + "' timed out: " + cause.getMessage(), cause);
+    }
+    return new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+        exchange.description() + ": '" + host + "' did not resolve: " + cause, cause);
+  }
+
+  private static boolean replayable(Body body) {
+    return body.isEmpty() || body.inMemory().isPresent();
+  }
+
+  /** A response nobody waits for any more: its body is cancelled, which closes its connection. */
+  private static void discard(Response response) {
+    response.body().subscribe(new Flow.Subscriber<>() {
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        subscription.cancel();
+      }
+
+      @Override
+      public void onNext(ByteBuffer item) {}
+
+      @Override
+      public void onError(Throwable failure) {}
+
+      @Override
+      public void onComplete() {}
+    });
+  }
+
+  private void execute(UpstreamExchange exchange, URI origin, Timeout connectTimeout, Timeout responseTimeout) {
     HttpClientContext context = HttpClientContext.create();
     context.setRequestConfig(requestConfig(connectTimeout, responseTimeout));
     context.setAttribute(UpstreamExchange.ATTRIBUTE, exchange);
 
-    Request request = call.request();
+    Request request = exchange.call().request();
     String scheme = origin.getScheme().toLowerCase(Locale.ROOT);
     // The four-argument constructor keeps the target as given; the two-argument one parses it.
     BasicHttpRequest head = new BasicHttpRequest(request.method(), scheme,
@@ -247,12 +369,12 @@ public final class HttpClientTransport implements UpstreamTransport {
     ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, inFlight::remove);
     inFlight.add(consumer);
     try {
-      exchange.startConnectDeadline(timer);
+      exchange.startAcquireDeadline(timer);
     } catch (RejectedExecutionException closedMeanwhile) {
       inFlight.remove(consumer);
       exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
           exchange.description() + ": the transport is closed"));
-      return exchange.result();
+      return;
     }
     Future<Void> execution = client.execute(
         new BasicRequestProducer(head, entity(request, exchange)),
@@ -261,13 +383,12 @@ public final class HttpClientTransport implements UpstreamTransport {
         context,
         exchange);
     exchange.started(execution);
-    return exchange.result();
   }
 
   @SuppressWarnings("deprecation") // see below
   private RequestConfig requestConfig(Timeout connectTimeout, Timeout responseTimeout) {
     return RequestConfig.copy(baseConfig)
-        .setConnectionRequestTimeout(connectTimeout)
+        .setConnectionRequestTimeout(Timeout.of(acquireTimeout))
         // Deprecated in favour of ConnectionConfig, which is per route, not per request. In 5.5
         // the exec runtime still passes this value to the connection manager's connect(), where
         // it takes precedence over the route's ConnectionConfig: it is the per-call mechanism.
@@ -337,6 +458,7 @@ public final class HttpClientTransport implements UpstreamTransport {
     } finally {
       client.close(CloseMode.IMMEDIATE);
       timer.shutdownNow();
+      dns.close();
       // An immediate shutdown drops exchanges without a word; their callers must still hear.
       for (ResponseBodyConsumer consumer : inFlight) {
         consumer.failed(new ConnectionClosedException("the transport was closed"));

@@ -111,13 +111,37 @@ final class ResponseFramingGuard implements IOSession {
       }
     }
     int start = dst.position();
-    int n = session.read(dst);
+    int n;
+    try {
+      n = session.read(dst);
+    } catch (IOException e) {
+      throw cutShort(e);
+    }
+    if (n < 0) {
+      synchronized (this) {
+        if (state == State.STATUS_LINE || state == State.FIELD_LINE) {
+          throw new ResponseCutShortException("the connection closed inside a response head");
+        }
+      }
+    }
     if (n > 0) {
       synchronized (this) {
         inspect(dst, start, start + n);
       }
     }
     return n;
+  }
+
+  /** A reset inside a response head says that the upstream had the request: never resend it. */
+  private IOException cutShort(IOException e) {
+    synchronized (this) {
+      if (state == State.STATUS_LINE || state == State.FIELD_LINE) {
+        ResponseCutShortException cut = new ResponseCutShortException("the connection failed inside a response head: " + e);
+        cut.initCause(e);
+        return cut;
+      }
+    }
+    return e;
   }
 
   @Override

@@ -1,74 +1,58 @@
 package io.gatehouse.impl.upstream;
 
-import java.time.Duration;
+import io.gatehouse.upstream.ConnectionPool;
 import java.util.Objects;
 
 /**
- * How an {@link HttpClientTransport} sizes its connection pool and its I/O threads.
+ * How an {@link HttpClientTransport} keeps its connections (see {@link ConnectionPool} for what
+ * each setting does) and how many I/O threads it runs.
  *
  * <pre>{@code
  * HttpClientTransport transport = HttpClientTransport.create(
- *     TransportSettings.defaults().withMaxConnectionsPerOrigin(32).withIoThreads(2));
+ *     TransportSettings.of(ConnectionPool.defaults().maxPerOrigin(32)).withIoThreads(2));
  * }</pre>
  *
- * @param maxConnectionsTotal the most connections open at once, over all upstreams
- * @param maxConnectionsPerOrigin the most connections open at once to one origin (scheme, host, port)
- * @param idleEviction how long a pooled connection may sit unused before it is closed
- * @param connectionTimeToLive how long a connection may be reused after it was opened
+ * @param pool the connection pool's sizes and times, and how host names resolve
  * @param ioThreads how many I/O threads the transport starts
  * @since 0.1
  */
-public record TransportSettings(
-    int maxConnectionsTotal,
-    int maxConnectionsPerOrigin,
-    Duration idleEviction,
-    Duration connectionTimeToLive,
-    int ioThreads) {
+public record TransportSettings(ConnectionPool pool, int ioThreads) {
 
   /** Checks every value; the messages name the field, the value and what was expected. */
   public TransportSettings {
-    Objects.requireNonNull(idleEviction, "idleEviction");
-    Objects.requireNonNull(connectionTimeToLive, "connectionTimeToLive");
-    if (maxConnectionsTotal < 1) {
-      throw new IllegalArgumentException(
-          "maxConnectionsTotal: " + maxConnectionsTotal + " (expected: > 0)");
-    }
-    if (maxConnectionsPerOrigin < 1 || maxConnectionsPerOrigin > maxConnectionsTotal) {
-      throw new IllegalArgumentException("maxConnectionsPerOrigin: " + maxConnectionsPerOrigin
-          + " (expected: 1 to maxConnectionsTotal, " + maxConnectionsTotal + ")");
-    }
-    if (idleEviction.isNegative() || idleEviction.isZero()) {
-      throw new IllegalArgumentException("idleEviction: " + idleEviction + " (expected: > 0)");
-    }
-    if (connectionTimeToLive.isNegative() || connectionTimeToLive.isZero()) {
-      throw new IllegalArgumentException(
-          "connectionTimeToLive: " + connectionTimeToLive + " (expected: > 0)");
-    }
+    Objects.requireNonNull(pool, "pool");
     if (ioThreads < 1) {
       throw new IllegalArgumentException("ioThreads: " + ioThreads + " (expected: > 0)");
     }
   }
 
   /**
-   * 256 connections in all, 64 per origin, idle connections closed after 30 seconds, none reused
-   * after 5 minutes, and one I/O thread per available processor.
+   * The {@linkplain ConnectionPool#defaults() default pool} and one I/O thread per available processor.
    *
    * @return the default settings
    */
   public static TransportSettings defaults() {
-    return new TransportSettings(256, 64, Duration.ofSeconds(30), Duration.ofMinutes(5),
-        Runtime.getRuntime().availableProcessors());
+    return of(ConnectionPool.defaults());
   }
 
   /**
-   * A copy with another total connection limit.
+   * The given pool and one I/O thread per available processor.
    *
-   * @param maxConnectionsTotal the most connections open at once, over all upstreams
+   * @param pool the pool settings
+   * @return the settings
+   */
+  public static TransportSettings of(ConnectionPool pool) {
+    return new TransportSettings(pool, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * A copy with another pool.
+   *
+   * @param pool the pool settings
    * @return the changed settings
    */
-  public TransportSettings withMaxConnectionsTotal(int maxConnectionsTotal) {
-    return new TransportSettings(maxConnectionsTotal, maxConnectionsPerOrigin, idleEviction,
-        connectionTimeToLive, ioThreads);
+  public TransportSettings withPool(ConnectionPool pool) {
+    return new TransportSettings(pool, ioThreads);
   }
 
   /**
@@ -78,30 +62,7 @@ public record TransportSettings(
    * @return the changed settings
    */
   public TransportSettings withMaxConnectionsPerOrigin(int maxConnectionsPerOrigin) {
-    return new TransportSettings(maxConnectionsTotal, maxConnectionsPerOrigin, idleEviction,
-        connectionTimeToLive, ioThreads);
-  }
-
-  /**
-   * A copy with another idle eviction time.
-   *
-   * @param idleEviction how long a pooled connection may sit unused
-   * @return the changed settings
-   */
-  public TransportSettings withIdleEviction(Duration idleEviction) {
-    return new TransportSettings(maxConnectionsTotal, maxConnectionsPerOrigin, idleEviction,
-        connectionTimeToLive, ioThreads);
-  }
-
-  /**
-   * A copy with another connection time-to-live.
-   *
-   * @param connectionTimeToLive how long a connection may be reused after it was opened
-   * @return the changed settings
-   */
-  public TransportSettings withConnectionTimeToLive(Duration connectionTimeToLive) {
-    return new TransportSettings(maxConnectionsTotal, maxConnectionsPerOrigin, idleEviction,
-        connectionTimeToLive, ioThreads);
+    return new TransportSettings(pool.maxPerOrigin(maxConnectionsPerOrigin), ioThreads);
   }
 
   /**
@@ -111,7 +72,6 @@ public record TransportSettings(
    * @return the changed settings
    */
   public TransportSettings withIoThreads(int ioThreads) {
-    return new TransportSettings(maxConnectionsTotal, maxConnectionsPerOrigin, idleEviction,
-        connectionTimeToLive, ioThreads);
+    return new TransportSettings(pool, ioThreads);
   }
 }

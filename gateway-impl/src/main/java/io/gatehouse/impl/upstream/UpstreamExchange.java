@@ -8,6 +8,7 @@ import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,9 +65,21 @@ final class UpstreamExchange implements FutureCallback<Void> {
   private volatile ScheduledFuture<?> connectDeadline;
   private volatile boolean abortRequested;
   private volatile boolean dispatched;
+  private volatile boolean leased;
+  private volatile boolean reused;
+  private final boolean newConnection;
+  private final Duration acquireTimeout;
+  private volatile ScheduledExecutorService timer;
 
-  UpstreamExchange(UpstreamCall call) {
+  /**
+   * @param acquireTimeout how long the call may wait for a pooled connection
+   * @param newConnection whether the call must run on a newly opened connection (the one resend
+   *     after a stale pooled connection)
+   */
+  UpstreamExchange(UpstreamCall call, Duration acquireTimeout, boolean newConnection) {
     this.call = call;
+    this.acquireTimeout = acquireTimeout;
+    this.newConnection = newConnection;
     this.requestHeaders = requestHeaders(call);
     // Cancelling the caller's stage aborts the exchange and closes its connection.
     result.whenComplete((response, failure) -> {
@@ -151,21 +165,70 @@ final class UpstreamExchange implements FutureCallback<Void> {
   }
 
   /**
-   * Bounds the time until the call is dispatched (waiting for a pooled connection, connecting,
-   * TLS) by the connect timeout. The client's own bounds are not enough: its pool notices an
-   * expired lease only when some connection is released.
+   * Bounds the wait for a pooled connection by the acquire timeout; once one is leased, a new
+   * connection's opening (connect, TLS) is bounded by the connect timeout (see {@link #leased}).
+   * The client's own bounds are not enough: its pool notices an expired lease only when some
+   * connection is released.
    */
-  void startConnectDeadline(ScheduledExecutorService timer) {
+  void startAcquireDeadline(ScheduledExecutorService timer) {
+    this.timer = timer;
     ScheduledFuture<?> deadline = timer.schedule(() -> {
-      if (!dispatched) {
-        fail(new TimeoutException("no connection ready"));
+      if (!leased) {
+        fail(new TimeoutException("no pooled connection free"));
         abort();
       }
-    }, call.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }, acquireTimeout.toNanos(), TimeUnit.NANOSECONDS);
     connectDeadline = deadline;
-    if (dispatched || result.isDone()) {
+    if (leased || result.isDone()) {
       deadline.cancel(false);
     }
+  }
+
+  /** Whether this call must not run on a pooled connection that was opened before it. */
+  boolean needsNewConnection() {
+    return newConnection;
+  }
+
+  /**
+   * The client leased a connection: an open one from the pool ({@code reused}), or a slot for
+   * one it opens now, within the connect timeout.
+   */
+  void leased(boolean reused) {
+    this.reused = reused;
+    this.leased = true;
+    ScheduledFuture<?> acquire = connectDeadline;
+    if (acquire != null) {
+      acquire.cancel(false);
+    }
+    ScheduledExecutorService t = timer;
+    if (!reused && t != null && !dispatched && !result.isDone()) {
+      try {
+        ScheduledFuture<?> deadline = t.schedule(() -> {
+          if (!dispatched) {
+            fail(new TimeoutException("no connection ready"));
+            abort();
+          }
+        }, call.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        connectDeadline = deadline;
+        if (dispatched || result.isDone()) {
+          deadline.cancel(false);
+        }
+      } catch (RejectedExecutionException closed) {
+        // the transport is closing; close() fails the call
+      }
+    }
+  }
+
+  /**
+   * Whether a failure leaves the request unseen by any upstream logic worth protecting, so that
+   * it may be sent once more on a new connection: the connection was reused from the pool (the
+   * upstream had closed it while it sat idle), it was lost before any byte of a response arrived,
+   * and nothing else went wrong.
+   */
+  boolean failedOnStaleConnection(UpstreamException failure) {
+    return reused && !newConnection && failure.kind() == Kind.CONNECTION_RESET
+        && requestBodyFailure.get() == null
+        && !(failure.getCause() instanceof ResponseCutShortException);
   }
 
   /** The request head is about to be written on a connection. */
@@ -253,6 +316,10 @@ final class UpstreamExchange implements FutureCallback<Void> {
     if (bodyFailure != null) {
       return new UpstreamException(Kind.REQUEST_BODY_FAILED,
           description() + ": the request body failed: " + bodyFailure, bodyFailure);
+    }
+    if (!leased && isTimeout(cause)) {
+      return new UpstreamException(Kind.POOL_EXHAUSTED,
+          description() + ": no pooled connection free within " + acquireTimeout + ": " + cause, cause);
     }
     if (!dispatched) {
       if (isTimeout(cause)) {

@@ -16,6 +16,7 @@ import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
+import io.gatehouse.upstream.ConnectionPool;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -34,7 +35,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -74,11 +74,8 @@ class HttpClientTransportFailureTest {
   void maps_unknown_host_to_CONNECT_REFUSED() {
     // A resolver that knows no names: a real lookup could leave the machine.
     try (HttpClientTransport noNames = HttpClientTransport.create(TransportSettings.defaults().withIoThreads(1),
-        new SystemDefaultDnsResolver() {
-          @Override
-          public InetAddress[] resolve(String host) throws UnknownHostException {
-            throw new UnknownHostException(host);
-          }
+        host -> {
+          throw new UnknownHostException(host);
         })) {
 
       UpstreamException e = failure(noNames.send(Calls.get(URI.create("http://orders.invalid:8080"), "/x")));
@@ -122,10 +119,10 @@ class HttpClientTransportFailureTest {
   }
 
   @Test
-  void waiting_longer_than_the_connect_timeout_for_a_pooled_connection_is_CONNECT_TIMEOUT() throws Exception {
+  void waiting_longer_than_the_acquire_timeout_for_a_pooled_connection_is_POOL_EXHAUSTED() throws Exception {
     CountDownLatch done = new CountDownLatch(1);
     try (HttpClientTransport onePerOrigin = HttpClientTransport.create(
-            TransportSettings.defaults().withIoThreads(1).withMaxConnectionsPerOrigin(1));
+            TransportSettings.of(ConnectionPool.defaults().maxPerOrigin(1).acquireTimeout(SHORT)).withIoThreads(1));
         RawUpstream upstream = RawUpstream.start(c -> {
           c.readHead();
           done.await(10, TimeUnit.SECONDS); // holds the only connection
@@ -137,7 +134,7 @@ class HttpClientTransportFailureTest {
 
       UpstreamException e = failure(onePerOrigin.send(waiting));
 
-      assertKind(e, Kind.CONNECT_TIMEOUT);
+      assertKind(e, Kind.POOL_EXHAUSTED);
       assertThat(upstream.acceptedConnections()).isEqualTo(1);
       holder.toCompletableFuture().cancel(true);
       done.countDown();

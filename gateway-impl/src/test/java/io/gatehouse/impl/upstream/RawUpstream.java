@@ -39,8 +39,8 @@ final class RawUpstream implements AutoCloseable {
   private final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
   private final BlockingQueue<Throwable> handlerFailures = new LinkedBlockingQueue<>();
 
-  private RawUpstream(Handler handler) throws IOException {
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  private RawUpstream(Handler handler, InetAddress address, int port) throws IOException {
+    this.server = new ServerSocket(port, 50, address);
     this.handler = handler;
     Thread acceptor = new Thread(this::acceptLoop, "raw-upstream-accept-" + server.getLocalPort());
     acceptor.setDaemon(true);
@@ -49,7 +49,16 @@ final class RawUpstream implements AutoCloseable {
   }
 
   static RawUpstream start(Handler handler) throws IOException {
-    return new RawUpstream(handler);
+    return new RawUpstream(handler, InetAddress.getLoopbackAddress(), 0);
+  }
+
+  /** Listens on the given address and port (0 for any). */
+  static RawUpstream startOn(InetAddress address, int port, Handler handler) throws IOException {
+    return new RawUpstream(handler, address, port);
+  }
+
+  int port() {
+    return server.getLocalPort();
   }
 
   /** Serves every request on a connection with {@code 200} and the given body, keep-alive. */

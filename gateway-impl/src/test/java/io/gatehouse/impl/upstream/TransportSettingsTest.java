@@ -3,6 +3,7 @@ package io.gatehouse.impl.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.upstream.ConnectionPool;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -14,26 +15,52 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TransportSettingsTest {
 
   @Test
-  void defaults_use_one_io_thread_per_processor() {
+  void defaults_use_one_io_thread_per_processor_and_the_default_pool() {
     TransportSettings defaults = TransportSettings.defaults();
 
     assertThat(defaults.ioThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
-    assertThat(defaults.maxConnectionsPerOrigin()).isLessThanOrEqualTo(defaults.maxConnectionsTotal());
+    assertThat(defaults.pool()).isEqualTo(ConnectionPool.defaults());
     assertThat(defaults.withIoThreads(3).ioThreads()).isEqualTo(3);
+  }
+
+  @Test
+  void default_pool_is_64_per_origin_with_short_lifetime_and_acquire_timeout() {
+    ConnectionPool pool = ConnectionPool.defaults();
+
+    assertThat(pool.maxPerOrigin()).isEqualTo(64);
+    assertThat(pool.maxTotal()).isEqualTo(256);
+    assertThat(pool.acquireTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(pool.maxLifetime()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void per_origin_and_total_limits_follow_each_other() {
+    assertThat(ConnectionPool.defaults().maxPerOrigin(300).maxTotal()).isEqualTo(300);
+    assertThat(ConnectionPool.defaults().maxTotal(8).maxPerOrigin()).isEqualTo(8);
   }
 
   static Stream<Arguments> nonsense() {
     return Stream.of(
-        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withMaxConnectionsTotal(0),
-            "maxConnectionsTotal: 0 (expected: > 0)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().maxTotal(0)),
+            "maxTotal: 0 (expected: >= 1)"),
         Arguments.of((UnaryOperator<TransportSettings>) s -> s.withMaxConnectionsPerOrigin(0),
-            "maxConnectionsPerOrigin: 0 (expected: 1 to maxConnectionsTotal, 256)"),
-        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withMaxConnectionsPerOrigin(257),
-            "maxConnectionsPerOrigin: 257 (expected: 1 to maxConnectionsTotal, 256)"),
-        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withIdleEviction(Duration.ZERO),
-            "idleEviction: PT0S (expected: > 0)"),
-        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withConnectionTimeToLive(Duration.ofSeconds(-1)),
-            "connectionTimeToLive: PT-1S (expected: > 0)"),
+            "maxPerOrigin: 0 (expected: >= 1)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> new TransportSettings(
+                new ConnectionPool(2, 3, s.pool().acquireTimeout(), s.pool().maxLifetime(), s.pool().idleTimeout(),
+                    s.pool().validateAfterInactivity(), s.pool().resolveTimeout(), s.pool().negativeDnsTtl()), 1),
+            "maxPerOrigin: 3 (expected: <= maxTotal, 2)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().acquireTimeout(Duration.ZERO)),
+            "acquireTimeout: PT0S (expected: > 0)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().maxLifetime(Duration.ofSeconds(-1))),
+            "maxLifetime: PT-1S (expected: > 0)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().idleTimeout(Duration.ZERO)),
+            "idleTimeout: PT0S (expected: > 0)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().validateAfterInactivity(Duration.ZERO)),
+            "validateAfterInactivity: PT0S (expected: > 0)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().resolveTimeout(Duration.ZERO)),
+            "resolveTimeout: PT0S (expected: > 0)"),
+        Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().negativeDnsTtl(Duration.ZERO)),
+            "negativeDnsTtl: PT0S (expected: > 0)"),
         Arguments.of((UnaryOperator<TransportSettings>) s -> s.withIoThreads(0),
             "ioThreads: 0 (expected: > 0)"));
   }

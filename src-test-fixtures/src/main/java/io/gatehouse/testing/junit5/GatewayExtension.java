@@ -3,6 +3,7 @@ package io.gatehouse.testing.junit5;
 import io.gatehouse.Gateway;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
+import io.gatehouse.testing.TestTokens;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
@@ -10,12 +11,15 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A JUnit 5 extension that gives each test a fresh {@link GatewayTester} over your route table,
- * built with a fresh {@link ManualClock}, and closes it afterwards. Test methods may take a
- * {@code GatewayTester} or a {@code ManualClock} parameter.
+ * built with a fresh {@link ManualClock}, and closes it afterwards. Each test's state lives in its
+ * own {@code ExtensionContext.Store}, so tests may run in parallel. Test methods may take a
+ * {@code GatewayTester} or a {@code ManualClock} parameter. {@code TestTokens} builders started
+ * during the test read that clock by default, so their tokens are valid in the gateway's time.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -32,8 +36,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class GatewayExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
   private final Function<Clock, Gateway.Builder> routes;
-  private GatewayTester tester;
-  private ManualClock clock;
+  /** The test running on this thread, for {@link #tester()} and {@link #clock()}; the store keeps it. */
+  private final ThreadLocal<TestState> current = new ThreadLocal<>();
 
   private GatewayExtension(Function<Clock, Gateway.Builder> routes) {
     this.routes = routes;
@@ -50,44 +54,51 @@ public final class GatewayExtension implements BeforeEachCallback, AfterEachCall
   }
 
   /**
-   * The current test's tester.
+   * The tester of the test running on the calling thread; with parallel execution each test has
+   * its own.
    *
    * @return the tester
-   * @throws IllegalStateException outside a test
+   * @throws IllegalStateException outside a test, or on a thread the test started
    */
   public GatewayTester tester() {
-    if (tester == null) {
-      throw new IllegalStateException("tester: none (expected: called during a test)");
-    }
-    return tester;
+    return state("tester").tester();
   }
 
   /**
-   * The current test's clock.
+   * The clock of the test running on the calling thread.
    *
    * @return the clock
-   * @throws IllegalStateException outside a test
+   * @throws IllegalStateException outside a test, or on a thread the test started
    */
   public ManualClock clock() {
-    if (clock == null) {
-      throw new IllegalStateException("clock: none (expected: called during a test)");
+    return state("clock").clock();
+  }
+
+  private TestState state(String what) {
+    TestState state = current.get();
+    if (state == null) {
+      throw new IllegalStateException(what + ": none (expected: called during a test, on its thread;"
+          + " or take a " + (what.equals("tester") ? "GatewayTester" : "ManualClock") + " parameter)");
     }
-    return clock;
+    return state;
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    clock = ManualClock.create();
-    tester = GatewayTester.of(routes.apply(clock));
+    ManualClock clock = ManualClock.create();
+    TestTokens.ClockScope tokenClock = TestTokens.defaultClock(clock);
+    TestState state = new TestState(clock, GatewayTester.of(routes.apply(clock)), tokenClock);
+    store(context).put(TestState.class, state);
+    current.set(state);
   }
 
   @Override
   public void afterEach(ExtensionContext context) {
-    if (tester != null) {
-      tester.close();
+    current.remove();
+    TestState state = store(context).remove(TestState.class, TestState.class);
+    if (state != null) {
+      state.close();
     }
-    tester = null;
-    clock = null;
   }
 
   @Override
@@ -98,6 +109,28 @@ public final class GatewayExtension implements BeforeEachCallback, AfterEachCall
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == GatewayTester.class ? tester() : clock();
+    TestState state = store(context).get(TestState.class, TestState.class);
+    if (state == null) {
+      throw new ParameterResolutionException("GatewayExtension: no tester for " + context.getDisplayName()
+          + " (expected: a test method, after beforeEach)");
+    }
+    return parameter.getParameter().getType() == GatewayTester.class ? state.tester() : state.clock();
+  }
+
+  private ExtensionContext.Store store(ExtensionContext context) {
+    return context.getStore(ExtensionContext.Namespace.create(GatewayExtension.class, this));
+  }
+
+  /** One test's clock, tester and token clock; closed at the test's end, or by JUnit with its store. */
+  private record TestState(ManualClock clock, GatewayTester tester, TestTokens.ClockScope tokenClock)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        tester.close();
+      } finally {
+        tokenClock.close();
+      }
+    }
   }
 }

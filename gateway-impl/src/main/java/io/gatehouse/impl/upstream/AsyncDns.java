@@ -1,0 +1,173 @@
+package io.gatehouse.impl.upstream;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.core5.concurrent.DefaultThreadFactory;
+
+/**
+ * Host names resolved ahead of the connection, off the I/O threads. httpclient5's async client
+ * calls its {@link DnsResolver} on whatever thread connects, often an I/O thread, where a slow
+ * lookup would stall every connection that thread serves. So {@code HttpClientTransport.send}
+ * first {@linkplain #ensureResolved ensures} a fresh answer is cached, resolving on a small pool
+ * of daemon threads ({@code gatehouse-dns-...}) within a timeout, and the client's resolver only
+ * reads that cache and never blocks.
+ *
+ * <p>Answers are kept for {@code positiveTtl} (the JVM's own cache still applies beneath), so a
+ * new connection opened later resolves afresh; a failure or timeout is kept for
+ * {@code negativeTtl}, during which calls to that name fail at once. One lookup per name runs at a
+ * time; callers wanting the same name share it.
+ */
+final class AsyncDns implements DnsResolver, AutoCloseable {
+  /** A blocking lookup, as {@link InetAddress#getAllByName}; it runs on the resolver pool. */
+  @FunctionalInterface
+  interface Lookup {
+    InetAddress[] lookup(String host) throws UnknownHostException;
+  }
+
+  static final Lookup SYSTEM = InetAddress::getAllByName;
+  static final Duration DEFAULT_POSITIVE_TTL = Duration.ofSeconds(1);
+  private static final int THREADS = 2;
+  private static final int QUEUE = 256;
+  /** Bounds the cache; names come from configuration and discovery, so this is never reached in practice. */
+  private static final int MAX_NAMES = 10_000;
+  private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
+
+  private record Entry(InetAddress[] addresses, UnknownHostException failure, long expiresAt) {
+    boolean fresh(long now) {
+      return now - expiresAt < 0;
+    }
+  }
+
+  private final Lookup lookup;
+  private final Duration timeout;
+  private final Duration negativeTtl;
+  private final Duration positiveTtl;
+  private final ScheduledExecutorService timer;
+  private final ThreadPoolExecutor pool;
+  private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Entry>> pending = new ConcurrentHashMap<>();
+
+  AsyncDns(Lookup lookup, Duration timeout, Duration negativeTtl, Duration positiveTtl,
+      ScheduledExecutorService timer, String threadNamePrefix) {
+    this.lookup = lookup;
+    this.timeout = timeout;
+    this.negativeTtl = negativeTtl;
+    this.positiveTtl = positiveTtl;
+    this.timer = timer;
+    this.pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUE),
+        new DefaultThreadFactory(threadNamePrefix, true));
+    this.pool.allowCoreThreadTimeOut(true);
+  }
+
+  static boolean isLiteral(String host) {
+    return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
+  }
+
+  /**
+   * Completes, on the calling thread when the cache is fresh, else on a resolver or timer thread,
+   * once {@code host} has a fresh answer; fails with an {@link UnknownHostException} when it did
+   * not resolve, now or within the negative TTL, and with a {@link ResolveTimeoutException} when
+   * the lookup took longer than the timeout.
+   */
+  CompletableFuture<Void> ensureResolved(String host) {
+    if (isLiteral(host)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Entry entry = cache.get(host);
+    if (entry != null && entry.fresh(System.nanoTime())) {
+      return entry.failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(entry.failure);
+    }
+    CompletableFuture<Entry> mine = new CompletableFuture<>();
+    CompletableFuture<Entry> shared = pending.putIfAbsent(host, mine);
+    if (shared == null) {
+      shared = mine;
+      mine.whenComplete((e, f) -> pending.remove(host, mine));
+      start(host, mine);
+    }
+    return shared.thenApply(e -> {
+      if (e.failure != null) {
+        throw new java.util.concurrent.CompletionException(e.failure);
+      }
+      return null;
+    });
+  }
+
+  private void start(String host, CompletableFuture<Entry> answer) {
+    try {
+      Future<?> task = pool.submit(() -> {
+        try {
+          answer.complete(remember(host, lookup.lookup(host), null, positiveTtl));
+        } catch (UnknownHostException e) {
+          answer.complete(remember(host, null, e, negativeTtl));
+        } catch (RuntimeException e) {
+          UnknownHostException failure = new UnknownHostException(host + ": " + e);
+          failure.initCause(e);
+          answer.complete(remember(host, null, failure, negativeTtl));
+        }
+      });
+      Future<?> deadline = timer.schedule(() -> {
+        if (answer.complete(remember(host, null,
+            new ResolveTimeoutException(host + ": no answer from the resolver within " + timeout), negativeTtl))) {
+          task.cancel(true);
+        }
+      }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      answer.whenComplete((e, f) -> deadline.cancel(false));
+    } catch (RejectedExecutionException e) {
+      answer.complete(new Entry(null, new UnknownHostException(host + ": the resolver is closed or too busy"), 0));
+    }
+  }
+
+  private Entry remember(String host, InetAddress[] addresses, UnknownHostException failure, Duration ttl) {
+    Entry entry = new Entry(addresses, failure, System.nanoTime() + ttl.toNanos());
+    if (cache.size() >= MAX_NAMES && !cache.containsKey(host)) {
+      cache.clear();
+    }
+    cache.put(host, entry); // a late answer after a timeout is still news
+    return entry;
+  }
+
+  /** The cached answer; never blocks. A name not resolved ahead fails (the call then fails to connect). */
+  @Override
+  public InetAddress[] resolve(String host) throws UnknownHostException {
+    if (isLiteral(host)) {
+      return InetAddress.getAllByName(host); // parses; no lookup
+    }
+    Entry entry = cache.get(host);
+    if (entry == null || entry.addresses == null) {
+      throw entry != null ? entry.failure : new UnknownHostException(host + ": not resolved ahead of the connection");
+    }
+    return entry.addresses.clone();
+  }
+
+  @Override
+  public String resolveCanonicalHostname(String host) {
+    return host;
+  }
+
+  /** Stops the resolver threads; a lookup stuck in the OS is interrupted, which it may ignore. */
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+
+  /** Resolving took longer than the timeout. */
+  static final class ResolveTimeoutException extends UnknownHostException {
+    private static final long serialVersionUID = 1L;
+
+    ResolveTimeoutException(String message) {
+      super(message);
+    }
+  }
+}
