@@ -82,6 +82,8 @@ import java.util.function.Consumer;
  *       {@link RequestLimits#maxBodyBytes()}) gets 413 with {@code Connection: close}; a body that
  *       grows past it later fails and aborts the upstream call (413 if no response has started);
  *   <li>global filters ({@link Builder#filter}), in order;
+ *   <li>pre-auth rate limits: the limits marked {@code RateLimit.beforeAuth()} (per client IP,
+ *       route or header), so that floods get 429 before any credential is checked;
  *   <li>auth: identity headers sent by the client are removed; the route's {@link Auth} (or the
  *       gateway's default) authenticates the request (401 with {@code WWW-Authenticate} if it
  *       cannot), the route's access rules authorize it (403), and the principal's identity
