@@ -9,6 +9,7 @@ import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.ingress.HopByHop;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.problem.RequestIds;
+import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.impl.routing.InvalidPathException;
@@ -153,8 +154,9 @@ final class ProxyTerminal implements Terminal {
       return new UpstreamAttempts(plan.routeId(), exchange, destination, template, path, null, null, plan.transport(),
           null, deadline, plan.scheduler().orElse(null)).start().thenApply(this::decorate);
     }
-    return CompletableFuture.completedFuture(exchange.problem(503, "Service Unavailable",
-        "route '" + plan.routeId() + "' has its circuit open after upstream failures; try again later"));
+    return CompletableFuture.completedFuture(RetryAfter.on(exchange.problem(503, "Service Unavailable",
+        "route '" + plan.routeId() + "' has its circuit open after upstream failures; try again later"),
+        plan.breaker().orElseThrow().untilHalfOpen()));
   }
 
   /** An upstream's response with hop-by-hop headers removed and the route's changes applied; problems as they are. */

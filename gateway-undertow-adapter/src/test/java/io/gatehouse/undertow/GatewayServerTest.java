@@ -91,6 +91,8 @@ class GatewayServerTest {
       assertThat(head.status()).isEqualTo(503);
       assertThat(head.first("Content-Type")).contains("application/problem+json");
       assertThat(head.first("Connection")).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase("close"));
+      // Come back when this server's 20 s drain is over: what is left of it, in whole seconds.
+      assertThat(head.first("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(15, 20));
       assertThat(new String(late.readBody(head), StandardCharsets.UTF_8)).contains("\"status\":503");
     }
     assertThat(stopped).isNotDone();
