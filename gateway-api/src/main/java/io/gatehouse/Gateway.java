@@ -269,6 +269,8 @@ public interface Gateway extends AutoCloseable {
     private Tracing tracing;
     private RequestLimits requestLimits = RequestLimits.defaults();
     private UnderscoreHeaders underscoreHeaders = UnderscoreHeaders.DROP;
+    private io.gatehouse.route.ExchangeDeadline exchangeDeadline = io.gatehouse.route.ExchangeDeadline.none();
+    private boolean echoRequestId = true;
 
     Builder() {}
 
@@ -297,6 +299,8 @@ public interface Gateway extends AutoCloseable {
       tracing = spec.tracing().orElse(null);
       requestLimits = spec.requestLimits();
       underscoreHeaders = spec.underscoreHeaders();
+      exchangeDeadline = spec.exchangeDeadline();
+      echoRequestId = spec.echoRequestId();
     }
 
     /**
@@ -639,6 +643,32 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
+     * Sets the whole-exchange deadline and response body rate of every route that sets none (see
+     * {@link io.gatehouse.route.ExchangeDeadline}); none by default. A route opts out with
+     * {@code exchangeDeadline(ExchangeDeadline.none())}.
+     *
+     * @param deadline the default
+     * @return this builder
+     */
+    public Builder exchangeDeadline(io.gatehouse.route.ExchangeDeadline deadline) {
+      this.exchangeDeadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * Sets whether every response, proxied ones and the gateway's own, carries the request's
+     * {@code X-Request-Id} (the one the client sent when well-formed, else the one the gateway
+     * made), so that a client can quote it. On by default.
+     *
+     * @param on false to leave responses as the upstream sent them
+     * @return this builder
+     */
+    public Builder echoRequestId(boolean on) {
+      this.echoRequestId = on;
+      return this;
+    }
+
+    /**
      * Replaces the built-in upstream client. The gateway closes the transport when it is closed.
      *
      * @param transport the transport
@@ -661,7 +691,7 @@ public interface Gateway extends AutoCloseable {
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
           java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
-          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders);
+          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders, exchangeDeadline, echoRequestId);
     }
 
     /**

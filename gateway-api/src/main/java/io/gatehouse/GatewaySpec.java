@@ -14,6 +14,7 @@ import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore;
+import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Clock;
@@ -82,7 +83,9 @@ public record GatewaySpec(
     Optional<String> version,
     Optional<Tracing> tracing,
     RequestLimits requestLimits,
-    UnderscoreHeaders underscoreHeaders) {
+    UnderscoreHeaders underscoreHeaders,
+    ExchangeDeadline exchangeDeadline,
+    boolean echoRequestId) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -111,6 +114,8 @@ public record GatewaySpec(
    * @param tracing the tracing of requests and upstream calls; without it, W3C trace context is propagated
    * @param requestLimits the size limits every request must keep to, checked at ingress
    * @param underscoreHeaders what happens to request headers whose names contain {@code _}
+   * @param exchangeDeadline the whole-exchange deadline and response body rate of routes that set none
+   * @param echoRequestId whether every response carries the request's {@code X-Request-Id}
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -138,6 +143,7 @@ public record GatewaySpec(
     Objects.requireNonNull(tracing, "tracing");
     Objects.requireNonNull(requestLimits, "requestLimits");
     Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
+    Objects.requireNonNull(exchangeDeadline, "exchangeDeadline");
   }
 
   /**
