@@ -160,6 +160,7 @@ final class UpstreamAttempts {
     UpstreamCall call = new UpstreamCall(target.origin(), out,
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
     long started = System.nanoTime();
+    ExchangeImpl.contextOf(exchange).upstreamAttempts++;
     CompletableFuture<Response> sent;
     try {
       sent = transport.send(call).toCompletableFuture();
