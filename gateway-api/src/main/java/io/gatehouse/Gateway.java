@@ -531,6 +531,8 @@ public interface Gateway extends AutoCloseable {
 
     /**
      * Sets the default upstream response timeout; routes may override it. Defaults to 30 seconds.
+     * It is an idle timeout: it resets on every byte, so a body that trickles never trips it; see
+     * {@link #exchangeDeadline} for a bound on the whole exchange and the body's rate.
      *
      * @param timeout more than zero
      * @return this builder

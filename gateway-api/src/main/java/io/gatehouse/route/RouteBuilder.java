@@ -432,6 +432,8 @@ public final class RouteBuilder {
   /**
    * Bounds the whole upstream exchange, every attempt and backoff included, until the response
    * head arrives; past it the client gets 504. Each attempt's own timeouts are cut to what is left.
+   * An upstream's {@code Retry-After} wait draws on it too (see {@link io.gatehouse.upstream.Retry}).
+   * It does not bound the response body: see {@link #exchangeDeadline}.
    *
    * @param timeout more than zero
    * @return this builder
@@ -524,7 +526,9 @@ public final class RouteBuilder {
 
   /**
    * Bounds how long the upstream may stay silent once the request is sent; past it the client
-   * gets 504 (or, if the response has started, the connection is closed).
+   * gets 504 (or, if the response has started, the connection is closed). It resets on every
+   * byte, so a body that trickles never trips it: bound the whole exchange, body included, or the
+   * body's rate with {@link #exchangeDeadline}.
    *
    * @param timeout more than zero
    * @return this builder
