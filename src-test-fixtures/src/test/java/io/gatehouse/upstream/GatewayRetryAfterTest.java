@@ -56,6 +56,18 @@ class GatewayRetryAfterTest {
         Arguments.of("concurrency limit",
             (Consumer<RouteBuilder>) r -> r.upstream("http://hangs:8080").concurrencyLimit(ConcurrencyLimit.of(1)),
             (Setup) (g, c) -> g.handle(Request.builder("GET", "/hang").build()), "1"),
+        Arguments.of("the group's cap of requests in flight",
+            (Consumer<RouteBuilder>) r -> r.upstream(Upstream.of("http://hangs:8080").maxRequests(1)),
+            (Setup) (g, c) -> g.handle(Request.builder("GET", "/hang").build()), "1"),
+        Arguments.of("a full target, fail fast",
+            (Consumer<RouteBuilder>) r -> r.upstream(Upstream.of("http://hangs:8080")
+                .maxRequestsPerTarget(1, Upstream.WhenFull.FAIL_FAST)),
+            (Setup) (g, c) -> g.handle(Request.builder("GET", "/hang").build()), "1"),
+        Arguments.of("discovery has not answered, refreshing every 7 s",
+            (Consumer<RouteBuilder>) r -> r.upstream(Upstream.discover(() -> {
+              throw new IllegalStateException("registry down");
+            }, Duration.ofSeconds(7))),
+            (Setup) (g, c) -> {}, "7"),
         Arguments.of("only target ejected for 30 s, 10 s gone",
             (Consumer<RouteBuilder>) r -> r.upstream(Upstream.of(ORDERS)
                 .outlierDetection(OutlierDetection.consecutiveFailures(1).baseEjection(Duration.ofSeconds(30)))),
