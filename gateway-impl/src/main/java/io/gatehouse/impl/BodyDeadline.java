@@ -31,8 +31,11 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
   private final long deadline; // System.nanoTime() of the total's end; Long.MAX_VALUE without one
   private final ScheduledExecutorService scheduler;
   private final String what;
+  private final Runnable fired;
 
-  private BodyDeadline(Body body, ExchangeDeadline limits, long deadline, ScheduledExecutorService scheduler, String what) {
+  private BodyDeadline(Body body, ExchangeDeadline limits, long deadline, ScheduledExecutorService scheduler, String what,
+      Runnable fired) {
+    this.fired = fired;
     this.body = body;
     this.limits = limits;
     this.deadline = deadline;
@@ -48,11 +51,14 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
    * @param started System.nanoTime() when the exchange reached the proxy stage
    * @param scheduler the timer
    * @param what the route and request, for the log
+   * @param fired told, before the subscriber hears of it, when the body is cut
    * @return a body of the same declared length
    */
-  static Body wrap(Body body, ExchangeDeadline limits, long started, ScheduledExecutorService scheduler, String what) {
+  static Body wrap(Body body, ExchangeDeadline limits, long started, ScheduledExecutorService scheduler, String what,
+      Runnable fired) {
     long deadline = limits.total().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
-    return Body.ofPublisher(new BodyDeadline(body, limits, deadline, scheduler, what), body.contentLength().orElse(-1));
+    return Body.ofPublisher(new BodyDeadline(body, limits, deadline, scheduler, what, fired),
+        body.contentLength().orElse(-1));
   }
 
   @Override
@@ -134,6 +140,7 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
       done = true;
       log.warn("{}: {} after {} bytes; response aborted and upstream call cancelled", what, why, bytes);
       upstream.cancel();
+      fired.run();
       downstream.onError(new TimeoutException(why));
     }
 

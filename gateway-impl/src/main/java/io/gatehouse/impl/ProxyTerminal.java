@@ -125,7 +125,8 @@ final class ProxyTerminal implements Terminal {
       return response;
     }
     return response.toBuilder().body(BodyDeadline.wrap(response.body(), plan.exchangeDeadline(), started,
-        plan.scheduler().get(), "route '" + plan.routeId() + "' request " + exchange.requestId())).build();
+        plan.scheduler().get(), "route '" + plan.routeId() + "' request " + exchange.requestId(),
+        () -> exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED))).build();
   }
 
   private UpstreamAttempts attempts(Exchange exchange, Destination destination, Request template, String path, byte[] body,

@@ -120,7 +120,8 @@ class TricklingBodyOverSocketsTest {
   @Test
   void a_whole_exchange_deadline_aborts_a_trickling_body_and_cuts_the_upstream() throws Exception {
     Trickler up = new Trickler(Duration.ZERO, 100, Duration.ofMillis(200));
-    Gateway g = gateway(Gateway.builder().route("s", r -> r.path("/**").upstream(up.url())
+    CompletableFuture<io.gatehouse.observe.RequestRecord> record = new CompletableFuture<>();
+    Gateway g = gateway(Gateway.builder().observer(record::complete).route("s", r -> r.path("/**").upstream(up.url())
         .timeout(Duration.ofSeconds(3)).exchangeDeadline(ExchangeDeadline.of(Duration.ofMillis(1_200)))));
     long start = System.nanoTime();
     Response res = send(g);
@@ -132,6 +133,8 @@ class TricklingBodyOverSocketsTest {
     assertThat(millis).isBetween(1_100L, 2_500L);
     assertThat(up.cutAfterMillis.get(3, TimeUnit.SECONDS)).as("the upstream connection is cut").isLessThan(2_800L);
     assertThat(up.sent.get()).isLessThan(100);
+    assertThat(record.get(3, TimeUnit.SECONDS).rejection()).as("the record says the body was cut")
+        .contains(io.gatehouse.observe.Rejection.UPSTREAM_FAILED);
   }
 
   @Test
