@@ -283,6 +283,8 @@ public interface Gateway extends AutoCloseable {
     private boolean methodOverride;
     private boolean caseInsensitivePaths;
     private io.gatehouse.upstream.ConnectionPool connectionPool = io.gatehouse.upstream.ConnectionPool.defaults();
+    private io.gatehouse.route.ExchangeDeadline exchangeDeadline = io.gatehouse.route.ExchangeDeadline.none();
+    private boolean echoRequestId = true;
 
     Builder() {}
 
@@ -315,6 +317,8 @@ public interface Gateway extends AutoCloseable {
       methodOverride = spec.methodOverride();
       caseInsensitivePaths = spec.caseInsensitivePaths();
       connectionPool = spec.connectionPool();
+      exchangeDeadline = spec.exchangeDeadline();
+      echoRequestId = spec.echoRequestId();
     }
 
     /**
@@ -545,6 +549,8 @@ public interface Gateway extends AutoCloseable {
 
     /**
      * Sets the default upstream response timeout; routes may override it. Defaults to 30 seconds.
+     * It is an idle timeout: it resets on every byte, so a body that trickles never trips it; see
+     * {@link #exchangeDeadline} for a bound on the whole exchange and the body's rate.
      *
      * @param timeout more than zero
      * @return this builder
@@ -653,6 +659,32 @@ public interface Gateway extends AutoCloseable {
      */
     public Builder underscoreHeaders(UnderscoreHeaders policy) {
       this.underscoreHeaders = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Sets the whole-exchange deadline and response body rate of every route that sets none (see
+     * {@link io.gatehouse.route.ExchangeDeadline}); none by default. A route opts out with
+     * {@code exchangeDeadline(ExchangeDeadline.none())}.
+     *
+     * @param deadline the default
+     * @return this builder
+     */
+    public Builder exchangeDeadline(io.gatehouse.route.ExchangeDeadline deadline) {
+      this.exchangeDeadline = Objects.requireNonNull(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * Sets whether every response, proxied ones and the gateway's own, carries the request's
+     * {@code X-Request-Id} (the one the client sent when well-formed, else the one the gateway
+     * made), so that a client can quote it. On by default.
+     *
+     * @param on false to leave responses as the upstream sent them
+     * @return this builder
+     */
+    public Builder echoRequestId(boolean on) {
+      this.echoRequestId = on;
       return this;
     }
 
@@ -804,7 +836,8 @@ public interface Gateway extends AutoCloseable {
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
           java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
           java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders,
-          extensionMethods, methodOverride, caseInsensitivePaths, connectionPool);
+          extensionMethods, methodOverride, caseInsensitivePaths, connectionPool,
+          exchangeDeadline, echoRequestId);
     }
 
     /**

@@ -14,6 +14,7 @@ import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitHeaders;
 import io.gatehouse.ratelimit.RateLimitStore;
+import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.ConnectionPool;
@@ -93,7 +94,9 @@ public record GatewaySpec(
     Set<String> extensionMethods,
     boolean methodOverride,
     boolean caseInsensitivePaths,
-    ConnectionPool connectionPool) {
+    ConnectionPool connectionPool,
+    ExchangeDeadline exchangeDeadline,
+    boolean echoRequestId) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -126,6 +129,8 @@ public record GatewaySpec(
    * @param methodOverride whether a POST's method-override header or {@code _method} query parameter is honoured
    * @param caseInsensitivePaths whether path patterns match ignoring ASCII case
    * @param connectionPool how the built-in upstream client pools connections and resolves names
+   * @param exchangeDeadline the whole-exchange deadline and response body rate of routes that set none
+   * @param echoRequestId whether every response carries the request's {@code X-Request-Id}
    */
   public GatewaySpec {
     routes = List.copyOf(routes);
@@ -155,6 +160,7 @@ public record GatewaySpec(
     Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
     extensionMethods = Collections.unmodifiableSet(new LinkedHashSet<>(extensionMethods));
     Objects.requireNonNull(connectionPool, "connectionPool");
+    Objects.requireNonNull(exchangeDeadline, "exchangeDeadline");
   }
 
   /**

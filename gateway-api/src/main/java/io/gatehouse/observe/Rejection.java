@@ -34,7 +34,10 @@ public enum Rejection {
   CIRCUIT_OPEN,
   /** No target of the upstream group could take the request (503). */
   NO_UPSTREAM,
-  /** The upstream failed or timed out (502, 504). */
+  /**
+   * The upstream failed or timed out (502, 504), or its response body was cut by the route's
+   * {@link io.gatehouse.route.ExchangeDeadline} (the record keeps the status the head had).
+   */
   UPSTREAM_FAILED,
   /**
    * Every pooled connection to the upstream stayed busy for the pool's acquire timeout (503 with

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param duration from receiving the request to the end of the response
  * @param upstreamDuration the time spent in upstream calls until their response heads, if any
  * @param rejection why the gateway answered by itself, if it did
+ * @param upstreamAttempts how many upstream calls the request made: 0 when none, more than 1 after retries
+ *     (the mirror's copy does not count)
  * @since 0.1
  */
 public record RequestRecord(
@@ -44,7 +46,8 @@ public record RequestRecord(
     long bytesOut,
     Duration duration,
     Optional<Duration> upstreamDuration,
-    Optional<Rejection> rejection) {
+    Optional<Rejection> rejection,
+    int upstreamAttempts) {
 
   /**
    * Checks that nothing is null.
@@ -64,6 +67,7 @@ public record RequestRecord(
    * @param duration from receiving the request to the end of the response
    * @param upstreamDuration the time spent in upstream calls until their response heads, if any
    * @param rejection why the gateway answered by itself, if it did
+   * @param upstreamAttempts how many upstream calls the request made, at least 0
    */
   public RequestRecord {
     Objects.requireNonNull(start, "start");
@@ -78,5 +82,8 @@ public record RequestRecord(
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(upstreamDuration, "upstreamDuration");
     Objects.requireNonNull(rejection, "rejection");
+    if (upstreamAttempts < 0) {
+      throw new IllegalArgumentException("upstreamAttempts: " + upstreamAttempts + " (expected: >= 0)");
+    }
   }
 }

@@ -80,6 +80,7 @@ public final class RouteBuilder {
   private RateLimitCost rateLimitCost = RateLimitCost.of(1);
   private ConcurrencyLimit concurrencyLimit;
   private long maxRequestBody = -1;
+  private ExchangeDeadline exchangeDeadline;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -119,6 +120,7 @@ public final class RouteBuilder {
     rateLimitCost = spec.rateLimitCost();
     concurrencyLimit = spec.concurrencyLimit().orElse(null);
     maxRequestBody = spec.maxRequestBody().orElse(-1);
+    exchangeDeadline = spec.exchangeDeadline().orElse(null);
   }
 
   /**
@@ -436,6 +438,8 @@ public final class RouteBuilder {
   /**
    * Bounds the whole upstream exchange, every attempt and backoff included, until the response
    * head arrives; past it the client gets 504. Each attempt's own timeouts are cut to what is left.
+   * An upstream's {@code Retry-After} wait draws on it too (see {@link io.gatehouse.upstream.Retry}).
+   * It does not bound the response body: see {@link #exchangeDeadline}.
    *
    * @param timeout more than zero
    * @return this builder
@@ -528,7 +532,9 @@ public final class RouteBuilder {
 
   /**
    * Bounds how long the upstream may stay silent once the request is sent; past it the client
-   * gets 504 (or, if the response has started, the connection is closed).
+   * gets 504 (or, if the response has started, the connection is closed). It resets on every
+   * byte, so a body that trickles never trips it: bound the whole exchange, body included, or the
+   * body's rate with {@link #exchangeDeadline}.
    *
    * @param timeout more than zero
    * @return this builder
@@ -652,6 +658,24 @@ public final class RouteBuilder {
   }
 
   /**
+   * Bounds the whole proxied exchange, response body included, and how slowly the response body
+   * may trickle, instead of the gateway's {@code exchangeDeadline}. The route's {@code timeout}
+   * stops at the response head and the response (idle) timeout resets on every byte; this is what
+   * stops a body that trickles. Mid-body, the client's response is aborted and the upstream call
+   * cancelled; before the head, 504. Server-sent events and other long-lived streams opt out with
+   * {@link ExchangeDeadline#none()}.
+   *
+   * <p>{@code .route("report", r -> r.path("/report").timeout(Duration.ofSeconds(3)).exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(10))))}
+   *
+   * @param deadline the deadline and rate; {@link ExchangeDeadline#none()} for none
+   * @return this builder
+   */
+  public RouteBuilder exchangeDeadline(ExchangeDeadline deadline) {
+    this.exchangeDeadline = Objects.requireNonNull(deadline, "deadline");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -664,7 +688,8 @@ public final class RouteBuilder {
         Optional.ofNullable(circuitBreaker), Optional.ofNullable(fallbackResponse), Optional.ofNullable(fallbackUpstream),
         Optional.ofNullable(mirror), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
         Optional.ofNullable(concurrencyLimit),
-        maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody));
+        maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody),
+        Optional.ofNullable(exchangeDeadline));
   }
 
   private RouteBuilder condition(

@@ -84,7 +84,8 @@ public record RouteSpec(
     List<RateLimit> rateLimits,
     RateLimitCost rateLimitCost,
     Optional<ConcurrencyLimit> concurrencyLimit,
-    OptionalLong maxRequestBody) {
+    OptionalLong maxRequestBody,
+    Optional<ExchangeDeadline> exchangeDeadline) {
 
   /**
    * Copies every collection and checks that nothing is null.
@@ -117,6 +118,7 @@ public record RouteSpec(
    * @param rateLimitCost the permits a request takes from each limit
    * @param concurrencyLimit how many of the route's requests may be in flight at once
    * @param maxRequestBody the largest request body in bytes; empty means the gateway's limit
+   * @param exchangeDeadline the whole-exchange deadline and response body rate; empty means the gateway's
    */
   public RouteSpec {
     Objects.requireNonNull(id, "id");
@@ -146,6 +148,7 @@ public record RouteSpec(
     Objects.requireNonNull(rateLimitCost, "rateLimitCost");
     Objects.requireNonNull(concurrencyLimit, "concurrencyLimit");
     Objects.requireNonNull(maxRequestBody, "maxRequestBody");
+    Objects.requireNonNull(exchangeDeadline, "exchangeDeadline");
   }
 
   /**

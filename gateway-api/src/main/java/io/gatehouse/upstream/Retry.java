@@ -19,6 +19,13 @@ import java.util.TreeSet;
  * retries under {@code budgetRatio} of the route's requests (plus {@code budgetMinPerSecond}), so
  * retries cannot multiply an outage. The route's {@code timeout} bounds all attempts together.
  *
+ * <p>An answer with {@code Retry-After} (delta-seconds or an HTTP date; values past a day are
+ * read as a day) keeps its target out of the retries until then: the retry goes to another
+ * target when one is available, else waits for the target, drawing on the route's
+ * {@code timeout}; when the wait does not fit in what is left of it, the client gets the
+ * upstream's answer as is, {@code Retry-After} included. Retrying 429 needs
+ * {@code onStatuses(429, ...)}.
+ *
  * <pre>{@code
  * r.timeout(Duration.ofSeconds(2)).retry(Retry.times(2).onStatuses(503).idempotencyKey("Idempotency-Key"))
  * }</pre>
@@ -55,8 +62,8 @@ public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Dura
     on = on.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(on));
     statuses = Set.copyOf(new TreeSet<>(statuses));
     for (int status : statuses) {
-      if (status < 500 || status > 599) {
-        throw new IllegalArgumentException("retry status: " + status + " (expected: 500 to 599)");
+      if ((status < 500 || status > 599) && status != 429) {
+        throw new IllegalArgumentException("retry status: " + status + " (expected: 429 or 500 to 599)");
       }
     }
     Values.positive("backoff", backoff);
@@ -101,7 +108,7 @@ public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Dura
   /**
    * Sets which upstream statuses are retried.
    *
-   * @param statuses 5xx statuses; none to retry no status
+   * @param statuses 5xx statuses, or 429; none to retry no status
    * @return a changed copy
    */
   public Retry onStatuses(int... statuses) {

@@ -79,11 +79,12 @@ final class CompiledGateway implements Gateway {
     RequestSpan trace = spec.tracing().orElse(TraceContext.W3C).start(received);
     // The measure ends the span, so a tracing needs it even when nobody observes.
     if (!observers.active() && spec.tracing().isEmpty()) {
-      return route(received, requestId, trace, null);
+      CompletionStage<Response> routed = route(received, requestId, trace, null);
+      return spec.echoRequestId() ? routed.thenApply(r -> echoed(r, requestId)) : routed;
     }
     RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, requestId, trace, spec.clock().instant());
     CompletableFuture<Response> routed = route(measure.counting(received), requestId, trace, measure).toCompletableFuture();
-    CompletableFuture<Response> measured = routed.thenApply(measure::finish);
+    CompletableFuture<Response> measured = routed.thenApply(r -> measure.finish(spec.echoRequestId() ? echoed(r, requestId) : r));
     measured.whenComplete((response, failure) -> {
       if (failure instanceof CancellationException) {
         routed.cancel(true); // a dependent stage does not pass cancellation back by itself
@@ -91,6 +92,15 @@ final class CompiledGateway implements Gateway {
       }
     });
     return measured;
+  }
+
+  /** The response with the request's id in {@code X-Request-Id}, replacing any the upstream sent. */
+  private static Response echoed(Response response, String requestId) {
+    if (response.headers().first(RequestIds.HEADER).filter(requestId::equals).isPresent()
+        && response.headers().all(RequestIds.HEADER).size() == 1) {
+      return response;
+    }
+    return response.toBuilder().headers(response.headers().toBuilder().set(RequestIds.HEADER, requestId).build()).build();
   }
 
   /**
@@ -140,7 +150,9 @@ final class CompiledGateway implements Gateway {
       HttpHeaders headers = problem.headers().toBuilder().add("Allow", notAllowed.allowHeader()).build();
       return done(problem.toBuilder().headers(headers).build());
     }
-    return done(Problems.response(404, "Not Found", "no route matches " + request.method() + " " + request.path(), requestId));
+    // Under a mount the client sent the mount's prefix too; the detail names the path as the client knows it.
+    return done(Problems.response(404, "Not Found",
+        "no route matches " + request.method() + " " + request.mountPath() + request.path(), requestId));
   }
 
   private static void rejected(RequestMeasure measure, Rejection why) {

@@ -20,6 +20,8 @@ final class ExchangeContext {
   volatile String upstreamTarget;
   /** The time upstream attempts took until their response heads; attempts run one after another. */
   volatile long upstreamNanos;
+  /** Upstream calls sent so far; written by one attempt at a time. */
+  volatile int upstreamAttempts;
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks;

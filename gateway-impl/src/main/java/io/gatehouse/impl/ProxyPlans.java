@@ -4,6 +4,7 @@ import io.gatehouse.GatewaySpec;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.TrafficSplit;
@@ -40,7 +41,8 @@ final class ProxyPlans {
     Optional<Destination> fallback = route.fallbackUpstream().map(u -> destination(route, u, ownGroups));
     Optional<RequestMirror> mirror = route.mirror().map(m ->
         new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport));
-    boolean timed = route.retry().isPresent() || route.timeout().isPresent();
+    ExchangeDeadline exchangeDeadline = route.exchangeDeadline().orElse(gateway.exchangeDeadline());
+    boolean timed = route.retry().isPresent() || route.timeout().isPresent() || exchangeDeadline.limits();
     return new ProxyTerminal.Plan(
         route.id(),
         PathTransform.of(route.stripPrefix(), route.rewrite()),
@@ -57,7 +59,8 @@ final class ProxyPlans {
         route.fallbackResponse().map(r -> HeaderChanges.apply(route.responseHeaders(), r.toResponse())),
         fallback,
         mirror,
-        timed ? Optional.of(upstreams.scheduler()) : Optional.empty());
+        timed ? Optional.of(upstreams.scheduler()) : Optional.empty(),
+        exchangeDeadline);
   }
 
   private TrafficSplitter splitter(RouteSpec route, TrafficSplit split, Map<Upstream, String> ownGroups) {

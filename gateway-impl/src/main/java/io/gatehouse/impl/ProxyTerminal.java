@@ -9,10 +9,12 @@ import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.ingress.HopByHop;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.problem.RequestIds;
+import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.observe.Rejection;
+import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.HeaderOperation;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Duration;
@@ -51,7 +53,18 @@ final class ProxyTerminal implements Terminal {
       Optional<Response> fallbackResponse,
       Optional<Destination> fallback,
       Optional<RequestMirror> mirror,
-      Optional<ScheduledExecutorService> scheduler) {}
+      Optional<ScheduledExecutorService> scheduler,
+      ExchangeDeadline exchangeDeadline) {
+
+    /** The deadline of the attempts, up to the response head: the route's timeout or the exchange's total, the shorter. */
+    Optional<Duration> headTimeout() {
+      Optional<Duration> total = exchangeDeadline.total();
+      if (timeout.isEmpty()) {
+        return total;
+      }
+      return total.isEmpty() || timeout.get().compareTo(total.get()) <= 0 ? timeout : total;
+    }
+  }
 
   private final Plan plan;
 
@@ -94,18 +107,30 @@ final class ProxyTerminal implements Terminal {
           if (mirrored && body.isPresent() && body.get().length <= plan.mirror().get().maxBody()) {
             plan.mirror().get().send(template, path, body.get(), exchange.requestId());
           }
-          return attempts(exchange, destination, template, path, body.orElse(null)).start();
+          return attempts(exchange, destination, template, path, body.orElse(null), started).start();
         })
         .thenCompose(result -> result)
         .thenApply(result -> {
           if (breaker != null) {
             breaker.record(result.outcome(), result.status(), System.nanoTime() - started);
           }
-          return decorate(result);
+          return limited(exchange, decorate(result), result.status(), started);
         });
   }
 
-  private UpstreamAttempts attempts(Exchange exchange, Destination destination, Request template, String path, byte[] body) {
+  /** A proxied response whose body streams, held to the route's {@link ExchangeDeadline}. */
+  private Response limited(Exchange exchange, Response response, int status, long started) {
+    if (status == 0 || !plan.exchangeDeadline().limits() || response.body().isEmpty()
+        || response.body().inMemory().isPresent() || plan.scheduler().isEmpty()) {
+      return response;
+    }
+    return response.toBuilder().body(BodyDeadline.wrap(response.body(), plan.exchangeDeadline(), started,
+        plan.scheduler().get(), "route '" + plan.routeId() + "' request " + exchange.requestId(),
+        () -> exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED))).build();
+  }
+
+  private UpstreamAttempts attempts(Exchange exchange, Destination destination, Request template, String path, byte[] body,
+      long started) {
     RetryRules retry = plan.retry().orElse(null);
     if (retry != null) {
       retry.onRequest();
@@ -114,7 +139,7 @@ final class ProxyTerminal implements Terminal {
       }
     }
     String key = destination.pool().spec().hashKey().map(k -> plan.keys().of(k, exchange)).orElse(null);
-    long deadline = plan.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+    long deadline = plan.headTimeout().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
     return new UpstreamAttempts(plan.routeId(), exchange, destination, template, path, body, key, plan.transport(),
         retry, deadline, plan.scheduler().orElse(null));
   }
@@ -149,12 +174,15 @@ final class ProxyTerminal implements Terminal {
     }
     if (plan.fallback().isPresent()) {
       Destination destination = plan.fallback().get();
-      long deadline = plan.timeout().map(t -> System.nanoTime() + t.toNanos()).orElse(Long.MAX_VALUE);
+      long started = System.nanoTime();
+      long deadline = plan.headTimeout().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
       return new UpstreamAttempts(plan.routeId(), exchange, destination, template, path, null, null, plan.transport(),
-          null, deadline, plan.scheduler().orElse(null)).start().thenApply(this::decorate);
+          null, deadline, plan.scheduler().orElse(null)).start()
+          .thenApply(result -> limited(exchange, decorate(result), result.status(), started));
     }
-    return CompletableFuture.completedFuture(exchange.problem(503, "Service Unavailable",
-        "route '" + plan.routeId() + "' has its circuit open after upstream failures; try again later"));
+    return CompletableFuture.completedFuture(RetryAfter.on(exchange.problem(503, "Service Unavailable",
+        "route '" + plan.routeId() + "' has its circuit open after upstream failures; try again later"),
+        plan.breaker().orElseThrow().untilHalfOpen()));
   }
 
   /** An upstream's response with hop-by-hop headers removed and the route's changes applied; problems as they are. */
@@ -197,6 +225,11 @@ final class ProxyTerminal implements Terminal {
             .or(() -> plan.fallback().map(d -> " (fallback: " + d.describe() + ")")).orElse("")));
     plan.mirror().ifPresent(mirror -> stages.add(mirror.toString()));
     plan.timeout().ifPresent(timeout -> stages.add("timeout " + timeout + " (all attempts)"));
+    plan.exchangeDeadline().total().ifPresent(total -> stages.add("exchange deadline " + total + " (head and body)"));
+    if (plan.exchangeDeadline().minBytesPerSecond() > 0) {
+      stages.add("response body at least " + plan.exchangeDeadline().minBytesPerSecond() + " B/s after "
+          + plan.exchangeDeadline().grace());
+    }
     plan.retry().ifPresent(retry -> stages.add("retry (at most " + retry.spec.maxRetries() + " retries)"));
     stages.add(plan.splitter().map(TrafficSplitter::toString)
         .orElseGet(() -> plan.destination().map(Destination::describe).orElse("upstream (none)")));

@@ -105,6 +105,6 @@ final class RequestMeasure {
         : received.body().inMemory().map(b -> (long) b.length).orElse(0L);
     observers.request(new RequestRecord(start, requestId, trace.traceId(), clientAddress.apply(received),
         consumer, Optional.ofNullable(c == null ? null : c.routeId), request.method(), request.path(), upstream,
-        status, bytesIn, bytesOut, duration, upstreamDuration, why));
+        status, bytesIn, bytesOut, duration, upstreamDuration, why, c == null ? 0 : c.upstreamAttempts));
   }
 }

@@ -35,7 +35,7 @@ final class RetryRules {
   /** Whether the policy retries this outcome. */
   boolean retries(CallOutcome outcome, int status) {
     return switch (outcome) {
-      case SUCCESS -> false;
+      case SUCCESS -> status == 429 && spec.statuses().contains(429);
       case SERVER_ERROR -> spec.statuses().contains(status);
       case CONNECT_FAILURE -> spec.on().contains(Retry.Failure.CONNECT_FAILURE);
       case RESET -> spec.on().contains(Retry.Failure.RESET);

@@ -10,6 +10,7 @@ import io.gatehouse.impl.pool.Lease;
 import io.gatehouse.impl.pool.LiveTarget;
 import io.gatehouse.impl.pool.Pick;
 import io.gatehouse.impl.pool.Refusal;
+import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.UpstreamSpan;
@@ -17,7 +18,9 @@ import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +61,8 @@ final class UpstreamAttempts {
   private final ScheduledExecutorService scheduler; // null when neither retries nor a deadline need it
   private final CompletableFuture<Result> result = new CompletableFuture<>();
   private final Set<LiveTarget> tried;
+  // Per target, the System.nanoTime() before which its Retry-After forbids another attempt; guarded by this.
+  private Map<LiveTarget, Long> notBefore;
 
   // Written under this, so a client's cancellation sees the attempt or timer in progress.
   private Future<?> pending;
@@ -118,11 +123,12 @@ final class UpstreamAttempts {
       finish(deadlineProblem(), CallOutcome.TIMEOUT, 0);
       return null;
     }
-    Pick pick = destination.pool().lease(key, tried);
+    Pick pick = destination.pool().lease(key, tried, waitingFor(System.nanoTime()));
     if (pick instanceof Refusal refusal) {
       log.warn("route '{}' request {}: {}", routeId, exchange.requestId(), refusal.detail());
       exchange.attribute(Observers.REJECTION, Rejection.NO_UPSTREAM);
-      finish(exchange.problem(503, "Service Unavailable", refusal.detail()), CallOutcome.CONNECT_FAILURE, 0);
+      finish(RetryAfter.on(exchange.problem(503, "Service Unavailable", refusal.detail()), refusal.retryAfter()),
+          CallOutcome.CONNECT_FAILURE, 0);
       return null;
     }
     Lease lease = (Lease) pick;
@@ -154,6 +160,7 @@ final class UpstreamAttempts {
     UpstreamCall call = new UpstreamCall(target.origin(), out,
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
     long started = System.nanoTime();
+    ExchangeImpl.contextOf(exchange).upstreamAttempts++;
     CompletableFuture<Response> sent;
     try {
       sent = transport.send(call).toCompletableFuture();
@@ -215,7 +222,7 @@ final class UpstreamAttempts {
     context.upstreamTarget = lease.target().target().url();
     context.upstreamNanos += nanos;
 
-    long wait = retryWait(number, outcome, status);
+    long wait = retryWait(number, outcome, status, lease.target(), retryAfter(response));
     if (wait >= 0) {
       if (response != null) {
         response.body().bytes(DRAIN_LIMIT); // read and dropped, so the connection goes back to the pool
@@ -258,8 +265,35 @@ final class UpstreamAttempts {
     return outcome == CallOutcome.CANCELLED ? "cancelled" : cause == null ? "unknown" : cause.getClass().getName();
   }
 
-  /** The backoff before another attempt, or -1 when there is none. */
-  private long retryWait(int number, CallOutcome outcome, int status) {
+  /** The upstream's Retry-After in nanoseconds, or -1 without a valid one. */
+  private long retryAfter(Response response) {
+    if (response == null || retry == null) {
+      return -1;
+    }
+    return response.headers().first(RetryAfter.HEADER)
+        .flatMap(v -> RetryAfter.parse(v, ExchangeImpl.contextOf(exchange).clock.instant()))
+        .map(Duration::toNanos).orElse(-1L);
+  }
+
+  /** The targets whose Retry-After has not passed at {@code now}. */
+  private synchronized Set<LiveTarget> waitingFor(long now) {
+    if (notBefore == null) {
+      return Set.of();
+    }
+    Set<LiveTarget> waiting = new HashSet<>();
+    notBefore.forEach((target, until) -> {
+      if (until - now > 0) {
+        waiting.add(target);
+      }
+    });
+    return waiting;
+  }
+
+  /**
+   * The wait before another attempt, or -1 when there is none: the backoff, or, when the target
+   * said Retry-After and no other target is available, until the soonest target may be called.
+   */
+  private long retryWait(int number, CallOutcome outcome, int status, LiveTarget target, long retryAfter) {
     if (retry == null || number > retry.spec.maxRetries() || !retry.retries(outcome, status)) {
       return -1;
     }
@@ -269,6 +303,29 @@ final class UpstreamAttempts {
       }
     }
     long wait = retry.backoffNanos(number);
+    if (retryAfter >= 0) {
+      long now = System.nanoTime();
+      synchronized (this) {
+        if (notBefore == null) {
+          notBefore = new HashMap<>(4);
+        }
+        notBefore.merge(target, now + retryAfter, Math::max);
+      }
+      Set<LiveTarget> waiting = waitingFor(now + wait);
+      if (!waiting.isEmpty() && !destination.pool().hasOtherTarget(waiting)) {
+        long soonest = Long.MAX_VALUE;
+        synchronized (this) {
+          for (LiveTarget t : waiting) {
+            soonest = Math.min(soonest, notBefore.get(t) - now);
+          }
+        }
+        wait = Math.max(wait, soonest);
+        if (deadline == Long.MAX_VALUE && wait > retry.spec.maxBackoff().toNanos()) {
+          // Without a route deadline nothing bounds the wait: a Retry-After past the longest backoff is not waited for.
+          return -1;
+        }
+      }
+    }
     if (deadline != Long.MAX_VALUE && System.nanoTime() + wait >= deadline) {
       return -1;
     }

@@ -242,7 +242,7 @@ class GatewayRequestTest {
             .upstream("http://a:1")).build();
     built.add(g);
     Response res = get(g, "/a");
-    assertThat(res.headers().names()).containsExactly("X-Kept", "X-Frame-Options");
+    assertThat(res.headers().names()).containsExactly("X-Kept", "X-Frame-Options", "X-Request-Id");
   }
 
   @ParameterizedTest

@@ -106,7 +106,7 @@ class UpstreamConfigValidationTest {
         .hasMessage("maxEjection: PT1S (expected: >= baseEjection, PT30S)");
     assertThatThrownBy(() -> CircuitBreaker.of().failureRateThreshold(0)).hasMessage("failureRateThreshold: 0.0 (expected: > 0 and <= 100)");
     assertThatThrownBy(() -> Retry.times(0)).hasMessage("maxRetries: 0 (expected: >= 1)");
-    assertThatThrownBy(() -> Retry.times(1).onStatuses(404)).hasMessage("retry status: 404 (expected: 500 to 599)");
+    assertThatThrownBy(() -> Retry.times(1).onStatuses(404)).hasMessage("retry status: 404 (expected: 429 or 500 to 599)");
     assertThatThrownBy(() -> Retry.times(1).backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
         .hasMessage("maxBackoff: PT1S (expected: >= backoff, PT2S)");
     assertThatThrownBy(() -> Mirror.to(Upstream.of("http://a:1")).fraction(1.5)).hasMessage("mirror fraction: 1.5 (expected: > 0 and <= 1)");

@@ -67,6 +67,6 @@ final class Records {
     return new RequestRecord(Instant.parse("2025-01-01T00:00:00Z"), "req-1", "0af7651916cd43dd8448eb211c80319c",
         "192.0.2.1", Optional.empty(), Optional.ofNullable(route), method, "/api/orders/7",
         Optional.ofNullable(target), status, bytesIn, bytesOut, duration, Optional.ofNullable(upstreamDuration),
-        Optional.ofNullable(rejection));
+        Optional.ofNullable(rejection), target == null ? 0 : 1);
   }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.undertow;
 
+import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.undertow.internal.ExchangeBridge;
 import io.gatehouse.undertow.internal.Problems;
 import io.undertow.server.HttpHandler;
@@ -9,14 +10,16 @@ import java.time.Duration;
 /**
  * Counts the exchanges in flight (an exchange ends when its response, body included, has been
  * written) and, once draining, turns new requests away with 503 problem+json and
- * {@code Connection: close}; a response to a request in flight that starts while draining
- * carries {@code Connection: close} too.
+ * {@code Connection: close} and {@code Retry-After}: the time left of the drain, when this
+ * server will be gone and a client should try again (elsewhere, or on its successor).
+ * A response to a request in flight that starts while draining carries {@code Connection: close}.
  */
 final class DrainingHandler implements HttpHandler {
   private final HttpHandler next;
   private final Object lock = new Object();
   private int inFlight;
   private boolean draining;
+  private long drainDeadline; // System.nanoTime(); guarded by lock
 
   DrainingHandler(HttpHandler next) {
     this.next = next;
@@ -29,7 +32,9 @@ final class DrainingHandler implements HttpHandler {
         inFlight++;
       } else {
         exchange.setPersistent(false);
-        ExchangeBridge.respond(exchange, Problems.response(exchange, 503, "The server is shutting down."));
+        Duration left = Duration.ofNanos(Math.max(0, drainDeadline - System.nanoTime()));
+        ExchangeBridge.respond(exchange,
+            RetryAfter.on(Problems.response(exchange, 503, "The server is shutting down."), left));
         return;
       }
     }
@@ -83,6 +88,7 @@ final class DrainingHandler implements HttpHandler {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
       draining = true;
+      drainDeadline = deadline;
       while (inFlight > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {

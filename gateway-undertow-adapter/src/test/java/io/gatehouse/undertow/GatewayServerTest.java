@@ -97,6 +97,8 @@ class GatewayServerTest {
       assertThat(late.status()).isEqualTo(503);
       assertThat(late.first("Content-Type")).contains("application/problem+json");
       assertThat(late.all("Connection")).containsExactly("close");
+      // Come back when this server's 20 s drain is over: what is left of it, in whole seconds.
+      assertThat(late.first("Retry-After")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(15, 20));
       assertThat(new String(idle.readBody(late), StandardCharsets.UTF_8)).contains("\"status\":503");
       assertThat(stopped).isNotDone();
 

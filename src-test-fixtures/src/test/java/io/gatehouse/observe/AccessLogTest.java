@@ -57,14 +57,28 @@ class AccessLogTest {
     assertThat(ok.getFormattedMessage()).isEqualTo("GET /orders/7 200 " + fields(ok).get("durationMs") + " ms");
     assertThat(fields(ok)).containsEntry("requestId", "req-0042").containsEntry("route", "orders")
         .containsEntry("consumer", "partner").containsEntry("status", "200").containsEntry("bytesOut", "5")
-        .containsEntry("upstream", "http://orders:8080").containsEntry("rejection", "-")
+        .containsEntry("upstream", "http://orders:8080").containsEntry("rejection", "-").containsEntry("attempts", "1")
         .containsKeys("time", "traceId", "client", "method", "path", "bytesIn", "upstreamMs");
-    assertThat(fields(appender.list.get(1))).containsEntry("status", "401").containsEntry("rejection", "UNAUTHENTICATED");
+    assertThat(fields(appender.list.get(1))).containsEntry("status", "401").containsEntry("rejection", "UNAUTHENTICATED")
+        .containsEntry("attempts", "0");
 
     for (ILoggingEvent event : appender.list) {
       String everything = event.getFormattedMessage() + fields(event);
       assertThat(everything).doesNotContain(KEY).doesNotContain("secret-token-value").doesNotContain("cookie-secret");
     }
+  }
+
+  @Test
+  void retries_show_as_upstream_attempts_in_the_fields_and_the_message() {
+    tester = GatewayTester.of(Gateway.builder().route("orders", r -> r.path("/**")
+            .upstream(io.gatehouse.upstream.Upstream.of("http://a:8080", "http://b:8080"))
+            .retry(io.gatehouse.upstream.Retry.times(2).backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)))))
+        .stubUpstream("http://a:8080", s -> s.respond(503))
+        .stubUpstream("http://b:8080", s -> s.respond(503));
+    tester.get("/x").send();
+    ILoggingEvent event = appender.list.get(0);
+    assertThat(fields(event)).containsEntry("attempts", "3").containsEntry("status", "503");
+    assertThat(event.getFormattedMessage()).isEqualTo("GET /x 503 " + fields(event).get("durationMs") + " ms (3 upstream attempts)");
   }
 
   @Test

@@ -80,6 +80,23 @@ class RequestRecordTest {
     assertThat(record.duration()).isGreaterThanOrEqualTo(record.upstreamDuration().get());
     assertThat(record.rejection()).isEmpty();
     assertThat(record.traceId()).matches("[0-9a-f]{32}");
+    assertThat(record.upstreamAttempts()).isEqualTo(1);
+  }
+
+  @Test
+  void the_record_counts_upstream_attempts_retries_included_and_none_for_a_rejection() {
+    tester(Gateway.builder()
+        .route("retried", r -> r.path("/retried/**").upstream(Upstream.of("http://a:8080", "http://b:8080"))
+            .retry(io.gatehouse.upstream.Retry.times(3).backoff(Duration.ofMillis(1), Duration.ofMillis(1))))
+        .route("static", r -> r.path("/static").respond(200, "text/plain", "s")));
+    tester.stubUpstream("http://a:8080", s -> s.respond(503));
+    tester.stubUpstream("http://b:8080", s -> s.respond(503));
+    tester.get("/retried/1").send();
+    assertThat(last().upstreamAttempts()).isEqualTo(4);
+    tester.get("/static").send();
+    assertThat(last().upstreamAttempts()).isZero();
+    tester.get("/nowhere").send();
+    assertThat(last().upstreamAttempts()).isZero();
   }
 
   @Test

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The access log: one INFO event per finished request on the logger {@code io.gatehouse.access},
  * with the fields as SLF4J 2 key-value pairs (a JSON encoder writes them as fields) and a short
- * readable message. No header value is logged, so no credential can be.
+ * readable message, which names the number of upstream attempts when there were retries. No header value is logged, so no credential can be.
  */
 final class AccessLog implements GatewayObserver {
   private static final Logger log = LoggerFactory.getLogger("io.gatehouse.access");
@@ -21,11 +21,12 @@ final class AccessLog implements GatewayObserver {
     }
     long millis = r.duration().toMillis();
     log.atInfo()
-        .setMessage("{} {} {} {} ms")
+        .setMessage(r.upstreamAttempts() > 1 ? "{} {} {} {} ms ({} upstream attempts)" : "{} {} {} {} ms")
         .addArgument(r.method())
         .addArgument(r.path())
         .addArgument(r.status())
         .addArgument(millis)
+        .addArgument(r.upstreamAttempts())
         .addKeyValue("time", r.start())
         .addKeyValue("requestId", r.requestId())
         .addKeyValue("traceId", r.traceId())
@@ -39,6 +40,7 @@ final class AccessLog implements GatewayObserver {
         .addKeyValue("bytesIn", r.bytesIn())
         .addKeyValue("bytesOut", r.bytesOut())
         .addKeyValue("durationMs", millis)
+        .addKeyValue("attempts", r.upstreamAttempts())
         .addKeyValue("upstreamMs", r.upstreamDuration().map(Duration::toMillis).map(String::valueOf).orElse("-"))
         .addKeyValue("rejection", r.rejection().map(Enum::name).orElse("-"))
         .log();

@@ -9,6 +9,7 @@ import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TargetStatus;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -78,6 +79,30 @@ public final class LiveTarget {
   /** Whether health checks and outlier detection let the target take traffic now. */
   public boolean healthy() {
     return activeHealthy && ejectedUntil <= clock.millis();
+  }
+
+  /**
+   * How long until this target may take traffic again, as well as it is known: the rest of its
+   * ejection, the time until its circuit half-opens, and for a target the active checks took out,
+   * the check interval (the next check may bring it back). Zero when nothing holds it back.
+   */
+  Duration availableIn(Optional<Duration> checkInterval) {
+    long now = clock.millis();
+    Duration wait = Duration.ZERO;
+    if (!activeHealthy) {
+      wait = checkInterval.orElse(Duration.ZERO);
+    }
+    long ejected = ejectedUntil - now;
+    if (ejected > 0 && ejected > wait.toMillis()) {
+      wait = Duration.ofMillis(ejected);
+    }
+    if (breaker != null) {
+      Duration circuit = breaker.untilHalfOpen();
+      if (circuit.compareTo(wait) > 0) {
+        wait = circuit;
+      }
+    }
+    return wait;
   }
 
   boolean tryEnter(int cap) {

@@ -9,6 +9,7 @@ import io.gatehouse.upstream.Upstream;
 import io.gatehouse.upstream.UpstreamStatus;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetPool {
   private static final Logger log = LoggerFactory.getLogger(TargetPool.class);
+
+  /** The {@code Retry-After} of a refusal whose end the pool cannot foresee (a cap, a target that is only full). */
+  static final Duration UNKNOWN_WAIT = Duration.ofSeconds(1);
 
   private final String name;
   private final Upstream spec;
@@ -131,14 +135,29 @@ public final class TargetPool {
    * @return a lease, or why there is none
    */
   public Pick lease(String key, Set<LiveTarget> tried) {
+    return lease(key, tried, Set.of());
+  }
+
+  /**
+   * Takes a target for one call, never one in {@code excluded} (targets whose {@code Retry-After}
+   * has not passed); targets in {@code tried} are avoided while another may take the call.
+   *
+   * @param key the request's hash key, or null
+   * @param tried targets earlier attempts of the same request used; may be empty
+   * @param excluded targets that must not be called now; may be empty
+   * @return a lease, or why there is none
+   */
+  public Pick lease(String key, Set<LiveTarget> tried, Set<LiveTarget> excluded) {
     Snapshot now = snapshot;
     if (now.targets.isEmpty()) {
       return new Refusal(discovered
           ? "upstream '" + name + "' has no targets"
-          : "upstream '" + name + "' has not discovered its targets yet");
+          : "upstream '" + name + "' has not discovered its targets yet",
+          discovered ? UNKNOWN_WAIT : spec.refreshInterval());
     }
     if (spec.maxRequests().isPresent() && !enter(spec.maxRequests().getAsInt())) {
-      return new Refusal("upstream '" + name + "' has " + spec.maxRequests().getAsInt() + " requests in flight (its cap)");
+      return new Refusal("upstream '" + name + "' has " + spec.maxRequests().getAsInt() + " requests in flight (its cap)",
+          UNKNOWN_WAIT);
     }
     if (spec.maxRequests().isEmpty()) {
       inFlight.incrementAndGet();
@@ -157,6 +176,7 @@ public final class TargetPool {
         Set<LiveTarget> skip = refused;
         Predicate<LiveTarget> usable = t -> (ignoreHealth || t.healthy())
             && (skip == null || !skip.contains(t))
+            && (excluded.isEmpty() || !excluded.contains(t))
             && (!avoidTried || !tried.contains(t));
         LiveTarget target = now.balancer.pick(usable, key);
         if (target == null) {
@@ -167,7 +187,7 @@ public final class TargetPool {
             if (spec.whenFull() == Upstream.WhenFull.FAIL_FAST) {
               leave();
               return new Refusal("upstream '" + name + "' target " + target + " has "
-                  + spec.maxRequestsPerTarget().getAsInt() + " requests in flight (its cap)");
+                  + spec.maxRequestsPerTarget().getAsInt() + " requests in flight (its cap)", UNKNOWN_WAIT);
             }
             refused = refused == null ? new HashSet<>() : refused;
             refused.add(target);
@@ -186,7 +206,46 @@ public final class TargetPool {
       }
     }
     leave();
-    return new Refusal("upstream '" + name + "' has no available target (" + describe(now.targets) + ")");
+    return new Refusal("upstream '" + name + "' has no available target (" + describe(now.targets) + ")",
+        availableIn(now.targets, Set.of()));
+  }
+
+  /**
+   * How long until one of the targets not in {@code besides} may take traffic: the soonest of
+   * their ejection ends, half-open circuits and next health checks; {@link #UNKNOWN_WAIT} when
+   * every one of them is only full. Zero when one may take a request now.
+   */
+  private Duration availableIn(List<LiveTarget> targets, Set<LiveTarget> besides) {
+    Duration soonest = null;
+    Optional<Duration> interval = spec.healthCheck().map(c -> c.interval());
+    for (LiveTarget t : targets) {
+      if (besides.contains(t)) {
+        continue;
+      }
+      Duration wait = t.availableIn(interval);
+      if (soonest == null || wait.compareTo(soonest) < 0) {
+        soonest = wait;
+      }
+    }
+    return soonest == null || soonest.isZero() ? UNKNOWN_WAIT : soonest;
+  }
+
+  /**
+   * Whether a target other than those in {@code besides} could take a request now (healthy, or
+   * panic mode; its circuit not open), so that a retry need not wait for one of those.
+   *
+   * @param besides targets the caller will not call now
+   * @return true if another target is there
+   */
+  public boolean hasOtherTarget(Set<LiveTarget> besides) {
+    List<LiveTarget> targets = snapshot.targets;
+    boolean ignoreHealth = spec.panicMode() && targets.stream().noneMatch(LiveTarget::healthy);
+    for (LiveTarget t : targets) {
+      if (!besides.contains(t) && (ignoreHealth || t.healthy()) && t.status().circuit() != TargetStatus.Circuit.OPEN) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean enter(int cap) {

@@ -5,6 +5,8 @@ import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.problem.RetryAfter;
+import java.time.Duration;
 import io.gatehouse.observe.Rejection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -24,8 +26,10 @@ final class ConcurrencyStage implements Filter {
     return bulkhead.acquire().thenCompose(admitted -> {
       if (!admitted) {
         exchange.attribute(Observers.REJECTION, Rejection.CONCURRENCY_LIMITED);
-        return CompletableFuture.completedFuture(exchange.problem(503, "Service Unavailable",
-            "route '" + routeId + "' has " + bulkhead.limit().maxInFlight() + " requests in flight, its limit"));
+        // When a slot frees is unknowable; one second is the shortest Retry-After there is.
+        return CompletableFuture.completedFuture(RetryAfter.on(exchange.problem(503, "Service Unavailable",
+            "route '" + routeId + "' has " + bulkhead.limit().maxInFlight() + " requests in flight, its limit"),
+            Duration.ofSeconds(1)));
       }
       CompletionStage<Response> response;
       try {

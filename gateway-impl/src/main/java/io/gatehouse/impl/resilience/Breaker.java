@@ -6,6 +6,7 @@ import io.gatehouse.upstream.CircuitBreaker;
 import io.gatehouse.upstream.TargetStatus;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ public final class Breaker {
 
   private final CircuitBreaker spec;
   private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
+  private final Clock clock;
+  private volatile long openedAt; // clock millis of the last move to open
 
   /**
    * Creates a breaker.
@@ -35,6 +38,7 @@ public final class Breaker {
    */
   public Breaker(String name, CircuitBreaker spec, Clock clock, Observers observers) {
     this.spec = spec;
+    this.clock = clock;
     CircuitBreakerConfig config = CircuitBreakerConfig.custom()
         .failureRateThreshold((float) spec.failureRateThreshold())
         .slowCallRateThreshold((float) spec.slowCallRateThreshold())
@@ -49,6 +53,9 @@ public final class Breaker {
         .build();
     this.breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, config);
     breaker.getEventPublisher().onStateTransition(event -> {
+      if (event.getStateTransition().getToState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
+        openedAt = clock.millis();
+      }
       log.warn("circuit of {}: {}", name, event.getStateTransition());
       observers.event(new GatewayEvent.CircuitChanged(name, state()));
     });
@@ -89,6 +96,21 @@ public final class Breaker {
   /** Gives back an acquired call that was never made. */
   public void release() {
     breaker.releasePermission();
+  }
+
+  /**
+   * How long until a refused call may be tried again: while open, the time left until the circuit
+   * lets probes through (at least zero); while half-open with every probe taken, the time a probe
+   * needs is unknown, so zero.
+   *
+   * @return the wait, for a {@code Retry-After}
+   */
+  public Duration untilHalfOpen() {
+    if (state() != TargetStatus.Circuit.OPEN) {
+      return Duration.ZERO;
+    }
+    long left = openedAt + spec.openFor().toMillis() - clock.millis();
+    return left <= 0 ? Duration.ZERO : Duration.ofMillis(left);
   }
 
   /**

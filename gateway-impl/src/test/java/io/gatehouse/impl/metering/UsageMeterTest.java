@@ -31,7 +31,7 @@ class UsageMeterTest {
 
   private static RequestRecord record(String consumer, String route, int status) {
     return new RequestRecord(T0, "req", "0".repeat(32), "127.0.0.1", Optional.of(consumer), Optional.of(route), "GET",
-        "/x", Optional.empty(), status, 3, 5, Duration.ZERO, Optional.empty(), Optional.empty());
+        "/x", Optional.empty(), status, 3, 5, Duration.ZERO, Optional.empty(), Optional.empty(), 0);
   }
 
   @Test

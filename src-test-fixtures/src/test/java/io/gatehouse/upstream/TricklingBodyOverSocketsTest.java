@@ -1,0 +1,197 @@
+package io.gatehouse.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.Gateway;
+import io.gatehouse.http.Body;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import io.gatehouse.route.ExchangeDeadline;
+import io.gatehouse.testing.UpstreamServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A response body that trickles, from a raw upstream over real sockets, held to the route's
+ * {@link ExchangeDeadline}: the body is aborted (never ended as if whole) and the upstream
+ * connection cut; before the head, 504; a route that opts out streams on. Each case is bounded
+ * to about 2 s. Also: an upstream's {@code Retry-After} over sockets.
+ */
+class TricklingBodyOverSocketsTest {
+  private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  /** A raw HTTP/1.1 upstream: after {@code headDelay}, a head with Content-Length, then one byte per {@code every}. */
+  private final class Trickler implements AutoCloseable {
+    final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    final CompletableFuture<Long> cutAfterMillis = new CompletableFuture<>();
+    final AtomicInteger sent = new AtomicInteger();
+    private final Thread thread;
+
+    Trickler(Duration headDelay, int length, Duration every) throws IOException {
+      closeables.add(this);
+      thread = new Thread(() -> serve(headDelay, length, every), "trickler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getLocalPort();
+    }
+
+    private void serve(Duration headDelay, int length, Duration every) {
+      try (Socket s = server.accept()) {
+        long start = System.nanoTime();
+        InputStream in = s.getInputStream();
+        int matched = 0;
+        while (matched < 4) { // the request head ends at CRLF CRLF
+          int b = in.read();
+          if (b < 0) {
+            return;
+          }
+          matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        Thread.sleep(headDelay.toMillis());
+        OutputStream out = s.getOutputStream();
+        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        s.setSoTimeout((int) every.toMillis());
+        for (int i = 0; i < length; i++) {
+          out.write('x');
+          out.flush();
+          sent.incrementAndGet();
+          try {
+            if (in.read() < 0) { // the gateway closed its end: the call was cancelled
+              break;
+            }
+          } catch (java.net.SocketTimeoutException e) {
+            // nothing from the gateway in this interval: keep trickling
+          }
+        }
+        cutAfterMillis.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      } catch (IOException e) {
+        cutAfterMillis.complete(-1L); // reset by the gateway: also cut
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private Gateway gateway(Gateway.Builder builder) {
+    Gateway g = builder.build();
+    closeables.add(g);
+    return g;
+  }
+
+  private static Response send(Gateway g) throws Exception {
+    return g.handle(Request.builder("GET", "/stream").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void a_whole_exchange_deadline_aborts_a_trickling_body_and_cuts_the_upstream() throws Exception {
+    Trickler up = new Trickler(Duration.ZERO, 100, Duration.ofMillis(200));
+    CompletableFuture<io.gatehouse.observe.RequestRecord> record = new CompletableFuture<>();
+    Gateway g = gateway(Gateway.builder().observer(record::complete).route("s", r -> r.path("/**").upstream(up.url())
+        .timeout(Duration.ofSeconds(3)).exchangeDeadline(ExchangeDeadline.of(Duration.ofMillis(1_200)))));
+    long start = System.nanoTime();
+    Response res = send(g);
+    assertThat(res.status()).isEqualTo(200);
+    CompletableFuture<byte[]> body = res.body().bytes(1_000).toCompletableFuture();
+    assertThat(body).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+        .withMessageContaining("deadline of PT1.2S");
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(millis).isBetween(1_100L, 2_500L);
+    assertThat(up.cutAfterMillis.get(3, TimeUnit.SECONDS)).as("the upstream connection is cut").isLessThan(2_800L);
+    assertThat(up.sent.get()).isLessThan(100);
+    assertThat(record.get(3, TimeUnit.SECONDS).rejection()).as("the record says the body was cut")
+        .contains(io.gatehouse.observe.Rejection.UPSTREAM_FAILED);
+  }
+
+  @Test
+  void a_minimum_body_rate_aborts_a_body_slower_than_it() throws Exception {
+    Trickler up = new Trickler(Duration.ZERO, 100, Duration.ofMillis(300));
+    Gateway g = gateway(Gateway.builder().route("s", r -> r.path("/**").upstream(up.url())
+        .exchangeDeadline(ExchangeDeadline.none().minBodyRate(10, Duration.ofMillis(600)))));
+    long start = System.nanoTime();
+    Response res = send(g);
+    assertThat(res.body().bytes(1_000).toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class).withMessageContaining("under its minimum of 10 B/s");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(550L, 2_000L);
+    assertThat(up.cutAfterMillis.get(3, TimeUnit.SECONDS)).isLessThan(2_800L);
+  }
+
+  @Test
+  void before_the_head_the_whole_exchange_deadline_gives_504() throws Exception {
+    Trickler up = new Trickler(Duration.ofSeconds(2), 1, Duration.ofMillis(100));
+    Gateway g = gateway(Gateway.builder().route("s", r -> r.path("/**").upstream(up.url())
+        .timeout(Duration.ofSeconds(3)).exchangeDeadline(ExchangeDeadline.of(Duration.ofMillis(600)))));
+    long start = System.nanoTime();
+    Response res = send(g);
+    assertThat(res.status()).isEqualTo(504);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(550L, 1_800L);
+  }
+
+  @Test
+  void a_route_that_opts_out_of_the_gateway_default_streams_to_the_end() throws Exception {
+    Trickler up = new Trickler(Duration.ZERO, 5, Duration.ofMillis(150));
+    Gateway g = gateway(Gateway.builder().exchangeDeadline(ExchangeDeadline.of(Duration.ofMillis(300)).minBodyRate(1_000, Duration.ofMillis(100)))
+        .route("events", r -> r.path("/**").upstream(up.url()).exchangeDeadline(ExchangeDeadline.none())));
+    Response res = send(g);
+    assertThat(res.body().bytes(1_000).toCompletableFuture().get(5, TimeUnit.SECONDS)).asString().isEqualTo("xxxxx");
+  }
+
+  @Test
+  void a_body_within_its_limits_ends_whole() throws Exception {
+    Trickler up = new Trickler(Duration.ZERO, 5, Duration.ofMillis(20));
+    Gateway g = gateway(Gateway.builder().route("s", r -> r.path("/**").upstream(up.url())
+        .exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(2)).minBodyRate(1, Duration.ofMillis(50)))));
+    assertThat(send(g).body().bytes(1_000).toCompletableFuture().get(5, TimeUnit.SECONDS)).asString().isEqualTo("xxxxx");
+  }
+
+  @Test
+  void an_upstreams_retry_after_holds_the_retry_to_the_same_target() throws Exception {
+    UpstreamServer up = UpstreamServer.start();
+    closeables.add(up);
+    List<Long> at = new CopyOnWriteArrayList<>();
+    up.respondWith(req -> {
+      at.add(System.nanoTime());
+      return at.size() == 1 ? Response.builder(503).header("Retry-After", "1").body(Body.of("busy")).build()
+          : Response.builder(200).body(Body.of("ok")).build();
+    });
+    Gateway g = gateway(Gateway.builder().route("s", r -> r.path("/**").upstream(up.url())
+        .timeout(Duration.ofSeconds(3)).retry(Retry.times(1).backoff(Duration.ofMillis(5), Duration.ofMillis(5)))));
+    Response res = send(g);
+    assertThat(res.status()).isEqualTo(200);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(at.get(1) - at.get(0))).isBetween(990L, 2_500L);
+  }
+}
