@@ -219,6 +219,8 @@ class ResponseFramingGuardTest {
             "41 bytes arrived while no request was waiting for a response: '" + "x".repeat(40) + "...'"),
         Arguments.of("GET", "preview of 40", OK + "Content-Length: 0\r\n\r\n" + "x".repeat(40),
             "40 bytes arrived while no request was waiting for a response: '" + "x".repeat(40) + "'"),
+        Arguments.of("GET", "shown up to 200 characters", "HTTP/1.1 600 " + "a".repeat(300) + "\r\n",
+            "status line 'HTTP/1.1 600 " + "a".repeat(187) + "' (expected: HTTP/1.1, a status from 100 to 599, a reason)"),
         Arguments.of("GET", "escaped at most 200", "HTTP/1.1 600 " + "\u0001".repeat(100) + "\r\n",
             "status line 'HTTP/1.1 600 " + "\\x01".repeat(47) + "' (expected: HTTP/1.1, a status from 100 to 599, a reason)"));
   }
@@ -247,11 +249,14 @@ class ResponseFramingGuardTest {
       "HTTP/1.1 204 No Content\\r\\nContent-Length: 0\\r\\n\\r\\n",
       "HTTP/1.1 205 Reset\\r\\nContent-Length: 0\\r\\n\\r\\n",
       "HTTP/1.1 200 OK\\r\\nX-A: \\u00e9\\t~\\r\\nContent-Length: 0\\r\\n\\r\\n",
+      "HTTP/1.1 200 OK\\r\\nContent-Length: 10\\r\\n\\r\\nhello<pause>world",
+      "HTTP/1.1 200 OK\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\na\\r\\nhello<pause>world\\r\\n0\\r\\n\\r\\n",
+      "HTTP/1.1 103 Hints\\r\\n<200 fields>\\r\\nHTTP/1.1 200 OK\\r\\n<200 fields>Content-Length: 0\\r\\n\\r\\n",
   })
   void passes_the_edges_of_the_grammar_and_ends_the_response_where_it_ends(String escapedScript) throws Exception {
     Scripted s = new Scripted();
     s.send(request("GET"));
-    s.receive(unescape(escapedScript));
+    s.receive(unescape(escapedScript).replace("<200 fields>", "X-F: f\r\n".repeat(200)));
     if (escapedScript.contains("00000000000000F")) {
       s.receive("0123456789abcde\r\n0\r\n\r\n");
     }
@@ -292,6 +297,8 @@ class ResponseFramingGuardTest {
             + "5\r\n01234\r\n5;e=1\r\n56789\r\n0\r\nT: 1\r\n\r\n"),
         Arguments.of("chunked, upper case", "POST /a HTTP/1.1\r\nTRANSFER-ENCODING: Chunked\r\n\r\n"
             + "A\r\n0123456789\r\n0\r\n\r\n"),
+        Arguments.of("chunk data holding an empty line", "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "8\r\nab\r\n\r\ncd\r\n0\r\n\r\n"),
         Arguments.of("Content-Length: 0", "POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\n"),
         Arguments.of("no body", "DELETE /a HTTP/1.1\r\nX-A: 1\r\n\r\n"));
   }
@@ -337,7 +344,7 @@ class ResponseFramingGuardTest {
       "a request line without a space | GARBAGE\\r\\n\\r\\n",
       "a request line starting with a space | \\u0020/ HTTP/1.1\\r\\n\\r\\n",
       "a Content-Length that is no number | POST / HTTP/1.1\\r\\nContent-Length: x\\r\\n\\r\\n",
-      "a chunk size that is no number | POST / HTTP/1.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n",
+      "a chunk size that is no number | POST / HTTP/1.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n0\\r\\n\\r\\n",
   })
   void once_the_outbound_stream_makes_no_sense_no_later_answer_is_accepted(String name, String escaped) throws Exception {
     Scripted s = new Scripted();
@@ -347,6 +354,59 @@ class ResponseFramingGuardTest {
     if (escaped.startsWith("POST")) {
       s.receive(OK + "Content-Length: 0\r\n\r\n"); // the first request was registered
     }
+    assertThatThrownBy(() -> s.receive(OK + "Content-Length: 0\r\n\r\n"))
+        .hasMessageContaining("arrived while no request was waiting for a response");
+  }
+
+  @Test
+  void read_and_write_return_the_session_counts() throws Exception {
+    Scripted s = new Scripted();
+    assertThat(s.guard.write(bytes(request("GET")))).isEqualTo(request("GET").length());
+    s.reads.add((OK + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThat(s.guard.read(ByteBuffer.allocate(100))).isEqualTo(OK.length() + 21);
+    assertThat(s.guard.read(ByteBuffer.allocate(100))).isEqualTo(-1);
+  }
+
+  @Test
+  void a_method_is_registered_early_only_if_it_is_a_token() throws Exception {
+    Scripted s = new Scripted();
+    s.guard.write(bytes("HE(D / HTTP/1.1"));
+
+    assertThatThrownBy(() -> s.receive(OK + "Content-Length: 0\r\n\r\n"))
+        .hasMessageContaining("arrived while no request was waiting for a response");
+  }
+
+  @Test
+  void a_method_of_32_characters_is_registered_early_wherever_the_buffer_starts() throws Exception {
+    Scripted s = new Scripted();
+    ByteBuffer src = bytes("x".repeat(40) + "M".repeat(32) + " / HTTP/1.1");
+    src.position(40);
+    s.guard.write(src);
+
+    assertThatCode(() -> s.receive(OK + "Content-Length: 0\r\n\r\n")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void after_a_request_with_content_length_0_the_next_is_registered_early() throws Exception {
+    Scripted s = new Scripted();
+    s.send("POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    s.receive(OK + "Content-Length: 0\r\n\r\n");
+    s.guard.write(bytes("HEAD / HTTP/1.1"));
+    s.receive(OK + "Content-Length: 5\r\n\r\n");
+
+    assertThatThrownBy(() -> s.receive("x")).hasMessageContaining("1 bytes arrived while no request was waiting");
+  }
+
+  @Test
+  void an_outbound_line_one_past_the_longest_loses_track() throws Exception {
+    Scripted s = new Scripted();
+    String line = "GET /" + "a".repeat(ResponseFramingGuard.MAX_LINE - 13) + " HTTP/1.1";
+    assertThat(line).hasSize(ResponseFramingGuard.MAX_LINE + 1);
+    s.send(line + "\r\n\r\n");
+    s.send(request("GET"));
+
+    s.receive(OK + "Content-Length: 0\r\n\r\n");
     assertThatThrownBy(() -> s.receive(OK + "Content-Length: 0\r\n\r\n"))
         .hasMessageContaining("arrived while no request was waiting for a response");
   }

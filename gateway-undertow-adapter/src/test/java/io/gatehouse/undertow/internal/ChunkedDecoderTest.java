@@ -178,6 +178,14 @@ class ChunkedDecoderTest {
   }
 
   @Test
+  void whitespace_before_an_extension_counts_toward_the_line_cap() {
+    String wire = "5" + " ".repeat(ChunkedDecoder.MAX_LINE - 1) + ";x\r\n";
+
+    assertThatThrownBy(() -> new ChunkedDecoder().decode(bytes(wire), ByteBuffer.allocate(0)))
+        .hasMessage("request body: malformed chunked encoding: chunk size line longer than " + ChunkedDecoder.MAX_LINE + " bytes");
+  }
+
+  @Test
   void a_trailer_line_is_capped_like_a_size_line() throws Exception {
     String longest = "0\r\nX:" + "v".repeat(ChunkedDecoder.MAX_LINE - 3) + "\r\n\r\n";
     assertThat(new ChunkedDecoder().decode(bytes(longest), ByteBuffer.allocate(0))).isTrue();
