@@ -90,6 +90,8 @@ class PathNormalizerTest {
         arguments("/%252e%252e", "/%252e%252e"),
         arguments("/%3f%23", "/%3F%23"),
         arguments("/%ff", "/%FF"),
+        // the first byte past ASCII: kept encoded, never looked up as an unreserved character
+        arguments("/%80", "/%80"),
         // kept as is
         arguments("/a/", "/a/"),
         arguments("/A/b", "/A/b"),
@@ -151,6 +153,7 @@ class PathNormalizerTest {
         arguments("/a\u0000b", "character U+0000 not allowed in path"),
         arguments("/a\u007Fb", "character U+007F not allowed in path"),
         arguments("/caf\u00e9", "character U+00E9 not allowed in path"),
+        arguments("/a\u0080b", "character U+0080 not allowed in path"),
         arguments("/\u212Aelvin", "character U+212A not allowed in path"));
   }
 

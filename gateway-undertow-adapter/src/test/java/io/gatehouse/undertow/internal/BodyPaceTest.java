@@ -13,7 +13,9 @@ class BodyPaceTest {
   @Test
   void a_pause_is_judged_only_while_waiting_on_the_client() {
     assertThat(pace.verdict(50_000 * MS)).isEmpty();
+    assertThat(pace.isWaiting()).isFalse();
     pace.waiting(0);
+    assertThat(pace.isWaiting()).isTrue();
     assertThat(pace.verdict(999 * MS)).isEmpty();
     assertThat(pace.verdict(1000 * MS)).hasValueSatisfying(why -> assertThat(why).contains("no request body bytes for 1000 ms"));
     pace.received(1000 * MS, 500);
@@ -66,5 +68,56 @@ class BodyPaceTest {
     noRate.waiting(0);
     assertThat(noRate.nextCheck(0)).isEqualTo(30_000 * MS);
     assertThat(noRate.nextCheck(30_000 * MS)).isEqualTo(1);
+  }
+
+  @Test
+  void the_end_of_the_grace_passes() {
+    BodyPace graced = new BodyPace(new ClientTimeouts(Duration.ofSeconds(10), 100, Duration.ofMillis(2000),
+        Duration.ofSeconds(1)));
+    graced.waiting(0);
+    graced.received(1000 * MS, 100);
+    graced.waiting(1000 * MS);
+
+    assertThat(graced.verdict(2000 * MS)).as("2 s waited: the grace is reached, not passed").isEmpty();
+    assertThat(graced.verdict(2000 * MS + 1)).hasValue("the request body arrives at 50 bytes/s (expected: at least 100)");
+  }
+
+  @Test
+  void exactly_the_minimum_rate_passes() {
+    BodyPace exact = new BodyPace(new ClientTimeouts(Duration.ofSeconds(10), 100, Duration.ofMillis(1000),
+        Duration.ofSeconds(1)));
+    exact.waiting(0);
+    exact.received(2000 * MS, 200);
+    exact.waiting(2000 * MS);
+
+    assertThat(exact.verdict(2000 * MS)).as("200 bytes in 2 s").isEmpty();
+    assertThat(exact.verdict(2010 * MS)).hasValue("the request body arrives at 100 bytes/s (expected: at least 100)");
+  }
+
+  @Test
+  void waits_add_up_across_pauses_and_bytes() {
+    BodyPace sum = new BodyPace(new ClientTimeouts(Duration.ofSeconds(10), 100, Duration.ofMillis(1000),
+        Duration.ofSeconds(1)));
+    sum.waiting(0);
+    sum.paused(600 * MS);
+    sum.waiting(5000 * MS);
+    sum.received(5600 * MS, 150);
+    sum.waiting(9000 * MS);
+
+    // 1.2 s waited before, 0.3 s now: 150 bytes over 1.5 s = 100 B/s, not under the minimum.
+    assertThat(sum.verdict(9300 * MS)).isEmpty();
+    assertThat(sum.verdict(9600 * MS)).hasValue("the request body arrives at 83 bytes/s (expected: at least 100)");
+    assertThat(sum.verdict(19_000 * MS)).hasValue("no request body bytes for 10000 ms");
+    assertThat(sum.nextCheck(9600 * MS)).isEqualTo(1000 * MS);
+    assertThat(sum.nextCheck(18_500 * MS)).isEqualTo(500 * MS);
+  }
+
+  @Test
+  void without_a_minimum_rate_only_the_idle_timeout_counts() {
+    BodyPace idleOnly = new BodyPace(new ClientTimeouts(Duration.ofSeconds(30), 0, Duration.ZERO, Duration.ofSeconds(1)));
+    idleOnly.waiting(0);
+
+    assertThat(idleOnly.verdict(29_999 * MS)).isEmpty();
+    assertThat(idleOnly.nextCheck(10_000 * MS)).isEqualTo(20_000 * MS);
   }
 }

@@ -44,6 +44,11 @@ class ChunkedDecoderTest {
       "5\\r\\nhello\\r\\n0\\r\\nX-T: 1\\r\\nY: two words\\r\\n\\r\\n | hello",
       "5\\r\\nhello\\r\\n0\\r\\nX-T:\\r\\n\\r\\n                | hello",
       "0\\r\\n\\r\\n                                          | ''",
+      "5;a=\\tb~\\r\\nhello\\r\\n0\\r\\n\\r\\n                   | hello",
+      "5;\\u00e9\\u00ff\\u0080\\r\\nhello\\r\\n0\\r\\n\\r\\n        | hello",
+      "5\\r\\nhello\\r\\n0\\r\\n0:\\t1 ~\\u00e9\\r\\n9:\\r\\na:\\r\\nz:\\r\\nA:\\r\\nZ:\\r\\n`~!#$%&*+-.^_:\\r\\n\\r\\n | hello",
+      "F\\r\\n0123456789abcde\\r\\nf\\r\\n0123456789abcde\\r\\n0\\r\\n\\r\\n | 0123456789abcde0123456789abcde",
+      "10\\r\\n0123456789abcdef\\r\\n0\\r\\n\\r\\n           | 0123456789abcdef",
       "5\\r\\n\\r\\n\\r\\n\\r\\r\\n0\\r\\n\\r\\n                 | '\\r\\n\\r\\n\\r'",
   })
   void decodes_valid_chunked_bodies_and_stops_at_their_end(String wire, String body) throws Exception {
@@ -84,6 +89,19 @@ class ChunkedDecoderTest {
       "1000000000000000\\r\\nhello\\r\\n",
       "ffffffffffffffffff\\r\\nhello\\r\\n",
       "\\u00e5\\r\\nhello\\r\\n0\\r\\n\\r\\n",
+      "5;a\\u007fb\\r\\nhello\\r\\n0\\r\\n\\r\\n",
+      "5;a\\u001fb\\r\\nhello\\r\\n0\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\nX: a\\u007f\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\nX: \\u0000\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\n@: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\n[: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\n{: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\n/: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\nX@: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\nX[: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\nX{: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\nX/: 1\\r\\n\\r\\n",
+      "5\\r\\nhello\\r\\n0\\r\\n\\u00e9: 1\\r\\n\\r\\n",
       "\\u0661\\r\\nhello\\r\\n0\\r\\n\\r\\n",
   })
   void refuses_every_deviation_from_the_grammar(String wire) {
@@ -100,6 +118,7 @@ class ChunkedDecoderTest {
   void accepts_the_largest_chunk_size_and_refuses_one_more_digit() throws Exception {
     ChunkedDecoder ok = new ChunkedDecoder();
     assertThat(ok.decode(bytes("fffffffffffffff\r\n"), ByteBuffer.allocate(0))).isFalse();
+    assertThat(ok.finished()).isFalse();
 
     assertThatThrownBy(() -> new ChunkedDecoder().decode(bytes("1000000000000000\r\n"), ByteBuffer.allocate(0)))
         .hasMessageContaining("chunk size too large");
@@ -118,6 +137,71 @@ class ChunkedDecoderTest {
     }
     assertThatThrownBy(() -> new ChunkedDecoder().decode(bytes(trailers + "\r\n"), ByteBuffer.allocate(0)))
         .hasMessageContaining("trailers longer than");
+  }
+
+  /** Each refusal says which rule the byte broke. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "-1\\r\\n                      | chunk size expected",
+      "5x\\r\\n                      | invalid byte in chunk size",
+      "5 x\\r\\n                     | whitespace after a chunk size not followed by an extension",
+      "5;\\u0001\\r\\n               | control byte in a chunk extension",
+      "5\\rx                         | CRLF after a chunk size expected",
+      "1\\r\\naX                     | CRLF after chunk data expected",
+      "1\\r\\na\\rX                  | CRLF after chunk data expected",
+      "0\\r\\n:                      | invalid trailer field name",
+      "0\\r\\nX :                    | invalid trailer field name",
+      "0\\r\\nX:\\u0001               | control byte in a trailer field",
+      "0\\r\\nX:1\\rX                | CRLF after a trailer field expected",
+      "0\\r\\n\\rX                   | CRLF at the end of the chunked body expected",
+  })
+  void each_refusal_names_its_rule(String wire, String rule) {
+    ByteBuffer in = ByteBuffer.wrap(unescape(wire).getBytes(StandardCharsets.ISO_8859_1));
+
+    assertThatThrownBy(() -> new ChunkedDecoder().decode(in, ByteBuffer.allocate(64)))
+        .hasMessage("request body: malformed chunked encoding: " + rule);
+  }
+
+  @Test
+  void caps_the_trailers_at_exactly_their_limit() throws Exception {
+    // Counted: every trailer byte up to each line's CR, and the CR of the empty line that ends them.
+    String line = "X:" + "v".repeat(ChunkedDecoder.MAX_LINE - 4) + "\r\n"; // MAX_LINE - 1 bytes counted
+    String four = line.repeat(4);
+    int counted = 4 * (ChunkedDecoder.MAX_LINE - 1) + 1;
+    String filler = "Y:" + "w".repeat(ChunkedDecoder.MAX_TRAILERS - counted - 3) + "\r\n";
+    String exact = "0\r\n" + four + filler + "\r\n";
+
+    assertThat(new ChunkedDecoder().decode(bytes(exact), ByteBuffer.allocate(0))).isTrue();
+    assertThatThrownBy(() -> new ChunkedDecoder().decode(bytes("0\r\n" + four + "Y:w" + filler.substring(2) + "\r\n"),
+        ByteBuffer.allocate(0)))
+        .hasMessage("request body: malformed chunked encoding: trailers longer than " + ChunkedDecoder.MAX_TRAILERS + " bytes");
+  }
+
+  @Test
+  void whitespace_before_an_extension_counts_toward_the_line_cap() {
+    String wire = "5" + " ".repeat(ChunkedDecoder.MAX_LINE - 1) + ";x\r\n";
+
+    assertThatThrownBy(() -> new ChunkedDecoder().decode(bytes(wire), ByteBuffer.allocate(0)))
+        .hasMessage("request body: malformed chunked encoding: chunk size line longer than " + ChunkedDecoder.MAX_LINE + " bytes");
+  }
+
+  @Test
+  void a_trailer_line_is_capped_like_a_size_line() throws Exception {
+    String longest = "0\r\nX:" + "v".repeat(ChunkedDecoder.MAX_LINE - 3) + "\r\n\r\n";
+    assertThat(new ChunkedDecoder().decode(bytes(longest), ByteBuffer.allocate(0))).isTrue();
+    assertThatThrownBy(() -> new ChunkedDecoder().decode(bytes(longest.replace("X:", "X:v")), ByteBuffer.allocate(0)))
+        .hasMessage("request body: malformed chunked encoding: chunk size line longer than " + ChunkedDecoder.MAX_LINE + " bytes");
+  }
+
+  @Test
+  void the_line_cap_starts_again_on_each_line() throws Exception {
+    String ext = ";" + "x".repeat(ChunkedDecoder.MAX_LINE - 3);
+    String wire = "1" + ext + "\r\na\r\n1" + ext + "\r\nb\r\n0" + ext + "\r\n"
+        + ("X:" + "v".repeat(ChunkedDecoder.MAX_LINE - 3) + "\r\n").repeat(2) + "\r\n";
+    ByteBuffer out = ByteBuffer.allocate(2);
+
+    assertThat(new ChunkedDecoder().decode(bytes(wire), out)).isTrue();
+    assertThat(new String(out.array(), StandardCharsets.ISO_8859_1)).isEqualTo("ab");
   }
 
   @Test
