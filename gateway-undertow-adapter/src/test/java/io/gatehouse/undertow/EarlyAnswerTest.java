@@ -9,7 +9,6 @@ import io.gatehouse.http.RequestLimits;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,7 +28,7 @@ class EarlyAnswerTest {
   private static final int LIMIT = 64 * 1024;
   private static RawUpstream upstream;
   private static Gateway gateway;
-  private static final Map<Mount, Mount.Running> running = new EnumMap<>(Mount.class);
+  private static Map<Mount, Mount.Running> running;
 
   @BeforeAll
   static void start() throws IOException {
@@ -41,14 +40,12 @@ class EarlyAnswerTest {
         .route("reads", r -> r.path("/reads/**").methods("GET").upstream(upstream.url()))
         .route("down", r -> r.path("/down/**").upstream("http://127.0.0.1:1").connectTimeout(Duration.ofSeconds(2)))
         .build();
-    for (Mount mount : Mount.values()) {
-      running.put(mount, mount.start(gateway));
-    }
+    running = Mount.startAll(gateway);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    running.values().forEach(Mount.Running::close);
+    Mount.stopAll(running);
     gateway.close();
     upstream.close();
   }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -29,7 +28,7 @@ class FramingTest {
   private static final String SMUGGLED = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
   private static RawUpstream upstream;
   private static Gateway gateway;
-  private static final Map<Mount, Mount.Running> running = new EnumMap<>(Mount.class);
+  private static Map<Mount, Mount.Running> running;
 
   @BeforeAll
   static void start() throws IOException {
@@ -37,14 +36,12 @@ class FramingTest {
     gateway = Gateway.builder().accessLog(false)
         .route("r", r -> r.path("/**").upstream(upstream.url()).responseTimeout(Duration.ofSeconds(5)))
         .build();
-    for (Mount mount : Mount.values()) {
-      running.put(mount, mount.start(gateway));
-    }
+    running = Mount.startAll(gateway);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    running.values().forEach(Mount.Running::close);
+    Mount.stopAll(running);
     gateway.close();
     upstream.close();
   }

@@ -4,6 +4,8 @@ import io.gatehouse.Gateway;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The ways a gateway is mounted on Undertow, for tables that must hold on every mount: the
@@ -41,6 +43,19 @@ enum Mount {
     undertow.start();
     int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     return new Running(port, undertow::stop);
+  }
+
+  /** Starts the gateway on every mount; close each with {@link #stopAll}. */
+  static Map<Mount, Running> startAll(Gateway gateway) {
+    Map<Mount, Running> running = new EnumMap<>(Mount.class);
+    for (Mount mount : values()) {
+      running.put(mount, mount.start(gateway));
+    }
+    return running;
+  }
+
+  static void stopAll(Map<Mount, Running> running) {
+    running.values().forEach(Running::close);
   }
 
   /** A started mount; closing it stops the server (not the gateway). */

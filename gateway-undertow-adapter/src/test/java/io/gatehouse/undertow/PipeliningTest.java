@@ -6,7 +6,6 @@ import io.gatehouse.Gateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -24,7 +23,7 @@ class PipeliningTest {
   private static final String BIG = "b".repeat(1024 * 1024);
   private static RawUpstream upstream;
   private static Gateway gateway;
-  private static final Map<Mount, Mount.Running> running = new EnumMap<>(Mount.class);
+  private static Map<Mount, Mount.Running> running;
 
   @BeforeAll
   static void start() throws IOException {
@@ -33,14 +32,12 @@ class PipeliningTest {
         .route("big", r -> r.path("/big").respond(200, "text/plain", BIG))
         .route("r", r -> r.path("/**").upstream(upstream.url()))
         .build();
-    for (Mount mount : Mount.values()) {
-      running.put(mount, mount.start(gateway));
-    }
+    running = Mount.startAll(gateway);
   }
 
   @AfterAll
   static void stop() throws IOException {
-    running.values().forEach(Mount.Running::close);
+    Mount.stopAll(running);
     gateway.close();
     upstream.close();
   }
