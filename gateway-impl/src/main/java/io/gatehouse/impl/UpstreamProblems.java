@@ -4,10 +4,12 @@ import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.impl.pool.LiveTarget;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.spi.UpstreamException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import org.slf4j.Logger;
@@ -62,6 +64,6 @@ final class UpstreamProblems {
     exchange.attribute(Observers.REJECTION, Rejection.POOL_EXHAUSTED);
     Response problem = exchange.problem(503, "Service Unavailable",
         "every connection to the upstream is busy; try again shortly");
-    return problem.toBuilder().headers(problem.headers().toBuilder().set("Retry-After", "1").build()).build();
+    return RetryAfter.on(problem, Duration.ofSeconds(1)); // when a connection frees cannot be known
   }
 }
