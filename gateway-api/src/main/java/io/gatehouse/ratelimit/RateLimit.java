@@ -371,6 +371,33 @@ public final class RateLimit {
     return maxKeys;
   }
 
+  /**
+   * Whether another limit is the same in every setting: what it counts by, the numbers, the name,
+   * the key bounds and the order against auth. A custom key function is compared with its own
+   * {@code equals} (for a lambda: the same instance). A gateway swapped in with an equal limit takes
+   * over its buckets.
+   *
+   * @param other the other object
+   * @return true if equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RateLimit o && kind == o.kind && Objects.equals(header, o.header)
+        && Objects.equals(custom, o.custom) && requests == o.requests && window.equals(o.window)
+        && burst == o.burst && name.equals(o.name) && maxKeys == o.maxKeys && maxWait.equals(o.maxWait)
+        && keyless.equals(o.keyless) && beforeAuth == o.beforeAuth;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+  }
+
   @Override
   public String toString() {
     return "RateLimit[" + name + ": " + requests + " per " + window + " per " + kind.name().toLowerCase(Locale.ROOT)

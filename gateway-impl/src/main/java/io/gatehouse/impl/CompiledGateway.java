@@ -6,6 +6,7 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.carry.CarriedStates;
 import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.observe.Observers;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -56,9 +58,12 @@ final class CompiledGateway implements Gateway {
   private final MethodRules methods;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
+  private final CarriedStates carried;
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
-      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress) {
+      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress,
+      CarriedStates carried) {
+    this.carried = carried;
     this.spec = spec;
     this.router = router;
     this.transport = transport;
@@ -70,7 +75,7 @@ final class CompiledGateway implements Gateway {
     this.ingress = ingress;
     this.methods = new MethodRules(spec);
     this.version = spec.version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
-        .withZone(ZoneOffset.UTC).format(spec.clock().instant()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
+        .withZone(ZoneOffset.UTC).format(spec.time().now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
 
   @Override
@@ -82,7 +87,7 @@ final class CompiledGateway implements Gateway {
       CompletionStage<Response> routed = route(received, requestId, trace, null);
       return spec.echoRequestId() ? routed.thenApply(r -> echoed(r, requestId)) : routed;
     }
-    RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, requestId, trace, spec.clock().instant());
+    RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, requestId, trace, spec.time().now());
     CompletableFuture<Response> routed = route(measure.counting(received), requestId, trace, measure).toCompletableFuture();
     CompletableFuture<Response> measured = routed.thenApply(r -> measure.finish(spec.echoRequestId() ? echoed(r, requestId) : r));
     measured.whenComplete((response, failure) -> {
@@ -164,7 +169,7 @@ final class CompiledGateway implements Gateway {
   private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId, RequestSpan trace,
       RequestMeasure measure) {
     CompiledRoute route = matched.route();
-    ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.clock(), trace);
+    ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.time(), trace);
     trace.routed(route.id(), matched.pattern());
     if (measure != null) {
       measure.routed(request, context);
@@ -215,6 +220,25 @@ final class CompiledGateway implements Gateway {
       chains.put(route.id(), List.copyOf(route.chain.stages()));
     }
     return Collections.unmodifiableMap(chains);
+  }
+
+  @Override
+  public void takeStateFrom(Gateway previous) {
+    Objects.requireNonNull(previous, "previous");
+    if (previous == this) {
+      return;
+    }
+    if (!(previous instanceof CompiledGateway before)) {
+      log.info("gateway {}: nothing to take over from {}, which is not a built gateway", version, previous);
+      return;
+    }
+    if (!before.spec.time().equals(spec.time())) {
+      log.warn("gateway {}: no state taken over from {}: they read different time sources ({} and {})",
+          version, before.version, before.spec.time(), spec.time());
+      return;
+    }
+    CarriedStates.Carried result = carried.takeOverFrom(before.carried);
+    log.info("gateway {}: took over {} states from {}; {} start fresh", version, result.taken(), before.version, result.fresh());
   }
 
   @Override

@@ -10,6 +10,8 @@ import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.carry.CarriedStates;
 import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
@@ -79,7 +81,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     AuthRuntime auth = AuthRuntime.build(spec, transport);
     Observers observers = Observers.of(spec);
     RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress, observers);
-    UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport, observers);
+    UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), transport, observers);
     ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress), observers);
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder(spec.caseInsensitivePaths());
     for (Checked c : checked) {
@@ -94,8 +96,12 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     }
     IngressChecks ingress = new IngressChecks(spec.requestLimits(), spec.underscoreHeaders(), trusted::trusts,
         spec.identityHeaders().names());
+    List<CarriedState> carried = new ArrayList<>(limits.carried());
+    carried.addAll(plans.carried());
+    carried.addAll(upstreams.pools());
+    observers.meter().ifPresent(carried::add);
     return new CompiledGateway(spec, new Router(trie.build(), spec.caseInsensitivePaths()), transport, auth, limits, upstreams, observers,
-        trusted::clientAddress, ingress);
+        trusted::clientAddress, ingress, CarriedStates.of(carried));
   }
 
   /** The built-in stages between the global and the route's filters, in their documented order. */

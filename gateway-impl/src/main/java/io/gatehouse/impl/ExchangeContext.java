@@ -1,8 +1,8 @@
 package io.gatehouse.impl;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.observe.RequestSpan;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ final class ExchangeContext {
   final String requestId;
   final String routeId;
   final Map<String, String> pathVariables;
-  final Clock clock;
+  final TimeSource time;
   /** The request's span: every upstream attempt is its child. */
   final RequestSpan trace;
   /** The target the last upstream attempt went to, for the request's record. */
@@ -27,11 +27,11 @@ final class ExchangeContext {
   private List<Runnable> cancelHooks;
   private boolean cancelled;
 
-  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, Clock clock, RequestSpan trace) {
+  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, TimeSource time, RequestSpan trace) {
     this.requestId = requestId;
     this.routeId = routeId;
     this.pathVariables = pathVariables;
-    this.clock = clock;
+    this.time = time;
     this.trace = trace;
   }
 

@@ -1,13 +1,13 @@
 package io.gatehouse.impl;
 
-import io.gatehouse.impl.problem.Problems;
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.AttributeKey;
-import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
-import java.time.Clock;
+import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.problem.Problems;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,8 +61,8 @@ final class ExchangeImpl implements Exchange {
   }
 
   @Override
-  public Clock clock() {
-    return context.clock;
+  public TimeSource time() {
+    return context.time;
   }
 
   @Override

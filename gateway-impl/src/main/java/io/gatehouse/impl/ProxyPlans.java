@@ -1,6 +1,7 @@
 package io.gatehouse.impl;
 
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.impl.carry.CarriedState;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
@@ -23,6 +24,7 @@ final class ProxyPlans {
   private final UpstreamTransport transport;
   private final HashKeys keys;
   private final Observers observers;
+  private final List<CarriedState> carried = new ArrayList<>();
 
   ProxyPlans(GatewaySpec gateway, UpstreamRuntime upstreams, ForwardedHeaders forwarded, UpstreamTransport transport,
       HashKeys keys, Observers observers) {
@@ -34,6 +36,11 @@ final class ProxyPlans {
     this.keys = keys;
   }
 
+  /** The route breakers and retry budgets of the plans made so far, for a successor to take over. */
+  List<CarriedState> carried() {
+    return List.copyOf(carried);
+  }
+
   ProxyTerminal.Plan of(RouteSpec route) {
     Map<Upstream, String> ownGroups = new HashMap<>();
     Optional<Destination> destination = route.upstream().map(u -> destination(route, u, ownGroups));
@@ -43,6 +50,11 @@ final class ProxyPlans {
         new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport));
     ExchangeDeadline exchangeDeadline = route.exchangeDeadline().orElse(gateway.exchangeDeadline());
     boolean timed = route.retry().isPresent() || route.timeout().isPresent() || exchangeDeadline.limits();
+    Optional<RetryRules> retry = route.retry().map(r -> new RetryRules(route.id(), r, gateway.time()));
+    Optional<Breaker> breaker = route.circuitBreaker()
+        .map(cb -> new Breaker("route '" + route.id() + "'", cb, gateway.time(), observers));
+    retry.ifPresent(carried::add);
+    breaker.ifPresent(carried::add);
     return new ProxyTerminal.Plan(
         route.id(),
         PathTransform.of(route.stripPrefix(), route.rewrite()),
@@ -53,9 +65,9 @@ final class ProxyPlans {
         keys,
         destination,
         splitter,
-        route.retry().map(r -> new RetryRules(r, gateway.clock())),
+        retry,
         route.timeout(),
-        route.circuitBreaker().map(cb -> new Breaker("route '" + route.id() + "'", cb, gateway.clock(), observers)),
+        breaker,
         route.fallbackResponse().map(r -> HeaderChanges.apply(route.responseHeaders(), r.toResponse())),
         fallback,
         mirror,

@@ -1,24 +1,41 @@
 package io.gatehouse.impl;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Request;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.carry.CarryKey;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.impl.resilience.RetryBudget;
 import io.gatehouse.upstream.Retry;
-import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** A route's {@link Retry} at run time: which requests and outcomes may be retried, the budget, the backoff. */
-final class RetryRules {
+/**
+ * A route's {@link Retry} at run time: which requests and outcomes may be retried, the budget, the
+ * backoff. A gateway swapped in with the same route id and retry settings takes the budget over.
+ */
+final class RetryRules implements CarriedState {
   /** The methods RFC 9110 section 9.2.2 calls idempotent. */
   private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
   final Retry spec;
-  private final RetryBudget budget;
+  private final String routeId;
+  private volatile RetryBudget budget;
 
-  RetryRules(Retry spec, Clock clock) {
+  RetryRules(String routeId, Retry spec, TimeSource time) {
+    this.routeId = routeId;
     this.spec = spec;
-    this.budget = new RetryBudget(spec.budgetRatio(), spec.budgetMinPerSecond(), clock);
+    this.budget = new RetryBudget(spec.budgetRatio(), spec.budgetMinPerSecond(), time);
+  }
+
+  @Override
+  public CarryKey carryKey() {
+    return new CarryKey("retry-budget", routeId, spec);
+  }
+
+  @Override
+  public void takeOver(CarriedState previous) {
+    budget = ((RetryRules) previous).budget;
   }
 
   /** Counts a request toward the budget; call once per request, not per attempt. */

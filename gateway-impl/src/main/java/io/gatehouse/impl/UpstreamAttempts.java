@@ -20,8 +20,8 @@ import io.gatehouse.spi.UpstreamTransport;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -271,7 +271,7 @@ final class UpstreamAttempts {
       return -1;
     }
     return response.headers().first(RetryAfter.HEADER)
-        .flatMap(v -> RetryAfter.parse(v, ExchangeImpl.contextOf(exchange).clock.instant()))
+        .flatMap(v -> RetryAfter.parse(v, ExchangeImpl.contextOf(exchange).time.now()))
         .map(Duration::toNanos).orElse(-1L);
   }
 

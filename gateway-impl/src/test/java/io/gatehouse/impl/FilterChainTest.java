@@ -2,12 +2,12 @@ package io.gatehouse.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.observe.TraceContext;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +20,7 @@ class FilterChainTest {
 
   private static Exchange exchange() {
     Request request = Request.builder("GET", "/a").build();
-    return new ExchangeImpl(request, new ExchangeContext("r-1", "a", Map.of(), Clock.systemUTC(),
+    return new ExchangeImpl(request, new ExchangeContext("r-1", "a", Map.of(), TimeSource.system(),
         TraceContext.W3C.start(request)));
   }
 

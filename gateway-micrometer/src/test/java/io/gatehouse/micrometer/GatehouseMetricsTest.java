@@ -26,6 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -140,6 +142,17 @@ class GatehouseMetricsTest {
     assertThat(registry.get("gatehouse.rejections").tags("reason", "no_route", "route", "none").counter().count())
         .isEqualTo(1);
     assertThat(registry.get("gatehouse.rejections").counters()).hasSize(3);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Rejection.class)
+  void every_rejection_reason_is_counted_apart_under_its_lower_case_name(Rejection reason) {
+    metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
+    metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
+    assertThat(registry.get("gatehouse.rejections")
+        .tags("reason", reason.name().toLowerCase(java.util.Locale.ROOT), "route", "orders").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("gatehouse.rejections").counters()).hasSize(1);
   }
 
   @Test

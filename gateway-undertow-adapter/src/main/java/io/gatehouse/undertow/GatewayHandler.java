@@ -61,8 +61,11 @@ public final class GatewayHandler implements HttpHandler {
 
   /**
    * Replaces the gateway for requests that start from now on. Requests already started keep the
-   * gateway they started with and finish on it. The previous gateway is not closed. The swap is
-   * logged at INFO with both {@link Gateway#version() versions}.
+   * gateway they started with and finish on it. The previous gateway is not closed. Before it
+   * takes requests, {@code next} takes over the previous gateway's run-time state for every part
+   * whose definition is unchanged (rate-limit buckets, quota counts, circuits, target health,
+   * metering: see {@link Gateway#takeStateFrom}). The swap is logged at INFO with both
+   * {@link Gateway#version() versions}.
    *
    * <pre>{@code
    * Gateway previous = handler.swap(next);
@@ -71,8 +74,13 @@ public final class GatewayHandler implements HttpHandler {
    * @param next the gateway for new requests
    * @return the gateway it replaces
    */
-  public Gateway swap(Gateway next) {
-    Gateway previous = gateway.getAndSet(Objects.requireNonNull(next, "next"));
+  public synchronized Gateway swap(Gateway next) {
+    Objects.requireNonNull(next, "next");
+    Gateway previous = gateway.get();
+    if (next != previous) {
+      next.takeStateFrom(previous);
+    }
+    gateway.set(next);
     log.info("gateway configuration swapped: version {} -> {}", previous.version(), next.version());
     return previous;
   }

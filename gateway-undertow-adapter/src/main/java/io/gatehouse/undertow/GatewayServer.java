@@ -84,7 +84,8 @@ public final class GatewayServer implements AutoCloseable {
 
   /**
    * Replaces the gateway for requests that start from now on; requests in flight finish on the
-   * gateway they started with. The previous gateway is not closed.
+   * gateway they started with. The previous gateway is not closed. {@code next} takes over its
+   * state where the definition is unchanged: see {@link GatewayHandler#swap}.
    *
    * <pre>{@code
    * Gateway previous = server.swap(next);

@@ -87,6 +87,6 @@ class GatewayTesterTest {
     assertThat(clock.instant()).isEqualTo(Instant.parse("2026-03-01T10:01:30Z"));
     assertThat(clock.withZone(java.time.ZoneId.of("Europe/Paris")).instant()).isEqualTo(clock.instant());
     assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
-        .hasMessageContaining("amount: PT-1S (expected: >= 0; use set() to go back)");
+        .hasMessageContaining("amount: PT-1S (expected: >= 0; use set() to step the wall clock back)");
   }
 }

@@ -172,10 +172,12 @@ class TricklingBodyOverSocketsTest {
 
   @Test
   void a_body_within_its_limits_ends_whole() throws Exception {
-    Trickler up = new Trickler(Duration.ZERO, 5, Duration.ofMillis(20));
+    // Ten bytes over 1.5 s against 1 B/s checked from 0.3 s on: the rate is checked while the body
+    // flows (at 0.3 s and 1.3 s), with margins a loaded 2-core machine keeps.
+    Trickler up = new Trickler(Duration.ZERO, 10, Duration.ofMillis(150));
     Gateway g = gateway(Gateway.builder().route("s", r -> r.path("/**").upstream(up.url())
-        .exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(2)).minBodyRate(1, Duration.ofMillis(50)))));
-    assertThat(send(g).body().bytes(1_000).toCompletableFuture().get(5, TimeUnit.SECONDS)).asString().isEqualTo("xxxxx");
+        .exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(6)).minBodyRate(1, Duration.ofMillis(300)))));
+    assertThat(send(g).body().bytes(1_000).toCompletableFuture().get(10, TimeUnit.SECONDS)).asString().isEqualTo("xxxxxxxxxx");
   }
 
   @Test

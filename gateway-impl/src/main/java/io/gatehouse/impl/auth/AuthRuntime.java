@@ -76,14 +76,14 @@ public final class AuthRuntime implements AutoCloseable {
       list.add(new ApiKeyAuthenticator(apiKey, store));
     } else if (auth instanceof BasicAuth basic) {
       if (passwords == null) {
-        passwords = new PasswordChecker(spec.clock());
+        passwords = new PasswordChecker(spec.time());
       }
       list.add(new BasicAuthenticator(basic, store, passwords));
     } else if (auth instanceof JwtAuth jwt) {
-      JwksKeySource jwks = jwt.jwks().map(url -> new JwksKeySource(URI.create(url), jwt, fetch, spec.clock())).orElse(null);
-      list.add(new JwtAuthenticator(jwt, jwks, spec.clock()));
+      JwksKeySource jwks = jwt.jwks().map(url -> new JwksKeySource(URI.create(url), jwt, fetch, spec.time())).orElse(null);
+      list.add(new JwtAuthenticator(jwt, jwks, spec.time()));
     } else if (auth instanceof IntrospectionAuth introspection) {
-      list.add(new IntrospectionAuthenticator(introspection, URI.create(introspection.endpoint()), fetch, spec.clock()));
+      list.add(new IntrospectionAuthenticator(introspection, URI.create(introspection.endpoint()), fetch, spec.time()));
     } else if (!(auth instanceof NoAuth)) {
       throw new IllegalArgumentException("auth: " + auth + " (expected: a kind of io.gatehouse.auth.Auth)");
     }

@@ -10,6 +10,7 @@ import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -49,11 +50,20 @@ public final class Observers {
     if (spec.accessLog()) {
       all.add(new AccessLog());
     }
-    UsageMeter meter = spec.metering().map(m -> new UsageMeter(m, spec.clock())).orElse(null);
+    UsageMeter meter = spec.metering().map(m -> new UsageMeter(m, spec.time().wallClock())).orElse(null);
     if (meter != null) {
       all.add(meter);
     }
     return all.isEmpty() ? NONE : new Observers(all, meter);
+  }
+
+  /**
+   * The usage meter, whose windows a successor may take over.
+   *
+   * @return the meter; empty without metering
+   */
+  public Optional<UsageMeter> meter() {
+    return Optional.ofNullable(meter);
   }
 
   /** The usage the meter counted; empty without metering. */

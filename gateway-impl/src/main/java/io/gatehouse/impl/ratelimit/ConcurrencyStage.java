@@ -23,8 +23,8 @@ final class ConcurrencyStage implements Filter {
 
   @Override
   public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
-    return bulkhead.acquire().thenCompose(admitted -> {
-      if (!admitted) {
+    return bulkhead.acquire().thenCompose(grant -> {
+      if (!grant.admitted()) {
         exchange.attribute(Observers.REJECTION, Rejection.CONCURRENCY_LIMITED);
         // When a slot frees is unknowable; one second is the shortest Retry-After there is.
         return CompletableFuture.completedFuture(RetryAfter.on(exchange.problem(503, "Service Unavailable",
@@ -35,10 +35,10 @@ final class ConcurrencyStage implements Filter {
       try {
         response = chain.proceed(exchange);
       } catch (RuntimeException | Error e) {
-        bulkhead.release();
+        grant.release();
         throw e;
       }
-      return response.whenComplete((r, failure) -> bulkhead.release());
+      return response.whenComplete((r, failure) -> grant.release());
     });
   }
 

@@ -2,54 +2,53 @@ package io.gatehouse.impl.cache;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
-import java.time.Clock;
+import io.gatehouse.TimeSource;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.ToLongFunction;
 
 /**
- * Caffeine caches on the gateway's clock (so tests with a manual clock control expiry), bounded,
+ * Bounded Caffeine caches whose entries expire on the gateway's monotonic time (so a step of the
+ * wall clock neither keeps nor drops entries, and tests with a manual clock control expiry),
  * running maintenance on the calling thread (no pool of Caffeine's own).
  */
-public final class ClockCaches {
-  private ClockCaches() {}
+public final class BoundedCaches {
+  private BoundedCaches() {}
 
   /**
    * A bounded cache whose entries expire a fixed time after they are written.
    *
-   * @param clock the gateway's clock
+   * @param time the gateway's time source
    * @param maximumSize the most entries kept
    * @param ttl how long an entry lives
    * @param <K> the key type
    * @param <V> the value type
    * @return the builder, to build a cache or an async cache from
    */
-  public static <K, V> Caffeine<K, V> expiringAfterWrite(Clock clock, long maximumSize, Duration ttl) {
+  public static <K, V> Caffeine<K, V> expiringAfterWrite(TimeSource time, long maximumSize, Duration ttl) {
     @SuppressWarnings("unchecked")
     Caffeine<K, V> builder = (Caffeine<K, V>) (Caffeine<?, ?>) Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .expireAfterWrite(ttl)
-        .ticker(ticker(clock))
+        .ticker(time::nanoTime)
         .executor(Runnable::run);
     return builder;
   }
 
   /**
-   * A bounded cache whose entries expire at an instant their value names.
+   * A bounded cache whose entries expire at a time their value names.
    *
-   * @param clock the gateway's clock
+   * @param time the gateway's time source
    * @param maximumSize the most entries kept
-   * @param deadlineNanos a value's expiry, in nanoseconds since the epoch on that clock
+   * @param deadlineNanos a value's expiry, on the scale of {@link TimeSource#nanoTime()}
    * @param <K> the key type
    * @param <V> the value type
    * @return the builder, to build a cache or an async cache from
    */
-  public static <K, V> Caffeine<K, V> expiringAt(Clock clock, long maximumSize, ToLongFunction<V> deadlineNanos) {
+  public static <K, V> Caffeine<K, V> expiringAt(TimeSource time, long maximumSize, ToLongFunction<V> deadlineNanos) {
     return Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .executor(Runnable::run)
-        .ticker(ticker(clock))
+        .ticker(time::nanoTime)
         .expireAfter(new Expiry<K, V>() {
           @Override
           public long expireAfterCreate(K key, V value, long now) {
@@ -66,20 +65,5 @@ public final class ClockCaches {
             return current;
           }
         });
-  }
-
-  /**
-   * The clock's instant in nanoseconds since the epoch: the time scale of {@link #expiringAt}.
-   *
-   * @param clock the clock
-   * @return nanoseconds since the epoch
-   */
-  public static long epochNanos(Clock clock) {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-  }
-
-  private static Ticker ticker(Clock clock) {
-    return () -> epochNanos(clock);
   }
 }
