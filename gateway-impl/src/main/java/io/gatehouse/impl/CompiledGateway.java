@@ -41,6 +41,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.gatehouse.impl.chain.ExchangeContext;
+import io.gatehouse.impl.chain.ExchangeImpl;
+import io.gatehouse.impl.ingress.MethodRules;
+import io.gatehouse.impl.observe.RequestMeasure;
+import io.gatehouse.impl.routing.CompiledRoute;
+import io.gatehouse.impl.routing.RouteExplainer;
+import io.gatehouse.impl.routing.Router;
 
 /** The built gateway: ingress checks, normalize, route, body limit, run the route's chain. Immutable but for close(). */
 final class CompiledGateway implements Gateway {

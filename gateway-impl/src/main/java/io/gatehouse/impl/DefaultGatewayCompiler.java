@@ -35,6 +35,21 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.gatehouse.impl.chain.FilterChain;
+import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.chain.StaticTerminal;
+import io.gatehouse.impl.chain.Terminal;
+import io.gatehouse.impl.ingress.MethodRules;
+import io.gatehouse.impl.proxy.ForwardedHeaders;
+import io.gatehouse.impl.proxy.HashKeys;
+import io.gatehouse.impl.proxy.ProxyPlans;
+import io.gatehouse.impl.proxy.PathTransform;
+import io.gatehouse.impl.proxy.ProxyTerminal;
+import io.gatehouse.impl.proxy.TrustedProxies;
+import io.gatehouse.impl.proxy.UpstreamChecks;
+import io.gatehouse.impl.routing.CompiledRoute;
+import io.gatehouse.impl.routing.ConditionMatcher;
+import io.gatehouse.impl.routing.Router;
 
 /**
  * Validates a {@link GatewaySpec} as a whole and compiles it into a {@link CompiledGateway}.

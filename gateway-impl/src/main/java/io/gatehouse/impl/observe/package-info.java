@@ -1,5 +1,6 @@
 /**
- * Internal: what the gateway tells its {@link io.gatehouse.observe.GatewayObserver}s. {@link
+ * Internal: what the gateway tells its {@link io.gatehouse.observe.GatewayObserver}s.
+ * {@link io.gatehouse.impl.observe.RequestMeasure} makes each request's record. {@link
  * io.gatehouse.impl.observe.Observers} fans records and events out (the SLF4J {@link
  * io.gatehouse.impl.observe.AccessLog} is one of them), {@link io.gatehouse.impl.observe.TraceContext}
  * reads and continues W3C trace context (the built-in {@link io.gatehouse.observe.Tracing}), {@link io.gatehouse.impl.observe.CountingBody} counts the

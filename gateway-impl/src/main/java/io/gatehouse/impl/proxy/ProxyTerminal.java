@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Body;
@@ -25,6 +25,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import io.gatehouse.impl.chain.ExchangeImpl;
+import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.chain.Terminal;
 
 /**
  * Sends the exchange upstream: transforms the path, completes the headers (framing headers removed,
@@ -33,7 +36,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * stages in the order the {@code Gateway} Javadoc gives: the route's circuit breaker (or its
  * fallback), the traffic split, the mirror copy, and the {@link UpstreamAttempts}.
  */
-final class ProxyTerminal implements Terminal {
+public final class ProxyTerminal implements Terminal {
   private static final byte[] NO_BODY = new byte[0];
 
   /** Everything a route's proxying needs, resolved at build(). */
@@ -68,7 +71,7 @@ final class ProxyTerminal implements Terminal {
 
   private final Plan plan;
 
-  ProxyTerminal(Plan plan) {
+  public ProxyTerminal(Plan plan) {
     this.plan = plan;
   }
 

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.chain;
 
 import io.gatehouse.TimeSource;
 import io.gatehouse.auth.Principal;
@@ -13,11 +13,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** A request plus its shared {@link ExchangeContext}; derived copies share the context. */
-final class ExchangeImpl implements Exchange {
+public final class ExchangeImpl implements Exchange {
   private final Request request;
   private final ExchangeContext context;
 
-  ExchangeImpl(Request request, ExchangeContext context) {
+  public ExchangeImpl(Request request, ExchangeContext context) {
     this.request = request;
     this.context = context;
   }
@@ -26,7 +26,7 @@ final class ExchangeImpl implements Exchange {
     return context;
   }
 
-  static ExchangeContext contextOf(Exchange exchange) {
+  public static ExchangeContext contextOf(Exchange exchange) {
     if (exchange instanceof ExchangeImpl impl) {
       return impl.context;
     }

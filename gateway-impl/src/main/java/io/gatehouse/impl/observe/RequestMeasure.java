@@ -1,12 +1,10 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.observe;
 
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
-import io.gatehouse.impl.observe.CountingBody;
-import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.observe.RequestSpan;
@@ -15,13 +13,14 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import io.gatehouse.impl.chain.ExchangeContext;
 
 /**
  * Measures one request for the observers and its span: counts its body bytes both ways and, once
  * the response body has ended (at once for a body in memory), ends its {@link RequestSpan} and,
  * when anyone observes, makes its {@link RequestRecord}.
  */
-final class RequestMeasure {
+public final class RequestMeasure {
   private static final int CLIENT_CLOSED_REQUEST = 499;
 
   private final Observers observers;
@@ -36,7 +35,7 @@ final class RequestMeasure {
   private volatile ExchangeContext context;
   private volatile Rejection rejection;
 
-  RequestMeasure(Observers observers, Function<Request, String> clientAddress, Request received, String requestId,
+  public RequestMeasure(Observers observers, Function<Request, String> clientAddress, Request received, String requestId,
       RequestSpan trace, Instant start) {
     this.observers = observers;
     this.clientAddress = clientAddress;
@@ -47,7 +46,7 @@ final class RequestMeasure {
   }
 
   /** The request with a body that counts its bytes, if it streams. */
-  Request counting(Request request) {
+  public Request counting(Request request) {
     Body body = request.body();
     if (body.isEmpty() || body.inMemory().isPresent()) {
       return request;
@@ -58,18 +57,18 @@ final class RequestMeasure {
   }
 
   /** The request as routed (normalized path) and its exchange's context. */
-  void routed(Request request, ExchangeContext context) {
+  public void routed(Request request, ExchangeContext context) {
     this.routed = request;
     this.context = context;
   }
 
   /** Why the gateway answered without a route's chain (400, 404, 405). */
-  void rejected(Rejection why) {
+  public void rejected(Rejection why) {
     this.rejection = why;
   }
 
   /** The response, with a counting body if it streams; the record is made when it ends. */
-  Response finish(Response response) {
+  public Response finish(Response response) {
     Body body = response.body();
     Optional<byte[]> inMemory = body.inMemory();
     if (body.isEmpty() || inMemory.isPresent()) {
@@ -80,7 +79,7 @@ final class RequestMeasure {
   }
 
   /** The client cancelled before the response was ready: recorded as nginx does, with status 499. */
-  void clientLeft() {
+  public void clientLeft() {
     record(CLIENT_CLOSED_REQUEST, 0);
   }
 

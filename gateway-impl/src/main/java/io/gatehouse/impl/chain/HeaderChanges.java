@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.chain;
 
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
@@ -6,10 +6,10 @@ import io.gatehouse.route.HeaderOperation;
 import java.util.List;
 
 /** A route's response header changes, applied on the way out. */
-final class HeaderChanges {
+public final class HeaderChanges {
   private HeaderChanges() {}
 
-  static Response apply(List<HeaderOperation> operations, Response response) {
+  public static Response apply(List<HeaderOperation> operations, Response response) {
     if (operations.isEmpty()) {
       return response;
     }

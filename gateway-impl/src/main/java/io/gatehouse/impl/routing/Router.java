@@ -1,8 +1,6 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.routing;
 
 import io.gatehouse.http.Request;
-import io.gatehouse.impl.routing.PathMatch;
-import io.gatehouse.impl.routing.RouteTrie;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,11 +10,11 @@ import java.util.TreeSet;
  * Finds the route for a normalized request. The trie narrows the routes to those whose path
  * matches, in declaration order; the first of those whose other predicates all match wins.
  */
-final class Router {
+public final class Router {
   private final RouteTrie<CompiledRoute> trie;
   private final boolean caseInsensitivePaths;
 
-  Router(RouteTrie<CompiledRoute> trie, boolean caseInsensitivePaths) {
+  public Router(RouteTrie<CompiledRoute> trie, boolean caseInsensitivePaths) {
     this.trie = trie;
     this.caseInsensitivePaths = caseInsensitivePaths;
   }
@@ -26,7 +24,7 @@ final class Router {
     return caseInsensitivePaths;
   }
 
-  Result route(Request request) {
+  public Result route(Request request) {
     List<PathMatch<CompiledRoute>> candidates = trie.match(request.path());
     if (candidates.isEmpty()) {
       return NotFound.INSTANCE;
@@ -50,7 +48,7 @@ final class Router {
   }
 
   /** Every route, in declaration order: what {@link RouteExplainer} walks. */
-  List<CompiledRoute> routes() {
+  public List<CompiledRoute> routes() {
     return trie.values();
   }
 
@@ -59,14 +57,14 @@ final class Router {
     return trie.match(normalizedPath);
   }
 
-  sealed interface Result permits Matched, NotFound, MethodNotAllowed {}
+  public sealed interface Result permits Matched, NotFound, MethodNotAllowed {}
 
-  record Matched(CompiledRoute route, Map<String, String> variables, String pattern) implements Result {}
+  public record Matched(CompiledRoute route, Map<String, String> variables, String pattern) implements Result {}
 
   enum NotFound implements Result {
     INSTANCE
   }
 
   /** Some route matched all but the method; {@code allowHeader} lists their methods, sorted. */
-  record MethodNotAllowed(String allowHeader) implements Result {}
+  public record MethodNotAllowed(String allowHeader) implements Result {}
 }

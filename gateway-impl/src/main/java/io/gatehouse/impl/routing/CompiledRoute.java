@@ -1,23 +1,24 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.routing;
 
-import io.gatehouse.impl.routing.HostPattern;
 import io.gatehouse.route.RequestPredicate;
 import io.gatehouse.route.RouteSpec;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import io.gatehouse.impl.chain.FilterChain;
+import io.gatehouse.impl.ingress.MethodRules;
 
 /** One route's matcher (everything but the path, which the trie handles) and its chain. */
-final class CompiledRoute {
-  final RouteSpec spec;
-  final FilterChain chain;
+public final class CompiledRoute {
+  public final RouteSpec spec;
+  public final FilterChain chain;
   private final Set<String> methods;
   private final Set<String> allowed;
   private final List<HostPattern> hosts;
   private final List<ConditionMatcher> conditions;
   private final List<RequestPredicate> predicates;
 
-  CompiledRoute(RouteSpec spec, Set<String> allowed, List<HostPattern> hosts, List<ConditionMatcher> conditions,
+  public CompiledRoute(RouteSpec spec, Set<String> allowed, List<HostPattern> hosts, List<ConditionMatcher> conditions,
       FilterChain chain) {
     this.spec = spec;
     this.methods = spec.methods();
@@ -28,7 +29,7 @@ final class CompiledRoute {
     this.chain = chain;
   }
 
-  String id() {
+  public String id() {
     return spec.id();
   }
 
@@ -43,7 +44,7 @@ final class CompiledRoute {
   }
 
   /** The methods the route takes, given the ones it names (HEAD goes where GET does, RFC 9110 §9.3.2). */
-  static Set<String> allowed(Set<String> named, MethodRules rules) {
+  public static Set<String> allowed(Set<String> named, MethodRules rules) {
     if (named.isEmpty()) {
       return rules.anyMethod();
     }

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The build()-time checks of routes' upstreams, splits, mirrors, fallbacks and resilience settings. */
-final class UpstreamChecks {
+public final class UpstreamChecks {
   private UpstreamChecks() {}
 
-  static void checkRoute(RouteSpec route, List<ConfigViolation> violations) {
+  public static void checkRoute(RouteSpec route, List<ConfigViolation> violations) {
     String id = route.id();
     boolean proxies = route.upstream().isPresent() || route.split().isPresent();
     boolean answers = route.staticResponse().isPresent();
@@ -55,7 +55,7 @@ final class UpstreamChecks {
   }
 
   /** Upstreams of one name are one group: every route must declare the same one. */
-  static void checkNames(GatewaySpec spec, List<ConfigViolation> violations) {
+  public static void checkNames(GatewaySpec spec, List<ConfigViolation> violations) {
     Map<String, Upstream> byName = new HashMap<>();
     Map<String, String> firstRoute = new HashMap<>();
     for (RouteSpec route : spec.routes()) {

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.chain;
 
 import io.gatehouse.TimeSource;
 import io.gatehouse.filter.AttributeKey;
@@ -9,25 +9,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** What stays with one request through every derived {@link ExchangeImpl}: ids, attributes, cancellation. */
-final class ExchangeContext {
+public final class ExchangeContext {
   final String requestId;
-  final String routeId;
+  public final String routeId;
   final Map<String, String> pathVariables;
-  final TimeSource time;
+  public final TimeSource time;
   /** The request's span: every upstream attempt is its child. */
-  final RequestSpan trace;
+  public final RequestSpan trace;
   /** The target the last upstream attempt went to, for the request's record. */
-  volatile String upstreamTarget;
+  public volatile String upstreamTarget;
   /** The time upstream attempts took until their response heads; attempts run one after another. */
-  volatile long upstreamNanos;
+  public volatile long upstreamNanos;
   /** Upstream calls sent so far; written by one attempt at a time. */
-  volatile int upstreamAttempts;
+  public volatile int upstreamAttempts;
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks;
   private boolean cancelled;
 
-  ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, TimeSource time, RequestSpan trace) {
+  public ExchangeContext(String requestId, String routeId, Map<String, String> pathVariables, TimeSource time, RequestSpan trace) {
     this.requestId = requestId;
     this.routeId = routeId;
     this.pathVariables = pathVariables;
@@ -35,12 +35,12 @@ final class ExchangeContext {
     this.trace = trace;
   }
 
-  <T> T attribute(AttributeKey<T> key) {
+  public <T> T attribute(AttributeKey<T> key) {
     Map<AttributeKey<?>, Object> map = attributes;
     return map == null ? null : key.type().cast(map.get(key));
   }
 
-  <T> void attribute(AttributeKey<T> key, T value) {
+  public <T> void attribute(AttributeKey<T> key, T value) {
     Map<AttributeKey<?>, Object> map = attributes;
     if (map == null) {
       synchronized (this) {
@@ -55,7 +55,7 @@ final class ExchangeContext {
   }
 
   /** Runs the hook when the exchange is cancelled; at once if it already was. */
-  void onCancel(Runnable hook) {
+  public void onCancel(Runnable hook) {
     synchronized (this) {
       if (!cancelled) {
         if (cancelHooks == null) {
@@ -68,7 +68,7 @@ final class ExchangeContext {
     hook.run();
   }
 
-  void cancel() {
+  public void cancel() {
     List<Runnable> hooks;
     synchronized (this) {
       if (cancelled) {

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
@@ -13,10 +13,10 @@ import java.net.InetAddress;
  * ({@link io.gatehouse.impl.ingress.OriginHeaders}), so a client cannot make the upstream believe
  * it came from elsewhere.
  */
-final class ForwardedHeaders {
+public final class ForwardedHeaders {
   private final TrustedProxies trusted;
 
-  ForwardedHeaders(TrustedProxies trusted) {
+  public ForwardedHeaders(TrustedProxies trusted) {
     this.trusted = trusted;
   }
 

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Body;
@@ -31,6 +31,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.gatehouse.impl.chain.ExchangeContext;
+import io.gatehouse.impl.chain.ExchangeImpl;
 
 /**
  * One request's calls to its upstream group: an attempt to a leased target, then, while the

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.impl.carry.CarriedState;
@@ -15,9 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.gatehouse.impl.chain.HeaderChanges;
 
 /** Resolves each proxying route's {@link ProxyTerminal.Plan} at build(): pools by group name, timeouts, breakers. */
-final class ProxyPlans {
+public final class ProxyPlans {
   private final GatewaySpec gateway;
   private final UpstreamRuntime upstreams;
   private final ForwardedHeaders forwarded;
@@ -26,7 +27,7 @@ final class ProxyPlans {
   private final Observers observers;
   private final List<CarriedState> carried = new ArrayList<>();
 
-  ProxyPlans(GatewaySpec gateway, UpstreamRuntime upstreams, ForwardedHeaders forwarded, UpstreamTransport transport,
+  public ProxyPlans(GatewaySpec gateway, UpstreamRuntime upstreams, ForwardedHeaders forwarded, UpstreamTransport transport,
       HashKeys keys, Observers observers) {
     this.observers = observers;
     this.gateway = gateway;
@@ -37,11 +38,11 @@ final class ProxyPlans {
   }
 
   /** The route breakers and retry budgets of the plans made so far, for a successor to take over. */
-  List<CarriedState> carried() {
+  public List<CarriedState> carried() {
     return List.copyOf(carried);
   }
 
-  ProxyTerminal.Plan of(RouteSpec route) {
+  public ProxyTerminal.Plan of(RouteSpec route) {
     Map<Upstream, String> ownGroups = new HashMap<>();
     Optional<Destination> destination = route.upstream().map(u -> destination(route, u, ownGroups));
     Optional<TrafficSplitter> splitter = route.split().map(split -> splitter(route, split, ownGroups));

@@ -1,8 +1,6 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.routing;
 
 import io.gatehouse.http.Request;
-import io.gatehouse.impl.routing.Cookies;
-import io.gatehouse.impl.routing.QueryParameters;
 import java.util.List;
 import java.util.Map;
 

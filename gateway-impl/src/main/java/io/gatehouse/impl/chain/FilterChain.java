@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.chain;
 
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
@@ -15,25 +15,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * at the next index, so the contract (at most one proceed, never null) is checked per filter and a
  * broken filter is named in the failure.
  */
-final class FilterChain {
+public final class FilterChain {
   private final Filter[] filters;
   private final String[] names;
   private final Terminal terminal;
 
-  FilterChain(List<Filter> filters, List<String> names, Terminal terminal) {
+  public FilterChain(List<Filter> filters, List<String> names, Terminal terminal) {
     this.filters = filters.toArray(new Filter[0]);
     this.names = names.toArray(new String[0]);
     this.terminal = terminal;
   }
 
   /** The names of the filters and the terminal's steps, in the order they run. */
-  List<String> stages() {
+  public List<String> stages() {
     List<String> stages = new ArrayList<>(List.of(names));
     stages.addAll(terminal.stages());
     return stages;
   }
 
-  CompletionStage<Response> start(Exchange exchange) {
+  public CompletionStage<Response> start(Exchange exchange) {
     return run(0, exchange);
   }
 

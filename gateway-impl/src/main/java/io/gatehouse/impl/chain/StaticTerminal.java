@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.chain;
 
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Response;
@@ -6,11 +6,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Answers with a fixed response, built once: an in-memory body can be sent any number of times. */
-final class StaticTerminal implements Terminal {
+public final class StaticTerminal implements Terminal {
   private final CompletableFuture<Response> response;
   private final int status;
 
-  StaticTerminal(Response response) {
+  public StaticTerminal(Response response) {
     this.response = CompletableFuture.completedFuture(response);
     this.status = response.status();
   }

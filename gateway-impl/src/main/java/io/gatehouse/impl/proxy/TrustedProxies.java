@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.net.IpBlock;
@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * by the one strict parser ({@link IpBlock}), so {@code 010.0.0.1} or {@code 10.1} is refused
  * rather than read as 10.0.0.1.
  */
-final class TrustedProxies {
+public final class TrustedProxies {
   private static final TrustedProxies NONE = new TrustedProxies(List.of());
 
   private final List<IpBlock> blocks;
@@ -24,7 +24,7 @@ final class TrustedProxies {
   }
 
   /** Parses the entries, reporting each bad one to {@code problems} and skipping it. */
-  static TrustedProxies parse(List<String> entries, Consumer<String> problems) {
+  public static TrustedProxies parse(List<String> entries, Consumer<String> problems) {
     List<IpBlock> blocks = new ArrayList<>();
     for (String entry : entries) {
       try {
@@ -36,7 +36,7 @@ final class TrustedProxies {
     return blocks.isEmpty() ? NONE : new TrustedProxies(blocks);
   }
 
-  boolean trusts(InetAddress peer) {
+  public boolean trusts(InetAddress peer) {
     return peer != null && trusts(IpLiteral.of(peer));
   }
 
@@ -56,7 +56,7 @@ final class TrustedProxies {
    * to left). A hop that is not a strict address literal (a name, {@code 010.0.0.1}, {@code 10.1})
    * ends the walk at the last trusted hop: a name is never resolved, a lenient form never read.
    */
-  String clientAddress(Request request) {
+  public String clientAddress(Request request) {
     InetAddress peer = request.remoteAddress().getAddress();
     if (peer == null) {
       return request.remoteAddress().getHostString();

@@ -1,11 +1,6 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.routing;
 
 import io.gatehouse.http.Request;
-import io.gatehouse.impl.routing.HostPattern;
-import io.gatehouse.impl.routing.InvalidPathException;
-import io.gatehouse.impl.routing.PathMatch;
-import io.gatehouse.impl.routing.PathNormalizer;
-import io.gatehouse.impl.routing.PathPattern;
 import io.gatehouse.route.RequestCondition;
 import io.gatehouse.route.RequestPredicate;
 import io.gatehouse.route.RouteExplanation;
@@ -19,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import io.gatehouse.impl.ingress.MethodRules;
 
 /**
  * Works out {@link io.gatehouse.Gateway#explain}: walks every route in declaration order, as the
@@ -27,12 +23,12 @@ import java.util.stream.Collectors;
  * {@link HostPattern}, {@link ConditionMatcher}, the predicates, in the router's order and under
  * the router's conditions), so an explanation cannot disagree with routing; only words are added.
  */
-final class RouteExplainer {
+public final class RouteExplainer {
   private static final int MAX_QUOTED = 100;
 
   private RouteExplainer() {}
 
-  static RouteExplanation explain(Router router, MethodRules methods, Request asReceived) {
+  public static RouteExplanation explain(Router router, MethodRules methods, Request asReceived) {
     Objects.requireNonNull(asReceived, "request");
     MethodRules.Outcome checked = methods.apply(asReceived);
     if (checked instanceof MethodRules.Refused refused) {

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,15 +1,15 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.routing;
 
 import io.gatehouse.route.RequestCondition;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** A compiled {@link RequestCondition}: the regex, if any, is compiled once at build(). */
-final class ConditionMatcher {
+public final class ConditionMatcher {
   private final RequestCondition condition;
   private final Pattern regex;
 
-  ConditionMatcher(RequestCondition condition) {
+  public ConditionMatcher(RequestCondition condition) {
     this.condition = condition;
     this.regex = condition.match() == RequestCondition.Match.REGEX
         ? Pattern.compile(condition.value().orElseThrow())

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.Exchange;
@@ -9,10 +9,10 @@ import java.util.function.Function;
 import io.gatehouse.http.Request;
 
 /** Reads a request's {@link HashKey}: the value that keeps it sticky, or null when it has none. */
-final class HashKeys {
+public final class HashKeys {
   private final Function<Request, String> clientAddress;
 
-  HashKeys(Function<Request, String> clientAddress) {
+  public HashKeys(Function<Request, String> clientAddress) {
     this.clientAddress = clientAddress;
   }
 

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.route.PathRewrite;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Strip-prefix, then rewrite: what turns the path a route matched into the path the upstream
  * receives. The result is normalized again, so a rewrite cannot smuggle a dot segment upstream.
  */
-final class PathTransform {
+public final class PathTransform {
   /** A named group's opening, {@code (?<name>}, not escaped. */
   private static final Pattern NAMED_GROUP = Pattern.compile("(?<!\\\\)\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
 
@@ -47,7 +47,7 @@ final class PathTransform {
    * replacement, as {@link Matcher#replaceAll} would find at the first matching request; empty
    * when nothing is. Only the literal parts count: {@code {variable}}s are quoted when applied.
    */
-  static Optional<String> groupReferenceProblem(Pattern regex, String replacement) {
+  public static Optional<String> groupReferenceProblem(Pattern regex, String replacement) {
     int groups = regex.matcher("").groupCount();
     Set<String> named = namedGroups(regex.pattern());
     List<String> parts = split(replacement);
@@ -100,7 +100,7 @@ final class PathTransform {
   }
 
   /** The variable names a replacement refers to as {@code {name}} (not {@code ${group}}). */
-  static List<String> variables(String replacement) {
+  public static List<String> variables(String replacement) {
     List<String> parts = split(replacement);
     List<String> names = new ArrayList<>();
     for (int i = 1; i < parts.size(); i += 2) {

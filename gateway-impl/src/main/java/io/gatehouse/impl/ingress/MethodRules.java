@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.ingress;
 
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.http.HttpHeaders;
@@ -21,9 +21,9 @@ import java.util.TreeSet;
  * POST's override to PUT, PATCH or DELETE becomes the request's method first, so routing, auth and
  * limits see what the upstream will do.
  */
-final class MethodRules {
+public final class MethodRules {
   /** RFC 9110 §9.3 and RFC 5789: the methods every gateway knows. */
-  static final Set<String> STANDARD =
+  public static final Set<String> STANDARD =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
   /** Taken only by a route that names them: CONNECT opens tunnels, TRACE echoes credentials (XST). */
   static final Set<String> ONLY_BY_NAME = Set.of("CONNECT", "TRACE");
@@ -36,7 +36,7 @@ final class MethodRules {
   private final boolean honourOverrides;
   private final String known;
 
-  MethodRules(GatewaySpec spec) {
+  public MethodRules(GatewaySpec spec) {
     this.extensions = Set.copyOf(spec.extensionMethods());
     this.honourOverrides = spec.methodOverride();
     Set<String> all = new TreeSet<>(STANDARD);
@@ -45,19 +45,19 @@ final class MethodRules {
   }
 
   /** Whether the gateway routes this method at all. */
-  boolean knows(String method) {
+  public boolean knows(String method) {
     return STANDARD.contains(method) || extensions.contains(method);
   }
 
   /** The methods that a route naming none takes: all it knows but CONNECT and TRACE. */
-  Set<String> anyMethod() {
+  public Set<String> anyMethod() {
     Set<String> all = new LinkedHashSet<>(List.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"));
     all.addAll(extensions);
     return all;
   }
 
   /** The request as routing sees it, or why it is refused. */
-  Outcome apply(Request request) {
+  public Outcome apply(Request request) {
     if (!knows(request.method())) {
       return new Refused(501, "Not Implemented", "method " + request.method()
           + " is not implemented by this gateway (methods are case-sensitive; expected: one of " + known + ")");
@@ -109,7 +109,7 @@ final class MethodRules {
   }
 
   /** {@code X-HTTP-Method-Override} and its kin, in any case, with {@code _} for {@code -} too. */
-  static boolean isOverrideHeader(String name) {
+  public static boolean isOverrideHeader(String name) {
     String folded = name.replace('_', '-').toLowerCase(Locale.ROOT);
     return OVERRIDE_HEADERS.contains(folded);
   }
@@ -167,11 +167,11 @@ final class MethodRules {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
   }
 
-  sealed interface Outcome permits Pass, Refused {}
+  public sealed interface Outcome permits Pass, Refused {}
 
   /** Route this request. */
-  record Pass(Request request) implements Outcome {}
+  public record Pass(Request request) implements Outcome {}
 
   /** Answer with this problem instead. */
-  record Refused(int status, String title, String detail) implements Outcome {}
+  public record Refused(int status, String title, String detail) implements Outcome {}
 }

@@ -1,4 +1,4 @@
-package io.gatehouse.impl;
+package io.gatehouse.impl.proxy;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.route.ExchangeDeadline;
