@@ -66,12 +66,12 @@ public final class Observers {
     return Optional.ofNullable(meter);
   }
 
-  /** The usage the meter counted; empty without metering. */
+  /** {@return the usage the meter counted; empty without metering} */
   public UsageReport usage() {
     return meter == null ? UsageReport.empty() : meter.report();
   }
 
-  /** Whether anyone listens: when not, requests are not measured at all. */
+  /** {@return whether anyone listens: when not, requests are not measured at all} */
   public boolean active() {
     return !observers.isEmpty();
   }

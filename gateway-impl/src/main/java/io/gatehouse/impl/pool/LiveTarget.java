@@ -77,32 +77,32 @@ public final class LiveTarget {
     }
   }
 
-  /** The target as declared or discovered. */
+  /** {@return the target as declared or discovered} */
   public Target target() {
     return target;
   }
 
-  /** Scheme, host and port, such as {@code http://orders-1:8080}. */
+  /** {@return scheme, host and port, such as {@code http://orders-1:8080}} */
   public URI origin() {
     return origin;
   }
 
-  /** The base path prepended to every request path, without a trailing slash; often empty. */
+  /** {@return the base path prepended to every request path, without a trailing slash; often empty} */
   public String basePath() {
     return basePath;
   }
 
-  /** The target's weight. */
+  /** {@return the target's weight} */
   public int weight() {
     return target.weight();
   }
 
-  /** Requests in flight to this target now. */
+  /** {@return the requests in flight to this target now} */
   public int inFlight() {
     return inFlight.get();
   }
 
-  /** Whether health checks and outlier detection let the target take traffic now. */
+  /** {@return whether health checks and outlier detection let the target take traffic now} */
   public boolean healthy() {
     State s = state;
     return s.activeHealthy && s.ejectedUntil - time.nanoTime() <= 0;

@@ -74,17 +74,17 @@ public final class TargetPool implements CarriedState {
     return pool;
   }
 
-  /** The group's name. */
+  /** {@return the group's name} */
   public String name() {
     return name;
   }
 
-  /** The upstream this pool runs. */
+  /** {@return the upstream this pool runs} */
   public Upstream spec() {
     return spec;
   }
 
-  /** The targets now. */
+  /** {@return the targets now} */
   public List<LiveTarget> targets() {
     return snapshot.targets;
   }
@@ -319,7 +319,7 @@ public final class TargetPool implements CarriedState {
     return text.toString();
   }
 
-  /** The group's state now. */
+  /** {@return the group's state now} */
   public UpstreamStatus status() {
     return new UpstreamStatus(name, snapshot.targets.stream().map(LiveTarget::status).toList());
   }
