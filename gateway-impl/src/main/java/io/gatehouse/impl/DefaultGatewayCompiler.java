@@ -6,7 +6,6 @@ import io.gatehouse.GatewayConfigException;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.NoAuth;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
@@ -37,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.gatehouse.impl.chain.FilterChain;
 import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.chain.StaticTerminal;
 import io.gatehouse.impl.chain.Terminal;
 import io.gatehouse.impl.ingress.MethodRules;
@@ -120,8 +120,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   }
 
   /** The built-in stages between the global and the route's filters, in their documented order. */
-  private static List<Filter> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
-    List<Filter> stages = new ArrayList<>(5);
+  private static List<Stage> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
+    List<Stage> stages = new ArrayList<>(5);
     limits.preAuthStage(route).ifPresent(stages::add);
     stages.add(auth.stage(route));
     stages.add(limits.stage(route));
@@ -130,11 +130,12 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     return stages;
   }
 
-  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ProxyPlans plans, List<Filter> builtInStages) {
+  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ProxyPlans plans, List<Stage> builtInStages) {
     RouteSpec route = c.spec;
-    List<Filter> filters = new ArrayList<>(gateway.filters());
-    filters.addAll(builtInStages);
-    filters.addAll(route.filters());
+    List<Stage> stages = new ArrayList<>();
+    gateway.filters().forEach(f -> stages.add(Stage.of(f)));
+    stages.addAll(builtInStages);
+    route.filters().forEach(f -> stages.add(Stage.of(f)));
     List<String> names = new ArrayList<>();
     for (int i = 0; i < gateway.filters().size(); i++) {
       names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
@@ -150,7 +151,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     } else {
       terminal = new ProxyTerminal(plans.of(route));
     }
-    return new FilterChain(filters, names, terminal);
+    return new FilterChain(stages, names, terminal);
   }
 
   /** What one route turned into, when its parts are valid. */

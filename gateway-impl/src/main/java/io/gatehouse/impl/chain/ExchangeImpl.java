@@ -6,33 +6,25 @@ import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
-import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.problem.Problems;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A request plus its shared {@link ExchangeContext}; derived copies share the context. */
+/** The exchange filters see: a request over the request's {@link RequestState}; derived copies share it. */
 public final class ExchangeImpl implements Exchange {
   private final Request request;
-  private final ExchangeContext context;
+  private final RequestState state;
 
-  public ExchangeImpl(Request request, ExchangeContext context) {
+  /**
+   * An exchange.
+   *
+   * @param request the request as the chain's first stage sees it
+   * @param state the request's state
+   */
+  public ExchangeImpl(Request request, RequestState state) {
     this.request = request;
-    this.context = context;
-  }
-
-  ExchangeContext context() {
-    return context;
-  }
-
-  public static ExchangeContext contextOf(Exchange exchange) {
-    if (exchange instanceof ExchangeImpl impl) {
-      return impl.context;
-    }
-    throw new IllegalArgumentException(
-        "exchange: " + exchange.getClass().getName()
-            + " (expected: the exchange a filter received, or one derived with withRequest)");
+    this.state = state;
   }
 
   @Override
@@ -42,52 +34,52 @@ public final class ExchangeImpl implements Exchange {
 
   @Override
   public Exchange withRequest(Request request) {
-    return new ExchangeImpl(Objects.requireNonNull(request, "request"), context);
+    return new ExchangeImpl(Objects.requireNonNull(request, "request"), state);
   }
 
   @Override
   public String requestId() {
-    return context.requestId;
+    return state.requestId();
   }
 
   @Override
   public String routeId() {
-    return context.routeId;
+    return state.routeId().orElseThrow();
   }
 
   @Override
   public Map<String, String> pathVariables() {
-    return context.pathVariables;
+    return state.pathVariables();
   }
 
   @Override
   public TimeSource time() {
-    return context.time;
+    return state.time();
   }
 
   @Override
   public <T> Optional<T> attribute(AttributeKey<T> key) {
-    return Optional.ofNullable(context.attribute(Objects.requireNonNull(key, "key")));
+    return Optional.ofNullable(state.attribute(Objects.requireNonNull(key, "key")));
   }
 
   @Override
   public <T> void attribute(AttributeKey<T> key, T value) {
-    context.attribute(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    state.attribute(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
   }
 
   @Override
   public Optional<Principal> principal() {
-    return Optional.ofNullable(context.attribute(AuthRuntime.PRINCIPAL));
+    return state.principal();
   }
 
   @Override
   public Response problem(int status, String title, String detail) {
     return Problems.response(status, Objects.requireNonNull(title, "title"),
-        Objects.requireNonNull(detail, "detail"), context.requestId);
+        Objects.requireNonNull(detail, "detail"), state.requestId());
   }
 
   @Override
   public String toString() {
-    return "Exchange[" + context.requestId + ", route " + context.routeId + ", " + request + "]";
+    return "Exchange[" + state.requestId() + ", route " + state.routeId().orElse("(none)") + ", " + request + "]";
   }
 }

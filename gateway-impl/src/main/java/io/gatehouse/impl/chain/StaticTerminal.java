@@ -16,7 +16,7 @@ public final class StaticTerminal implements Terminal {
   }
 
   @Override
-  public CompletionStage<Response> handle(Exchange exchange) {
+  public CompletionStage<Response> handle(Exchange exchange, RequestState state) {
     return response;
   }
 

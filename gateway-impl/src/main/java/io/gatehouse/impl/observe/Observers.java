@@ -1,12 +1,10 @@
 package io.gatehouse.impl.observe;
 
 import io.gatehouse.GatewaySpec;
-import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.impl.metering.UsageMeter;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.observe.GatewayObserver;
-import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class Observers {
   private static final Logger log = LoggerFactory.getLogger(Observers.class);
 
-  /** Set by a stage that answers a request by itself, so the record says why. */
-  public static final AttributeKey<Rejection> REJECTION = AttributeKey.of("gatehouse.rejection", Rejection.class);
-
+  
   /** None: nothing is recorded, and nothing costs anything. */
   public static final Observers NONE = new Observers(List.of(), null);
 

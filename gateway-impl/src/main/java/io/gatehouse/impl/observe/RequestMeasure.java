@@ -4,20 +4,18 @@ import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
-import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestRecord;
-import io.gatehouse.observe.RequestSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import io.gatehouse.impl.chain.ExchangeContext;
 
 /**
  * Measures one request for the observers and its span: counts its body bytes both ways and, once
- * the response body has ended (at once for a body in memory), ends its {@link RequestSpan} and,
+ * the response body has ended (at once for a body in memory), ends its {@link io.gatehouse.observe.RequestSpan} and,
  * when anyone observes, makes its {@link RequestRecord}.
  */
 public final class RequestMeasure {
@@ -26,22 +24,27 @@ public final class RequestMeasure {
   private final Observers observers;
   private final Function<Request, String> clientAddress;
   private final Request received;
-  private final String requestId;
-  private final RequestSpan trace;
+  private final RequestState state;
   private final Instant start;
   private final long startNanos = System.nanoTime();
   private AtomicLong requestBodyBytes; // null unless the request body streams
   private volatile Request routed;
-  private volatile ExchangeContext context;
-  private volatile Rejection rejection;
 
-  public RequestMeasure(Observers observers, Function<Request, String> clientAddress, Request received, String requestId,
-      RequestSpan trace, Instant start) {
+  /**
+   * Starts measuring a request.
+   *
+   * @param observers who is told of the record
+   * @param clientAddress the client's address, as trusted proxies let it be known
+   * @param received the request as received
+   * @param state the request's state, which the stages fill in
+   * @param start when it arrived, on the wall clock
+   */
+  public RequestMeasure(Observers observers, Function<Request, String> clientAddress, Request received, RequestState state,
+      Instant start) {
     this.observers = observers;
     this.clientAddress = clientAddress;
     this.received = received;
-    this.requestId = requestId;
-    this.trace = trace;
+    this.state = state;
     this.start = start;
   }
 
@@ -56,15 +59,13 @@ public final class RequestMeasure {
     return request.toBuilder().body(CountingBody.wrap(body, counted::set)).build();
   }
 
-  /** The request as routed (normalized path) and its exchange's context. */
-  public void routed(Request request, ExchangeContext context) {
+  /**
+   * Records the request as routed (its normalized path).
+   *
+   * @param request the request the route's chain starts with
+   */
+  public void routed(Request request) {
     this.routed = request;
-    this.context = context;
-  }
-
-  /** Why the gateway answered without a route's chain (400, 404, 405). */
-  public void rejected(Rejection why) {
-    this.rejection = why;
   }
 
   /** The response, with a counting body if it streams; the record is made when it ends. */
@@ -85,25 +86,18 @@ public final class RequestMeasure {
 
   private void record(int status, long bytesOut) {
     Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
-    ExchangeContext c = context;
     Request request = routed != null ? routed : received;
-    Optional<Rejection> why = Optional.ofNullable(c != null ? c.attribute(Observers.REJECTION) : rejection);
-    trace.end(status, why);
+    Optional<Rejection> why = state.rejection();
+    state.trace().end(status, why);
     if (!observers.active()) {
       return;
     }
-    Optional<String> consumer = Optional.empty();
-    Optional<String> upstream = Optional.empty();
-    Optional<Duration> upstreamDuration = Optional.empty();
-    if (c != null) {
-      consumer = Optional.ofNullable(c.attribute(AuthRuntime.PRINCIPAL)).map(Principal::id);
-      upstream = Optional.ofNullable(c.upstreamTarget);
-      upstreamDuration = c.upstreamNanos > 0 ? Optional.of(Duration.ofNanos(c.upstreamNanos)) : Optional.empty();
-    }
+    long upstreamNanos = state.upstreamNanos();
+    Optional<Duration> upstreamDuration = upstreamNanos > 0 ? Optional.of(Duration.ofNanos(upstreamNanos)) : Optional.empty();
     long bytesIn = requestBodyBytes != null ? requestBodyBytes.get()
         : received.body().inMemory().map(b -> (long) b.length).orElse(0L);
-    observers.request(new RequestRecord(start, requestId, trace.traceId(), clientAddress.apply(received),
-        consumer, Optional.ofNullable(c == null ? null : c.routeId), request.method(), request.path(), upstream,
-        status, bytesIn, bytesOut, duration, upstreamDuration, why, c == null ? 0 : c.upstreamAttempts));
+    observers.request(new RequestRecord(start, state.requestId(), state.trace().traceId(), clientAddress.apply(received),
+        state.principal().map(Principal::id), state.routeId(), request.method(), request.path(), state.upstreamTarget(),
+        status, bytesIn, bytesOut, duration, upstreamDuration, why, state.upstreamAttempts()));
   }
 }

@@ -2,11 +2,12 @@ package io.gatehouse.impl.proxy;
 
 import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.Exchange;
+import io.gatehouse.http.Request;
+import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.routing.Cookies;
 import io.gatehouse.upstream.HashKey;
 import java.util.List;
 import java.util.function.Function;
-import io.gatehouse.http.Request;
 
 /** Reads a request's {@link HashKey}: the value that keeps it sticky, or null when it has none. */
 public final class HashKeys {
@@ -16,13 +17,12 @@ public final class HashKeys {
     this.clientAddress = clientAddress;
   }
 
-  String of(HashKey key, Exchange exchange) {
-    Request request = exchange.request();
+  String of(HashKey key, Request request, RequestState state) {
     return switch (key.source()) {
       case HEADER -> request.headers().first(key.name()).orElse(null);
       case COOKIE -> cookie(request, key.name());
       case CLIENT_IP -> clientAddress.apply(request);
-      case CONSUMER -> exchange.principal().map(Principal::id).orElse(null);
+      case CONSUMER -> state.principal().map(Principal::id).orElse(null);
     };
   }
 

@@ -2,6 +2,7 @@ package io.gatehouse.impl.proxy;
 
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.chain.HeaderChanges;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.gatehouse.impl.chain.HeaderChanges;
 
 /** Resolves each proxying route's {@link ProxyTerminal.Plan} at build(): pools by group name, timeouts, breakers. */
 public final class ProxyPlans {

@@ -5,6 +5,9 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.chain.Terminal;
 import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.ingress.HopByHop;
 import io.gatehouse.impl.observe.Observers;
@@ -25,9 +28,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
-import io.gatehouse.impl.chain.ExchangeImpl;
-import io.gatehouse.impl.chain.HeaderChanges;
-import io.gatehouse.impl.chain.Terminal;
 
 /**
  * Sends the exchange upstream: transforms the path, completes the headers (framing headers removed,
@@ -76,63 +76,63 @@ public final class ProxyTerminal implements Terminal {
   }
 
   @Override
-  public CompletionStage<Response> handle(Exchange exchange) {
+  public CompletionStage<Response> handle(Exchange exchange, RequestState state) {
     Request in = exchange.request();
     String path;
     try {
-      path = plan.pathTransform().apply(in.path(), exchange.pathVariables());
+      path = plan.pathTransform().apply(in.path(), state.pathVariables());
     } catch (InvalidPathException e) {
-      exchange.attribute(Observers.REJECTION, Rejection.BAD_REQUEST);
+      state.reject(Rejection.BAD_REQUEST);
       return CompletableFuture.completedFuture(
-          exchange.problem(400, "Bad Request", "the path is not valid after rewriting: " + e.reason()));
+          state.problem(400, "Bad Request", "the path is not valid after rewriting: " + e.reason()));
     }
-    Request template = in.toBuilder().headers(upstreamHeaders(in, exchange)).build();
+    Request template = in.toBuilder().headers(upstreamHeaders(in, state)).build();
     Breaker breaker = plan.breaker().orElse(null);
     if (breaker != null && !breaker.tryAcquire()) {
-      return fallback(exchange, template, path);
+      return fallback(in, state, template, path);
     }
-    Destination destination = plan.splitter().map(s -> s.pick(exchange)).orElseGet(() -> plan.destination().orElseThrow());
+    Destination destination = plan.splitter().map(s -> s.pick(in, state)).orElseGet(() -> plan.destination().orElseThrow());
     boolean mirrored = plan.mirror().filter(RequestMirror::sampled).isPresent();
     long started = System.nanoTime();
     return replayableBody(in, mirrored)
         .handle((body, unreadable) -> {
           OptionalLong cap = unreadable == null ? OptionalLong.empty() : BodyLimit.exceededCap(unreadable);
           if (cap.isPresent()) {
-            exchange.attribute(Observers.REJECTION, Rejection.TOO_LARGE);
+            state.reject(Rejection.TOO_LARGE);
             return CompletableFuture.completedFuture(new UpstreamAttempts.Result(
-                BodyLimit.tooLarge(cap.getAsLong(), exchange.requestId()), CallOutcome.CANCELLED, 0));
+                BodyLimit.tooLarge(cap.getAsLong(), state.requestId()), CallOutcome.CANCELLED, 0));
           }
           if (unreadable != null) {
-            exchange.attribute(Observers.REJECTION, Rejection.BAD_REQUEST);
+            state.reject(Rejection.BAD_REQUEST);
             return CompletableFuture.completedFuture(new UpstreamAttempts.Result(
-                exchange.problem(400, "Bad Request", "the request body could not be read"), CallOutcome.CANCELLED, 0));
+                state.problem(400, "Bad Request", "the request body could not be read"), CallOutcome.CANCELLED, 0));
           }
           if (mirrored && body.isPresent() && body.get().length <= plan.mirror().get().maxBody()) {
-            plan.mirror().get().send(template, path, body.get(), exchange.requestId());
+            plan.mirror().get().send(template, path, body.get(), state.requestId());
           }
-          return attempts(exchange, destination, template, path, body.orElse(null), started).start();
+          return attempts(in, state, destination, template, path, body.orElse(null), started).start();
         })
         .thenCompose(result -> result)
         .thenApply(result -> {
           if (breaker != null) {
             breaker.record(result.outcome(), result.status(), System.nanoTime() - started);
           }
-          return limited(exchange, decorate(result), result.status(), started);
+          return limited(state, decorate(result), result.status(), started);
         });
   }
 
   /** A proxied response whose body streams, held to the route's {@link ExchangeDeadline}. */
-  private Response limited(Exchange exchange, Response response, int status, long started) {
+  private Response limited(RequestState state, Response response, int status, long started) {
     if (status == 0 || !plan.exchangeDeadline().limits() || response.body().isEmpty()
         || response.body().inMemory().isPresent() || plan.scheduler().isEmpty()) {
       return response;
     }
     return response.toBuilder().body(BodyDeadline.wrap(response.body(), plan.exchangeDeadline(), started,
-        plan.scheduler().get(), "route '" + plan.routeId() + "' request " + exchange.requestId(),
-        () -> exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED))).build();
+        plan.scheduler().get(), "route '" + plan.routeId() + "' request " + state.requestId(),
+        () -> state.reject(Rejection.UPSTREAM_FAILED))).build();
   }
 
-  private UpstreamAttempts attempts(Exchange exchange, Destination destination, Request template, String path, byte[] body,
+  private UpstreamAttempts attempts(Request in, RequestState state, Destination destination, Request template, String path, byte[] body,
       long started) {
     RetryRules retry = plan.retry().orElse(null);
     if (retry != null) {
@@ -141,9 +141,9 @@ public final class ProxyTerminal implements Terminal {
         retry = null;
       }
     }
-    String key = destination.pool().spec().hashKey().map(k -> plan.keys().of(k, exchange)).orElse(null);
+    String key = destination.pool().spec().hashKey().map(k -> plan.keys().of(k, in, state)).orElse(null);
     long deadline = plan.headTimeout().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
-    return new UpstreamAttempts(plan.routeId(), exchange, destination, template, path, body, key, plan.transport(),
+    return new UpstreamAttempts(plan.routeId(), state, destination, template, path, body, key, plan.transport(),
         retry, deadline, plan.scheduler().orElse(null));
   }
 
@@ -170,8 +170,8 @@ public final class ProxyTerminal implements Terminal {
     return body.bytes(cap).thenApply(Optional::of);
   }
 
-  private CompletionStage<Response> fallback(Exchange exchange, Request template, String path) {
-    exchange.attribute(Observers.REJECTION, Rejection.CIRCUIT_OPEN);
+  private CompletionStage<Response> fallback(Request in, RequestState state, Request template, String path) {
+    state.reject(Rejection.CIRCUIT_OPEN);
     if (plan.fallbackResponse().isPresent()) {
       return CompletableFuture.completedFuture(plan.fallbackResponse().get());
     }
@@ -179,11 +179,11 @@ public final class ProxyTerminal implements Terminal {
       Destination destination = plan.fallback().get();
       long started = System.nanoTime();
       long deadline = plan.headTimeout().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
-      return new UpstreamAttempts(plan.routeId(), exchange, destination, template, path, null, null, plan.transport(),
+      return new UpstreamAttempts(plan.routeId(), state, destination, template, path, null, null, plan.transport(),
           null, deadline, plan.scheduler().orElse(null)).start()
-          .thenApply(result -> limited(exchange, decorate(result), result.status(), started));
+          .thenApply(result -> limited(state, decorate(result), result.status(), started));
     }
-    return CompletableFuture.completedFuture(RetryAfter.on(exchange.problem(503, "Service Unavailable",
+    return CompletableFuture.completedFuture(RetryAfter.on(state.problem(503, "Service Unavailable",
         "route '" + plan.routeId() + "' has its circuit open after upstream failures; try again later"),
         plan.breaker().orElseThrow().untilHalfOpen()));
   }
@@ -196,14 +196,14 @@ public final class ProxyTerminal implements Terminal {
     return HeaderChanges.apply(plan.responseHeaders(), stripHopByHop(result.response()));
   }
 
-  private HttpHeaders upstreamHeaders(Request in, Exchange exchange) {
-    String requestId = exchange.requestId();
+  private HttpHeaders upstreamHeaders(Request in, RequestState state) {
+    String requestId = state.requestId();
     HttpHeaders.Builder headers = in.headers().toBuilder();
     headers.remove("Host").remove("Content-Length").remove("Expect");
     plan.forwarded().apply(in, headers);
     headers.set(RequestIds.HEADER, requestId);
     // The request span's context, for the mirror copy; each attempt sets its own.
-    ExchangeImpl.contextOf(exchange).trace.inject(headers::set);
+    state.trace().inject(headers::set);
     plan.requestHeaders().forEach(op -> op.applyTo(headers));
     return headers.build();
   }

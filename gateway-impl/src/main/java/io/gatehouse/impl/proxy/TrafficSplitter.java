@@ -1,6 +1,7 @@
 package io.gatehouse.impl.proxy;
 
-import io.gatehouse.filter.Exchange;
+import io.gatehouse.http.Request;
+import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.pool.KeyHash;
 import io.gatehouse.upstream.HashKey;
 import java.util.List;
@@ -32,14 +33,14 @@ final class TrafficSplitter {
     this.keys = keys;
   }
 
-  Destination pick(Exchange exchange) {
+  Destination pick(Request request, RequestState state) {
     for (Rule rule : rules) {
-      if (rule.value.equals(keys.of(rule.key, exchange))) {
+      if (rule.value.equals(keys.of(rule.key, request, state))) {
         return rule.destination;
       }
     }
     int total = cumulativeWeights[cumulativeWeights.length - 1];
-    String key = sticky.map(k -> keys.of(k, exchange)).orElse(null);
+    String key = sticky.map(k -> keys.of(k, request, state)).orElse(null);
     int point = key == null
         ? ThreadLocalRandom.current().nextInt(total)
         : (int) Math.floorMod(KeyHash.of(key), (long) total);

@@ -5,6 +5,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.Lease;
 import io.gatehouse.impl.pool.LiveTarget;
@@ -31,8 +32,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.gatehouse.impl.chain.ExchangeContext;
-import io.gatehouse.impl.chain.ExchangeImpl;
 
 /**
  * One request's calls to its upstream group: an attempt to a leased target, then, while the
@@ -51,7 +50,7 @@ final class UpstreamAttempts {
   record Result(Response response, CallOutcome outcome, int status) {}
 
   private final String routeId;
-  private final Exchange exchange;
+  private final RequestState state;
   private final Destination destination;
   private final Request template;
   private final String path;
@@ -71,11 +70,11 @@ final class UpstreamAttempts {
   private boolean cancelled;
   private volatile boolean deadlinePassed;
 
-  UpstreamAttempts(String routeId, Exchange exchange, Destination destination, Request template, String path,
+  UpstreamAttempts(String routeId, RequestState state, Destination destination, Request template, String path,
       byte[] body, String key, UpstreamTransport transport, RetryRules retry, long deadline,
       ScheduledExecutorService scheduler) {
     this.routeId = routeId;
-    this.exchange = exchange;
+    this.state = state;
     this.destination = destination;
     this.template = template;
     this.path = path;
@@ -89,7 +88,7 @@ final class UpstreamAttempts {
   }
 
   CompletableFuture<Result> start() {
-    ExchangeImpl.contextOf(exchange).onCancel(this::cancel);
+    state.onCancel(this::cancel);
     attempt(1);
     return result;
   }
@@ -127,9 +126,9 @@ final class UpstreamAttempts {
     }
     Pick pick = destination.pool().lease(key, tried, waitingFor(System.nanoTime()));
     if (pick instanceof Refusal refusal) {
-      log.warn("route '{}' request {}: {}", routeId, exchange.requestId(), refusal.detail());
-      exchange.attribute(Observers.REJECTION, Rejection.NO_UPSTREAM);
-      finish(RetryAfter.on(exchange.problem(503, "Service Unavailable", refusal.detail()), refusal.retryAfter()),
+      log.warn("route '{}' request {}: {}", routeId, state.requestId(), refusal.detail());
+      state.reject(Rejection.NO_UPSTREAM);
+      finish(RetryAfter.on(state.problem(503, "Service Unavailable", refusal.detail()), refusal.retryAfter()),
           CallOutcome.CONNECT_FAILURE, 0);
       return null;
     }
@@ -150,7 +149,7 @@ final class UpstreamAttempts {
     }
     // Started after the last step that may throw, so that ended(...) always ends it.
     String targetPath = target.basePath() + path;
-    UpstreamSpan span = ExchangeImpl.contextOf(exchange).trace.upstream(template.method(),
+    UpstreamSpan span = state.trace().upstream(template.method(),
         target.origin() + targetPath + template.rawQuery().map(q -> "?" + q).orElse(""), number);
     HttpHeaders.Builder headers = template.headers().toBuilder();
     span.inject(headers::set);
@@ -162,7 +161,7 @@ final class UpstreamAttempts {
     UpstreamCall call = new UpstreamCall(target.origin(), out,
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
     long started = System.nanoTime();
-    ExchangeImpl.contextOf(exchange).upstreamAttempts++;
+    state.upstreamAttemptStarted();
     CompletableFuture<Response> sent;
     try {
       sent = transport.send(call).toCompletableFuture();
@@ -205,10 +204,10 @@ final class UpstreamAttempts {
 
   private void failUnexpectedly(RuntimeException e) {
     if (e instanceof RejectedExecutionException) {
-      finish(exchange.problem(503, "Service Unavailable", "the gateway is shutting down"), CallOutcome.CANCELLED, 0);
+      finish(state.problem(503, "Service Unavailable", "the gateway is shutting down"), CallOutcome.CANCELLED, 0);
     } else {
-      log.error("route '{}' request {}: the upstream call failed unexpectedly", routeId, exchange.requestId(), e);
-      finish(exchange.problem(502, "Bad Gateway", "the upstream call failed"), CallOutcome.CANCELLED, 0);
+      log.error("route '{}' request {}: the upstream call failed unexpectedly", routeId, state.requestId(), e);
+      finish(state.problem(502, "Bad Gateway", "the upstream call failed"), CallOutcome.CANCELLED, 0);
     }
   }
 
@@ -220,16 +219,14 @@ final class UpstreamAttempts {
     CallOutcome outcome = response == null && deadlinePassed ? CallOutcome.TIMEOUT : CallOutcome.of(response, failure);
     span.end(status, response != null ? Optional.empty() : Optional.of(failureType(outcome, cause)));
     lease.complete(outcome, status, nanos);
-    ExchangeContext context = ExchangeImpl.contextOf(exchange);
-    context.upstreamTarget = lease.target().target().url();
-    context.upstreamNanos += nanos;
+    state.upstreamAttemptEnded(lease.target().target().url(), nanos);
 
     long wait = retryWait(number, outcome, status, lease.target(), retryAfter(response));
     if (wait >= 0) {
       if (response != null) {
         response.body().bytes(DRAIN_LIMIT); // read and dropped, so the connection goes back to the pool
       }
-      log.debug("route '{}' request {}: attempt {} to {} ended {} {}; retrying in {} ms", routeId, exchange.requestId(),
+      log.debug("route '{}' request {}: attempt {} to {} ended {} {}; retrying in {} ms", routeId, state.requestId(),
           number, lease.target(), outcome, status, TimeUnit.NANOSECONDS.toMillis(wait));
       if (wait == 0 || scheduler == null) {
         attempt(number + 1);
@@ -241,7 +238,7 @@ final class UpstreamAttempts {
           cancelledAlready = cancelled;
         }
         if (cancelledAlready && timer.cancel(false)) {
-          finish(exchange.problem(502, "Bad Gateway", "the upstream call was cancelled"), CallOutcome.CANCELLED, 0);
+          finish(state.problem(502, "Bad Gateway", "the upstream call was cancelled"), CallOutcome.CANCELLED, 0);
         }
       }
       return;
@@ -251,8 +248,8 @@ final class UpstreamAttempts {
     } else if (deadlinePassed || (cutShort && outcome == CallOutcome.TIMEOUT)) {
       finish(deadlineProblem(), outcome, 0);
     } else {
-      exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED);
-      finish(UpstreamProblems.of(exchange, routeId, lease.target(), cause), outcome, 0);
+      state.reject(Rejection.UPSTREAM_FAILED);
+      finish(UpstreamProblems.of(state, routeId, lease.target(), cause), outcome, 0);
     }
   }
 
@@ -273,7 +270,7 @@ final class UpstreamAttempts {
       return -1;
     }
     return response.headers().first(RetryAfter.HEADER)
-        .flatMap(v -> RetryAfter.parse(v, ExchangeImpl.contextOf(exchange).time.now()))
+        .flatMap(v -> RetryAfter.parse(v, state.time().now()))
         .map(Duration::toNanos).orElse(-1L);
   }
 
@@ -332,15 +329,15 @@ final class UpstreamAttempts {
       return -1;
     }
     if (!retry.spend()) {
-      log.debug("route '{}' request {}: retry budget spent; no retry", routeId, exchange.requestId());
+      log.debug("route '{}' request {}: retry budget spent; no retry", routeId, state.requestId());
       return -1;
     }
     return wait;
   }
 
   private Response deadlineProblem() {
-    exchange.attribute(Observers.REJECTION, Rejection.UPSTREAM_FAILED);
-    return exchange.problem(504, "Gateway Timeout", "the upstream did not answer within the route's timeout");
+    state.reject(Rejection.UPSTREAM_FAILED);
+    return state.problem(504, "Gateway Timeout", "the upstream did not answer within the route's timeout");
   }
 
   private void finish(Response response, CallOutcome outcome, int status) {

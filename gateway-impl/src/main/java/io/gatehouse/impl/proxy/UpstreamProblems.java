@@ -2,10 +2,11 @@ package io.gatehouse.impl.proxy;
 
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.observe.Observers;
-import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.impl.pool.LiveTarget;
+import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.spi.UpstreamException;
 import java.net.UnknownHostException;
@@ -25,34 +26,34 @@ final class UpstreamProblems {
 
   private UpstreamProblems() {}
 
-  static Response of(Exchange exchange, String routeId, LiveTarget target, Throwable cause) {
+  static Response of(RequestState state, String routeId, LiveTarget target, Throwable cause) {
     OptionalLong cap = BodyLimit.exceededCap(cause);
     if (cap.isPresent()) {
       // The client's body passed the route's cap mid-stream; the call was aborted, not the upstream's fault.
-      exchange.attribute(Observers.REJECTION, Rejection.TOO_LARGE);
-      return BodyLimit.tooLarge(cap.getAsLong(), exchange.requestId());
+      state.reject(Rejection.TOO_LARGE);
+      return BodyLimit.tooLarge(cap.getAsLong(), state.requestId());
     }
     if (cause instanceof CancellationException) {
       // The client went away; nobody reads this answer, but the chain still needs one.
-      return exchange.problem(502, "Bad Gateway", "the upstream call was cancelled");
+      return state.problem(502, "Bad Gateway", "the upstream call was cancelled");
     }
     if (cause instanceof UpstreamException upstream) {
       log.warn("route '{}' request {}: upstream {} failed: {} ({})",
-          routeId, exchange.requestId(), target, upstream.kind(), upstream.getMessage());
+          routeId, state.requestId(), target, upstream.kind(), upstream.getMessage());
       return switch (upstream.kind()) {
-        case CONNECT_TIMEOUT -> exchange.problem(504, "Gateway Timeout", unresolved(upstream)
+        case CONNECT_TIMEOUT -> state.problem(504, "Gateway Timeout", unresolved(upstream)
             ? "the upstream's host name did not resolve in time" : "the upstream did not accept a connection in time");
-        case RESPONSE_TIMEOUT -> exchange.problem(504, "Gateway Timeout", "the upstream did not answer in time");
-        case CONNECT_REFUSED -> exchange.problem(502, "Bad Gateway", unresolved(upstream)
+        case RESPONSE_TIMEOUT -> state.problem(504, "Gateway Timeout", "the upstream did not answer in time");
+        case CONNECT_REFUSED -> state.problem(502, "Bad Gateway", unresolved(upstream)
             ? "the upstream's host name did not resolve" : "the upstream could not be reached");
-        case CONNECTION_RESET -> exchange.problem(502, "Bad Gateway", "the upstream closed the connection before answering");
-        case PROTOCOL_ERROR -> exchange.problem(502, "Bad Gateway", "the upstream sent an invalid response");
-        case REQUEST_BODY_FAILED -> exchange.problem(400, "Bad Request", "the request body could not be read");
-        case POOL_EXHAUSTED -> poolExhausted(exchange);
+        case CONNECTION_RESET -> state.problem(502, "Bad Gateway", "the upstream closed the connection before answering");
+        case PROTOCOL_ERROR -> state.problem(502, "Bad Gateway", "the upstream sent an invalid response");
+        case REQUEST_BODY_FAILED -> state.problem(400, "Bad Request", "the request body could not be read");
+        case POOL_EXHAUSTED -> poolExhausted(state);
       };
     }
-    log.error("route '{}' request {}: upstream {} failed unexpectedly", routeId, exchange.requestId(), target, cause);
-    return exchange.problem(502, "Bad Gateway", "the upstream call failed");
+    log.error("route '{}' request {}: upstream {} failed unexpectedly", routeId, state.requestId(), target, cause);
+    return state.problem(502, "Bad Gateway", "the upstream call failed");
   }
 
   private static boolean unresolved(UpstreamException upstream) {
@@ -60,9 +61,9 @@ final class UpstreamProblems {
   }
 
   /** Every pooled connection stayed busy: a short, local overload, so the client may come back soon. */
-  private static Response poolExhausted(Exchange exchange) {
-    exchange.attribute(Observers.REJECTION, Rejection.POOL_EXHAUSTED);
-    Response problem = exchange.problem(503, "Service Unavailable",
+  private static Response poolExhausted(RequestState state) {
+    state.reject(Rejection.POOL_EXHAUSTED);
+    Response problem = state.problem(503, "Service Unavailable",
         "every connection to the upstream is busy; try again shortly");
     return RetryAfter.on(problem, Duration.ofSeconds(1)); // when a connection frees cannot be known
   }

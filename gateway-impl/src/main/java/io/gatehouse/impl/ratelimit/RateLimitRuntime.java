@@ -6,6 +6,7 @@ import io.gatehouse.auth.Consumer;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
@@ -89,9 +90,9 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The quota stage of a route, if the gateway has usage plans. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Optional<Filter> quotaStage(RouteSpec route) {
+  public Optional<Stage> quotaStage(RouteSpec route) {
     if (plans.isEmpty()) {
       return Optional.empty();
     }
@@ -103,9 +104,9 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The concurrency stage of a route, if it has a concurrency limit. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Optional<Filter> concurrencyStage(RouteSpec route) {
+  public Optional<Stage> concurrencyStage(RouteSpec route) {
     return route.concurrencyLimit().map(limit -> {
       Bulkhead bulkhead = new Bulkhead(route.id(), limit, timer);
       carried.add(bulkhead);
@@ -205,9 +206,9 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The rate-limit stage of a route. Call only while compiling: not thread-safe.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Filter stage(RouteSpec route) {
+  public Stage stage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>(global);
     for (RateLimit limit : route.rateLimits()) {
       if (!limit.checkedBeforeAuth()) {
@@ -225,9 +226,9 @@ public final class RateLimitRuntime implements AutoCloseable {
    * they cost a key fetch or a password hash. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Optional<Filter> preAuthStage(RouteSpec route) {
+  public Optional<Stage> preAuthStage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>();
     for (KeyedLimiter limiter : global) {
       if (limiter.limit().checkedBeforeAuth()) {

@@ -16,12 +16,18 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 class FilterChainTest {
-  private static final Filter PROCEEDS = (ex, chain) -> chain.proceed(ex);
+  private static final Stage PROCEEDS = Stage.of((ex, chain) -> chain.proceed(ex));
 
-  private static Exchange exchange() {
+  private static RequestState state() {
     Request request = Request.builder("GET", "/a").build();
-    return new ExchangeImpl(request, new ExchangeContext("r-1", "a", Map.of(), TimeSource.system(),
-        TraceContext.W3C.start(request)));
+    RequestState state = new RequestState("r-1", TimeSource.system(), TraceContext.W3C.start(request));
+    state.routed("a", Map.of());
+    return state;
+  }
+
+  private static CompletionStage<Response> start(FilterChain chain) {
+    RequestState state = state();
+    return chain.start(new ExchangeImpl(Request.builder("GET", "/a").build(), state), state);
   }
 
   private static Throwable failure(CompletionStage<Response> stage) {
@@ -34,7 +40,7 @@ class FilterChainTest {
   void a_terminal_that_throws_is_named_not_the_filter_that_called_proceed() {
     Terminal throwing = new Terminal() {
       @Override
-      public CompletionStage<Response> handle(Exchange exchange) {
+      public CompletionStage<Response> handle(Exchange exchange, RequestState state) {
         throw new IndexOutOfBoundsException("No group 2");
       }
 
@@ -45,7 +51,7 @@ class FilterChainTest {
     };
     FilterChain chain = new FilterChain(List.of(PROCEEDS, PROCEEDS), List.of("auth stage", "rate-limit stage"), throwing);
 
-    assertThat(failure(chain.start(exchange())))
+    assertThat(failure(start(chain)))
         .isInstanceOf(FilterChain.FilterFailure.class)
         .hasMessage("the terminal (upstream http://a:1) threw java.lang.IndexOutOfBoundsException: No group 2")
         .hasCauseInstanceOf(IndexOutOfBoundsException.class);
@@ -56,9 +62,9 @@ class FilterChainTest {
     Filter throwing = (ex, chain) -> {
       throw new IllegalStateException("broken");
     };
-    FilterChain chain = new FilterChain(List.of(PROCEEDS, throwing), List.of("auth stage", "route 'a' filter #1"),
-        ex -> CompletableFuture.completedFuture(Response.builder(200).build()));
+    FilterChain chain = new FilterChain(List.of(PROCEEDS, Stage.of(throwing)), List.of("auth stage", "route 'a' filter #1"),
+        (ex, state) -> CompletableFuture.completedFuture(Response.builder(200).build()));
 
-    assertThat(failure(chain.start(exchange()))).hasMessage("route 'a' filter #1 threw java.lang.IllegalStateException: broken");
+    assertThat(failure(start(chain))).hasMessage("route 'a' filter #1 threw java.lang.IllegalStateException: broken");
   }
 }
