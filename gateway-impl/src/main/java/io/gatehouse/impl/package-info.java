@@ -8,6 +8,10 @@
  * passes once), {@code routing} (normalizer, trie, router), {@code chain} (the route's filters and
  * built-in stages: {@code auth}, {@code ratelimit}), {@code proxy} (the proxy terminal: breaker,
  * split, mirror, attempts) over {@code pool} (upstream groups) and {@code upstream} (the HTTP
- * client), and {@code observe} (the request record). Nothing here accepts or returns null.
+ * client), and {@code observe} (the request record).
+ *
+ * <p>Null: not an argument of any public method here. A few hot paths use null for "none" where
+ * an {@code Optional} would allocate per request (a balancer that finds no target, an absent hash
+ * key, a breaker a target does not have); the declaration says so where they do.
  */
 package io.gatehouse.impl;

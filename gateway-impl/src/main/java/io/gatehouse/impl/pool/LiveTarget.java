@@ -156,12 +156,6 @@ public final class LiveTarget {
     return breaker == null || breaker.tryAcquire();
   }
 
-  void releaseCircuit() {
-    if (breaker != null) {
-      breaker.release();
-    }
-  }
-
   /** Records how a call to this target ended: its circuit and outlier detection learn from it. */
   void record(CallOutcome outcome, int status, long nanos) {
     if (breaker != null) {
