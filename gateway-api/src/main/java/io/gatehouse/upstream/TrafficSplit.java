@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -120,9 +121,7 @@ public record TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<Has
      */
     public Branch {
       Objects.requireNonNull(upstream, "upstream");
-      if (weight < 1 || weight > 10_000) {
-        throw new IllegalArgumentException("split weight: " + weight + " (expected: 1 to 10000)");
-      }
+      Check.between("split weight", weight, 1, 10_000);
     }
   }
 
