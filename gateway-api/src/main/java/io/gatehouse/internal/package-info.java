@@ -4,6 +4,6 @@
  * the API compatibility check leaves them out, and nothing outside gateway-api may use them.
  *
  * <p>Starting point: {@link io.gatehouse.internal.Check}, the range checks in the one message
- * grammar. No method accepts or returns null unless it says so.
+ * grammar, and {@link io.gatehouse.internal.Text}, how optional values print. No method accepts or returns null unless it says so.
  */
 package io.gatehouse.internal;

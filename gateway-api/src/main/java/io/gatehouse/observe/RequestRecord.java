@@ -1,6 +1,7 @@
 package io.gatehouse.observe;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -84,5 +85,10 @@ public record RequestRecord(
     Objects.requireNonNull(upstreamDuration, "upstreamDuration");
     Objects.requireNonNull(rejection, "rejection");
     Check.atLeast("upstreamAttempts", upstreamAttempts, 0);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.ratelimit;
 
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -61,5 +62,10 @@ public record RateLimitCost(long permits, Optional<String> header, long max) {
    */
   public static RateLimitCost fromHeader(String header, long max) {
     return new RateLimitCost(1, Optional.of(Objects.requireNonNull(header, "header")), max);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.route;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -92,5 +93,10 @@ public record ExchangeDeadline(Optional<Duration> total, long minBytesPerSecond,
    */
   public boolean limits() {
     return total.isPresent() || minBytesPerSecond > 0;
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

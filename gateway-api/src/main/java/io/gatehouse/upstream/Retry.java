@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -160,6 +161,11 @@ public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Dura
    */
   public Retry maxBufferedBody(long bytes) {
     return new Retry(maxRetries, on, statuses, backoff, maxBackoff, budgetRatio, budgetMinPerSecond, idempotencyKey, bytes);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 
   /** The transport failures a retry may answer. */

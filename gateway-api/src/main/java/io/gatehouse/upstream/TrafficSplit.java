@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -97,6 +98,11 @@ public record TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<Has
    */
   public TrafficSplit stickyOn(HashKey key) {
     return new TrafficSplit(rules, branches, Optional.of(Objects.requireNonNull(key, "key")));
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 
   private TrafficSplit withRule(Rule rule) {

@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -105,7 +106,7 @@ public record Upstream(
           + " with discovery " + discovery.isPresent() + " (expected: static targets or a discovery, not both)");
     }
     if ((balancing == LoadBalancing.CONSISTENT_HASH) != hashKey.isPresent()) {
-      throw new IllegalArgumentException("hashKey: " + hashKey + " (expected: exactly with consistent hashing)");
+      throw new IllegalArgumentException("hashKey: " + Text.valueOrNone(hashKey) + " (expected: exactly with consistent hashing)");
     }
   }
 
