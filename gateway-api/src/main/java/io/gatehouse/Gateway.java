@@ -8,6 +8,7 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.Response;
 import io.gatehouse.http.UnderscoreHeaders;
+import io.gatehouse.internal.Check;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayObserver;
@@ -573,7 +574,7 @@ public interface Gateway extends AutoCloseable {
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connectTimeout", timeout);
+      this.connectTimeout = Check.positive("connectTimeout", timeout);
       return this;
     }
 
@@ -586,7 +587,7 @@ public interface Gateway extends AutoCloseable {
      * @return this builder
      */
     public Builder responseTimeout(Duration timeout) {
-      this.responseTimeout = positive("responseTimeout", timeout);
+      this.responseTimeout = Check.positive("responseTimeout", timeout);
       return this;
     }
 
@@ -816,7 +817,7 @@ public interface Gateway extends AutoCloseable {
      * @since 0.1
      */
     public Builder poolAcquireTimeout(Duration timeout) {
-      this.connectionPool = connectionPool.acquireTimeout(positive("poolAcquireTimeout", timeout));
+      this.connectionPool = connectionPool.acquireTimeout(Check.positive("poolAcquireTimeout", timeout));
       return this;
     }
 
@@ -850,7 +851,7 @@ public interface Gateway extends AutoCloseable {
      * @since 0.1
      */
     public Builder connectionMaxLifetime(Duration lifetime) {
-      this.connectionPool = connectionPool.maxLifetime(positive("connectionMaxLifetime", lifetime));
+      this.connectionPool = connectionPool.maxLifetime(Check.positive("connectionMaxLifetime", lifetime));
       return this;
     }
 
@@ -908,13 +909,5 @@ public interface Gateway extends AutoCloseable {
 
     private static final Set<String> STANDARD_METHODS =
         Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
-
-    private static Duration positive(String field, Duration timeout) {
-      Objects.requireNonNull(timeout, field);
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(field + ": " + timeout + " (expected: > 0)");
-      }
-      return timeout;
-    }
   }
 }

@@ -7,6 +7,7 @@ import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.UnderscoreHeaders;
+import io.gatehouse.internal.Text;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.observe.Tracing;
@@ -169,5 +170,10 @@ public record GatewaySpec(
    */
   public Gateway.Builder toBuilder() {
     return new Gateway.Builder(this);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }
