@@ -7,6 +7,7 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -224,6 +225,43 @@ class UpstreamServerTest {
       server.resume();
       assertThat(status(gateway)).isEqualTo(200);
     }
+  }
+
+  @Test
+  void when_rules_answer_by_method_and_path_and_healthy_forgets_them() throws Exception {
+    server.respond(200, "standing")
+        .when("GET", "/orders/*").respond(200, "application/json", "{\"id\":7}")
+        .when("*", "/down/**").fail(UpstreamException.Kind.CONNECTION_RESET);
+    HttpResponse<String> order = get(client, "/orders/7");
+    assertThat(order.body()).isEqualTo("{\"id\":7}");
+    assertThat(order.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(get(client, "/orders").body()).isEqualTo("standing");
+    HttpRequest post = HttpRequest.newBuilder(uri("/down/x")).POST(HttpRequest.BodyPublishers.ofString("x")).build();
+    assertThatThrownBy(() -> newClient().send(post, HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+
+    server.healthy();
+    assertThat(get(newClient(), "/orders/7").body()).isEqualTo("ok");
+  }
+
+  @Test
+  void a_protocol_error_answers_with_a_head_that_is_not_http_then_closes() throws Exception {
+    server.thenFail(UpstreamException.Kind.PROTOCOL_ERROR);
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(socket.getInputStream().readAllBytes()).isEqualTo(UpstreamServer.NOT_HTTP);
+    }
+    assertThat(get(newClient(), "/").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_response_timeout_keeps_silent_until_the_client_gives_up() throws Exception {
+    server.fail(UpstreamException.Kind.RESPONSE_TIMEOUT);
+    HttpRequest request = HttpRequest.newBuilder(uri("/")).timeout(Duration.ofMillis(300)).build();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.net.http.HttpTimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    Poll.within(Duration.ofSeconds(5)).until(server::openConnections, n -> n == 0);
   }
 
   @Test
