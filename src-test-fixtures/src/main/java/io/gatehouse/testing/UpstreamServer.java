@@ -16,6 +16,7 @@ import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -26,10 +27,14 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +55,11 @@ import java.util.function.Function;
  * holds back every answer. {@link #refuse()} takes the server down (connects are refused, open
  * connections closed) and {@link #resume()} brings it back on the same port. Thread-safe; close it
  * to free the port and stop its threads.
+ *
+ * <p>A response body held in memory, or streamed with a known length, is sent with
+ * {@code Content-Length}; a streamed one is written as its publisher emits it, so a body that
+ * trickles reaches the client as it trickles, and one that fails or ends short of its length cuts
+ * the connection. A streamed body of unknown length is read whole first.
  *
  * <pre>{@code
  * try (UpstreamServer orders = UpstreamServer.start()) {
@@ -718,12 +728,18 @@ public final class UpstreamServer implements AutoCloseable {
   /**
    * Writes a response.
    *
-   * @return false if the connection cannot carry another response
+   * @return false if the connection cannot carry another response: its streamed body failed, or
+   *     ended before its length
    */
   private boolean send(OutputStream out, String method, Response response, boolean keepAlive)
       throws IOException, InterruptedException {
-    byte[] body = bodyOf(response);
     int status = response.status();
+    boolean mayHaveBody = status >= 200 && status != 204 && status != 304;
+    boolean writesBody = mayHaveBody && !method.equals("HEAD");
+    Body body = response.body();
+    boolean streams = writesBody && body.inMemory().isEmpty() && body.contentLength().isPresent();
+    byte[] bytes = streams ? null : bodyOf(response);
+    long length = streams ? body.contentLength().getAsLong() : bytes.length;
     StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
     response.headers().forEach((name, value) -> {
       if (!isFraming(name)) {
@@ -733,20 +749,103 @@ public final class UpstreamServer implements AutoCloseable {
     if (!response.headers().contains("X-Upstream")) {
       head.append("X-Upstream: ").append(port).append("\r\n");
     }
-    boolean mayHaveBody = status >= 200 && status != 204 && status != 304;
     if (mayHaveBody) {
-      head.append("Content-Length: ").append(body.length).append("\r\n");
+      head.append("Content-Length: ").append(length).append("\r\n");
     }
     if (!keepAlive) {
       head.append("Connection: close\r\n");
     }
     head.append("\r\n");
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    if (mayHaveBody && !method.equals("HEAD")) {
-      out.write(body);
+    if (streams) {
+      out.flush();
+      return stream(out, body, length);
+    }
+    if (writesBody) {
+      out.write(bytes);
     }
     out.flush();
     return true;
+  }
+
+  /**
+   * Writes a streamed body of known length as its publisher emits it, flushing each chunk.
+   *
+   * @return whether all {@code length} bytes were written; if not, the publisher failed, ended
+   *     short or stalled past the read timeout, and the connection must close
+   */
+  private static boolean stream(OutputStream out, Body body, long length) throws IOException, InterruptedException {
+    Chunks chunks = new Chunks();
+    body.subscribe(chunks);
+    boolean whole = false;
+    try {
+      long left = length;
+      while (left > 0) {
+        Object next = chunks.poll(READ_TIMEOUT);
+        if (!(next instanceof ByteBuffer chunk)) {
+          return false; // failed, ended short, or stalled
+        }
+        int n = (int) Math.min(chunk.remaining(), left);
+        byte[] bytes = new byte[n];
+        chunk.get(bytes);
+        out.write(bytes);
+        out.flush();
+        left -= n;
+        if (left > 0) {
+          chunks.request();
+        }
+      }
+      whole = true;
+      return true;
+    } finally {
+      if (!whole) {
+        chunks.cancel();
+      }
+    }
+  }
+
+  /** Receives a streamed body for the connection's thread, one chunk per request. */
+  private static final class Chunks implements Flow.Subscriber<ByteBuffer> {
+    private static final Object END = new Object();
+    private final BlockingQueue<Object> signals = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      if (!subscription.complete(s)) {
+        s.cancel();
+        return;
+      }
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(ByteBuffer item) {
+      signals.add(item);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      signals.add(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      signals.add(END);
+    }
+
+    /** The next chunk, a failure, {@code END}, or null if none came in time. */
+    Object poll(Duration timeout) throws InterruptedException {
+      return signals.poll(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    void request() {
+      subscription.thenAccept(s -> s.request(1));
+    }
+
+    void cancel() {
+      subscription.thenAccept(Flow.Subscription::cancel);
+    }
   }
 
   private static byte[] bodyOf(Response response) throws InterruptedException {
