@@ -280,6 +280,56 @@ public final class StubUpstream {
     private When(StubUpstream stub, String method, String pattern) {
       super(stub.script, method, pattern, stub);
     }
+
+    // The overrides below keep the methods this class declared before UpstreamScript.When existed,
+    // with their return type: code compiled against them keeps linking (the API check pins it).
+
+    /**
+     * Answers matching requests with a status and a text body.
+     *
+     * @param status the status
+     * @param body the body, UTF-8
+     * @return the stub
+     */
+    @Override
+    public StubUpstream respond(int status, String body) {
+      return super.respond(status, body);
+    }
+
+    /**
+     * Answers matching requests with a status and a body of a content type.
+     *
+     * @param status the status
+     * @param contentType the {@code Content-Type}
+     * @param body the body, UTF-8
+     * @return the stub
+     */
+    @Override
+    public StubUpstream respond(int status, String contentType, String body) {
+      return super.respond(status, contentType, body);
+    }
+
+    /**
+     * Answers matching requests with a response.
+     *
+     * @param response the response
+     * @return the stub
+     */
+    @Override
+    public StubUpstream respond(Response response) {
+      return super.respond(response);
+    }
+
+    /**
+     * Fails matching requests as a real upstream would.
+     *
+     * @param kind the failure
+     * @return the stub
+     */
+    @Override
+    public StubUpstream fail(UpstreamException.Kind kind) {
+      return super.fail(kind);
+    }
   }
 
   /**
