@@ -106,7 +106,7 @@ class SwapTest {
       System.setErr(stderr);
     }
     assertThat(captured.toString(StandardCharsets.UTF_8))
-        .contains("INFO io.gatehouse.undertow.GatewayHandler - gateway configuration swapped: version release-1 -> release-2");
+        .contains("INFO io.gatehouse.adapter.SwappableGateway - gateway configuration swapped: version release-1 -> release-2");
   }
 
   private static int status(int port, String target) throws Exception {
