@@ -2,7 +2,6 @@ package io.gatehouse.impl;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
-import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
@@ -47,6 +46,7 @@ import io.gatehouse.impl.ingress.MethodRules;
 import io.gatehouse.impl.observe.RequestMeasure;
 import io.gatehouse.impl.routing.CompiledRoute;
 import io.gatehouse.impl.routing.RouteExplainer;
+import io.gatehouse.impl.routing.RouteVerdict;
 import io.gatehouse.impl.routing.Router;
 
 /** The built gateway: ingress checks, normalize, route, body limit, run the route's chain. Immutable but for close(). */
@@ -144,27 +144,19 @@ final class CompiledGateway implements Gateway {
     }
     Request request = path.equals(received.path()) ? received : received.toBuilder().path(path).build();
 
-    Router.Result result;
+    RouteVerdict verdict;
     try {
-      result = router.route(request);
+      verdict = router.route(request);
     } catch (RuntimeException e) {
       log.error("request {}: a route predicate failed", requestId, e);
       return done(Problems.response(500, "Internal Server Error",
           "a route predicate failed; see the gateway log for request " + requestId, requestId));
     }
-    if (result instanceof Router.Matched matched) {
+    if (verdict instanceof RouteVerdict.Matched matched) {
       return run(matched, request, requestId, trace, measure);
     }
     rejected(measure, Rejection.NO_ROUTE);
-    if (result instanceof Router.MethodNotAllowed notAllowed) {
-      Response problem = Problems.response(405, "Method Not Allowed",
-          "method " + request.method() + " is not allowed here (expected: " + notAllowed.allowHeader() + ")", requestId);
-      HttpHeaders headers = problem.headers().toBuilder().add("Allow", notAllowed.allowHeader()).build();
-      return done(problem.toBuilder().headers(headers).build());
-    }
-    // Under a mount the client sent the mount's prefix too; the detail names the path as the client knows it.
-    return done(Problems.response(404, "Not Found",
-        "no route matches " + request.method() + " " + request.mountPath() + request.path(), requestId));
+    return done(((RouteVerdict.Refused) verdict).response(request, requestId));
   }
 
   private static void rejected(RequestMeasure measure, Rejection why) {
@@ -173,7 +165,7 @@ final class CompiledGateway implements Gateway {
     }
   }
 
-  private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId, RequestSpan trace,
+  private CompletionStage<Response> run(RouteVerdict.Matched matched, Request request, String requestId, RequestSpan trace,
       RequestMeasure measure) {
     CompiledRoute route = matched.route();
     ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.time(), trace);
