@@ -5,6 +5,7 @@
  * io.gatehouse.impl.observe.AccessLog} is one of them), {@link io.gatehouse.impl.observe.TraceContext}
  * reads and continues W3C trace context (the built-in {@link io.gatehouse.observe.Tracing}), {@link io.gatehouse.impl.observe.CountingBody} counts the
  * bytes of a streaming body and says when it ended, and stages mark why they answered with
- * {@link io.gatehouse.impl.observe.Observers#REJECTION}. Not API: may change without notice.
+ * {@link io.gatehouse.impl.observe.Observers#REJECTION}; {@link
+ * io.gatehouse.impl.observe.ObserversCompiler} builds the observers at build(). Not API: may change without notice.
  */
 package io.gatehouse.impl.observe;

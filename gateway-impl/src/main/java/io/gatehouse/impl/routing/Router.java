@@ -15,7 +15,7 @@ public final class Router {
   private final RouteTrie<CompiledRoute> trie;
   private final boolean caseInsensitivePaths;
 
-  public Router(RouteTrie<CompiledRoute> trie, boolean caseInsensitivePaths) {
+  Router(RouteTrie<CompiledRoute> trie, boolean caseInsensitivePaths) {
     this.trie = trie;
     this.caseInsensitivePaths = caseInsensitivePaths;
   }
