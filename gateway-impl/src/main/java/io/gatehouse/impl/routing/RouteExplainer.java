@@ -103,8 +103,8 @@ public final class RouteExplainer {
       if (!(checkHosts(route, view, why) & checkConditions(route, view, why))) {
         return false;
       }
-      // Predicates are user code: run them only where the router does, in its order, so that
-      // one that assumes the conditions before it hold is not called when they do not.
+      // Predicates are user code: the router asks only where it runs them, and they run once, in
+      // order, after the conditions, so that one that assumes those hold is not called when they do not.
       for (RequestPredicate predicate : route.predicates()) {
         boolean holds;
         try {
