@@ -2,7 +2,6 @@ package io.gatehouse.impl;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
-import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
@@ -23,6 +22,7 @@ import io.gatehouse.impl.routing.CompiledRoute;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.impl.routing.RouteExplainer;
+import io.gatehouse.impl.routing.RouteVerdict;
 import io.gatehouse.impl.routing.Router;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.Rejection;
@@ -146,30 +146,22 @@ final class CompiledGateway implements Gateway {
     }
     Request request = path.equals(received.path()) ? received : received.toBuilder().path(path).build();
 
-    Router.Result result;
+    RouteVerdict verdict;
     try {
-      result = router.route(request);
+      verdict = router.route(request);
     } catch (RuntimeException e) {
       log.error("request {}: a route predicate failed", requestId, e);
       return done(Problems.response(500, "Internal Server Error",
           "a route predicate failed; see the gateway log for request " + requestId, requestId));
     }
-    if (result instanceof Router.Matched matched) {
+    if (verdict instanceof RouteVerdict.Matched matched) {
       return run(matched, request, state, measure);
     }
     state.reject(Rejection.NO_ROUTE);
-    if (result instanceof Router.MethodNotAllowed notAllowed) {
-      Response problem = Problems.response(405, "Method Not Allowed",
-          "method " + request.method() + " is not allowed here (expected: " + notAllowed.allowHeader() + ")", requestId);
-      HttpHeaders headers = problem.headers().toBuilder().add("Allow", notAllowed.allowHeader()).build();
-      return done(problem.toBuilder().headers(headers).build());
-    }
-    // Under a mount the client sent the mount's prefix too; the detail names the path as the client knows it.
-    return done(Problems.response(404, "Not Found",
-        "no route matches " + request.method() + " " + request.mountPath() + request.path(), requestId));
+    return done(((RouteVerdict.Refused) verdict).response(request, requestId));
   }
 
-  private CompletionStage<Response> run(Router.Matched matched, Request request, RequestState state, RequestMeasure measure) {
+  private CompletionStage<Response> run(RouteVerdict.Matched matched, Request request, RequestState state, RequestMeasure measure) {
     CompiledRoute route = matched.route();
     String requestId = state.requestId();
     state.routed(route.id(), matched.variables());

@@ -3,7 +3,8 @@
  * and the gateway it builds. Not API; it may change in any release.
  *
  * <p>Starting points: {@link io.gatehouse.impl.DefaultGatewayCompiler} (validation and
- * compilation), {@code CompiledGateway} (ingress checks, normalize, route, run the route's chain).
+ * compilation: each feature checks, then builds, by the protocol of {@code compile}),
+ * {@code CompiledGateway} (ingress checks, normalize, route, run the route's chain).
  * A request's path through the other packages, in order: {@code ingress} (checks every request
  * passes once), {@code routing} (normalizer, trie, router), {@code chain} (the route's filters and
  * built-in stages: {@code auth}, {@code ratelimit}), {@code proxy} (the proxy terminal: breaker,

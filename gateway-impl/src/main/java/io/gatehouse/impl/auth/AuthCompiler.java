@@ -11,25 +11,27 @@ import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.JwtKey;
 import io.gatehouse.auth.NoAuth;
+import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.UpstreamTransport;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
-/** Checks the auth part of a gateway spec: every mistake becomes a violation naming route and field. */
-public final class AuthCompiler {
-  private AuthCompiler() {}
+/**
+ * Compiles the auth part of a gateway: consumers, each {@link Auth} of the gateway and its routes,
+ * and access rules; builds the {@link AuthRuntime}, whose JWKS and introspection calls go through
+ * the gateway's upstream transport.
+ */
+public enum AuthCompiler implements FeatureCompiler<UpstreamTransport, AuthRuntime> {
+  /** The one instance: compiling keeps no state. */
+  INSTANCE;
 
-  /**
-   * Adds a violation for every auth mistake of the gateway and its routes.
-   *
-   * @param spec the gateway
-   * @param violations where to add them
-   */
-  public static void check(GatewaySpec spec, List<ConfigViolation> violations) {
+  @Override
+  public void check(GatewaySpec spec, List<ConfigViolation> violations) {
     boolean hasConsumers = !spec.consumers().isEmpty() || spec.consumerStore().isPresent();
     if (!spec.consumers().isEmpty() && spec.consumerStore().isPresent()) {
       violations.add(ConfigViolation.ofGateway("consumers",
@@ -50,6 +52,11 @@ public final class AuthCompiler {
             route.access().get(0) + " on a public route (expected: auth(...) on the route or the gateway)"));
       }
     }
+  }
+
+  @Override
+  public AuthRuntime build(GatewaySpec spec, UpstreamTransport transport) {
+    return new AuthRuntime(spec, transport);
   }
 
   private static void checkAuth(Auth auth, boolean hasConsumers, BiConsumer<String, String> violation) {

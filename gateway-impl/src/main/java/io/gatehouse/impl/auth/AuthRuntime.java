@@ -32,21 +32,11 @@ public final class AuthRuntime implements AutoCloseable {
   private final Map<Auth, List<Authenticator>> built = new IdentityHashMap<>();
   private PasswordChecker passwords;
 
-  private AuthRuntime(GatewaySpec spec, UpstreamTransport transport) {
+  /** Made by {@link AuthCompiler#build}: JWKS and introspection calls go through the transport. */
+  AuthRuntime(GatewaySpec spec, UpstreamTransport transport) {
     this.spec = spec;
     this.store = spec.consumerStore().orElseGet(() -> ConsumerStore.of(spec.consumers()));
     this.fetch = new HttpFetch(transport);
-  }
-
-  /**
-   * Builds the auth machinery; JWKS and introspection calls go through the transport.
-   *
-   * @param spec a spec that {@link AuthCompiler#check} found valid
-   * @param transport the gateway's upstream transport
-   * @return the runtime
-   */
-  public static AuthRuntime build(GatewaySpec spec, UpstreamTransport transport) {
-    return new AuthRuntime(spec, transport);
   }
 
   /**

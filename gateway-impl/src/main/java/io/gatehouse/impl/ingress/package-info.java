@@ -5,6 +5,8 @@
  * origin headers ({@link io.gatehouse.impl.ingress.OriginHeaders}), and the request body's cap
  * after routing ({@link io.gatehouse.impl.ingress.BodyLimit}); which methods are known, and
  * method overrides ({@link io.gatehouse.impl.ingress.MethodRules}). Start at {@code IngressChecks}.
+ * {@link io.gatehouse.impl.ingress.IngressCompiler} and {@link io.gatehouse.impl.ingress.MethodCompiler}
+ * check and build them.
  * Not API. Nothing here accepts or returns null.
  */
 package io.gatehouse.impl.ingress;

@@ -8,6 +8,7 @@
  * {@link io.gatehouse.impl.observe.TraceContext} reads and continues W3C trace context (the
  * built-in {@link io.gatehouse.observe.Tracing}), and
  * {@link io.gatehouse.impl.observe.CountingBody} counts the bytes of a streaming body and says when
- * it ended. Not API: may change without notice.
+ * it ended; {@link io.gatehouse.impl.observe.ObserversCompiler} builds the observers at build().
+ * Not API: may change without notice.
  */
 package io.gatehouse.impl.observe;

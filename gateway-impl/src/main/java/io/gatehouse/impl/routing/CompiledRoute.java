@@ -18,7 +18,7 @@ public final class CompiledRoute {
   private final List<ConditionMatcher> conditions;
   private final List<RequestPredicate> predicates;
 
-  public CompiledRoute(RouteSpec spec, Set<String> allowed, List<HostPattern> hosts, List<ConditionMatcher> conditions,
+  CompiledRoute(RouteSpec spec, Set<String> allowed, List<HostPattern> hosts, List<ConditionMatcher> conditions,
       FilterChain chain) {
     this.spec = spec;
     this.methods = spec.methods();
@@ -44,7 +44,7 @@ public final class CompiledRoute {
   }
 
   /** The methods the route takes, given the ones it names (HEAD goes where GET does, RFC 9110 §9.3.2). */
-  public static Set<String> allowed(Set<String> named, MethodRules rules) {
+  static Set<String> allowed(Set<String> named, MethodRules rules) {
     if (named.isEmpty()) {
       return rules.anyMethod();
     }

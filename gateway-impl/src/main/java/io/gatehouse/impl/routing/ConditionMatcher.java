@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** A compiled {@link RequestCondition}: the regex, if any, is compiled once at build(). */
-public final class ConditionMatcher {
+final class ConditionMatcher {
   private final RequestCondition condition;
   private final Pattern regex;
 
-  public ConditionMatcher(RequestCondition condition) {
+  ConditionMatcher(RequestCondition condition) {
     this.condition = condition;
     this.regex = condition.match() == RequestCondition.Match.REGEX
         ? Pattern.compile(condition.value().orElseThrow())

@@ -4,14 +4,22 @@ import io.gatehouse.http.Request;
 import java.util.List;
 import java.util.Map;
 
-/** A request with its query and cookies parsed on first use, once, however many routes ask. */
-final class RequestView {
+/**
+ * A request with its query and cookies parsed on first use, once, however many routes ask; the
+ * router's judge of the routes whose path matches.
+ */
+final class RequestView implements Router.Judge {
   final Request request;
   private Map<String, List<String>> query;
   private Map<String, List<String>> cookies;
 
   RequestView(Request request) {
     this.request = request;
+  }
+
+  @Override
+  public boolean matchesAllButMethod(CompiledRoute route) {
+    return route.matchesAllButMethod(this);
   }
 
   Map<String, List<String>> query() {

@@ -6,22 +6,23 @@ import io.gatehouse.route.RequestPredicate;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.route.RouteExplanation.Candidate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import io.gatehouse.impl.ingress.MethodRules;
 
 /**
- * Works out {@link io.gatehouse.Gateway#explain}: walks every route in declaration order, as the
- * router would without its trie, and checks each predicate on its own to say why a route does not
- * match. Every verdict comes from the matcher routing uses (the trie for the path,
- * {@link HostPattern}, {@link ConditionMatcher}, the predicates, in the router's order and under
- * the router's conditions), so an explanation cannot disagree with routing; only words are added.
+ * Works out {@link io.gatehouse.Gateway#explain}: the verdict comes from the router itself
+ * ({@link Router#route(Request, Router.Judge)}, the method routing uses), with a judge that says
+ * why each route it tries does not match; then every route in declaration order up to the winner
+ * is explained, those whose path does not match too. Host and condition checks use the matchers
+ * routing uses ({@link HostPattern}, {@link ConditionMatcher}); custom predicates run once, where
+ * and in the order routing runs them. So an explanation cannot disagree with routing; only words
+ * are added.
  */
 public final class RouteExplainer {
   private static final int MAX_QUOTED = 100;
@@ -45,63 +46,91 @@ public final class RouteExplainer {
           Optional.of("400 Bad Request: invalid path: " + e.reason()));
     }
     Request request = path.equals(received.path()) ? received : received.toBuilder().path(path).build();
-    RequestView view = new RequestView(request);
-    Set<CompiledRoute> pathMatched = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (PathMatch<CompiledRoute> match : router.pathMatches(path)) {
-      pathMatched.add(match.value());
+    Explaining judge = new Explaining(new RequestView(request));
+    RouteVerdict verdict;
+    try {
+      verdict = router.route(request, judge);
+    } catch (RuntimeException e) {
+      if (judge.thrower == null) {
+        throw e;
+      }
+      verdict = null;
     }
 
     List<Candidate> candidates = new ArrayList<>();
-    Set<String> allow = new TreeSet<>();
     for (CompiledRoute route : router.routes()) {
-      List<String> reasons = new ArrayList<>();
-      boolean pathOk = pathMatched.contains(route);
-      if (!pathOk) {
-        List<String> patterns = route.spec.paths().isEmpty() ? List.of("/**") : route.spec.paths();
-        String reason = "path '" + path + "' does not match " + anyOf(patterns);
-        if (!router.caseInsensitivePaths() && patterns.stream().anyMatch(p -> PathPattern.parse(p).matchesIgnoringCase(path))) {
-          reason += " (it would ignoring case; paths are case-sensitive, see Gateway.Builder.caseInsensitivePaths)";
-        }
-        reasons.add(reason);
+      List<String> reasons = judge.reasons.get(route);
+      if (reasons == null) {
+        // The router tries every route whose path matches up to the one it stops at, which this walk ends on.
+        reasons = new ArrayList<>();
+        reasons.add(pathMismatch(route, path, router.caseInsensitivePaths()));
+        checkHosts(route, judge.view, reasons);
+        checkConditions(route, judge.view, reasons);
       }
-      boolean allButMethod = checkHosts(route, view, reasons) & checkConditions(route, view, reasons) && pathOk;
-      // Predicates are user code: run them only where the router does, in its order, so that
-      // one that assumes the conditions before it hold is not called when they do not.
-      if (allButMethod) {
-        for (RequestPredicate predicate : route.predicates()) {
-          boolean holds;
-          try {
-            holds = predicate.test().test(request);
-          } catch (RuntimeException e) {
-            reasons.add(predicate + " threw " + e);
-            candidates.add(new Candidate(route.id(), reasons));
-            return new RouteExplanation(method, received.path(), Optional.of(path), Optional.empty(), candidates,
-                List.of(), Optional.of("500 Internal Server Error: route '" + route.id() + "': " + predicate + " threw " + e));
-          }
-          if (!holds) {
-            reasons.add(predicate + " is false");
-            allButMethod = false;
-            break;
-          }
-        }
+      if (route == judge.thrower) {
+        candidates.add(new Candidate(route.id(), reasons));
+        return new RouteExplanation(method, received.path(), Optional.of(path), Optional.empty(), candidates,
+            List.of(), Optional.of("500 Internal Server Error: route '" + route.id() + "': " + judge.threw));
       }
       if (!route.allowsMethod(method)) {
         reasons.add("method " + method + " not in " + new TreeSet<>(route.methods()));
-      } else if (reasons.isEmpty()) {
-        candidates.add(new Candidate(route.id(), reasons));
+      }
+      candidates.add(new Candidate(route.id(), reasons));
+      if (verdict instanceof RouteVerdict.Matched matched && matched.route() == route) {
         return new RouteExplanation(method, received.path(), Optional.of(path), Optional.of(route.id()), candidates,
             route.chain.stages(), Optional.empty());
       }
-      if (allButMethod) {
-        allow.addAll(route.methods());
-      }
-      candidates.add(new Candidate(route.id(), reasons));
     }
-    String problem = allow.isEmpty()
-        ? "404 Not Found: no route matches " + method + " " + path
-        : "405 Method Not Allowed: method " + method + " is not allowed here (expected: " + String.join(", ", allow) + ")";
     return new RouteExplanation(method, received.path(), Optional.of(path), Optional.empty(), candidates, List.of(),
-        Optional.of(problem));
+        Optional.of(((RouteVerdict.Refused) verdict).explained(request)));
+  }
+
+  /** Routing's judge that also says why: host, conditions, then the predicates in order up to the first false one. */
+  private static final class Explaining implements Router.Judge {
+    final RequestView view;
+    final Map<CompiledRoute, List<String>> reasons = new IdentityHashMap<>();
+    CompiledRoute thrower;
+    String threw;
+
+    Explaining(RequestView view) {
+      this.view = view;
+    }
+
+    @Override
+    public boolean matchesAllButMethod(CompiledRoute route) {
+      List<String> why = new ArrayList<>();
+      reasons.put(route, why);
+      if (!(checkHosts(route, view, why) & checkConditions(route, view, why))) {
+        return false;
+      }
+      // Predicates are user code: the router asks only where it runs them, and they run once, in
+      // order, after the conditions, so that one that assumes those hold is not called when they do not.
+      for (RequestPredicate predicate : route.predicates()) {
+        boolean holds;
+        try {
+          holds = predicate.test().test(view.request);
+        } catch (RuntimeException e) {
+          why.add(predicate + " threw " + e);
+          thrower = route;
+          threw = predicate + " threw " + e;
+          throw e;
+        }
+        if (!holds) {
+          why.add(predicate + " is false");
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static String pathMismatch(CompiledRoute route, String path, boolean caseInsensitivePaths) {
+    List<String> patterns = route.spec.paths().isEmpty() ? List.of("/**") : route.spec.paths();
+    String reason = "path '" + path + "' does not match " + anyOf(patterns);
+    if (!caseInsensitivePaths && patterns.stream().anyMatch(p -> PathPattern.parse(p).matchesIgnoringCase(path))) {
+      reason += " (it would ignoring case; paths are case-sensitive, see Gateway.Builder.caseInsensitivePaths)";
+    }
+    return reason;
   }
 
   /** Whether some host pattern matches, as {@code CompiledRoute.matchesAllButMethod} decides it; else says why not. */

@@ -2,19 +2,20 @@ package io.gatehouse.impl.routing;
 
 import io.gatehouse.http.Request;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Finds the route for a normalized request. The trie narrows the routes to those whose path
- * matches, in declaration order; the first of those whose other predicates all match wins.
+ * matches, in declaration order; the first of those whose other predicates all match wins. The
+ * verdict ({@link RouteVerdict}) is decided here only: {@link RouteExplainer} asks the same
+ * method, with a {@link Judge} that also says why.
  */
 public final class Router {
   private final RouteTrie<CompiledRoute> trie;
   private final boolean caseInsensitivePaths;
 
-  public Router(RouteTrie<CompiledRoute> trie, boolean caseInsensitivePaths) {
+  Router(RouteTrie<CompiledRoute> trie, boolean caseInsensitivePaths) {
     this.trie = trie;
     this.caseInsensitivePaths = caseInsensitivePaths;
   }
@@ -24,27 +25,49 @@ public final class Router {
     return caseInsensitivePaths;
   }
 
-  public Result route(Request request) {
+  /**
+   * The verdict for a normalized request. On every request, so it allocates no more than the
+   * trie's hits, the request's view, the verdict and, only when some route matches all but the
+   * method, the {@code Allow} set.
+   *
+   * @param request the normalized request
+   * @return the route that takes it, or why none does
+   * @throws RuntimeException what a route's custom predicate throws
+   */
+  public RouteVerdict route(Request request) {
     List<PathMatch<CompiledRoute>> candidates = trie.match(request.path());
     if (candidates.isEmpty()) {
-      return NotFound.INSTANCE;
+      return RouteVerdict.NotFound.INSTANCE;
     }
-    RequestView view = new RequestView(request);
+    return decide(candidates, request.method(), new RequestView(request));
+  }
+
+  /** The verdict, with {@code judge} deciding each path-matched route on all but the method: for the explainer. */
+  RouteVerdict route(Request request, Judge judge) {
+    return decide(trie.match(request.path()), request.method(), judge);
+  }
+
+  /**
+   * The first candidate the judge passes and whose methods include the request's; else 405 with
+   * every such passed candidate's methods, else 404. The judge sees the candidates in declaration
+   * order up to the winner, and no others: predicates run where routing runs them.
+   */
+  private static RouteVerdict decide(List<PathMatch<CompiledRoute>> candidates, String method, Judge judge) {
     Set<String> allow = null;
     for (PathMatch<CompiledRoute> candidate : candidates) {
       CompiledRoute route = candidate.value();
-      if (!route.matchesAllButMethod(view)) {
+      if (!judge.matchesAllButMethod(route)) {
         continue;
       }
-      if (route.allowsMethod(request.method())) {
-        return new Matched(route, candidate.variables(), candidate.pattern().pattern());
+      if (route.allowsMethod(method)) {
+        return new RouteVerdict.Matched(route, candidate.variables(), candidate.pattern().pattern());
       }
       if (allow == null) {
         allow = new TreeSet<>();
       }
       allow.addAll(route.methods());
     }
-    return allow == null ? NotFound.INSTANCE : new MethodNotAllowed(String.join(", ", allow));
+    return allow == null ? RouteVerdict.NotFound.INSTANCE : new RouteVerdict.MethodNotAllowed(String.join(", ", allow));
   }
 
   /** Every route, in declaration order: what {@link RouteExplainer} walks. */
@@ -52,19 +75,12 @@ public final class Router {
     return trie.values();
   }
 
-  /** The routes whose path matches, by the same trie lookup that routing does. */
-  List<PathMatch<CompiledRoute>> pathMatches(String normalizedPath) {
-    return trie.match(normalizedPath);
+  /**
+   * Whether a route whose path matches takes the request on everything else but the method (host,
+   * headers, query, cookies, custom predicates). Routing's judge is the request's
+   * {@link RequestView}; the explainer's also records why not.
+   */
+  interface Judge {
+    boolean matchesAllButMethod(CompiledRoute route);
   }
-
-  public sealed interface Result permits Matched, NotFound, MethodNotAllowed {}
-
-  public record Matched(CompiledRoute route, Map<String, String> variables, String pattern) implements Result {}
-
-  enum NotFound implements Result {
-    INSTANCE
-  }
-
-  /** Some route matched all but the method; {@code allowHeader} lists their methods, sorted. */
-  public record MethodNotAllowed(String allowHeader) implements Result {}
 }

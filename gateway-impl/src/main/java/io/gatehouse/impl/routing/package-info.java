@@ -1,8 +1,10 @@
 /**
  * Request routing internals: path normalization, path and host patterns, the route trie, the
  * decoding of query parameters and cookies for route conditions, and the router over the compiled
- * routes ({@link io.gatehouse.impl.routing.Router}, {@link io.gatehouse.impl.routing.CompiledRoute},
- * {@link io.gatehouse.impl.routing.RouteExplainer} for {@code Gateway.explain}).
+ * routes ({@link io.gatehouse.impl.routing.Router}, {@link io.gatehouse.impl.routing.CompiledRoute}),
+ * whose one verdict ({@link io.gatehouse.impl.routing.RouteVerdict}: the route, 404 or 405) both
+ * routing and {@link io.gatehouse.impl.routing.RouteExplainer} ({@code Gateway.explain}) read, and
+ * {@link io.gatehouse.impl.routing.RoutingCompiler}, which checks the routes and builds the router.
  *
  * <p><b>Internal:</b> this package is not API. It may change or disappear in any release without
  * notice; users configure routing through {@code io.gatehouse.route.RouteBuilder}.

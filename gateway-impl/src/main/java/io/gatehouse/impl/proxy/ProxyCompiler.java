@@ -1,0 +1,173 @@
+package io.gatehouse.impl.proxy;
+
+import io.gatehouse.ConfigViolation;
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.impl.compile.FeatureCompiler;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.pool.UpstreamRuntime;
+import io.gatehouse.impl.routing.PathPattern;
+import io.gatehouse.impl.upstream.HttpClientTransport;
+import io.gatehouse.impl.upstream.HttpUrls;
+import io.gatehouse.impl.upstream.TransportSettings;
+import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.Target;
+import io.gatehouse.upstream.TrafficSplit;
+import io.gatehouse.upstream.Upstream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Compiles what proxying routes send upstream: path rewrites, upstreams, splits, mirrors, fallbacks
+ * and resilience settings, and upstream names (one definition per name); builds the transport, the
+ * upstream groups and the plans the proxy terminals run.
+ */
+public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, ProxyCompiler.Proxying> {
+  /** The one instance: compiling keeps no state. */
+  INSTANCE;
+
+  /**
+   * What building the proxying needs.
+   *
+   * @param trusted the peers whose forwarding headers the gateway believes
+   * @param observers told of health, circuit and pool changes
+   */
+  public record Inputs(TrustedProxies trusted, Observers observers) {}
+
+  /**
+   * The proxying of one gateway.
+   *
+   * @param transport the upstream client: the spec's, or httpclient5 with the spec's pool settings
+   * @param upstreams the upstream groups, filled as the plans are made
+   * @param plans makes each proxying route's plan
+   */
+  public record Proxying(UpstreamTransport transport, UpstreamRuntime upstreams, ProxyPlans plans) {}
+
+  @Override
+  public void check(GatewaySpec spec, List<ConfigViolation> violations) {
+    for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
+      checkRewrite(route, violations);
+      checkRoute(route, violations);
+    }
+    checkNames(spec, violations);
+  }
+
+  @Override
+  public Proxying build(GatewaySpec spec, Inputs inputs) {
+    UpstreamTransport transport = spec.transport()
+        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(spec.connectionPool())));
+    UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), transport, inputs.observers());
+    ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
+        new HashKeys(inputs.trusted()::clientAddress), inputs.observers());
+    return new Proxying(transport, upstreams, plans);
+  }
+
+  /** A rewrite's regex compiles, its group references exist, and the path variables it uses are in every path pattern. */
+  private static void checkRewrite(RouteSpec route, List<ConfigViolation> violations) {
+    String id = route.id();
+    route.rewrite().ifPresent(rewrite -> {
+      try {
+        PathTransform.groupReferenceProblem(Pattern.compile(rewrite.regex()), rewrite.replacement())
+            .ifPresent(problem -> violations.add(ConfigViolation.ofRoute(id, "rewritePath", problem)));
+      } catch (PatternSyntaxException e) {
+        violations.add(ConfigViolation.ofRoute(id, "rewritePath",
+            "regex '" + rewrite.regex() + "' does not compile: " + e.getDescription() + " (expected: a java.util.regex pattern)"));
+      }
+      List<PathPattern> paths = new ArrayList<>(); // routing reports those that do not parse
+      for (String p : route.paths()) {
+        try {
+          paths.add(PathPattern.parse(p));
+        } catch (IllegalArgumentException e) {
+          // not this feature's mistake
+        }
+      }
+      for (String variable : PathTransform.variables(rewrite.replacement())) {
+        boolean everywhere = !route.paths().isEmpty() && paths.stream().allMatch(p -> p.variableNames().contains(variable));
+        if (!everywhere) {
+          violations.add(ConfigViolation.ofRoute(id, "rewritePath",
+              "replacement uses {" + variable + "} (expected: a variable of every path pattern of the route, such as /users/{"
+                  + variable + "})"));
+        }
+      }
+    });
+  }
+
+  private static void checkRoute(RouteSpec route, List<ConfigViolation> violations) {
+    String id = route.id();
+    boolean proxies = route.upstream().isPresent() || route.split().isPresent();
+    boolean answers = route.staticResponse().isPresent();
+    if (route.upstream().isPresent() && route.split().isPresent()) {
+      violations.add(ConfigViolation.ofRoute(id, "split",
+          "set together with an upstream (expected: either upstream(...) or split(...))"));
+    }
+    if (proxies && answers) {
+      violations.add(ConfigViolation.ofRoute(id, "upstream",
+          "both an upstream and a static response are set (expected: exactly one terminal)"));
+    } else if (!proxies && !answers) {
+      violations.add(ConfigViolation.ofRoute(id, "upstream",
+          "none (expected: an upstream(url) or a respond(...) terminal)"));
+    }
+    route.upstream().ifPresent(u -> checkTargets(id, "upstream", u, violations));
+    route.split().ifPresent(split -> {
+      for (TrafficSplit.Branch branch : split.branches()) {
+        checkTargets(id, "split", branch.upstream(), violations);
+      }
+      for (TrafficSplit.Rule rule : split.rules()) {
+        checkTargets(id, "split", rule.upstream(), violations);
+      }
+    });
+    route.fallbackUpstream().ifPresent(u -> checkTargets(id, "fallback", u, violations));
+    route.mirror().ifPresent(m -> checkTargets(id, "mirror", m.upstream(), violations));
+    if ((route.fallbackResponse().isPresent() || route.fallbackUpstream().isPresent()) && route.circuitBreaker().isEmpty()) {
+      violations.add(ConfigViolation.ofRoute(id, "fallback",
+          "set without a circuit breaker (expected: circuitBreaker(...) too; the fallback answers while it is open)"));
+    }
+    if (answers && !proxies) {
+      onlyWhenProxying(id, "timeout", route.timeout(), violations);
+      onlyWhenProxying(id, "retry", route.retry(), violations);
+      onlyWhenProxying(id, "circuitBreaker", route.circuitBreaker(), violations);
+      onlyWhenProxying(id, "mirror", route.mirror(), violations);
+    }
+  }
+
+  /** Upstreams of one name are one group: every route must declare the same one. */
+  private static void checkNames(GatewaySpec spec, List<ConfigViolation> violations) {
+    Map<String, Upstream> byName = new HashMap<>();
+    Map<String, String> firstRoute = new HashMap<>();
+    for (RouteSpec route : spec.routes()) {
+      for (Upstream u : route.upstreamsUsed()) {
+        if (u.name().isEmpty()) {
+          continue;
+        }
+        String name = u.name().get();
+        Upstream earlier = byName.putIfAbsent(name, u);
+        firstRoute.putIfAbsent(name, route.id());
+        if (earlier != null && !earlier.equals(u)) {
+          violations.add(ConfigViolation.ofRoute(route.id(), "upstream",
+              "'" + name + "' differs from the upstream of that name in route '" + firstRoute.get(name)
+                  + "' (expected: one definition per upstream name; declare it once and reuse the value)"));
+        }
+      }
+    }
+  }
+
+  private static void checkTargets(String id, String field, Upstream upstream, List<ConfigViolation> violations) {
+    for (Target target : upstream.targets()) {
+      Optional<String> problem = HttpUrls.targetProblem(target.url());
+      problem.ifPresent(p -> violations.add(ConfigViolation.ofRoute(id, field,
+          "'" + target.url() + "' " + p + " " + HttpUrls.TARGET_EXPECTED)));
+    }
+  }
+
+  private static void onlyWhenProxying(String id, String field, Optional<?> value, List<ConfigViolation> violations) {
+    if (value.isPresent()) {
+      violations.add(ConfigViolation.ofRoute(id, field,
+          "set on a route that answers by itself (expected: only on routes with an upstream)"));
+    }
+  }
+}
