@@ -31,6 +31,7 @@ final class AuthStage implements Filter {
   private final IdentityHeaders identity;
   private final List<String> identityNames;
   private final boolean bearer; // a bearer-token authenticator is among them: RFC 6750's rules apply
+  private final boolean queryTokens; // access_token query parameters are credentials on this route
 
   AuthStage(String routeId, List<Authenticator> authenticators, List<AccessRule> rules, IdentityHeaders identity) {
     this.routeId = routeId;
@@ -39,6 +40,7 @@ final class AuthStage implements Filter {
     this.identity = identity;
     this.identityNames = identity.names();
     this.bearer = authenticators.stream().anyMatch(a -> a instanceof JwtAuthenticator || a instanceof IntrospectionAuthenticator);
+    this.queryTokens = authenticators.stream().anyMatch(a -> a instanceof JwtAuthenticator jwt && jwt.readsQueryTokens());
   }
 
   @Override
@@ -103,17 +105,20 @@ final class AuthStage implements Filter {
     }
     Outcome.Accepted accepted = (Outcome.Accepted) outcome;
     Principal principal = accepted.principal;
+    // Whichever kind accepted, a token in the query (perhaps unverified, beside an API key) must
+    // not reach the upstream, which may read it.
+    Request forwarded = queryTokens ? Credentials.withoutQueryTokens(accepted.forwarded) : accepted.forwarded;
     for (AccessRule rule : rules) {
       if (!rule.appliesTo(exchange.request().method())) {
         continue;
       }
-      Response denied = check(rule, principal, accepted.forwarded, exchange);
+      Response denied = check(rule, principal, forwarded, exchange);
       if (denied != null) {
         return done(denied);
       }
     }
     exchange.attribute(AuthRuntime.PRINCIPAL, principal);
-    return chain.proceed(exchange.withRequest(withIdentity(accepted.forwarded, principal)));
+    return chain.proceed(exchange.withRequest(withIdentity(forwarded, principal)));
   }
 
   private static Response check(AccessRule rule, Principal principal, Request request, Exchange exchange) {

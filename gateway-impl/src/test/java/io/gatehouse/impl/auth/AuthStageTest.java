@@ -226,6 +226,31 @@ class AuthStageTest {
     assertThat(opaque.challenges()).startsWith(API_KEY, invalid("the token is malformed"));
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"access_token", "ACCESS_TOKEN", "access%5Ftoken"})
+  void a_query_token_never_reaches_the_upstream_whichever_kind_accepts_the_request(String name) {
+    Gateway g = gateway(Auth.anyOf(Auth.jwt().keys(KEY.key()).allowQueryToken(), Auth.apiKey()));
+    String forged = TestJwts.token(TestJwts.impostor(KEY), now).claim("sub", "admin").mint();
+
+    Reply reply = harness.send(g, get("/r/x?a=1&" + name + "=" + forged).header("X-API-Key", ALICE_KEY));
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.upstreamHeader("X-Consumer-Id")).contains("alice");
+    assertThat(reply.upstream().rawQuery()).as("the unverified token must not reach the upstream").contains("a=1");
+    Reply only = harness.send(g, get("/r/x?" + name + "=" + forged).header("X-API-Key", ALICE_KEY));
+    assertThat(only.upstream().rawQuery()).isEmpty();
+  }
+
+  @Test
+  void where_query_tokens_are_not_credentials_the_query_is_left_alone() {
+    Gateway g = gateway(Auth.anyOf(JWT, Auth.apiKey()));
+
+    Reply reply = harness.send(g, get("/r/x?a=1&access_token=x").header("X-API-Key", ALICE_KEY));
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.upstream().rawQuery()).contains("a=1&access_token=x");
+  }
+
   /** A store that is down. */
   private static ConsumerStore down() {
     return new ConsumerStore() {
