@@ -56,6 +56,16 @@ class AuthRuntimeTest {
   }
 
   @Test
+  void a_route_stage_names_its_route_so_that_chain_failures_can() {
+    Gateway g = harness.gateway(b -> AuthHarness.protect(b, Auth.jwt().keys(TestJwts.rsa("k", io.gatehouse.auth.JwtAlgorithm.RS256).key())));
+    AuthRuntime runtime = AuthRuntime.build(g.spec(), harness.transport);
+
+    assertThat(runtime.stage(g.spec().routes().get(0))).hasToString("auth stage of route 'r'");
+    assertThat(runtime.stage(g.spec().routes().get(1))).hasToString("auth stage of route 'public'");
+    runtime.close();
+  }
+
+  @Test
   void a_gateway_without_basic_starts_no_password_threads() throws Exception {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     Gateway g = harness.gateway(b -> b.consumer(Consumer.builder("alice").apiKey("alice-key-0123456789abcdef").build())

@@ -91,6 +91,7 @@ class CredentialsTest {
       "access_toke%6E=t                    | t",
       "access_token=a%2Eb                  | a.b",
       "access_token=a+b                    | a b",
+      "access_token=+t                     | ' t'",
       "access_token=%zz                    | %zz",
       "access_token=                       | ''",
       "access_token                        | ''",
@@ -147,7 +148,7 @@ class CredentialsTest {
 
   @ParameterizedTest(name = "[{0}]")
   @ValueSource(strings = {"Bearer a b", "Bearer a,b", "Bearer a, b", "Bearer a\tb", "Basic abc, Bearer def", "Bearer abc,",
-      "Basic  a  b", "Foo a b"})
+      "Bearer ,abc", "Bearer  ,abc", "Basic ,", "Basic  a  b", "Foo a b"})
   void an_authorization_header_with_more_than_one_credential_is_ambiguous(String header) {
     String expected = "the Authorization header holds more than one scheme and credential (expected: one)";
 

@@ -161,6 +161,23 @@ class JwksAuthenticationTest {
   }
 
   @Test
+  void a_token_that_expires_while_the_keys_are_fetched_is_expired() {
+    java.util.concurrent.CompletableFuture<io.gatehouse.http.Response> slow = new java.util.concurrent.CompletableFuture<>();
+    harness.transport.on(URL, call -> slow);
+    Gateway g = gateway(a -> a.leeway(Duration.ZERO));
+
+    java.util.concurrent.CompletableFuture<io.gatehouse.http.Response> reply = g.handle(get("/r/x")
+        .header("Authorization", "Bearer " + token(RSA).claim("exp", now + 5).mint()).build()).toCompletableFuture();
+    harness.clock.advance(Duration.ofSeconds(6));
+    slow.complete(AuthHarness.StubTransport.json(200, jwks.get()));
+
+    io.gatehouse.http.Response response = reply.join();
+    assertThat(response.status()).isEqualTo(401);
+    assertThat(response.headers().all("WWW-Authenticate"))
+        .containsExactly(JwtAuthenticationTest.invalid("the token has expired"));
+  }
+
+  @Test
   void routes_that_share_an_auth_share_its_keys() {
     JwtAuth shared = Auth.jwt().jwks(URL);
     Gateway g = harness.gateway(b -> b.auth(shared)

@@ -510,4 +510,18 @@ class JwtAuthenticationTest {
     assertThat(harness.send(gateway(Auth.jwt().keys(s.key())), get("/r/x").header("Cookie", "session=" + alice)).status())
         .isEqualTo(401);
   }
+
+  @Test
+  void a_cookie_token_works_without_query_tokens_and_a_query_token_is_then_ignored() {
+    Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
+    Gateway g = gateway(Auth.jwt().keys(s.key()).cookie("session"));
+    String alice = token(s).mint();
+    String bob = token(s).claim("sub", "bob").mint();
+
+    assertAccepted(harness.send(g, get("/r/x").header("Cookie", "session=" + alice)), "alice");
+    assertAccepted(harness.send(g, get("/r/x").header("Cookie", "session=" + alice).header("Authorization", "Bearer " + bob)), "bob");
+    Reply query = harness.send(g, get("/r/x?access_token=" + bob).header("Cookie", "session=" + alice));
+    assertAccepted(query, "alice");
+    assertThat(query.upstream().rawQuery()).as("not a credential on this route, so left alone").contains("access_token=" + bob);
+  }
 }
