@@ -75,6 +75,7 @@ class AuthLogTest {
     answers(500, "{}");
     find(source, "a");
     find(source, "a");
+    find(source, "a");
     assertThat(jwksLogs()).containsExactly(
         "WARN JWKS " + JWKS + ": fetch failed (status 500); tokens cannot be verified until it succeeds");
 
@@ -95,6 +96,7 @@ class AuthLogTest {
     refuses();
     find(source, "b");
     find(source, "c");
+    find(source, "d");
     assertThat(jwksLogs()).containsExactly(
         "WARN JWKS " + JWKS + ": fetch failed (java.net.ConnectException: refused); serving the keys fetched before");
   }
@@ -114,6 +116,10 @@ class AuthLogTest {
   void an_introspection_outage_is_logged_once_with_its_cause_and_its_end_once() {
     Gateway g = harness.protecting(Auth.introspection(INTROSPECTION).clientCredentials("gw", "client-secret-42"));
     List<String> introspectionLogs;
+    answers(200, "{\"active\":true,\"sub\":\"alice\"}");
+    assertThat(harness.send(g, get("/r/x").header("Authorization", "Bearer working-1")).status()).isEqualTo(200);
+    assertThat(harness.send(g, get("/r/x").header("Authorization", "Bearer working-2")).status()).isEqualTo(200);
+    assertThat(logs.from(IntrospectionAuthenticator.class, Level.INFO)).as("working: nothing to say").isEmpty();
 
     refuses();
     for (int i = 0; i < 3; i++) {
