@@ -10,6 +10,7 @@ import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.observe.Rejection;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** API keys from a header or a query parameter, through a whole gateway in memory. */
+/** API keys from a header or a query parameter, through the auth stages as the gateway runs them. */
 class ApiKeyAuthenticationTest {
   static final String CHALLENGE = "ApiKey realm=\"gatehouse\"";
   static final String ALICE_KEY = "alice-key-0123456789abcdef";
@@ -39,12 +40,12 @@ class ApiKeyAuthenticationTest {
     harness.close();
   }
 
-  private Gateway gateway(ApiKeyAuth auth) {
+  private Routes gateway(ApiKeyAuth auth) {
     return gateway(auth, b -> b.consumer(ALICE).consumer(BOB));
   }
 
-  private Gateway gateway(ApiKeyAuth auth, UnaryOperator<Gateway.Builder> consumers) {
-    return harness.gateway(b -> AuthHarness.protect(consumers.apply(b), auth));
+  private Routes gateway(ApiKeyAuth auth, UnaryOperator<Gateway.Builder> consumers) {
+    return harness.routes(b -> AuthHarness.protect(consumers.apply(b), auth));
   }
 
   static void assertAccepted(Reply reply, String consumer) {
@@ -70,7 +71,7 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void a_known_key_in_the_header_authenticates_its_consumer_and_is_removed_before_the_upstream() {
-    Gateway g = gateway(Auth.apiKey());
+    Routes g = gateway(Auth.apiKey());
 
     Reply alice = harness.send(g, get("/r/x?k=v").header("X-API-Key", ALICE_KEY).header("X-Other", "1"));
 
@@ -102,7 +103,7 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void a_blank_or_repeated_header_is_no_key() {
-    Gateway g = gateway(Auth.apiKey());
+    Routes g = gateway(Auth.apiKey());
 
     assertNoCredentials(harness.send(g, get("/r/x").header("X-API-Key", "")));
     assertNoCredentials(harness.send(g, get("/r/x").header("X-API-Key", "   ")));
@@ -113,7 +114,7 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void the_header_name_is_configurable() {
-    Gateway g = gateway(Auth.apiKey().header("X-Key"));
+    Routes g = gateway(Auth.apiKey().header("X-Key"));
 
     assertAccepted(harness.send(g, get("/r/x").header("X-Key", ALICE_KEY)), "alice");
     assertNoCredentials(harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY)));
@@ -142,8 +143,8 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void the_query_is_read_only_when_configured_and_only_without_a_header() {
-    Gateway headerOnly = gateway(Auth.apiKey());
-    Gateway both = gateway(Auth.apiKey().query("api_key"));
+    Routes headerOnly = gateway(Auth.apiKey());
+    Routes both = gateway(Auth.apiKey().query("api_key"));
 
     assertNoCredentials(harness.send(headerOnly, get("/r/x?api_key=" + ALICE_KEY)));
     assertNoCredentials(harness.send(both, get("/r/x")));
@@ -157,7 +158,7 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void with_forward_key_the_key_goes_on_to_the_upstream() {
-    Gateway g = gateway(Auth.apiKey().query("api_key").forwardKey(true));
+    Routes g = gateway(Auth.apiKey().query("api_key").forwardKey(true));
 
     Reply header = harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY));
     assertAccepted(header, "alice");
@@ -182,7 +183,7 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void a_consumer_from_the_store_must_hold_the_key_presented() {
-    Gateway g = gateway(Auth.apiKey(), b -> b.consumers(new CarelessStore()));
+    Routes g = gateway(Auth.apiKey(), b -> b.consumers(new CarelessStore()));
 
     assertInvalidKey(harness.send(g, get("/r/x").header("X-API-Key", BOB_KEY)));
     assertInvalidKey(harness.send(g, get("/r/x").header("X-API-Key", "whatever-key-0123456789")));
@@ -206,7 +207,7 @@ class ApiKeyAuthenticationTest {
         return CompletableFuture.completedFuture(Optional.empty());
       }
     };
-    Gateway g = gateway(Auth.apiKey(), b -> b.consumers(store));
+    Routes g = gateway(Auth.apiKey(), b -> b.consumers(store));
 
     assertInvalidKey(harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY)));
     assertThat(asked).containsExactly(Consumer.hashApiKey(ALICE_KEY));
@@ -240,7 +241,7 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void the_request_as_authenticated_keeps_everything_but_the_key() {
-    Gateway g = gateway(Auth.apiKey().header("X-Key").query("key"));
+    Routes g = gateway(Auth.apiKey().header("X-Key").query("key"));
     Request.Builder request = Request.builder("POST", "/r/x?key=" + ALICE_KEY + "&a=1").header("X-Key", ALICE_KEY)
         .header("Content-Type", "text/plain");
 

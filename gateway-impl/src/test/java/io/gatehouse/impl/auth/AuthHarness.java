@@ -2,16 +2,25 @@ package io.gatehouse.impl.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.ConfigViolation;
 import io.gatehouse.Gateway;
+import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.Principal;
+import io.gatehouse.filter.AttributeKey;
+import io.gatehouse.filter.Chain;
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.problem.Problems;
 import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.observe.Rejection;
-import io.gatehouse.observe.RequestRecord;
+import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamTransport;
 import java.io.IOException;
@@ -20,7 +29,9 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +44,18 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Gateways in memory for the auth tests: a manual clock, and a transport on which the upstream
- * {@value #UPSTREAM} answers 200 and records what it was sent, while the gateway's own calls (JWKS,
- * introspection) get what each test scripts, or fail to connect.
+ * The auth stages of a gateway's routes, run in memory as the gateway runs them, with a manual
+ * clock and a transport on which the upstream {@value #UPSTREAM} answers 200 and records what it
+ * was sent, while the gateway's own calls (JWKS, introspection) get what each test scripts, or fail
+ * to connect.
+ *
+ * <p>The stages are driven directly, not through {@code Gateway.handle}: the end-to-end tests in
+ * src-test-fixtures cover the whole path, and these tests would otherwise cover the ingress checks
+ * and the normalizer too, which makes PIT run all of them against every mutant of those classes.
  *
  * <p>The constructors of the auth classes that take the gateway's time source are called only here
- * ({@link #jwksSource}, {@link #passwordChecker}), so a change of time type touches one file.
+ * ({@link #jwksSource}, {@link #passwordChecker}) and in {@link AuthRuntime}, so a change of time
+ * type touches one test file.
  */
 final class AuthHarness implements AutoCloseable {
   static final String UPSTREAM = "http://up:1";
@@ -46,15 +63,19 @@ final class AuthHarness implements AutoCloseable {
 
   final MutableClock clock = new MutableClock();
   final StubTransport transport = new StubTransport();
-  final List<RequestRecord> records = new CopyOnWriteArrayList<>();
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
 
-  /** A gateway on the harness's clock and transport; the config adds routes (or uses {@link #protect}). */
-  Gateway gateway(UnaryOperator<Gateway.Builder> config) {
-    Gateway g = config.apply(Gateway.builder().clock(clock).transport(transport).observer(records::add).accessLog(false))
-        .build();
-    opened.add(g);
-    return g;
+  /** The routes of a gateway on the harness's clock and transport; the config adds routes (or uses {@link #protect}). */
+  Routes routes(UnaryOperator<Gateway.Builder> config) {
+    GatewaySpec spec = config.apply(Gateway.builder().clock(clock).transport(transport)).spec();
+    List<ConfigViolation> violations = new ArrayList<>();
+    AuthCompiler.check(spec, violations);
+    if (!violations.isEmpty()) {
+      throw new AssertionError("invalid test configuration: " + violations);
+    }
+    Routes routes = new Routes(spec, transport);
+    opened.add(routes);
+    return routes;
   }
 
   /** One route, {@code /r/**}, behind the auth and rules, to the upstream; {@code /public/**} without auth. */
@@ -67,34 +88,156 @@ final class AuthHarness implements AutoCloseable {
     }).route("public", r -> r.path("/public/**").auth(Auth.none()).upstream(UPSTREAM));
   }
 
-  Gateway protecting(Auth auth, AccessRule... rules) {
-    return gateway(b -> protect(b, auth, rules));
+  Routes protecting(Auth auth, AccessRule... rules) {
+    return routes(b -> protect(b, auth, rules));
   }
 
   static Request.Builder get(String target) {
     return Request.builder("GET", target);
   }
 
+  /**
+   * The auth stage of each route of a spec, as {@link AuthRuntime} builds them; a request goes to
+   * the first route with a path pattern {@code /prefix/**} that it falls under, and a stage that
+   * proceeds sends it to the upstream.
+   */
+  static final class Routes implements AutoCloseable {
+    private final GatewaySpec spec;
+    private final AuthRuntime runtime;
+    private final StubTransport transport;
+    private final Map<String, Filter> stages = new LinkedHashMap<>();
+
+    Routes(GatewaySpec spec, StubTransport transport) {
+      this.spec = spec;
+      this.transport = transport;
+      this.runtime = AuthRuntime.build(spec, transport);
+      for (RouteSpec route : spec.routes()) {
+        stages.put(route.id(), runtime.stage(route));
+      }
+    }
+
+    GatewaySpec spec() {
+      return spec;
+    }
+
+    CompletionStage<Response> handle(Request request) {
+      return handle(new TestExchange(request, route(request.path()), spec.clock()));
+    }
+
+    CompletionStage<Response> handle(TestExchange exchange) {
+      Chain upstream = ex -> transport.send(new UpstreamCall(URI.create(UPSTREAM), ex.request(), Duration.ofSeconds(1),
+          Duration.ofSeconds(1)));
+      return stages.get(exchange.routeId()).filter(exchange, upstream);
+    }
+
+    private String route(String path) {
+      for (RouteSpec route : spec.routes()) {
+        for (String pattern : route.paths()) {
+          String prefix = pattern.substring(0, pattern.length() - "**".length());
+          if (pattern.endsWith("/**") && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)))) {
+            return route.id();
+          }
+        }
+      }
+      throw new AssertionError("no route for " + path);
+    }
+
+    @Override
+    public void close() {
+      runtime.close();
+    }
+  }
+
+  /** An exchange as the gateway makes one: attributes shared by its copies, problems with a request id. */
+  static final class TestExchange implements Exchange {
+    private final Request request;
+    private final String routeId;
+    private final Clock clock;
+    private final Map<AttributeKey<?>, Object> attributes;
+
+    TestExchange(Request request, String routeId, Clock clock) {
+      this(request, routeId, clock, new ConcurrentHashMap<>());
+    }
+
+    private TestExchange(Request request, String routeId, Clock clock, Map<AttributeKey<?>, Object> attributes) {
+      this.request = request;
+      this.routeId = routeId;
+      this.clock = clock;
+      this.attributes = attributes;
+    }
+
+    @Override
+    public Request request() {
+      return request;
+    }
+
+    @Override
+    public Exchange withRequest(Request request) {
+      return new TestExchange(request, routeId, clock, attributes);
+    }
+
+    @Override
+    public String requestId() {
+      return "test-request";
+    }
+
+    @Override
+    public String routeId() {
+      return routeId;
+    }
+
+    @Override
+    public Map<String, String> pathVariables() {
+      return Map.of();
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public <T> Optional<T> attribute(AttributeKey<T> key) {
+      return Optional.ofNullable(key.type().cast(attributes.get(key)));
+    }
+
+    @Override
+    public <T> void attribute(AttributeKey<T> key, T value) {
+      attributes.put(key, value);
+    }
+
+    @Override
+    public Optional<Principal> principal() {
+      return attribute(AuthRuntime.PRINCIPAL);
+    }
+
+    @Override
+    public Response problem(int status, String title, String detail) {
+      return Problems.response(status, title, detail, requestId());
+    }
+  }
+
   /** Sends a request and waits for the answer, noting what reached the upstream. */
-  Reply send(Gateway gateway, Request.Builder request) {
+  Reply send(Routes routes, Request.Builder request) {
+    Request built = request.build();
+    TestExchange exchange = new TestExchange(built, routes.route(built.path()), clock);
     int before = transport.upstreamCalls().size();
-    int recordsBefore = records.size();
-    Response response;
     try {
-      response = gateway.handle(request.build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Response response = routes.handle(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
       String body = new String(response.body().bytes(1 << 20).toCompletableFuture().get(10, TimeUnit.SECONDS),
           StandardCharsets.UTF_8);
       List<UpstreamCall> calls = transport.upstreamCalls();
       Request upstream = calls.size() > before ? calls.get(calls.size() - 1).request() : null;
-      RequestRecord record = records.size() > recordsBefore ? records.get(records.size() - 1) : null;
-      return new Reply(response.status(), response.headers(), body, upstream, record);
+      return new Reply(response.status(), response.headers(), body, upstream, exchange.attribute(Observers.REJECTION),
+          exchange.principal().map(Principal::id));
     } catch (Exception e) {
       throw new AssertionError(e);
     }
   }
 
-  /** What the client got, and what the upstream and the observer saw. */
-  record Reply(int status, HttpHeaders headers, String body, Request upstream, RequestRecord record) {
+  /** What the client got, what the upstream saw, and what the gateway would record. */
+  record Reply(int status, HttpHeaders headers, String body, Request upstream, Optional<Rejection> rejection,
+      Optional<String> consumer) {
     List<String> challenges() {
       return headers.all("WWW-Authenticate");
     }
@@ -110,14 +253,6 @@ final class AuthHarness implements AutoCloseable {
 
     boolean proxied() {
       return upstream != null;
-    }
-
-    Optional<Rejection> rejection() {
-      return record == null ? Optional.empty() : record.rejection();
-    }
-
-    Optional<String> consumer() {
-      return record == null ? Optional.empty() : record.consumer();
     }
 
     /** A header the upstream received. */

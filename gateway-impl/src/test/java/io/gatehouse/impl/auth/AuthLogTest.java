@@ -4,13 +4,13 @@ import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.PasswordHash;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.impl.auth.AuthHarness.StubTransport;
 import io.gatehouse.impl.auth.TestJwts.Signer;
 import java.net.ConnectException;
@@ -114,7 +114,7 @@ class AuthLogTest {
 
   @Test
   void an_introspection_outage_is_logged_once_with_its_cause_and_its_end_once() {
-    Gateway g = harness.protecting(Auth.introspection(INTROSPECTION).clientCredentials("gw", "client-secret-42"));
+    Routes g = harness.protecting(Auth.introspection(INTROSPECTION).clientCredentials("gw", "client-secret-42"));
     List<String> introspectionLogs;
     answers(200, "{\"active\":true,\"sub\":\"alice\"}");
     assertThat(harness.send(g, get("/r/x").header("Authorization", "Bearer working-1")).status()).isEqualTo(200);
@@ -163,8 +163,8 @@ class AuthLogTest {
     long now = harness.clock.instant().getEpochSecond();
     String forged = TestJwts.token(TestJwts.impostor(A), now).mint();
     String expired = TestJwts.token(A, now).claim("exp", now - 3600).mint();
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b.consumer(alice), Auth.anyOf(Auth.jwt().keys(A.key()), Auth.apiKey(), Auth.basic())));
-    Gateway broken = harness.gateway(b -> AuthHarness.protect(b.consumers(down), Auth.apiKey()));
+    Routes g = harness.routes(b -> AuthHarness.protect(b.consumer(alice), Auth.anyOf(Auth.jwt().keys(A.key()), Auth.apiKey(), Auth.basic())));
+    Routes broken = harness.routes(b -> AuthHarness.protect(b.consumers(down), Auth.apiKey()));
     String basic = "Basic " + Base64.getEncoder().encodeToString(("alice:" + password + "x").getBytes(StandardCharsets.UTF_8));
 
     assertThat(harness.send(g, get("/r/x").header("Authorization", "Bearer " + forged)).status()).isEqualTo(401);

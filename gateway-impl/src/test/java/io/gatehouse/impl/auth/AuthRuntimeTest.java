@@ -3,10 +3,10 @@ package io.gatehouse.impl.auth;
 import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.PasswordHash;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -32,7 +32,7 @@ class AuthRuntimeTest {
   void close_stops_the_password_threads_of_every_basic_route() throws Exception {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
     Consumer alice = Consumer.builder("alice").password(PasswordHash.of("pw", PasswordHash.MIN_ITERATIONS)).build();
-    Gateway g = harness.gateway(b -> b.consumer(alice)
+    Routes g = harness.routes(b -> b.consumer(alice)
         .route("a", r -> r.path("/a/**").auth(Auth.basic().realm("a")).upstream(AuthHarness.UPSTREAM))
         .route("b", r -> r.path("/b/**").auth(Auth.basic().realm("b")).upstream(AuthHarness.UPSTREAM))
         .route("c", r -> r.path("/c/**").auth(Auth.anyOf(Auth.apiKey(), Auth.basic())).upstream(AuthHarness.UPSTREAM)));
@@ -57,7 +57,7 @@ class AuthRuntimeTest {
 
   @Test
   void a_route_stage_names_its_route_so_that_chain_failures_can() {
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b, Auth.jwt().keys(TestJwts.rsa("k", io.gatehouse.auth.JwtAlgorithm.RS256).key())));
+    Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(TestJwts.rsa("k", io.gatehouse.auth.JwtAlgorithm.RS256).key())));
     AuthRuntime runtime = AuthRuntime.build(g.spec(), harness.transport);
 
     assertThat(runtime.stage(g.spec().routes().get(0))).hasToString("auth stage of route 'r'");
@@ -68,7 +68,7 @@ class AuthRuntimeTest {
   @Test
   void a_gateway_without_basic_starts_no_password_threads() throws Exception {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
-    Gateway g = harness.gateway(b -> b.consumer(Consumer.builder("alice").apiKey("alice-key-0123456789abcdef").build())
+    Routes g = harness.routes(b -> b.consumer(Consumer.builder("alice").apiKey("alice-key-0123456789abcdef").build())
         .route("a", r -> r.path("/a/**").auth(Auth.apiKey()).upstream(AuthHarness.UPSTREAM)));
 
     assertThat(harness.send(g, get("/a/x").header("X-API-Key", "alice-key-0123456789abcdef")).status()).isEqualTo(200);

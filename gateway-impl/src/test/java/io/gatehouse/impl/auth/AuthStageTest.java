@@ -6,7 +6,6 @@ import static io.gatehouse.impl.auth.JwtAuthenticationTest.BEARER;
 import static io.gatehouse.impl.auth.JwtAuthenticationTest.invalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.Consumer;
@@ -18,6 +17,7 @@ import io.gatehouse.auth.PasswordHash;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.impl.auth.TestJwts.Signer;
 import io.gatehouse.observe.Rejection;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The auth stage of a route, through a whole gateway in memory: identity headers stripped and set,
+ * The auth stage of a route, in memory: identity headers stripped and set,
  * the order and outcome of several kinds ({@code anyOf}), challenges, access rules and their 403s.
  */
 class AuthStageTest {
@@ -56,8 +56,8 @@ class AuthStageTest {
     harness.close();
   }
 
-  private Gateway gateway(Auth auth, AccessRule... rules) {
-    return harness.gateway(b -> AuthHarness.protect(b.consumer(ALICE), auth, rules));
+  private Routes gateway(Auth auth, AccessRule... rules) {
+    return harness.routes(b -> AuthHarness.protect(b.consumer(ALICE), auth, rules));
   }
 
   private String jwt(UnaryOperator<TestJwts.Token> claims) {
@@ -72,7 +72,7 @@ class AuthStageTest {
 
   @Test
   void a_public_route_strips_identity_headers_and_leaves_the_rest() {
-    Gateway g = gateway(Auth.apiKey());
+    Routes g = gateway(Auth.apiKey());
 
     Reply spoofed = harness.send(g, get("/public/x").header("X-Consumer-Id", "admin").header("x-consumer-groups", "admin")
         .header("X-Consumer-Plan", "platinum").header("X-Other", "1"));
@@ -91,7 +91,7 @@ class AuthStageTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"X-Consumer-Id", "X-Consumer-Groups", "X-Consumer-Plan", "X-Tenant"})
   void an_authenticated_request_cannot_bring_its_own_identity_headers(String header) {
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b, Auth.jwt().keys(KEY.key()))
+    Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(KEY.key()))
         .identityHeaders(IdentityHeaders.defaults().claim("tenant", "X-Tenant")));
 
     Reply reply = harness.send(g, get("/r/x").header(header, "spoofed").header(header, "spoofed-again")
@@ -103,7 +103,7 @@ class AuthStageTest {
 
   @Test
   void identity_header_names_are_configurable_and_none_sets_none() {
-    Gateway custom = harness.gateway(b -> AuthHarness.protect(b.consumer(ALICE), Auth.apiKey())
+    Routes custom = harness.routes(b -> AuthHarness.protect(b.consumer(ALICE), Auth.apiKey())
         .identityHeaders(IdentityHeaders.none().consumerId("X-User").groups("X-Roles").plan("X-Tier")));
     Reply reply = harness.send(custom, get("/r/x").header("X-API-Key", ALICE_KEY).header("X-Consumer-Id", "kept"));
     assertThat(reply.upstreamHeader("X-User")).contains("alice");
@@ -111,7 +111,7 @@ class AuthStageTest {
     assertThat(reply.upstreamHeader("X-Tier")).contains("gold");
     assertThat(reply.upstreamHeader("X-Consumer-Id")).as("not the gateway's header here").contains("kept");
 
-    Gateway none = harness.gateway(b -> AuthHarness.protect(b.consumer(ALICE), Auth.apiKey()).identityHeaders(IdentityHeaders.none()));
+    Routes none = harness.routes(b -> AuthHarness.protect(b.consumer(ALICE), Auth.apiKey()).identityHeaders(IdentityHeaders.none()));
     Reply bare = harness.send(none, get("/r/x").header("X-API-Key", ALICE_KEY).header("X-Consumer-Id", "as sent"));
     assertThat(bare.status()).isEqualTo(200);
     assertThat(bare.upstreamHeader("X-Consumer-Id")).contains("as sent");
@@ -135,7 +135,7 @@ class AuthStageTest {
       "'\"a\\nb\"'            | ",
       "'\"a\\u0000b\"'        | "})
   void mapped_claims_become_headers_only_when_they_are_safe_text(String json, String header) {
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b, Auth.jwt().keys(KEY.key()))
+    Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(KEY.key()))
         .identityHeaders(IdentityHeaders.defaults().claim("tenant", "X-Tenant").claim("org.id", "X-Org")));
     String token = TestJwts.raw(KEY.algorithm(), "{\"alg\":\"RS256\",\"kid\":\"k\"}",
         "{\"sub\":\"alice\",\"exp\":" + (now + 60) + ",\"tenant\":" + json + ",\"org\":{\"id\":\"o1\"}}");
@@ -150,7 +150,7 @@ class AuthStageTest {
 
   @Test
   void a_principal_without_roles_or_plan_sets_no_such_header() {
-    Gateway g = gateway(JWT);
+    Routes g = gateway(JWT);
 
     Reply reply = harness.send(g, get("/r/x").header("Authorization", "Bearer " + jwt(t -> t.claim("roles", List.of())))
         .header("X-Consumer-Groups", "spoofed").header("X-Consumer-Plan", "spoofed"));
@@ -176,7 +176,7 @@ class AuthStageTest {
 
   @Test
   void any_kind_whose_credentials_are_right_is_enough() {
-    Gateway g = gateway(Auth.anyOf(JWT, Auth.apiKey(), Auth.basic()));
+    Routes g = gateway(Auth.anyOf(JWT, Auth.apiKey(), Auth.basic()));
 
     Reply key = harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY));
     assertThat(key.status()).isEqualTo(200);
@@ -195,14 +195,14 @@ class AuthStageTest {
 
   @Test
   void when_all_fail_the_first_rejection_is_told_and_its_challenge_carries_the_error() {
-    Gateway jwtFirst = gateway(Auth.anyOf(JWT, Auth.apiKey()));
+    Routes jwtFirst = gateway(Auth.anyOf(JWT, Auth.apiKey()));
     Reply reply = harness.send(jwtFirst, get("/r/x").header("X-API-Key", "wrong-key-0123456789abcdef")
         .header("Authorization", "Bearer " + jwt(t -> t.claim("exp", now - 3600))));
     assertThat(reply.status()).isEqualTo(401);
     assertThat(reply.detail()).isEqualTo("the token has expired");
     assertThat(reply.challenges()).containsExactly(invalid("the token has expired"), API_KEY);
 
-    Gateway keyFirst = gateway(Auth.anyOf(Auth.apiKey(), JWT));
+    Routes keyFirst = gateway(Auth.anyOf(Auth.apiKey(), JWT));
     Reply other = harness.send(keyFirst, get("/r/x").header("X-API-Key", "wrong-key-0123456789abcdef")
         .header("Authorization", "Bearer " + jwt(t -> t.claim("exp", now - 3600))));
     assertThat(other.detail()).isEqualTo("the API key is not valid");
@@ -215,7 +215,7 @@ class AuthStageTest {
   @Test
   void two_bearer_kinds_share_one_challenge_and_a_rejection_takes_the_first_place() {
     harness.transport.answer(INTROSPECTION_URL, 200, "{\"active\":false}");
-    Gateway g = gateway(Auth.anyOf(Auth.apiKey(), JWT, Auth.introspection(INTROSPECTION_URL).clientCredentials("gw", "s")));
+    Routes g = gateway(Auth.anyOf(Auth.apiKey(), JWT, Auth.introspection(INTROSPECTION_URL).clientCredentials("gw", "s")));
 
     Reply none = harness.send(g, get("/r/x"));
     assertThat(none.challenges()).containsExactly(API_KEY, BEARER);
@@ -229,7 +229,7 @@ class AuthStageTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"access_token", "ACCESS_TOKEN", "access%5Ftoken"})
   void a_query_token_never_reaches_the_upstream_whichever_kind_accepts_the_request(String name) {
-    Gateway g = gateway(Auth.anyOf(Auth.jwt().keys(KEY.key()).allowQueryToken(), Auth.apiKey()));
+    Routes g = gateway(Auth.anyOf(Auth.jwt().keys(KEY.key()).allowQueryToken(), Auth.apiKey()));
     String forged = TestJwts.token(TestJwts.impostor(KEY), now).claim("sub", "admin").mint();
 
     Reply reply = harness.send(g, get("/r/x?a=1&" + name + "=" + forged).header("X-API-Key", ALICE_KEY));
@@ -243,7 +243,7 @@ class AuthStageTest {
 
   @Test
   void where_query_tokens_are_not_credentials_the_query_is_left_alone() {
-    Gateway g = gateway(Auth.anyOf(JWT, Auth.apiKey()));
+    Routes g = gateway(Auth.anyOf(JWT, Auth.apiKey()));
 
     Reply reply = harness.send(g, get("/r/x?a=1&access_token=x").header("X-API-Key", ALICE_KEY));
 
@@ -272,7 +272,7 @@ class AuthStageTest {
     Request.Builder both = get("/r/x").header("X-API-Key", ALICE_KEY).header("Authorization", expiredJwt);
 
     for (Auth auth : List.of(Auth.anyOf(JWT, Auth.apiKey()), Auth.anyOf(Auth.apiKey(), JWT))) {
-      Gateway g = harness.gateway(b -> AuthHarness.protect(b.consumers(down()), auth));
+      Routes g = harness.routes(b -> AuthHarness.protect(b.consumers(down()), auth));
       Reply reply = harness.send(g, both);
       assertThat(reply.status()).as(auth.toString()).isEqualTo(503);
       assertThat(reply.detail()).isEqualTo("the credentials cannot be checked now");
@@ -283,7 +283,7 @@ class AuthStageTest {
 
   @Test
   void an_outage_then_an_acceptance_is_an_acceptance() {
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b.consumers(down()), Auth.anyOf(Auth.apiKey(), JWT)));
+    Routes g = harness.routes(b -> AuthHarness.protect(b.consumers(down()), Auth.anyOf(Auth.apiKey(), JWT)));
 
     Reply reply = harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY).header("Authorization", "Bearer " + jwt(t -> t)));
 
@@ -292,7 +292,7 @@ class AuthStageTest {
 
   @Test
   void of_two_outages_the_first_is_told() {
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b.consumers(down()),
+    Routes g = harness.routes(b -> AuthHarness.protect(b.consumers(down()),
         Auth.anyOf(Auth.jwt().jwks("https://idp.example/jwks"), Auth.apiKey())));
 
     Reply reply = harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY).header("Authorization", "Bearer " + jwt(t -> t)));
@@ -353,7 +353,7 @@ class AuthStageTest {
       "PUT     | ''                       | 200",
       "DELETE  | orders:read orders:write | 403"})
   void scopes_are_required_per_method(String method, String scopes, int status) {
-    Gateway g = gateway(JWT, AccessRule.scopes("orders:read").on("GET"), AccessRule.scopes("orders:write").on("POST"),
+    Routes g = gateway(JWT, AccessRule.scopes("orders:read").on("GET"), AccessRule.scopes("orders:write").on("POST"),
         AccessRule.scopes("orders:read", "orders:admin").on("DELETE"));
 
     Reply reply = harness.send(g, Request.builder(method, "/r/x").header("Authorization", "Bearer " + jwt(t -> t.claim("scope", scopes))));
@@ -393,7 +393,7 @@ class AuthStageTest {
       "''             | 403",
       "Admin          | 403"})
   void one_of_the_roles_is_required(String roles, int status) {
-    Gateway g = gateway(JWT, AccessRule.roles("admin", "ops"));
+    Routes g = gateway(JWT, AccessRule.roles("admin", "ops"));
     List<String> list = roles.isEmpty() ? List.of() : List.of(roles.split(","));
 
     Reply reply = harness.send(g, get("/r/x").header("Authorization", "Bearer " + jwt(t -> t.claim("roles", list))));
@@ -423,7 +423,7 @@ class AuthStageTest {
       principals.add(p);
       return r.headers().first("X-Tenant").equals(p.plan());
     });
-    Gateway g = gateway(Auth.apiKey(), tenant);
+    Routes g = gateway(Auth.apiKey(), tenant);
 
     assertThat(harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY).header("X-Tenant", "gold")).status()).isEqualTo(200);
     Reply denied = harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY).header("X-Tenant", "silver"));
@@ -437,7 +437,7 @@ class AuthStageTest {
 
   @Test
   void rules_are_checked_in_order_and_the_first_denial_answers() {
-    Gateway g = gateway(JWT, AccessRule.roles("admin"), AccessRule.scopes("a"), AccessRule.check("never", (p, r) -> false));
+    Routes g = gateway(JWT, AccessRule.roles("admin"), AccessRule.scopes("a"), AccessRule.check("never", (p, r) -> false));
 
     Reply noRoleNoScope = harness.send(g, get("/r/x").header("Authorization", "Bearer " + jwt(t -> t)));
     assertThat(noRoleNoScope.detail()).isEqualTo("the credentials lack a role this request needs");
@@ -449,7 +449,7 @@ class AuthStageTest {
 
   @Test
   void a_rule_that_names_methods_leaves_the_others_alone() {
-    Gateway g = gateway(JWT, AccessRule.check("never", (p, r) -> false).on("DELETE"), AccessRule.roles("admin").on("POST", "PUT"));
+    Routes g = gateway(JWT, AccessRule.check("never", (p, r) -> false).on("DELETE"), AccessRule.roles("admin").on("POST", "PUT"));
     String token = "Bearer " + jwt(t -> t);
 
     assertThat(harness.send(g, Request.builder("GET", "/r/x").header("Authorization", token)).status()).isEqualTo(200);
@@ -460,7 +460,7 @@ class AuthStageTest {
 
   @Test
   void the_principal_is_recorded_for_what_follows() {
-    Gateway g = gateway(JWT);
+    Routes g = gateway(JWT);
 
     Reply reply = harness.send(g, get("/r/x").header("Authorization", "Bearer " + jwt(t -> t.claim("sub", "carol"))));
 

@@ -3,13 +3,13 @@ package io.gatehouse.impl.auth;
 import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.BasicAuth;
 import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.PasswordHash;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.observe.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** HTTP Basic against consumers' password hashes, through a whole gateway in memory. */
+/** HTTP Basic against consumers' password hashes, through the auth stages as the gateway runs them. */
 class BasicAuthenticationTest {
   static final String CHALLENGE = "Basic realm=\"gatehouse\", charset=\"UTF-8\"";
 
@@ -37,8 +37,8 @@ class BasicAuthenticationTest {
     harness.close();
   }
 
-  private Gateway gateway(BasicAuth auth) {
-    return harness.gateway(b -> AuthHarness.protect(b
+  private Routes gateway(BasicAuth auth) {
+    return harness.routes(b -> AuthHarness.protect(b
         .consumer(consumer("alice", "correct horse"))
         .consumer(consumer("carol", "pa:ss:word"))
         .consumer(consumer("dave", ""))
@@ -50,7 +50,7 @@ class BasicAuthenticationTest {
     return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
   }
 
-  private Reply send(Gateway g, String authorization) {
+  private Reply send(Routes g, String authorization) {
     return harness.send(g, get("/r/x").header("Authorization", authorization).header("X-Other", "1"));
   }
 
@@ -137,7 +137,7 @@ class BasicAuthenticationTest {
         return CompletableFuture.failedFuture(new IllegalStateException("down"));
       }
     };
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b.consumers(broken), Auth.basic()));
+    Routes g = harness.routes(b -> AuthHarness.protect(b.consumers(broken), Auth.basic()));
 
     Reply reply = send(g, basic("alice:correct horse"));
 
@@ -161,7 +161,7 @@ class BasicAuthenticationTest {
         return CompletableFuture.completedFuture(id.equals("alice") ? Optional.of(alice) : Optional.empty());
       }
     };
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b.consumers(store), Auth.basic()));
+    Routes g = harness.routes(b -> AuthHarness.protect(b.consumers(store), Auth.basic()));
 
     assertThat(send(g, basic("alice:pw")).status()).isEqualTo(200);
     assertThat(asked).containsExactly("alice");

@@ -5,12 +5,12 @@ import static io.gatehouse.impl.auth.JwtAuthenticationTest.BEARER;
 import static io.gatehouse.impl.auth.JwtAuthenticationTest.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.impl.auth.AuthHarness.StubTransport;
 import io.gatehouse.spi.UpstreamCall;
 import java.net.ConnectException;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Opaque bearer tokens checked at an RFC 7662 endpoint, through a whole gateway in memory. */
+/** Opaque bearer tokens checked at an RFC 7662 endpoint, through the auth stages as the gateway runs them. */
 class IntrospectionAuthenticationTest {
   private static final String URL = "https://idp.example/oauth/introspect";
   private static final String NOT_ACTIVE = "the token is not active";
@@ -48,11 +48,11 @@ class IntrospectionAuthenticationTest {
     harness.close();
   }
 
-  private Gateway gateway(UnaryOperator<IntrospectionAuth> config, AccessRule... rules) {
+  private Routes gateway(UnaryOperator<IntrospectionAuth> config, AccessRule... rules) {
     return harness.protecting(config.apply(Auth.introspection(URL).clientCredentials("gateway", "s3cret")), rules);
   }
 
-  private Reply send(Gateway g, String token) {
+  private Reply send(Routes g, String token) {
     return harness.send(g, get("/r/x").header("Authorization", "Bearer " + token));
   }
 
@@ -67,7 +67,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void asks_the_endpoint_with_client_credentials_and_the_form_encoded_token() throws Exception {
     answer.set(active("\"sub\":\"alice\""));
-    Gateway g = harness.protecting(Auth.introspection(URL).clientCredentials("gate way:1", "s3cr:et&=").timeout(Duration.ofMillis(2500)));
+    Routes g = harness.protecting(Auth.introspection(URL).clientCredentials("gate way:1", "s3cr:et&=").timeout(Duration.ofMillis(2500)));
 
     Reply reply = send(g, "a+b/c=");
 
@@ -92,7 +92,7 @@ class IntrospectionAuthenticationTest {
   void an_active_token_authenticates_its_subject_with_scopes_and_roles() {
     answer.set(active("\"sub\":\"alice\",\"scope\":\"orders:read orders:write\",\"scp\":[\"admin\"],"
         + "\"groups\":[\"staff\",\"ops\"],\"exp\":" + (now + 600) + ",\"nothing\":null"));
-    Gateway g = gateway(i -> i.rolesClaim("groups"), AccessRule.scopes("orders:read", "admin"), AccessRule.roles("ops"));
+    Routes g = gateway(i -> i.rolesClaim("groups"), AccessRule.scopes("orders:read", "admin"), AccessRule.roles("ops"));
 
     Reply reply = send(g, "opaque-token");
 
@@ -169,7 +169,7 @@ class IntrospectionAuthenticationTest {
       "200 | ''"})
   void an_endpoint_that_does_not_answer_properly_is_a_503_and_is_asked_again_next_time(int status, String body) {
     harness.transport.answer(URL, status, body);
-    Gateway g = gateway(i -> i);
+    Routes g = gateway(i -> i);
 
     for (int i = 1; i <= 2; i++) {
       Reply reply = send(g, "t");
@@ -196,7 +196,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void an_active_answer_is_remembered_until_the_token_exp() {
     answer.set(active("\"sub\":\"alice\",\"exp\":" + (now + 60)));
-    Gateway g = gateway(i -> i.maxCacheTtl(Duration.ofMinutes(5)));
+    Routes g = gateway(i -> i.maxCacheTtl(Duration.ofMinutes(5)));
 
     assertThat(send(g, "t").status()).isEqualTo(200);
     harness.clock.advance(Duration.ofSeconds(60).minusMillis(1));
@@ -211,7 +211,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void an_active_answer_is_remembered_at_most_the_maximum_ttl() {
     answer.set(active("\"sub\":\"alice\",\"exp\":" + (now + 3600)));
-    Gateway g = gateway(i -> i.maxCacheTtl(Duration.ofSeconds(90)));
+    Routes g = gateway(i -> i.maxCacheTtl(Duration.ofSeconds(90)));
 
     assertThat(send(g, "t").status()).isEqualTo(200);
     harness.clock.advance(Duration.ofSeconds(90).minusMillis(1));
@@ -225,7 +225,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void an_active_answer_without_exp_is_remembered_for_the_maximum_ttl() {
     answer.set(active("\"sub\":\"alice\""));
-    Gateway g = gateway(i -> i.maxCacheTtl(Duration.ofSeconds(90)));
+    Routes g = gateway(i -> i.maxCacheTtl(Duration.ofSeconds(90)));
 
     assertThat(send(g, "t").status()).isEqualTo(200);
     harness.clock.advance(Duration.ofSeconds(90).minusMillis(1));
@@ -239,7 +239,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void an_inactive_answer_is_remembered_for_the_inactive_ttl() {
     answer.set("{\"active\":false}");
-    Gateway g = gateway(i -> i.inactiveCacheTtl(Duration.ofSeconds(20)));
+    Routes g = gateway(i -> i.inactiveCacheTtl(Duration.ofSeconds(20)));
 
     assertRejected(send(g, "t"), NOT_ACTIVE);
     answer.set(active("\"sub\":\"alice\""));
@@ -254,7 +254,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void with_an_inactive_ttl_of_zero_an_inactive_answer_is_not_remembered() {
     answer.set("{\"active\":false}");
-    Gateway g = gateway(i -> i.inactiveCacheTtl(Duration.ZERO));
+    Routes g = gateway(i -> i.inactiveCacheTtl(Duration.ZERO));
 
     assertRejected(send(g, "t"), NOT_ACTIVE);
     assertRejected(send(g, "t"), NOT_ACTIVE);
@@ -263,7 +263,7 @@ class IntrospectionAuthenticationTest {
 
   @Test
   void answers_are_remembered_per_token() {
-    Gateway g = gateway(i -> i);
+    Routes g = gateway(i -> i);
     answer.set(active("\"sub\":\"alice\""));
     assertThat(send(g, "token-a").upstreamHeader("X-Consumer-Id")).contains("alice");
     answer.set(active("\"sub\":\"bob\""));
@@ -275,7 +275,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void with_a_cache_size_of_zero_every_request_asks() {
     answer.set(active("\"sub\":\"alice\""));
-    Gateway g = gateway(i -> i.cacheSize(0));
+    Routes g = gateway(i -> i.cacheSize(0));
 
     send(g, "t");
     send(g, "t");
@@ -291,7 +291,7 @@ class IntrospectionAuthenticationTest {
       pending.add(f);
       return f;
     });
-    Gateway g = gateway(i -> i);
+    Routes g = gateway(i -> i);
 
     CompletableFuture<Response> first = g.handle(get("/r/x").header("Authorization", "Bearer t").build()).toCompletableFuture();
     CompletableFuture<Response> second = g.handle(get("/r/x").header("Authorization", "Bearer t").build()).toCompletableFuture();
@@ -305,7 +305,7 @@ class IntrospectionAuthenticationTest {
   @Test
   void query_tokens_are_not_introspected() {
     answer.set(active("\"sub\":\"alice\""));
-    Gateway g = gateway(i -> i);
+    Routes g = gateway(i -> i);
 
     Reply query = harness.send(g, get("/r/x?access_token=t"));
     assertThat(query.status()).isEqualTo(401);

@@ -6,11 +6,11 @@ import static io.gatehouse.impl.auth.JwtAuthenticationTest.assertAccepted;
 import static io.gatehouse.impl.auth.JwtAuthenticationTest.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.impl.auth.TestJwts.Signer;
 import io.gatehouse.impl.auth.TestJwts.Token;
 import java.time.Duration;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Bearer JWTs verified with keys from a JWKS URL, through a whole gateway in memory. */
+/** Bearer JWTs verified with keys from a JWKS URL, through the auth stages as the gateway runs them. */
 class JwksAuthenticationTest {
   private static final String URL = "https://idp.example/jwks";
   private static final Signer RSA = TestJwts.rsa("rsa", JwtAlgorithm.RS256);
@@ -44,11 +44,11 @@ class JwksAuthenticationTest {
     harness.close();
   }
 
-  private Gateway gateway(UnaryOperator<JwtAuth> config) {
+  private Routes gateway(UnaryOperator<JwtAuth> config) {
     return harness.protecting(config.apply(Auth.jwt().jwks(URL)));
   }
 
-  private Reply send(Gateway g, String token) {
+  private Reply send(Routes g, String token) {
     return harness.send(g, get("/r/x").header("Authorization", "Bearer " + token));
   }
 
@@ -70,7 +70,7 @@ class JwksAuthenticationTest {
   void verifies_tokens_with_the_jwks_key_of_their_kid(JwtAlgorithm alg, boolean algMember) {
     Signer signer = TestJwts.signer("k-" + alg, alg);
     jwks.set(TestJwts.jwks(TestJwts.jwk(RSA, false), TestJwts.jwk(signer, algMember)));
-    Gateway g = gateway(a -> a);
+    Routes g = gateway(a -> a);
 
     Reply reply = send(g, token(signer).mint());
 
@@ -86,7 +86,7 @@ class JwksAuthenticationTest {
   @ParameterizedTest
   @EnumSource(value = JwtAlgorithm.class, names = {"HS256", "HS384", "HS512"})
   void hmac_tokens_are_not_accepted_with_only_a_jwks_and_cost_no_fetch(JwtAlgorithm alg) {
-    Gateway g = gateway(a -> a);
+    Routes g = gateway(a -> a);
 
     assertRejected(send(g, token(TestJwts.hmac("rsa", alg)).mint()), "the token's algorithm is not accepted");
     assertThat(fetches()).isZero();
@@ -95,7 +95,7 @@ class JwksAuthenticationTest {
   @Test
   void a_configured_hmac_key_beside_the_jwks_makes_its_algorithm_acceptable() {
     Signer hmac = TestJwts.hmac("h", JwtAlgorithm.HS256);
-    Gateway g = gateway(a -> a.keys(hmac.key()));
+    Routes g = gateway(a -> a.keys(hmac.key()));
 
     assertAccepted(send(g, token(hmac).mint()), "alice");
     assertThat(fetches()).as("a configured kid needs no JWKS").isZero();
@@ -107,7 +107,7 @@ class JwksAuthenticationTest {
   @Test
   void a_configured_key_wins_over_a_jwks_key_of_the_same_kid() {
     Signer configured = TestJwts.rsa("rsa", JwtAlgorithm.RS256, TestJwts.RSA_B);
-    Gateway g = gateway(a -> a.keys(configured.key()));
+    Routes g = gateway(a -> a.keys(configured.key()));
 
     assertAccepted(send(g, token(configured).mint()), "alice");
     assertRejected(send(g, token(RSA).mint()), UNVERIFIED);
@@ -117,7 +117,7 @@ class JwksAuthenticationTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"malformed", "expired", "issuer", "claim type", "alg", "kid type", "no iss"})
   void a_token_that_could_never_pass_costs_no_fetch(String flaw) {
-    Gateway g = gateway(a -> a.issuer("https://idp.example"));
+    Routes g = gateway(a -> a.issuer("https://idp.example"));
     Token t = token(RSA).claim("iss", "https://idp.example");
     String token = switch (flaw) {
       case "malformed" -> "not.a.jwt";
@@ -136,7 +136,7 @@ class JwksAuthenticationTest {
   @Test
   void when_the_jwks_cannot_be_fetched_at_first_the_answer_is_503_without_a_challenge() {
     harness.transport.answer(URL, 500, "{}");
-    Gateway g = gateway(a -> a);
+    Routes g = gateway(a -> a);
 
     Reply reply = send(g, token(RSA).mint());
 
@@ -148,7 +148,7 @@ class JwksAuthenticationTest {
 
   @Test
   void an_unknown_kid_is_a_bad_signature_once_the_jwks_was_asked_again() {
-    Gateway g = gateway(a -> a.jwksMinRefetch(Duration.ofSeconds(30)));
+    Routes g = gateway(a -> a.jwksMinRefetch(Duration.ofSeconds(30)));
     assertAccepted(send(g, token(RSA).mint()), "alice");
 
     assertRejected(send(g, token(RSA).header("kid", "other").mint()), UNVERIFIED);
@@ -164,7 +164,7 @@ class JwksAuthenticationTest {
   void a_token_that_expires_while_the_keys_are_fetched_is_expired() {
     java.util.concurrent.CompletableFuture<io.gatehouse.http.Response> slow = new java.util.concurrent.CompletableFuture<>();
     harness.transport.on(URL, call -> slow);
-    Gateway g = gateway(a -> a.leeway(Duration.ZERO));
+    Routes g = gateway(a -> a.leeway(Duration.ZERO));
 
     java.util.concurrent.CompletableFuture<io.gatehouse.http.Response> reply = g.handle(get("/r/x")
         .header("Authorization", "Bearer " + token(RSA).claim("exp", now + 5).mint()).build()).toCompletableFuture();
@@ -180,7 +180,7 @@ class JwksAuthenticationTest {
   @Test
   void routes_that_share_an_auth_share_its_keys() {
     JwtAuth shared = Auth.jwt().jwks(URL);
-    Gateway g = harness.gateway(b -> b.auth(shared)
+    Routes g = harness.routes(b -> b.auth(shared)
         .route("a", r -> r.path("/a/**").upstream(AuthHarness.UPSTREAM))
         .route("b", r -> r.path("/b/**").upstream(AuthHarness.UPSTREAM))
         .route("c", r -> r.path("/c/**").auth(shared).upstream(AuthHarness.UPSTREAM)));

@@ -3,12 +3,12 @@ package io.gatehouse.impl.auth;
 import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.impl.auth.TestJwts.Signer;
 import io.gatehouse.impl.auth.TestJwts.Token;
 import io.gatehouse.observe.Rejection;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Bearer JWTs with configured keys, through a whole gateway in memory: every algorithm, the key
+ * Bearer JWTs with configured keys, through the auth stages as the gateway runs them: every algorithm, the key
  * pinning the algorithm, kid lookup, the time claims at their boundaries with and without leeway,
  * issuer, audience and required claims, and where the token may come from.
  */
@@ -62,11 +62,11 @@ class JwtAuthenticationTest {
     assertThat(reply.consumer()).contains(subject);
   }
 
-  private Gateway gateway(JwtAuth auth) {
+  private Routes gateway(JwtAuth auth) {
     return harness.protecting(auth);
   }
 
-  private Reply send(Gateway g, String token) {
+  private Reply send(Routes g, String token) {
     return harness.send(g, get("/r/x").header("Authorization", "Bearer " + token));
   }
 
@@ -159,7 +159,7 @@ class JwtAuthenticationTest {
   void the_key_of_the_kid_pins_the_algorithm_even_when_another_key_has_the_token_alg() {
     Signer rsa = TestJwts.rsa("rsa", JwtAlgorithm.RS256);
     Signer hmac = TestJwts.hmac("hmac", JwtAlgorithm.HS256);
-    Gateway g = gateway(Auth.jwt().keys(rsa.key(), hmac.key()));
+    Routes g = gateway(Auth.jwt().keys(rsa.key(), hmac.key()));
 
     // HS256 keyed with the RSA public key, under the RSA key's kid: the classic confusion.
     String confused = new Token(com.auth0.jwt.algorithms.Algorithm.HMAC256(rsa.key().key().getEncoded()))
@@ -177,7 +177,7 @@ class JwtAuthenticationTest {
     Signer a = TestJwts.rsa("a", JwtAlgorithm.RS256);
     Signer b = TestJwts.ec("b", JwtAlgorithm.ES256);
     Signer none = TestJwts.hmac(null, JwtAlgorithm.HS256);
-    Gateway g = gateway(Auth.jwt().keys(a.key(), b.key(), none.key()));
+    Routes g = gateway(Auth.jwt().keys(a.key(), b.key(), none.key()));
 
     assertAccepted(send(g, token(a).mint()), "alice");
     assertAccepted(send(g, token(b).mint()), "alice");
@@ -211,7 +211,7 @@ class JwtAuthenticationTest {
   @Test
   void a_token_over_16_KiB_is_malformed_even_when_signed() {
     Signer a = TestJwts.hmac("a", JwtAlgorithm.HS256);
-    Gateway g = gateway(Auth.jwt().keys(a.key()));
+    Routes g = gateway(Auth.jwt().keys(a.key()));
     String small = token(a).claim("pad", "").mint();
     int room = JwtClaims.MAX_TOKEN_CHARS - small.length();
     // Base64url makes 4 characters of every 3 bytes: pad so the token lands exactly on the limit, then one over.
@@ -239,7 +239,7 @@ class JwtAuthenticationTest {
 
   // --- time claims ---------------------------------------------------------------------------
 
-  private Gateway timed(Signer signer, long leewaySeconds) {
+  private Routes timed(Signer signer, long leewaySeconds) {
     return gateway(Auth.jwt().keys(signer.key()).leeway(Duration.ofSeconds(leewaySeconds)));
   }
 
@@ -263,7 +263,7 @@ class JwtAuthenticationTest {
   void expiry_is_checked_in_whole_seconds(long leeway, long millis) {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
     harness.clock.advance(Duration.ofMillis(millis));
-    Gateway g = timed(s, leeway);
+    Routes g = timed(s, leeway);
 
     assertAccepted(send(g, token(s).claim("exp", now - leeway + 1).mint()), "alice");
     assertRejected(send(g, token(s).claim("exp", now - leeway).mint()), "the token has expired");
@@ -302,7 +302,7 @@ class JwtAuthenticationTest {
   @Test
   void the_default_leeway_is_30_seconds() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()));
+    Routes g = gateway(Auth.jwt().keys(s.key()));
 
     assertAccepted(send(g, token(s).claim("exp", now - 29).mint()), "alice");
     assertRejected(send(g, token(s).claim("exp", now - 30).mint()), "the token has expired");
@@ -313,7 +313,7 @@ class JwtAuthenticationTest {
   @Test
   void a_token_that_expires_while_the_clock_moves_is_rejected_from_then_on() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = timed(s, 0);
+    Routes g = timed(s, 0);
     String token = token(s).claim("exp", now + 10).mint();
 
     assertAccepted(send(g, token), "alice");
@@ -328,7 +328,7 @@ class JwtAuthenticationTest {
   @Test
   void exp_is_required_and_checked_before_the_signature() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()));
+    Routes g = gateway(Auth.jwt().keys(s.key()));
 
     assertRejected(send(g, token(s).without("exp").mint()), "the token lacks the claim exp");
     assertRejected(send(g, tamperedSignature(token(s).without("exp").mint()).replace(
@@ -340,7 +340,7 @@ class JwtAuthenticationTest {
   @Test
   void the_subject_claim_is_required_and_must_be_a_non_empty_string() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()));
+    Routes g = gateway(Auth.jwt().keys(s.key()));
 
     assertRejected(send(g, token(s).without("sub").mint()), "the token lacks the claim sub");
     assertRejected(send(g, token(s).claim("sub", "").mint()), "the token's sub claim is not a string");
@@ -352,7 +352,7 @@ class JwtAuthenticationTest {
   @Test
   void another_claim_can_name_the_principal() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()).subjectClaim("email"));
+    Routes g = gateway(Auth.jwt().keys(s.key()).subjectClaim("email"));
 
     assertAccepted(send(g, token(s).claim("email", "alice@example.com").mint()), "alice@example.com");
     assertAccepted(send(g, token(s).without("sub").claim("email", "bob@example.com").mint()), "bob@example.com");
@@ -363,7 +363,7 @@ class JwtAuthenticationTest {
   @Test
   void required_claims_must_be_present() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()).requireClaims("tenant", "email"));
+    Routes g = gateway(Auth.jwt().keys(s.key()).requireClaims("tenant", "email"));
 
     assertAccepted(send(g, token(s).claim("tenant", "acme").claim("email", "a@b").mint()), "alice");
     assertRejected(send(g, token(s).claim("tenant", "acme").mint()), "the token lacks the claim email");
@@ -373,7 +373,7 @@ class JwtAuthenticationTest {
   @Test
   void the_issuer_must_be_one_of_those_configured() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()).issuer("https://a.example", "https://b.example"));
+    Routes g = gateway(Auth.jwt().keys(s.key()).issuer("https://a.example", "https://b.example"));
 
     assertAccepted(send(g, token(s).claim("iss", "https://a.example").mint()), "alice");
     assertAccepted(send(g, token(s).claim("iss", "https://b.example").mint()), "alice");
@@ -387,7 +387,7 @@ class JwtAuthenticationTest {
   @Test
   void without_a_configured_issuer_any_or_none_is_accepted() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()));
+    Routes g = gateway(Auth.jwt().keys(s.key()));
 
     assertAccepted(send(g, token(s).claim("iss", "https://anyone.example").mint()), "alice");
     assertAccepted(send(g, token(s).mint()), "alice");
@@ -406,7 +406,7 @@ class JwtAuthenticationTest {
       "                         | false"})
   void the_audience_must_include_one_of_those_configured(String aud, boolean accepted) {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()).audience("shop", "admin"));
+    Routes g = gateway(Auth.jwt().keys(s.key()).audience("shop", "admin"));
     String payload = "{\"sub\":\"alice\",\"exp\":" + (now + 60) + (aud == null ? "" : ",\"aud\":" + aud) + "}";
 
     Reply reply = send(g, TestJwts.raw(s.algorithm(), "{\"alg\":\"RS256\",\"kid\":\"k\"}", payload));
@@ -421,7 +421,7 @@ class JwtAuthenticationTest {
   @Test
   void duplicate_claims_make_a_token_malformed_whichever_copy_a_reader_would_take() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()));
+    Routes g = gateway(Auth.jwt().keys(s.key()));
     String header = "{\"alg\":\"RS256\",\"kid\":\"k\"}";
 
     assertRejected(send(g, TestJwts.raw(s.algorithm(), header,
@@ -437,7 +437,7 @@ class JwtAuthenticationTest {
   @Test
   void scopes_come_from_scope_and_scp_and_roles_from_the_roles_claim() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = harness.gateway(b -> AuthHarness.protect(b, Auth.jwt().keys(s.key()).rolesClaim("realm.roles"),
+    Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(s.key()).rolesClaim("realm.roles"),
         io.gatehouse.auth.AccessRule.scopes("a", "c", "d")).identityHeaders(IdentityHeaders.defaults().claim("tenant", "X-Tenant")));
 
     Reply ok = send(g, token(s).claim("scope", "a  b").claim("scp", List.of("c", "d")).claim("tenant", "acme")
@@ -460,8 +460,8 @@ class JwtAuthenticationTest {
   void a_query_token_is_used_only_when_allowed_and_never_reaches_the_upstream() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
     String token = token(s).mint();
-    Gateway allowed = gateway(Auth.jwt().keys(s.key()).allowQueryToken());
-    Gateway refused = gateway(Auth.jwt().keys(s.key()));
+    Routes allowed = gateway(Auth.jwt().keys(s.key()).allowQueryToken());
+    Routes refused = gateway(Auth.jwt().keys(s.key()));
 
     Reply ok = harness.send(allowed, get("/r/x?a=1&access_token=" + token + "&b=2"));
     assertAccepted(ok, "alice");
@@ -485,7 +485,7 @@ class JwtAuthenticationTest {
     String token = token(s).mint();
     String twice = "the request carries more than one access token (expected: one method, RFC 6750 section 2)";
 
-    for (Gateway g : List.of(gateway(Auth.jwt().keys(s.key()).allowQueryToken()), gateway(Auth.jwt().keys(s.key())))) {
+    for (Routes g : List.of(gateway(Auth.jwt().keys(s.key()).allowQueryToken()), gateway(Auth.jwt().keys(s.key())))) {
       Reply both = harness.send(g, get("/r/x?access_token=" + token).header("Authorization", "Bearer " + token));
       assertThat(both.status()).isEqualTo(400);
       assertThat(both.detail()).isEqualTo(twice);
@@ -498,7 +498,7 @@ class JwtAuthenticationTest {
   @Test
   void a_token_may_come_from_the_named_cookie_and_the_header_wins() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()).cookie("session").allowQueryToken());
+    Routes g = gateway(Auth.jwt().keys(s.key()).cookie("session").allowQueryToken());
     String alice = token(s).mint();
     String bob = token(s).claim("sub", "bob").mint();
 
@@ -514,7 +514,7 @@ class JwtAuthenticationTest {
   @Test
   void a_cookie_token_works_without_query_tokens_and_a_query_token_is_then_ignored() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
-    Gateway g = gateway(Auth.jwt().keys(s.key()).cookie("session"));
+    Routes g = gateway(Auth.jwt().keys(s.key()).cookie("session"));
     String alice = token(s).mint();
     String bob = token(s).claim("sub", "bob").mint();
 

@@ -6,10 +6,10 @@ import static io.gatehouse.impl.auth.JwtAuthenticationTest.assertAccepted;
 import static io.gatehouse.impl.auth.JwtAuthenticationTest.assertRejected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
+import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.impl.auth.TestJwts.Signer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -43,24 +43,24 @@ class JwtVerifiedCacheTest {
     harness.close();
   }
 
-  private Gateway gateway(Duration ttl, Duration leeway) {
+  private Routes gateway(Duration ttl, Duration leeway) {
     return harness.protecting(Auth.jwt().jwks(URL).jwksMinRefetch(Duration.ZERO).leeway(leeway).cacheVerified(100, ttl)
         .allowQueryToken());
   }
 
-  private Reply send(Gateway g, String token) {
+  private Reply send(Routes g, String token) {
     return harness.send(g, get("/r/x").header("Authorization", "Bearer " + token));
   }
 
   /** Verifies the token once, then takes its key out of the JWKS and has the gateway fetch it again. */
-  private void verifyThenRotate(Gateway g, String token) {
+  private void verifyThenRotate(Routes g, String token) {
     assertAccepted(send(g, token), "alice");
     rotate(g);
     assertRejected(send(g, TestJwts.token(KEY, now).claim("n", 1).mint()), UNVERIFIED);
   }
 
   /** Takes the key out of the JWKS; a token with an unknown kid makes the gateway fetch it again. */
-  private void rotate(Gateway g) {
+  private void rotate(Routes g) {
     jwks.set(ROTATED);
     int before = harness.transport.callsTo(URL).size();
     assertRejected(send(g, TestJwts.token(KEY.withKid("unknown"), now).mint()), UNVERIFIED);
@@ -70,7 +70,7 @@ class JwtVerifiedCacheTest {
   @ParameterizedTest(name = "leeway {0}s")
   @ValueSource(longs = {0, 30})
   void a_remembered_token_is_accepted_until_exp_plus_leeway_and_no_longer(long leeway) {
-    Gateway g = gateway(Duration.ofHours(1), Duration.ofSeconds(leeway));
+    Routes g = gateway(Duration.ofHours(1), Duration.ofSeconds(leeway));
     String token = TestJwts.token(KEY, now).claim("exp", now + 120).mint();
     verifyThenRotate(g, token);
 
@@ -82,7 +82,7 @@ class JwtVerifiedCacheTest {
 
   @Test
   void a_remembered_token_is_verified_again_after_the_cache_ttl() {
-    Gateway g = gateway(Duration.ofSeconds(60), Duration.ofSeconds(30));
+    Routes g = gateway(Duration.ofSeconds(60), Duration.ofSeconds(30));
     String token = TestJwts.token(KEY, now).mint();
     verifyThenRotate(g, token);
 
@@ -94,7 +94,7 @@ class JwtVerifiedCacheTest {
 
   @Test
   void without_the_cache_a_rotated_key_takes_effect_at_once() {
-    Gateway g = harness.protecting(Auth.jwt().jwks(URL).jwksMinRefetch(Duration.ZERO));
+    Routes g = harness.protecting(Auth.jwt().jwks(URL).jwksMinRefetch(Duration.ZERO));
     String token = TestJwts.token(KEY, now).mint();
     assertAccepted(send(g, token), "alice");
     rotate(g);
@@ -104,7 +104,7 @@ class JwtVerifiedCacheTest {
 
   @Test
   void two_tokens_are_never_confused() {
-    Gateway g = gateway(Duration.ofHours(1), Duration.ofSeconds(30));
+    Routes g = gateway(Duration.ofHours(1), Duration.ofSeconds(30));
 
     assertAccepted(send(g, TestJwts.token(KEY, now).mint()), "alice");
     assertAccepted(send(g, TestJwts.token(KEY, now).claim("sub", "bob").mint()), "bob");
@@ -115,7 +115,7 @@ class JwtVerifiedCacheTest {
   @Test
   void a_rejected_token_is_not_remembered() {
     jwks.set(ROTATED);
-    Gateway g = gateway(Duration.ofHours(1), Duration.ofSeconds(30));
+    Routes g = gateway(Duration.ofHours(1), Duration.ofSeconds(30));
     String token = TestJwts.token(KEY, now).mint();
     assertRejected(send(g, token), UNVERIFIED);
 
@@ -125,7 +125,7 @@ class JwtVerifiedCacheTest {
 
   @Test
   void a_remembered_query_token_is_still_removed_before_the_upstream() {
-    Gateway g = gateway(Duration.ofHours(1), Duration.ofSeconds(30));
+    Routes g = gateway(Duration.ofHours(1), Duration.ofSeconds(30));
     String token = TestJwts.token(KEY, now).mint();
     assertAccepted(harness.send(g, get("/r/x?access_token=" + token + "&q=1")), "alice");
 
