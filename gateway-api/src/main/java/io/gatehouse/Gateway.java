@@ -6,8 +6,9 @@ import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.RequestLimits;
-import io.gatehouse.http.UnderscoreHeaders;
 import io.gatehouse.http.Response;
+import io.gatehouse.http.UnderscoreHeaders;
+import io.gatehouse.internal.Check;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayObserver;
@@ -23,7 +24,6 @@ import io.gatehouse.spi.ConnectionPoolStatus;
 import io.gatehouse.spi.GatewayCompiler;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.UpstreamStatus;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -242,6 +242,34 @@ public interface Gateway extends AutoCloseable {
   }
 
   /**
+   * Takes over the run-time state of a gateway this one replaces, for every part whose definition
+   * (name and settings) is unchanged, so that a swap does not reset what clients and upstreams have
+   * earned: the buckets of rate limits (global ones by name, a route's by route id and name), the
+   * counts of quotas (by usage plan), a route's concurrency slots, circuit breakers (a route's by
+   * route id, a target's with its target), retry budgets (by route id), the health-check and
+   * outlier-ejection state of targets (by group name and target URL, when the group's health check,
+   * outlier detection and breaker settings are unchanged) and the metering windows. From then on
+   * both gateways share that state: requests still finishing on {@code previous} count in it too.
+   * Changed, new and removed parts start fresh; so do the auth caches (keys are fetched again on
+   * first use) and the requests in flight to each target. Nothing is taken when the two gateways
+   * read different {@link TimeSource}s. The adapters' {@code swap} calls this; so does
+   * {@link Builder#takeStateFrom}.
+   *
+   * <pre>{@code
+   * Gateway next = Gateway.builder().takeStateFrom(current)...build();
+   * }</pre>
+   *
+   * <p>The state this gateway gathered before the call is dropped for the parts taken over. The
+   * default, for gateways not built by {@link Builder#build()} (test doubles), takes nothing.
+   *
+   * @param previous the gateway this one replaces; may be closed already
+   * @since 0.1
+   */
+  default void takeStateFrom(Gateway previous) {
+    Objects.requireNonNull(previous, "previous");
+  }
+
+  /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream
    * calls still in flight are aborted: after swapping in a new gateway, close the old one once
    * the requests it holds have finished (a server's graceful stop waits for them).
@@ -258,7 +286,7 @@ public interface Gateway extends AutoCloseable {
     private final List<RouteSpec> routes = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
     private final List<String> trustedProxies = new ArrayList<>();
-    private Clock clock = Clock.systemUTC();
+    private TimeSource time = TimeSource.system();
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration responseTimeout = Duration.ofSeconds(30);
     private UpstreamTransport transport;
@@ -285,6 +313,7 @@ public interface Gateway extends AutoCloseable {
     private io.gatehouse.upstream.ConnectionPool connectionPool = io.gatehouse.upstream.ConnectionPool.defaults();
     private io.gatehouse.route.ExchangeDeadline exchangeDeadline = io.gatehouse.route.ExchangeDeadline.none();
     private boolean echoRequestId = true;
+    private Gateway predecessor; // not part of the spec: run-time state, not configuration
 
     Builder() {}
 
@@ -292,7 +321,7 @@ public interface Gateway extends AutoCloseable {
       routes.addAll(spec.routes());
       filters.addAll(spec.filters());
       trustedProxies.addAll(spec.trustedProxies());
-      clock = spec.clock();
+      time = spec.time();
       connectTimeout = spec.connectTimeout();
       responseTimeout = spec.responseTimeout();
       transport = spec.transport().orElse(null);
@@ -512,13 +541,15 @@ public interface Gateway extends AutoCloseable {
     }
 
     /**
-     * Sets the clock for everything time-based. Defaults to the UTC system clock.
+     * Sets where the gateway reads time: durations on its monotonic {@link TimeSource#nanoTime()},
+     * calendar time (quota and metering windows, token expiry) on its wall clock. Defaults to
+     * {@link TimeSource#system()}; tests pass the fixtures' {@code ManualClock}.
      *
-     * @param clock the clock
+     * @param time the time source
      * @return this builder
      */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+    public Builder time(TimeSource time) {
+      this.time = Objects.requireNonNull(time, "time");
       return this;
     }
 
@@ -543,7 +574,7 @@ public interface Gateway extends AutoCloseable {
      * @return this builder
      */
     public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connectTimeout", timeout);
+      this.connectTimeout = Check.positive("connectTimeout", timeout);
       return this;
     }
 
@@ -556,7 +587,7 @@ public interface Gateway extends AutoCloseable {
      * @return this builder
      */
     public Builder responseTimeout(Duration timeout) {
-      this.responseTimeout = positive("responseTimeout", timeout);
+      this.responseTimeout = Check.positive("responseTimeout", timeout);
       return this;
     }
 
@@ -786,7 +817,7 @@ public interface Gateway extends AutoCloseable {
      * @since 0.1
      */
     public Builder poolAcquireTimeout(Duration timeout) {
-      this.connectionPool = connectionPool.acquireTimeout(positive("poolAcquireTimeout", timeout));
+      this.connectionPool = connectionPool.acquireTimeout(Check.positive("poolAcquireTimeout", timeout));
       return this;
     }
 
@@ -820,7 +851,7 @@ public interface Gateway extends AutoCloseable {
      * @since 0.1
      */
     public Builder connectionMaxLifetime(Duration lifetime) {
-      this.connectionPool = connectionPool.maxLifetime(positive("connectionMaxLifetime", lifetime));
+      this.connectionPool = connectionPool.maxLifetime(Check.positive("connectionMaxLifetime", lifetime));
       return this;
     }
 
@@ -830,7 +861,7 @@ public interface Gateway extends AutoCloseable {
      * @return the spec
      */
     public GatewaySpec spec() {
-      return new GatewaySpec(routes, filters, clock, trustedProxies, connectTimeout, responseTimeout,
+      return new GatewaySpec(routes, filters, time, trustedProxies, connectTimeout, responseTimeout,
           java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
           identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
           rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
@@ -838,6 +869,23 @@ public interface Gateway extends AutoCloseable {
           java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders,
           extensionMethods, methodOverride, caseInsensitivePaths, connectionPool,
           exchangeDeadline, echoRequestId);
+    }
+
+    /**
+     * Makes the gateway built next take over the run-time state (limits, quotas, breakers, target
+     * health, metering) of the one it replaces, for every part whose definition is unchanged: see
+     * {@link Gateway#takeStateFrom}. An adapter's {@code swap} does the same by itself.
+     *
+     * <pre>{@code
+     * Gateway next = Gateway.builder().takeStateFrom(current).route(...).build();
+     * }</pre>
+     *
+     * @param previous the gateway the built one replaces
+     * @return this builder
+     */
+    public Builder takeStateFrom(Gateway previous) {
+      this.predecessor = Objects.requireNonNull(previous, "previous");
+      return this;
     }
 
     /**
@@ -852,18 +900,14 @@ public interface Gateway extends AutoCloseable {
           .findFirst()
           .orElseThrow(() -> new GatewayException(
               "no GatewayCompiler on the class path (expected: the artifact io.gatehouse:gateway-impl)"));
-      return compiler.compile(spec());
+      Gateway built = compiler.compile(spec());
+      if (predecessor != null) {
+        built.takeStateFrom(predecessor);
+      }
+      return built;
     }
 
     private static final Set<String> STANDARD_METHODS =
         Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
-
-    private static Duration positive(String field, Duration timeout) {
-      Objects.requireNonNull(timeout, field);
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException(field + ": " + timeout + " (expected: > 0)");
-      }
-      return timeout;
-    }
   }
 }

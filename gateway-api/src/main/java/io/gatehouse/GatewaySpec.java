@@ -7,6 +7,7 @@ import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.UnderscoreHeaders;
+import io.gatehouse.internal.Text;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.observe.Tracing;
@@ -18,7 +19,6 @@ import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.ConnectionPool;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,11 +34,11 @@ import java.util.Set;
  * {@link Gateway} returns it from {@link Gateway#spec()}, and {@link #toBuilder()} derives a
  * variant (how the test fixtures swap the transport for stubs).
  *
- * <p>{@code Gateway variant = gateway.spec().toBuilder().clock(manualClock).build();}
+ * <p>{@code Gateway variant = gateway.spec().toBuilder().time(manualClock).build();}
  *
  * @param routes the routes, in declaration order, which is their precedence
  * @param filters the global filters, in order
- * @param clock the clock for everything time-based
+ * @param time where durations (monotonic) and calendar time (wall clock) are read
  * @param trustedProxies addresses or CIDR blocks whose forwarding headers are believed
  * @param connectTimeout the default upstream connect timeout
  * @param responseTimeout the default upstream response timeout
@@ -69,7 +69,7 @@ import java.util.Set;
 public record GatewaySpec(
     List<RouteSpec> routes,
     List<Filter> filters,
-    Clock clock,
+    TimeSource time,
     List<String> trustedProxies,
     Duration connectTimeout,
     Duration responseTimeout,
@@ -103,7 +103,7 @@ public record GatewaySpec(
    *
    * @param routes the routes, in declaration order, which is their precedence
    * @param filters the global filters, in order
-   * @param clock the clock for everything time-based
+   * @param time where durations (monotonic) and calendar time (wall clock) are read
    * @param trustedProxies addresses or CIDR blocks whose forwarding headers are believed
    * @param connectTimeout the default upstream connect timeout
    * @param responseTimeout the default upstream response timeout
@@ -135,7 +135,7 @@ public record GatewaySpec(
   public GatewaySpec {
     routes = List.copyOf(routes);
     filters = List.copyOf(filters);
-    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(time, "time");
     trustedProxies = List.copyOf(trustedProxies);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
@@ -170,5 +170,10 @@ public record GatewaySpec(
    */
   public Gateway.Builder toBuilder() {
     return new Gateway.Builder(this);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

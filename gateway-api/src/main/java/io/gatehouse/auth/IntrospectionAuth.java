@@ -1,5 +1,6 @@
 package io.gatehouse.auth;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,9 +73,7 @@ public final class IntrospectionAuth implements Auth {
    * @return a changed copy
    */
   public IntrospectionAuth cacheSize(int size) {
-    if (size < 0) {
-      throw new IllegalArgumentException("cacheSize: " + size + " (expected: >= 0)");
-    }
+    Check.atLeast("cacheSize", size, 0);
     return new IntrospectionAuth(endpoint, clientId, clientSecret, size, maxCacheTtl, inactiveCacheTtl, timeout, rolesClaim);
   }
 
@@ -85,7 +84,7 @@ public final class IntrospectionAuth implements Auth {
    * @return a changed copy
    */
   public IntrospectionAuth maxCacheTtl(Duration ttl) {
-    return new IntrospectionAuth(endpoint, clientId, clientSecret, cacheSize, Names.positive("maxCacheTtl", ttl),
+    return new IntrospectionAuth(endpoint, clientId, clientSecret, cacheSize, Check.positive("maxCacheTtl", ttl),
         inactiveCacheTtl, timeout, rolesClaim);
   }
 
@@ -97,7 +96,7 @@ public final class IntrospectionAuth implements Auth {
    */
   public IntrospectionAuth inactiveCacheTtl(Duration ttl) {
     return new IntrospectionAuth(endpoint, clientId, clientSecret, cacheSize, maxCacheTtl,
-        Names.notNegative("inactiveCacheTtl", ttl), timeout, rolesClaim);
+        Check.notNegative("inactiveCacheTtl", ttl), timeout, rolesClaim);
   }
 
   /**
@@ -108,7 +107,7 @@ public final class IntrospectionAuth implements Auth {
    */
   public IntrospectionAuth timeout(Duration timeout) {
     return new IntrospectionAuth(endpoint, clientId, clientSecret, cacheSize, maxCacheTtl, inactiveCacheTtl,
-        Names.positive("timeout", timeout), rolesClaim);
+        Check.positive("timeout", timeout), rolesClaim);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.gatehouse.auth;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -86,7 +87,7 @@ public final class JwtAuth implements Auth {
    * @return a changed copy
    */
   public JwtAuth jwksRefresh(Duration interval) {
-    Duration d = Names.positive("jwksRefresh", interval);
+    Duration d = Check.positive("jwksRefresh", interval);
     return with(s -> s.jwksRefresh = d);
   }
 
@@ -98,7 +99,7 @@ public final class JwtAuth implements Auth {
    * @return a changed copy
    */
   public JwtAuth jwksMinRefetch(Duration interval) {
-    Duration d = Names.notNegative("jwksMinRefetch", interval);
+    Duration d = Check.notNegative("jwksMinRefetch", interval);
     return with(s -> s.jwksMinRefetch = d);
   }
 
@@ -109,7 +110,7 @@ public final class JwtAuth implements Auth {
    * @return a changed copy
    */
   public JwtAuth jwksTimeout(Duration timeout) {
-    Duration d = Names.positive("jwksTimeout", timeout);
+    Duration d = Check.positive("jwksTimeout", timeout);
     return with(s -> s.jwksTimeout = d);
   }
 
@@ -142,7 +143,7 @@ public final class JwtAuth implements Auth {
    * @return a changed copy
    */
   public JwtAuth leeway(Duration leeway) {
-    Duration d = Names.notNegative("leeway", leeway);
+    Duration d = Check.notNegative("leeway", leeway);
     return with(s -> s.leeway = d);
   }
 
@@ -234,10 +235,8 @@ public final class JwtAuth implements Auth {
    * @return a changed copy
    */
   public JwtAuth cacheVerified(int maxTokens, Duration maxTtl) {
-    if (maxTokens <= 0) {
-      throw new IllegalArgumentException("maxTokens: " + maxTokens + " (expected: > 0)");
-    }
-    Duration ttl = Names.positive("maxTtl", maxTtl);
+    Check.positive("maxTokens", maxTokens);
+    Duration ttl = Check.positive("maxTtl", maxTtl);
     return with(s -> {
       s.verifiedCacheSize = maxTokens;
       s.verifiedCacheTtl = ttl;

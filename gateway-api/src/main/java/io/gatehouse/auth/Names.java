@@ -1,10 +1,9 @@
 package io.gatehouse.auth;
 
 import io.gatehouse.http.HttpHeaders;
-import java.time.Duration;
 import java.util.Objects;
 
-/** Checks for the names and durations the auth kinds take. */
+/** Checks for the names the auth kinds take. */
 final class Names {
   private Names() {}
 
@@ -20,22 +19,6 @@ final class Names {
     Objects.requireNonNull(value, field);
     if (value.isBlank()) {
       throw new IllegalArgumentException(field + ": '" + value + "' (expected: not blank)");
-    }
-    return value;
-  }
-
-  static Duration positive(String field, Duration value) {
-    Objects.requireNonNull(value, field);
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(field + ": " + value + " (expected: > 0)");
-    }
-    return value;
-  }
-
-  static Duration notNegative(String field, Duration value) {
-    Objects.requireNonNull(value, field);
-    if (value.isNegative()) {
-      throw new IllegalArgumentException(field + ": " + value + " (expected: >= 0)");
     }
     return value;
   }

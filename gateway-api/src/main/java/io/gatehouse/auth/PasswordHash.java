@@ -1,5 +1,6 @@
 package io.gatehouse.auth;
 
+import io.gatehouse.internal.Check;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -137,9 +138,7 @@ public final class PasswordHash {
   }
 
   private static void checkIterations(int iterations) {
-    if (iterations < MIN_ITERATIONS) {
-      throw new IllegalArgumentException("iterations: " + iterations + " (expected: >= " + MIN_ITERATIONS + ")");
-    }
+    Check.atLeast("iterations", iterations, MIN_ITERATIONS);
   }
 
   private static byte[] derive(String password, byte[] salt, int iterations, int bytes) {

@@ -1,9 +1,9 @@
 package io.gatehouse.filter;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,11 +64,12 @@ public interface Exchange {
   Map<String, String> pathVariables();
 
   /**
-   * The gateway's clock: use it, not the system clock, so tests can control time.
+   * The gateway's time source: measure durations on its {@code nanoTime()} and read calendar time
+   * from its {@code wallClock()}, not from the system, so tests can control time.
    *
-   * @return the clock given to the gateway builder
+   * @return the time source given to the gateway builder
    */
-  Clock clock();
+  TimeSource time();
 
   /**
    * Reads an attribute.

@@ -1,5 +1,6 @@
 package io.gatehouse.http;
 
+import io.gatehouse.internal.Check;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,9 +79,7 @@ public final class Body implements Flow.Publisher<ByteBuffer> {
    */
   public static Body ofPublisher(Flow.Publisher<ByteBuffer> publisher, long contentLength) {
     Objects.requireNonNull(publisher, "publisher");
-    if (contentLength < -1) {
-      throw new IllegalArgumentException("contentLength: " + contentLength + " (expected: >= -1)");
-    }
+    Check.atLeast("contentLength", contentLength, -1);
     return new Body(publisher, null, contentLength);
   }
 
@@ -129,9 +128,7 @@ public final class Body implements Flow.Publisher<ByteBuffer> {
    *     or with the stream's own failure
    */
   public CompletionStage<byte[]> bytes(long maxBytes) {
-    if (maxBytes < 0) {
-      throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: >= 0)");
-    }
+    Check.atLeast("maxBytes", maxBytes, 0);
     if (bytes != null) {
       return bytes.length <= maxBytes
           ? CompletableFuture.completedFuture(bytes.clone())
@@ -164,7 +161,7 @@ public final class Body implements Flow.Publisher<ByteBuffer> {
         return;
       }
       if (n <= 0) {
-        subscriber.onError(new IllegalArgumentException("request: " + n + " (expected: > 0)"));
+        subscriber.onError(Check.invalid("request", n, "> 0"));
         return;
       }
       if (bytes.length > 0) {

@@ -12,6 +12,7 @@ import io.gatehouse.GatewayException;
 public final class BodyTooLargeException extends GatewayException {
   private static final long serialVersionUID = 1L;
 
+  /** The cap in bytes that was exceeded. */
   private final long limit;
 
   /**

@@ -1,5 +1,7 @@
 package io.gatehouse.http;
 
+import io.gatehouse.internal.Check;
+
 /**
  * The size limits every request must keep to, checked at ingress before any stage runs. An
  * immutable value: each setter returns a changed copy and rejects nonsense at once.
@@ -75,7 +77,7 @@ public final class RequestLimits {
    * @return a copy with this limit
    */
   public RequestLimits maxTargetLength(int chars) {
-    return new RequestLimits(atLeastOne("maxTargetLength", chars), maxHeaderCount, maxHeaderBytes, maxQueryParameters,
+    return new RequestLimits(Check.atLeast("maxTargetLength", chars, 1), maxHeaderCount, maxHeaderBytes, maxQueryParameters,
         maxBodyBytes);
   }
 
@@ -95,7 +97,7 @@ public final class RequestLimits {
    * @return a copy with this limit
    */
   public RequestLimits maxHeaderCount(int fields) {
-    return new RequestLimits(maxTargetLength, atLeastOne("maxHeaderCount", fields), maxHeaderBytes, maxQueryParameters,
+    return new RequestLimits(maxTargetLength, Check.atLeast("maxHeaderCount", fields, 1), maxHeaderBytes, maxQueryParameters,
         maxBodyBytes);
   }
 
@@ -116,7 +118,7 @@ public final class RequestLimits {
    * @return a copy with this limit
    */
   public RequestLimits maxHeaderBytes(int bytes) {
-    return new RequestLimits(maxTargetLength, maxHeaderCount, atLeastOne("maxHeaderBytes", bytes), maxQueryParameters,
+    return new RequestLimits(maxTargetLength, maxHeaderCount, Check.atLeast("maxHeaderBytes", bytes, 1), maxQueryParameters,
         maxBodyBytes);
   }
 
@@ -137,7 +139,7 @@ public final class RequestLimits {
    */
   public RequestLimits maxQueryParameters(int parameters) {
     return new RequestLimits(maxTargetLength, maxHeaderCount, maxHeaderBytes,
-        atLeastOne("maxQueryParameters", parameters), maxBodyBytes);
+        Check.atLeast("maxQueryParameters", parameters, 1), maxBodyBytes);
   }
 
   /**
@@ -159,17 +161,8 @@ public final class RequestLimits {
    * @return a copy with this limit
    */
   public RequestLimits maxBodyBytes(long bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("maxBodyBytes: " + bytes + " (expected: >= 0)");
-    }
+    Check.atLeast("maxBodyBytes", bytes, 0);
     return new RequestLimits(maxTargetLength, maxHeaderCount, maxHeaderBytes, maxQueryParameters, bytes);
-  }
-
-  private static int atLeastOne(String field, int value) {
-    if (value < 1) {
-      throw new IllegalArgumentException(field + ": " + value + " (expected: >= 1)");
-    }
-    return value;
   }
 
   @Override

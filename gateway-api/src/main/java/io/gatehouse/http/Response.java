@@ -1,5 +1,6 @@
 package io.gatehouse.http;
 
+import io.gatehouse.internal.Check;
 import java.util.Objects;
 
 /**
@@ -106,10 +107,7 @@ public final class Response {
      * @return this builder
      */
     public Builder status(int status) {
-      if (status < 100 || status > 599) {
-        throw new IllegalArgumentException("status: " + status + " (expected: 100 to 599)");
-      }
-      this.status = status;
+      this.status = Check.between("status", status, 100, 599);
       return this;
     }
 

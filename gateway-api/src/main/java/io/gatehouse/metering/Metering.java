@@ -1,5 +1,6 @@
 package io.gatehouse.metering;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -51,24 +52,17 @@ public record Metering(Duration window, int keep, int maxKeys) {
    * @param maxKeys the most (consumer, route) pairs counted apart in one window; at least 1
    */
   public Metering {
-    Objects.requireNonNull(window, "window");
-    if (window.isNegative() || window.isZero()) {
-      throw new IllegalArgumentException("window: " + window + " (expected: > 0)");
-    }
+    Check.positive("window", window);
     if (window.getNano() != 0
         || (DAY_SECONDS % window.getSeconds() != 0 && window.getSeconds() % DAY_SECONDS != 0)) {
       throw new IllegalArgumentException("window: " + window
           + " (expected: whole seconds that divide a day, such as PT1M, PT15M or PT1H, or whole days)");
     }
     if (window.getSeconds() > MAX_DAYS * DAY_SECONDS) {
-      throw new IllegalArgumentException("window: " + window + " (expected: <= 366 days)");
+      throw Check.invalid("window", window, "<= 366 days");
     }
-    if (keep < 1) {
-      throw new IllegalArgumentException("keep: " + keep + " (expected: >= 1)");
-    }
-    if (maxKeys < 1) {
-      throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: >= 1)");
-    }
+    Check.atLeast("keep", keep, 1);
+    Check.atLeast("maxKeys", maxKeys, 1);
   }
 
   /**

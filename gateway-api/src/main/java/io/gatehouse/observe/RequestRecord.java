@@ -1,5 +1,7 @@
 package io.gatehouse.observe;
 
+import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -82,8 +84,11 @@ public record RequestRecord(
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(upstreamDuration, "upstreamDuration");
     Objects.requireNonNull(rejection, "rejection");
-    if (upstreamAttempts < 0) {
-      throw new IllegalArgumentException("upstreamAttempts: " + upstreamAttempts + " (expected: >= 0)");
-    }
+    Check.atLeast("upstreamAttempts", upstreamAttempts, 0);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.ratelimit;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,14 +31,10 @@ public record ConcurrencyLimit(int maxInFlight, int maxQueued, Duration maxWait)
    */
   public ConcurrencyLimit {
     Objects.requireNonNull(maxWait, "maxWait");
-    if (maxInFlight < 1) {
-      throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
-    }
-    if (maxQueued < 0) {
-      throw new IllegalArgumentException("maxQueued: " + maxQueued + " (expected: >= 0)");
-    }
+    Check.atLeast("maxInFlight", maxInFlight, 1);
+    Check.atLeast("maxQueued", maxQueued, 0);
     if (maxWait.isNegative() || (maxQueued > 0 && maxWait.isZero())) {
-      throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: > 0 with a queue, >= 0 without)");
+      throw Check.invalid("maxWait", maxWait, "> 0 with a queue, >= 0 without");
     }
   }
 
@@ -59,9 +56,7 @@ public record ConcurrencyLimit(int maxInFlight, int maxQueued, Duration maxWait)
    * @return a changed copy
    */
   public ConcurrencyLimit queue(int maxQueued, Duration maxWait) {
-    if (maxQueued < 1) {
-      throw new IllegalArgumentException("maxQueued: " + maxQueued + " (expected: >= 1)");
-    }
+    Check.atLeast("maxQueued", maxQueued, 1);
     return new ConcurrencyLimit(maxInFlight, maxQueued, maxWait);
   }
 }

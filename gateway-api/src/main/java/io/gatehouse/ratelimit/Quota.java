@@ -1,5 +1,6 @@
 package io.gatehouse.ratelimit;
 
+import io.gatehouse.internal.Check;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
@@ -46,9 +47,7 @@ public record Quota(String name, long requests, Window window, ZoneId zone) {
       throw new IllegalArgumentException("name: '" + name
           + "' (expected: 1 to 64 of lowercase letters, digits, '_', '.', '-', '*', starting with a letter)");
     }
-    if (requests < 1) {
-      throw new IllegalArgumentException("requests: " + requests + " (expected: >= 1)");
-    }
+    Check.atLeast("requests", requests, 1);
   }
 
   /**

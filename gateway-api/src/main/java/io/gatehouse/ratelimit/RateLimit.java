@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -151,9 +152,7 @@ public final class RateLimit {
     private final long requests;
 
     private Requests(KeyKind kind, String header, RateLimitKey custom, long requests) {
-      if (requests < 1) {
-        throw new IllegalArgumentException("requests: " + requests + " (expected: >= 1)");
-      }
+      Check.atLeast("requests", requests, 1);
       this.kind = kind;
       this.header = header;
       this.custom = custom;
@@ -169,7 +168,7 @@ public final class RateLimit {
     public RateLimit per(Duration window) {
       Objects.requireNonNull(window, "window");
       if (window.toMillis() < 1 || window.toNanos() / requests < 1) {
-        throw new IllegalArgumentException("window: " + window + " (expected: >= 1ms and >= 1ns per request)");
+        throw Check.invalid("window", window, ">= 1ms and >= 1ns per request");
       }
       String name = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
       return new RateLimit(kind, header, custom, requests, window, requests, name, 100_000, Duration.ZERO, KeylessRequests.SHARED, false);
@@ -183,9 +182,7 @@ public final class RateLimit {
    * @return a changed copy
    */
   public RateLimit burst(long burst) {
-    if (burst < 1) {
-      throw new IllegalArgumentException("burst: " + burst + " (expected: >= 1)");
-    }
+    Check.atLeast("burst", burst, 1);
     return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
@@ -212,9 +209,7 @@ public final class RateLimit {
    * @return a changed copy
    */
   public RateLimit maxKeys(int maxKeys) {
-    if (maxKeys < 1) {
-      throw new IllegalArgumentException("maxKeys: " + maxKeys + " (expected: >= 1)");
-    }
+    Check.atLeast("maxKeys", maxKeys, 1);
     return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
@@ -227,10 +222,7 @@ public final class RateLimit {
    * @return a changed copy
    */
   public RateLimit throttle(Duration maxWait) {
-    Objects.requireNonNull(maxWait, "maxWait");
-    if (maxWait.isNegative() || maxWait.isZero()) {
-      throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: > 0)");
-    }
+    Check.positive("maxWait", maxWait);
     return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
@@ -369,6 +361,33 @@ public final class RateLimit {
    */
   public int maxKeys() {
     return maxKeys;
+  }
+
+  /**
+   * Whether another limit is the same in every setting: what it counts by, the numbers, the name,
+   * the key bounds and the order against auth. A custom key function is compared with its own
+   * {@code equals} (for a lambda: the same instance). A gateway swapped in with an equal limit takes
+   * over its buckets.
+   *
+   * @param other the other object
+   * @return true if equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RateLimit o && kind == o.kind && Objects.equals(header, o.header)
+        && Objects.equals(custom, o.custom) && requests == o.requests && window.equals(o.window)
+        && burst == o.burst && name.equals(o.name) && maxKeys == o.maxKeys && maxWait.equals(o.maxWait)
+        && keyless.equals(o.keyless) && beforeAuth == o.beforeAuth;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   @Override

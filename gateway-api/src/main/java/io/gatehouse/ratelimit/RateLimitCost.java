@@ -1,6 +1,8 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,12 +34,8 @@ public record RateLimitCost(long permits, Optional<String> header, long max) {
    */
   public RateLimitCost {
     Objects.requireNonNull(header, "header");
-    if (permits < 1) {
-      throw new IllegalArgumentException("permits: " + permits + " (expected: >= 1)");
-    }
-    if (max < 1) {
-      throw new IllegalArgumentException("max: " + max + " (expected: >= 1)");
-    }
+    Check.atLeast("permits", permits, 1);
+    Check.atLeast("max", max, 1);
     header.ifPresent(h -> {
       if (!HttpHeaders.isValidName(h)) {
         throw new IllegalArgumentException("header: '" + h + "' (expected: a header name)");
@@ -64,5 +62,10 @@ public record RateLimitCost(long permits, Optional<String> header, long max) {
    */
   public static RateLimitCost fromHeader(String header, long max) {
     return new RateLimitCost(1, Optional.of(Objects.requireNonNull(header, "header")), max);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

@@ -1,5 +1,7 @@
 package io.gatehouse.route;
 
+import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,15 +50,9 @@ public record ExchangeDeadline(Optional<Duration> total, long minBytesPerSecond,
   public ExchangeDeadline {
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(grace, "grace");
-    if (total.isPresent() && (total.get().isNegative() || total.get().isZero())) {
-      throw new IllegalArgumentException("exchangeDeadline total: " + total.get() + " (expected: > 0)");
-    }
-    if (minBytesPerSecond < 0) {
-      throw new IllegalArgumentException("minBytesPerSecond: " + minBytesPerSecond + " (expected: >= 0)");
-    }
-    if (grace.isNegative() || grace.isZero()) {
-      throw new IllegalArgumentException("grace: " + grace + " (expected: > 0)");
-    }
+    total.ifPresent(t -> Check.positive("exchangeDeadline total", t));
+    Check.atLeast("minBytesPerSecond", minBytesPerSecond, 0);
+    Check.positive("grace", grace);
   }
 
   /**
@@ -97,5 +93,10 @@ public record ExchangeDeadline(Optional<Duration> total, long minBytesPerSecond,
    */
   public boolean limits() {
     return total.isPresent() || minBytesPerSecond > 0;
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

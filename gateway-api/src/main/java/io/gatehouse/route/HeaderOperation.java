@@ -1,6 +1,7 @@
 package io.gatehouse.route;
 
 import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.internal.Text;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,7 +33,7 @@ public record HeaderOperation(Action action, String name, Optional<String> value
     }
     if ((action == Action.REMOVE) != value.isEmpty()) {
       throw new IllegalArgumentException(
-          "header '" + name + "': value " + value + " (expected: a value for set and add, none for remove)");
+          "header '" + name + "': value " + Text.quotedOrNone(value) + " (expected: a value for set and add, none for remove)");
     }
     if (value.isPresent() && !HttpHeaders.isValidValue(value.get())) {
       throw new IllegalArgumentException("header '" + name + "': value contains CR, LF or NUL (expected: none)");
@@ -61,5 +62,10 @@ public record HeaderOperation(Action action, String name, Optional<String> value
       case ADD -> headers.add(name, value.orElseThrow());
       case REMOVE -> headers.remove(name);
     };
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

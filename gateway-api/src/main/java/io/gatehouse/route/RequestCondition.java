@@ -1,5 +1,6 @@
 package io.gatehouse.route;
 
+import io.gatehouse.internal.Text;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,7 +38,7 @@ public record RequestCondition(Source source, String name, Match match, Optional
     }
     if ((match == Match.PRESENT) != value.isEmpty()) {
       throw new IllegalArgumentException(
-          source.label() + " '" + name + "': value " + value + " (expected: a value exactly when matching)");
+          source.label() + " '" + name + "': value " + Text.quotedOrNone(value) + " (expected: a value exactly when matching)");
     }
   }
 

@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.internal.Check;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
@@ -298,11 +299,7 @@ public final class RouteBuilder {
    * @return this builder
    */
   public RouteBuilder stripPrefix(int segments) {
-    if (segments < 0) {
-      throw new IllegalArgumentException(
-          "route '" + id + "': stripPrefix: " + segments + " (expected: >= 0)");
-    }
-    this.stripPrefix = segments;
+    this.stripPrefix = Check.atLeast(field("stripPrefix"), segments, 0);
     return this;
   }
 
@@ -445,7 +442,7 @@ public final class RouteBuilder {
    * @return this builder
    */
   public RouteBuilder timeout(Duration timeout) {
-    this.timeout = positive("timeout", timeout);
+    this.timeout = Check.positive(field("timeout"), Objects.requireNonNull(timeout, "timeout"));
     return this;
   }
 
@@ -526,7 +523,7 @@ public final class RouteBuilder {
    * @return this builder
    */
   public RouteBuilder connectTimeout(Duration timeout) {
-    this.connectTimeout = positive("connectTimeout", timeout);
+    this.connectTimeout = Check.positive(field("connectTimeout"), Objects.requireNonNull(timeout, "connectTimeout"));
     return this;
   }
 
@@ -540,7 +537,7 @@ public final class RouteBuilder {
    * @return this builder
    */
   public RouteBuilder responseTimeout(Duration timeout) {
-    this.responseTimeout = positive("responseTimeout", timeout);
+    this.responseTimeout = Check.positive(field("responseTimeout"), Objects.requireNonNull(timeout, "responseTimeout"));
     return this;
   }
 
@@ -650,10 +647,7 @@ public final class RouteBuilder {
    * @return this builder
    */
   public RouteBuilder maxRequestBody(long bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("route '" + id + "': maxRequestBody: " + bytes + " (expected: >= 0)");
-    }
-    this.maxRequestBody = bytes;
+    this.maxRequestBody = Check.atLeast(field("maxRequestBody"), bytes, 0);
     return this;
   }
 
@@ -702,12 +696,8 @@ public final class RouteBuilder {
     return this;
   }
 
-  private Duration positive(String field, Duration timeout) {
-    Objects.requireNonNull(timeout, field);
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException(
-          "route '" + id + "': " + field + ": " + timeout + " (expected: > 0)");
-    }
-    return timeout;
+  /** A field of this route, named as messages name it: {@code route 'orders': timeout}. */
+  private String field(String name) {
+    return "route '" + id + "': " + name;
   }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.route;
 
+import io.gatehouse.internal.Text;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,7 +73,7 @@ public record RouteExplanation(
     chain = List.copyOf(chain);
     Objects.requireNonNull(problem, "problem");
     if (matchedRoute.isPresent() == problem.isPresent()) {
-      throw new IllegalArgumentException("problem: " + problem + " with matchedRoute " + matchedRoute
+      throw new IllegalArgumentException("problem: " + Text.quotedOrNone(problem) + " with matchedRoute " + Text.quotedOrNone(matchedRoute)
           + " (expected: a problem exactly when no route matches)");
     }
   }

@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.internal.Text;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
@@ -185,5 +186,10 @@ public record RouteSpec(
    */
   public RouteBuilder toBuilder() {
     return new RouteBuilder(this);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 }

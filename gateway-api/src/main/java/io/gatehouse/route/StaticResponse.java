@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
+import io.gatehouse.internal.Check;
 import java.util.Objects;
 
 /**
@@ -25,9 +26,7 @@ public record StaticResponse(int status, HttpHeaders headers, String body) {
    * @param body the body, sent as UTF-8
    */
   public StaticResponse {
-    if (status < 100 || status > 599) {
-      throw new IllegalArgumentException("status: " + status + " (expected: 100 to 599)");
-    }
+    Check.between("status", status, 100, 599);
     Objects.requireNonNull(headers, "headers");
     Objects.requireNonNull(body, "body");
   }

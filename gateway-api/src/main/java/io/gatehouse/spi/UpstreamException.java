@@ -17,6 +17,7 @@ import java.util.Objects;
 public final class UpstreamException extends GatewayException {
   private static final long serialVersionUID = 1L;
 
+  /** What failed. */
   private final Kind kind;
 
   /**

@@ -1,7 +1,9 @@
 /**
  * Service-provider interfaces: how {@code build()} finds its compiler
- * ({@link io.gatehouse.spi.GatewayCompiler}) and how requests reach upstreams
- * ({@link io.gatehouse.spi.UpstreamTransport}). Everything here is {@link io.gatehouse.Unstable}.
+ * ({@link io.gatehouse.spi.GatewayCompiler}), how requests reach upstreams
+ * ({@link io.gatehouse.spi.UpstreamTransport}), and what the adapter support in
+ * {@code io.gatehouse.adapter} gets from the implementation ({@link io.gatehouse.spi.AdapterServices}).
+ * Everything here is {@link io.gatehouse.Unstable}.
  *
  * <p>No method accepts or returns null.
  *

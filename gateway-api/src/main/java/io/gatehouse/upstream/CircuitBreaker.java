@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 
 /**
@@ -48,16 +49,15 @@ public record CircuitBreaker(double failureRateThreshold, double slowCallRateThr
    * @param timeoutsAreFailures whether timeouts count as failures
    */
   public CircuitBreaker {
-    Values.percent("failureRateThreshold", failureRateThreshold);
-    Values.percent("slowCallRateThreshold", slowCallRateThreshold);
-    Values.positive("slowCallDuration", slowCallDuration);
-    Values.atLeast("slidingWindow", slidingWindow, 1);
-    Values.atLeast("minimumCalls", minimumCalls, 1);
-    Values.positive("openFor", openFor);
-    Values.atLeast("halfOpenCalls", halfOpenCalls, 1);
+    Check.positiveAtMost("failureRateThreshold", failureRateThreshold, 100);
+    Check.positiveAtMost("slowCallRateThreshold", slowCallRateThreshold, 100);
+    Check.positive("slowCallDuration", slowCallDuration);
+    Check.atLeast("slidingWindow", slidingWindow, 1);
+    Check.atLeast("minimumCalls", minimumCalls, 1);
+    Check.positive("openFor", openFor);
+    Check.atLeast("halfOpenCalls", halfOpenCalls, 1);
     if (failureStatusFrom < 100 || failureStatusTo > 599 || failureStatusFrom > failureStatusTo) {
-      throw new IllegalArgumentException("failure statuses: " + failureStatusFrom + ".." + failureStatusTo
-          + " (expected: a range within 100..599)");
+      throw Check.invalid("failure statuses", failureStatusFrom + ".." + failureStatusTo, "a range within 100..599");
     }
   }
 

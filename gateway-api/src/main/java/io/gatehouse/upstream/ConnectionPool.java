@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 
 /**
@@ -58,18 +59,17 @@ public record ConnectionPool(
    * @param negativeDnsTtl how long a host name that failed to resolve is not tried again
    */
   public ConnectionPool {
-    Values.atLeast("maxTotal", maxTotal, 1);
-    Values.atLeast("maxPerOrigin", maxPerOrigin, 1);
+    Check.atLeast("maxTotal", maxTotal, 1);
+    Check.atLeast("maxPerOrigin", maxPerOrigin, 1);
     if (maxPerOrigin > maxTotal) {
-      throw new IllegalArgumentException(
-          "maxPerOrigin: " + maxPerOrigin + " (expected: <= maxTotal, " + maxTotal + ")");
+      throw Check.invalid("maxPerOrigin", maxPerOrigin, "<= maxTotal, " + maxTotal);
     }
-    Values.positive("acquireTimeout", acquireTimeout);
-    Values.positive("maxLifetime", maxLifetime);
-    Values.positive("idleTimeout", idleTimeout);
-    Values.positive("validateAfterInactivity", validateAfterInactivity);
-    Values.positive("resolveTimeout", resolveTimeout);
-    Values.positive("negativeDnsTtl", negativeDnsTtl);
+    Check.positive("acquireTimeout", acquireTimeout);
+    Check.positive("maxLifetime", maxLifetime);
+    Check.positive("idleTimeout", idleTimeout);
+    Check.positive("validateAfterInactivity", validateAfterInactivity);
+    Check.positive("resolveTimeout", resolveTimeout);
+    Check.positive("negativeDnsTtl", negativeDnsTtl);
   }
 
   /**
@@ -91,7 +91,7 @@ public record ConnectionPool(
    * @return a changed copy
    */
   public ConnectionPool maxTotal(int max) {
-    Values.atLeast("maxTotal", max, 1);
+    Check.atLeast("maxTotal", max, 1);
     return new ConnectionPool(max, Math.min(maxPerOrigin, max), acquireTimeout, maxLifetime, idleTimeout,
         validateAfterInactivity, resolveTimeout, negativeDnsTtl);
   }
@@ -103,7 +103,7 @@ public record ConnectionPool(
    * @return a changed copy
    */
   public ConnectionPool maxPerOrigin(int max) {
-    Values.atLeast("maxPerOrigin", max, 1);
+    Check.atLeast("maxPerOrigin", max, 1);
     return new ConnectionPool(Math.max(maxTotal, max), max, acquireTimeout, maxLifetime, idleTimeout,
         validateAfterInactivity, resolveTimeout, negativeDnsTtl);
   }

@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -40,16 +41,15 @@ public record HealthCheck(String path, Duration interval, Duration timeout, int 
    */
   public HealthCheck {
     Objects.requireNonNull(path, "path");
-    Values.positive("interval", interval);
-    Values.positive("timeout", timeout);
+    Check.positive("interval", interval);
+    Check.positive("timeout", timeout);
     if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains(" ")) {
       throw new IllegalArgumentException("health check path: '" + path + "' (expected: starting with '/', no query)");
     }
-    Values.atLeast("healthyThreshold", healthyThreshold, 1);
-    Values.atLeast("unhealthyThreshold", unhealthyThreshold, 1);
+    Check.atLeast("healthyThreshold", healthyThreshold, 1);
+    Check.atLeast("unhealthyThreshold", unhealthyThreshold, 1);
     if (expectedStatusFrom < 100 || expectedStatusTo > 599 || expectedStatusFrom > expectedStatusTo) {
-      throw new IllegalArgumentException("expected statuses: " + expectedStatusFrom + ".." + expectedStatusTo
-          + " (expected: a range within 100..599)");
+      throw Check.invalid("expected statuses", expectedStatusFrom + ".." + expectedStatusTo, "a range within 100..599");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
 import java.util.Objects;
 
 /**
@@ -29,12 +30,8 @@ public record Mirror(Upstream upstream, double fraction, long maxBody) {
    */
   public Mirror {
     Objects.requireNonNull(upstream, "upstream");
-    if (!(fraction > 0 && fraction <= 1)) {
-      throw new IllegalArgumentException("mirror fraction: " + fraction + " (expected: > 0 and <= 1)");
-    }
-    if (maxBody < 0) {
-      throw new IllegalArgumentException("mirror maxBody: " + maxBody + " (expected: >= 0)");
-    }
+    Check.positiveAtMost("mirror fraction", fraction, 1);
+    Check.atLeast("mirror maxBody", maxBody, 0);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
 import java.time.Duration;
 
 /**
@@ -28,11 +29,11 @@ public record OutlierDetection(int consecutiveFailures, Duration baseEjection, D
    * @param maxEjection the longest an ejection lasts
    */
   public OutlierDetection {
-    Values.atLeast("consecutiveFailures", consecutiveFailures, 1);
-    Values.positive("baseEjection", baseEjection);
-    Values.positive("maxEjection", maxEjection);
+    Check.atLeast("consecutiveFailures", consecutiveFailures, 1);
+    Check.positive("baseEjection", baseEjection);
+    Check.positive("maxEjection", maxEjection);
     if (maxEjection.compareTo(baseEjection) < 0) {
-      throw new IllegalArgumentException("maxEjection: " + maxEjection + " (expected: >= baseEjection, " + baseEjection + ")");
+      throw Check.invalid("maxEjection", maxEjection, ">= baseEjection, " + baseEjection);
     }
   }
 
@@ -54,7 +55,7 @@ public record OutlierDetection(int consecutiveFailures, Duration baseEjection, D
    */
   public OutlierDetection baseEjection(Duration duration) {
     return new OutlierDetection(consecutiveFailures, duration,
-        maxEjection.compareTo(Values.positive("baseEjection", duration)) < 0 ? duration : maxEjection);
+        maxEjection.compareTo(Check.positive("baseEjection", duration)) < 0 ? duration : maxEjection);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -58,27 +60,25 @@ public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Dura
    * @param maxBufferedBody the largest request body kept for a retry, in bytes
    */
   public Retry {
-    Values.atLeast("maxRetries", maxRetries, 1);
+    Check.atLeast("maxRetries", maxRetries, 1);
     on = on.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(on));
     statuses = Set.copyOf(new TreeSet<>(statuses));
     for (int status : statuses) {
       if ((status < 500 || status > 599) && status != 429) {
-        throw new IllegalArgumentException("retry status: " + status + " (expected: 429 or 500 to 599)");
+        throw Check.invalid("retry status", status, "429 or 500 to 599");
       }
     }
-    Values.positive("backoff", backoff);
-    Values.positive("maxBackoff", maxBackoff);
+    Check.positive("backoff", backoff);
+    Check.positive("maxBackoff", maxBackoff);
     if (maxBackoff.compareTo(backoff) < 0) {
-      throw new IllegalArgumentException("maxBackoff: " + maxBackoff + " (expected: >= backoff, " + backoff + ")");
+      throw Check.invalid("maxBackoff", maxBackoff, ">= backoff, " + backoff);
     }
     if (!(budgetRatio >= 0 && budgetRatio <= 10)) {
-      throw new IllegalArgumentException("budgetRatio: " + budgetRatio + " (expected: 0 to 10)");
+      throw Check.invalid("budgetRatio", budgetRatio, "0 to 10");
     }
-    Values.atLeast("budgetMinPerSecond", budgetMinPerSecond, 0);
+    Check.atLeast("budgetMinPerSecond", budgetMinPerSecond, 0);
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-    if (maxBufferedBody < 0) {
-      throw new IllegalArgumentException("maxBufferedBody: " + maxBufferedBody + " (expected: >= 0)");
-    }
+    Check.atLeast("maxBufferedBody", maxBufferedBody, 0);
   }
 
   /**
@@ -161,6 +161,11 @@ public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Dura
    */
   public Retry maxBufferedBody(long bytes) {
     return new Retry(maxRetries, on, statuses, backoff, maxBackoff, budgetRatio, budgetMinPerSecond, idempotencyKey, bytes);
+  }
+
+  @Override
+  public String toString() {
+    return Text.record(this);
   }
 
   /** The transport failures a retry may answer. */

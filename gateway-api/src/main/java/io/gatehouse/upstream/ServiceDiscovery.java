@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.Unstable;
+import io.gatehouse.internal.Check;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +49,7 @@ public interface ServiceDiscovery {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("scheme: '" + scheme + "' (expected: http or https)");
     }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port: " + port + " (expected: 1 to 65535)");
-    }
+    Check.between("port", port, 1, 65535);
     return new ServiceDiscovery() {
       @Override
       public List<Target> lookup() throws Exception {

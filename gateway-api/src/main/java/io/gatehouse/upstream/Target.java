@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
 import java.util.Objects;
 
 /**
@@ -26,9 +27,7 @@ public record Target(String url, int weight) {
    */
   public Target {
     Objects.requireNonNull(url, "url");
-    if (weight < 1 || weight > 10_000) {
-      throw new IllegalArgumentException("target '" + url + "': weight: " + weight + " (expected: 1 to 10000)");
-    }
+    Check.between("target '" + url + "': weight", weight, 1, 10_000);
   }
 
   /**

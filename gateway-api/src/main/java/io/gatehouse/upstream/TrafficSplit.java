@@ -1,5 +1,7 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -98,6 +100,11 @@ public record TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<Has
     return new TrafficSplit(rules, branches, Optional.of(Objects.requireNonNull(key, "key")));
   }
 
+  @Override
+  public String toString() {
+    return Text.record(this);
+  }
+
   private TrafficSplit withRule(Rule rule) {
     List<Rule> more = new ArrayList<>(rules);
     more.add(rule);
@@ -120,9 +127,7 @@ public record TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<Has
      */
     public Branch {
       Objects.requireNonNull(upstream, "upstream");
-      if (weight < 1 || weight > 10_000) {
-        throw new IllegalArgumentException("split weight: " + weight + " (expected: 1 to 10000)");
-      }
+      Check.between("split weight", weight, 1, 10_000);
     }
   }
 

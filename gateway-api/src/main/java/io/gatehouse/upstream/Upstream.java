@@ -1,5 +1,7 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -88,7 +90,7 @@ public record Upstream(
     Objects.requireNonNull(name, "name");
     targets = List.copyOf(targets);
     Objects.requireNonNull(discovery, "discovery");
-    Values.positive("refreshInterval", refreshInterval);
+    Check.positive("refreshInterval", refreshInterval);
     Objects.requireNonNull(balancing, "balancing");
     Objects.requireNonNull(hashKey, "hashKey");
     Objects.requireNonNull(healthCheck, "healthCheck");
@@ -104,7 +106,7 @@ public record Upstream(
           + " with discovery " + discovery.isPresent() + " (expected: static targets or a discovery, not both)");
     }
     if ((balancing == LoadBalancing.CONSISTENT_HASH) != hashKey.isPresent()) {
-      throw new IllegalArgumentException("hashKey: " + hashKey + " (expected: exactly with consistent hashing)");
+      throw new IllegalArgumentException("hashKey: " + Text.valueOrNone(hashKey) + " (expected: exactly with consistent hashing)");
     }
   }
 
@@ -265,7 +267,7 @@ public record Upstream(
    * @return a changed copy
    */
   public Upstream maxRequestsPerTarget(int max, WhenFull whenFull) {
-    Values.atLeast("maxRequestsPerTarget", max, 1);
+    Check.atLeast("maxRequestsPerTarget", max, 1);
     Objects.requireNonNull(whenFull, "whenFull");
     return with(d -> {
       d.maxRequestsPerTarget = OptionalInt.of(max);
@@ -280,7 +282,7 @@ public record Upstream(
    * @return a changed copy
    */
   public Upstream maxRequests(int max) {
-    Values.atLeast("maxRequests", max, 1);
+    Check.atLeast("maxRequests", max, 1);
     return with(d -> d.maxRequests = OptionalInt.of(max));
   }
 
@@ -302,7 +304,7 @@ public record Upstream(
    * @return a changed copy
    */
   public Upstream connectTimeout(Duration timeout) {
-    Values.positive("connectTimeout", timeout);
+    Check.positive("connectTimeout", timeout);
     return with(d -> d.connectTimeout = Optional.of(timeout));
   }
 
@@ -313,7 +315,7 @@ public record Upstream(
    * @return a changed copy
    */
   public Upstream responseTimeout(Duration timeout) {
-    Values.positive("responseTimeout", timeout);
+    Check.positive("responseTimeout", timeout);
     return with(d -> d.responseTimeout = Optional.of(timeout));
   }
 

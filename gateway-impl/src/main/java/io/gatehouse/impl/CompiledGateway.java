@@ -6,16 +6,24 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.carry.CarriedStates;
+import io.gatehouse.impl.chain.ExchangeImpl;
+import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.ingress.IngressChecks;
+import io.gatehouse.impl.ingress.MethodRules;
 import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.observe.RequestMeasure;
 import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.problem.Problems;
 import io.gatehouse.impl.problem.RequestIds;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
+import io.gatehouse.impl.routing.CompiledRoute;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
+import io.gatehouse.impl.routing.RouteExplainer;
+import io.gatehouse.impl.routing.Router;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestSpan;
@@ -29,6 +37,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -56,9 +65,12 @@ final class CompiledGateway implements Gateway {
   private final MethodRules methods;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
+  private final CarriedStates carried;
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
-      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress) {
+      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress,
+      CarriedStates carried) {
+    this.carried = carried;
     this.spec = spec;
     this.router = router;
     this.transport = transport;
@@ -70,20 +82,21 @@ final class CompiledGateway implements Gateway {
     this.ingress = ingress;
     this.methods = new MethodRules(spec);
     this.version = spec.version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
-        .withZone(ZoneOffset.UTC).format(spec.clock().instant()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
+        .withZone(ZoneOffset.UTC).format(spec.time().now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
 
   @Override
   public CompletionStage<Response> handle(Request received) {
     String requestId = RequestIds.of(received.headers());
     RequestSpan trace = spec.tracing().orElse(TraceContext.W3C).start(received);
+    RequestState state = new RequestState(requestId, spec.time(), trace);
     // The measure ends the span, so a tracing needs it even when nobody observes.
     if (!observers.active() && spec.tracing().isEmpty()) {
-      CompletionStage<Response> routed = route(received, requestId, trace, null);
+      CompletionStage<Response> routed = route(received, state, null);
       return spec.echoRequestId() ? routed.thenApply(r -> echoed(r, requestId)) : routed;
     }
-    RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, requestId, trace, spec.clock().instant());
-    CompletableFuture<Response> routed = route(measure.counting(received), requestId, trace, measure).toCompletableFuture();
+    RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, state, spec.time().now());
+    CompletableFuture<Response> routed = route(measure.counting(received), state, measure).toCompletableFuture();
     CompletableFuture<Response> measured = routed.thenApply(r -> measure.finish(spec.echoRequestId() ? echoed(r, requestId) : r));
     measured.whenComplete((response, failure) -> {
       if (failure instanceof CancellationException) {
@@ -107,19 +120,20 @@ final class CompiledGateway implements Gateway {
    * Checks and cleans the request at ingress, normalizes, routes and runs the route's chain;
    * {@code measure} is null when nobody observes.
    */
-  private CompletionStage<Response> route(Request arrived, String requestId, RequestSpan trace, RequestMeasure measure) {
+  private CompletionStage<Response> route(Request arrived, RequestState state, RequestMeasure measure) {
+    String requestId = state.requestId();
     if (closed.get()) {
       return done(Problems.response(503, "Service Unavailable", "the gateway is closed", requestId));
     }
     Optional<IngressChecks.Rejected> refused = ingress.rejection(arrived, requestId);
     if (refused.isPresent()) {
-      rejected(measure, refused.get().why());
+      state.reject(refused.get().why());
       return done(refused.get().response());
     }
     Request received = ingress.cleaned(arrived);
     MethodRules.Outcome checked = methods.apply(received);
     if (checked instanceof MethodRules.Refused refusedMethod) {
-      rejected(measure, Rejection.BAD_REQUEST);
+      state.reject(Rejection.BAD_REQUEST);
       return done(Problems.response(refusedMethod.status(), refusedMethod.title(), refusedMethod.detail(), requestId));
     }
     received = ((MethodRules.Pass) checked).request(); // overrides removed, or applied when honoured
@@ -127,7 +141,7 @@ final class CompiledGateway implements Gateway {
     try {
       path = PathNormalizer.normalize(received.path());
     } catch (InvalidPathException e) {
-      rejected(measure, Rejection.BAD_REQUEST);
+      state.reject(Rejection.BAD_REQUEST);
       return done(Problems.response(400, "Bad Request", "invalid path: " + e.reason(), requestId));
     }
     Request request = path.equals(received.path()) ? received : received.toBuilder().path(path).build();
@@ -141,9 +155,9 @@ final class CompiledGateway implements Gateway {
           "a route predicate failed; see the gateway log for request " + requestId, requestId));
     }
     if (result instanceof Router.Matched matched) {
-      return run(matched, request, requestId, trace, measure);
+      return run(matched, request, state, measure);
     }
-    rejected(measure, Rejection.NO_ROUTE);
+    state.reject(Rejection.NO_ROUTE);
     if (result instanceof Router.MethodNotAllowed notAllowed) {
       Response problem = Problems.response(405, "Method Not Allowed",
           "method " + request.method() + " is not allowed here (expected: " + notAllowed.allowHeader() + ")", requestId);
@@ -155,28 +169,22 @@ final class CompiledGateway implements Gateway {
         "no route matches " + request.method() + " " + request.mountPath() + request.path(), requestId));
   }
 
-  private static void rejected(RequestMeasure measure, Rejection why) {
-    if (measure != null) {
-      measure.rejected(why);
-    }
-  }
-
-  private CompletionStage<Response> run(Router.Matched matched, Request request, String requestId, RequestSpan trace,
-      RequestMeasure measure) {
+  private CompletionStage<Response> run(Router.Matched matched, Request request, RequestState state, RequestMeasure measure) {
     CompiledRoute route = matched.route();
-    ExchangeContext context = new ExchangeContext(requestId, route.id(), matched.variables(), spec.clock(), trace);
-    trace.routed(route.id(), matched.pattern());
+    String requestId = state.requestId();
+    state.routed(route.id(), matched.variables());
+    state.trace().routed(route.id(), matched.pattern());
     if (measure != null) {
-      measure.routed(request, context);
+      measure.routed(request);
     }
     long bodyCap = route.spec.maxRequestBody().orElse(spec.requestLimits().maxBodyBytes());
     Optional<Response> tooLarge = BodyLimit.rejection(request, bodyCap, requestId);
     if (tooLarge.isPresent()) {
-      context.attribute(Observers.REJECTION, Rejection.TOO_LARGE);
+      state.reject(Rejection.TOO_LARGE);
       return done(tooLarge.get());
     }
     CompletableFuture<Response> result = new CompletableFuture<>();
-    route.chain.start(new ExchangeImpl(BodyLimit.capped(request, bodyCap), context)).whenComplete((response, failure) -> {
+    route.chain.start(new ExchangeImpl(BodyLimit.capped(request, bodyCap), state), state).whenComplete((response, failure) -> {
       if (failure == null) {
         result.complete(response);
       } else {
@@ -185,7 +193,7 @@ final class CompiledGateway implements Gateway {
     });
     result.whenComplete((response, failure) -> {
       if (failure instanceof CancellationException) {
-        context.cancel();
+        state.cancel();
       }
     });
     return result;
@@ -215,6 +223,25 @@ final class CompiledGateway implements Gateway {
       chains.put(route.id(), List.copyOf(route.chain.stages()));
     }
     return Collections.unmodifiableMap(chains);
+  }
+
+  @Override
+  public void takeStateFrom(Gateway previous) {
+    Objects.requireNonNull(previous, "previous");
+    if (previous == this) {
+      return;
+    }
+    if (!(previous instanceof CompiledGateway before)) {
+      log.info("gateway {}: nothing to take over from {}, which is not a built gateway", version, previous);
+      return;
+    }
+    if (!before.spec.time().equals(spec.time())) {
+      log.warn("gateway {}: no state taken over from {}: they read different time sources ({} and {})",
+          version, before.version, before.spec.time(), spec.time());
+      return;
+    }
+    CarriedStates.Carried result = carried.takeOverFrom(before.carried);
+    log.info("gateway {}: took over {} states from {}; {} start fresh", version, result.taken(), before.version, result.fresh());
   }
 
   @Override

@@ -6,10 +6,11 @@ import io.gatehouse.GatewayConfigException;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.NoAuth;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.carry.CarriedStates;
 import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
@@ -33,6 +34,22 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.gatehouse.impl.chain.FilterChain;
+import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.chain.Stage;
+import io.gatehouse.impl.chain.StaticTerminal;
+import io.gatehouse.impl.chain.Terminal;
+import io.gatehouse.impl.ingress.MethodRules;
+import io.gatehouse.impl.proxy.ForwardedHeaders;
+import io.gatehouse.impl.proxy.HashKeys;
+import io.gatehouse.impl.proxy.ProxyPlans;
+import io.gatehouse.impl.proxy.PathTransform;
+import io.gatehouse.impl.proxy.ProxyTerminal;
+import io.gatehouse.impl.proxy.TrustedProxies;
+import io.gatehouse.impl.proxy.UpstreamChecks;
+import io.gatehouse.impl.routing.CompiledRoute;
+import io.gatehouse.impl.routing.ConditionMatcher;
+import io.gatehouse.impl.routing.Router;
 
 /**
  * Validates a {@link GatewaySpec} as a whole and compiles it into a {@link CompiledGateway}.
@@ -79,7 +96,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     AuthRuntime auth = AuthRuntime.build(spec, transport);
     Observers observers = Observers.of(spec);
     RateLimitRuntime limits = RateLimitRuntime.build(spec, trusted::clientAddress, observers);
-    UpstreamRuntime upstreams = new UpstreamRuntime(spec.clock(), transport, observers);
+    UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), transport, observers);
     ProxyPlans plans = new ProxyPlans(spec, upstreams, forwarded, transport, new HashKeys(trusted::clientAddress), observers);
     RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder(spec.caseInsensitivePaths());
     for (Checked c : checked) {
@@ -94,13 +111,17 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     }
     IngressChecks ingress = new IngressChecks(spec.requestLimits(), spec.underscoreHeaders(), trusted::trusts,
         spec.identityHeaders().names());
+    List<CarriedState> carried = new ArrayList<>(limits.carried());
+    carried.addAll(plans.carried());
+    carried.addAll(upstreams.pools());
+    observers.meter().ifPresent(carried::add);
     return new CompiledGateway(spec, new Router(trie.build(), spec.caseInsensitivePaths()), transport, auth, limits, upstreams, observers,
-        trusted::clientAddress, ingress);
+        trusted::clientAddress, ingress, CarriedStates.of(carried));
   }
 
   /** The built-in stages between the global and the route's filters, in their documented order. */
-  private static List<Filter> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
-    List<Filter> stages = new ArrayList<>(5);
+  private static List<Stage> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
+    List<Stage> stages = new ArrayList<>(5);
     limits.preAuthStage(route).ifPresent(stages::add);
     stages.add(auth.stage(route));
     stages.add(limits.stage(route));
@@ -109,11 +130,12 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     return stages;
   }
 
-  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ProxyPlans plans, List<Filter> builtInStages) {
+  private static FilterChain chainOf(GatewaySpec gateway, Checked c, ProxyPlans plans, List<Stage> builtInStages) {
     RouteSpec route = c.spec;
-    List<Filter> filters = new ArrayList<>(gateway.filters());
-    filters.addAll(builtInStages);
-    filters.addAll(route.filters());
+    List<Stage> stages = new ArrayList<>();
+    gateway.filters().forEach(f -> stages.add(Stage.of(f)));
+    stages.addAll(builtInStages);
+    route.filters().forEach(f -> stages.add(Stage.of(f)));
     List<String> names = new ArrayList<>();
     for (int i = 0; i < gateway.filters().size(); i++) {
       names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
@@ -129,7 +151,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     } else {
       terminal = new ProxyTerminal(plans.of(route));
     }
-    return new FilterChain(filters, names, terminal);
+    return new FilterChain(stages, names, terminal);
   }
 
   /** What one route turned into, when its parts are valid. */

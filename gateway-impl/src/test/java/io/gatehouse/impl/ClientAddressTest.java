@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import io.gatehouse.impl.proxy.TrustedProxies;
 
 /** Who the client is: the peer, or the nearest untrusted X-Forwarded-For hop read by the strict literal parser. */
 class ClientAddressTest {

@@ -8,6 +8,7 @@ import io.gatehouse.GatewayConfigException;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.ingress.MethodRules;
 import io.gatehouse.spi.UpstreamCall;
 import java.util.ArrayList;
 import java.util.List;

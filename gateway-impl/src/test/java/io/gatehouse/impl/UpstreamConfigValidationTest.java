@@ -117,6 +117,6 @@ class UpstreamConfigValidationTest {
         java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), false, java.util.OptionalInt.empty(),
         Upstream.WhenFull.TRY_ANOTHER, java.util.OptionalInt.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
         java.util.Optional.empty()))
-        .hasMessage("hashKey: Optional.empty (expected: exactly with consistent hashing)");
+        .hasMessage("hashKey: none (expected: exactly with consistent hashing)");
   }
 }

@@ -1,6 +1,7 @@
 package io.gatehouse.micrometer;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.adapter.SwappableGateway;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.observe.Rejection;
@@ -124,6 +125,7 @@ public final class GatehouseMetrics implements GatewayObserver {
   // refreshes, and refreshes once more if others asked meanwhile.
   private final AtomicInteger refreshes = new AtomicInteger();
   private volatile Gateway watched;
+  private final Object watchLock = new Object();
 
   private GatehouseMetrics(MeterRegistry registry, boolean percentileHistogram) {
     this.registry = registry;
@@ -188,7 +190,8 @@ public final class GatehouseMetrics implements GatewayObserver {
    * which read {@link Gateway#upstreams()} whenever the registry reads them, and
    * {@code gatehouse.config}, 1 with the tag {@code version} = {@link Gateway#version()}. Call it
    * after {@code build()}. A later call replaces the gateway watched, as when a new one is swapped
-   * in after a configuration change (the version's row changes with it).
+   * in after a configuration change (the version's row changes with it); {@link #follow} makes
+   * those calls by itself.
    *
    * <p>{@code Gateway gateway = Gateway.builder().observer(metrics).route(...).build(); metrics.watch(gateway);}
    *
@@ -196,9 +199,38 @@ public final class GatehouseMetrics implements GatewayObserver {
    * @return this
    */
   public GatehouseMetrics watch(Gateway gateway) {
-    this.watched = Objects.requireNonNull(gateway, "gateway");
-    config.register(List.of(MultiGauge.Row.of(Tags.of("version", gateway.version()), 1)), true);
+    Objects.requireNonNull(gateway, "gateway");
+    synchronized (watchLock) { // the gauges and the version row name the same gateway
+      this.watched = gateway;
+      config.register(List.of(MultiGauge.Row.of(Tags.of("version", gateway.version()), 1)), true);
+    }
     refreshTargets();
+    return this;
+  }
+
+  /**
+   * {@linkplain #watch(Gateway) Watches} the current gateway of a holder now and each gateway
+   * swapped in later, such as a server's ({@code server.swappable()} in the Undertow adapter).
+   * Build each gateway with this observer ({@code Gateway.builder().observer(metrics)}), so that its
+   * requests are recorded too.
+   *
+   * <pre>{@code
+   * GatewayServer server = UndertowGateway.server(gateway).port(8080).start();
+   * metrics.follow(server.swappable());
+   * server.swap(next);                      // gatehouse.config{version} and the upstream gauges follow
+   * }</pre>
+   *
+   * @param gateways the holder whose gateway in use the gauges report
+   * @return this
+   * @since 0.1
+   */
+  public GatehouseMetrics follow(SwappableGateway gateways) {
+    Objects.requireNonNull(gateways, "gateways");
+    gateways.addListener((previous, next) -> watch(next));
+    // Under the lock that a swap's watch(next) takes too: whichever runs last watches what is current.
+    synchronized (watchLock) {
+      watch(gateways.current());
+    }
     return this;
   }
 

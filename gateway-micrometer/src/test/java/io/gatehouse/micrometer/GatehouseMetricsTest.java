@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.adapter.SwappableGateway;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.observe.GatewayEvent;
@@ -25,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -140,6 +143,17 @@ class GatehouseMetricsTest {
     assertThat(registry.get("gatehouse.rejections").tags("reason", "no_route", "route", "none").counter().count())
         .isEqualTo(1);
     assertThat(registry.get("gatehouse.rejections").counters()).hasSize(3);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Rejection.class)
+  void every_rejection_reason_is_counted_apart_under_its_lower_case_name(Rejection reason) {
+    metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
+    metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
+    assertThat(registry.get("gatehouse.rejections")
+        .tags("reason", reason.name().toLowerCase(java.util.Locale.ROOT), "route", "orders").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("gatehouse.rejections").counters()).hasSize(1);
   }
 
   @Test
@@ -296,6 +310,40 @@ class GatehouseMetricsTest {
       assertThat(second.version()).matches("\\d{8}T\\d{6}Z-[0-9a-f]{5}");
       assertThat(registry.get("gatehouse.config").tag("version", second.version()).gauge().value()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void follow_watches_the_current_gateway_and_each_one_swapped_in() {
+    SwappableGateway gateways = SwappableGateway.of(new FakeGateway(group("orders", target(A, Health.HEALTHY, Circuit.CLOSED, 1))));
+
+    assertThat(metrics.follow(gateways)).isSameAs(metrics);
+    assertThat(targetGauge("gatehouse.upstream.requests.active", "orders", A)).isEqualTo(1);
+
+    gateways.swap(new FakeGateway(group("orders", target(B, Health.HEALTHY, Circuit.CLOSED, 4))));
+
+    assertThat(registry.find("gatehouse.upstream.requests.active").tag("target", A).gauge()).isNull();
+    assertThat(targetGauge("gatehouse.upstream.requests.active", "orders", B)).isEqualTo(4);
+  }
+
+  @Test
+  void a_followed_swap_moves_the_config_version() {
+    Gateway first = Gateway.builder().version("release-41").route("r", r -> r.respond(200, "text/plain", "x")).build();
+    Gateway second = Gateway.builder().version("release-42").route("r", r -> r.respond(200, "text/plain", "x")).build();
+    try (first; second) {
+      SwappableGateway gateways = SwappableGateway.of(first);
+      metrics.follow(gateways);
+      assertThat(registry.get("gatehouse.config").tag("version", "release-41").gauge().value()).isEqualTo(1);
+
+      gateways.swap(second);
+
+      assertThat(registry.find("gatehouse.config").tag("version", "release-41").gauge()).isNull();
+      assertThat(registry.get("gatehouse.config").tag("version", "release-42").gauge().value()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void follow_refuses_a_null_holder() {
+    assertThatThrownBy(() -> metrics.follow(null)).isInstanceOf(NullPointerException.class).hasMessage("gateways");
   }
 
   @Test

@@ -33,7 +33,7 @@ class GatewayMetricsTest {
 
   @Test
   void watch_reports_the_health_of_a_built_gateways_targets() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock).observer(metrics)
+    tester = GatewayTester.of(Gateway.builder().time(clock).observer(metrics)
             .route("orders", r -> r.path("/api/orders/**").upstream(Upstream.of(A, B).named("orders")
                 .outlierDetection(OutlierDetection.consecutiveFailures(3).baseEjection(Duration.ofSeconds(30))))))
         .stubUpstream(A, s -> s.respond(503))
@@ -103,7 +103,7 @@ class GatewayMetricsTest {
 
   @Test
   void shows_a_route_circuit_opening() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock).observer(metrics)
+    tester = GatewayTester.of(Gateway.builder().time(clock).observer(metrics)
             .route("orders", r -> r.path("/**").upstream(A)
                 .circuitBreaker(CircuitBreaker.of().slidingWindow(4, 4).openFor(Duration.ofSeconds(10)))))
         .stubUpstream(A, s -> s.respond(500));

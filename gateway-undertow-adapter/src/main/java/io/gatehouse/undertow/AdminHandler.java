@@ -1,24 +1,13 @@
 package io.gatehouse.undertow;
 
 import io.gatehouse.Gateway;
-import io.gatehouse.http.HttpHeaders;
-import io.gatehouse.http.Response;
-import io.gatehouse.impl.admin.AdminDocuments;
+import io.gatehouse.adapter.AdminEndpoints;
+import io.gatehouse.undertow.internal.ClientTimeouts;
 import io.gatehouse.undertow.internal.ExchangeBridge;
-import io.gatehouse.undertow.internal.Problems;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import io.undertow.util.Methods;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.List;
-import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An Undertow {@link HttpHandler} that shows what a gateway is doing, for operators: mount it on
@@ -60,25 +49,19 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threading.</b> The token is checked on the I/O thread; the documents and the metrics
  * supplier run on Undertow's worker threads, so a slow supplier does not hold an I/O thread.
  *
+ * <p>The policy (token, endpoints, documents, errors) is {@link AdminEndpoints}'s, which any
+ * adapter can serve; this handler maps Undertow's exchange to it and writes its answer, with the
+ * same request framing rules as {@link GatewayHandler}.
+ *
  * @since 0.1
  */
 public final class AdminHandler implements HttpHandler {
-  private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
-  private static final String REALM_CHALLENGE = "Bearer realm=\"gatehouse-admin\"";
-  private static final String JSON = "application/json";
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  private static final List<String> ENDPOINTS =
-      List.of("/health", "/ready", "/routes", "/upstreams", "/usage", "/metrics");
-  private static final int MIN_TOKEN_LENGTH = 16;
+  private final AdminEndpoints endpoints;
+  private final boolean withMetrics;
 
-  private final Supplier<Gateway> gateway;
-  private final byte[] tokenHash;
-  private final Supplier<String> metrics; // null when none
-
-  private AdminHandler(Supplier<Gateway> gateway, byte[] tokenHash, Supplier<String> metrics) {
-    this.gateway = gateway;
-    this.tokenHash = tokenHash;
-    this.metrics = metrics;
+  private AdminHandler(AdminEndpoints endpoints, boolean withMetrics) {
+    this.endpoints = endpoints;
+    this.withMetrics = withMetrics;
   }
 
   /**
@@ -92,90 +75,15 @@ public final class AdminHandler implements HttpHandler {
    */
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    if (!authorized(exchange)) {
-      problem(exchange, 401, "A valid admin bearer token is required.", "WWW-Authenticate", REALM_CHALLENGE);
-      return;
-    }
-    String path = exchange.getRelativePath();
-    if (!ENDPOINTS.contains(path)) {
-      problem(exchange, 404, "There is no admin endpoint here (expected: one of " + String.join(", ", ENDPOINTS) + ").",
-          null, null);
-      return;
-    }
-    if (!exchange.getRequestMethod().equals(Methods.GET)) {
-      problem(exchange, 405, "Admin endpoints answer GET only.", "Allow", "GET");
-      return;
-    }
-    if (path.equals("/metrics") && metrics == null) {
-      problem(exchange, 404, "No metrics are configured.", null, null);
-      return;
-    }
-    // Rendering and the metrics supplier may take a while: never on the I/O thread.
-    exchange.dispatch(ex -> answer(ex, path));
-  }
-
-  private void answer(HttpServerExchange exchange, String path) {
-    int status = 200;
-    String contentType = JSON;
-    byte[] body;
-    try {
-      Gateway current = gateway.get();
-      switch (path) {
-        case "/health" -> body = AdminDocuments.health(current);
-        case "/ready" -> {
-          AdminDocuments.Readiness readiness = AdminDocuments.readiness(current);
-          status = readiness.ready() ? 200 : 503;
-          body = readiness.json();
-        }
-        case "/routes" -> body = AdminDocuments.routes(current);
-        case "/upstreams" -> body = AdminDocuments.upstreams(current);
-        case "/usage" -> body = AdminDocuments.usage(current);
-        case "/metrics" -> {
-          contentType = PROMETHEUS_TEXT;
-          body = Objects.requireNonNull(metrics.get(), "the metrics supplier returned null").getBytes(StandardCharsets.UTF_8);
-        }
-        default -> throw new IllegalStateException("path: " + path + " (expected: one of " + ENDPOINTS + ")");
-      }
-    } catch (RuntimeException e) {
-      log.error("admin {}: failed", path, e);
-      problem(exchange, 500, "The admin endpoint failed; see the gateway log.", null, null);
-      return;
-    }
-    exchange.setStatusCode(status);
-    exchange.getResponseHeaders()
-        .put(Headers.CONTENT_TYPE, contentType)
-        .put(Headers.CACHE_CONTROL, "no-store");
-    exchange.getResponseSender().send(ByteBuffer.wrap(body));
-  }
-
-  private boolean authorized(HttpServerExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-    if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    return MessageDigest.isEqual(sha256(header.substring(7).trim()), tokenHash);
-  }
-
-  private static void problem(HttpServerExchange exchange, int status, String detail, String header, String value) {
-    Response problem = Problems.response(exchange, status, detail);
-    if (header != null) {
-      HttpHeaders headers = problem.headers().toBuilder().add(header, value).build();
-      problem = problem.toBuilder().headers(headers).build();
-    }
-    ExchangeBridge.respond(exchange, problem);
-  }
-
-  private static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256: not available (expected: in every Java platform)", e);
-    }
+    Executor worker = exchange.getDispatchExecutor() != null
+        ? exchange.getDispatchExecutor() : exchange.getConnection().getWorker();
+    // The bridge calls the endpoints on the I/O thread (the token check); they render on the worker.
+    ExchangeBridge.handle(exchange, request -> endpoints.handle(request, worker), ClientTimeouts.DEFAULTS);
   }
 
   @Override
   public String toString() {
-    return "AdminHandler[" + (metrics == null ? "no metrics" : "with metrics") + "]";
+    return "AdminHandler[" + (withMetrics ? "with metrics" : "no metrics") + "]";
   }
 
   /**
@@ -189,12 +97,11 @@ public final class AdminHandler implements HttpHandler {
    * @since 0.1
    */
   public static final class Builder {
-    private final Supplier<Gateway> gateway;
-    private byte[] tokenHash;
-    private Supplier<String> metrics;
+    private final AdminEndpoints.Builder endpoints;
+    private boolean withMetrics;
 
     Builder(Supplier<Gateway> gateway) {
-      this.gateway = gateway;
+      this.endpoints = AdminEndpoints.builder(gateway);
     }
 
     /**
@@ -209,19 +116,7 @@ public final class AdminHandler implements HttpHandler {
      * @return this builder
      */
     public Builder bearerToken(String token) {
-      Objects.requireNonNull(token, "token");
-      if (token.length() < MIN_TOKEN_LENGTH) {
-        throw new IllegalArgumentException("bearerToken: " + token.length() + " characters (expected: at least "
-            + MIN_TOKEN_LENGTH + ")");
-      }
-      for (int i = 0; i < token.length(); i++) {
-        char c = token.charAt(i);
-        if (c <= 0x20 || c >= 0x7F) {
-          throw new IllegalArgumentException("bearerToken: a character outside visible ASCII at index " + i
-              + " (expected: visible ASCII without spaces)");
-        }
-      }
-      this.tokenHash = sha256(token);
+      endpoints.bearerToken(token);
       return this;
     }
 
@@ -238,7 +133,8 @@ public final class AdminHandler implements HttpHandler {
      * @return this builder
      */
     public Builder metrics(Supplier<String> prometheusText) {
-      this.metrics = Objects.requireNonNull(prometheusText, "prometheusText");
+      endpoints.metrics(prometheusText);
+      withMetrics = true;
       return this;
     }
 
@@ -253,11 +149,7 @@ public final class AdminHandler implements HttpHandler {
      * @throws IllegalStateException if no {@link #bearerToken(String) token} is set
      */
     public AdminHandler build() {
-      if (tokenHash == null) {
-        throw new IllegalStateException(
-            "bearerToken: none (expected: a token of at least 16 characters; the admin endpoints are never open)");
-      }
-      return new AdminHandler(gateway, tokenHash.clone(), metrics);
+      return new AdminHandler(endpoints.build(), withMetrics);
     }
   }
 }

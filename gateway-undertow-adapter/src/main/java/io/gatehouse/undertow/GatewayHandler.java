@@ -1,15 +1,12 @@
 package io.gatehouse.undertow;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.adapter.SwappableGateway;
 import io.gatehouse.undertow.internal.ClientTimeouts;
 import io.gatehouse.undertow.internal.ExchangeBridge;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An Undertow {@link HttpHandler} that passes each request to a {@link Gateway}, which can be
@@ -20,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * HttpHandler root = Handlers.path().addPrefixPath("/gw", handler).addPrefixPath("/", app);
  * ...
  * Gateway old = handler.swap(gatewayB);   // new requests go to B; A's requests finish on A
- * old.close();                            // once they have finished, if you own A
+ * handler.swappable().drained(old).thenRunAsync(old::close, executor);   // once they have, if you own A
  * }</pre>
  *
  * <p><b>What the gateway sees.</b> The method; the path below the mount point, still
@@ -49,32 +46,49 @@ import org.slf4j.LoggerFactory;
  * @since 0.1
  */
 public final class GatewayHandler implements HttpHandler {
-  private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
-
-  private final AtomicReference<Gateway> gateway;
+  private final SwappableGateway gateways;
   private final HttpHandler entry;
 
   GatewayHandler(Gateway gateway, ClientTimeouts timeouts) {
-    this.gateway = new AtomicReference<>(gateway);
-    this.entry = new HttpContinueReadHandler(exchange -> ExchangeBridge.handle(exchange, this.gateway.get(), timeouts));
+    this.gateways = SwappableGateway.of(gateway);
+    this.entry = new HttpContinueReadHandler(exchange -> {
+      // The request counts on its gateway until the exchange has ended, response body included.
+      SwappableGateway.Lease lease = gateways.acquire();
+      try {
+        exchange.addExchangeCompleteListener((ex, next) -> {
+          try {
+            lease.release();
+          } finally {
+            next.proceed();
+          }
+        });
+      } catch (RuntimeException e) {
+        lease.release();
+        throw e;
+      }
+      ExchangeBridge.handle(exchange, lease.gateway(), timeouts);
+    });
   }
 
   /**
    * Replaces the gateway for requests that start from now on. Requests already started keep the
-   * gateway they started with and finish on it. The previous gateway is not closed. The swap is
-   * logged at INFO with both {@link Gateway#version() versions}.
+   * gateway they started with and finish on it. The previous gateway is not closed: close it once
+   * {@code swappable().drained(previous)} completes. Before it takes requests, {@code next} takes
+   * over the previous gateway's run-time state for every part whose definition is unchanged
+   * (rate-limit buckets, quota counts, circuits, target health, metering: see
+   * {@link Gateway#takeStateFrom}). The swap is logged at INFO with both
+   * {@link Gateway#version() versions}; see {@link SwappableGateway#swap}.
    *
    * <pre>{@code
    * Gateway previous = handler.swap(next);
+   * handler.swappable().drained(previous).thenRunAsync(previous::close, executor);
    * }</pre>
    *
    * @param next the gateway for new requests
    * @return the gateway it replaces
    */
   public Gateway swap(Gateway next) {
-    Gateway previous = gateway.getAndSet(Objects.requireNonNull(next, "next"));
-    log.info("gateway configuration swapped: version {} -> {}", previous.version(), next.version());
-    return previous;
+    return gateways.swap(next);
   }
 
   /**
@@ -87,7 +101,23 @@ public final class GatewayHandler implements HttpHandler {
    * @return the current gateway
    */
   public Gateway current() {
-    return gateway.get();
+    return gateways.current();
+  }
+
+  /**
+   * The holder of this handler's gateway: swap through it, learn when a swapped-out gateway has
+   * no request in flight here any more ({@link SwappableGateway#drained}), or let metrics follow
+   * the swaps ({@code GatehouseMetrics.follow(handler.swappable())}).
+   *
+   * <pre>{@code
+   * handler.swappable().drained(previous).thenRunAsync(previous::close, executor);
+   * }</pre>
+   *
+   * @return the holder, the same for the handler's life
+   * @since 0.1
+   */
+  public SwappableGateway swappable() {
+    return gateways;
   }
 
   /**
@@ -107,6 +137,6 @@ public final class GatewayHandler implements HttpHandler {
 
   @Override
   public String toString() {
-    return "GatewayHandler[" + gateway.get() + "]";
+    return "GatewayHandler[" + gateways.current() + "]";
   }
 }

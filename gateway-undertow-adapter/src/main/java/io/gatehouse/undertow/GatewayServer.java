@@ -2,6 +2,8 @@ package io.gatehouse.undertow;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayException;
+import io.gatehouse.adapter.GracefulStop;
+import io.gatehouse.adapter.SwappableGateway;
 import io.gatehouse.undertow.internal.ClientTimeouts;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -30,7 +32,8 @@ import org.xnio.channels.AcceptingChannel;
  * <pre>{@code
  * try (GatewayServer server = UndertowGateway.server(gateway).port(8080).start()) {
  *   ...
- *   server.swap(rebuilt).close();          // new config; close the old gateway when you own it
+ *   Gateway old = server.swap(rebuilt);    // new config; close the old gateway, if you own it,
+ *   server.swappable().drained(old).thenRunAsync(old::close, executor);   // once its requests end
  *   ...
  * }                                          // close(): stop(Duration.ofSeconds(30))
  * gateway.close();                           // the server never closes the gateway
@@ -56,16 +59,16 @@ public final class GatewayServer implements AutoCloseable {
   private final XnioWorker worker;
   private final AcceptingChannel<StreamConnection> listener;
   private final GatewayHandler handler;
-  private final DrainingHandler draining;
+  private final GracefulStop gate;
   private final int port;
   private Boolean stopped; // guarded by this
 
   private GatewayServer(XnioWorker worker, AcceptingChannel<StreamConnection> listener, GatewayHandler handler,
-      DrainingHandler draining, int port) {
+      GracefulStop gate, int port) {
     this.worker = worker;
     this.listener = listener;
     this.handler = handler;
-    this.draining = draining;
+    this.gate = gate;
     this.port = port;
   }
 
@@ -84,10 +87,13 @@ public final class GatewayServer implements AutoCloseable {
 
   /**
    * Replaces the gateway for requests that start from now on; requests in flight finish on the
-   * gateway they started with. The previous gateway is not closed.
+   * gateway they started with. The previous gateway is not closed: close it once
+   * {@code swappable().drained(previous)} completes. {@code next} takes over its state where the
+   * definition is unchanged: see {@link GatewayHandler#swap}.
    *
    * <pre>{@code
    * Gateway previous = server.swap(next);
+   * server.swappable().drained(previous).thenRunAsync(previous::close, executor);
    * }</pre>
    *
    * @param next the gateway for new requests
@@ -108,6 +114,23 @@ public final class GatewayServer implements AutoCloseable {
    */
   public Gateway current() {
     return handler.current();
+  }
+
+  /**
+   * The holder of this server's gateway: swap through it, learn when a swapped-out gateway has
+   * no request in flight any more ({@link SwappableGateway#drained}), or let metrics follow the
+   * swaps ({@code GatehouseMetrics.follow(server.swappable())}).
+   *
+   * <pre>{@code
+   * Gateway previous = server.swap(next);
+   * server.swappable().drained(previous).thenRunAsync(previous::close, executor);
+   * }</pre>
+   *
+   * @return the holder, the same for the server's life
+   * @since 0.1
+   */
+  public SwappableGateway swappable() {
+    return handler.swappable();
   }
 
   /**
@@ -138,10 +161,10 @@ public final class GatewayServer implements AutoCloseable {
     IoUtils.safeClose(listener);
     boolean drained;
     try {
-      drained = draining.drain(timeout);
+      drained = gate.drain(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      drained = draining.inFlight() == 0;
+      drained = gate.inFlight() == 0;
     }
     worker.shutdown();
     try {
@@ -159,7 +182,7 @@ public final class GatewayServer implements AutoCloseable {
 
   /** True once a stop has begun turning new requests away; not synchronized, as stop() holds the lock. */
   boolean isDraining() {
-    return draining.isDraining();
+    return gate.isDraining();
   }
 
   /**
@@ -399,7 +422,7 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer start() {
       GatewayHandler handler = new GatewayHandler(gateway, new ClientTimeouts(requestBodyIdleTimeout,
           minRequestBodyRate, minRequestBodyRateGrace, responseWriteTimeout));
-      DrainingHandler draining = new DrainingHandler(handler);
+      GracefulStop gate = GracefulStop.create();
       int io = ioThreads > 0 ? ioThreads : Math.max(Runtime.getRuntime().availableProcessors(), 2);
       OptionMap serverOptions = OptionMap.builder()
           .set(UndertowOptions.MAX_ENTITY_SIZE, 0L)
@@ -435,7 +458,7 @@ public final class GatewayServer implements AutoCloseable {
         throw new GatewayException("server: cannot start Undertow's threads (" + e.getMessage() + ")", e);
       }
       HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), serverOptions);
-      open.setRootHandler(draining);
+      open.setRootHandler(new DrainingHandler(handler, gate));
       AcceptingChannel<StreamConnection> listener;
       try {
         listener = worker.createStreamConnectionServer(new InetSocketAddress(host, port),
@@ -446,7 +469,7 @@ public final class GatewayServer implements AutoCloseable {
       }
       listener.resumeAccepts();
       InetSocketAddress bound = listener.getLocalAddress(InetSocketAddress.class);
-      return new GatewayServer(worker, listener, handler, draining, bound.getPort());
+      return new GatewayServer(worker, listener, handler, gate, bound.getPort());
     }
   }
 }

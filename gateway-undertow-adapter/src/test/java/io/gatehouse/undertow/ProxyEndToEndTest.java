@@ -204,6 +204,13 @@ class ProxyEndToEndTest {
       start(b -> b.route("all", r -> r.path("/**").upstream("http://127.0.0.1:" + port)));
       for (int i = 0; i < 5; i++) {
         assertThat(get("/k" + i).body()).isEqualTo("ok");
+        // The client may have the whole response before the upstream connection is back in the
+        // pool (that happens on the upstream client's thread): wait, bounded, until it is.
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (gateway.connectionPool().map(p -> p.leased() > 0 || p.available() == 0).orElse(false)
+            && System.nanoTime() < until) {
+          Thread.sleep(5);
+        }
       }
       assertThat(clientPorts).as("the gateway's source ports toward the upstream").hasSize(1);
     } finally {

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.upstream.CircuitBreaker;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +106,39 @@ class SwapTest {
       System.setErr(stderr);
     }
     assertThat(captured.toString(StandardCharsets.UTF_8))
-        .contains("INFO io.gatehouse.undertow.GatewayHandler - gateway configuration swapped: version release-1 -> release-2");
+        .contains("INFO io.gatehouse.adapter.SwappableGateway - gateway configuration swapped: version release-1 -> release-2");
+  }
+
+  private static int status(int port, String target) throws Exception {
+    return Servers.CLIENT.send(Servers.request(port, target).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void an_identical_configuration_swapped_in_keeps_the_spent_limits_and_the_open_circuits() throws Exception {
+    int deadPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      deadPort = probe.getLocalPort(); // closed below: connections to it are refused
+    }
+    Supplier<Gateway> configuration = () -> Gateway.builder()
+        .route("limited", r -> r.path("/limited").rateLimit(RateLimit.perRoute(1).per(Duration.ofMinutes(1)))
+            .respond(200, "text/plain", "ok"))
+        .route("broken", r -> r.path("/broken").upstream("http://127.0.0.1:" + deadPort)
+            .circuitBreaker(CircuitBreaker.of().slidingWindow(2, 2).openFor(Duration.ofMinutes(1))))
+        .build();
+    Gateway first = configuration.get();
+    server = Servers.start(first);
+    assertThat(status(server.port(), "/limited")).isEqualTo(200);
+    assertThat(status(server.port(), "/limited")).isEqualTo(429);
+    assertThat(status(server.port(), "/broken")).isEqualTo(502);
+    assertThat(status(server.port(), "/broken")).isEqualTo(502);
+    assertThat(status(server.port(), "/broken")).isEqualTo(503);
+
+    try (Gateway second = configuration.get()) {
+      server.swap(second).close();
+      assertThat(status(server.port(), "/limited")).as("the bucket is still spent").isEqualTo(429);
+      assertThat(status(server.port(), "/broken")).as("the circuit is still open").isEqualTo(503);
+      server.stop(Duration.ofSeconds(5));
+      server = null;
+    }
   }
 }

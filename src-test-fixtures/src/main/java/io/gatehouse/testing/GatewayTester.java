@@ -2,11 +2,10 @@ package io.gatehouse.testing;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
+import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.route.RouteExplanation;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,8 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Sends requests to a gateway in memory, with its upstreams replaced by {@link StubUpstream}s: a
@@ -30,33 +27,27 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>The tester builds its own copy of the gateway from {@link Gateway#spec()}; the gateway passed
- * in is not used or closed. Thread-safe.
+ * <p>The tester builds its own copy of the gateway from {@link Gateway#spec()}, with the stubs as
+ * its upstream client and one more {@link GatewayObserver}, which learns the route of each request
+ * from its {@link io.gatehouse.observe.RequestRecord}; the gateway passed in is not used or closed.
+ * Its filters, chains and route explanations are those of the gateway given. Thread-safe.
  *
  * @since 0.1
  */
 public final class GatewayTester implements AutoCloseable {
-  private static final Pattern GLOBAL_FILTER = Pattern.compile("global filter #(\\d+) \\(");
   private final Gateway gateway;
   private final StubTransport transport;
-  private final Map<String, String> routeByRequestId;
-  /** How the gateway names the tester's own route-recording filter in a chain. */
-  private final String ownStage;
+  private final Map<String, String> routeByRequestId = new ConcurrentHashMap<>();
   private final AtomicLong requestCounter = new AtomicLong();
   private volatile Duration timeout = Duration.ofSeconds(10);
 
   private GatewayTester(GatewaySpec spec) {
     this.transport = new StubTransport();
-    this.routeByRequestId = new ConcurrentHashMap<>();
-    Filter recordRoute = (exchange, chain) -> {
-      routeByRequestId.put(exchange.requestId(), exchange.routeId());
-      return chain.proceed(exchange);
-    };
-    this.ownStage = "global filter #1 (" + recordRoute.getClass().getName() + ")";
-    List<Filter> filters = new ArrayList<>();
-    filters.add(recordRoute);
-    filters.addAll(spec.filters());
-    this.gateway = spec.toBuilder().filters(filters).transport(transport).build();
+    // The record of a response held in memory is made before handle() completes, and that of a
+    // streamed one before its reader has the last bytes: send() reads the whole body first.
+    GatewayObserver recordRoute = record -> record.routeId()
+        .ifPresent(routeId -> routeByRequestId.put(record.requestId(), routeId));
+    this.gateway = spec.toBuilder().observer(recordRoute).transport(transport).build();
   }
 
   /**
@@ -192,7 +183,7 @@ public final class GatewayTester implements AutoCloseable {
    *
    * @param method the method token
    * @param target the path and optional query
-   * @return the explanation; its chain lists the gateway's stages, not the tester's own
+   * @return the explanation; its chain lists the gateway's stages, the tester adding none
    */
   public RouteExplanation explain(String method, String target) {
     return request(method, target).explain();
@@ -216,25 +207,9 @@ public final class GatewayTester implements AutoCloseable {
     return gateway;
   }
 
-  /**
-   * The gateway's explanation, without the filter the tester puts first to record routes: its
-   * chain is the one of the gateway the tester was given.
-   */
+  /** The gateway's explanation: the tester adds no stage, so its chain is that of the gateway given. */
   RouteExplanation explanationOf(Request request) {
-    RouteExplanation e = gateway.explain(request);
-    if (e.chain().isEmpty() || !e.chain().get(0).equals(ownStage)) {
-      return e;
-    }
-    List<String> chain = new ArrayList<>();
-    for (String stage : e.chain().subList(1, e.chain().size())) {
-      // The gateway numbers global filters from 1 in its names ("global filter #2 (...)"); ours was #1.
-      Matcher global = GLOBAL_FILTER.matcher(stage);
-      chain.add(global.lookingAt()
-          ? "global filter #" + (Integer.parseInt(global.group(1)) - 1) + stage.substring(global.end(1))
-          : stage);
-    }
-    return new RouteExplanation(e.method(), e.path(), e.normalizedPath(), e.matchedRoute(), e.candidates(), chain,
-        e.problem());
+    return gateway.explain(request);
   }
 
   Duration timeout() {

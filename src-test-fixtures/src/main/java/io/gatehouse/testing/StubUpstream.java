@@ -1,24 +1,22 @@
 package io.gatehouse.testing;
 
-import io.gatehouse.http.Body;
-import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * An in-memory upstream: it answers as scripted and records what it received. Scripted answers
- * queued with {@code thenRespond}/{@code thenFail}/{@code failNext} are used once each, in order;
- * after them, the standing answer set by {@code respond}/{@code fail}/{@code refuse}/{@code reset}
+ * An in-memory upstream: it answers as scripted and records what it received. Its answers are an
+ * {@link UpstreamScript}, the same model an {@link UpstreamServer} answers from on a real socket:
+ * scripted answers queued with {@code thenRespond}/{@code thenFail}/{@code failNext}/{@code resetNext}
+ * are used once each, in order; after them, the first matching {@link #when(String, String) when}
+ * rule; else the standing answer set by {@code respond}/{@code fail}/{@code refuse}/{@code reset}
  * (200 with no body until set). A {@link #delay(Duration)} holds back every answer, on real time,
  * and the route's response timeout applies to it as to a real upstream. Thread-safe.
  *
@@ -27,6 +25,7 @@ import java.util.function.Function;
  * tester.upstream("http://orders:8080").received();   // what it saw
  * tester.upstream("http://orders:8080").failNext(2, 503);   // an outage the retry should ride out
  * tester.upstream("http://orders:8080").when("GET", "/orders/*").respond(200, "{}");   // by method and path
+ * tester.upstream("http://orders:8080").script(orders);   // a Consumer<UpstreamScript>, shared with an UpstreamServer
  * }</pre>
  *
  * <p>Which answer a request gets: the next queued one-shot answer if any; else the first
@@ -38,11 +37,9 @@ public final class StubUpstream {
   private final String origin;
   private final StubTimer timer;
   private final List<RecordedRequest> received = new CopyOnWriteArrayList<>();
-  private final Deque<Function<RecordedRequest, CompletionStage<Response>>> queued = new ArrayDeque<>();
-  private Function<RecordedRequest, CompletionStage<Response>> standing =
-      request -> CompletableFuture.completedFuture(Response.of(200));
-  private final List<Rule> rules = new ArrayList<>(); // guarded by this
-  private Duration delay = Duration.ZERO;
+  private final UpstreamScript script = new UpstreamScript(
+      new UpstreamScript.Respond(request -> Response.of(200)), EnumSet.allOf(UpstreamException.Kind.class),
+      "StubUpstream", "a stub gives every kind");
 
   StubUpstream(String origin, StubTimer timer) {
     this.origin = origin;
@@ -59,13 +56,41 @@ public final class StubUpstream {
   }
 
   /**
+   * The script this stub answers from; the scripting methods of the stub change it too.
+   *
+   * <p>{@code tester.upstream("http://orders:8080").script().failNext(1, 503);}
+   *
+   * @return the script
+   * @since 0.1
+   */
+  public UpstreamScript script() {
+    return script;
+  }
+
+  /**
+   * Scripts this stub with a script written for any upstream: the same {@code Consumer} scripts an
+   * {@link UpstreamServer} alike.
+   *
+   * <p>{@code tester.stubUpstream("http://orders:8080", stub -> stub.script(orders));}
+   *
+   * @param script changes the script
+   * @return this stub
+   * @since 0.1
+   */
+  public StubUpstream script(Consumer<UpstreamScript> script) {
+    Objects.requireNonNull(script, "script").accept(this.script);
+    return this;
+  }
+
+  /**
    * Answers every request with a status and no body.
    *
    * @param status 100 to 599
    * @return this stub
    */
   public StubUpstream respond(int status) {
-    return respond(Response.of(status));
+    script.respond(status);
+    return this;
   }
 
   /**
@@ -76,7 +101,8 @@ public final class StubUpstream {
    * @return this stub
    */
   public StubUpstream respond(int status, String body) {
-    return respond(Response.builder(status).body(Body.of(body)).build());
+    script.respond(status, body);
+    return this;
   }
 
   /**
@@ -88,8 +114,8 @@ public final class StubUpstream {
    * @return this stub
    */
   public StubUpstream respond(int status, String contentType, String body) {
-    return respond(Response.builder(status).headers(HttpHeaders.of("Content-Type", contentType))
-        .body(Body.of(body)).build());
+    script.respond(status, contentType, body);
+    return this;
   }
 
   /**
@@ -99,19 +125,19 @@ public final class StubUpstream {
    * @return this stub
    */
   public StubUpstream respond(Response response) {
-    Objects.requireNonNull(response, "response");
-    return respondWith(request -> response);
+    script.respond(response);
+    return this;
   }
 
   /**
-   * Answers every request with what a function makes of it.
+   * Answers every request with what a function makes of it. A function that throws or returns
+   * null fails the call (the client gets 502).
    *
    * @param answer computes the response from what was received
    * @return this stub
    */
-  public synchronized StubUpstream respondWith(Function<RecordedRequest, Response> answer) {
-    Objects.requireNonNull(answer, "answer");
-    standing = request -> CompletableFuture.completedFuture(answer.apply(request));
+  public StubUpstream respondWith(Function<RecordedRequest, Response> answer) {
+    script.respondWith(answer);
     return this;
   }
 
@@ -122,9 +148,8 @@ public final class StubUpstream {
    * @param kind the failure
    * @return this stub
    */
-  public synchronized StubUpstream fail(UpstreamException.Kind kind) {
-    Objects.requireNonNull(kind, "kind");
-    standing = request -> failure(kind);
+  public StubUpstream fail(UpstreamException.Kind kind) {
+    script.fail(kind);
     return this;
   }
 
@@ -165,14 +190,24 @@ public final class StubUpstream {
    * @return this stub
    * @throws IllegalArgumentException if {@code n} is negative or the status is out of range
    */
-  public synchronized StubUpstream failNext(int n, int status) {
-    if (n < 0) {
-      throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
-    }
-    Response response = Response.of(status);
-    for (int i = 0; i < n; i++) {
-      queued.add(request -> CompletableFuture.completedFuture(response));
-    }
+  public StubUpstream failNext(int n, int status) {
+    script.failNext(n, status);
+    return this;
+  }
+
+  /**
+   * Resets the connection of the next {@code n} requests, once each (see {@link #reset()}); later
+   * ones fall through to what comes next. The resets queue after answers already queued.
+   *
+   * <p>{@code stub.resetNext(1);   // the first attempt is reset, a retry gets the standing answer}
+   *
+   * @param n how many requests, zero or more
+   * @return this stub
+   * @throws IllegalArgumentException if {@code n} is negative
+   * @since 0.1
+   */
+  public StubUpstream resetNext(int n) {
+    script.resetNext(n);
     return this;
   }
 
@@ -188,12 +223,8 @@ public final class StubUpstream {
    * @return this stub
    * @throws IllegalArgumentException if the delay is negative
    */
-  public synchronized StubUpstream delay(Duration delay) {
-    Objects.requireNonNull(delay, "delay");
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay: " + delay + " (expected: >= 0)");
-    }
-    this.delay = delay;
+  public StubUpstream delay(Duration delay) {
+    script.delay(delay);
     return this;
   }
 
@@ -203,9 +234,8 @@ public final class StubUpstream {
    * @param response the response
    * @return this stub
    */
-  public synchronized StubUpstream thenRespond(Response response) {
-    Objects.requireNonNull(response, "response");
-    queued.add(request -> CompletableFuture.completedFuture(response));
+  public StubUpstream thenRespond(Response response) {
+    script.thenRespond(response);
     return this;
   }
 
@@ -215,9 +245,8 @@ public final class StubUpstream {
    * @param kind the failure
    * @return this stub
    */
-  public synchronized StubUpstream thenFail(UpstreamException.Kind kind) {
-    Objects.requireNonNull(kind, "kind");
-    queued.add(request -> failure(kind));
+  public StubUpstream thenFail(UpstreamException.Kind kind) {
+    script.thenFail(kind);
     return this;
   }
 
@@ -227,7 +256,7 @@ public final class StubUpstream {
    * receives (percent-encoded, without the query): literal segments, {@code *} for one segment,
    * and a trailing {@code **} for the rest. Rules are tried in the order declared; declaring the
    * same method and pattern again replaces its answer. One-shot answers ({@code failNext},
-   * {@code thenRespond}, {@code thenFail}) still come first.
+   * {@code resetNext}, {@code thenRespond}, {@code thenFail}) still come first.
    *
    * @param method the method, or {@code *} for any
    * @param pathPattern such as {@code /orders/*} or {@code /static/**}
@@ -236,66 +265,59 @@ public final class StubUpstream {
    *     {@code **} anywhere but at its end
    */
   public When when(String method, String pathPattern) {
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(pathPattern, "pathPattern");
-    if (!pathPattern.startsWith("/")) {
-      throw new IllegalArgumentException("pathPattern: '" + pathPattern + "' (expected: a path starting with /)");
-    }
-    int rest = pathPattern.indexOf("**");
-    if (rest >= 0 && (rest != pathPattern.length() - 2 || !pathPattern.endsWith("/**"))) {
-      throw new IllegalArgumentException("pathPattern: '" + pathPattern + "' (expected: ** only as the last segment)");
-    }
-    return new When(method, pathPattern);
+    return new When(this, method, pathPattern);
   }
 
   /**
-   * The answer of a {@link StubUpstream#when(String, String) when} rule.
+   * The answer of a {@link StubUpstream#when(String, String) when} rule; its methods return the
+   * stub.
    *
    * <p>{@code stub.when("POST", "/orders").respond(201, "application/json", "{\"id\":8}");}
    *
    * @since 0.1
    */
-  public final class When {
-    private final String method;
-    private final String pattern;
-
-    private When(String method, String pattern) {
-      this.method = method;
-      this.pattern = pattern;
+  public static final class When extends UpstreamScript.When<StubUpstream> {
+    private When(StubUpstream stub, String method, String pattern) {
+      super(stub.script, method, pattern, stub);
     }
 
+    // The overrides below keep the methods this class declared before UpstreamScript.When existed,
+    // with their return type: code compiled against them keeps linking (the API check pins it).
+
     /**
-     * Answers matching requests with a status and a body, without a content type.
+     * Answers matching requests with a status and a text body.
      *
-     * @param status 100 to 599
-     * @param body the body, as UTF-8
+     * @param status the status
+     * @param body the body, UTF-8
      * @return the stub
      */
+    @Override
     public StubUpstream respond(int status, String body) {
-      return respond(Response.builder(status).body(Body.of(body)).build());
+      return super.respond(status, body);
     }
 
     /**
-     * Answers matching requests with a status and a typed body.
+     * Answers matching requests with a status and a body of a content type.
      *
-     * @param status 100 to 599
-     * @param contentType the content type
-     * @param body the body, as UTF-8
+     * @param status the status
+     * @param contentType the {@code Content-Type}
+     * @param body the body, UTF-8
      * @return the stub
      */
+    @Override
     public StubUpstream respond(int status, String contentType, String body) {
-      return respond(Response.builder(status).header("Content-Type", contentType).body(Body.of(body)).build());
+      return super.respond(status, contentType, body);
     }
 
     /**
      * Answers matching requests with a response.
      *
-     * @param response the response; an in-memory body may be sent any number of times
+     * @param response the response
      * @return the stub
      */
+    @Override
     public StubUpstream respond(Response response) {
-      Objects.requireNonNull(response, "response");
-      return add(request -> CompletableFuture.completedFuture(response));
+      return super.respond(response);
     }
 
     /**
@@ -304,40 +326,10 @@ public final class StubUpstream {
      * @param kind the failure
      * @return the stub
      */
+    @Override
     public StubUpstream fail(UpstreamException.Kind kind) {
-      Objects.requireNonNull(kind, "kind");
-      return add(request -> failure(kind));
+      return super.fail(kind);
     }
-
-    private StubUpstream add(Function<RecordedRequest, CompletionStage<Response>> answer) {
-      synchronized (StubUpstream.this) {
-        rules.removeIf(r -> r.method.equals(method) && r.pattern.equals(pattern));
-        rules.add(new Rule(method, pattern, answer));
-      }
-      return StubUpstream.this;
-    }
-  }
-
-  /** A method and path pattern with its answer. */
-  private record Rule(String method, String pattern, Function<RecordedRequest, CompletionStage<Response>> answer) {
-    boolean matches(RecordedRequest request) {
-      return (method.equals("*") || method.equals(request.method())) && pathMatches(pattern, request.path());
-    }
-  }
-
-  /** Literal segments, {@code *} for one segment, a trailing {@code **} for the rest (none included). */
-  static boolean pathMatches(String pattern, String path) {
-    String[] want = pattern.substring(1).split("/", -1);
-    String[] have = path.substring(path.startsWith("/") ? 1 : 0).split("/", -1);
-    for (int i = 0; i < want.length; i++) {
-      if (want[i].equals("**")) {
-        return true;
-      }
-      if (i >= have.length || !(want[i].equals("*") ? !have[i].isEmpty() : want[i].equals(have[i]))) {
-        return false;
-      }
-    }
-    return want.length == have.length;
   }
 
   /**
@@ -352,39 +344,26 @@ public final class StubUpstream {
   /** The answer to one request: chosen on arrival, given after the delay. */
   CompletableFuture<Response> answer(RecordedRequest request) {
     received.add(request);
-    Function<RecordedRequest, CompletionStage<Response>> next;
-    Duration wait;
-    synchronized (this) {
-      next = queued.isEmpty() ? ruleFor(request) : queued.poll();
-      wait = delay;
+    UpstreamScript.Taken taken = script.take(request);
+    if (taken.delay().isZero()) {
+      return give(taken.answer(), request);
     }
-    if (wait.isZero()) {
-      return give(next, request);
-    }
-    return timer.after(wait, () -> give(next, request));
+    return timer.after(taken.delay(), () -> give(taken.answer(), request));
   }
 
-  private Function<RecordedRequest, CompletionStage<Response>> ruleFor(RecordedRequest request) {
-    for (Rule rule : rules) {
-      if (rule.matches(request)) {
-        return rule.answer();
-      }
+  private CompletableFuture<Response> give(UpstreamScript.Answer answer, RecordedRequest request) {
+    if (answer instanceof UpstreamScript.Fail fail) {
+      return CompletableFuture.failedFuture(
+          new UpstreamException(fail.kind(), "stub " + origin + " scripted " + fail.kind()));
     }
-    return standing;
-  }
-
-  private static CompletableFuture<Response> give(
-      Function<RecordedRequest, CompletionStage<Response>> answer, RecordedRequest request) {
     try {
-      return answer.apply(request).toCompletableFuture();
+      Response response = ((UpstreamScript.Respond) answer).response().apply(request);
+      return CompletableFuture.completedFuture(
+          Objects.requireNonNull(response, "the respondWith function returned null"));
     } catch (RuntimeException e) {
       // A respondWith function that throws fails this one call (the client gets 502), on any thread.
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  private CompletionStage<Response> failure(UpstreamException.Kind kind) {
-    return CompletableFuture.failedFuture(new UpstreamException(kind, "stub " + origin + " scripted " + kind));
   }
 
   @Override

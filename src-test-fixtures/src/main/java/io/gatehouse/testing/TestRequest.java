@@ -131,7 +131,7 @@ public final class TestRequest {
    *
    * <p>{@code System.out.println(tester.get("/api/orders/7").header("X-Beta", "true").explain());}
    *
-   * @return the explanation; its chain lists the gateway's stages, not the tester's own
+   * @return the explanation; its chain lists the gateway's stages, the tester adding none
    */
   public RouteExplanation explain() {
     HttpHeaders explained = headers.build();

@@ -2,10 +2,12 @@ package io.gatehouse.testing;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,23 +15,31 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -37,12 +47,19 @@ import java.util.function.Function;
  * sockets: it answers {@code 200 ok} with an {@code X-Upstream: <port>} header until scripted
  * otherwise, keeps connections alive, and records what it received.
  *
- * <p>Answers are scripted as on a {@link StubUpstream}: one-shot answers queued with
- * {@code failNext}/{@code resetNext} are used once each, in order; after them, the standing
- * answer set by {@code respond}/{@code respondWith}/{@code reset}. A {@code delay} holds back
- * every answer. {@link #refuse()} takes the server down (connects are refused, open connections
- * closed) and {@link #resume()} brings it back on the same port. Thread-safe; close it to free
- * the port and stop its threads.
+ * <p>Answers are an {@link UpstreamScript}, the model a {@link StubUpstream} answers from in
+ * memory, so a script written for one works for the other: one-shot answers queued with
+ * {@code failNext}/{@code resetNext}/{@code thenRespond}/{@code thenFail} are used once each, in
+ * order; after them, the first matching {@link #when(String, String) when} rule; else the standing
+ * answer set by {@code respond}/{@code respondWith}/{@code fail}/{@code reset}. A {@code delay}
+ * holds back every answer. {@link #refuse()} takes the server down (connects are refused, open
+ * connections closed) and {@link #resume()} brings it back on the same port. Thread-safe; close it
+ * to free the port and stop its threads.
+ *
+ * <p>A response body held in memory, or streamed with a known length, is sent with
+ * {@code Content-Length}; a streamed one is written as its publisher emits it, so a body that
+ * trickles reaches the client as it trickles, and one that fails or ends short of its length cuts
+ * the connection. A streamed body of unknown length is read whole first.
  *
  * <pre>{@code
  * try (UpstreamServer orders = UpstreamServer.start()) {
@@ -66,7 +83,12 @@ public final class UpstreamServer implements AutoCloseable {
   static final int MAX_BODY = 16 * 1024 * 1024;
   static final int MAX_RECEIVED = 10_000;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-  private static final Answer OK = Answer.of(request -> Response.builder(200).body(Body.of("ok")).build());
+  private static final Response OK = Response.builder(200).body(Body.of("ok")).build();
+  /** What a server answers with {@code PROTOCOL_ERROR}: a status line no HTTP client accepts. */
+  static final byte[] NOT_HTTP = "HTTP/1.1 ok? not HTTP\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+  /** The failures a server can give once it has read a request. */
+  private static final Set<UpstreamException.Kind> FAILURES = EnumSet.of(UpstreamException.Kind.CONNECTION_RESET,
+      UpstreamException.Kind.RESPONSE_TIMEOUT, UpstreamException.Kind.PROTOCOL_ERROR);
 
   private final int port;
   private final String origin;
@@ -79,10 +101,9 @@ public final class UpstreamServer implements AutoCloseable {
   private Optional<ServerSocket> listener = Optional.empty(); // guarded by listening; empty while refusing
   private boolean closed; // guarded by listening
 
-  private final Object script = new Object();
-  private Answer standing = OK; // guarded by script
-  private final Deque<Answer> queued = new ArrayDeque<>(); // guarded by script
-  private Duration delay = Duration.ZERO; // guarded by script
+  private final UpstreamScript script = new UpstreamScript(new UpstreamScript.Respond(request -> OK), FAILURES,
+      "UpstreamServer", "an UpstreamServer has accepted the connection and read the request by then;"
+      + " to refuse connections, use refuse()");
 
   private final Object counts = new Object();
   private final Deque<RecordedRequest> received = new ArrayDeque<>(); // guarded by counts
@@ -160,6 +181,48 @@ public final class UpstreamServer implements AutoCloseable {
   }
 
   /**
+   * The script this server answers from; the scripting methods of the server change it too.
+   *
+   * <p>{@code orders.script().when("GET", "/health").respond(200, "up");}
+   *
+   * @return the script
+   * @since 0.1
+   */
+  public UpstreamScript script() {
+    return script;
+  }
+
+  /**
+   * Scripts this server with a script written for any upstream: the same {@code Consumer} scripts
+   * a {@link StubUpstream} alike.
+   *
+   * <p>{@code UpstreamServer orders = UpstreamServer.start().script(ordersScript);}
+   *
+   * @param script changes the script
+   * @return this server
+   * @since 0.1
+   */
+  public UpstreamServer script(Consumer<UpstreamScript> script) {
+    Objects.requireNonNull(script, "script").accept(this.script);
+    return this;
+  }
+
+  /**
+   * Answers every request with a status and no body.
+   *
+   * <p>{@code orders.respond(204);}
+   *
+   * @param status 100 to 599
+   * @return this server
+   * @throws IllegalArgumentException if the status is out of range
+   * @since 0.1
+   */
+  public UpstreamServer respond(int status) {
+    script.respond(status);
+    return this;
+  }
+
+  /**
    * Answers every request with a status and a body, without a content type.
    *
    * <p>{@code orders.respond(500, "boom");}
@@ -170,9 +233,40 @@ public final class UpstreamServer implements AutoCloseable {
    * @throws IllegalArgumentException if the status is out of range
    */
   public UpstreamServer respond(int status, String body) {
-    Objects.requireNonNull(body, "body");
-    Response response = Response.builder(status).body(Body.of(body)).build();
-    return respondWith(request -> response);
+    script.respond(status, body);
+    return this;
+  }
+
+  /**
+   * Answers every request with a status and a typed body.
+   *
+   * <p>{@code orders.respond(200, "application/json", "{\"id\":7}");}
+   *
+   * @param status 100 to 599
+   * @param contentType the {@code Content-Type} value
+   * @param body the body, as UTF-8
+   * @return this server
+   * @throws IllegalArgumentException if the status is out of range
+   * @since 0.1
+   */
+  public UpstreamServer respond(int status, String contentType, String body) {
+    script.respond(status, contentType, body);
+    return this;
+  }
+
+  /**
+   * Answers every request with a response (see the class comment for how its body is sent). A
+   * body held in memory may be sent any number of times; a streamed one only once.
+   *
+   * <p>{@code orders.respond(Response.builder(200).header("ETag", "\"v1\"").build());}
+   *
+   * @param response the response
+   * @return this server
+   * @since 0.1
+   */
+  public UpstreamServer respond(Response response) {
+    script.respond(response);
+    return this;
   }
 
   /**
@@ -186,10 +280,26 @@ public final class UpstreamServer implements AutoCloseable {
    * @return this server
    */
   public UpstreamServer respondWith(Function<RecordedRequest, Response> answer) {
-    Objects.requireNonNull(answer, "answer");
-    synchronized (script) {
-      standing = Answer.of(answer);
-    }
+    script.respondWith(answer);
+    return this;
+  }
+
+  /**
+   * Fails every request as a real upstream would, until another standing answer is set:
+   * {@code CONNECTION_RESET} resets the connection (see {@link #reset()}), {@code RESPONSE_TIMEOUT}
+   * keeps silent until the client gives up, {@code PROTOCOL_ERROR} answers with a head that is not
+   * HTTP and closes the connection.
+   *
+   * <p>{@code orders.fail(UpstreamException.Kind.RESPONSE_TIMEOUT);   // the gateway answers 504}
+   *
+   * @param kind {@code CONNECTION_RESET}, {@code RESPONSE_TIMEOUT} or {@code PROTOCOL_ERROR}
+   * @return this server
+   * @throws IllegalArgumentException for another kind, which a server that has read the request
+   *     cannot give (to refuse connections, use {@link #refuse()})
+   * @since 0.1
+   */
+  public UpstreamServer fail(UpstreamException.Kind kind) {
+    script.fail(kind);
     return this;
   }
 
@@ -203,9 +313,7 @@ public final class UpstreamServer implements AutoCloseable {
    * @return this server
    */
   public UpstreamServer reset() {
-    synchronized (script) {
-      standing = Answer.RESET;
-    }
+    script.reset();
     return this;
   }
 
@@ -221,8 +329,8 @@ public final class UpstreamServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code n} is negative or the status is out of range
    */
   public UpstreamServer failNext(int n, int status) {
-    Response response = Response.of(status);
-    return queue(n, Answer.of(request -> response));
+    script.failNext(n, status);
+    return this;
   }
 
   /**
@@ -236,7 +344,53 @@ public final class UpstreamServer implements AutoCloseable {
    * @throws IllegalArgumentException if {@code n} is negative
    */
   public UpstreamServer resetNext(int n) {
-    return queue(n, Answer.RESET);
+    script.resetNext(n);
+    return this;
+  }
+
+  /**
+   * Answers the next request, once, with a response; later ones fall through to what comes next.
+   *
+   * <p>{@code orders.thenRespond(Response.of(429));}
+   *
+   * @param response the response
+   * @return this server
+   * @since 0.1
+   */
+  public UpstreamServer thenRespond(Response response) {
+    script.thenRespond(response);
+    return this;
+  }
+
+  /**
+   * Fails the next request, once, as {@link #fail(UpstreamException.Kind)} does.
+   *
+   * <p>{@code orders.thenFail(UpstreamException.Kind.PROTOCOL_ERROR);}
+   *
+   * @param kind {@code CONNECTION_RESET}, {@code RESPONSE_TIMEOUT} or {@code PROTOCOL_ERROR}
+   * @return this server
+   * @throws IllegalArgumentException for another kind
+   * @since 0.1
+   */
+  public UpstreamServer thenFail(UpstreamException.Kind kind) {
+    script.thenFail(kind);
+    return this;
+  }
+
+  /**
+   * Answers requests of one method and path differently from the rest:
+   * {@code orders.when("GET", "/orders/*").respond(200, "{}")}. Patterns and order are those of
+   * {@link UpstreamScript#when(String, String)}.
+   *
+   * @param method the method, or {@code *} for any
+   * @param pathPattern such as {@code /orders/*} or {@code /static/**}
+   * @return the rule's answer to set, which returns to this server
+   * @throws IllegalArgumentException if the pattern does not start with {@code /} or has
+   *     {@code **} anywhere but at its end
+   * @since 0.1
+   */
+  public UpstreamScript.When<UpstreamServer> when(String method, String pathPattern) {
+    return new UpstreamScript.When<>(script, method, pathPattern, this);
   }
 
   /**
@@ -250,13 +404,7 @@ public final class UpstreamServer implements AutoCloseable {
    * @throws IllegalArgumentException if the delay is negative
    */
   public UpstreamServer delay(Duration delay) {
-    Objects.requireNonNull(delay, "delay");
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay: " + delay + " (expected: >= 0)");
-    }
-    synchronized (script) {
-      this.delay = delay;
-    }
+    script.delay(delay);
     return this;
   }
 
@@ -299,8 +447,8 @@ public final class UpstreamServer implements AutoCloseable {
   }
 
   /**
-   * Back to how it started: answers {@code 200 ok} at once, nothing queued, listening. The
-   * counts are kept; see {@link #resetCounts()}.
+   * Back to how it started: answers {@code 200 ok} at once, nothing queued, no {@code when}
+   * rule, listening. The counts are kept; see {@link #resetCounts()}.
    *
    * <p>{@code orders.healthy();}
    *
@@ -309,11 +457,7 @@ public final class UpstreamServer implements AutoCloseable {
    * @throws UncheckedIOException if it was refusing and the port was taken meanwhile
    */
   public UpstreamServer healthy() {
-    synchronized (script) {
-      standing = OK;
-      queued.clear();
-      delay = Duration.ZERO;
-    }
+    script.clear();
     return resume();
   }
 
@@ -437,18 +581,6 @@ public final class UpstreamServer implements AutoCloseable {
     return "UpstreamServer[" + origin + ", " + state + ", " + requestCount() + " requests]";
   }
 
-  private UpstreamServer queue(int n, Answer answer) {
-    if (n < 0) {
-      throw new IllegalArgumentException("n: " + n + " (expected: >= 0)");
-    }
-    synchronized (script) {
-      for (int i = 0; i < n; i++) {
-        queued.add(answer);
-      }
-    }
-    return this;
-  }
-
   /** Guarded by listening. */
   private void listen(ServerSocket socket) {
     listener = Optional.of(socket);
@@ -507,14 +639,15 @@ public final class UpstreamServer implements AutoCloseable {
     try (socket) {
       socket.setSoTimeout(Math.toIntExact(READ_TIMEOUT.toMillis()));
       socket.setTcpNoDelay(true);
+      InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-      Http1Reader reader = new Http1Reader(new BufferedInputStream(socket.getInputStream()), MAX_BODY);
+      Http1Reader reader = new Http1Reader(in, MAX_BODY);
       while (true) {
         Optional<Http1Reader.Received> next;
         try {
           next = reader.next(() -> write(out, "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         } catch (ProtocolException e) {
-          respond(out, "GET", Response.builder(400).body(Body.of("UpstreamServer: " + e.getMessage())).build(), false);
+          send(out, "GET", Response.builder(400).body(Body.of("UpstreamServer: " + e.getMessage())).build(), false);
           return;
         }
         if (next.isEmpty()) {
@@ -523,17 +656,17 @@ public final class UpstreamServer implements AutoCloseable {
         Http1Reader.Received request = next.get();
         RecordedRequest recorded = new RecordedRequest(origin, request.method(), request.path(),
             request.rawQuery(), request.headers(), request.body());
-        Scripted scripted = take(recorded);
-        if (!scripted.delay().isZero()) {
-          TimeUnit.NANOSECONDS.sleep(nanos(scripted.delay()));
+        UpstreamScript.Taken taken = take(recorded);
+        if (!taken.delay().isZero()) {
+          TimeUnit.NANOSECONDS.sleep(nanos(taken.delay()));
         }
-        if (scripted.answer().response().isEmpty()) {
-          socket.setSoLinger(true, 0); // closing now sends RST, not FIN
+        if (taken.answer() instanceof UpstreamScript.Fail fail) {
+          failAs(fail.kind(), socket, in, out);
           return;
         }
         boolean keepAlive = request.keepAlive();
-        respond(out, request.method(), render(scripted.answer().response().get(), recorded), keepAlive);
-        if (!keepAlive) {
+        Response response = render(((UpstreamScript.Respond) taken.answer()).response(), recorded);
+        if (!send(out, request.method(), response, keepAlive) || !keepAlive) {
           return;
         }
       }
@@ -547,7 +680,7 @@ public final class UpstreamServer implements AutoCloseable {
   }
 
   /** Counts and records the request, then takes its answer: a request is counted before it is answered. */
-  private Scripted take(RecordedRequest request) {
+  private UpstreamScript.Taken take(RecordedRequest request) {
     synchronized (counts) {
       requestCount++;
       if (received.size() == MAX_RECEIVED) {
@@ -556,8 +689,31 @@ public final class UpstreamServer implements AutoCloseable {
       received.addLast(request);
       counts.notifyAll();
     }
-    synchronized (script) {
-      return new Scripted(queued.isEmpty() ? standing : queued.poll(), delay);
+    return script.take(request);
+  }
+
+  /** Fails the request on the wire; the connection is closed afterwards. */
+  private static void failAs(UpstreamException.Kind kind, Socket socket, InputStream in, OutputStream out)
+      throws IOException {
+    switch (kind) {
+      case CONNECTION_RESET -> socket.setSoLinger(true, 0); // closing now sends RST, not FIN
+      case PROTOCOL_ERROR -> write(out, NOT_HTTP);
+      case RESPONSE_TIMEOUT -> silentUntilClosed(in);
+      default -> throw new IllegalStateException("kind: " + kind + " (expected: one of " + FAILURES + ")");
+    }
+  }
+
+  /** Says nothing until the client closes the connection, or refuse() or close() does. */
+  private static void silentUntilClosed(InputStream in) throws IOException {
+    while (true) {
+      try {
+        if (in.read() < 0) {
+          return;
+        }
+        // A byte the client sends meanwhile is dropped: this connection never answers again.
+      } catch (SocketTimeoutException e) {
+        // still silent; close() and refuse() end the wait by closing the socket
+      }
     }
   }
 
@@ -569,10 +725,21 @@ public final class UpstreamServer implements AutoCloseable {
     }
   }
 
-  private void respond(OutputStream out, String method, Response response, boolean keepAlive)
+  /**
+   * Writes a response.
+   *
+   * @return false if the connection cannot carry another response: its streamed body failed, or
+   *     ended before its length
+   */
+  private boolean send(OutputStream out, String method, Response response, boolean keepAlive)
       throws IOException, InterruptedException {
-    byte[] body = bodyOf(response);
     int status = response.status();
+    boolean mayHaveBody = status >= 200 && status != 204 && status != 304;
+    boolean writesBody = mayHaveBody && !method.equals("HEAD");
+    Body body = response.body();
+    boolean streams = writesBody && body.inMemory().isEmpty() && body.contentLength().isPresent();
+    byte[] bytes = streams ? null : bodyOf(response);
+    long length = streams ? body.contentLength().getAsLong() : bytes.length;
     StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
     response.headers().forEach((name, value) -> {
       if (!isFraming(name)) {
@@ -582,19 +749,103 @@ public final class UpstreamServer implements AutoCloseable {
     if (!response.headers().contains("X-Upstream")) {
       head.append("X-Upstream: ").append(port).append("\r\n");
     }
-    boolean mayHaveBody = status >= 200 && status != 204 && status != 304;
     if (mayHaveBody) {
-      head.append("Content-Length: ").append(body.length).append("\r\n");
+      head.append("Content-Length: ").append(length).append("\r\n");
     }
     if (!keepAlive) {
       head.append("Connection: close\r\n");
     }
     head.append("\r\n");
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    if (mayHaveBody && !method.equals("HEAD")) {
-      out.write(body);
+    if (streams) {
+      out.flush();
+      return stream(out, body, length);
+    }
+    if (writesBody) {
+      out.write(bytes);
     }
     out.flush();
+    return true;
+  }
+
+  /**
+   * Writes a streamed body of known length as its publisher emits it, flushing each chunk.
+   *
+   * @return whether all {@code length} bytes were written; if not, the publisher failed, ended
+   *     short or stalled past the read timeout, and the connection must close
+   */
+  private static boolean stream(OutputStream out, Body body, long length) throws IOException, InterruptedException {
+    Chunks chunks = new Chunks();
+    body.subscribe(chunks);
+    boolean whole = false;
+    try {
+      long left = length;
+      while (left > 0) {
+        Object next = chunks.poll(READ_TIMEOUT);
+        if (!(next instanceof ByteBuffer chunk)) {
+          return false; // failed, ended short, or stalled
+        }
+        int n = (int) Math.min(chunk.remaining(), left);
+        byte[] bytes = new byte[n];
+        chunk.get(bytes);
+        out.write(bytes);
+        out.flush();
+        left -= n;
+        if (left > 0) {
+          chunks.request();
+        }
+      }
+      whole = true;
+      return true;
+    } finally {
+      if (!whole) {
+        chunks.cancel();
+      }
+    }
+  }
+
+  /** Receives a streamed body for the connection's thread, one chunk per request. */
+  private static final class Chunks implements Flow.Subscriber<ByteBuffer> {
+    private static final Object END = new Object();
+    private final BlockingQueue<Object> signals = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      if (!subscription.complete(s)) {
+        s.cancel();
+        return;
+      }
+      s.request(1);
+    }
+
+    @Override
+    public void onNext(ByteBuffer item) {
+      signals.add(item);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      signals.add(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      signals.add(END);
+    }
+
+    /** The next chunk, a failure, {@code END}, or null if none came in time. */
+    Object poll(Duration timeout) throws InterruptedException {
+      return signals.poll(nanos(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    void request() {
+      subscription.thenAccept(s -> s.request(1));
+    }
+
+    void cancel() {
+      subscription.thenAccept(Flow.Subscription::cancel);
+    }
   }
 
   private static byte[] bodyOf(Response response) throws InterruptedException {
@@ -651,16 +902,4 @@ public final class UpstreamServer implements AutoCloseable {
       // closing is all that is wanted; there is nothing to do about a failure
     }
   }
-
-  /** What one request gets: a response, or (empty) a connection reset. */
-  private record Answer(Optional<Function<RecordedRequest, Response>> response) {
-    static final Answer RESET = new Answer(Optional.empty());
-
-    static Answer of(Function<RecordedRequest, Response> response) {
-      return new Answer(Optional.of(response));
-    }
-  }
-
-  /** The answer taken for one request, and the delay in force when it arrived. */
-  private record Scripted(Answer answer, Duration delay) {}
 }

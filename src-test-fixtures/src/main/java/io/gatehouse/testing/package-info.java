@@ -6,6 +6,7 @@
  * {@link io.gatehouse.testing.TestKeys} and {@link io.gatehouse.testing.TestTokens} (keys, JWKS and
  * valid or broken tokens), {@link io.gatehouse.testing.JwksServer} (a JWKS on a real socket),
  * {@link io.gatehouse.testing.UpstreamServer} (an upstream on a real socket that fails on demand),
+ * {@link io.gatehouse.testing.UpstreamScript} (the answers of both kinds of upstream, written once),
  * {@link io.gatehouse.testing.Poll} (a bounded wait for what another thread does), and the JUnit 5
  * extension in {@code io.gatehouse.testing.junit5}.
  *

@@ -23,7 +23,7 @@ class IntrospectionAuthTest {
 
   @BeforeEach
   void gateway() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .auth(Auth.introspection(IDP + "/oauth2/introspect").clientCredentials("gateway", "s3cret:&")
             .maxCacheTtl(Duration.ofMinutes(5)).inactiveCacheTtl(Duration.ofSeconds(30)))
         .route("orders", r -> r.path("/orders/**").requireScopes("orders:read").upstream(UP)));

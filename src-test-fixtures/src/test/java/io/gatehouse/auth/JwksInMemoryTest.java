@@ -27,7 +27,7 @@ class JwksInMemoryTest {
   @Test
   void a_route_test_with_a_stubbed_jwks_is_a_few_lines() {
     TestKey key = TestKeys.rsa("2026-11");
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .auth(Auth.jwt().jwks(IDP + "/.well-known/jwks.json").issuer(IDP))
         .route("orders", r -> r.path("/orders/**").requireScopes("orders:read").upstream("http://orders:8080")));
     tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(key)));
@@ -45,7 +45,7 @@ class JwksInMemoryTest {
   void keys_are_refetched_after_the_refresh_interval_and_on_an_unknown_kid_at_most_once_per_interval() {
     TestKey old = TestKeys.ec("old");
     TestKey rotated = TestKeys.ec("new");
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .auth(Auth.jwt().jwks(IDP + "/jwks").jwksRefresh(Duration.ofMinutes(10)).jwksMinRefetch(Duration.ofSeconds(30)))
         .route("r", r -> r.path("/**").respond(200, "text/plain", "ok")));
     tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(old)));
@@ -77,7 +77,7 @@ class JwksInMemoryTest {
   void configured_keys_and_a_jwks_work_together() {
     TestKey local = TestKeys.hmac("local");
     TestKey remote = TestKeys.rsa("remote");
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .auth(Auth.jwt().keys(local.jwtKey()).jwks(IDP + "/jwks"))
         .route("r", r -> r.path("/**").respond(200, "text/plain", "ok")));
     tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(remote)));
@@ -90,7 +90,7 @@ class JwksInMemoryTest {
   @Test
   void cached_verified_tokens_skip_the_signature_check_until_exp_or_the_ttl() {
     TestKey key = TestKeys.ec("k1");
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .auth(Auth.jwt().jwks(IDP + "/jwks").jwksRefresh(Duration.ofMinutes(1)).leeway(Duration.ZERO)
             .cacheVerified(1_000, Duration.ofMinutes(3)))
         .route("r", r -> r.path("/**").respond(200, "text/plain", "ok")));

@@ -288,7 +288,7 @@ class JwksOverSocketTest {
   @Test
   void tokens_that_could_never_pass_cost_no_fetch_however_unknown_their_kid() throws Exception {
     server = JwksServer.start(k1);
-    gateway = Gateway.builder().clock(clock)
+    gateway = Gateway.builder().time(clock)
         .auth(Auth.jwt().jwks(server.url()).issuer("https://idp.example.com").jwksMinRefetch(MIN_REFETCH))
         .route("r", r -> r.path("/**").respond(200, "text/plain", "ok"))
         .build();
@@ -326,7 +326,7 @@ class JwksOverSocketTest {
   }
 
   private void gateway(String jwksUrl, Duration jwksTimeout) {
-    gateway = Gateway.builder().clock(clock)
+    gateway = Gateway.builder().time(clock)
         .auth(Auth.jwt().jwks(jwksUrl).jwksRefresh(REFRESH).jwksMinRefetch(MIN_REFETCH).jwksTimeout(jwksTimeout))
         .route("r", r -> r.path("/**").respond(200, "text/plain", "ok"))
         .build();

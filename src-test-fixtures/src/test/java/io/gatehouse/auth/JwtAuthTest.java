@@ -31,7 +31,7 @@ class JwtAuthTest {
   }
 
   private GatewayTester tester(Auth auth) {
-    tester = GatewayTester.of(Gateway.builder().clock(clock).auth(auth)
+    tester = GatewayTester.of(Gateway.builder().time(clock).auth(auth)
         .identityHeaders(IdentityHeaders.defaults().claim("email", "X-User-Email"))
         .route("orders", r -> r.path("/orders/**").upstream(ORDERS)));
     tester.stubUpstream(ORDERS, s -> s.respond(200, "ok"));
@@ -91,7 +91,7 @@ class JwtAuthTest {
   @Test
   void the_principal_is_available_to_route_filters_with_scopes_roles_and_claims() {
     TestKey key = TestKeys.ec("k1");
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .auth(Auth.jwt().keys(key.jwtKey()).rolesClaim("realm_access.roles"))
         .route("orders", r -> r.path("/orders/**")
             .filter((exchange, chain) -> {
@@ -143,7 +143,7 @@ class JwtAuthTest {
   @Test
   void identity_headers_sent_by_the_client_never_reach_the_upstream() {
     TestKey key = TestKeys.rsa("k1");
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .identityHeaders(IdentityHeaders.defaults().claim("email", "X-User-Email"))
         .route("public", r -> r.path("/public/**").upstream(ORDERS))
         .route("orders", r -> r.path("/orders/**").auth(Auth.jwt().keys(key.jwtKey())).upstream(ORDERS)));

@@ -33,7 +33,7 @@ class JwtClaimTypesTest {
 
   @BeforeAll
   static void gateway() {
-    tester = GatewayTester.of(Gateway.builder().clock(CLOCK)
+    tester = GatewayTester.of(Gateway.builder().time(CLOCK)
         .auth(Auth.jwt().keys(JwtKey.secret(SECRET, JwtAlgorithm.HS256)).issuer(ISSUER).audience("shop"))
         .route("r", r -> r.path("/**").respond(200, "text/plain", "ok")));
   }

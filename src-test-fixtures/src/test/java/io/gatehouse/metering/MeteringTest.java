@@ -42,7 +42,7 @@ class MeteringTest {
 
   /** Consumers acme, globex and c0 to c{n-1}; routes orders (API key), limited (1 a minute), flaky, moved, public. */
   private GatewayTester tester(Metering metering, int moreConsumers) {
-    Gateway.Builder builder = Gateway.builder().clock(clock).accessLog(false).metering(metering)
+    Gateway.Builder builder = Gateway.builder().time(clock).accessLog(false).metering(metering)
         .auth(Auth.apiKey())
         .consumer(Consumer.builder("acme").apiKey(ACME_KEY).build())
         .consumer(Consumer.builder("globex").apiKey(GLOBEX_KEY).build());

@@ -44,7 +44,7 @@ class KeylessAndPreAuthLimitTest {
     if (tester != null) {
       tester.close();
     }
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .route("r", r -> r.path("/**").rateLimit(limit).upstream("http://up:1")));
     tester.stubUpstream("http://up:1", s -> s.respond(200, "ok"));
     return tester;
@@ -100,7 +100,7 @@ class KeylessAndPreAuthLimitTest {
   void the_pre_auth_limit_answers_429_before_auth_fetches_any_key() throws Exception {
     TestKey key = TestKeys.rsa("k1");
     jwks = JwksServer.start(key);
-    try (Gateway gateway = Gateway.builder().clock(clock)
+    try (Gateway gateway = Gateway.builder().time(clock)
         .rateLimit(RateLimit.perClientIp(3).per(Duration.ofMinutes(1)).named("pre-auth").beforeAuth())
         .route("r", r -> r.path("/**").auth(Auth.jwt().jwks(jwks.url()).jwksMinRefetch(Duration.ZERO))
             .respond(200, "text/plain", "ok"))
@@ -133,7 +133,7 @@ class KeylessAndPreAuthLimitTest {
 
   @Test
   void the_pre_auth_limit_spares_the_password_hash() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .consumer(Consumer.builder("ops").password(PasswordHash.of("ops-password", PasswordHash.MIN_ITERATIONS)).build())
         .route("r", r -> r.path("/**").auth(Auth.basic())
             .rateLimit(RateLimit.perClientIp(1).per(Duration.ofMinutes(1)).named("pre-auth").beforeAuth())

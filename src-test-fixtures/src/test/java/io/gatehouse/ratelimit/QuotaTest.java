@@ -32,7 +32,7 @@ class QuotaTest {
   }
 
   private GatewayTester plans(Gateway.Builder builder) {
-    tester = GatewayTester.of(builder.clock(clock)
+    tester = GatewayTester.of(builder.time(clock)
         .usagePlan("free", Quota.perDay(3))
         .usagePlan("pro", Quota.perDay(5), Quota.perMonth(6))
         .route("api", r -> r.path("/api/**").upstream(UP))
@@ -87,7 +87,7 @@ class QuotaTest {
   @Test
   void jwt_subjects_fall_under_the_default_plan_and_days_may_begin_in_a_time_zone() {
     TestKey key = TestKeys.hmac("k");
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
         .auth(Auth.jwt().keys(key.jwtKey()))
         .usagePlan("basic", Quota.perDay(1).in(ZoneId.of("Europe/Berlin")))
         .defaultUsagePlan("basic")

@@ -29,7 +29,7 @@ class RateLimitTest {
   }
 
   private GatewayTester tester(Gateway.Builder builder) {
-    tester = GatewayTester.of(builder.clock(clock));
+    tester = GatewayTester.of(builder.time(clock));
     tester.stubUpstream(UP, s -> s.respond(200, "ok"));
     return tester;
   }
@@ -248,7 +248,7 @@ class RateLimitTest {
 
   @Test
   void the_gateways_limit_headers_replace_an_upstreams_own_even_malformed_ones() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock).rateLimitHeaders(RateLimitHeaders.X_RATELIMIT)
+    tester = GatewayTester.of(Gateway.builder().time(clock).rateLimitHeaders(RateLimitHeaders.X_RATELIMIT)
         .route("r", r -> r.path("/**").rateLimit(RateLimit.perRoute(5).per(Duration.ofSeconds(5))).upstream(UP)));
     tester.stubUpstream(UP, s -> s.respond(io.gatehouse.http.Response.builder(200)
         .headers(io.gatehouse.http.HttpHeaders.of("X-RateLimit-Remaining", "lots")).build()));

@@ -43,7 +43,7 @@ class SharedRateLimitTest {
   }
 
   private GatewayTester gateway(RateLimitStore.Fallback fallback) {
-    GatewayTester tester = GatewayTester.of(Gateway.builder().clock(clock)
+    GatewayTester tester = GatewayTester.of(Gateway.builder().time(clock)
         .rateLimitStore(store, fallback)
         .rateLimit(RateLimit.perClientIp(4).per(Duration.ofMinutes(1)).named("ip"))
         .route("r", r -> r.path("/**").upstream(UP)));
@@ -93,7 +93,7 @@ class SharedRateLimitTest {
         events.add(event);
       }
     };
-    one = GatewayTester.of(Gateway.builder().clock(clock).observer(observer)
+    one = GatewayTester.of(Gateway.builder().time(clock).observer(observer)
         .rateLimitStore(store, RateLimitStore.Fallback.LOCAL)
         .rateLimit(RateLimit.perClientIp(4).per(Duration.ofMinutes(1)).named("ip"))
         .route("r", r -> r.path("/**").upstream(UP)));
@@ -150,7 +150,7 @@ class SharedRateLimitTest {
   private static final String KEY = "acme-key-0123456789abcdef";
 
   private GatewayTester quotaGateway() {
-    GatewayTester tester = GatewayTester.of(Gateway.builder().clock(clock)
+    GatewayTester tester = GatewayTester.of(Gateway.builder().time(clock)
         .rateLimitStore(store, RateLimitStore.Fallback.LOCAL)
         .auth(Auth.apiKey())
         .consumer(Consumer.builder("acme").plan("free").apiKey(KEY).build())

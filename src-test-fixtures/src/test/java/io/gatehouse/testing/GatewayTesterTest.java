@@ -4,6 +4,7 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
 import java.time.Duration;
@@ -81,12 +82,46 @@ class GatewayTesterTest {
   }
 
   @Test
+  void the_tester_adds_no_stage_so_chains_and_filters_are_those_of_the_gateway_given() {
+    Filter audit = (exchange, chain) -> chain.proceed(exchange);
+    Gateway.Builder routes = Gateway.builder().filter(audit)
+        .route("orders", r -> r.path("/api/orders/**").upstream("http://orders:8080"));
+    try (GatewayTester audited = GatewayTester.of(routes); Gateway gateway = routes.build()) {
+      assertThat(audited.gateway().chains()).isEqualTo(gateway.chains());
+      assertThat(audited.gateway().spec().filters()).containsExactly(audit);
+      assertThat(audited.explain("GET", "/api/orders/7").chain()).isEqualTo(gateway.chains().get("orders"));
+    }
+  }
+
+  @Test
+  void a_request_refused_before_its_route_chain_runs_still_names_its_route() {
+    try (GatewayTester capped = GatewayTester.of(Gateway.builder()
+        .route("upload", r -> r.path("/upload").maxRequestBody(4).upstream("http://files:8080")))) {
+      TestResponse res = capped.post("/upload").body("too large").send();
+      assertThat(res).hasStatus(413).isProblem().wasRoutedTo("upload").wasNotProxied();
+    }
+  }
+
+  @Test
+  void is_problem_reads_the_body_as_json_and_names_what_is_missing() {
+    tester.stubUpstream("http://orders:8080", stub -> stub
+        .thenRespond(Response.builder(503).header("Content-Type", "application/problem+json")
+            .body(io.gatehouse.http.Body.of("{ \"requestId\" : \"test-x\",\n  \"status\" : 503 }")).build())
+        .respond(Response.builder(503).header("Content-Type", "application/problem+json")
+            .body(io.gatehouse.http.Body.of("{\"status\":503,\"requestId\":\"someone else\"}")).build()));
+    assertThat(tester.get("/api/orders").header("X-Request-Id", "test-x").send()).hasStatus(503).isProblem();
+    TestResponse other = tester.get("/api/orders").send();
+    assertThatThrownBy(() -> assertThat(other).isProblem())
+        .hasMessageContaining("expected a problem body with \"status\":503 and the request id " + other.requestId());
+  }
+
+  @Test
   void the_manual_clock_moves_only_when_told() {
     ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
     clock.advance(Duration.ofSeconds(90));
     assertThat(clock.instant()).isEqualTo(Instant.parse("2026-03-01T10:01:30Z"));
     assertThat(clock.withZone(java.time.ZoneId.of("Europe/Paris")).instant()).isEqualTo(clock.instant());
     assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
-        .hasMessageContaining("amount: PT-1S (expected: >= 0; use set() to go back)");
+        .hasMessageContaining("amount: PT-1S (expected: >= 0; use set() to step the wall clock back)");
   }
 }

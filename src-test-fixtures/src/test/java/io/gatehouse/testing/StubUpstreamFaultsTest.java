@@ -54,6 +54,21 @@ class StubUpstreamFaultsTest {
   }
 
   @Test
+  void reset_next_resets_only_that_many_requests() {
+    orders.respond(200, "fine").resetNext(2);
+    assertThat(tester.get("/a").send()).hasStatus(502).isProblem();
+    assertThat(tester.get("/a").send()).hasStatus(502);
+    assertThat(tester.get("/a").send()).hasStatus(200).hasBody("fine");
+  }
+
+  @Test
+  void a_respond_with_function_that_returns_null_fails_that_call() {
+    orders.respondWith(request -> request.path().equals("/null") ? null : Response.of(204));
+    assertThat(tester.get("/null").send()).hasStatus(502).isProblem();
+    assertThat(tester.get("/a").send()).hasStatus(204);
+  }
+
+  @Test
   void a_resetting_upstream_gives_502() {
     orders.reset();
     assertThat(tester.get("/a").send()).hasStatus(502).isProblem().bodyContains("closed the connection");

@@ -7,6 +7,7 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,11 +19,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -227,6 +230,80 @@ class UpstreamServerTest {
   }
 
   @Test
+  void a_streamed_body_of_known_length_is_written_as_its_publisher_emits_it() throws Exception {
+    SubmissionPublisher<ByteBuffer> body = new SubmissionPublisher<>();
+    server.respondWith(request -> Response.builder(200).body(Body.ofPublisher(body, 6)).build());
+    try (Socket socket = connect(); body) {
+      socket.getOutputStream().write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      assertThat(readHead(in)).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 6\r\n");
+      Poll.within(Duration.ofSeconds(2)).until(body::getNumberOfSubscribers, n -> n == 1);
+
+      body.submit(ByteBuffer.wrap("abc".getBytes(StandardCharsets.ISO_8859_1)));
+      assertThat(new String(in.readNBytes(3), StandardCharsets.ISO_8859_1)).as("the first chunk, before the next").isEqualTo("abc");
+      body.submit(ByteBuffer.wrap("def".getBytes(StandardCharsets.ISO_8859_1)));
+      assertThat(new String(in.readNBytes(3), StandardCharsets.ISO_8859_1)).isEqualTo("def");
+    }
+  }
+
+  @Test
+  void a_streamed_body_that_ends_short_of_its_length_cuts_the_connection() throws Exception {
+    server.respondWith(request -> Response.builder(200)
+        .body(Body.ofPublisher(Body.of("abc"), 10)).build());
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = socket.getInputStream();
+      assertThat(readHead(in)).contains("Content-Length: 10\r\n");
+      assertThat(in.readAllBytes()).asString(StandardCharsets.ISO_8859_1).isEqualTo("abc");
+    }
+  }
+
+  @Test
+  void a_streamed_body_of_unknown_length_is_read_whole_and_sent_with_its_length() throws Exception {
+    server.respondWith(request -> Response.builder(200).body(Body.ofPublisher(Body.of("abcdef"), -1)).build());
+    HttpResponse<String> res = get(client, "/");
+    assertThat(res.headers().firstValue("Content-Length")).hasValue("6");
+    assertThat(res.body()).isEqualTo("abcdef");
+  }
+
+  @Test
+  void when_rules_answer_by_method_and_path_and_healthy_forgets_them() throws Exception {
+    server.respond(200, "standing")
+        .when("GET", "/orders/*").respond(200, "application/json", "{\"id\":7}")
+        .when("*", "/down/**").fail(UpstreamException.Kind.CONNECTION_RESET);
+    HttpResponse<String> order = get(client, "/orders/7");
+    assertThat(order.body()).isEqualTo("{\"id\":7}");
+    assertThat(order.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(get(client, "/orders").body()).isEqualTo("standing");
+    HttpRequest post = HttpRequest.newBuilder(uri("/down/x")).POST(HttpRequest.BodyPublishers.ofString("x")).build();
+    assertThatThrownBy(() -> newClient().send(post, HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+
+    server.healthy();
+    assertThat(get(newClient(), "/orders/7").body()).isEqualTo("ok");
+  }
+
+  @Test
+  void a_protocol_error_answers_with_a_head_that_is_not_http_then_closes() throws Exception {
+    server.thenFail(UpstreamException.Kind.PROTOCOL_ERROR);
+    try (Socket socket = connect()) {
+      socket.getOutputStream().write("GET /a HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(socket.getInputStream().readAllBytes()).isEqualTo(UpstreamServer.NOT_HTTP);
+    }
+    assertThat(get(newClient(), "/").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void a_response_timeout_keeps_silent_until_the_client_gives_up() throws Exception {
+    server.fail(UpstreamException.Kind.RESPONSE_TIMEOUT);
+    HttpRequest request = HttpRequest.newBuilder(uri("/")).timeout(Duration.ofMillis(300)).build();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.net.http.HttpTimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    Poll.within(Duration.ofSeconds(5)).until(server::openConnections, n -> n == 0);
+  }
+
+  @Test
   void rejects_invalid_arguments_naming_them() {
     assertThatThrownBy(() -> UpstreamServer.start(65536)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("port: 65536 (expected: 0 to 65535)");
@@ -268,6 +345,19 @@ class UpstreamServerTest {
     Socket socket = new Socket(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), server.port());
     socket.setSoTimeout(2_000);
     return socket;
+  }
+
+  /** The head, up to and with its empty line. */
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      assertThat(b).as("a byte of the response head").isNotNegative();
+      head.write(b);
+      matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    return head.toString(StandardCharsets.ISO_8859_1);
   }
 
   /** The head, then as many body bytes as its Content-Length says. */

@@ -6,39 +6,40 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
-import io.gatehouse.impl.upstream.HttpClientTransport;
-import io.gatehouse.impl.upstream.TransportSettings;
-import io.gatehouse.spi.UpstreamCall;
-import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestSpan;
+import io.gatehouse.observe.Tracing;
+import io.gatehouse.observe.UpstreamSpan;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.testing.UpstreamServer;
-import java.nio.ByteBuffer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Failover over real sockets: three {@link UpstreamServer}s on 127.0.0.1 behind a gateway with
- * the real httpclient5 transport, taken down and brought back while requests flow. Timings are
+ * its own (httpclient5) transport, taken down and brought back while requests flow. Timings are
  * asserted only as generous bounds ("under 2 s" where the point is "quickly"); everything else
  * is polled with deadlines.
  */
@@ -63,10 +64,10 @@ class FailoverOverSocketsTest {
     UpstreamServer s1 = server();
     UpstreamServer s2 = server();
     UpstreamServer s3 = server();
-    // The real transport, counted: attempts are what the servers cannot see once s2 refuses connections.
-    CountingTransport transport = closing(new CountingTransport(HttpClientTransport.create(TransportSettings.defaults())));
+    // Attempts counted through the tracing SPI: they are what the servers cannot see once s2 refuses connections.
+    CountingTracing counted = new CountingTracing();
     Gateway gateway = closing(Gateway.builder()
-        .transport(transport)
+        .tracing(counted)
         .route("all", r -> r.path("/**")
             .upstream(Upstream.of(s1.url(), s2.url(), s3.url())
                 .healthCheck(fastChecks())
@@ -108,7 +109,7 @@ class FailoverOverSocketsTest {
       boolean markedDown = await(Duration.ofSeconds(2), () -> status(gateway, s2).health() != TargetStatus.Health.HEALTHY);
       long downAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refusedAt);
       assertThat(markedDown).as("s2 UNHEALTHY or EJECTED within 2 s of refusing; now %s", status(gateway, s2)).isTrue();
-      int attemptsToS2WhenDown = transport.attempts(s2);
+      int attemptsToS2WhenDown = counted.attempts(s2);
       int answeredWhenDown = answered.get();
 
       assertThat(await(Duration.ofSeconds(5), () -> answered.get() >= answeredWhenDown + 300))
@@ -123,15 +124,15 @@ class FailoverOverSocketsTest {
           .as("s2 served its share before it was taken down").isNotNull();
       assertThat(status(gateway, s2).health()).isNotEqualTo(TargetStatus.Health.HEALTHY);
       // A request may have leased s2 just before it was marked down and sent just after: one per loop at most.
-      assertThat(transport.attempts(s2) - attemptsToS2WhenDown)
+      assertThat(counted.attempts(s2) - attemptsToS2WhenDown)
           .as("attempts to s2 after it was marked down (%d before)", attemptsToS2WhenDown)
           .isLessThanOrEqualTo(loops);
       // Every request ended 200, so each failed attempt was followed by a retry and nothing else was:
       // attempts = requests + failed attempts. Polled: the count of a failed attempt may land just after its retry's.
       int requests = answered.get();
-      assertThat(await(Duration.ofSeconds(1), () -> transport.attempts() == requests + transport.failedAttempts()))
+      assertThat(await(Duration.ofSeconds(1), () -> counted.attempts() == requests + counted.failedAttempts()))
           .as("attempts %d = requests %d + failed attempts %d (to s2: %d)",
-              transport.attempts(), requests, transport.failedAttempts(), transport.attempts(s2))
+              counted.attempts(), requests, counted.failedAttempts(), counted.attempts(s2))
           .isTrue();
     } finally {
       stop.set(true);
@@ -321,7 +322,7 @@ class FailoverOverSocketsTest {
     List<byte[]> chunks = List.of(bytes("first,"), bytes("second,"), bytes("third"));
     Answer streamed = send(gateway, Request.builder("POST", "/orders")
         .header(IDEMPOTENCY_KEY, "order-2")
-        .body(Body.ofPublisher(new ChunkPublisher(chunks), -1))
+        .body(Body.ofPublisher(ChunkPublisher.of(chunks), -1))
         .build());
     assertThat(streamed.status()).as("%s", streamed).isEqualTo(502);
     List<RecordedRequest> streamedPosts = posts(a, b);
@@ -411,33 +412,53 @@ class FailoverOverSocketsTest {
   }
 
   /**
-   * The gateway's real transport, counting the calls it starts per origin and those that fail (no
-   * response, or 5xx); health checks are not counted. It returns the delegate's own stage, so that
-   * the gateway's cancellations still reach the call.
+   * Counts the upstream attempts the gateway starts, per origin, and those that fail (no response,
+   * or 5xx), as its tracing SPI reports them: a span per attempt, started just before the call and
+   * ended when it has its response head or failed. Health checks make no span.
    */
-  static final class CountingTransport implements UpstreamTransport {
-    private final UpstreamTransport delegate;
+  static final class CountingTracing implements Tracing {
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
 
-    CountingTransport(UpstreamTransport delegate) {
-      this.delegate = delegate;
-    }
-
     @Override
-    public CompletionStage<Response> send(UpstreamCall call) {
-      CompletionStage<Response> stage = delegate.send(call);
-      if (!call.request().path().equals("/health")) {
-        attempts.computeIfAbsent(call.origin().toString(), k -> new AtomicInteger()).incrementAndGet();
-        total.incrementAndGet();
-        stage.whenComplete((response, failure) -> {
-          if (response == null || response.status() >= 500) {
-            failed.incrementAndGet();
-          }
-        });
-      }
-      return stage;
+    public RequestSpan start(Request request) {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      String traceId = String.format("%016x%016x", random.nextLong(), random.nextLong());
+      return new RequestSpan() {
+        @Override
+        public String traceId() {
+          return traceId;
+        }
+
+        @Override
+        public void routed(String routeId, String pathPattern) {}
+
+        @Override
+        public UpstreamSpan upstream(String method, String url, int attempt) {
+          URI target = URI.create(url);
+          attempts.computeIfAbsent(target.getScheme() + "://" + target.getRawAuthority(), k -> new AtomicInteger())
+              .incrementAndGet();
+          total.incrementAndGet();
+          return new UpstreamSpan() {
+            @Override
+            public void inject(BiConsumer<String, String> header) {}
+
+            @Override
+            public void end(int status, Optional<String> failure) {
+              if (status == 0 || status >= 500) {
+                failed.incrementAndGet();
+              }
+            }
+          };
+        }
+
+        @Override
+        public void inject(BiConsumer<String, String> header) {}
+
+        @Override
+        public void end(int status, Optional<Rejection> rejection) {}
+      };
     }
 
     int attempts() {
@@ -451,80 +472,6 @@ class FailoverOverSocketsTest {
 
     int failedAttempts() {
       return failed.get();
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-  }
-
-  /** Emits its chunks as demanded, on the requesting thread, then completes: a body of unknown length. */
-  static final class ChunkPublisher implements Flow.Publisher<ByteBuffer> {
-    private final List<byte[]> chunks;
-
-    ChunkPublisher(List<byte[]> chunks) {
-      this.chunks = List.copyOf(chunks);
-    }
-
-    @Override
-    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-      subscriber.onSubscribe(new Flow.Subscription() {
-        private int next; // guarded by this
-        private long demand; // guarded by this
-        private boolean emitting; // guarded by this; a request() from inside onNext only adds demand
-        private boolean done; // guarded by this
-
-        @Override
-        public void request(long n) {
-          synchronized (this) {
-            if (done) {
-              return;
-            }
-            if (n <= 0) {
-              done = true;
-            } else {
-              demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-              if (emitting) {
-                return;
-              }
-              emitting = true;
-            }
-          }
-          if (n <= 0) {
-            subscriber.onError(new IllegalArgumentException("request: " + n + " (expected: > 0)"));
-            return;
-          }
-          while (true) {
-            ByteBuffer item;
-            synchronized (this) {
-              if (done) {
-                return;
-              }
-              if (next == chunks.size()) {
-                done = true;
-                item = null;
-              } else if (demand == 0) {
-                emitting = false;
-                return;
-              } else {
-                demand--;
-                item = ByteBuffer.wrap(chunks.get(next++));
-              }
-            }
-            if (item == null) {
-              subscriber.onComplete();
-              return;
-            }
-            subscriber.onNext(item);
-          }
-        }
-
-        @Override
-        public synchronized void cancel() {
-          done = true;
-        }
-      });
     }
   }
 }

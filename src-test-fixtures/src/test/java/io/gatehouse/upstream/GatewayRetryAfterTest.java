@@ -115,7 +115,7 @@ class GatewayRetryAfterTest {
   @MethodSource("sources")
   void every_503_of_the_gateway_carries_retry_after(String source, Consumer<RouteBuilder> route, Setup setup,
       String retryAfter) throws Exception {
-    gateway = Gateway.builder().clock(clock)
+    gateway = Gateway.builder().time(clock)
         .transport(call -> call.request().path().endsWith("/hang") ? new CompletableFuture<>()
             : CompletableFuture.completedFuture(Response.of(500)))
         .route("orders", r -> {

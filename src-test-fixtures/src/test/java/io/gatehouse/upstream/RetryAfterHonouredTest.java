@@ -41,7 +41,7 @@ class RetryAfterHonouredTest {
 
   /** One target answering 503 with the Retry-After value once, then 200. */
   private GatewayTester oneTarget(Duration timeout, Retry retry, int status, String retryAfter) {
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
             .route("orders", r -> r.path("/**").upstream(Upstream.of(A)).timeout(timeout).retry(retry)))
         .stubUpstream(A, s -> s.respondWith(req -> {
           callsAtNanos.add(System.nanoTime());
@@ -101,7 +101,7 @@ class RetryAfterHonouredTest {
 
   @Test
   void without_a_route_deadline_a_wait_beyond_the_longest_backoff_is_not_taken() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
             .route("orders", r -> r.path("/**").upstream(Upstream.of(A)).retry(fast())))
         .stubUpstream(A, s -> s.respondWith(req -> {
           callsAtNanos.add(System.nanoTime());
@@ -113,7 +113,7 @@ class RetryAfterHonouredTest {
 
   @Test
   void another_target_takes_the_retry_at_once_and_the_waiting_one_is_never_called_before_its_time() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
             .route("orders", r -> r.path("/**").upstream(Upstream.of(A, B)).timeout(Duration.ofMillis(800))
                 .retry(Retry.times(3).backoff(Duration.ofMillis(1), Duration.ofMillis(1)))))
         .stubUpstream(A, s -> s.respond(Response.builder(503).header("Retry-After", "120").body(Body.of("a busy")).build()))
@@ -129,7 +129,7 @@ class RetryAfterHonouredTest {
 
   @Test
   void a_retry_after_on_one_target_sends_the_retry_to_the_other() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock)
             .route("orders", r -> r.path("/**").upstream(Upstream.of(A, B)).timeout(Duration.ofSeconds(2))
                 .retry(Retry.times(3).backoff(Duration.ofMillis(1), Duration.ofMillis(1)))))
         .stubUpstream(A, s -> s.respond(Response.builder(503).header("Retry-After", "120").build()))

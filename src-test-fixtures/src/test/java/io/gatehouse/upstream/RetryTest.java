@@ -8,10 +8,8 @@ import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.RecordedRequest;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Flow;
-import java.util.concurrent.SubmissionPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -149,13 +147,6 @@ class RetryTest {
   }
 
   private static Flow.Publisher<ByteBuffer> publisherOf(String... chunks) {
-    return subscriber -> {
-      SubmissionPublisher<ByteBuffer> publisher = new SubmissionPublisher<>();
-      publisher.subscribe(subscriber);
-      for (String chunk : chunks) {
-        publisher.submit(ByteBuffer.wrap(chunk.getBytes(StandardCharsets.UTF_8)));
-      }
-      publisher.close();
-    };
+    return ChunkPublisher.of(chunks);
   }
 }

@@ -27,7 +27,7 @@ class RouteCircuitBreakerTest {
   }
 
   private void tester(Consumer<RouteBuilder> extra) {
-    tester = GatewayTester.of(Gateway.builder().clock(clock).route("orders", r -> {
+    tester = GatewayTester.of(Gateway.builder().time(clock).route("orders", r -> {
           r.path("/**").upstream(ORDERS).circuitBreaker(BREAKER);
           extra.accept(r);
         }))
@@ -77,7 +77,7 @@ class RouteCircuitBreakerTest {
 
   @Test
   void statuses_outside_the_failure_range_do_not_open_it() {
-    tester = GatewayTester.of(Gateway.builder().clock(clock).route("orders", r -> r.path("/**").upstream(ORDERS)
+    tester = GatewayTester.of(Gateway.builder().time(clock).route("orders", r -> r.path("/**").upstream(ORDERS)
             .circuitBreaker(BREAKER.failureStatuses(502, 504))))
         .stubUpstream(ORDERS, s -> s.respond(500));
     for (int i = 0; i < 10; i++) {

@@ -8,25 +8,17 @@ import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.testing.UpstreamServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A response body that trickles, from a raw upstream over real sockets, held to the route's
+ * A response body that trickles, from an {@link UpstreamServer} over real sockets, held to the route's
  * {@link ExchangeDeadline}: the body is aborted (never ended as if whole) and the upstream
  * connection cut; before the head, 504; a route that opts out streams on. Each case is bounded
  * to about 2 s. Also: an upstream's {@code Retry-After} over sockets.
@@ -41,69 +33,39 @@ class TricklingBodyOverSocketsTest {
     }
   }
 
-  /** A raw HTTP/1.1 upstream: after {@code headDelay}, a head with Content-Length, then one byte per {@code every}. */
+  /**
+   * An upstream on a real socket whose body trickles: after {@code headDelay}, a head with
+   * Content-Length, then one byte per {@code every}. The server writes each byte as it comes and
+   * stops, cancelling the body, when the gateway has cut the connection.
+   */
   private final class Trickler implements AutoCloseable {
-    final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    final UpstreamServer server = UpstreamServer.start();
+    /** How long the body lasted: until the connection was cut, or to its end. */
     final CompletableFuture<Long> cutAfterMillis = new CompletableFuture<>();
-    final AtomicInteger sent = new AtomicInteger();
-    private final Thread thread;
+    private final CompletableFuture<ChunkPublisher> body = new CompletableFuture<>();
 
-    Trickler(Duration headDelay, int length, Duration every) throws IOException {
+    Trickler(Duration headDelay, int length, Duration every) {
       closeables.add(this);
-      thread = new Thread(() -> serve(headDelay, length, every), "trickler");
-      thread.setDaemon(true);
-      thread.start();
+      server.delay(headDelay).respondWith(request -> {
+        ChunkPublisher trickle = ChunkPublisher.paced(length, (byte) 'x', every);
+        trickle.endedAfterMillis.thenAccept(cutAfterMillis::complete);
+        body.complete(trickle);
+        return Response.builder(200).body(Body.ofPublisher(trickle, length)).build();
+      });
     }
 
     String url() {
-      return "http://127.0.0.1:" + server.getLocalPort();
+      return server.url();
     }
 
-    private void serve(Duration headDelay, int length, Duration every) {
-      try (Socket s = server.accept()) {
-        long start = System.nanoTime();
-        InputStream in = s.getInputStream();
-        int matched = 0;
-        while (matched < 4) { // the request head ends at CRLF CRLF
-          int b = in.read();
-          if (b < 0) {
-            return;
-          }
-          matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        Thread.sleep(headDelay.toMillis());
-        OutputStream out = s.getOutputStream();
-        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        s.setSoTimeout((int) every.toMillis());
-        for (int i = 0; i < length; i++) {
-          out.write('x');
-          out.flush();
-          sent.incrementAndGet();
-          try {
-            if (in.read() < 0) { // the gateway closed its end: the call was cancelled
-              break;
-            }
-          } catch (java.net.SocketTimeoutException e) {
-            // nothing from the gateway in this interval: keep trickling
-          }
-        }
-        cutAfterMillis.complete(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-      } catch (IOException e) {
-        cutAfterMillis.complete(-1L); // reset by the gateway: also cut
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    /** The body bytes sent so far. */
+    long sent() {
+      return body.isDone() ? body.join().emitted() : 0;
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
       server.close();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
@@ -132,7 +94,7 @@ class TricklingBodyOverSocketsTest {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(millis).isBetween(1_100L, 2_500L);
     assertThat(up.cutAfterMillis.get(3, TimeUnit.SECONDS)).as("the upstream connection is cut").isLessThan(2_800L);
-    assertThat(up.sent.get()).isLessThan(100);
+    assertThat(up.sent()).isLessThan(100);
     assertThat(record.get(3, TimeUnit.SECONDS).rejection()).as("the record says the body was cut")
         .contains(io.gatehouse.observe.Rejection.UPSTREAM_FAILED);
   }
@@ -172,10 +134,12 @@ class TricklingBodyOverSocketsTest {
 
   @Test
   void a_body_within_its_limits_ends_whole() throws Exception {
-    Trickler up = new Trickler(Duration.ZERO, 5, Duration.ofMillis(20));
+    // Ten bytes over 1.5 s against 1 B/s checked from 0.3 s on: the rate is checked while the body
+    // flows (at 0.3 s and 1.3 s), with margins a loaded 2-core machine keeps.
+    Trickler up = new Trickler(Duration.ZERO, 10, Duration.ofMillis(150));
     Gateway g = gateway(Gateway.builder().route("s", r -> r.path("/**").upstream(up.url())
-        .exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(2)).minBodyRate(1, Duration.ofMillis(50)))));
-    assertThat(send(g).body().bytes(1_000).toCompletableFuture().get(5, TimeUnit.SECONDS)).asString().isEqualTo("xxxxx");
+        .exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(6)).minBodyRate(1, Duration.ofMillis(300)))));
+    assertThat(send(g).body().bytes(1_000).toCompletableFuture().get(10, TimeUnit.SECONDS)).asString().isEqualTo("xxxxxxxxxx");
   }
 
   @Test

@@ -30,7 +30,7 @@ class UpstreamGroupTest {
   }
 
   private GatewayTester tester(Upstream upstream) {
-    tester = GatewayTester.of(Gateway.builder().clock(clock).route("orders", r -> r.path("/**").upstream(upstream)))
+    tester = GatewayTester.of(Gateway.builder().time(clock).route("orders", r -> r.path("/**").upstream(upstream)))
         .stubUpstream(A, s -> s.respond(200, "a"))
         .stubUpstream(B, s -> s.respond(200, "b"))
         .stubUpstream(C, s -> s.respond(200, "c"));

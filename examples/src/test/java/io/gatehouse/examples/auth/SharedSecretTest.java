@@ -20,7 +20,7 @@ class SharedSecretTest {
   // tag::hs256-test[]
   @RegisterExtension
   static final GatewayExtension gateway = GatewayExtension.of(clock ->
-      SecuredGateways.sharedSecret(SECRET, "http://orders:8080").clock(clock));
+      SecuredGateways.sharedSecret(SECRET, "http://orders:8080").time(clock));
 
   @Test
   void tokens_signed_with_the_shared_secret_pass_until_they_expire(GatewayTester tester, ManualClock clock) {

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class LimitedGatewayTest {
   private static final String KEY = "partner-key-0123456789abcdef";
   private final ManualClock clock = ManualClock.create();
-  private final GatewayTester tester = GatewayTester.of(LimitedGateway.gateway(KEY, "http://api:8080").clock(clock))
+  private final GatewayTester tester = GatewayTester.of(LimitedGateway.gateway(KEY, "http://api:8080").time(clock))
       .stubUpstream("http://api:8080", api -> api.respond(200, "{}"));
 
   @AfterEach

@@ -3,6 +3,7 @@ package io.gatehouse.impl.auth;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.Rejection;
 import java.util.List;
@@ -11,9 +12,9 @@ import java.util.List;
 final class AuthResponses {
   private AuthResponses() {}
 
-  static Response unauthorized(Exchange exchange, List<String> challenges, String detail) {
-    exchange.attribute(Observers.REJECTION, Rejection.UNAUTHENTICATED);
-    Response problem = exchange.problem(401, "Unauthorized", detail);
+  static Response unauthorized(RequestState state, List<String> challenges, String detail) {
+    state.reject(Rejection.UNAUTHENTICATED);
+    Response problem = state.problem(401, "Unauthorized", detail);
     HttpHeaders.Builder headers = problem.headers().toBuilder();
     for (String challenge : challenges) {
       headers.add("WWW-Authenticate", challenge);
@@ -22,9 +23,9 @@ final class AuthResponses {
   }
 
   /** @param challenge the bearer challenge for a missing scope, or null */
-  static Response forbidden(Exchange exchange, String challenge, String detail) {
-    exchange.attribute(Observers.REJECTION, Rejection.FORBIDDEN);
-    Response problem = exchange.problem(403, "Forbidden", detail);
+  static Response forbidden(RequestState state, String challenge, String detail) {
+    state.reject(Rejection.FORBIDDEN);
+    Response problem = state.problem(403, "Forbidden", detail);
     if (challenge == null) {
       return problem;
     }
@@ -32,9 +33,9 @@ final class AuthResponses {
   }
 
   /** 400 for credentials that are ambiguous (RFC 6750 section 3.1 {@code invalid_request}); nothing is checked. */
-  static Response invalidRequest(Exchange exchange, boolean bearer, String detail) {
-    exchange.attribute(Observers.REJECTION, Rejection.UNAUTHENTICATED);
-    Response problem = exchange.problem(400, "Bad Request", detail);
+  static Response invalidRequest(RequestState state, boolean bearer, String detail) {
+    state.reject(Rejection.UNAUTHENTICATED);
+    Response problem = state.problem(400, "Bad Request", detail);
     if (!bearer) {
       return problem;
     }
@@ -42,7 +43,7 @@ final class AuthResponses {
         "Bearer realm=\"gatehouse\", error=\"invalid_request\", error_description=" + Credentials.quoted(detail)).build()).build();
   }
 
-  static Response unavailable(Exchange exchange, String detail) {
-    return exchange.problem(503, "Service Unavailable", detail);
+  static Response unavailable(RequestState state, String detail) {
+    return state.problem(503, "Service Unavailable", detail);
   }
 }

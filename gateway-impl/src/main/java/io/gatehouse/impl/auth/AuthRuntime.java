@@ -9,9 +9,7 @@ import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.NoAuth;
-import io.gatehouse.auth.Principal;
-import io.gatehouse.filter.AttributeKey;
-import io.gatehouse.filter.Filter;
+import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import java.net.URI;
@@ -27,8 +25,6 @@ import java.util.Map;
  * {@link #close()} stops.
  */
 public final class AuthRuntime implements AutoCloseable {
-  /** Where the auth stage leaves the principal; read by {@code Exchange.principal()}. */
-  public static final AttributeKey<Principal> PRINCIPAL = AttributeKey.of("gatehouse.principal", Principal.class);
 
   private final GatewaySpec spec;
   private final ConsumerStore store;
@@ -57,9 +53,9 @@ public final class AuthRuntime implements AutoCloseable {
    * The auth stage of a route. Call only while compiling: not thread-safe.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Filter stage(RouteSpec route) {
+  public Stage stage(RouteSpec route) {
     List<Authenticator> authenticators = authenticators(route.auth().orElse(spec.auth()));
     return new AuthStage(route.id(), authenticators, route.access(), spec.identityHeaders());
   }
@@ -76,14 +72,14 @@ public final class AuthRuntime implements AutoCloseable {
       list.add(new ApiKeyAuthenticator(apiKey, store));
     } else if (auth instanceof BasicAuth basic) {
       if (passwords == null) {
-        passwords = new PasswordChecker(spec.clock());
+        passwords = new PasswordChecker(spec.time());
       }
       list.add(new BasicAuthenticator(basic, store, passwords));
     } else if (auth instanceof JwtAuth jwt) {
-      JwksKeySource jwks = jwt.jwks().map(url -> new JwksKeySource(URI.create(url), jwt, fetch, spec.clock())).orElse(null);
-      list.add(new JwtAuthenticator(jwt, jwks, spec.clock()));
+      JwksKeySource jwks = jwt.jwks().map(url -> new JwksKeySource(URI.create(url), jwt, fetch, spec.time())).orElse(null);
+      list.add(new JwtAuthenticator(jwt, jwks, spec.time()));
     } else if (auth instanceof IntrospectionAuth introspection) {
-      list.add(new IntrospectionAuthenticator(introspection, URI.create(introspection.endpoint()), fetch, spec.clock()));
+      list.add(new IntrospectionAuthenticator(introspection, URI.create(introspection.endpoint()), fetch, spec.time()));
     } else if (!(auth instanceof NoAuth)) {
       throw new IllegalArgumentException("auth: " + auth + " (expected: a kind of io.gatehouse.auth.Auth)");
     }

@@ -5,10 +5,11 @@ import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.chain.Stage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * authenticators (any of them may accept), authorizes with its access rules, records the
  * principal on the exchange and sets the identity headers. Nothing about a credential is logged.
  */
-final class AuthStage implements Filter {
+final class AuthStage implements Stage {
   private static final Logger log = LoggerFactory.getLogger(AuthStage.class);
 
   private final String routeId;
@@ -44,14 +45,14 @@ final class AuthStage implements Filter {
   }
 
   @Override
-  public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
+  public CompletionStage<Response> handle(Exchange exchange, RequestState state, Chain chain) {
     Request request = withoutIdentityHeaders(exchange.request());
     if (authenticators.isEmpty()) {
       return chain.proceed(request == exchange.request() ? exchange : exchange.withRequest(request));
     }
     String ambiguity = Credentials.ambiguity(request, bearer);
     if (ambiguity != null) {
-      return done(AuthResponses.invalidRequest(exchange, bearer, ambiguity));
+      return done(AuthResponses.invalidRequest(state, bearer, ambiguity));
     }
     List<Authenticator> present = new ArrayList<>(authenticators.size());
     for (Authenticator a : authenticators) {
@@ -60,9 +61,9 @@ final class AuthStage implements Filter {
       }
     }
     if (present.isEmpty()) {
-      return done(AuthResponses.unauthorized(exchange, challenges(null), "credentials are required"));
+      return done(AuthResponses.unauthorized(state, challenges(null), "credentials are required"));
     }
-    return attempt(present, 0, request, null).thenCompose(outcome -> decide(outcome, exchange, chain));
+    return attempt(present, 0, request, null).thenCompose(outcome -> decide(outcome, exchange, state, chain));
   }
 
   /** Tries the authenticators in order until one accepts; a rejection remembers the first reason. */
@@ -95,13 +96,13 @@ final class AuthStage implements Filter {
     return before instanceof Outcome.Rejected && now instanceof Outcome.Unavailable ? now : before;
   }
 
-  private CompletionStage<Response> decide(Outcome outcome, Exchange exchange, Chain chain) {
+  private CompletionStage<Response> decide(Outcome outcome, Exchange exchange, RequestState state, Chain chain) {
     if (outcome instanceof Outcome.Unavailable u) {
-      return done(AuthResponses.unavailable(exchange, u.detail));
+      return done(AuthResponses.unavailable(state, u.detail));
     }
     if (outcome instanceof Outcome.Rejected r) {
       log.debug("route '{}': credentials rejected: {}", routeId, r.reason);
-      return done(AuthResponses.unauthorized(exchange, challenges(r), r.detail));
+      return done(AuthResponses.unauthorized(state, challenges(r), r.detail));
     }
     Outcome.Accepted accepted = (Outcome.Accepted) outcome;
     Principal principal = accepted.principal;
@@ -112,28 +113,28 @@ final class AuthStage implements Filter {
       if (!rule.appliesTo(exchange.request().method())) {
         continue;
       }
-      Response denied = check(rule, principal, forwarded, exchange);
+      Response denied = check(rule, principal, forwarded, state);
       if (denied != null) {
         return done(denied);
       }
     }
-    exchange.attribute(AuthRuntime.PRINCIPAL, principal);
+    state.authenticated(principal);
     return chain.proceed(exchange.withRequest(withIdentity(forwarded, principal)));
   }
 
-  private static Response check(AccessRule rule, Principal principal, Request request, Exchange exchange) {
+  private static Response check(AccessRule rule, Principal principal, Request request, RequestState state) {
     if (!principal.scopes().containsAll(rule.requiredScopes())) {
       boolean bearer = principal.method() == Principal.Method.JWT || principal.method() == Principal.Method.INTROSPECTION;
       String challenge = bearer
           ? "Bearer realm=\"gatehouse\", error=\"insufficient_scope\", scope=\"" + String.join(" ", rule.requiredScopes()) + "\""
           : null;
-      return AuthResponses.forbidden(exchange, challenge, "the credentials lack a scope this request needs");
+      return AuthResponses.forbidden(state, challenge, "the credentials lack a scope this request needs");
     }
     if (!rule.acceptedRoles().isEmpty() && rule.acceptedRoles().stream().noneMatch(principal.roles()::contains)) {
-      return AuthResponses.forbidden(exchange, null, "the credentials lack a role this request needs");
+      return AuthResponses.forbidden(state, null, "the credentials lack a role this request needs");
     }
     if (rule.check().isPresent() && !rule.check().get().test(principal, request)) {
-      return AuthResponses.forbidden(exchange, null, "the request is not allowed: " + rule.description());
+      return AuthResponses.forbidden(state, null, "the request is not allowed: " + rule.description());
     }
     return null;
   }

@@ -6,8 +6,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /** Reads credentials out of requests. */
 final class Credentials {

@@ -3,15 +3,15 @@ package io.gatehouse.impl.auth;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.HttpHeaders;
-import io.gatehouse.impl.cache.ClockCaches;
 import io.gatehouse.http.Request;
+import io.gatehouse.impl.cache.BoundedCaches;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,27 +41,28 @@ final class IntrospectionAuthenticator implements Authenticator {
   private final IntrospectionAuth auth;
   private final URI endpoint;
   private final HttpFetch fetch;
-  private final Clock clock;
+  private final TimeSource time;
   private final HttpHeaders clientAuthorization;
   private final AsyncCache<String, Answer> cache; // null when the cache size is 0
   private final AtomicBoolean failing = new AtomicBoolean();
 
   /**
-   * An introspection answer and when it stops being usable, in the clock's millis. A failed call
-   * is an answer too, usable until now, so Caffeine drops it at once without logging a failed load.
+   * An introspection answer: kept until a time on the monotonic scale (the cache TTL), usable until
+   * the token's exp on the wall clock. A failed call is an answer too, kept until now, so Caffeine
+   * drops it at once without logging a failed load.
    */
-  private record Answer(Optional<Principal> principal, long usableUntilMillis, String failure) {}
+  private record Answer(Optional<Principal> principal, long keptUntilNanos, long expiresAtMillis, String failure) {}
 
-  IntrospectionAuthenticator(IntrospectionAuth auth, URI endpoint, HttpFetch fetch, Clock clock) {
+  IntrospectionAuthenticator(IntrospectionAuth auth, URI endpoint, HttpFetch fetch, TimeSource time) {
     this.auth = auth;
     this.endpoint = endpoint;
     this.fetch = fetch;
-    this.clock = clock;
+    this.time = time;
     String credentials = formEncode(auth.clientId().orElse("")) + ":" + formEncode(auth.clientSecret().orElse(""));
     this.clientAuthorization = HttpHeaders.of("Authorization",
         "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
     this.cache = auth.cacheSize() == 0 ? null
-        : ClockCaches.<String, Answer>expiringAt(clock, auth.cacheSize(), a -> a.usableUntilMillis() * 1_000_000L).buildAsync();
+        : BoundedCaches.<String, Answer>expiringAt(time, auth.cacheSize(), Answer::keptUntilNanos).buildAsync();
   }
 
   @Override
@@ -89,7 +91,7 @@ final class IntrospectionAuthenticator implements Authenticator {
       if (failing.compareAndSet(true, false)) {
         log.info("introspection {}: answering again", endpoint);
       }
-      if (a.principal().isEmpty() || a.usableUntilMillis() <= clock.millis()) {
+      if (a.principal().isEmpty() || a.expiresAtMillis() <= time.wallClock().millis()) {
         return Outcome.rejected(JwtAuthenticator.invalidToken("the token is not active"), "the token is not active");
       }
       return Outcome.accepted(a.principal().get(), request);
@@ -113,20 +115,22 @@ final class IntrospectionAuthenticator implements Authenticator {
         return failed("it answered something other than a JSON object");
       }
       members.values().removeIf(Objects::isNull);
-      long now = clock.millis();
+      long now = time.nanoTime();
       if (!Boolean.TRUE.equals(members.get("active"))) {
-        return new Answer(Optional.empty(), now + auth.inactiveCacheTtl().toMillis(), null);
+        return new Answer(Optional.empty(), now + auth.inactiveCacheTtl().toNanos(), Long.MIN_VALUE, null);
       }
-      long until = now + auth.maxCacheTtl().toMillis();
-      if (members.get("exp") instanceof Number exp) {
-        until = Math.min(until, exp.longValue() * 1000);
+      long expiresAt = members.get("exp") instanceof Number exp ? exp.longValue() * 1000 : Long.MAX_VALUE;
+      long kept = now + auth.maxCacheTtl().toNanos();
+      long untilExp = expiresAt - time.wallClock().millis();
+      if (untilExp < auth.maxCacheTtl().toMillis()) {
+        kept = now + TimeUnit.MILLISECONDS.toNanos(Math.max(0, untilExp));
       }
-      return new Answer(principal(members), until, null);
+      return new Answer(principal(members), kept, expiresAt, null);
     }).toCompletableFuture();
   }
 
   private Answer failed(String why) {
-    return new Answer(Optional.empty(), clock.millis(), why);
+    return new Answer(Optional.empty(), time.nanoTime(), Long.MIN_VALUE, why);
   }
 
   private Optional<Principal> principal(Map<String, Object> members) {

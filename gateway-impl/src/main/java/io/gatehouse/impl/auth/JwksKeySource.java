@@ -1,9 +1,9 @@
 package io.gatehouse.impl.auth;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.JwtKey;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,37 +26,38 @@ import org.slf4j.LoggerFactory;
  *       that arrive during a fetch share it. A storm of made-up kids costs one fetch per interval.
  *   <li>A failed fetch keeps the keys at hand (served stale) and is logged once per transition.
  * </ul>
- * All times come from the gateway's clock.
+ * Intervals are measured on the gateway's monotonic time.
  */
 final class JwksKeySource {
   private static final Logger log = LoggerFactory.getLogger(JwksKeySource.class);
 
   private final URI url;
   private final HttpFetch fetch;
-  private final Clock clock;
+  private final TimeSource time;
   private final JwtAuth auth;
-  private final long refreshMillis;
-  private final long minRefetchMillis;
+  private final long refreshNanos;
+  private final long minRefetchNanos;
   private final Duration timeout;
 
   private final Object lock = new Object();
   private volatile KeySet keys; // null until the first fetch succeeds
   private CompletableFuture<KeySet> inFlight; // guarded by lock
-  private long lastAttemptMillis = Long.MIN_VALUE / 2; // guarded by lock
+  private boolean attempted; // guarded by lock
+  private long lastAttemptNanos; // time.nanoTime(), once attempted; guarded by lock
   private boolean failing; // guarded by lock
 
-  JwksKeySource(URI url, JwtAuth auth, HttpFetch fetch, Clock clock) {
+  JwksKeySource(URI url, JwtAuth auth, HttpFetch fetch, TimeSource time) {
     this.url = url;
     this.auth = auth;
     this.fetch = fetch;
-    this.clock = clock;
-    this.refreshMillis = auth.jwksRefresh().toMillis();
-    this.minRefetchMillis = auth.jwksMinRefetch().toMillis();
+    this.time = time;
+    this.refreshNanos = auth.jwksRefresh().toNanos();
+    this.minRefetchNanos = auth.jwksMinRefetch().toNanos();
     this.timeout = auth.jwksTimeout();
   }
 
-  /** The verifiers by kid, as fetched at some instant; immutable. */
-  record KeySet(Map<Optional<String>, KeyVerifier> byKid, long fetchedAtMillis) {
+  /** The verifiers by kid, as fetched at some time.nanoTime(); immutable. */
+  record KeySet(Map<Optional<String>, KeyVerifier> byKid, long fetchedAtNanos) {
     Optional<KeyVerifier> find(Optional<String> kid) {
       return Optional.ofNullable(byKid.get(kid));
     }
@@ -68,13 +69,13 @@ final class JwksKeySource {
    */
   CompletionStage<Optional<KeyVerifier>> find(Optional<String> kid) {
     KeySet current = keys;
-    long now = clock.millis();
+    long now = time.nanoTime();
     if (current == null) {
       return fetchNow(now, true).thenApply(set -> set.find(kid));
     }
     Optional<KeyVerifier> found = current.find(kid);
     if (found.isPresent()) {
-      if (now - current.fetchedAtMillis() >= refreshMillis) {
+      if (now - current.fetchedAtNanos() >= refreshNanos) {
         fetchNow(now, false);
       }
       return CompletableFuture.completedFuture(found);
@@ -96,13 +97,14 @@ final class JwksKeySource {
       if (inFlight != null) {
         return inFlight;
       }
-      if (!force && now - lastAttemptMillis < minRefetchMillis) {
+      if (!force && tooSoon(now)) {
         return null;
       }
-      if (force && keys == null && failing && now - lastAttemptMillis < minRefetchMillis) {
+      if (force && keys == null && failing && tooSoon(now)) {
         return CompletableFuture.failedFuture(new IllegalStateException("JWKS " + url + " is unavailable"));
       }
-      lastAttemptMillis = now;
+      attempted = true;
+      lastAttemptNanos = now;
       started = new CompletableFuture<>();
       inFlight = started;
     }
@@ -163,13 +165,18 @@ final class JwksKeySource {
     }
   }
 
+  /** Whether the minimum interval since the last attempt has not passed; under lock. */
+  private boolean tooSoon(long now) {
+    return attempted && now - lastAttemptNanos < minRefetchNanos;
+  }
+
   private KeySet keySet(List<JwtKey> parsed) {
     Map<Optional<String>, KeyVerifier> byKid = new HashMap<>();
     for (JwtKey key : parsed) {
-      if (byKid.putIfAbsent(key.kid(), new KeyVerifier(key, auth, clock)) != null) {
+      if (byKid.putIfAbsent(key.kid(), new KeyVerifier(key, auth, time.wallClock())) != null) {
         log.warn("JWKS {}: two keys with kid {}; using the first", url, key.kid().orElse("(none)"));
       }
     }
-    return new KeySet(Map.copyOf(byKid), clock.millis());
+    return new KeySet(Map.copyOf(byKid), time.nanoTime());
   }
 }

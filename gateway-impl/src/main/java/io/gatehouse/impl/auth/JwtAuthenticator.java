@@ -14,13 +14,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.JwtKey;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
-import io.gatehouse.impl.cache.ClockCaches;
-import java.time.Clock;
+import io.gatehouse.impl.cache.BoundedCaches;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ import java.util.concurrent.CompletionStage;
  * Bearer JWTs: first the unverified token is checked cheaply (shape and size, an accepted alg,
  * claim types, a known issuer, not expired), so a token that could never pass causes no key
  * lookup or JWKS fetch; then the key is found by kid among the configured keys, then in the JWKS;
- * the token's alg must be the key's; java-jwt checks signature and claims against the gateway's clock. With
+ * the token's alg must be the key's; java-jwt checks signature and claims against the gateway's wall clock (exp, nbf and iat are calendar time). With
  * {@code cacheVerified}, a token that passed is remembered by its hash until its exp (plus leeway)
  * or the cache's TTL.
  */
@@ -49,23 +49,23 @@ final class JwtAuthenticator implements Authenticator {
   private final JwtAuth auth;
   private final Map<Optional<String>, KeyVerifier> configured;
   private final JwksKeySource jwks; // null without a JWKS URL
-  private final Clock clock;
+  private final TimeSource time;
   private final Cache<String, Verified> verified; // null unless cacheVerified(...)
   private final Set<JwtAlgorithm> algorithms; // those of the configured keys, and the RSA and EC ones with a JWKS
   private final Set<String> issuers;
 
-  /** A principal whose token verified, usable until a time in the clock's millis. */
+  /** A principal whose token verified, usable until a time in the wall clock's millis (its exp). */
   private record Verified(Principal principal, long untilMillis) {}
 
-  JwtAuthenticator(JwtAuth auth, JwksKeySource jwks, Clock clock) {
+  JwtAuthenticator(JwtAuth auth, JwksKeySource jwks, TimeSource time) {
     this.auth = auth;
     this.jwks = jwks;
-    this.clock = clock;
+    this.time = time;
     this.verified = auth.verifiedCacheSize() == 0 ? null
-        : ClockCaches.<String, Verified>expiringAfterWrite(clock, auth.verifiedCacheSize(), auth.verifiedCacheTtl()).build();
+        : BoundedCaches.<String, Verified>expiringAfterWrite(time, auth.verifiedCacheSize(), auth.verifiedCacheTtl()).build();
     Map<Optional<String>, KeyVerifier> keys = new HashMap<>();
     for (JwtKey key : auth.keys()) {
-      keys.put(key.kid(), new KeyVerifier(key, auth, clock));
+      keys.put(key.kid(), new KeyVerifier(key, auth, time.wallClock()));
     }
     this.configured = Map.copyOf(keys);
     Set<JwtAlgorithm> accepted = EnumSet.noneOf(JwtAlgorithm.class);
@@ -127,7 +127,7 @@ final class JwtAuthenticator implements Authenticator {
     }
     String key = Hashes.sha256Hex(token);
     Verified hit = verified.getIfPresent(key);
-    if (hit != null && clock.millis() < hit.untilMillis()) {
+    if (hit != null && time.wallClock().millis() < hit.untilMillis()) {
       return done(Outcome.accepted(hit.principal(), request));
     }
     return check(token, request).thenApply(outcome -> {
@@ -169,7 +169,7 @@ final class JwtAuthenticator implements Authenticator {
         return done(reject("the token's issuer is not accepted"));
       }
     }
-    if (clock.instant().getEpochSecond() - auth.leeway().toSeconds() >= payload.get("exp").longValue()) {
+    if (time.now().getEpochSecond() - auth.leeway().toSeconds() >= payload.get("exp").longValue()) {
       return done(reject("the token has expired"));
     }
     DecodedJWT decoded;

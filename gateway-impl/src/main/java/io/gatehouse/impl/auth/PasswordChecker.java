@@ -1,13 +1,13 @@
 package io.gatehouse.impl.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.PasswordHash;
-import io.gatehouse.impl.cache.ClockCaches;
+import io.gatehouse.impl.cache.BoundedCaches;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -39,7 +39,7 @@ final class PasswordChecker implements AutoCloseable {
   private final byte[] cacheKeySalt = new byte[32];
   private volatile PasswordHash dummy; // made on first use: hashing it takes as long as a check
 
-  PasswordChecker(Clock clock) {
+  PasswordChecker(TimeSource time) {
     AtomicInteger n = new AtomicInteger();
     this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
       Thread t = new Thread(r, "gatehouse-password-" + n.incrementAndGet());
@@ -47,7 +47,7 @@ final class PasswordChecker implements AutoCloseable {
       return t;
     });
     executor.allowCoreThreadTimeOut(true);
-    this.verified = ClockCaches.<String, Boolean>expiringAfterWrite(clock, 10_000, REMEMBER).build();
+    this.verified = BoundedCaches.<String, Boolean>expiringAfterWrite(time, 10_000, REMEMBER).build();
     new SecureRandom().nextBytes(cacheKeySalt);
   }
 

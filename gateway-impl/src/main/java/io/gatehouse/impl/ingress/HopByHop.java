@@ -7,9 +7,9 @@ import java.util.Set;
 /**
  * The headers that belong to one connection and must not be forwarded (RFC 9110 7.6.1): a fixed
  * set, and every header that {@code Connection} names. Requests are cleaned once at ingress
- * ({@link #stripRequest}), before any stage adds its own headers, so a {@code Connection} token
- * can never delete what the gateway sets (identity headers after auth, forwarding headers);
- * upstream responses are cleaned on the way out ({@link #strip}).
+ * ({@link IngressChecks}, keeping the end-to-end names), before any stage adds its own headers,
+ * so a {@code Connection} token can never delete what the gateway sets (identity headers after
+ * auth, forwarding headers); upstream responses are cleaned on the way out ({@link #strip}).
  */
 public final class HopByHop {
   private static final Set<String> ALWAYS = Set.of(

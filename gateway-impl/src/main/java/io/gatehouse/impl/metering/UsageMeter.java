@@ -1,5 +1,7 @@
 package io.gatehouse.impl.metering;
 
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.carry.CarryKey;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.metering.Usage;
 import io.gatehouse.metering.UsageReport;
@@ -27,14 +29,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * counters (so that a snapshot's classes always add up to its requests) and a lock when a
  * window starts, once per window. No threads.
  */
-public final class UsageMeter implements GatewayObserver {
+public final class UsageMeter implements GatewayObserver, CarriedState {
+  private final Metering metering;
   private final Clock clock;
   private final long windowSeconds;
   private final int keep;
   private final int maxKeys;
-  private volatile Window current;
-  /** The windows before {@link #current}, oldest first; guarded by this. */
-  private final ArrayDeque<Window> earlier = new ArrayDeque<>();
+  private volatile Windows windows = new Windows();
+
+  /** The windows counted so far; shared with a gateway swapped in with the same metering. */
+  private static final class Windows {
+    volatile Window current;
+    /** The windows before {@link #current}, oldest first; guarded by this. */
+    final ArrayDeque<Window> earlier = new ArrayDeque<>();
+  }
 
   /**
    * A meter.
@@ -43,6 +51,7 @@ public final class UsageMeter implements GatewayObserver {
    * @param clock the gateway's clock
    */
   public UsageMeter(Metering metering, Clock clock) {
+    this.metering = metering;
     this.clock = clock;
     this.windowSeconds = metering.window().getSeconds();
     this.keep = metering.keep();
@@ -52,11 +61,22 @@ public final class UsageMeter implements GatewayObserver {
   @Override
   public void onRequest(RequestRecord record) {
     long start = windowStart(clock.instant());
-    Window window = current;
+    Windows ws = windows;
+    Window window = ws.current;
     if (window == null || window.start != start) {
-      window = windowAt(start);
+      window = windowAt(ws, start);
     }
     window.count(record);
+  }
+
+  @Override
+  public CarryKey carryKey() {
+    return new CarryKey("metering", "gateway", metering);
+  }
+
+  @Override
+  public void takeOver(CarriedState previous) {
+    windows = ((UsageMeter) previous).windows;
   }
 
   /**
@@ -66,16 +86,17 @@ public final class UsageMeter implements GatewayObserver {
    */
   public UsageReport report() {
     long oldest = windowStart(clock.instant()) - (keep - 1) * windowSeconds;
-    List<Window> windows;
-    synchronized (this) {
-      dropBefore(oldest);
-      windows = new ArrayList<>(earlier);
-      if (current != null) {
-        windows.add(current);
+    List<Window> kept;
+    Windows ws = windows;
+    synchronized (ws) {
+      dropBefore(ws, oldest);
+      kept = new ArrayList<>(ws.earlier);
+      if (ws.current != null) {
+        kept.add(ws.current);
       }
     }
-    List<UsageWindow> report = new ArrayList<>(windows.size());
-    for (Window w : windows) {
+    List<UsageWindow> report = new ArrayList<>(kept.size());
+    for (Window w : kept) {
       if (w.start >= oldest) {
         report.add(w.snapshot());
       }
@@ -88,23 +109,25 @@ public final class UsageMeter implements GatewayObserver {
   }
 
   /** The window to count in when the clock is in the one at {@code start}: a new one, or the newest. */
-  private synchronized Window windowAt(long start) {
-    Window newest = current;
-    if (newest != null && start <= newest.start) {
-      return newest; // another thread started it, or the clock stepped back
+  private Window windowAt(Windows ws, long start) {
+    synchronized (ws) {
+      Window newest = ws.current;
+      if (newest != null && start <= newest.start) {
+        return newest; // another thread started it, or the clock stepped back
+      }
+      if (newest != null) {
+        ws.earlier.addLast(newest);
+      }
+      Window started = new Window(start, start + windowSeconds, maxKeys);
+      ws.current = started;
+      dropBefore(ws, start - (keep - 1) * windowSeconds);
+      return started;
     }
-    if (newest != null) {
-      earlier.addLast(newest);
-    }
-    Window started = new Window(start, start + windowSeconds, maxKeys);
-    current = started;
-    dropBefore(start - (keep - 1) * windowSeconds);
-    return started;
   }
 
-  private void dropBefore(long oldest) {
-    while (!earlier.isEmpty() && earlier.peekFirst().start < oldest) {
-      earlier.removeFirst();
+  private static void dropBefore(Windows ws, long oldest) {
+    while (!ws.earlier.isEmpty() && ws.earlier.peekFirst().start < oldest) {
+      ws.earlier.removeFirst();
     }
   }
 

@@ -1,15 +1,14 @@
 package io.gatehouse.impl.observe;
 
 import io.gatehouse.GatewaySpec;
-import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.impl.metering.UsageMeter;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.observe.GatewayObserver;
-import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -23,9 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class Observers {
   private static final Logger log = LoggerFactory.getLogger(Observers.class);
 
-  /** Set by a stage that answers a request by itself, so the record says why. */
-  public static final AttributeKey<Rejection> REJECTION = AttributeKey.of("gatehouse.rejection", Rejection.class);
-
+  
   /** None: nothing is recorded, and nothing costs anything. */
   public static final Observers NONE = new Observers(List.of(), null);
 
@@ -49,19 +46,28 @@ public final class Observers {
     if (spec.accessLog()) {
       all.add(new AccessLog());
     }
-    UsageMeter meter = spec.metering().map(m -> new UsageMeter(m, spec.clock())).orElse(null);
+    UsageMeter meter = spec.metering().map(m -> new UsageMeter(m, spec.time().wallClock())).orElse(null);
     if (meter != null) {
       all.add(meter);
     }
     return all.isEmpty() ? NONE : new Observers(all, meter);
   }
 
-  /** The usage the meter counted; empty without metering. */
+  /**
+   * The usage meter, whose windows a successor may take over.
+   *
+   * @return the meter; empty without metering
+   */
+  public Optional<UsageMeter> meter() {
+    return Optional.ofNullable(meter);
+  }
+
+  /** {@return the usage the meter counted; empty without metering} */
   public UsageReport usage() {
     return meter == null ? UsageReport.empty() : meter.report();
   }
 
-  /** Whether anyone listens: when not, requests are not measured at all. */
+  /** {@return whether anyone listens: when not, requests are not measured at all} */
   public boolean active() {
     return !observers.isEmpty();
   }

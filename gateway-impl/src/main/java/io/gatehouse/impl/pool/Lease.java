@@ -17,7 +17,7 @@ public final class Lease implements Pick {
     this.target = target;
   }
 
-  /** The target to call. */
+  /** {@return the target to call} */
   public LiveTarget target() {
     return target;
   }

@@ -1,5 +1,8 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.TimeSource;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.carry.CarryKey;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.upstream.HttpUrls;
@@ -8,7 +11,6 @@ import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.Upstream;
 import io.gatehouse.upstream.UpstreamStatus;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One upstream group at run time: its live targets (a snapshot, replaced whole when discovery
  * answers) and the balancer over them. {@link #lease} picks a target for a call and counts it in
- * flight. Thread-safe; never blocks.
+ * flight. Thread-safe; never blocks. The pool of a gateway swapped in, for a group of the same name
+ * and health settings, takes the targets' state over ({@link #takeOver}).
  */
-public final class TargetPool {
+public final class TargetPool implements CarriedState {
   private static final Logger log = LoggerFactory.getLogger(TargetPool.class);
 
   /** The {@code Retry-After} of a refusal whose end the pool cannot foresee (a cap, a target that is only full). */
@@ -36,18 +39,19 @@ public final class TargetPool {
 
   private final String name;
   private final Upstream spec;
-  private final Clock clock;
+  private final TimeSource time;
   private final Observers observers;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile Snapshot snapshot;
   private volatile boolean discovered;
+  private Map<String, LiveTarget> inherited = Map.of(); // a predecessor's targets by URL, until discovery answers; guarded by this
 
   private record Snapshot(List<LiveTarget> targets, Balancer balancer) {}
 
-  private TargetPool(String name, Upstream spec, Clock clock, Observers observers) {
+  private TargetPool(String name, Upstream spec, TimeSource time, Observers observers) {
     this.name = name;
     this.spec = spec;
-    this.clock = clock;
+    this.time = time;
     this.observers = observers;
     this.snapshot = new Snapshot(List.of(), (usable, key) -> null);
     this.discovered = spec.discovery().isEmpty();
@@ -58,29 +62,29 @@ public final class TargetPool {
    *
    * @param name the group's name, for logs and status
    * @param spec the upstream
-   * @param clock the gateway's clock
+   * @param time the gateway's time source
    * @param observers told of health and circuit changes
    * @return the pool, with its static targets, or none until discovery answers
    */
-  public static TargetPool of(String name, Upstream spec, Clock clock, Observers observers) {
-    TargetPool pool = new TargetPool(name, spec, clock, observers);
+  public static TargetPool of(String name, Upstream spec, TimeSource time, Observers observers) {
+    TargetPool pool = new TargetPool(name, spec, time, observers);
     if (spec.discovery().isEmpty()) {
       pool.replace(spec.targets());
     }
     return pool;
   }
 
-  /** The group's name. */
+  /** {@return the group's name} */
   public String name() {
     return name;
   }
 
-  /** The upstream this pool runs. */
+  /** {@return the upstream this pool runs} */
   public Upstream spec() {
     return spec;
   }
 
-  /** The targets now. */
+  /** {@return the targets now} */
   public List<LiveTarget> targets() {
     return snapshot.targets;
   }
@@ -118,12 +122,45 @@ public final class TargetPool {
     List<LiveTarget> live = new ArrayList<>();
     for (Target t : targets) {
       LiveTarget existing = kept.get(t);
-      live.add(existing != null ? existing : new LiveTarget(t, URI.create(t.url()), clock, spec.outlierDetection(),
-          spec.circuitBreaker().map(cb -> new Breaker("upstream '" + name + "' target " + t.url(), cb, clock, observers))
-              .orElse(null), name, observers));
+      if (existing == null) {
+        existing = new LiveTarget(t, URI.create(t.url()), time, spec.outlierDetection(),
+            spec.circuitBreaker().map(cb -> new Breaker("upstream '" + name + "' target " + t.url(), cb, time, observers))
+                .orElse(null), name, observers);
+        LiveTarget predecessor = inherited.get(t.url());
+        if (predecessor != null) {
+          existing.takeOver(predecessor);
+        }
+      }
+      live.add(existing);
     }
+    inherited = Map.of(); // taken over where found; no longer needed
     List<LiveTarget> frozen = List.copyOf(live);
     snapshot = new Snapshot(frozen, Balancers.create(spec.balancing(), frozen));
+  }
+
+  @Override
+  public CarryKey carryKey() {
+    return new CarryKey("upstream", name, List.of(spec.healthCheck(), spec.outlierDetection(), spec.circuitBreaker()));
+  }
+
+  /**
+   * Takes over the state (health, ejection, circuit) of every target the predecessor has too, by
+   * URL; a group fed by discovery also takes it over for targets found later in the predecessor's
+   * last answer.
+   */
+  @Override
+  public synchronized void takeOver(CarriedState previous) {
+    Map<String, LiveTarget> theirs = new HashMap<>();
+    for (LiveTarget t : ((TargetPool) previous).snapshot.targets) {
+      theirs.put(t.target().url(), t);
+    }
+    for (LiveTarget t : snapshot.targets) {
+      LiveTarget predecessor = theirs.remove(t.target().url());
+      if (predecessor != null) {
+        t.takeOver(predecessor);
+      }
+    }
+    inherited = discovered ? Map.of() : Map.copyOf(theirs);
   }
 
   /**
@@ -282,7 +319,7 @@ public final class TargetPool {
     return text.toString();
   }
 
-  /** The group's state now. */
+  /** {@return the group's state now} */
   public UpstreamStatus status() {
     return new UpstreamStatus(name, snapshot.targets.stream().map(LiveTarget::status).toList());
   }

@@ -1,10 +1,10 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.Upstream;
 import io.gatehouse.upstream.UpstreamStatus;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()} stops all of it.
  */
 public final class UpstreamRuntime implements AutoCloseable {
-  private final Clock clock;
+  private final TimeSource time;
   private final UpstreamTransport transport;
   private final Observers observers;
   private final Map<String, TargetPool> pools = new LinkedHashMap<>();
@@ -29,12 +29,12 @@ public final class UpstreamRuntime implements AutoCloseable {
   /**
    * Creates an empty runtime.
    *
-   * @param clock the gateway's clock
+   * @param time the gateway's time source
    * @param transport the gateway's upstream client, for health checks
    * @param observers told of health and circuit changes
    */
-  public UpstreamRuntime(Clock clock, UpstreamTransport transport, Observers observers) {
-    this.clock = clock;
+  public UpstreamRuntime(TimeSource time, UpstreamTransport transport, Observers observers) {
+    this.time = time;
     this.transport = transport;
     this.observers = observers;
   }
@@ -52,7 +52,7 @@ public final class UpstreamRuntime implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    TargetPool pool = TargetPool.of(name, upstream, clock, observers);
+    TargetPool pool = TargetPool.of(name, upstream, time, observers);
     pools.put(name, pool);
     upstream.healthCheck().ifPresent(check -> {
       HealthChecker checker = new HealthChecker(pool, check, transport, scheduler());
@@ -83,6 +83,15 @@ public final class UpstreamRuntime implements AutoCloseable {
       scheduler.setRemoveOnCancelPolicy(true);
     }
     return scheduler;
+  }
+
+  /**
+   * The groups, whose targets' state a successor may take over.
+   *
+   * @return the pools, in the order they were created
+   */
+  public List<TargetPool> pools() {
+    return List.copyOf(pools.values());
   }
 
   /**

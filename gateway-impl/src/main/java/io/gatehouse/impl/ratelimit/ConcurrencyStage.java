@@ -2,17 +2,18 @@ package io.gatehouse.impl.ratelimit;
 
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.problem.RetryAfter;
-import java.time.Duration;
 import io.gatehouse.observe.Rejection;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** One route's bulkhead: a slot from the request passing it until the response is ready. */
-final class ConcurrencyStage implements Filter {
+final class ConcurrencyStage implements Stage {
   private final String routeId;
   private final Bulkhead bulkhead;
 
@@ -22,12 +23,12 @@ final class ConcurrencyStage implements Filter {
   }
 
   @Override
-  public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
-    return bulkhead.acquire().thenCompose(admitted -> {
-      if (!admitted) {
-        exchange.attribute(Observers.REJECTION, Rejection.CONCURRENCY_LIMITED);
+  public CompletionStage<Response> handle(Exchange exchange, RequestState state, Chain chain) {
+    return bulkhead.acquire().thenCompose(grant -> {
+      if (!grant.admitted()) {
+        state.reject(Rejection.CONCURRENCY_LIMITED);
         // When a slot frees is unknowable; one second is the shortest Retry-After there is.
-        return CompletableFuture.completedFuture(RetryAfter.on(exchange.problem(503, "Service Unavailable",
+        return CompletableFuture.completedFuture(RetryAfter.on(state.problem(503, "Service Unavailable",
             "route '" + routeId + "' has " + bulkhead.limit().maxInFlight() + " requests in flight, its limit"),
             Duration.ofSeconds(1)));
       }
@@ -35,10 +36,10 @@ final class ConcurrencyStage implements Filter {
       try {
         response = chain.proceed(exchange);
       } catch (RuntimeException | Error e) {
-        bulkhead.release();
+        grant.release();
         throw e;
       }
-      return response.whenComplete((r, failure) -> bulkhead.release());
+      return response.whenComplete((r, failure) -> grant.release());
     });
   }
 

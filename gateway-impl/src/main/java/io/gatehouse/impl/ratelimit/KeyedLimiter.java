@@ -1,28 +1,32 @@
 package io.gatehouse.impl.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import io.gatehouse.impl.cache.ClockCaches;
+import io.gatehouse.TimeSource;
+import io.gatehouse.impl.cache.BoundedCaches;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.carry.CarryKey;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore.Decision;
-import java.time.Clock;
 
 /**
- * One rate limit's state: per key, the GCRA "theoretical arrival time" (TAT), the instant at which
- * the key's budget is full again. A request of cost {@code c} moves the TAT to
+ * One rate limit's state: per key, the GCRA "theoretical arrival time" (TAT), the time at which
+ * the key's budget is full again, on the gateway's monotonic time (a step of the wall clock neither
+ * locks a key out nor refills it). A request of cost {@code c} moves the TAT to
  * {@code max(TAT, now) + c * interval} and is admitted if that stays within
  * {@code now + burst * interval}.
  *
  * <p>Entries expire when their TAT passes (a key with a full budget needs no state) and the cache
  * holds at most {@code maxKeys}; both keep memory bounded whatever keys callers send. Updates are
- * atomic per key (Caffeine's {@code compute}); nothing blocks beyond that.
+ * atomic per key (Caffeine's {@code compute}); nothing blocks beyond that. A gateway swapped in
+ * with the same limit (scope and settings) takes the buckets over.
  */
-final class KeyedLimiter {
+final class KeyedLimiter implements CarriedState {
   private final RateLimit limit;
-  private final Clock clock;
+  private final TimeSource time;
   private final long intervalNanos;
   private final long capacityNanos; // the burst plus the longest wait: what a request may reserve
   private final long burstNanos;
-  private final Cache<String, Long> tats;
+  private volatile Cache<String, Long> tats;
 
   private final String scope;
 
@@ -30,14 +34,24 @@ final class KeyedLimiter {
    * @param scope what keys are namespaced with in a shared store: the limit's name for a global
    *     limit, route id and name for a route's own
    */
-  KeyedLimiter(RateLimit limit, String scope, Clock clock) {
+  KeyedLimiter(RateLimit limit, String scope, TimeSource time) {
     this.limit = limit;
     this.scope = scope;
-    this.clock = clock;
+    this.time = time;
     this.intervalNanos = limit.window().toNanos() / limit.requests();
     this.burstNanos = Math.multiplyExact(intervalNanos, limit.burst());
     this.capacityNanos = Math.addExact(burstNanos, limit.maxWait().toNanos());
-    this.tats = ClockCaches.<String, Long>expiringAt(clock, limit.maxKeys(), tat -> tat).build();
+    this.tats = BoundedCaches.<String, Long>expiringAt(time, limit.maxKeys(), tat -> tat).build();
+  }
+
+  @Override
+  public CarryKey carryKey() {
+    return new CarryKey("rate-limit", scope, limit);
+  }
+
+  @Override
+  public void takeOver(CarriedState previous) {
+    tats = ((KeyedLimiter) previous).tats;
   }
 
   RateLimit limit() {
@@ -62,15 +76,11 @@ final class KeyedLimiter {
     return burstNanos;
   }
 
-  private long nowNanos() {
-    return ClockCaches.epochNanos(clock);
-  }
-
   Decision acquire(String key, long cost) {
-    long now = nowNanos();
+    long now = time.nanoTime();
     long[] result = new long[2]; // [0] the TAT after this request, [1] 1 if admitted
     tats.asMap().compute(key, (k, tat) -> {
-      long base = tat == null ? now : Math.max(tat, now);
+      long base = tat == null || tat - now < 0 ? now : tat;
       long next = base + cost * intervalNanos;
       if (next - now <= capacityNanos) {
         result[0] = next;
@@ -90,10 +100,10 @@ final class KeyedLimiter {
 
   /** Gives back what an admitted request took, when a later limit turned the request away. */
   void refund(String key, long cost) {
-    long now = nowNanos();
+    long now = time.nanoTime();
     tats.asMap().computeIfPresent(key, (k, tat) -> {
       long back = tat - cost * intervalNanos;
-      return back <= now ? null : back;
+      return back - now <= 0 ? null : back;
     });
   }
 

@@ -3,8 +3,9 @@ package io.gatehouse.impl.ratelimit;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.Rejection;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.function.Function;
  * Counts live in this instance, or in the shared store when the gateway has one.
  * Public routes and principals without a plan (and no default plan) are not counted.
  */
-final class QuotaStage implements Filter {
+final class QuotaStage implements Stage {
   private final Map<String, List<QuotaCounter>> plans;
   private final Optional<String> defaultPlan;
   private final long cost;
@@ -38,8 +39,8 @@ final class QuotaStage implements Filter {
   private record Counted(QuotaCounter counter, QuotaCounter.Decision decision) {}
 
   @Override
-  public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
-    Optional<Principal> principal = exchange.principal();
+  public CompletionStage<Response> handle(Exchange exchange, RequestState state, Chain chain) {
+    Optional<Principal> principal = state.principal();
     Optional<String> plan = principal.flatMap(Principal::plan).or(() -> principal.flatMap(p -> defaultPlan));
     List<QuotaCounter> quotas = plan.map(plans::get).orElse(List.of());
     if (quotas.isEmpty()) {
@@ -47,13 +48,13 @@ final class QuotaStage implements Filter {
     }
     List<Counted> counted = new ArrayList<>(quotas.size());
     return count(quotas, 0, plan.get(), principal.get().id(), counted).thenCompose(refused -> {
-      exchange.attribute(LimitReport.KEY).ifPresent(report -> counted.forEach(c -> report.add(item(c))));
-      return refused != null ? CompletableFuture.completedFuture(refused.apply(exchange)) : chain.proceed(exchange);
+      Optional.ofNullable(state.attribute(LimitReport.KEY)).ifPresent(report -> counted.forEach(c -> report.add(item(c))));
+      return refused != null ? CompletableFuture.completedFuture(refused.apply(state)) : chain.proceed(exchange);
     });
   }
 
   /** Counts against each quota in turn; at the first refusal, takes the others back and answers. */
-  private CompletionStage<Function<Exchange, Response>> count(List<QuotaCounter> quotas, int index, String plan, String id,
+  private CompletionStage<Function<RequestState, Response>> count(List<QuotaCounter> quotas, int index, String plan, String id,
       List<Counted> counted) {
     if (index == quotas.size()) {
       return CompletableFuture.completedFuture(null);
@@ -68,13 +69,13 @@ final class QuotaStage implements Filter {
         counts.uncount(c.counter(), plan, id, cost);
       }
       if (decision == null) {
-        return CompletableFuture.completedFuture(exchange -> exchange.problem(503, "Service Unavailable",
+        return CompletableFuture.completedFuture(answering -> answering.problem(503, "Service Unavailable",
             "quotas cannot be checked now"));
       }
       counted.add(new Counted(quota, decision));
-      return CompletableFuture.completedFuture(exchange -> {
-        exchange.attribute(Observers.REJECTION, Rejection.QUOTA_EXCEEDED);
-        Response problem = exchange.problem(429, "Too Many Requests", "quota '" + quota.quota().name() + "' of plan '"
+      return CompletableFuture.completedFuture(answering -> {
+        answering.reject(Rejection.QUOTA_EXCEEDED);
+        Response problem = answering.problem(429, "Too Many Requests", "quota '" + quota.quota().name() + "' of plan '"
             + plan + "' (" + quota.quota().requests() + " per " + quota.quota().window().name().toLowerCase(Locale.ROOT)
             + ") is used up");
         return problem.toBuilder().headers(problem.headers().toBuilder()

@@ -5,6 +5,8 @@ import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.Consumer;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
@@ -32,12 +34,13 @@ public final class RateLimitRuntime implements AutoCloseable {
   private final QuotaCounts quotaCounts;
   private final ScheduledExecutorService timer; // null unless a limit throttles
   private final Map<String, List<QuotaCounter>> plans = new HashMap<>();
+  private final List<CarriedState> carried = new ArrayList<>();
 
   private RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress, Observers observers) {
     this.spec = spec;
     this.clientAddress = clientAddress;
     for (RateLimit limit : spec.rateLimits()) {
-      global.add(new KeyedLimiter(limit, limit.name(), spec.clock()));
+      global.add(new KeyedLimiter(limit, limit.name(), spec.time()));
     }
     SharedPermits shared = spec.rateLimitStore().map(store -> new SharedPermits(store, spec.rateLimitFallback(), observers)).orElse(null);
     this.permits = shared == null ? Permits.LOCAL : shared;
@@ -47,7 +50,19 @@ public final class RateLimitRuntime implements AutoCloseable {
     boolean queues = spec.routes().stream().anyMatch(r -> r.concurrencyLimit().filter(c -> c.maxQueued() > 0).isPresent());
     this.timer = throttles || queues ? timer() : null;
     spec.usagePlans().forEach((plan, quotas) ->
-        plans.put(plan, quotas.stream().map(q -> new QuotaCounter(q, spec.clock())).toList()));
+        plans.put(plan, quotas.stream().map(q -> new QuotaCounter(plan, q, spec.time())).toList()));
+    carried.addAll(global);
+    plans.values().forEach(carried::addAll);
+  }
+
+  /**
+   * The buckets, quota counts and concurrency slots of the stages made so far, for a successor to
+   * take over.
+   *
+   * @return the states
+   */
+  public List<CarriedState> carried() {
+    return List.copyOf(carried);
   }
 
   private static ScheduledExecutorService timer() {
@@ -75,9 +90,9 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The quota stage of a route, if the gateway has usage plans. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Optional<Filter> quotaStage(RouteSpec route) {
+  public Optional<Stage> quotaStage(RouteSpec route) {
     if (plans.isEmpty()) {
       return Optional.empty();
     }
@@ -89,10 +104,14 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The concurrency stage of a route, if it has a concurrency limit. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Optional<Filter> concurrencyStage(RouteSpec route) {
-    return route.concurrencyLimit().map(limit -> new ConcurrencyStage(route.id(), new Bulkhead(limit, timer)));
+  public Optional<Stage> concurrencyStage(RouteSpec route) {
+    return route.concurrencyLimit().map(limit -> {
+      Bulkhead bulkhead = new Bulkhead(route.id(), limit, timer);
+      carried.add(bulkhead);
+      return new ConcurrencyStage(route.id(), bulkhead);
+    });
   }
 
   /**
@@ -187,12 +206,14 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The rate-limit stage of a route. Call only while compiling: not thread-safe.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Filter stage(RouteSpec route) {
+  public Stage stage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>(global);
     for (RateLimit limit : route.rateLimits()) {
-      limiters.add(new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.clock()));
+      if (!limit.checkedBeforeAuth()) {
+        limiters.add(routeLimiter(route, limit));
+      }
     }
     limiters.removeIf(l -> l.limit().checkedBeforeAuth());
     return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
@@ -205,9 +226,9 @@ public final class RateLimitRuntime implements AutoCloseable {
    * they cost a key fetch or a password hash. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage, a filter
+   * @return the stage
    */
-  public Optional<Filter> preAuthStage(RouteSpec route) {
+  public Optional<Stage> preAuthStage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>();
     for (KeyedLimiter limiter : global) {
       if (limiter.limit().checkedBeforeAuth()) {
@@ -216,7 +237,7 @@ public final class RateLimitRuntime implements AutoCloseable {
     }
     for (RateLimit limit : route.rateLimits()) {
       if (limit.checkedBeforeAuth()) {
-        limiters.add(new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.clock()));
+        limiters.add(routeLimiter(route, limit));
       }
     }
     if (limiters.isEmpty()) {
@@ -224,5 +245,11 @@ public final class RateLimitRuntime implements AutoCloseable {
     }
     return Optional.of(new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
         route.rateLimitCost(), timer, false, "pre-auth rate-limit"));
+  }
+
+  private KeyedLimiter routeLimiter(RouteSpec route, RateLimit limit) {
+    KeyedLimiter limiter = new KeyedLimiter(limit, route.id() + "/" + limit.name(), spec.time());
+    carried.add(limiter);
+    return limiter;
   }
 }

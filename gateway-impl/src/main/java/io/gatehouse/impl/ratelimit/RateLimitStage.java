@@ -2,9 +2,10 @@ package io.gatehouse.impl.ratelimit;
 
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.ratelimit.RateLimit;
@@ -27,7 +28,7 @@ import java.util.function.Function;
  * if a shared store cannot answer and the gateway is to fail closed). The response carries the
  * limits' headers either way.
  */
-final class RateLimitStage implements Filter {
+final class RateLimitStage implements Stage {
   /**
    * The one key of the requests a limit has no key for. A NUL cannot be in a header value, so no
    * request's own key equals it.
@@ -62,24 +63,24 @@ final class RateLimitStage implements Filter {
   private record Taken(KeyedLimiter limiter, String key, Decision decision) {}
 
   @Override
-  public CompletionStage<Response> filter(Exchange exchange, Chain chain) {
+  public CompletionStage<Response> handle(Exchange exchange, RequestState state, Chain chain) {
     if (limiters.isEmpty() && !quotas) {
       return chain.proceed(exchange);
     }
     LimitReport report = new LimitReport();
     if (quotas) {
-      exchange.attribute(LimitReport.KEY, report); // the quota stage adds its items here
+      state.attribute(LimitReport.KEY, report); // the quota stage adds its items here
     }
-    return limit(exchange, chain, report).thenApply(response -> report.isEmpty() || headers == RateLimitHeaders.NONE
+    return limit(exchange, state, chain, report).thenApply(response -> report.isEmpty() || headers == RateLimitHeaders.NONE
         ? response
         : response.toBuilder().headers(report.render(response.headers().toBuilder(), headers).build()).build());
   }
 
-  private CompletionStage<Response> limit(Exchange exchange, Chain chain, LimitReport report) {
+  private CompletionStage<Response> limit(Exchange exchange, RequestState state, Chain chain, LimitReport report) {
     List<KeyedLimiter> applying = new ArrayList<>(limiters.size());
     List<String> keys = new ArrayList<>(limiters.size());
     for (KeyedLimiter limiter : limiters) {
-      Optional<String> key = keyOf(limiter.limit(), exchange);
+      Optional<String> key = keyOf(limiter.limit(), exchange, state);
       if (key.isPresent()) {
         applying.add(limiter);
         keys.add(key.get());
@@ -91,7 +92,7 @@ final class RateLimitStage implements Filter {
           keys.add(KEYLESS);
         }
         case REJECT -> {
-          return CompletableFuture.completedFuture(keyless(exchange, limiter.limit()));
+          return CompletableFuture.completedFuture(keyless(state, limiter.limit()));
         }
         case EXEMPT -> { }
         default -> throw new AssertionError(limiter.limit().keyless());
@@ -105,7 +106,7 @@ final class RateLimitStage implements Filter {
       Optional<String> stated = exchange.request().headers().first(cost.header().get());
       permitsWanted = stated.isEmpty() ? 1 : parseCost(stated.get());
       if (permitsWanted < 0) {
-        return CompletableFuture.completedFuture(exchange.problem(400, "Bad Request", cost.header().get() + ": '"
+        return CompletableFuture.completedFuture(state.problem(400, "Bad Request", cost.header().get() + ": '"
             + stated.get() + "' (expected: a whole number from 1 to " + cost.max() + ")"));
       }
     } else {
@@ -115,7 +116,7 @@ final class RateLimitStage implements Filter {
     return take(applying, keys, 0, permitsWanted, taken).thenCompose(refused -> {
       taken.forEach(t -> report.add(item(t)));
       if (refused != null) {
-        return CompletableFuture.completedFuture(refused.apply(exchange));
+        return CompletableFuture.completedFuture(refused.apply(state));
       }
       long waitNanos = 0;
       for (Taken t : taken) {
@@ -150,7 +151,7 @@ final class RateLimitStage implements Filter {
    * Takes a permit from each limit in turn; stops at the first that refuses, gives back what the
    * others took, and completes with the answer to send. Completes with null when all admitted.
    */
-  private CompletionStage<Function<Exchange, Response>> take(List<KeyedLimiter> applying, List<String> keys, int index,
+  private CompletionStage<Function<RequestState, Response>> take(List<KeyedLimiter> applying, List<String> keys, int index,
       long permitsWanted, List<Taken> taken) {
     if (index == applying.size()) {
       return CompletableFuture.completedFuture(null);
@@ -166,34 +167,34 @@ final class RateLimitStage implements Filter {
         permits.release(t.limiter(), t.key(), permitsWanted);
       }
       if (decision == null) {
-        return CompletableFuture.completedFuture(exchange -> exchange.problem(503, "Service Unavailable",
+        return CompletableFuture.completedFuture(answering -> answering.problem(503, "Service Unavailable",
             "rate limits cannot be checked now"));
       }
       taken.add(new Taken(limiter, key, decision));
-      return CompletableFuture.completedFuture(exchange -> tooMany(exchange, limiter.limit(), decision));
+      return CompletableFuture.completedFuture(answering -> tooMany(answering, limiter.limit(), decision));
     });
   }
 
-  private Optional<String> keyOf(RateLimit limit, Exchange exchange) {
+  private Optional<String> keyOf(RateLimit limit, Exchange exchange, RequestState state) {
     return switch (limit.keyKind()) {
-      case CONSUMER -> Optional.of(exchange.principal().map(p -> "consumer:" + p.id())
+      case CONSUMER -> Optional.of(state.principal().map(p -> "consumer:" + p.id())
           .orElseGet(() -> "ip:" + clientAddress.apply(exchange.request())));
       case CLIENT_IP -> Optional.of(clientAddress.apply(exchange.request()));
-      case ROUTE -> Optional.of(exchange.routeId());
+      case ROUTE -> Optional.of(state.routeId().orElseThrow());
       case HEADER -> exchange.request().headers().first(limit.header().orElseThrow());
       case CUSTOM -> limit.customKey().orElseThrow().of(exchange);
     };
   }
 
-  private static Response keyless(Exchange exchange, RateLimit limit) {
+  private static Response keyless(RequestState state, RateLimit limit) {
     String what = limit.header().map(h -> "the header " + h + ", which the request lacks")
         .orElse("a key this request does not have");
-    return exchange.problem(400, "Bad Request", "rate limit '" + limit.name() + "' counts requests by " + what);
+    return state.problem(400, "Bad Request", "rate limit '" + limit.name() + "' counts requests by " + what);
   }
 
-  private Response tooMany(Exchange exchange, RateLimit limit, Decision decision) {
-    exchange.attribute(Observers.REJECTION, Rejection.RATE_LIMITED);
-    Response problem = exchange.problem(429, "Too Many Requests",
+  private static Response tooMany(RequestState state, RateLimit limit, Decision decision) {
+    state.reject(Rejection.RATE_LIMITED);
+    Response problem = state.problem(429, "Too Many Requests",
         "rate limit '" + limit.name() + "' (" + limit.requests() + " per " + limit.window() + ") is used up");
     return problem.toBuilder().headers(problem.headers().toBuilder()
         .set("Retry-After", Long.toString(LimitReport.ceilSeconds(decision.retryAfterNanos()))).build()).build();

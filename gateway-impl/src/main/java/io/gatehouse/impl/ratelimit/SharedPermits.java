@@ -2,8 +2,8 @@ package io.gatehouse.impl.ratelimit;
 
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.GatewayEvent;
-import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import io.gatehouse.ratelimit.RateLimitStore;
+import io.gatehouse.ratelimit.RateLimitStore.Decision;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;

@@ -1,44 +1,67 @@
 package io.gatehouse.impl.resilience;
 
+import io.gatehouse.TimeSource;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.carry.CarryKey;
 import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.time.MonotonicClock;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.upstream.CircuitBreaker;
 import io.gatehouse.upstream.TargetStatus;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One circuit breaker (resilience4j's, on the gateway's clock): {@link #tryAcquire()} before a
+ * One circuit breaker (resilience4j's, on the gateway's monotonic time, so a step of the wall clock
+ * neither holds a circuit open nor half-opens it early): {@link #tryAcquire()} before a
  * call, then exactly one of {@link #record} or {@link #release()} after it. Thread-safe and
- * non-blocking. Transitions are logged.
+ * non-blocking. Transitions are logged. A gateway swapped in with the same breaker (name and
+ * settings) takes the circuit over, open or closed, with its window of outcomes.
  */
-public final class Breaker {
+public final class Breaker implements CarriedState {
   private static final Logger log = LoggerFactory.getLogger(Breaker.class);
   /** What resilience4j records a failure with; the stack trace would only cost. */
   private static final Exception FAILURE = new Exception("upstream call failed", null, false, false) {
     private static final long serialVersionUID = 1L;
   };
 
+  private final String name;
   private final CircuitBreaker spec;
-  private final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
-  private final Clock clock;
-  private volatile long openedAt; // clock millis of the last move to open
+  private final TimeSource time;
+  private final Observers observers;
+  private volatile Circuit circuit;
+
+  /**
+   * The state: resilience4j's breaker and when it last opened. Its transitions are told to the
+   * observers of the newest {@link Breaker} that holds it.
+   */
+  private static final class Circuit {
+    final io.github.resilience4j.circuitbreaker.CircuitBreaker breaker;
+    volatile long openedAt; // time.nanoTime() of the last move to open
+    volatile Breaker holder;
+
+    Circuit(io.github.resilience4j.circuitbreaker.CircuitBreaker breaker, Breaker holder) {
+      this.breaker = breaker;
+      this.holder = holder;
+    }
+  }
 
   /**
    * Creates a breaker.
    *
    * @param name what it guards, for logs: {@code route 'orders'} or a target URL
    * @param spec its settings
-   * @param clock the gateway's clock
+   * @param time the gateway's time source
    * @param observers told of every change of state
    */
-  public Breaker(String name, CircuitBreaker spec, Clock clock, Observers observers) {
+  public Breaker(String name, CircuitBreaker spec, TimeSource time, Observers observers) {
+    this.name = name;
     this.spec = spec;
-    this.clock = clock;
+    this.time = time;
+    this.observers = observers;
     CircuitBreakerConfig config = CircuitBreakerConfig.custom()
         .failureRateThreshold((float) spec.failureRateThreshold())
         .slowCallRateThreshold((float) spec.slowCallRateThreshold())
@@ -49,16 +72,30 @@ public final class Breaker {
         .waitDurationInOpenState(spec.openFor())
         .permittedNumberOfCallsInHalfOpenState(spec.halfOpenCalls())
         .automaticTransitionFromOpenToHalfOpenEnabled(false)
-        .clock(clock)
+        .clock(MonotonicClock.of(time))
         .build();
-    this.breaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, config);
-    breaker.getEventPublisher().onStateTransition(event -> {
+    Circuit created = new Circuit(io.github.resilience4j.circuitbreaker.CircuitBreaker.of(name, config), this);
+    created.breaker.getEventPublisher().onStateTransition(event -> {
       if (event.getStateTransition().getToState() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
-        openedAt = clock.millis();
+        created.openedAt = time.nanoTime();
       }
       log.warn("circuit of {}: {}", name, event.getStateTransition());
-      observers.event(new GatewayEvent.CircuitChanged(name, state()));
+      Breaker holder = created.holder;
+      holder.observers.event(new GatewayEvent.CircuitChanged(holder.name, holder.state()));
     });
+    this.circuit = created;
+  }
+
+  @Override
+  public CarryKey carryKey() {
+    return new CarryKey("circuit-breaker", name, spec);
+  }
+
+  @Override
+  public void takeOver(CarriedState previous) {
+    Circuit taken = ((Breaker) previous).circuit;
+    taken.holder = this;
+    circuit = taken;
   }
 
   /**
@@ -67,7 +104,7 @@ public final class Breaker {
    * @return true if the call may go; it must then be recorded or released
    */
   public boolean tryAcquire() {
-    return breaker.tryAcquirePermission();
+    return circuit.breaker.tryAcquirePermission();
   }
 
   /**
@@ -84,6 +121,7 @@ public final class Breaker {
       case TIMEOUT -> spec.timeoutsAreFailures();
       case CANCELLED -> false;
     };
+    io.github.resilience4j.circuitbreaker.CircuitBreaker breaker = circuit.breaker;
     if (outcome == CallOutcome.CANCELLED || (outcome == CallOutcome.TIMEOUT && !failed)) {
       breaker.releasePermission();
     } else if (failed) {
@@ -95,7 +133,7 @@ public final class Breaker {
 
   /** Gives back an acquired call that was never made. */
   public void release() {
-    breaker.releasePermission();
+    circuit.breaker.releasePermission();
   }
 
   /**
@@ -106,11 +144,12 @@ public final class Breaker {
    * @return the wait, for a {@code Retry-After}
    */
   public Duration untilHalfOpen() {
-    if (state() != TargetStatus.Circuit.OPEN) {
+    Circuit now = circuit;
+    if (state(now) != TargetStatus.Circuit.OPEN) {
       return Duration.ZERO;
     }
-    long left = openedAt + spec.openFor().toMillis() - clock.millis();
-    return left <= 0 ? Duration.ZERO : Duration.ofMillis(left);
+    long left = spec.openFor().toNanos() - (time.nanoTime() - now.openedAt);
+    return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
   }
 
   /**
@@ -119,7 +158,11 @@ public final class Breaker {
    * @return closed, open or half-open
    */
   public TargetStatus.Circuit state() {
-    return switch (breaker.getState()) {
+    return state(circuit);
+  }
+
+  private static TargetStatus.Circuit state(Circuit circuit) {
+    return switch (circuit.breaker.getState()) {
       case CLOSED, DISABLED, METRICS_ONLY -> TargetStatus.Circuit.CLOSED;
       case HALF_OPEN -> TargetStatus.Circuit.HALF_OPEN;
       case OPEN, FORCED_OPEN -> TargetStatus.Circuit.OPEN;

@@ -1,18 +1,18 @@
 package io.gatehouse.impl.resilience;
 
-import java.time.Clock;
+import io.gatehouse.TimeSource;
 
 /**
  * Keeps a route's retries under a share of its requests over the last 10 seconds, plus a floor
  * per second, so that retries cannot multiply the load on a failing upstream (the retry budget of
- * Finagle and Linkerd). Ten one-second buckets on the gateway's clock; thread-safe.
+ * Finagle and Linkerd). Ten one-second buckets on the gateway's monotonic time; thread-safe.
  */
 public final class RetryBudget {
   private static final int SECONDS = 10;
 
   private final double ratio;
   private final int minPerSecond;
-  private final Clock clock;
+  private final TimeSource time;
   private final long[] bucketSecond = new long[SECONDS];
   private final long[] requests = new long[SECONDS];
   private final long[] retries = new long[SECONDS];
@@ -22,12 +22,12 @@ public final class RetryBudget {
    *
    * @param ratio retries allowed per request
    * @param minPerSecond retries allowed per second whatever the ratio
-   * @param clock the gateway's clock
+   * @param time the gateway's time source
    */
-  public RetryBudget(double ratio, int minPerSecond, Clock clock) {
+  public RetryBudget(double ratio, int minPerSecond, TimeSource time) {
     this.ratio = ratio;
     this.minPerSecond = minPerSecond;
-    this.clock = clock;
+    this.time = time;
   }
 
   /** Counts a request (a first attempt). */
@@ -61,7 +61,7 @@ public final class RetryBudget {
 
   /** The bucket of the current second, emptied if it held an older second. */
   private int bucket() {
-    long second = Math.floorDiv(clock.millis(), 1000);
+    long second = Math.floorDiv(time.nanoTime(), 1_000_000_000L);
     int index = (int) Math.floorMod(second, SECONDS);
     if (bucketSecond[index] != second) {
       bucketSecond[index] = second;

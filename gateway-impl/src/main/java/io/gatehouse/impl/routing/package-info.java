@@ -1,6 +1,8 @@
 /**
- * Request routing internals: path normalization, path and host patterns, the route trie, and the
- * decoding of query parameters and cookies for route conditions.
+ * Request routing internals: path normalization, path and host patterns, the route trie, the
+ * decoding of query parameters and cookies for route conditions, and the router over the compiled
+ * routes ({@link io.gatehouse.impl.routing.Router}, {@link io.gatehouse.impl.routing.CompiledRoute},
+ * {@link io.gatehouse.impl.routing.RouteExplainer} for {@code Gateway.explain}).
  *
  * <p><b>Internal:</b> this package is not API. It may change or disappear in any release without
  * notice; users configure routing through {@code io.gatehouse.route.RouteBuilder}.

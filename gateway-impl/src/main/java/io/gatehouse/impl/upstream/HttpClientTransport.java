@@ -242,6 +242,12 @@ public final class HttpClientTransport implements UpstreamTransport {
     return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout());
   }
 
+  @Override
+  public Optional<ConnectionPoolStatus> poolStatus() {
+    PoolStats stats = pool.getTotalStats();
+    return Optional.of(new ConnectionPoolStatus(stats.getLeased(), stats.getPending(), stats.getAvailable(), stats.getMax()));
+  }
+
   /**
    * Starts one call; see the class comment for the contract.
    *
@@ -250,12 +256,6 @@ public final class HttpClientTransport implements UpstreamTransport {
    * @throws IllegalArgumentException if the origin is not {@code http(s)://host[:port]} or a
    *     timeout is not positive
    */
-  @Override
-  public Optional<ConnectionPoolStatus> poolStatus() {
-    PoolStats stats = pool.getTotalStats();
-    return Optional.of(new ConnectionPoolStatus(stats.getLeased(), stats.getPending(), stats.getAvailable(), stats.getMax()));
-  }
-
   @Override
   public CompletionStage<Response> send(UpstreamCall call) {
     Objects.requireNonNull(call, "call");

@@ -18,7 +18,12 @@ import java.util.Objects;
  */
 public record TransportSettings(ConnectionPool pool, int ioThreads) {
 
-  /** Checks every value; the messages name the field, the value and what was expected. */
+  /**
+   * Checks every value; the messages name the field, the value and what was expected.
+   *
+   * @param pool the connection pool's sizes and times, and how host names resolve
+   * @param ioThreads how many I/O threads the transport starts, at least one
+   */
   public TransportSettings {
     Objects.requireNonNull(pool, "pool");
     if (ioThreads < 1) {

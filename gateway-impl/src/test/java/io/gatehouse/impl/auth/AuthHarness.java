@@ -5,19 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.Principal;
-import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.filter.Chain;
-import io.gatehouse.filter.Exchange;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
-import io.gatehouse.impl.observe.Observers;
-import io.gatehouse.impl.problem.Problems;
+import io.gatehouse.impl.chain.ExchangeImpl;
+import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.chain.Stage;
+import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.route.RouteSpec;
@@ -28,7 +28,6 @@ import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,7 +66,7 @@ final class AuthHarness implements AutoCloseable {
 
   /** The routes of a gateway on the harness's clock and transport; the config adds routes (or uses {@link #protect}). */
   Routes routes(UnaryOperator<Gateway.Builder> config) {
-    GatewaySpec spec = config.apply(Gateway.builder().clock(clock).transport(transport)).spec();
+    GatewaySpec spec = config.apply(Gateway.builder().time(clock).transport(transport)).spec();
     List<ConfigViolation> violations = new ArrayList<>();
     AuthCompiler.check(spec, violations);
     if (!violations.isEmpty()) {
@@ -105,7 +104,7 @@ final class AuthHarness implements AutoCloseable {
     private final GatewaySpec spec;
     private final AuthRuntime runtime;
     private final StubTransport transport;
-    private final Map<String, Filter> stages = new LinkedHashMap<>();
+    private final Map<String, Stage> stages = new LinkedHashMap<>();
 
     Routes(GatewaySpec spec, StubTransport transport) {
       this.spec = spec;
@@ -121,13 +120,20 @@ final class AuthHarness implements AutoCloseable {
     }
 
     CompletionStage<Response> handle(Request request) {
-      return handle(new TestExchange(request, route(request.path()), spec.clock()));
+      return handle(request, state(request));
     }
 
-    CompletionStage<Response> handle(TestExchange exchange) {
+    /** The state of one request, as the gateway makes it, already routed. */
+    RequestState state(Request request) {
+      RequestState state = new RequestState("test-request", spec.time(), TraceContext.W3C.start(request));
+      state.routed(route(request.path()), Map.of());
+      return state;
+    }
+
+    CompletionStage<Response> handle(Request request, RequestState state) {
       Chain upstream = ex -> transport.send(new UpstreamCall(URI.create(UPSTREAM), ex.request(), Duration.ofSeconds(1),
           Duration.ofSeconds(1)));
-      return stages.get(exchange.routeId()).filter(exchange, upstream);
+      return stages.get(state.routeId().orElseThrow()).handle(new ExchangeImpl(request, state), state, upstream);
     }
 
     private String route(String path) {
@@ -148,88 +154,19 @@ final class AuthHarness implements AutoCloseable {
     }
   }
 
-  /** An exchange as the gateway makes one: attributes shared by its copies, problems with a request id. */
-  static final class TestExchange implements Exchange {
-    private final Request request;
-    private final String routeId;
-    private final Clock clock;
-    private final Map<AttributeKey<?>, Object> attributes;
-
-    TestExchange(Request request, String routeId, Clock clock) {
-      this(request, routeId, clock, new ConcurrentHashMap<>());
-    }
-
-    private TestExchange(Request request, String routeId, Clock clock, Map<AttributeKey<?>, Object> attributes) {
-      this.request = request;
-      this.routeId = routeId;
-      this.clock = clock;
-      this.attributes = attributes;
-    }
-
-    @Override
-    public Request request() {
-      return request;
-    }
-
-    @Override
-    public Exchange withRequest(Request request) {
-      return new TestExchange(request, routeId, clock, attributes);
-    }
-
-    @Override
-    public String requestId() {
-      return "test-request";
-    }
-
-    @Override
-    public String routeId() {
-      return routeId;
-    }
-
-    @Override
-    public Map<String, String> pathVariables() {
-      return Map.of();
-    }
-
-    @Override
-    public Clock clock() {
-      return clock;
-    }
-
-    @Override
-    public <T> Optional<T> attribute(AttributeKey<T> key) {
-      return Optional.ofNullable(key.type().cast(attributes.get(key)));
-    }
-
-    @Override
-    public <T> void attribute(AttributeKey<T> key, T value) {
-      attributes.put(key, value);
-    }
-
-    @Override
-    public Optional<Principal> principal() {
-      return attribute(AuthRuntime.PRINCIPAL);
-    }
-
-    @Override
-    public Response problem(int status, String title, String detail) {
-      return Problems.response(status, title, detail, requestId());
-    }
-  }
-
   /** Sends a request and waits for the answer, noting what reached the upstream. */
   Reply send(Routes routes, Request.Builder request) {
     Request built = request.build();
-    TestExchange exchange = new TestExchange(built, routes.route(built.path()), clock);
+    RequestState state = routes.state(built);
     int before = transport.upstreamCalls().size();
     try {
-      Response response = routes.handle(exchange).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Response response = routes.handle(built, state).toCompletableFuture().get(10, TimeUnit.SECONDS);
       String body = new String(response.body().bytes(1 << 20).toCompletableFuture().get(10, TimeUnit.SECONDS),
           StandardCharsets.UTF_8);
       List<UpstreamCall> calls = transport.upstreamCalls();
       Request upstream = calls.size() > before ? calls.get(calls.size() - 1).request() : null;
-      return new Reply(response.status(), response.headers(), body, upstream, exchange.attribute(Observers.REJECTION),
-          exchange.principal().map(Principal::id));
+      return new Reply(response.status(), response.headers(), body, upstream, state.rejection(),
+          state.principal().map(Principal::id));
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -266,12 +203,12 @@ final class AuthHarness implements AutoCloseable {
     }
   }
 
-  static JwksKeySource jwksSource(String url, io.gatehouse.auth.JwtAuth auth, UpstreamTransport transport, Clock clock) {
-    return new JwksKeySource(URI.create(url), auth, new HttpFetch(transport), clock);
+  static JwksKeySource jwksSource(String url, io.gatehouse.auth.JwtAuth auth, UpstreamTransport transport, TimeSource time) {
+    return new JwksKeySource(URI.create(url), auth, new HttpFetch(transport), time);
   }
 
-  static PasswordChecker passwordChecker(Clock clock) {
-    return new PasswordChecker(clock);
+  static PasswordChecker passwordChecker(TimeSource time) {
+    return new PasswordChecker(time);
   }
 
   @Override

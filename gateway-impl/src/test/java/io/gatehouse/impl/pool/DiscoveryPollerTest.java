@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.upstream.ServiceDiscovery;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.Upstream;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,7 @@ class DiscoveryPollerTest {
   @BeforeEach
   void createPool(TestInfo test) {
     name = test.getTestMethod().orElseThrow().getName();
-    pool = TargetPool.of(name, Upstream.discover(discovery, INTERVAL), Clock.systemUTC(), Observers.NONE);
+    pool = TargetPool.of(name, Upstream.discover(discovery, INTERVAL), TimeSource.system(), Observers.NONE);
     poller = new DiscoveryPoller(pool, discovery, INTERVAL);
   }
 
@@ -145,7 +145,7 @@ class DiscoveryPollerTest {
   @Test
   void dns_discovery_of_localhost_finds_a_loopback_target() {
     ServiceDiscovery dns = ServiceDiscovery.dns("http", "localhost", 8080);
-    TargetPool dnsPool = TargetPool.of(name, Upstream.discover(dns, INTERVAL), Clock.systemUTC(), Observers.NONE);
+    TargetPool dnsPool = TargetPool.of(name, Upstream.discover(dns, INTERVAL), TimeSource.system(), Observers.NONE);
     DiscoveryPoller dnsPoller = new DiscoveryPoller(dnsPool, dns, INTERVAL);
     try {
       dnsPoller.start();

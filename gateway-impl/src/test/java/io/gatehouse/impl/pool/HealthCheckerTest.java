@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.upstream.HttpClientTransport;
@@ -19,7 +20,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,7 +208,7 @@ class HealthCheckerTest {
   }
 
   private static TargetPool pool(String... urls) {
-    return TargetPool.of("orders", Upstream.of(urls).healthCheck(CHECK), Clock.systemUTC(), Observers.NONE);
+    return TargetPool.of("orders", Upstream.of(urls).healthCheck(CHECK), TimeSource.system(), Observers.NONE);
   }
 
   private static LiveTarget target(TargetPool pool, String url) {

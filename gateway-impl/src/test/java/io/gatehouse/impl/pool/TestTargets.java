@@ -1,9 +1,9 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.upstream.Target;
 import java.net.URI;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ final class TestTargets {
   private TestTargets() {}
 
   static LiveTarget target(String url, int weight) {
-    return new LiveTarget(Target.of(url, weight), URI.create(url), Clock.systemUTC(), Optional.empty(), null, "test", Observers.NONE);
+    return new LiveTarget(Target.of(url, weight), URI.create(url), TimeSource.system(), Optional.empty(), null, "test", Observers.NONE);
   }
 
   /** Targets http://t0:8080, http://t1:8080, ... with the given weights. */

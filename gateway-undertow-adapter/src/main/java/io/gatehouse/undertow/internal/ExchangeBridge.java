@@ -23,6 +23,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -85,10 +86,29 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    * @param timeouts how long to wait on a slow client
    */
   public static void handle(HttpServerExchange exchange, Gateway gateway, ClientTimeouts timeouts) {
-    Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(gateway, "gateway");
+    handle(exchange, gateway::handle, timeouts);
+  }
+
+  /**
+   * Hands an exchange to anything with the gateway's contract, such as the admin endpoints:
+   * called once on the exchange's I/O thread, it returns at once a stage that never completes
+   * exceptionally. Returns at once; the exchange completes asynchronously on its I/O thread.
+   *
+   * <pre>{@code
+   * ExchangeBridge.handle(exchange, request -> admin.handle(request, worker), ClientTimeouts.DEFAULTS);
+   * }</pre>
+   *
+   * @param exchange the exchange, not yet responded to; the call may run on any thread
+   * @param handler turns the request into its response
+   * @param timeouts how long to wait on a slow client
+   */
+  public static void handle(HttpServerExchange exchange, Function<Request, CompletionStage<Response>> handler,
+      ClientTimeouts timeouts) {
+    Objects.requireNonNull(exchange, "exchange");
+    Objects.requireNonNull(handler, "handler");
     ExchangeBridge bridge = new ExchangeBridge(exchange, Objects.requireNonNull(timeouts, "timeouts"));
-    dispatch(exchange, () -> bridge.start(gateway));
+    dispatch(exchange, () -> bridge.start(handler));
   }
 
   /**
@@ -131,7 +151,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
   }
 
-  private void start(Gateway gateway) {
+  private void start(Function<Request, CompletionStage<Response>> gateway) {
     if (!register()) {
       return;
     }
@@ -171,7 +191,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
     CompletionStage<Response> s;
     try {
-      s = gateway.handle(request);
+      s = gateway.apply(request);
     } catch (RuntimeException | Error e) {
       if (e instanceof VirtualMachineError vme) {
         throw vme;

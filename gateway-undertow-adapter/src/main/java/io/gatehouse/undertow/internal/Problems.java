@@ -1,17 +1,18 @@
 package io.gatehouse.undertow.internal;
 
+import io.gatehouse.adapter.ProblemResponse;
+import io.gatehouse.adapter.RequestId;
 import io.gatehouse.http.Response;
-import io.gatehouse.impl.problem.RequestIds;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
 
 /**
- * The responses the adapter makes by itself, in the gateway's one problem format (see
- * {@link io.gatehouse.impl.problem.Problems}), with the request's id when it sent a well-formed
- * one.
+ * The responses the adapter makes by itself, in the gateway's one problem format
+ * ({@link ProblemResponse}), titled with Undertow's reason phrase, with the request's id when it
+ * sent a well-formed one.
  *
  * <pre>{@code
- * Response r = Problems.response(exchange, 503, "The server is shutting down.");
+ * Response r = Problems.response(exchange, 400, "The request target does not line up with the mount.");
  * }</pre>
  */
 public final class Problems {
@@ -26,7 +27,7 @@ public final class Problems {
    * @return the response, with an in-memory body of known length
    */
   public static Response response(HttpServerExchange exchange, int status, String detail) {
-    return io.gatehouse.impl.problem.Problems.response(status, StatusCodes.getReason(status), detail, requestId(exchange));
+    return ProblemResponse.of(status, StatusCodes.getReason(status), detail, requestId(exchange));
   }
 
   /**
@@ -39,11 +40,17 @@ public final class Problems {
    * @return the response, with {@code Connection: close}
    */
   public static Response closing(HttpServerExchange exchange, int status, String detail) {
-    return io.gatehouse.impl.problem.Problems.closing(status, StatusCodes.getReason(status), detail, requestId(exchange));
+    return ProblemResponse.closing(status, StatusCodes.getReason(status), detail, requestId(exchange));
   }
 
-  private static String requestId(HttpServerExchange exchange) {
-    String incoming = exchange.getRequestHeaders().getFirst(RequestIds.HEADER);
-    return incoming != null && RequestIds.isWellFormed(incoming) ? incoming : RequestIds.generate();
+  /**
+   * The request's id: its well-formed {@code X-Request-Id}, else a new one.
+   *
+   * @param exchange the exchange being answered
+   * @return the id
+   */
+  public static String requestId(HttpServerExchange exchange) {
+    String incoming = exchange.getRequestHeaders().getFirst(RequestId.HEADER);
+    return incoming != null && RequestId.isWellFormed(incoming) ? incoming : RequestId.generate();
   }
 }

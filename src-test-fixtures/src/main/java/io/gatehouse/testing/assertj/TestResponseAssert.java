@@ -1,8 +1,12 @@
 package io.gatehouse.testing.assertj;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.testing.TestResponse;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,6 +29,8 @@ import org.assertj.core.api.AbstractAssert;
  * @since 0.1
  */
 public final class TestResponseAssert extends AbstractAssert<TestResponseAssert, TestResponse> {
+  // ObjectReader is immutable, so sharing it is no shared mutable state.
+  private static final ObjectReader JSON = new ObjectMapper().reader();
 
   /** Which upstream call the {@code upstreamSaw...} assertions look at. */
   private enum Calls { SINGLE, LAST, ANY }
@@ -123,7 +129,9 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
   }
 
   /**
-   * The response is a problem (RFC 9457) made by the gateway, carrying the request id.
+   * The response is a problem (RFC 9457) made by the gateway, carrying the request id: its
+   * {@code Content-Type} is {@code application/problem+json} and its body a JSON object whose
+   * {@code status} is the response's and whose {@code requestId} is the request's.
    *
    * @return this assertion
    */
@@ -134,11 +142,24 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
       failWithMessage("expected Content-Type application/problem+json but was %s%n  response: %s", type, actual);
     }
     String status = "\"status\":" + actual.status();
-    if (!actual.body().contains(status) || !actual.body().contains("\"requestId\":\"" + actual.requestId() + "\"")) {
+    if (!namesStatusAndRequestId(actual)) {
       failWithMessage("expected a problem body with %s and the request id %s but was%n  %s", status,
           actual.requestId(), actual.body());
     }
     return this;
+  }
+
+  /** Whether the body is a JSON object with the response's status and request id, however it is spaced or ordered. */
+  private static boolean namesStatusAndRequestId(TestResponse response) {
+    JsonNode problem;
+    try {
+      problem = JSON.readTree(response.bodyBytes());
+    } catch (IOException e) {
+      return false;
+    }
+    return problem != null && problem.isObject()
+        && problem.path("status").isIntegralNumber() && problem.path("status").asLong() == response.status()
+        && problem.path("requestId").isTextual() && problem.path("requestId").textValue().equals(response.requestId());
   }
 
   /**

@@ -4,7 +4,6 @@ import io.gatehouse.Gateway;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestTokens;
-import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final GatewayExtension gateway = GatewayExtension.of(clock -> MyRoutes.gateway().clock(clock));
+ * static final GatewayExtension gateway = GatewayExtension.of(clock -> MyRoutes.gateway().time(clock));
  *
  * @Test
  * void orders_go_to_the_orders_service(GatewayTester tester) {
@@ -35,21 +34,21 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @since 0.1
  */
 public final class GatewayExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
-  private final Function<Clock, Gateway.Builder> routes;
+  private final Function<ManualClock, Gateway.Builder> routes;
   /** The test running on this thread, for {@link #tester()} and {@link #clock()}; the store keeps it. */
   private final ThreadLocal<TestState> current = new ThreadLocal<>();
 
-  private GatewayExtension(Function<Clock, Gateway.Builder> routes) {
+  private GatewayExtension(Function<ManualClock, Gateway.Builder> routes) {
     this.routes = routes;
   }
 
   /**
    * An extension over a route table.
    *
-   * @param routes makes the gateway builder, given the test's clock (pass it to {@code .clock(...)})
+   * @param routes makes the gateway builder, given the test's clock (pass it to {@code .time(...)})
    * @return the extension
    */
-  public static GatewayExtension of(Function<Clock, Gateway.Builder> routes) {
+  public static GatewayExtension of(Function<ManualClock, Gateway.Builder> routes) {
     return new GatewayExtension(Objects.requireNonNull(routes, "routes"));
   }
 

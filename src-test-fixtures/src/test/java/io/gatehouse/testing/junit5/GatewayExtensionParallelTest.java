@@ -23,7 +23,7 @@ class GatewayExtensionParallelTest {
   private static final CountDownLatch BOTH_STARTED = new CountDownLatch(2);
 
   @RegisterExtension
-  static final GatewayExtension gateway = GatewayExtension.of(clock -> Gateway.builder().clock(clock)
+  static final GatewayExtension gateway = GatewayExtension.of(clock -> Gateway.builder().time(clock)
       .route("orders", r -> r.path("/**").upstream("http://orders:8080")));
 
   private static void runAlongsideTheOther(GatewayTester tester, ManualClock clock, String body, Duration advance)

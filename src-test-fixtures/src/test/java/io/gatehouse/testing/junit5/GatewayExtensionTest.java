@@ -15,10 +15,10 @@ class GatewayExtensionTest {
   /** A filter that answers with the gateway clock's epoch second, to prove the clock is the test's. */
   private static final Filter TIME = (ex, chain) -> CompletableFuture.completedFuture(
       io.gatehouse.http.Response.builder(200).body(io.gatehouse.http.Body.of(
-          Long.toString(ex.clock().instant().getEpochSecond()))).build());
+          Long.toString(ex.time().now().getEpochSecond()))).build());
 
   @RegisterExtension
-  static final GatewayExtension gateway = GatewayExtension.of(clock -> Gateway.builder().clock(clock)
+  static final GatewayExtension gateway = GatewayExtension.of(clock -> Gateway.builder().time(clock)
       .route("time", r -> r.path("/time").filter(TIME).respond(500, "text/plain", "unreachable")));
 
   @Test

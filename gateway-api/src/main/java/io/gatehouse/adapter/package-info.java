@@ -1,0 +1,75 @@
+/**
+ * What a server adapter needs besides its server, for whoever writes one: the Undertow adapter
+ * ({@code gateway-undertow-adapter}) is built on these, and a Servlet or Netty adapter should be
+ * too. Everything here is {@link io.gatehouse.Unstable}: it may change in a minor release while
+ * the second adapter is written. Users of an existing adapter need none of it, except
+ * {@link io.gatehouse.adapter.SwappableGateway#drained} to close a swapped-out gateway safely.
+ *
+ * <p><b>An adapter's job</b> (see {@link io.gatehouse.Gateway#handle} for the gateway's side):
+ * <ol>
+ *   <li><b>Ingress framing.</b> Refuse what the server cannot frame exactly (ambiguous length,
+ *       malformed chunks, an unsupported version) with
+ *       {@link io.gatehouse.adapter.ProblemResponse#closing ProblemResponse.closing(400, ...)} and
+ *       close the connection, before the gateway sees anything.
+ *   <li><b>Stop gate and lease.</b> Per request, {@link io.gatehouse.adapter.GracefulStop#enter()}
+ *       (a standalone server only; answer {@link io.gatehouse.adapter.GracefulStop#refusal} when it
+ *       says no), then {@link io.gatehouse.adapter.SwappableGateway#acquire()}. Release the lease
+ *       and {@link io.gatehouse.adapter.GracefulStop#exit() exit} the gate once the exchange has
+ *       ended: response written (body included) or client gone.
+ *   <li><b>Map the request</b> to an {@link io.gatehouse.http.Request}: the method; the path
+ *       below the mount, still percent-encoded as the client sent it, and the
+ *       {@link io.gatehouse.http.Request#mountPath() mount path}; the raw query; every header
+ *       field; the peer's address; the scheme; the body as a
+ *       {@code Flow.Publisher<ByteBuffer>} that honours demand.
+ *   <li><b>Call</b> {@code lease.gateway().handle(request)} on any thread; it never blocks and
+ *       never completes exceptionally (treat a failure, a null or an interim status as a bug:
+ *       answer 502 with {@link io.gatehouse.adapter.ProblemResponse}).
+ *   <li><b>Write the response</b> with the server's own framing: drop the response's
+ *       {@code Content-Length}, {@code Transfer-Encoding} and {@code Connection} fields, but close
+ *       the connection after a response that carries {@code Connection: close}; no body for
+ *       {@code HEAD}, 204 and 304; bounded demand on the body; if the client goes away, cancel the
+ *       gateway's stage and the body's subscription. A body that fails before its first byte
+ *       becomes a 502 problem; later, the connection is cut so the client sees a truncated
+ *       response.
+ *   <li><b>Own answers</b> are {@link io.gatehouse.adapter.ProblemResponse problem+json} with the
+ *       request's {@link io.gatehouse.adapter.RequestId id}, like the gateway's.
+ * </ol>
+ *
+ * <p><b>Starting points.</b>
+ * <ul>
+ *   <li>{@link io.gatehouse.adapter.SwappableGateway}: the gateway in use, {@code swap(next)}
+ *       (state taken over, logged, listeners told), per-gateway counts of requests in flight and
+ *       the {@code drained(previous)} signal;
+ *   <li>{@link io.gatehouse.adapter.GracefulStop}: the draining gate of a graceful stop;
+ *   <li>{@link io.gatehouse.adapter.AdminEndpoints}: the operators' endpoints as
+ *       {@code Request -> CompletionStage<Response>}; the adapter only maps and writes, and passes
+ *       an executor off its I/O threads;
+ *   <li>{@link io.gatehouse.adapter.ProblemResponse} and {@link io.gatehouse.adapter.RequestId}:
+ *       the one error format, and {@code Retry-After}.
+ * </ul>
+ *
+ * <pre>{@code
+ * SwappableGateway gateways = SwappableGateway.of(gateway);
+ * GracefulStop gate = GracefulStop.create();
+ *
+ * void onRequest(ServerExchange ex) {                  // the server's callback, any thread
+ *   if (!gate.enter()) {
+ *     write(ex, gate.refusal(RequestId.of(headersOf(ex))));
+ *     return;
+ *   }
+ *   SwappableGateway.Lease lease = gateways.acquire();
+ *   ex.onEnd(() -> { lease.release(); gate.exit(); });
+ *   lease.gateway().handle(toRequest(ex)).whenComplete((response, failure) -> write(ex, response));
+ * }
+ * }</pre>
+ *
+ * <p>An adapter's code imports {@code io.gatehouse}, {@code io.gatehouse.http} and this package,
+ * never {@code io.gatehouse.impl}: the Undertow adapter has a test that fails if it does. What
+ * needs JSON (the admin documents) is rendered by {@code gateway-impl} behind
+ * {@link io.gatehouse.spi.AdapterServices}, found with {@link java.util.ServiceLoader}.
+ *
+ * <p>No method accepts or returns null.
+ *
+ * @since 0.1
+ */
+package io.gatehouse.adapter;

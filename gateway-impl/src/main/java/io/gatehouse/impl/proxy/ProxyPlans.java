@@ -1,0 +1,104 @@
+package io.gatehouse.impl.proxy;
+
+import io.gatehouse.GatewaySpec;
+import io.gatehouse.impl.carry.CarriedState;
+import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.pool.UpstreamRuntime;
+import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.route.ExchangeDeadline;
+import io.gatehouse.route.RouteSpec;
+import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.TrafficSplit;
+import io.gatehouse.upstream.Upstream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Resolves each proxying route's {@link ProxyTerminal.Plan} at build(): pools by group name, timeouts, breakers. */
+public final class ProxyPlans {
+  private final GatewaySpec gateway;
+  private final UpstreamRuntime upstreams;
+  private final ForwardedHeaders forwarded;
+  private final UpstreamTransport transport;
+  private final HashKeys keys;
+  private final Observers observers;
+  private final List<CarriedState> carried = new ArrayList<>();
+
+  public ProxyPlans(GatewaySpec gateway, UpstreamRuntime upstreams, ForwardedHeaders forwarded, UpstreamTransport transport,
+      HashKeys keys, Observers observers) {
+    this.observers = observers;
+    this.gateway = gateway;
+    this.upstreams = upstreams;
+    this.forwarded = forwarded;
+    this.transport = transport;
+    this.keys = keys;
+  }
+
+  /** The route breakers and retry budgets of the plans made so far, for a successor to take over. */
+  public List<CarriedState> carried() {
+    return List.copyOf(carried);
+  }
+
+  public ProxyTerminal.Plan of(RouteSpec route) {
+    Map<Upstream, String> ownGroups = new HashMap<>();
+    Optional<Destination> destination = route.upstream().map(u -> destination(route, u, ownGroups));
+    Optional<TrafficSplitter> splitter = route.split().map(split -> splitter(route, split, ownGroups));
+    Optional<Destination> fallback = route.fallbackUpstream().map(u -> destination(route, u, ownGroups));
+    Optional<RequestMirror> mirror = route.mirror().map(m ->
+        new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport));
+    ExchangeDeadline exchangeDeadline = route.exchangeDeadline().orElse(gateway.exchangeDeadline());
+    boolean timed = route.retry().isPresent() || route.timeout().isPresent() || exchangeDeadline.limits();
+    Optional<RetryRules> retry = route.retry().map(r -> new RetryRules(route.id(), r, gateway.time()));
+    Optional<Breaker> breaker = route.circuitBreaker()
+        .map(cb -> new Breaker("route '" + route.id() + "'", cb, gateway.time(), observers));
+    retry.ifPresent(carried::add);
+    breaker.ifPresent(carried::add);
+    return new ProxyTerminal.Plan(
+        route.id(),
+        PathTransform.of(route.stripPrefix(), route.rewrite()),
+        route.requestHeaders(),
+        route.responseHeaders(),
+        forwarded,
+        transport,
+        keys,
+        destination,
+        splitter,
+        retry,
+        route.timeout(),
+        breaker,
+        route.fallbackResponse().map(r -> HeaderChanges.apply(route.responseHeaders(), r.toResponse())),
+        fallback,
+        mirror,
+        timed ? Optional.of(upstreams.scheduler()) : Optional.empty(),
+        exchangeDeadline);
+  }
+
+  private TrafficSplitter splitter(RouteSpec route, TrafficSplit split, Map<Upstream, String> ownGroups) {
+    List<TrafficSplitter.Rule> rules = new ArrayList<>();
+    for (TrafficSplit.Rule rule : split.rules()) {
+      rules.add(new TrafficSplitter.Rule(rule.key(), rule.value(), destination(route, rule.upstream(), ownGroups)));
+    }
+    List<Destination> destinations = new ArrayList<>();
+    List<Integer> weights = new ArrayList<>();
+    for (TrafficSplit.Branch branch : split.branches()) {
+      destinations.add(destination(route, branch.upstream(), ownGroups));
+      weights.add(branch.weight());
+    }
+    return new TrafficSplitter(rules, destinations, weights, split.stickyOn(), keys);
+  }
+
+  /**
+   * The destination of an upstream in a route: a named upstream's shared pool, or the route's own
+   * (equal unnamed upstreams of one route share one, such as a canary used by a rule and a weight).
+   */
+  private Destination destination(RouteSpec route, Upstream upstream, Map<Upstream, String> ownGroups) {
+    String name = upstream.name().orElseGet(() -> ownGroups.computeIfAbsent(upstream,
+        u -> "route:" + route.id() + (ownGroups.isEmpty() ? "" : "#" + (ownGroups.size() + 1))));
+    return new Destination(upstreams.pool(name, upstream),
+        route.connectTimeout().or(upstream::connectTimeout).orElse(gateway.connectTimeout()),
+        route.responseTimeout().or(upstream::responseTimeout).orElse(gateway.responseTimeout()));
+  }
+}

@@ -1,0 +1,73 @@
+package io.gatehouse.impl.proxy;
+
+import io.gatehouse.http.Request;
+import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.pool.KeyHash;
+import io.gatehouse.upstream.HashKey;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Picks the destination of a request under a route's traffic split: the first matching rule, else by weight. */
+final class TrafficSplitter {
+  record Rule(HashKey key, String value, Destination destination) {}
+
+  private final List<Rule> rules;
+  private final List<Destination> destinations;
+  private final int[] cumulativeWeights;
+  private final Optional<HashKey> sticky;
+  private final HashKeys keys;
+
+  TrafficSplitter(List<Rule> rules, List<Destination> destinations, List<Integer> weights, Optional<HashKey> sticky, HashKeys keys) {
+    this.rules = List.copyOf(rules);
+    this.destinations = List.copyOf(destinations);
+    this.cumulativeWeights = new int[weights.size()];
+    int sum = 0;
+    for (int i = 0; i < weights.size(); i++) {
+      sum += weights.get(i);
+      cumulativeWeights[i] = sum;
+    }
+    this.sticky = sticky;
+    this.keys = keys;
+  }
+
+  Destination pick(Request request, RequestState state) {
+    for (Rule rule : rules) {
+      if (rule.value.equals(keys.of(rule.key, request, state))) {
+        return rule.destination;
+      }
+    }
+    int total = cumulativeWeights[cumulativeWeights.length - 1];
+    String key = sticky.map(k -> keys.of(k, request, state)).orElse(null);
+    int point = key == null
+        ? ThreadLocalRandom.current().nextInt(total)
+        : (int) Math.floorMod(KeyHash.of(key), (long) total);
+    for (int i = 0; i < cumulativeWeights.length; i++) {
+      if (point < cumulativeWeights[i]) {
+        return destinations.get(i);
+      }
+    }
+    return destinations.get(destinations.size() - 1);
+  }
+
+  /** Such as {@code traffic split: header 'X-Canary' = 'on' -> upstream ...; weight 90: upstream ...}. */
+  @Override
+  public String toString() {
+    StringJoiner text = new StringJoiner("; ", "traffic split: ", sticky.map(k -> " (sticky on " + describe(k) + ")").orElse(""));
+    for (Rule rule : rules) {
+      text.add(describe(rule.key) + " = '" + rule.value + "' -> " + rule.destination.describe());
+    }
+    for (int i = 0; i < destinations.size(); i++) {
+      int weight = cumulativeWeights[i] - (i == 0 ? 0 : cumulativeWeights[i - 1]);
+      text.add("weight " + weight + ": " + destinations.get(i).describe());
+    }
+    return text.toString();
+  }
+
+  private static String describe(HashKey key) {
+    String source = key.source().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return key.name().isEmpty() ? source : source + " '" + key.name() + "'";
+  }
+}
