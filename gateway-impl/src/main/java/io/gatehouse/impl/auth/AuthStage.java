@@ -32,6 +32,7 @@ final class AuthStage implements Stage {
   private final IdentityHeaders identity;
   private final List<String> identityNames;
   private final boolean bearer; // a bearer-token authenticator is among them: RFC 6750's rules apply
+  private final boolean queryTokens; // access_token query parameters are credentials on this route
 
   AuthStage(String routeId, List<Authenticator> authenticators, List<AccessRule> rules, IdentityHeaders identity) {
     this.routeId = routeId;
@@ -40,6 +41,7 @@ final class AuthStage implements Stage {
     this.identity = identity;
     this.identityNames = identity.names();
     this.bearer = authenticators.stream().anyMatch(a -> a instanceof JwtAuthenticator || a instanceof IntrospectionAuthenticator);
+    this.queryTokens = authenticators.stream().anyMatch(a -> a instanceof JwtAuthenticator jwt && jwt.readsQueryTokens());
   }
 
   @Override
@@ -104,17 +106,20 @@ final class AuthStage implements Stage {
     }
     Outcome.Accepted accepted = (Outcome.Accepted) outcome;
     Principal principal = accepted.principal;
+    // Whichever kind accepted, a token in the query (perhaps unverified, beside an API key) must
+    // not reach the upstream, which may read it.
+    Request forwarded = queryTokens ? Credentials.withoutQueryTokens(accepted.forwarded) : accepted.forwarded;
     for (AccessRule rule : rules) {
       if (!rule.appliesTo(exchange.request().method())) {
         continue;
       }
-      Response denied = check(rule, principal, accepted.forwarded, state);
+      Response denied = check(rule, principal, forwarded, state);
       if (denied != null) {
         return done(denied);
       }
     }
     state.authenticated(principal);
-    return chain.proceed(exchange.withRequest(withIdentity(accepted.forwarded, principal)));
+    return chain.proceed(exchange.withRequest(withIdentity(forwarded, principal)));
   }
 
   private static Response check(AccessRule rule, Principal principal, Request request, RequestState state) {

@@ -102,6 +102,14 @@ final class JwtAuthenticator implements Authenticator {
     return Credentials.bearer(request, auth.cookie());
   }
 
+  /**
+   * Whether {@code access_token} query parameters are credentials here: then the stage removes them
+   * before the upstream, whichever kind accepted the request.
+   */
+  boolean readsQueryTokens() {
+    return auth.queryTokenAllowed();
+  }
+
   @Override
   public String challenge() {
     return CHALLENGE;
@@ -114,9 +122,6 @@ final class JwtAuthenticator implements Authenticator {
   @Override
   public CompletionStage<Outcome> authenticate(Request request) {
     String token = token(request).orElseThrow();
-    if (auth.queryTokenAllowed()) {
-      request = Credentials.withoutQueryTokens(request);
-    }
     if (verified == null) {
       return check(token, request);
     }
