@@ -68,7 +68,7 @@ final class AuthHarness implements AutoCloseable {
   Routes routes(UnaryOperator<Gateway.Builder> config) {
     GatewaySpec spec = config.apply(Gateway.builder().time(clock).transport(transport)).spec();
     List<ConfigViolation> violations = new ArrayList<>();
-    AuthCompiler.check(spec, violations);
+    AuthCompiler.INSTANCE.check(spec, violations);
     if (!violations.isEmpty()) {
       throw new AssertionError("invalid test configuration: " + violations);
     }
@@ -109,7 +109,7 @@ final class AuthHarness implements AutoCloseable {
     Routes(GatewaySpec spec, StubTransport transport) {
       this.spec = spec;
       this.transport = transport;
-      this.runtime = AuthRuntime.build(spec, transport);
+      this.runtime = AuthCompiler.INSTANCE.build(spec, transport);
       for (RouteSpec route : spec.routes()) {
         stages.put(route.id(), runtime.stage(route));
       }
