@@ -1,5 +1,6 @@
 package io.gatehouse;
 
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
@@ -291,7 +292,7 @@ public interface Gateway extends AutoCloseable {
     private Duration responseTimeout = Duration.ofSeconds(30);
     private UpstreamTransport transport;
     private Auth auth = Auth.none();
-    private final List<io.gatehouse.auth.Consumer> consumers = new ArrayList<>();
+    private final List<ApiConsumer> consumers = new ArrayList<>();
     private ConsumerStore consumerStore;
     private IdentityHeaders identityHeaders = IdentityHeaders.defaults();
     private final List<RateLimit> rateLimits = new ArrayList<>();
@@ -433,14 +434,14 @@ public interface Gateway extends AutoCloseable {
      * @param consumer the consumer
      * @return this builder
      */
-    public Builder consumer(io.gatehouse.auth.Consumer consumer) {
+    public Builder consumer(ApiConsumer consumer) {
       consumers.add(Objects.requireNonNull(consumer, "consumer"));
       return this;
     }
 
     /**
      * Looks consumers up in this store (API keys and Basic auth). Not together with
-     * {@link #consumer(io.gatehouse.auth.Consumer)}.
+     * {@link #consumer(ApiConsumer)}.
      *
      * @param store the store
      * @return this builder
@@ -510,7 +511,7 @@ public interface Gateway extends AutoCloseable {
 
     /**
      * Declares a usage plan: the quotas of every consumer whose plan it is
-     * ({@code Consumer.builder("acme").plan("pro")}). Quotas are checked after the rate limits;
+     * ({@code ApiConsumer.builder("acme").plan("pro")}). Quotas are checked after the rate limits;
      * a request over one gets 429 with {@code Retry-After} until the window's end.
      *
      * <p>{@code .usagePlan("free", Quota.perDay(1_000)).usagePlan("pro", Quota.perDay(100_000), Quota.perMonth(2_000_000))}

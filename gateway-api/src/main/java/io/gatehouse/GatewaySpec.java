@@ -1,7 +1,7 @@
 package io.gatehouse;
 
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
@@ -75,7 +75,7 @@ public record GatewaySpec(
     Duration responseTimeout,
     Optional<UpstreamTransport> transport,
     Auth auth,
-    List<Consumer> consumers,
+    List<ApiConsumer> consumers,
     Optional<ConsumerStore> consumerStore,
     IdentityHeaders identityHeaders,
     List<RateLimit> rateLimits,

@@ -10,7 +10,7 @@ import java.util.List;
  * <pre>{@code
  * Gateway.builder()
  *     .auth(Auth.jwt().jwks("https://idp.example.com/jwks.json").issuer("https://idp.example.com").audience("shop"))
- *     .consumer(Consumer.builder("billing").apiKey(billingKey).build())
+ *     .consumer(ApiConsumer.builder("billing").apiKey(billingKey).build())
  *     .route("orders", r -> r.path("/orders/**")
  *         .auth(Auth.anyOf(Auth.jwt().jwks("https://idp.example.com/jwks.json"), Auth.apiKey()))
  *         .requireScopes("orders:read")

@@ -22,10 +22,10 @@ public interface ConsumerStore {
   /**
    * The consumer that owns an API key.
    *
-   * @param apiKeyHash the key's hash, as {@link Consumer#hashApiKey} makes it
+   * @param apiKeyHash the key's hash, as {@link ApiConsumer#hashApiKey} makes it
    * @return the consumer, or empty if no consumer has that key
    */
-  CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash);
+  CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash);
 
   /**
    * The consumer with an id.
@@ -33,7 +33,7 @@ public interface ConsumerStore {
    * @param id the consumer id
    * @return the consumer, or empty if there is none
    */
-  CompletionStage<Optional<Consumer>> findById(String id);
+  CompletionStage<Optional<ApiConsumer>> findById(String id);
 
   /**
    * An immutable in-memory store.
@@ -42,7 +42,7 @@ public interface ConsumerStore {
    * @return the store
    * @throws IllegalArgumentException naming a duplicate id or a key two consumers share
    */
-  static ConsumerStore of(Collection<Consumer> consumers) {
+  static ConsumerStore of(Collection<ApiConsumer> consumers) {
     return InMemoryConsumerStore.of(consumers);
   }
 }

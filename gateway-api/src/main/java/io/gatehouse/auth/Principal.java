@@ -21,7 +21,7 @@ import java.util.Set;
  *     values are strings, numbers, booleans, lists and maps, as in JSON
  * @since 0.1
  */
-public record Principal(String id, Method method, Optional<Consumer> consumer, Set<String> scopes,
+public record Principal(String id, Method method, Optional<ApiConsumer> consumer, Set<String> scopes,
     Set<String> roles, Map<String, Object> claims) {
 
   /**
@@ -66,7 +66,7 @@ public record Principal(String id, Method method, Optional<Consumer> consumer, S
    * @param method {@link Method#API_KEY} or {@link Method#BASIC}
    * @return the principal
    */
-  public static Principal of(Consumer consumer, Method method) {
+  public static Principal of(ApiConsumer consumer, Method method) {
     return new Principal(consumer.id(), method, Optional.of(consumer), Set.of(), consumer.groups(), Map.of());
   }
 
@@ -76,7 +76,7 @@ public record Principal(String id, Method method, Optional<Consumer> consumer, S
    * @return the plan
    */
   public Optional<String> plan() {
-    return consumer.flatMap(Consumer::plan);
+    return consumer.flatMap(ApiConsumer::plan);
   }
 
   /**

@@ -83,15 +83,15 @@ class AuthValuesTest {
 
   @Test
   void consumers_keep_hashes_only_and_print_no_credential() {
-    Consumer c = Consumer.builder("alice").groups("a").plan("pro").apiKey("0123456789abcdef-key")
+    ApiConsumer c = ApiConsumer.builder("alice").groups("a").plan("pro").apiKey("0123456789abcdef-key")
         .password(PasswordHash.of("pw", 1_000)).build();
 
-    assertThat(c.apiKeyHashes()).containsExactly(Consumer.hashApiKey("0123456789abcdef-key"));
-    assertThat(Consumer.hashApiKey("abc")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assertThat(c.toString()).isEqualTo("Consumer[alice, groups [a], plan pro]");
-    assertThatThrownBy(() -> Consumer.builder("alice").apiKey("short")).hasMessage("apiKey: 5 characters (expected: at least 16)");
-    assertThatThrownBy(() -> Consumer.builder("a:b").build()).hasMessage("id: 'a:b' (expected: visible ASCII without ':')");
-    assertThatThrownBy(() -> Consumer.builder("a").apiKeyHash("ABC").build())
+    assertThat(c.apiKeyHashes()).containsExactly(ApiConsumer.hashApiKey("0123456789abcdef-key"));
+    assertThat(ApiConsumer.hashApiKey("abc")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assertThat(c.toString()).isEqualTo("ApiConsumer[alice, groups [a], plan pro]");
+    assertThatThrownBy(() -> ApiConsumer.builder("alice").apiKey("short")).hasMessage("apiKey: 5 characters (expected: at least 16)");
+    assertThatThrownBy(() -> ApiConsumer.builder("a:b").build()).hasMessage("id: 'a:b' (expected: visible ASCII without ':')");
+    assertThatThrownBy(() -> ApiConsumer.builder("a").apiKeyHash("ABC").build())
         .hasMessage("apiKeyHash: 'ABC' (expected: 64 lowercase hex digits, as hashApiKey makes)");
   }
 

@@ -6,8 +6,8 @@ import io.gatehouse.ConfigViolation;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.auth.AccessRule;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtKey;
@@ -71,8 +71,8 @@ class AuthConfigValidationTest {
 
   @Test
   void consumers_must_be_unique_and_come_from_one_place() {
-    Consumer alice = Consumer.builder("alice").apiKey("alice-key-0123456789").build();
-    Consumer bob = Consumer.builder("bob").apiKey("alice-key-0123456789").build();
+    ApiConsumer alice = ApiConsumer.builder("alice").apiKey("alice-key-0123456789").build();
+    ApiConsumer bob = ApiConsumer.builder("bob").apiKey("alice-key-0123456789").build();
     assertThat(violations(builder().auth(Auth.apiKey()).consumer(alice).consumer(alice).consumer(bob)
         .consumers(ConsumerStore.of(List.of()))
         .route("a", r -> r.path("/a").upstream("http://o:1"))))
@@ -83,8 +83,8 @@ class AuthConfigValidationTest {
 
   @Test
   void two_consumers_sharing_a_key_are_named() {
-    Consumer alice = Consumer.builder("alice").apiKey("shared-key-0123456789").build();
-    Consumer bob = Consumer.builder("bob").apiKey("shared-key-0123456789").build();
+    ApiConsumer alice = ApiConsumer.builder("alice").apiKey("shared-key-0123456789").build();
+    ApiConsumer bob = ApiConsumer.builder("bob").apiKey("shared-key-0123456789").build();
     assertThat(violations(builder().auth(Auth.apiKey()).consumer(alice).consumer(bob)
         .route("a", r -> r.path("/a").upstream("http://o:1"))))
         .containsExactly("gateway: consumers: 'bob' has an API key that 'alice' has too (expected: every key belongs to one consumer)");
@@ -92,7 +92,7 @@ class AuthConfigValidationTest {
 
   @Test
   void a_valid_auth_configuration_builds() {
-    Consumer alice = Consumer.builder("alice").apiKey("alice-key-0123456789").build();
+    ApiConsumer alice = ApiConsumer.builder("alice").apiKey("alice-key-0123456789").build();
     builder().auth(Auth.anyOf(Auth.jwt().keys(KEY).jwks("https://idp.example.com/jwks.json"), Auth.apiKey()))
         .consumer(alice)
         .route("a", r -> r.path("/a").require(AccessRule.scopes("a:read").on("GET")).upstream("http://o:1"))

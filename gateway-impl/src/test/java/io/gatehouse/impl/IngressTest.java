@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.BodyTooLargeException;
@@ -224,7 +225,7 @@ class IngressTest {
   @Test
   void connection_cannot_delete_the_identity_header_that_auth_sets_nor_the_credential() throws Exception {
     Gateway g = gateway(b -> b.auth(Auth.apiKey().header("X-Api-Key").forwardKey(true))
-        .consumer(io.gatehouse.auth.Consumer.builder("acme").apiKey("secret-key-0123456789").build()));
+        .consumer(ApiConsumer.builder("acme").apiKey("secret-key-0123456789").build()));
     send(g, get("/x").header("Connection", "X-Consumer-Id, Authorization")
         .header("X-Api-Key", "secret-key-0123456789").header("Authorization", "Bearer t").build());
     HttpHeaders h = upstreamHeaders();

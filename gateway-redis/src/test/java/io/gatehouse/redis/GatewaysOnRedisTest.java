@@ -3,8 +3,8 @@ package io.gatehouse.redis;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore;
@@ -114,7 +114,7 @@ class GatewaysOnRedisTest {
     GatewayTester tester = keep(GatewayTester.of(Gateway.builder()
         .rateLimitStore(store, RateLimitStore.Fallback.REJECT)
         .auth(Auth.apiKey())
-        .consumer(Consumer.builder("acme").plan("free").apiKey(KEY).build())
+        .consumer(ApiConsumer.builder("acme").plan("free").apiKey(KEY).build())
         .usagePlan("free", Quota.perDay(2))
         .route("r", r -> r.path("/**").upstream(UP))));
     tester.stubUpstream(UP, s -> s.respond(200, "ok"));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.metering.Metering;
 import io.gatehouse.ratelimit.RateLimit;
@@ -328,7 +329,7 @@ class AdminHandlerTest {
         .named("orders").leastRequests();
     return build(b -> b
         .metering(Metering.every(Duration.ofMinutes(1)))
-        .consumer(io.gatehouse.auth.Consumer.builder("partner").apiKey("partner-key-0123456789abcdef").build())
+        .consumer(ApiConsumer.builder("partner").apiKey("partner-key-0123456789abcdef").build())
         .route("hello", r -> r.path("/hello").methods("GET").respond(200, "text/plain", "hi"))
         .route("orders", r -> r
             .path("/api/orders/**").methods("GET", "POST").host("shop.example.com")

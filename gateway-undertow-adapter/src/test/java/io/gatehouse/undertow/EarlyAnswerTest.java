@@ -3,8 +3,8 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.http.RequestLimits;
 import java.io.IOException;
 import java.time.Duration;
@@ -35,7 +35,7 @@ class EarlyAnswerTest {
     upstream = RawUpstream.start();
     gateway = Gateway.builder().accessLog(false)
         .requestLimits(RequestLimits.defaults().maxBodyBytes(Long.MAX_VALUE)) // the answers come from later stages
-        .consumer(Consumer.builder("c").apiKey("k-0123456789abcdef").build())
+        .consumer(ApiConsumer.builder("c").apiKey("k-0123456789abcdef").build())
         .route("private", r -> r.path("/private/**").auth(Auth.apiKey()).upstream(upstream.url()))
         .route("reads", r -> r.path("/reads/**").methods("GET").upstream(upstream.url()))
         .route("down", r -> r.path("/down/**").upstream("http://127.0.0.1:1").connectTimeout(Duration.ofSeconds(2)))

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ApiKeyAndBasicAuthTest {
   private static final String UP = "http://up:8080";
   private static final String KEY = "k3y-of-billing-0123456789";
-  private static final Consumer BILLING = Consumer.builder("billing").groups("internal", "finance").plan("pro")
+  private static final ApiConsumer BILLING = ApiConsumer.builder("billing").groups("internal", "finance").plan("pro")
       .apiKey(KEY).password(PasswordHash.of("billing-password", PasswordHash.MIN_ITERATIONS)).build();
   private GatewayTester tester;
 
@@ -67,37 +67,37 @@ class ApiKeyAndBasicAuthTest {
   @Test
   void the_store_holds_only_hashes_and_a_custom_store_may_answer_later() {
     assertThat(BILLING.toString()).doesNotContain(KEY);
-    org.assertj.core.api.Assertions.assertThat(BILLING.apiKeyHashes()).containsExactly(Consumer.hashApiKey(KEY))
+    org.assertj.core.api.Assertions.assertThat(BILLING.apiKeyHashes()).containsExactly(ApiConsumer.hashApiKey(KEY))
         .noneMatch(h -> h.contains(KEY));
     AtomicReference<String> askedFor = new AtomicReference<>();
     ConsumerStore slow = new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String hash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String hash) {
         askedFor.set(hash);
         return CompletableFuture.supplyAsync(() -> Optional.of(BILLING).filter(c -> c.apiKeyHashes().contains(hash)));
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         return CompletableFuture.completedFuture(Optional.empty());
       }
     };
     tester(Gateway.builder().auth(Auth.apiKey()).consumers(slow).route("r", r -> r.path("/**").upstream(UP)));
 
     assertThat(tester.get("/x").header("X-API-Key", KEY).send()).hasStatus(200).upstreamSawHeader("X-Consumer-Id", "billing");
-    org.assertj.core.api.Assertions.assertThat(askedFor.get()).isEqualTo(Consumer.hashApiKey(KEY));
+    org.assertj.core.api.Assertions.assertThat(askedFor.get()).isEqualTo(ApiConsumer.hashApiKey(KEY));
   }
 
   @Test
   void a_failing_consumer_store_gets_503_not_401_or_500() {
     ConsumerStore down = new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String hash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String hash) {
         return CompletableFuture.failedFuture(new IllegalStateException("database is down"));
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         throw new IllegalStateException("database is down");
       }
     };
@@ -134,7 +134,7 @@ class ApiKeyAndBasicAuthTest {
 
   @Test
   void a_consumer_without_a_password_cannot_use_basic() {
-    Consumer keyOnly = Consumer.builder("robot").apiKey("robot-key-0123456789abcd").build();
+    ApiConsumer keyOnly = ApiConsumer.builder("robot").apiKey("robot-key-0123456789abcd").build();
     tester(Gateway.builder().auth(Auth.basic()).consumer(keyOnly).route("r", r -> r.path("/**").upstream(UP)));
 
     assertThat(tester.get("/x").basic("robot", "").send()).hasStatus(401);

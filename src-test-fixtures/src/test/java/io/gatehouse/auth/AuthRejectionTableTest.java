@@ -45,7 +45,7 @@ class AuthRejectionTableTest {
   static void gateway() {
     Auth jwt = Auth.jwt().keys(RSA.jwtKey(), EC.jwtKey(), HMAC.jwtKey()).issuer(ISSUER).audience("shop");
     tester = GatewayTester.of(Gateway.builder().time(CLOCK)
-        .consumer(Consumer.builder("alice").groups("staff").apiKey(ALICE_KEY)
+        .consumer(ApiConsumer.builder("alice").groups("staff").apiKey(ALICE_KEY)
             .password(PasswordHash.of("alice-password", PasswordHash.MIN_ITERATIONS)).build())
         .route("jwt", r -> r.path("/jwt").auth(jwt).upstream("http://up:1"))
         .route("key", r -> r.path("/key").auth(Auth.apiKey()).upstream("http://up:1"))

@@ -34,7 +34,7 @@ class CredentialMethodsTest {
   static void gateway() {
     JwtAuth jwt = Auth.jwt().keys(KEY.jwtKey());
     tester = GatewayTester.of(Gateway.builder().time(CLOCK)
-        .consumer(Consumer.builder("ops").apiKey("ops-key-0123456789abcdef").build())
+        .consumer(ApiConsumer.builder("ops").apiKey("ops-key-0123456789abcdef").build())
         .route("header-only", r -> r.path("/h/**").auth(jwt).upstream("http://up:1"))
         .route("query-too", r -> r.path("/q/**").auth(jwt.allowQueryToken()).upstream("http://up:1"))
         .route("basic", r -> r.path("/b/**").auth(Auth.basic()).upstream("http://up:1")));

@@ -4,8 +4,8 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.TimeSource;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
@@ -108,7 +108,7 @@ class OwnExchangeTest {
     UnaryOperator<Gateway.Builder> filters = b -> where == Where.GLOBAL_FILTER ? b.filter(wrapping) : b;
     tester = GatewayTester.of(filters.apply(Gateway.builder().time(ManualClock.create()).observer(observer).accessLog(false)
         .auth(Auth.apiKey())
-        .consumer(Consumer.builder("acme").apiKey(KEY).build())
+        .consumer(ApiConsumer.builder("acme").apiKey(KEY).build())
         .route("api", r -> {
           r.path("/api/**").upstream(UP).rateLimit(RateLimit.perConsumer(1).per(Duration.ofMinutes(1)));
           if (where == Where.ROUTE_FILTER) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
@@ -44,10 +44,10 @@ class MeteringTest {
   private GatewayTester tester(Metering metering, int moreConsumers) {
     Gateway.Builder builder = Gateway.builder().time(clock).accessLog(false).metering(metering)
         .auth(Auth.apiKey())
-        .consumer(Consumer.builder("acme").apiKey(ACME_KEY).build())
-        .consumer(Consumer.builder("globex").apiKey(GLOBEX_KEY).build());
+        .consumer(ApiConsumer.builder("acme").apiKey(ACME_KEY).build())
+        .consumer(ApiConsumer.builder("globex").apiKey(GLOBEX_KEY).build());
     for (int i = 0; i < moreConsumers; i++) {
-      builder.consumer(Consumer.builder("c" + i).apiKey(key(i)).build());
+      builder.consumer(ApiConsumer.builder("c" + i).apiKey(key(i)).build());
     }
     builder
         .route("orders", r -> r.path("/orders/**").upstream(ORDERS))

@@ -6,8 +6,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.testing.GatewayTester;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,7 +44,7 @@ class AccessLogTest {
   @Test
   void every_request_is_one_event_with_its_fields_and_no_credential() {
     tester = GatewayTester.of(Gateway.builder()
-            .consumer(Consumer.builder("partner").apiKey(KEY).build())
+            .consumer(ApiConsumer.builder("partner").apiKey(KEY).build())
             .route("orders", r -> r.path("/orders/**").auth(Auth.apiKey()).upstream("http://orders:8080")))
         .stubUpstream("http://orders:8080", s -> s.respond(200, "text/plain", "hello"));
 

@@ -3,8 +3,8 @@ package io.gatehouse.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.RecordedRequest;
@@ -57,7 +57,7 @@ class RequestRecordTest {
   @Test
   void a_proxied_request_is_recorded_with_its_route_consumer_upstream_and_bytes() {
     tester(Gateway.builder()
-        .consumer(Consumer.builder("partner").apiKey(KEY).build())
+        .consumer(ApiConsumer.builder("partner").apiKey(KEY).build())
         .route("orders", r -> r.path("/orders/**").auth(Auth.apiKey()).upstream(ORDERS + "/v1")));
 
     var res = tester.post("/orders/7?x=1").header("X-API-Key", KEY).header("X-Request-Id", "req-0001").body("{\"n\":12345}")
@@ -103,7 +103,7 @@ class RequestRecordTest {
   void each_kind_of_rejection_is_named() {
     Upstream down = Upstream.of("http://down:8080").outlierDetection(OutlierDetection.consecutiveFailures(1));
     tester(Gateway.builder()
-        .consumer(Consumer.builder("partner").apiKey(KEY).build())
+        .consumer(ApiConsumer.builder("partner").apiKey(KEY).build())
         .route("private", r -> r.path("/private/**").auth(Auth.apiKey()).upstream(ORDERS))
         .route("limited", r -> r.path("/limited/**").rateLimit(RateLimit.perRoute(1).per(Duration.ofMinutes(1))).upstream(ORDERS))
         .route("fragile", r -> r.path("/fragile/**").upstream("http://fragile:8080")

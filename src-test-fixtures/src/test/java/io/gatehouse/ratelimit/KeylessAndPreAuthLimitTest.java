@@ -4,23 +4,23 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.PasswordHash;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.JwksServer;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestKey;
 import io.gatehouse.testing.TestKeys;
 import io.gatehouse.testing.TestTokens;
-import io.gatehouse.http.HttpHeaders;
-import io.gatehouse.http.Request;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,7 +134,7 @@ class KeylessAndPreAuthLimitTest {
   @Test
   void the_pre_auth_limit_spares_the_password_hash() {
     tester = GatewayTester.of(Gateway.builder().time(clock)
-        .consumer(Consumer.builder("ops").password(PasswordHash.of("ops-password", PasswordHash.MIN_ITERATIONS)).build())
+        .consumer(ApiConsumer.builder("ops").password(PasswordHash.of("ops-password", PasswordHash.MIN_ITERATIONS)).build())
         .route("r", r -> r.path("/**").auth(Auth.basic())
             .rateLimit(RateLimit.perClientIp(1).per(Duration.ofMinutes(1)).named("pre-auth").beforeAuth())
             .upstream("http://up:1")));

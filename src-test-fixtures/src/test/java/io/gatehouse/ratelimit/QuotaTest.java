@@ -4,8 +4,8 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestKey;
@@ -43,8 +43,8 @@ class QuotaTest {
 
   private Gateway.Builder consumers() {
     return Gateway.builder().auth(Auth.apiKey())
-        .consumer(Consumer.builder("freebie").plan("free").apiKey(FREE_KEY).build())
-        .consumer(Consumer.builder("acme").plan("pro").apiKey(PRO_KEY).build());
+        .consumer(ApiConsumer.builder("freebie").plan("free").apiKey(FREE_KEY).build())
+        .consumer(ApiConsumer.builder("acme").plan("pro").apiKey(PRO_KEY).build());
   }
 
   @Test
@@ -117,7 +117,7 @@ class QuotaTest {
   @Test
   void unknown_plans_fail_at_build() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.builder()
-            .consumer(Consumer.builder("x").plan("gold").apiKey(FREE_KEY).build())
+            .consumer(ApiConsumer.builder("x").plan("gold").apiKey(FREE_KEY).build())
             .usagePlan("free", Quota.perDay(1), Quota.perMonth(5).named("daily"))
             .defaultUsagePlan("silver")
             .route("r", r -> r.path("/**").upstream(UP)).build())

@@ -4,8 +4,8 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestResponse;
@@ -72,8 +72,8 @@ class RateLimitTest {
   void consumers_have_budgets_of_their_own_shared_across_routes() {
     tester(Gateway.builder()
         .auth(Auth.apiKey())
-        .consumer(Consumer.builder("alice").apiKey(ALICE_KEY).build())
-        .consumer(Consumer.builder("bob").apiKey(BOB_KEY).build())
+        .consumer(ApiConsumer.builder("alice").apiKey(ALICE_KEY).build())
+        .consumer(ApiConsumer.builder("bob").apiKey(BOB_KEY).build())
         .rateLimit(RateLimit.perConsumer(2).per(Duration.ofSeconds(10)))
         .route("a", r -> r.path("/a").upstream(UP))
         .route("b", r -> r.path("/b").upstream(UP)));

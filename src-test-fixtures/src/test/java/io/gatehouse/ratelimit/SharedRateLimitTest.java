@@ -3,8 +3,8 @@ package io.gatehouse.ratelimit;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.observe.GatewayObserver;
 import io.gatehouse.observe.RequestRecord;
@@ -153,7 +153,7 @@ class SharedRateLimitTest {
     GatewayTester tester = GatewayTester.of(Gateway.builder().time(clock)
         .rateLimitStore(store, RateLimitStore.Fallback.LOCAL)
         .auth(Auth.apiKey())
-        .consumer(Consumer.builder("acme").plan("free").apiKey(KEY).build())
+        .consumer(ApiConsumer.builder("acme").plan("free").apiKey(KEY).build())
         .usagePlan("free", Quota.perDay(3))
         .route("r", r -> r.path("/**").upstream(UP)));
     tester.stubUpstream(UP, s -> s.respond(200, "ok"));

@@ -3,8 +3,8 @@ package io.gatehouse.swap;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.metering.Metering;
@@ -111,7 +111,7 @@ class StateAcrossSwapTest {
 
   private static UnaryOperator<Gateway.Builder> quota(long perDay) {
     return b -> b.auth(Auth.apiKey()).usagePlan("one", Quota.perDay(perDay))
-        .consumer(Consumer.builder("acme").plan("one").apiKey("k-acme-0123456789").build())
+        .consumer(ApiConsumer.builder("acme").plan("one").apiKey("k-acme-0123456789").build())
         .route("api", r -> r.path("/**").upstream(UP));
   }
 

@@ -3,8 +3,8 @@ package io.gatehouse.time;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.testing.GatewayTester;
@@ -128,7 +128,7 @@ class WallClockStepTest {
   void a_daily_quota_follows_the_calendar_both_ways() {
     tester = GatewayTester.of(Gateway.builder().time(clock).auth(Auth.apiKey())
         .usagePlan("one", Quota.perDay(1))
-        .consumer(Consumer.builder("acme").plan("one").apiKey("k-acme-0123456789").build())
+        .consumer(ApiConsumer.builder("acme").plan("one").apiKey("k-acme-0123456789").build())
         .route("api", r -> r.path("/**").upstream(UP)));
     tester.stubUpstream(UP, s -> s.respond(200, "ok"));
     Instant dayOne = clock.instant();

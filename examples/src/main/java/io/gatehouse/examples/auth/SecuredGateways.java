@@ -2,8 +2,8 @@ package io.gatehouse.examples.auth;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.auth.AccessRule;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtKey;
@@ -73,7 +73,7 @@ public final class SecuredGateways {
   // tag::api-keys[]
   public static Gateway.Builder apiKeys(String acmeKey, String reportsUrl) {
     return Gateway.builder()
-        .consumer(Consumer.builder("acme")
+        .consumer(ApiConsumer.builder("acme")
             .groups("partners")
             .plan("pro")
             .apiKey(acmeKey)                                // only its SHA-256 is kept
@@ -97,7 +97,7 @@ public final class SecuredGateways {
   // tag::basic[]
   public static Gateway.Builder basicOrKey(PasswordHash opsPasswordHash, String opsKey, String adminUrl) {
     return Gateway.builder()
-        .consumer(Consumer.builder("ops").groups("admins")
+        .consumer(ApiConsumer.builder("ops").groups("admins")
             .password(opsPasswordHash)                      // PasswordHash.of(password), or parse(stored)
             .apiKey(opsKey)
             .build())

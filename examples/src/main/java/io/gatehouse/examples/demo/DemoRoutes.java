@@ -1,8 +1,8 @@
 package io.gatehouse.examples.demo;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import java.time.Duration;
 
 /** The demo's route table, shared by the runnable demo and its tests. */
@@ -22,7 +22,7 @@ public final class DemoRoutes {
   // tag::routes[]
   public static Gateway.Builder gateway(String ordersUrl, String catalogUrl) {
     return Gateway.builder()
-        .consumer(Consumer.builder("demo-partner").groups("partners").plan("free").apiKey(DEMO_API_KEY).build())
+        .consumer(ApiConsumer.builder("demo-partner").groups("partners").plan("free").apiKey(DEMO_API_KEY).build())
         .route("health", r -> r
             .path("/health").methods("GET")
             .respond(200, "application/json", "{\"status\":\"up\"}"))

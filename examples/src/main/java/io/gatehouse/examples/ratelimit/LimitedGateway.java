@@ -1,8 +1,8 @@
 package io.gatehouse.examples.ratelimit;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitKey;
 import java.time.Duration;
@@ -24,7 +24,7 @@ public final class LimitedGateway {
     RateLimitKey tenant = exchange -> exchange.request().headers().first("X-Tenant");
     return Gateway.builder()
         .trustedProxies("10.0.0.0/8")                       // X-Forwarded-For counts only from these
-        .consumer(Consumer.builder("partner").apiKey(partnerKey).build())
+        .consumer(ApiConsumer.builder("partner").apiKey(partnerKey).build())
         .rateLimit(RateLimit.perConsumer(10).per(Duration.ofSeconds(1)).named("burst"))
         .rateLimit(RateLimit.perConsumer(1_000).per(Duration.ofHours(1)).named("hourly"))
         .route("api", r -> r

@@ -1,7 +1,7 @@
 package io.gatehouse.impl.auth;
 
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.ApiKeyAuth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
@@ -54,7 +54,7 @@ final class ApiKeyAuthenticator implements Authenticator {
 
   @Override
   public CompletionStage<Outcome> authenticate(Request request) {
-    String hash = Consumer.hashApiKey(key(request).orElseThrow());
+    String hash = ApiConsumer.hashApiKey(key(request).orElseThrow());
     return store.findByApiKeyHash(hash).thenApply(found -> {
       if (found.isEmpty() || !ownsKey(found.get(), hash)) {
         return Outcome.rejected(CHALLENGE, INVALID);
@@ -63,7 +63,7 @@ final class ApiKeyAuthenticator implements Authenticator {
     });
   }
 
-  private static boolean ownsKey(Consumer consumer, String hash) {
+  private static boolean ownsKey(ApiConsumer consumer, String hash) {
     byte[] presented = hash.getBytes(StandardCharsets.US_ASCII);
     boolean owns = false;
     for (String stored : consumer.apiKeyHashes()) {

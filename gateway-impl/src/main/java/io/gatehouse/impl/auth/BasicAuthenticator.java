@@ -1,7 +1,7 @@
 package io.gatehouse.impl.auth;
 
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.BasicAuth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
@@ -56,8 +56,8 @@ final class BasicAuthenticator implements Authenticator {
       return CompletableFuture.completedFuture(Outcome.rejected(challenge, "the Basic credentials are malformed"));
     }
     return store.findById(user).thenCompose(found -> {
-      Optional<Consumer> consumer = found;
-      return passwords.matches(user, consumer.flatMap(Consumer::password), password).thenApply(ok -> ok
+      Optional<ApiConsumer> consumer = found;
+      return passwords.matches(user, consumer.flatMap(ApiConsumer::password), password).thenApply(ok -> ok
           ? Outcome.accepted(Principal.of(consumer.get(), Principal.Method.BASIC), withoutAuthorization(request))
           : Outcome.rejected(challenge, "the user name or password is not valid"));
     });

@@ -2,7 +2,7 @@ package io.gatehouse.impl.ratelimit;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
-import io.gatehouse.auth.Consumer;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
@@ -42,7 +42,7 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
     spec.defaultUsagePlan().filter(plan -> !spec.usagePlans().containsKey(plan)).ifPresent(plan ->
         violations.add(ConfigViolation.ofGateway("defaultUsagePlan", "'" + plan + "' is not declared (expected: one of "
             + spec.usagePlans().keySet() + ")")));
-    for (Consumer consumer : spec.consumers()) {
+    for (ApiConsumer consumer : spec.consumers()) {
       consumer.plan().filter(plan -> !spec.usagePlans().isEmpty() && !spec.usagePlans().containsKey(plan)).ifPresent(plan ->
           violations.add(ConfigViolation.ofGateway("consumers", "'" + consumer.id() + "' has plan '" + plan
               + "', which is not declared (expected: one of " + spec.usagePlans().keySet() + ")")));

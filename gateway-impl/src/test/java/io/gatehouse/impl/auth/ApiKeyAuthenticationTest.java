@@ -4,9 +4,9 @@ import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.ApiKeyAuth;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
@@ -29,9 +29,9 @@ class ApiKeyAuthenticationTest {
   static final String ALICE_KEY = "alice-key-0123456789abcdef";
   static final String ALICE_SECOND_KEY = "alice-second-key-0123456789";
   static final String BOB_KEY = "bob-key-0123456789abcdef";
-  static final Consumer ALICE = Consumer.builder("alice").groups("staff", "admin").plan("gold")
+  static final ApiConsumer ALICE = ApiConsumer.builder("alice").groups("staff", "admin").plan("gold")
       .apiKey(ALICE_KEY).apiKey(ALICE_SECOND_KEY).build();
-  static final Consumer BOB = Consumer.builder("bob").apiKey(BOB_KEY).build();
+  static final ApiConsumer BOB = ApiConsumer.builder("bob").apiKey(BOB_KEY).build();
 
   private final AuthHarness harness = new AuthHarness();
 
@@ -171,12 +171,12 @@ class ApiKeyAuthenticationTest {
   /** A store that answers every lookup with the same consumer: a bug in a user's store must not let any key in. */
   private static final class CarelessStore implements ConsumerStore {
     @Override
-    public CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash) {
+    public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {
       return CompletableFuture.completedFuture(Optional.of(ALICE));
     }
 
     @Override
-    public CompletionStage<Optional<Consumer>> findById(String id) {
+    public CompletionStage<Optional<ApiConsumer>> findById(String id) {
       return CompletableFuture.completedFuture(Optional.of(ALICE));
     }
   }
@@ -196,13 +196,13 @@ class ApiKeyAuthenticationTest {
     List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
     ConsumerStore store = new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {
         asked.add(apiKeyHash);
         return CompletableFuture.completedFuture(Optional.empty());
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         asked.add(id);
         return CompletableFuture.completedFuture(Optional.empty());
       }
@@ -210,7 +210,7 @@ class ApiKeyAuthenticationTest {
     Routes g = gateway(Auth.apiKey(), b -> b.consumers(store));
 
     assertInvalidKey(harness.send(g, get("/r/x").header("X-API-Key", ALICE_KEY)));
-    assertThat(asked).containsExactly(Consumer.hashApiKey(ALICE_KEY));
+    assertThat(asked).containsExactly(ApiConsumer.hashApiKey(ALICE_KEY));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -218,7 +218,7 @@ class ApiKeyAuthenticationTest {
   void a_store_that_cannot_answer_is_a_503(String how) {
     ConsumerStore broken = new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {
         if (how.equals("thrown")) {
           throw new IllegalStateException("database down");
         }
@@ -226,7 +226,7 @@ class ApiKeyAuthenticationTest {
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         return findByApiKeyHash(id);
       }
     };

@@ -4,8 +4,8 @@ import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.PasswordHash;
@@ -148,15 +148,15 @@ class AuthLogTest {
     String apiKey = "alice-key-0123456789abcdef";
     String wrongKey = "wrong-key-0123456789abcdef";
     String password = "alice-password-secret";
-    Consumer alice = Consumer.builder("alice").apiKey(apiKey).password(PasswordHash.of(password, PasswordHash.MIN_ITERATIONS)).build();
+    ApiConsumer alice = ApiConsumer.builder("alice").apiKey(apiKey).password(PasswordHash.of(password, PasswordHash.MIN_ITERATIONS)).build();
     ConsumerStore down = new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {
         return CompletableFuture.failedFuture(new IllegalStateException("store down"));
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         return findByApiKeyHash(id);
       }
     };
@@ -179,7 +179,7 @@ class AuthLogTest {
     assertThat(all).anySatisfy(m -> assertThat(m).isEqualTo(
         "WARN route 'r': ApiKeyAuthenticator failed: java.util.concurrent.CompletionException: java.lang.IllegalStateException: store down"));
     for (String secret : List.of(forged, forged.substring(forged.lastIndexOf('.') + 1), expired, apiKey, wrongKey, password,
-        basic.substring(6), Consumer.hashApiKey(wrongKey))) {
+        basic.substring(6), ApiConsumer.hashApiKey(wrongKey))) {
       assertThat(all).noneSatisfy(m -> assertThat(m).contains(secret));
     }
   }

@@ -3,8 +3,8 @@ package io.gatehouse.impl.auth;
 import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.PasswordHash;
 import io.gatehouse.impl.auth.AuthHarness.Routes;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,7 @@ class AuthRuntimeTest {
   @Test
   void close_stops_the_password_threads_of_every_basic_route() throws Exception {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
-    Consumer alice = Consumer.builder("alice").password(PasswordHash.of("pw", PasswordHash.MIN_ITERATIONS)).build();
+    ApiConsumer alice = ApiConsumer.builder("alice").password(PasswordHash.of("pw", PasswordHash.MIN_ITERATIONS)).build();
     Routes g = harness.routes(b -> b.consumer(alice)
         .route("a", r -> r.path("/a/**").auth(Auth.basic().realm("a")).upstream(AuthHarness.UPSTREAM))
         .route("b", r -> r.path("/b/**").auth(Auth.basic().realm("b")).upstream(AuthHarness.UPSTREAM))
@@ -68,7 +68,7 @@ class AuthRuntimeTest {
   @Test
   void a_gateway_without_basic_starts_no_password_threads() throws Exception {
     Set<Thread> before = Thread.getAllStackTraces().keySet();
-    Routes g = harness.routes(b -> b.consumer(Consumer.builder("alice").apiKey("alice-key-0123456789abcdef").build())
+    Routes g = harness.routes(b -> b.consumer(ApiConsumer.builder("alice").apiKey("alice-key-0123456789abcdef").build())
         .route("a", r -> r.path("/a/**").auth(Auth.apiKey()).upstream(AuthHarness.UPSTREAM)));
 
     assertThat(harness.send(g, get("/a/x").header("X-API-Key", "alice-key-0123456789abcdef")).status()).isEqualTo(200);

@@ -7,8 +7,8 @@ import static io.gatehouse.impl.auth.JwtAuthenticationTest.invalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.auth.AccessRule;
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.auth.JwtAlgorithm;
@@ -42,7 +42,7 @@ class AuthStageTest {
   private static final String API_KEY = "ApiKey realm=\"gatehouse\"";
   private static final String BASIC = "Basic realm=\"gatehouse\", charset=\"UTF-8\"";
   private static final String ALICE_KEY = "alice-key-0123456789abcdef";
-  private static final Consumer ALICE = Consumer.builder("alice").groups("staff", "admin").plan("gold").apiKey(ALICE_KEY)
+  private static final ApiConsumer ALICE = ApiConsumer.builder("alice").groups("staff", "admin").plan("gold").apiKey(ALICE_KEY)
       .password(PasswordHash.of("pw", PasswordHash.MIN_ITERATIONS)).build();
   private static final Signer KEY = TestJwts.rsa("k", JwtAlgorithm.RS256);
   private static final JwtAuth JWT = Auth.jwt().keys(KEY.key());
@@ -255,12 +255,12 @@ class AuthStageTest {
   private static ConsumerStore down() {
     return new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {
         return CompletableFuture.failedFuture(new IllegalStateException("down"));
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         return CompletableFuture.failedFuture(new IllegalStateException("down"));
       }
     };

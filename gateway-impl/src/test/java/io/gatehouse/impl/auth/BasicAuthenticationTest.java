@@ -3,9 +3,9 @@ package io.gatehouse.impl.auth;
 import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.BasicAuth;
-import io.gatehouse.auth.Consumer;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.PasswordHash;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
@@ -28,8 +28,8 @@ class BasicAuthenticationTest {
 
   private final AuthHarness harness = new AuthHarness();
 
-  private static Consumer consumer(String id, String password) {
-    return Consumer.builder(id).groups("staff").password(PasswordHash.of(password, PasswordHash.MIN_ITERATIONS)).build();
+  private static ApiConsumer consumer(String id, String password) {
+    return ApiConsumer.builder(id).groups("staff").password(PasswordHash.of(password, PasswordHash.MIN_ITERATIONS)).build();
   }
 
   @AfterEach
@@ -43,7 +43,7 @@ class BasicAuthenticationTest {
         .consumer(consumer("carol", "pa:ss:word"))
         .consumer(consumer("dave", ""))
         .consumer(consumer("erin", "p\u00e4ssw\u00f6rd \u2603"))
-        .consumer(Consumer.builder("keyonly").apiKey("keyonly-key-0123456789").build()), auth));
+        .consumer(ApiConsumer.builder("keyonly").apiKey("keyonly-key-0123456789").build()), auth));
   }
 
   private static String basic(String userAndPassword) {
@@ -128,12 +128,12 @@ class BasicAuthenticationTest {
   void a_store_that_cannot_answer_is_a_503() {
     ConsumerStore broken = new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {
         return CompletableFuture.failedFuture(new IllegalStateException("down"));
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         return CompletableFuture.failedFuture(new IllegalStateException("down"));
       }
     };
@@ -148,15 +148,15 @@ class BasicAuthenticationTest {
   @Test
   void the_store_is_asked_for_the_user_name_as_sent() {
     java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Consumer alice = consumer("alice", "pw");
+    ApiConsumer alice = consumer("alice", "pw");
     ConsumerStore store = new ConsumerStore() {
       @Override
-      public CompletionStage<Optional<Consumer>> findByApiKeyHash(String apiKeyHash) {
+      public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {
         throw new AssertionError("not an API key route");
       }
 
       @Override
-      public CompletionStage<Optional<Consumer>> findById(String id) {
+      public CompletionStage<Optional<ApiConsumer>> findById(String id) {
         asked.add(id);
         return CompletableFuture.completedFuture(id.equals("alice") ? Optional.of(alice) : Optional.empty());
       }

@@ -17,7 +17,7 @@ import java.util.Set;
  * leaks no credential.
  *
  * <pre>{@code
- * Consumer billing = Consumer.builder("billing")
+ * ApiConsumer billing = ApiConsumer.builder("billing")
  *     .groups("internal")
  *     .plan("pro")
  *     .apiKey(System.getenv("BILLING_API_KEY"))       // hashed at once
@@ -31,7 +31,7 @@ import java.util.Set;
  * @param password the hash of the consumer's Basic-auth password, if any
  * @since 0.1
  */
-public record Consumer(String id, Set<String> groups, Optional<String> plan, List<String> apiKeyHashes,
+public record ApiConsumer(String id, Set<String> groups, Optional<String> plan, List<String> apiKeyHashes,
     Optional<PasswordHash> password) {
 
   /**
@@ -43,7 +43,7 @@ public record Consumer(String id, Set<String> groups, Optional<String> plan, Lis
    * @param apiKeyHashes the SHA-256 hashes of the consumer's API keys, in lowercase hex
    * @param password the hash of the consumer's Basic-auth password, if any
    */
-  public Consumer {
+  public ApiConsumer {
     Names.notBlank("id", id);
     if (id.indexOf(':') >= 0 || !id.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw new IllegalArgumentException("id: '" + id + "' (expected: visible ASCII without ':')");
@@ -89,7 +89,7 @@ public record Consumer(String id, Set<String> groups, Optional<String> plan, Lis
   /** Prints the id, groups and plan, never a credential. */
   @Override
   public String toString() {
-    return "Consumer[" + id + ", groups " + groups + plan.map(p -> ", plan " + p).orElse("") + "]";
+    return "ApiConsumer[" + id + ", groups " + groups + plan.map(p -> ", plan " + p).orElse("") + "]";
   }
 
   /**
@@ -185,8 +185,8 @@ public record Consumer(String id, Set<String> groups, Optional<String> plan, Lis
      *
      * @return the consumer
      */
-    public Consumer build() {
-      return new Consumer(id, groups, Optional.ofNullable(plan), apiKeyHashes, Optional.ofNullable(password));
+    public ApiConsumer build() {
+      return new ApiConsumer(id, groups, Optional.ofNullable(plan), apiKeyHashes, Optional.ofNullable(password));
     }
   }
 }
