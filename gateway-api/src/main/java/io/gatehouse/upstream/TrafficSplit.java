@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Splits a route's traffic between upstreams: first by rules (a header or cookie value sends the
@@ -19,27 +20,73 @@ import java.util.Optional;
  *     .whenHeader("X-Beta", "true", canary))
  * }</pre>
  *
- * @param rules the rules, checked in order before the weights
- * @param branches the weighted upstreams
- * @param stickyOn the key that makes the weighted choice deterministic
  * @since 0.1
  */
-public record TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<HashKey> stickyOn) {
+public final class TrafficSplit {
+  private final List<Rule> rules;
+  private final List<Branch> branches;
+  private final Optional<HashKey> stickyOn;
 
-  /**
-   * Copies the lists and checks that there is at least one branch.
-   *
-   * @param rules the rules, checked in order before the weights
-   * @param branches the weighted upstreams
-   * @param stickyOn the key that makes the weighted choice deterministic
-   */
-  public TrafficSplit {
+  private TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<HashKey> stickyOn) {
     rules = List.copyOf(rules);
     branches = List.copyOf(branches);
     Objects.requireNonNull(stickyOn, "stickyOn");
     if (branches.isEmpty()) {
       throw new IllegalArgumentException("split branches: none (expected: at least one weighted upstream)");
     }
+    this.rules = rules;
+    this.branches = branches;
+    this.stickyOn = stickyOn;
+  }
+
+  /**
+   * The rules, checked in order before the weights.
+   *
+   * @return the setting
+   */
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  /**
+   * The weighted upstreams.
+   *
+   * @return the setting
+   */
+  public List<Branch> branches() {
+    return branches;
+  }
+
+  /**
+   * The key that makes the weighted choice deterministic.
+   *
+   * @return the setting
+   */
+  public Optional<HashKey> stickyOn() {
+    return stickyOn;
+  }
+
+  /**
+   * Whether another TrafficSplit has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof TrafficSplit o && rules.equals(o.rules)
+        && branches.equals(o.branches)
+        && stickyOn.equals(o.stickyOn);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(rules, branches, stickyOn);
   }
 
   /**
@@ -100,9 +147,27 @@ public record TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<Has
     return new TrafficSplit(rules, branches, Optional.of(Objects.requireNonNull(key, "key")));
   }
 
+  /**
+   * Replaces every upstream of the split, keeping rules, weights and key (for tools that point a
+   * configuration elsewhere, such as a test's redirect to local stubs).
+   *
+   * <p>{@code split.withUpstreams(u -> u.named().isPresent() ? local : u)}
+   *
+   * @param change gives each upstream's replacement
+   * @return a changed copy
+   * @since 0.1
+   */
+  public TrafficSplit withUpstreams(UnaryOperator<Upstream> change) {
+    Objects.requireNonNull(change, "change");
+    return new TrafficSplit(
+        rules.stream().map(r -> new Rule(r.key(), r.value(), change.apply(r.upstream()))).toList(),
+        branches.stream().map(b -> new Branch(change.apply(b.upstream()), b.weight())).toList(),
+        stickyOn);
+  }
+
   @Override
   public String toString() {
-    return Text.record(this);
+    return Text.fields("TrafficSplit", "rules", rules, "branches", branches, "stickyOn", stickyOn);
   }
 
   private TrafficSplit withRule(Rule rule) {

@@ -126,8 +126,6 @@ class RangeMessagesTest {
         row("failure statuses: 99..599 (expected: a range within 100..599)", () -> CircuitBreaker.of().failureStatuses(99, 599)),
         row("maxTotal: 0 (expected: >= 1)", () -> pool.maxTotal(0)),
         row("maxPerOrigin: 0 (expected: >= 1)", () -> pool.maxPerOrigin(0)),
-        row("maxPerOrigin: 11 (expected: <= maxTotal, 10)", () -> new ConnectionPool(10, 11, pool.acquireTimeout(),
-            pool.maxLifetime(), pool.idleTimeout(), pool.validateAfterInactivity(), pool.resolveTimeout(), pool.negativeDnsTtl())),
         row("acquireTimeout: PT0S (expected: > 0)", () -> pool.acquireTimeout(ZERO)),
         row("maxLifetime: PT0S (expected: > 0)", () -> pool.maxLifetime(ZERO)),
         row("idleTimeout: PT0S (expected: > 0)", () -> pool.idleTimeout(ZERO)),

@@ -12,7 +12,6 @@ import io.gatehouse.route.RequestCondition;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.upstream.HashKey;
-import io.gatehouse.upstream.LoadBalancing;
 import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
@@ -66,15 +65,6 @@ class TextTest {
         Optional.of("404 Not Found: no route matches GET /x")))
         .hasMessage("problem: '404 Not Found: no route matches GET /x' with matchedRoute 'orders'"
             + " (expected: a problem exactly when no route matches)");
-  }
-
-  @Test
-  void a_hash_key_without_consistent_hashing_is_named_in_the_message() {
-    assertThatThrownBy(() -> new Upstream(Optional.empty(), A.targets(), Optional.empty(), Duration.ofSeconds(1),
-        LoadBalancing.ROUND_ROBIN, Optional.of(HashKey.header("X-User")), Optional.empty(), Optional.empty(), false,
-        OptionalInt.empty(), Upstream.WhenFull.TRY_ANOTHER, OptionalInt.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty()))
-        .hasMessage("hashKey: HashKey[source=HEADER, name=X-User] (expected: exactly with consistent hashing)");
   }
 
   @Test
