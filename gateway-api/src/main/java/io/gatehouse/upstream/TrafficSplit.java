@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.internal.Check;
 import io.gatehouse.internal.Text;
 import java.util.ArrayList;
@@ -11,12 +12,12 @@ import java.util.function.UnaryOperator;
 /**
  * Splits a route's traffic between upstreams: first by rules (a header or cookie value sends the
  * request to a given upstream, such as beta users to the canary), then by weight (90/10). With
- * {@link #stickyOn(HashKey)}, the weighted choice is a function of the key, so one user keeps
+ * {@link #stickyOn(RequestKey)}, the weighted choice is a function of the key, so one user keeps
  * seeing the same version; requests without the key are split at random.
  *
  * <pre>{@code
  * r.split(TrafficSplit.of(stable, 90).and(canary, 10)
- *     .stickyOn(HashKey.consumer())
+ *     .stickyOn(RequestKey.consumer())
  *     .whenHeader("X-Beta", "true", canary))
  * }</pre>
  *
@@ -25,9 +26,9 @@ import java.util.function.UnaryOperator;
 public final class TrafficSplit {
   private final List<Rule> rules;
   private final List<Branch> branches;
-  private final Optional<HashKey> stickyOn;
+  private final Optional<RequestKey> stickyOn;
 
-  private TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<HashKey> stickyOn) {
+  private TrafficSplit(List<Rule> rules, List<Branch> branches, Optional<RequestKey> stickyOn) {
     rules = List.copyOf(rules);
     branches = List.copyOf(branches);
     Objects.requireNonNull(stickyOn, "stickyOn");
@@ -62,7 +63,7 @@ public final class TrafficSplit {
    *
    * @return the setting
    */
-  public Optional<HashKey> stickyOn() {
+  public Optional<RequestKey> stickyOn() {
     return stickyOn;
   }
 
@@ -122,7 +123,7 @@ public final class TrafficSplit {
    * @return a changed copy
    */
   public TrafficSplit whenHeader(String header, String value, Upstream upstream) {
-    return withRule(new Rule(HashKey.header(header), value, upstream));
+    return withRule(new Rule(RequestKey.header(header), value, upstream));
   }
 
   /**
@@ -134,7 +135,7 @@ public final class TrafficSplit {
    * @return a changed copy
    */
   public TrafficSplit whenCookie(String cookie, String value, Upstream upstream) {
-    return withRule(new Rule(HashKey.cookie(cookie), value, upstream));
+    return withRule(new Rule(RequestKey.cookie(cookie), value, upstream));
   }
 
   /**
@@ -143,7 +144,7 @@ public final class TrafficSplit {
    * @param key the key
    * @return a changed copy
    */
-  public TrafficSplit stickyOn(HashKey key) {
+  public TrafficSplit stickyOn(RequestKey key) {
     return new TrafficSplit(rules, branches, Optional.of(Objects.requireNonNull(key, "key")));
   }
 
@@ -203,7 +204,7 @@ public final class TrafficSplit {
    * @param value the exact value
    * @param upstream where matching requests go
    */
-  public record Rule(HashKey key, String value, Upstream upstream) {
+  public record Rule(RequestKey key, String value, Upstream upstream) {
 
     /**
      * Checks that the key names a header or cookie.
@@ -216,8 +217,8 @@ public final class TrafficSplit {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(value, "value");
       Objects.requireNonNull(upstream, "upstream");
-      if (key.source() != HashKey.Source.HEADER && key.source() != HashKey.Source.COOKIE) {
-        throw new IllegalArgumentException("split rule key: " + key.source() + " (expected: HEADER or COOKIE)");
+      if (key.kind() != RequestKey.Kind.HEADER && key.kind() != RequestKey.Kind.COOKIE) {
+        throw new IllegalArgumentException("split rule key: " + key.kind() + " (expected: HEADER or COOKIE)");
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.internal.Check;
 import io.gatehouse.internal.Text;
 import java.time.Duration;
@@ -41,7 +42,7 @@ public final class Upstream {
   private final Optional<ServiceDiscovery> discovery;
   private final Duration refreshInterval;
   private final LoadBalancing balancing;
-  private final Optional<HashKey> hashKey;
+  private final Optional<RequestKey> hashKey;
   private final Optional<HealthCheck> healthCheck;
   private final Optional<OutlierDetection> outlierDetection;
   private final boolean panicMode;
@@ -53,7 +54,7 @@ public final class Upstream {
   private final Optional<Duration> responseTimeout;
 
   Upstream(Optional<String> name, List<Target> targets, Optional<ServiceDiscovery> discovery,
-      Duration refreshInterval, LoadBalancing balancing, Optional<HashKey> hashKey,
+      Duration refreshInterval, LoadBalancing balancing, Optional<RequestKey> hashKey,
       Optional<HealthCheck> healthCheck, Optional<OutlierDetection> outlierDetection, boolean panicMode,
       OptionalInt maxRequestsPerTarget, WhenFull whenFull, OptionalInt maxRequests,
       Optional<CircuitBreaker> circuitBreaker, Optional<Duration> connectTimeout,
@@ -146,7 +147,7 @@ public final class Upstream {
    *
    * @return the setting
    */
-  public Optional<HashKey> hashKey() {
+  public Optional<RequestKey> hashKey() {
     return hashKey;
   }
 
@@ -380,7 +381,7 @@ public final class Upstream {
    * @param key what part of the request is the key
    * @return a changed copy
    */
-  public Upstream consistentHash(HashKey key) {
+  public Upstream consistentHash(RequestKey key) {
     Objects.requireNonNull(key, "key");
     return with(d -> {
       d.balancing = LoadBalancing.CONSISTENT_HASH;
@@ -517,7 +518,7 @@ public final class Upstream {
   private static final class Draft {
     Optional<String> name;
     LoadBalancing balancing;
-    Optional<HashKey> hashKey;
+    Optional<RequestKey> hashKey;
     Optional<HealthCheck> healthCheck;
     Optional<OutlierDetection> outlierDetection;
     boolean panicMode;

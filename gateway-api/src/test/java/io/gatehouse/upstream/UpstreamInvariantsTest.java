@@ -3,6 +3,7 @@ package io.gatehouse.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.filter.RequestKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +20,10 @@ class UpstreamInvariantsTest {
   @Test
   void a_hash_key_without_consistent_hashing_is_named_in_the_message() {
     assertThatThrownBy(() -> new Upstream(Optional.empty(), A.targets(), Optional.empty(), Duration.ofSeconds(1),
-        LoadBalancing.ROUND_ROBIN, Optional.of(HashKey.header("X-User")), Optional.empty(), Optional.empty(), false,
+        LoadBalancing.ROUND_ROBIN, Optional.of(RequestKey.header("X-User")), Optional.empty(), Optional.empty(), false,
         OptionalInt.empty(), Upstream.WhenFull.TRY_ANOTHER, OptionalInt.empty(), Optional.empty(), Optional.empty(),
         Optional.empty()))
-        .hasMessage("hashKey: HashKey[source=HEADER, name=X-User] (expected: exactly with consistent hashing)");
+        .hasMessage("hashKey: RequestKey[kind=HEADER, name=X-User] (expected: exactly with consistent hashing)");
   }
 
   @Test
@@ -35,9 +36,9 @@ class UpstreamInvariantsTest {
 
   @Test
   void the_balancing_setters_set_and_clear_the_hash_key_together() {
-    Upstream hashed = A.consistentHash(HashKey.cookie("s"));
+    Upstream hashed = A.consistentHash(RequestKey.cookie("s"));
     assertThat(hashed.balancing()).isEqualTo(LoadBalancing.CONSISTENT_HASH);
-    assertThat(hashed.hashKey()).contains(HashKey.cookie("s"));
+    assertThat(hashed.hashKey()).contains(RequestKey.cookie("s"));
     assertThat(hashed.roundRobin().hashKey()).isEmpty();
     assertThat(hashed.random().hashKey()).isEmpty();
     assertThat(hashed.leastRequests().hashKey()).isEmpty();
@@ -67,9 +68,9 @@ class UpstreamInvariantsTest {
   @Test
   void a_split_with_its_upstreams_replaced_keeps_rules_weights_and_key() {
     Upstream b = Upstream.of("http://b:2");
-    TrafficSplit split = TrafficSplit.of(A, 90).and(A, 10).whenHeader("X-Beta", "on", A).stickyOn(HashKey.consumer());
+    TrafficSplit split = TrafficSplit.of(A, 90).and(A, 10).whenHeader("X-Beta", "on", A).stickyOn(RequestKey.consumer());
     TrafficSplit moved = split.withUpstreams(u -> b);
-    assertThat(moved).isEqualTo(TrafficSplit.of(b, 90).and(b, 10).whenHeader("X-Beta", "on", b).stickyOn(HashKey.consumer()));
+    assertThat(moved).isEqualTo(TrafficSplit.of(b, 90).and(b, 10).whenHeader("X-Beta", "on", b).stickyOn(RequestKey.consumer()));
     assertThat(moved.withUpstreams(u -> A)).isEqualTo(split).hasSameHashCodeAs(split);
   }
 
