@@ -92,7 +92,6 @@ class RangeMessagesTest {
         // io.gatehouse.ratelimit
         row("maxInFlight: 0 (expected: >= 1)", () -> ConcurrencyLimit.of(0)),
         row("maxQueued: 0 (expected: >= 1)", () -> ConcurrencyLimit.of(1).queue(0, ONE_S)),
-        row("maxQueued: -1 (expected: >= 0)", () -> new ConcurrencyLimit(1, -1, ZERO)),
         row("maxWait: PT0S (expected: > 0 with a queue, >= 0 without)", () -> ConcurrencyLimit.of(1).queue(1, ZERO)),
         row("requests: 0 (expected: >= 1)", () -> Quota.perDay(0)),
         row("requests: 0 (expected: >= 1)", () -> RateLimit.perConsumer(0)),
