@@ -23,6 +23,7 @@ public final class ConcurrencyLimit {
   private final int maxQueued;
   private final Duration maxWait;
 
+  // Package-private, not private: RateLimitValuesTest pins the check that no setter can trip.
   ConcurrencyLimit(int maxInFlight, int maxQueued, Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
     Check.atLeast("maxInFlight", maxInFlight, 1);

@@ -40,6 +40,7 @@ public final class ConnectionPool {
   private final Duration resolveTimeout;
   private final Duration negativeDnsTtl;
 
+  // Package-private, not private: UpstreamInvariantsTest pins the check that no setter can trip.
   ConnectionPool(int maxTotal, int maxPerOrigin, Duration acquireTimeout, Duration maxLifetime, Duration idleTimeout,
       Duration validateAfterInactivity, Duration resolveTimeout, Duration negativeDnsTtl) {
     Check.atLeast("maxTotal", maxTotal, 1);

@@ -53,6 +53,7 @@ public final class Upstream {
   private final Optional<Duration> connectTimeout;
   private final Optional<Duration> responseTimeout;
 
+  // Package-private, not private: UpstreamInvariantsTest pins the check that no setter can trip.
   Upstream(Optional<String> name, List<Target> targets, Optional<ServiceDiscovery> discovery,
       Duration refreshInterval, LoadBalancing balancing, Optional<RequestKey> hashKey,
       Optional<HealthCheck> healthCheck, Optional<OutlierDetection> outlierDetection, boolean panicMode,
@@ -376,7 +377,11 @@ public final class Upstream {
   }
 
   /**
-   * Sends requests with the same key to the same target.
+   * Sends requests with the same key to the same target; requests without a value for the key go
+   * to a weighted random target. The key is read after authentication, so
+   * {@link RequestKey#consumer()} works here.
+   *
+   * <p>{@code Upstream.of(a, b, c).consistentHash(RequestKey.cookie("session"))}
    *
    * @param key what part of the request is the key
    * @return a changed copy
