@@ -24,26 +24,17 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
- * @param id the consumer id: also the Basic-auth user name
- * @param groups the consumer's groups, which authorization treats as roles
- * @param plan the usage plan, if any
- * @param apiKeyHashes the SHA-256 hashes of the consumer's API keys, in lowercase hex
- * @param password the hash of the consumer's Basic-auth password, if any
  * @since 0.1
  */
-public record ApiConsumer(String id, Set<String> groups, Optional<String> plan, List<String> apiKeyHashes,
-    Optional<PasswordHash> password) {
+public final class ApiConsumer {
+  private final String id;
+  private final Set<String> groups;
+  private final Optional<String> plan;
+  private final List<String> apiKeyHashes;
+  private final Optional<PasswordHash> password;
 
-  /**
-   * Copies the collections and checks the values.
-   *
-   * @param id the consumer id: also the Basic-auth user name
-   * @param groups the consumer's groups, which authorization treats as roles
-   * @param plan the usage plan, if any
-   * @param apiKeyHashes the SHA-256 hashes of the consumer's API keys, in lowercase hex
-   * @param password the hash of the consumer's Basic-auth password, if any
-   */
-  public ApiConsumer {
+  private ApiConsumer(String id, Set<String> groups, Optional<String> plan, List<String> apiKeyHashes,
+      Optional<PasswordHash> password) {
     Names.notBlank("id", id);
     if (id.indexOf(':') >= 0 || !id.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw new IllegalArgumentException("id: '" + id + "' (expected: visible ASCII without ':')");
@@ -57,6 +48,81 @@ public record ApiConsumer(String id, Set<String> groups, Optional<String> plan, 
       }
     }
     Objects.requireNonNull(password, "password");
+    this.id = id;
+    this.groups = groups;
+    this.plan = plan;
+    this.apiKeyHashes = apiKeyHashes;
+    this.password = password;
+  }
+
+  /**
+   * The consumer id: also the Basic-auth user name.
+   *
+   * @return the setting
+   */
+  public String id() {
+    return id;
+  }
+
+  /**
+   * The consumer's groups, which authorization treats as roles.
+   *
+   * @return the setting
+   */
+  public Set<String> groups() {
+    return groups;
+  }
+
+  /**
+   * The usage plan, if any.
+   *
+   * @return the setting
+   */
+  public Optional<String> plan() {
+    return plan;
+  }
+
+  /**
+   * The SHA-256 hashes of the consumer's API keys, in lowercase hex.
+   *
+   * @return the setting
+   */
+  public List<String> apiKeyHashes() {
+    return apiKeyHashes;
+  }
+
+  /**
+   * The hash of the consumer's Basic-auth password, if any.
+   *
+   * @return the setting
+   */
+  public Optional<PasswordHash> password() {
+    return password;
+  }
+
+  /**
+   * Whether another ApiConsumer has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ApiConsumer o && id.equals(o.id)
+        && groups.equals(o.groups)
+        && plan.equals(o.plan)
+        && apiKeyHashes.equals(o.apiKeyHashes)
+        && password.equals(o.password);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, groups, plan, apiKeyHashes, password);
   }
 
   /**

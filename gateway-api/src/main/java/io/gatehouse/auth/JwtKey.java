@@ -20,22 +20,14 @@ import javax.crypto.spec.SecretKeySpec;
  * JwtKey unnamed = JwtKey.secret(secretBytes, JwtAlgorithm.HS256);   // for tokens without a kid
  * }</pre>
  *
- * @param kid the key id tokens name in their header; empty for a key tokens do not name
- * @param key a {@link SecretKey} for HMAC, an {@link RSAPublicKey} or {@link ECPublicKey} otherwise
- * @param algorithm the only algorithm this key verifies
  * @since 0.1
  */
-public record JwtKey(Optional<String> kid, Key key, JwtAlgorithm algorithm) {
+public final class JwtKey {
+  private final Optional<String> kid;
+  private final Key key;
+  private final JwtAlgorithm algorithm;
 
-  /**
-   * Checks that the key fits the algorithm: a secret of at least the hash size for HMAC, an RSA
-   * public key of at least 2048 bits for RS and PS, an EC public key for ES.
-   *
-   * @param kid the key id tokens name in their header; empty for a key tokens do not name
-   * @param key a {@link SecretKey} for HMAC, an {@link RSAPublicKey} or {@link ECPublicKey} otherwise
-   * @param algorithm the only algorithm this key verifies
-   */
-  public JwtKey {
+  private JwtKey(Optional<String> kid, Key key, JwtAlgorithm algorithm) {
     Objects.requireNonNull(kid, "kid");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(algorithm, "algorithm");
@@ -48,6 +40,59 @@ public record JwtKey(Optional<String> kid, Key key, JwtAlgorithm algorithm) {
     if (problem != null) {
       throw new IllegalArgumentException("key: " + problem);
     }
+    this.kid = kid;
+    this.key = key;
+    this.algorithm = algorithm;
+  }
+
+  /**
+   * The key id tokens name in their header; empty for a key tokens do not name.
+   *
+   * @return the setting
+   */
+  public Optional<String> kid() {
+    return kid;
+  }
+
+  /**
+   * A {@link SecretKey} for HMAC, an {@link RSAPublicKey} or {@link ECPublicKey} otherwise.
+   *
+   * @return the setting
+   */
+  public Key key() {
+    return key;
+  }
+
+  /**
+   * The only algorithm this key verifies.
+   *
+   * @return the setting
+   */
+  public JwtAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  /**
+   * Whether another JwtKey has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof JwtKey o && kid.equals(o.kid)
+        && key.equals(o.key)
+        && algorithm.equals(o.algorithm);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(kid, key, algorithm);
   }
 
   /**

@@ -40,6 +40,26 @@ public final class Text {
   }
 
   /**
+   * A value as a record's generated {@code toString} would print it, {@code Name[a=1, b=x]}, except
+   * that an optional value prints as itself or {@code none}: the text of the final value classes
+   * that were records before, kept as it was.
+   *
+   * @param type the simple name of the type
+   * @param namesAndValues each field's name followed by its value
+   * @return the value as text
+   */
+  public static String fields(String type, Object... namesAndValues) {
+    if (namesAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("namesAndValues: " + namesAndValues.length + " (expected: pairs of name and value)");
+    }
+    StringJoiner text = new StringJoiner(", ", type + "[", "]");
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      text.add(namesAndValues[i] + "=" + valueOrNone(namesAndValues[i + 1]));
+    }
+    return text.toString();
+  }
+
+  /**
    * An optional value for a message: the value in single quotes, or {@code none}.
    *
    * @param value the optional value

@@ -1,6 +1,7 @@
 package io.gatehouse.metering;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -29,12 +30,9 @@ import java.util.Objects;
  * the consumer {@link Usage#OTHER} on their route, so the totals, per window and per route, stay
  * exact. The worst case is about {@code keep * maxKeys * 200} bytes: 48 MB with the defaults.
  *
- * @param window the length of a window: whole seconds that divide a day, or whole days
- * @param keep how many windows are kept, the current one included; at least 1
- * @param maxKeys the most (consumer, route) pairs counted apart in one window; at least 1
  * @since 0.1
  */
-public record Metering(Duration window, int keep, int maxKeys) {
+public final class Metering {
   /** The windows kept by default: 24, a day of hourly windows. */
   public static final int DEFAULT_KEEP = 24;
 
@@ -44,14 +42,11 @@ public record Metering(Duration window, int keep, int maxKeys) {
   private static final long DAY_SECONDS = Duration.ofDays(1).getSeconds();
   private static final long MAX_DAYS = 366;
 
-  /**
-   * Checks the values.
-   *
-   * @param window the length of a window: whole seconds that divide a day, or whole days
-   * @param keep how many windows are kept, the current one included; at least 1
-   * @param maxKeys the most (consumer, route) pairs counted apart in one window; at least 1
-   */
-  public Metering {
+  private final Duration window;
+  private final int keep;
+  private final int maxKeys;
+
+  private Metering(Duration window, int keep, int maxKeys) {
     Check.positive("window", window);
     if (window.getNano() != 0
         || (DAY_SECONDS % window.getSeconds() != 0 && window.getSeconds() % DAY_SECONDS != 0)) {
@@ -63,6 +58,64 @@ public record Metering(Duration window, int keep, int maxKeys) {
     }
     Check.atLeast("keep", keep, 1);
     Check.atLeast("maxKeys", maxKeys, 1);
+    this.window = window;
+    this.keep = keep;
+    this.maxKeys = maxKeys;
+  }
+
+  /**
+   * The length of a window: whole seconds that divide a day, or whole days.
+   *
+   * @return the setting
+   */
+  public Duration window() {
+    return window;
+  }
+
+  /**
+   * How many windows are kept, the current one included; at least 1.
+   *
+   * @return the setting
+   */
+  public int keep() {
+    return keep;
+  }
+
+  /**
+   * The most (consumer, route) pairs counted apart in one window; at least 1.
+   *
+   * @return the setting
+   */
+  public int maxKeys() {
+    return maxKeys;
+  }
+
+  /**
+   * Whether another Metering has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Metering o && window.equals(o.window)
+        && keep == o.keep
+        && maxKeys == o.maxKeys;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(window, keep, maxKeys);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("Metering", "window", window, "keep", keep, "maxKeys", maxKeys);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,27 +16,79 @@ import java.util.Objects;
  * r.concurrencyLimit(ConcurrencyLimit.of(50).queue(200, Duration.ofSeconds(2))) // then wait
  * }</pre>
  *
- * @param maxInFlight how many requests may be in flight, at least 1
- * @param maxQueued how many more may wait for a slot, zero for none
- * @param maxWait how long one may wait; zero when there is no queue
  * @since 0.1
  */
-public record ConcurrencyLimit(int maxInFlight, int maxQueued, Duration maxWait) {
+public final class ConcurrencyLimit {
+  private final int maxInFlight;
+  private final int maxQueued;
+  private final Duration maxWait;
 
-  /**
-   * Checks the values.
-   *
-   * @param maxInFlight how many requests may be in flight, at least 1
-   * @param maxQueued how many more may wait for a slot, zero for none
-   * @param maxWait how long one may wait; zero when there is no queue
-   */
-  public ConcurrencyLimit {
+  // Package-private, not private: RateLimitValuesTest pins the check that no setter can trip.
+  ConcurrencyLimit(int maxInFlight, int maxQueued, Duration maxWait) {
     Objects.requireNonNull(maxWait, "maxWait");
     Check.atLeast("maxInFlight", maxInFlight, 1);
     Check.atLeast("maxQueued", maxQueued, 0);
     if (maxWait.isNegative() || (maxQueued > 0 && maxWait.isZero())) {
       throw Check.invalid("maxWait", maxWait, "> 0 with a queue, >= 0 without");
     }
+    this.maxInFlight = maxInFlight;
+    this.maxQueued = maxQueued;
+    this.maxWait = maxWait;
+  }
+
+  /**
+   * How many requests may be in flight, at least 1.
+   *
+   * @return the setting
+   */
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
+  /**
+   * How many more may wait for a slot, zero for none.
+   *
+   * @return the setting
+   */
+  public int maxQueued() {
+    return maxQueued;
+  }
+
+  /**
+   * How long one may wait; zero when there is no queue.
+   *
+   * @return the setting
+   */
+  public Duration maxWait() {
+    return maxWait;
+  }
+
+  /**
+   * Whether another ConcurrencyLimit has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ConcurrencyLimit o && maxInFlight == o.maxInFlight
+        && maxQueued == o.maxQueued
+        && maxWait.equals(o.maxWait);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxInFlight, maxQueued, maxWait);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("ConcurrencyLimit", "maxInFlight", maxInFlight, "maxQueued", maxQueued, "maxWait", maxWait);
   }
 
   /**

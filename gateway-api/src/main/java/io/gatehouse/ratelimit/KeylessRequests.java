@@ -2,7 +2,7 @@ package io.gatehouse.ratelimit;
 
 /**
  * What a request gets from a rate limit that has no key for it: a {@code perHeader} limit whose
- * header the request lacks, or a {@code perKey} function that returns empty.
+ * header the request lacks, or a {@code keyedBy} key the request has no value for.
  *
  * <p>{@code RateLimit.perHeader("X-Tenant", 100).per(Duration.ofSeconds(1)).whenKeyMissing(KeylessRequests.REJECT)}
  *

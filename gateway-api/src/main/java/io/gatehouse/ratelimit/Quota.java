@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
@@ -11,13 +12,13 @@ import java.util.Objects;
  * UTC by default) and reset when the next window starts. Quotas belong to usage plans
  * ({@code Gateway.Builder.usagePlan("free", Quota.perDay(1_000))}) that consumers are assigned to.
  *
- * @param name the quota's name in headers and problem details
- * @param requests the requests allowed per window, at least 1
- * @param window the calendar window
- * @param zone where days and months begin
  * @since 0.1
  */
-public record Quota(String name, long requests, Window window, ZoneId zone) {
+public final class Quota {
+  private final String name;
+  private final long requests;
+  private final Window window;
+  private final ZoneId zone;
 
   /**
    * A calendar window.
@@ -31,15 +32,7 @@ public record Quota(String name, long requests, Window window, ZoneId zone) {
     MONTH
   }
 
-  /**
-   * Checks the values.
-   *
-   * @param name the quota's name in headers and problem details
-   * @param requests the requests allowed per window, at least 1
-   * @param window the calendar window
-   * @param zone where days and months begin
-   */
-  public Quota {
+  private Quota(String name, long requests, Window window, ZoneId zone) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(zone, "zone");
@@ -48,6 +41,75 @@ public record Quota(String name, long requests, Window window, ZoneId zone) {
           + "' (expected: 1 to 64 of lowercase letters, digits, '_', '.', '-', '*', starting with a letter)");
     }
     Check.atLeast("requests", requests, 1);
+    this.name = name;
+    this.requests = requests;
+    this.window = window;
+    this.zone = zone;
+  }
+
+  /**
+   * The quota's name in headers and problem details.
+   *
+   * @return the setting
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The requests allowed per window, at least 1.
+   *
+   * @return the setting
+   */
+  public long requests() {
+    return requests;
+  }
+
+  /**
+   * The calendar window.
+   *
+   * @return the setting
+   */
+  public Window window() {
+    return window;
+  }
+
+  /**
+   * Where days and months begin.
+   *
+   * @return the setting
+   */
+  public ZoneId zone() {
+    return zone;
+  }
+
+  /**
+   * Whether another Quota has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Quota o && name.equals(o.name)
+        && requests == o.requests
+        && window.equals(o.window)
+        && zone.equals(o.zone);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, requests, window, zone);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("Quota", "name", name, "requests", requests, "window", window, "zone", zone);
   }
 
   /**

@@ -1,16 +1,16 @@
 package io.gatehouse.ratelimit;
 
-import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.internal.Check;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A rate limit: so many requests per window, per key (consumer, client IP, route, header value
- * or a custom key), with a burst. Declare several at once (a burst limit and an hourly one);
+ * A rate limit: so many requests per window, per {@link RequestKey} (consumer, client IP, route,
+ * header, cookie or query value, or a custom key), with a burst. Declare several at once (a burst
+ * limit and an hourly one);
  * global ones with {@code Gateway.Builder.rateLimit(...)}, per route with
  * {@code RouteBuilder.rateLimit(...)}. A request over any limit gets 429 at once, with
  * {@code Retry-After}.
@@ -37,27 +37,7 @@ import java.util.regex.Pattern;
 public final class RateLimit {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.*-]{0,63}");
 
-  /**
-   * What a limit counts by.
-   *
-   * @since 0.1
-   */
-  public enum KeyKind {
-    /** The authenticated principal's id; the client IP on public routes. */
-    CONSUMER,
-    /** The client's address: the peer, or the first untrusted hop of X-Forwarded-For when the peer is a trusted proxy. */
-    CLIENT_IP,
-    /** The route: one budget for all its callers. */
-    ROUTE,
-    /** A request header's value; what requests without the header get is {@link #whenKeyMissing}'s choice. */
-    HEADER,
-    /** A {@link RateLimitKey} function. */
-    CUSTOM
-  }
-
-  private final KeyKind kind;
-  private final String header;
-  private final RateLimitKey custom;
+  private final RequestKey key;
   private final long requests;
   private final Duration window;
   private final long burst;
@@ -67,11 +47,9 @@ public final class RateLimit {
   private final KeylessRequests keyless;
   private final boolean beforeAuth;
 
-  private RateLimit(KeyKind kind, String header, RateLimitKey custom, long requests, Duration window, long burst,
+  private RateLimit(RequestKey key, long requests, Duration window, long burst,
       String name, int maxKeys, Duration maxWait, KeylessRequests keyless, boolean beforeAuth) {
-    this.kind = kind;
-    this.header = header;
-    this.custom = custom;
+    this.key = key;
     this.requests = requests;
     this.window = window;
     this.burst = burst;
@@ -89,7 +67,7 @@ public final class RateLimit {
    * @return the count, to give a window with {@link Requests#per(Duration)}
    */
   public static Requests perConsumer(long requests) {
-    return new Requests(KeyKind.CONSUMER, null, null, requests);
+    return new Requests(RequestKey.consumer(), requests);
   }
 
   /**
@@ -100,7 +78,7 @@ public final class RateLimit {
    * @return the count, to give a window with {@link Requests#per(Duration)}
    */
   public static Requests perClientIp(long requests) {
-    return new Requests(KeyKind.CLIENT_IP, null, null, requests);
+    return new Requests(RequestKey.clientIp(), requests);
   }
 
   /**
@@ -110,7 +88,7 @@ public final class RateLimit {
    * @return the count, to give a window with {@link Requests#per(Duration)}
    */
   public static Requests perRoute(long requests) {
-    return new Requests(KeyKind.ROUTE, null, null, requests);
+    return new Requests(RequestKey.route(), requests);
   }
 
   /**
@@ -123,21 +101,28 @@ public final class RateLimit {
    */
   public static Requests perHeader(String header, long requests) {
     Objects.requireNonNull(header, "header");
-    if (!HttpHeaders.isValidName(header)) {
-      throw new IllegalArgumentException("header: '" + header + "' (expected: a header name)");
-    }
-    return new Requests(KeyKind.HEADER, header, null, requests);
+    return new Requests(RequestKey.header(header), requests);
   }
 
   /**
-   * A limit per key of a function.
+   * A limit per value of any {@link RequestKey}; {@link #perConsumer}, {@link #perClientIp},
+   * {@link #perRoute} and {@link #perHeader} are its shortcuts. Requests without a value share one
+   * budget unless {@link #whenKeyMissing} says otherwise, except for {@link RequestKey#consumer()}:
+   * anonymous requests are counted per client IP, as with {@link #perConsumer}.
    *
-   * @param key the key function
+   * <pre>{@code
+   * RateLimit.keyedBy(RequestKey.cookie("session"), 20).per(Duration.ofSeconds(1))
+   * RateLimit.keyedBy(RequestKey.custom("tenant", exchange -> exchange.request().headers().first("X-Tenant")), 100)
+   *     .per(Duration.ofMinutes(1))
+   * }</pre>
+   *
+   * @param key what the limit counts by
    * @param requests requests per window, at least 1
    * @return the count, to give a window with {@link Requests#per(Duration)}
+   * @since 0.1
    */
-  public static Requests perKey(RateLimitKey key, long requests) {
-    return new Requests(KeyKind.CUSTOM, null, Objects.requireNonNull(key, "key"), requests);
+  public static Requests keyedBy(RequestKey key, long requests) {
+    return new Requests(Objects.requireNonNull(key, "key"), requests);
   }
 
   /**
@@ -146,16 +131,12 @@ public final class RateLimit {
    * @since 0.1
    */
   public static final class Requests {
-    private final KeyKind kind;
-    private final String header;
-    private final RateLimitKey custom;
+    private final RequestKey key;
     private final long requests;
 
-    private Requests(KeyKind kind, String header, RateLimitKey custom, long requests) {
+    private Requests(RequestKey key, long requests) {
       Check.atLeast("requests", requests, 1);
-      this.kind = kind;
-      this.header = header;
-      this.custom = custom;
+      this.key = key;
       this.requests = requests;
     }
 
@@ -170,8 +151,8 @@ public final class RateLimit {
       if (window.toMillis() < 1 || window.toNanos() / requests < 1) {
         throw Check.invalid("window", window, ">= 1ms and >= 1ns per request");
       }
-      String name = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
-      return new RateLimit(kind, header, custom, requests, window, requests, name, 100_000, Duration.ZERO, KeylessRequests.SHARED, false);
+      String name = key.kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
+      return new RateLimit(key, requests, window, requests, name, 100_000, Duration.ZERO, KeylessRequests.SHARED, false);
     }
   }
 
@@ -183,7 +164,7 @@ public final class RateLimit {
    */
   public RateLimit burst(long burst) {
     Check.atLeast("burst", burst, 1);
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+    return new RateLimit(key, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
@@ -199,7 +180,7 @@ public final class RateLimit {
       throw new IllegalArgumentException("name: '" + name
           + "' (expected: 1 to 64 of lowercase letters, digits, '_', '.', '-', '*', starting with a letter)");
     }
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+    return new RateLimit(key, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
@@ -210,7 +191,7 @@ public final class RateLimit {
    */
   public RateLimit maxKeys(int maxKeys) {
     Check.atLeast("maxKeys", maxKeys, 1);
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+    return new RateLimit(key, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
@@ -223,12 +204,13 @@ public final class RateLimit {
    */
   public RateLimit throttle(Duration maxWait) {
     Check.positive("maxWait", maxWait);
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+    return new RateLimit(key, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
    * What a request gets when this limit has no key for it: a {@link #perHeader} limit whose header
-   * is absent, or a {@link #perKey} function that returns empty. Defaults to
+   * is absent, or a {@link #keyedBy} key the request has no value for, such as a custom function
+   * that returns empty. Defaults to
    * {@link KeylessRequests#SHARED}: all such requests share one budget, so leaving the header out
    * is no way around the limit.
    *
@@ -240,7 +222,7 @@ public final class RateLimit {
    */
   public RateLimit whenKeyMissing(KeylessRequests keyless) {
     Objects.requireNonNull(keyless, "keyless");
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+    return new RateLimit(key, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   /**
@@ -257,7 +239,8 @@ public final class RateLimit {
    * Checks this limit before authentication instead of after it: in the pre-auth slot, so that
    * anonymous floods are turned away with 429 before they can cost a JWKS fetch, an introspection
    * call or a password hash. Only limits whose key needs no principal may go there: per client
-   * IP, per route or per header (checked at build()).
+   * IP, per route, per header, cookie or query parameter; not per consumer or a custom key
+   * ({@link RequestKey#needsPrincipal()}, checked at build()).
    *
    * <pre>{@code
    * Gateway.builder()
@@ -269,7 +252,7 @@ public final class RateLimit {
    * @since 0.1
    */
   public RateLimit beforeAuth() {
-    return new RateLimit(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, true);
+    return new RateLimit(key, requests, window, burst, name, maxKeys, maxWait, keyless, true);
   }
 
   /**
@@ -294,28 +277,11 @@ public final class RateLimit {
   /**
    * What the limit counts by.
    *
-   * @return the key kind
+   * @return the key
+   * @since 0.1
    */
-  public KeyKind keyKind() {
-    return kind;
-  }
-
-  /**
-   * The header of a {@link KeyKind#HEADER} limit.
-   *
-   * @return the header name
-   */
-  public Optional<String> header() {
-    return Optional.ofNullable(header);
-  }
-
-  /**
-   * The function of a {@link KeyKind#CUSTOM} limit.
-   *
-   * @return the key function
-   */
-  public Optional<RateLimitKey> customKey() {
-    return Optional.ofNullable(custom);
+  public RequestKey key() {
+    return key;
   }
 
   /**
@@ -365,8 +331,8 @@ public final class RateLimit {
 
   /**
    * Whether another limit is the same in every setting: what it counts by, the numbers, the name,
-   * the key bounds and the order against auth. A custom key function is compared with its own
-   * {@code equals} (for a lambda: the same instance). A gateway swapped in with an equal limit takes
+   * the key bounds and the order against auth. A custom key is compared by name and function (for a
+   * lambda: the same instance). A gateway swapped in with an equal limit takes
    * over its buckets.
    *
    * @param other the other object
@@ -374,8 +340,7 @@ public final class RateLimit {
    */
   @Override
   public boolean equals(Object other) {
-    return other instanceof RateLimit o && kind == o.kind && Objects.equals(header, o.header)
-        && Objects.equals(custom, o.custom) && requests == o.requests && window.equals(o.window)
+    return other instanceof RateLimit o && key.equals(o.key) && requests == o.requests && window.equals(o.window)
         && burst == o.burst && name.equals(o.name) && maxKeys == o.maxKeys && maxWait.equals(o.maxWait)
         && keyless.equals(o.keyless) && beforeAuth == o.beforeAuth;
   }
@@ -387,12 +352,12 @@ public final class RateLimit {
    */
   @Override
   public int hashCode() {
-    return Objects.hash(kind, header, custom, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
+    return Objects.hash(key, requests, window, burst, name, maxKeys, maxWait, keyless, beforeAuth);
   }
 
   @Override
   public String toString() {
-    return "RateLimit[" + name + ": " + requests + " per " + window + " per " + kind.name().toLowerCase(Locale.ROOT)
-        + (header == null ? "" : " " + header) + ", burst " + burst + (beforeAuth ? ", before auth" : "") + "]";
+    return "RateLimit[" + name + ": " + requests + " per " + window + " per " + key.kind().name().toLowerCase(Locale.ROOT)
+        + (key.kind() == RequestKey.Kind.CUSTOM ? "" : key.name().map(n -> " " + n).orElse("")) + ", burst " + burst + (beforeAuth ? ", before auth" : "") + "]";
   }
 }

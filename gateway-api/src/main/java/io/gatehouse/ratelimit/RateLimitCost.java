@@ -18,21 +18,14 @@ import java.util.Optional;
  * <p>A header cost that is not a whole number from 1 to {@code max} gets 400; a missing header
  * costs 1. A cost above a limit's burst can never be admitted and gets 429.
  *
- * @param permits the fixed cost, when there is no header
- * @param header the header that states the cost
- * @param max the largest cost the header may state
  * @since 0.1
  */
-public record RateLimitCost(long permits, Optional<String> header, long max) {
+public final class RateLimitCost {
+  private final long permits;
+  private final Optional<String> header;
+  private final long max;
 
-  /**
-   * Checks the values.
-   *
-   * @param permits the fixed cost, when there is no header
-   * @param header the header that states the cost
-   * @param max the largest cost the header may state
-   */
-  public RateLimitCost {
+  private RateLimitCost(long permits, Optional<String> header, long max) {
     Objects.requireNonNull(header, "header");
     Check.atLeast("permits", permits, 1);
     Check.atLeast("max", max, 1);
@@ -41,6 +34,59 @@ public record RateLimitCost(long permits, Optional<String> header, long max) {
         throw new IllegalArgumentException("header: '" + h + "' (expected: a header name)");
       }
     });
+    this.permits = permits;
+    this.header = header;
+    this.max = max;
+  }
+
+  /**
+   * The fixed cost, when there is no header.
+   *
+   * @return the setting
+   */
+  public long permits() {
+    return permits;
+  }
+
+  /**
+   * The header that states the cost.
+   *
+   * @return the setting
+   */
+  public Optional<String> header() {
+    return header;
+  }
+
+  /**
+   * The largest cost the header may state.
+   *
+   * @return the setting
+   */
+  public long max() {
+    return max;
+  }
+
+  /**
+   * Whether another RateLimitCost has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RateLimitCost o && permits == o.permits
+        && header.equals(o.header)
+        && max == o.max;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(permits, header, max);
   }
 
   /**
@@ -66,6 +112,6 @@ public record RateLimitCost(long permits, Optional<String> header, long max) {
 
   @Override
   public String toString() {
-    return Text.record(this);
+    return Text.fields("RateLimitCost", "permits", permits, "header", header, "max", max);
   }
 }

@@ -32,27 +32,74 @@ import java.util.Optional;
  *     .route("events", r -> r.path("/events").upstream(events).exchangeDeadline(ExchangeDeadline.none()))
  * }</pre>
  *
- * @param total the longest whole exchange, head and body; empty for none
- * @param minBytesPerSecond the slowest average response body rate; 0 for none
- * @param grace how long after the response head the rate is first checked
  * @since 0.1
  */
-public record ExchangeDeadline(Optional<Duration> total, long minBytesPerSecond, Duration grace) {
+public final class ExchangeDeadline {
   private static final ExchangeDeadline NONE = new ExchangeDeadline(Optional.empty(), 0, Duration.ofSeconds(1));
 
-  /**
-   * Checks every value.
-   *
-   * @param total the longest whole exchange, head and body; empty for none
-   * @param minBytesPerSecond the slowest average response body rate; 0 for none
-   * @param grace how long after the response head the rate is first checked
-   */
-  public ExchangeDeadline {
+  private final Optional<Duration> total;
+  private final long minBytesPerSecond;
+  private final Duration grace;
+
+  private ExchangeDeadline(Optional<Duration> total, long minBytesPerSecond, Duration grace) {
     Objects.requireNonNull(total, "total");
     Objects.requireNonNull(grace, "grace");
     total.ifPresent(t -> Check.positive("exchangeDeadline total", t));
     Check.atLeast("minBytesPerSecond", minBytesPerSecond, 0);
     Check.positive("grace", grace);
+    this.total = total;
+    this.minBytesPerSecond = minBytesPerSecond;
+    this.grace = grace;
+  }
+
+  /**
+   * The longest whole exchange, head and body; empty for none.
+   *
+   * @return the setting
+   */
+  public Optional<Duration> total() {
+    return total;
+  }
+
+  /**
+   * The slowest average response body rate; 0 for none.
+   *
+   * @return the setting
+   */
+  public long minBytesPerSecond() {
+    return minBytesPerSecond;
+  }
+
+  /**
+   * How long after the response head the rate is first checked.
+   *
+   * @return the setting
+   */
+  public Duration grace() {
+    return grace;
+  }
+
+  /**
+   * Whether another ExchangeDeadline has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ExchangeDeadline o && total.equals(o.total)
+        && minBytesPerSecond == o.minBytesPerSecond
+        && grace.equals(o.grace);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(total, minBytesPerSecond, grace);
   }
 
   /**
@@ -97,6 +144,6 @@ public record ExchangeDeadline(Optional<Duration> total, long minBytesPerSecond,
 
   @Override
   public String toString() {
-    return Text.record(this);
+    return Text.fields("ExchangeDeadline", "total", total, "minBytesPerSecond", minBytesPerSecond, "grace", grace);
   }
 }

@@ -1,7 +1,9 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * A circuit breaker, for a route ({@code RouteBuilder.circuitBreaker}) or for each target of an
@@ -18,37 +20,23 @@ import java.time.Duration;
  * r.circuitBreaker(CircuitBreaker.of().failureRateThreshold(50).openFor(Duration.ofSeconds(10)))
  * }</pre>
  *
- * @param failureRateThreshold the failure percentage that opens the circuit, above 0, at most 100
- * @param slowCallRateThreshold the slow-call percentage that opens the circuit, above 0, at most 100
- * @param slowCallDuration how long a call must take to count as slow
- * @param slidingWindow how many recent calls are counted
- * @param minimumCalls how many calls the window needs before it can open the circuit
- * @param openFor how long the circuit stays open before it lets probes through
- * @param halfOpenCalls how many probes decide whether it closes
- * @param failureStatusFrom the lowest status that counts as a failure
- * @param failureStatusTo the highest status that counts as a failure
- * @param timeoutsAreFailures whether timeouts count as failures
  * @since 0.1
  */
-public record CircuitBreaker(double failureRateThreshold, double slowCallRateThreshold, Duration slowCallDuration,
-    int slidingWindow, int minimumCalls, Duration openFor, int halfOpenCalls,
-    int failureStatusFrom, int failureStatusTo, boolean timeoutsAreFailures) {
+public final class CircuitBreaker {
+  private final double failureRateThreshold;
+  private final double slowCallRateThreshold;
+  private final Duration slowCallDuration;
+  private final int slidingWindow;
+  private final int minimumCalls;
+  private final Duration openFor;
+  private final int halfOpenCalls;
+  private final int failureStatusFrom;
+  private final int failureStatusTo;
+  private final boolean timeoutsAreFailures;
 
-  /**
-   * Checks every value.
-   *
-   * @param failureRateThreshold the failure percentage that opens the circuit, above 0, at most 100
-   * @param slowCallRateThreshold the slow-call percentage that opens the circuit, above 0, at most 100
-   * @param slowCallDuration how long a call must take to count as slow
-   * @param slidingWindow how many recent calls are counted
-   * @param minimumCalls how many calls the window needs before it can open the circuit
-   * @param openFor how long the circuit stays open before it lets probes through
-   * @param halfOpenCalls how many probes decide whether it closes
-   * @param failureStatusFrom the lowest status that counts as a failure
-   * @param failureStatusTo the highest status that counts as a failure
-   * @param timeoutsAreFailures whether timeouts count as failures
-   */
-  public CircuitBreaker {
+  private CircuitBreaker(double failureRateThreshold, double slowCallRateThreshold, Duration slowCallDuration, int slidingWindow,
+      int minimumCalls, Duration openFor, int halfOpenCalls, int failureStatusFrom, int failureStatusTo,
+      boolean timeoutsAreFailures) {
     Check.positiveAtMost("failureRateThreshold", failureRateThreshold, 100);
     Check.positiveAtMost("slowCallRateThreshold", slowCallRateThreshold, 100);
     Check.positive("slowCallDuration", slowCallDuration);
@@ -59,6 +47,141 @@ public record CircuitBreaker(double failureRateThreshold, double slowCallRateThr
     if (failureStatusFrom < 100 || failureStatusTo > 599 || failureStatusFrom > failureStatusTo) {
       throw Check.invalid("failure statuses", failureStatusFrom + ".." + failureStatusTo, "a range within 100..599");
     }
+    this.failureRateThreshold = failureRateThreshold;
+    this.slowCallRateThreshold = slowCallRateThreshold;
+    this.slowCallDuration = slowCallDuration;
+    this.slidingWindow = slidingWindow;
+    this.minimumCalls = minimumCalls;
+    this.openFor = openFor;
+    this.halfOpenCalls = halfOpenCalls;
+    this.failureStatusFrom = failureStatusFrom;
+    this.failureStatusTo = failureStatusTo;
+    this.timeoutsAreFailures = timeoutsAreFailures;
+  }
+
+  /**
+   * The failure percentage that opens the circuit, above 0, at most 100.
+   *
+   * @return the setting
+   */
+  public double failureRateThreshold() {
+    return failureRateThreshold;
+  }
+
+  /**
+   * The slow-call percentage that opens the circuit, above 0, at most 100.
+   *
+   * @return the setting
+   */
+  public double slowCallRateThreshold() {
+    return slowCallRateThreshold;
+  }
+
+  /**
+   * How long a call must take to count as slow.
+   *
+   * @return the setting
+   */
+  public Duration slowCallDuration() {
+    return slowCallDuration;
+  }
+
+  /**
+   * How many recent calls are counted.
+   *
+   * @return the setting
+   */
+  public int slidingWindow() {
+    return slidingWindow;
+  }
+
+  /**
+   * How many calls the window needs before it can open the circuit.
+   *
+   * @return the setting
+   */
+  public int minimumCalls() {
+    return minimumCalls;
+  }
+
+  /**
+   * How long the circuit stays open before it lets probes through.
+   *
+   * @return the setting
+   */
+  public Duration openFor() {
+    return openFor;
+  }
+
+  /**
+   * How many probes decide whether it closes.
+   *
+   * @return the setting
+   */
+  public int halfOpenCalls() {
+    return halfOpenCalls;
+  }
+
+  /**
+   * The lowest status that counts as a failure.
+   *
+   * @return the setting
+   */
+  public int failureStatusFrom() {
+    return failureStatusFrom;
+  }
+
+  /**
+   * The highest status that counts as a failure.
+   *
+   * @return the setting
+   */
+  public int failureStatusTo() {
+    return failureStatusTo;
+  }
+
+  /**
+   * Whether timeouts count as failures.
+   *
+   * @return the setting
+   */
+  public boolean timeoutsAreFailures() {
+    return timeoutsAreFailures;
+  }
+
+  /**
+   * Whether another CircuitBreaker has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof CircuitBreaker o && Double.compare(failureRateThreshold, o.failureRateThreshold) == 0
+        && Double.compare(slowCallRateThreshold, o.slowCallRateThreshold) == 0
+        && slowCallDuration.equals(o.slowCallDuration)
+        && slidingWindow == o.slidingWindow
+        && minimumCalls == o.minimumCalls
+        && openFor.equals(o.openFor)
+        && halfOpenCalls == o.halfOpenCalls
+        && failureStatusFrom == o.failureStatusFrom
+        && failureStatusTo == o.failureStatusTo
+        && timeoutsAreFailures == o.timeoutsAreFailures;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(failureRateThreshold, slowCallRateThreshold, slowCallDuration, slidingWindow, minimumCalls, openFor, halfOpenCalls, failureStatusFrom, failureStatusTo, timeoutsAreFailures);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("CircuitBreaker", "failureRateThreshold", failureRateThreshold, "slowCallRateThreshold", slowCallRateThreshold, "slowCallDuration", slowCallDuration, "slidingWindow", slidingWindow, "minimumCalls", minimumCalls, "openFor", openFor, "halfOpenCalls", halfOpenCalls, "failureStatusFrom", failureStatusFrom, "failureStatusTo", failureStatusTo, "timeoutsAreFailures", timeoutsAreFailures);
   }
 
   /**

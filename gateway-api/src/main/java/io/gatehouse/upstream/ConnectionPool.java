@@ -1,7 +1,9 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How the built-in upstream client keeps its connections: how many, how long a request waits for
@@ -26,39 +28,21 @@ import java.time.Duration;
  * more on a new connection when its body is empty or held in memory, whatever the route's retry
  * policy.
  *
- * @param maxTotal the most connections open at once, over all upstreams
- * @param maxPerOrigin the most connections open at once to one origin (scheme, host, port)
- * @param acquireTimeout how long a request waits for a pooled connection when all are busy
- * @param maxLifetime how long after it was opened a connection may still be reused
- * @param idleTimeout how long a pooled connection may sit unused before it is closed
- * @param validateAfterInactivity how long a connection may sit unused before it is checked on reuse
- * @param resolveTimeout how long resolving a host name may take
- * @param negativeDnsTtl how long a host name that failed to resolve is not tried again
  * @since 0.1
  */
-public record ConnectionPool(
-    int maxTotal,
-    int maxPerOrigin,
-    Duration acquireTimeout,
-    Duration maxLifetime,
-    Duration idleTimeout,
-    Duration validateAfterInactivity,
-    Duration resolveTimeout,
-    Duration negativeDnsTtl) {
+public final class ConnectionPool {
+  private final int maxTotal;
+  private final int maxPerOrigin;
+  private final Duration acquireTimeout;
+  private final Duration maxLifetime;
+  private final Duration idleTimeout;
+  private final Duration validateAfterInactivity;
+  private final Duration resolveTimeout;
+  private final Duration negativeDnsTtl;
 
-  /**
-   * Checks the values.
-   *
-   * @param maxTotal the most connections open at once, over all upstreams
-   * @param maxPerOrigin the most connections open at once to one origin, at most {@code maxTotal}
-   * @param acquireTimeout how long a request waits for a pooled connection when all are busy
-   * @param maxLifetime how long after it was opened a connection may still be reused
-   * @param idleTimeout how long a pooled connection may sit unused before it is closed
-   * @param validateAfterInactivity how long a connection may sit unused before it is checked on reuse
-   * @param resolveTimeout how long resolving a host name may take
-   * @param negativeDnsTtl how long a host name that failed to resolve is not tried again
-   */
-  public ConnectionPool {
+  // Package-private, not private: UpstreamInvariantsTest pins the check that no setter can trip.
+  ConnectionPool(int maxTotal, int maxPerOrigin, Duration acquireTimeout, Duration maxLifetime, Duration idleTimeout,
+      Duration validateAfterInactivity, Duration resolveTimeout, Duration negativeDnsTtl) {
     Check.atLeast("maxTotal", maxTotal, 1);
     Check.atLeast("maxPerOrigin", maxPerOrigin, 1);
     if (maxPerOrigin > maxTotal) {
@@ -70,6 +54,119 @@ public record ConnectionPool(
     Check.positive("validateAfterInactivity", validateAfterInactivity);
     Check.positive("resolveTimeout", resolveTimeout);
     Check.positive("negativeDnsTtl", negativeDnsTtl);
+    this.maxTotal = maxTotal;
+    this.maxPerOrigin = maxPerOrigin;
+    this.acquireTimeout = acquireTimeout;
+    this.maxLifetime = maxLifetime;
+    this.idleTimeout = idleTimeout;
+    this.validateAfterInactivity = validateAfterInactivity;
+    this.resolveTimeout = resolveTimeout;
+    this.negativeDnsTtl = negativeDnsTtl;
+  }
+
+  /**
+   * The most connections open at once, over all upstreams.
+   *
+   * @return the setting
+   */
+  public int maxTotal() {
+    return maxTotal;
+  }
+
+  /**
+   * The most connections open at once to one origin (scheme, host, port).
+   *
+   * @return the setting
+   */
+  public int maxPerOrigin() {
+    return maxPerOrigin;
+  }
+
+  /**
+   * How long a request waits for a pooled connection when all are busy.
+   *
+   * @return the setting
+   */
+  public Duration acquireTimeout() {
+    return acquireTimeout;
+  }
+
+  /**
+   * How long after it was opened a connection may still be reused.
+   *
+   * @return the setting
+   */
+  public Duration maxLifetime() {
+    return maxLifetime;
+  }
+
+  /**
+   * How long a pooled connection may sit unused before it is closed.
+   *
+   * @return the setting
+   */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /**
+   * How long a connection may sit unused before it is checked on reuse.
+   *
+   * @return the setting
+   */
+  public Duration validateAfterInactivity() {
+    return validateAfterInactivity;
+  }
+
+  /**
+   * How long resolving a host name may take.
+   *
+   * @return the setting
+   */
+  public Duration resolveTimeout() {
+    return resolveTimeout;
+  }
+
+  /**
+   * How long a host name that failed to resolve is not tried again.
+   *
+   * @return the setting
+   */
+  public Duration negativeDnsTtl() {
+    return negativeDnsTtl;
+  }
+
+  /**
+   * Whether another ConnectionPool has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ConnectionPool o && maxTotal == o.maxTotal
+        && maxPerOrigin == o.maxPerOrigin
+        && acquireTimeout.equals(o.acquireTimeout)
+        && maxLifetime.equals(o.maxLifetime)
+        && idleTimeout.equals(o.idleTimeout)
+        && validateAfterInactivity.equals(o.validateAfterInactivity)
+        && resolveTimeout.equals(o.resolveTimeout)
+        && negativeDnsTtl.equals(o.negativeDnsTtl);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxTotal, maxPerOrigin, acquireTimeout, maxLifetime, idleTimeout, validateAfterInactivity, resolveTimeout, negativeDnsTtl);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("ConnectionPool", "maxTotal", maxTotal, "maxPerOrigin", maxPerOrigin, "acquireTimeout", acquireTimeout, "maxLifetime", maxLifetime, "idleTimeout", idleTimeout, "validateAfterInactivity", validateAfterInactivity, "resolveTimeout", resolveTimeout, "negativeDnsTtl", negativeDnsTtl);
   }
 
   /**

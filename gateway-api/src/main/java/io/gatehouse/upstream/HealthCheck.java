@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,30 +17,19 @@ import java.util.Objects;
  * Upstream.of(a, b).healthCheck(HealthCheck.http("/health").interval(Duration.ofSeconds(5)).unhealthyThreshold(2))
  * }</pre>
  *
- * @param path the path to get, starting with {@code /}, appended to the target's base path
- * @param interval the time between two checks of one target
- * @param timeout how long one check may take
- * @param healthyThreshold successes in a row that bring an unhealthy target back
- * @param unhealthyThreshold failures in a row that take a healthy target out
- * @param expectedStatusFrom the lowest status that counts as healthy
- * @param expectedStatusTo the highest status that counts as healthy
  * @since 0.1
  */
-public record HealthCheck(String path, Duration interval, Duration timeout, int healthyThreshold,
-    int unhealthyThreshold, int expectedStatusFrom, int expectedStatusTo) {
+public final class HealthCheck {
+  private final String path;
+  private final Duration interval;
+  private final Duration timeout;
+  private final int healthyThreshold;
+  private final int unhealthyThreshold;
+  private final int expectedStatusFrom;
+  private final int expectedStatusTo;
 
-  /**
-   * Checks every value.
-   *
-   * @param path the path to get, starting with {@code /}, appended to the target's base path
-   * @param interval the time between two checks of one target
-   * @param timeout how long one check may take
-   * @param healthyThreshold successes in a row that bring an unhealthy target back
-   * @param unhealthyThreshold failures in a row that take a healthy target out
-   * @param expectedStatusFrom the lowest status that counts as healthy
-   * @param expectedStatusTo the highest status that counts as healthy
-   */
-  public HealthCheck {
+  private HealthCheck(String path, Duration interval, Duration timeout, int healthyThreshold, int unhealthyThreshold,
+      int expectedStatusFrom, int expectedStatusTo) {
     Objects.requireNonNull(path, "path");
     Check.positive("interval", interval);
     Check.positive("timeout", timeout);
@@ -51,6 +41,108 @@ public record HealthCheck(String path, Duration interval, Duration timeout, int 
     if (expectedStatusFrom < 100 || expectedStatusTo > 599 || expectedStatusFrom > expectedStatusTo) {
       throw Check.invalid("expected statuses", expectedStatusFrom + ".." + expectedStatusTo, "a range within 100..599");
     }
+    this.path = path;
+    this.interval = interval;
+    this.timeout = timeout;
+    this.healthyThreshold = healthyThreshold;
+    this.unhealthyThreshold = unhealthyThreshold;
+    this.expectedStatusFrom = expectedStatusFrom;
+    this.expectedStatusTo = expectedStatusTo;
+  }
+
+  /**
+   * The path to get, starting with {@code /}, appended to the target's base path.
+   *
+   * @return the setting
+   */
+  public String path() {
+    return path;
+  }
+
+  /**
+   * The time between two checks of one target.
+   *
+   * @return the setting
+   */
+  public Duration interval() {
+    return interval;
+  }
+
+  /**
+   * How long one check may take.
+   *
+   * @return the setting
+   */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /**
+   * Successes in a row that bring an unhealthy target back.
+   *
+   * @return the setting
+   */
+  public int healthyThreshold() {
+    return healthyThreshold;
+  }
+
+  /**
+   * Failures in a row that take a healthy target out.
+   *
+   * @return the setting
+   */
+  public int unhealthyThreshold() {
+    return unhealthyThreshold;
+  }
+
+  /**
+   * The lowest status that counts as healthy.
+   *
+   * @return the setting
+   */
+  public int expectedStatusFrom() {
+    return expectedStatusFrom;
+  }
+
+  /**
+   * The highest status that counts as healthy.
+   *
+   * @return the setting
+   */
+  public int expectedStatusTo() {
+    return expectedStatusTo;
+  }
+
+  /**
+   * Whether another HealthCheck has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof HealthCheck o && path.equals(o.path)
+        && interval.equals(o.interval)
+        && timeout.equals(o.timeout)
+        && healthyThreshold == o.healthyThreshold
+        && unhealthyThreshold == o.unhealthyThreshold
+        && expectedStatusFrom == o.expectedStatusFrom
+        && expectedStatusTo == o.expectedStatusTo;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(path, interval, timeout, healthyThreshold, unhealthyThreshold, expectedStatusFrom, expectedStatusTo);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("HealthCheck", "path", path, "interval", interval, "timeout", timeout, "healthyThreshold", healthyThreshold, "unhealthyThreshold", unhealthyThreshold, "expectedStatusFrom", expectedStatusFrom, "expectedStatusTo", expectedStatusTo);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.filter.RequestKey;
 /**
  * How an {@link Upstream} picks a target for each request, among the targets that may take one
  * (healthy, not ejected, circuit not open, below their concurrency cap).
@@ -16,7 +17,7 @@ public enum LoadBalancing {
   /** Of two random targets, the one with fewer requests in flight per unit of weight. */
   LEAST_REQUESTS,
   /**
-   * A hash ring over the request's {@link HashKey}: the same key goes to the same target while it
+   * A hash ring over the request's {@link RequestKey}: the same key goes to the same target while it
    * is up, and a target that leaves only remaps its own keys. Requests without the key are spread
    * at random.
    */

@@ -1,6 +1,7 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.util.Objects;
 
 /**
@@ -14,24 +15,75 @@ import java.util.Objects;
  * r.upstream(orders).mirror(Mirror.to(Upstream.of("http://orders-next:8080")).fraction(0.1))
  * }</pre>
  *
- * @param upstream where the copies go
- * @param fraction the share of requests copied, above 0, at most 1
- * @param maxBody the largest request body copied, in bytes
  * @since 0.1
  */
-public record Mirror(Upstream upstream, double fraction, long maxBody) {
+public final class Mirror {
+  private final Upstream upstream;
+  private final double fraction;
+  private final long maxBody;
 
-  /**
-   * Checks the values.
-   *
-   * @param upstream where the copies go
-   * @param fraction the share of requests copied, above 0, at most 1
-   * @param maxBody the largest request body copied, in bytes
-   */
-  public Mirror {
+  private Mirror(Upstream upstream, double fraction, long maxBody) {
     Objects.requireNonNull(upstream, "upstream");
     Check.positiveAtMost("mirror fraction", fraction, 1);
     Check.atLeast("mirror maxBody", maxBody, 0);
+    this.upstream = upstream;
+    this.fraction = fraction;
+    this.maxBody = maxBody;
+  }
+
+  /**
+   * Where the copies go.
+   *
+   * @return the setting
+   */
+  public Upstream upstream() {
+    return upstream;
+  }
+
+  /**
+   * The share of requests copied, above 0, at most 1.
+   *
+   * @return the setting
+   */
+  public double fraction() {
+    return fraction;
+  }
+
+  /**
+   * The largest request body copied, in bytes.
+   *
+   * @return the setting
+   */
+  public long maxBody() {
+    return maxBody;
+  }
+
+  /**
+   * Whether another Mirror has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Mirror o && upstream.equals(o.upstream)
+        && Double.compare(fraction, o.fraction) == 0
+        && maxBody == o.maxBody;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(upstream, fraction, maxBody);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("Mirror", "upstream", upstream, "fraction", fraction, "maxBody", maxBody);
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.gatehouse.upstream;
 
 import io.gatehouse.internal.Check;
+import io.gatehouse.internal.Text;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Passive health: a target whose calls fail {@code consecutiveFailures} times in a row (a 5xx
@@ -14,27 +16,78 @@ import java.time.Duration;
  * Upstream.of(a, b).outlierDetection(OutlierDetection.consecutiveFailures(5).baseEjection(Duration.ofSeconds(10)))
  * }</pre>
  *
- * @param consecutiveFailures failures in a row that eject a target
- * @param baseEjection how long the first ejection lasts
- * @param maxEjection the longest an ejection lasts
  * @since 0.1
  */
-public record OutlierDetection(int consecutiveFailures, Duration baseEjection, Duration maxEjection) {
+public final class OutlierDetection {
+  private final int consecutiveFailures;
+  private final Duration baseEjection;
+  private final Duration maxEjection;
 
-  /**
-   * Checks the values.
-   *
-   * @param consecutiveFailures failures in a row that eject a target
-   * @param baseEjection how long the first ejection lasts
-   * @param maxEjection the longest an ejection lasts
-   */
-  public OutlierDetection {
+  private OutlierDetection(int consecutiveFailures, Duration baseEjection, Duration maxEjection) {
     Check.atLeast("consecutiveFailures", consecutiveFailures, 1);
     Check.positive("baseEjection", baseEjection);
     Check.positive("maxEjection", maxEjection);
     if (maxEjection.compareTo(baseEjection) < 0) {
       throw Check.invalid("maxEjection", maxEjection, ">= baseEjection, " + baseEjection);
     }
+    this.consecutiveFailures = consecutiveFailures;
+    this.baseEjection = baseEjection;
+    this.maxEjection = maxEjection;
+  }
+
+  /**
+   * Failures in a row that eject a target.
+   *
+   * @return the setting
+   */
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  /**
+   * How long the first ejection lasts.
+   *
+   * @return the setting
+   */
+  public Duration baseEjection() {
+    return baseEjection;
+  }
+
+  /**
+   * The longest an ejection lasts.
+   *
+   * @return the setting
+   */
+  public Duration maxEjection() {
+    return maxEjection;
+  }
+
+  /**
+   * Whether another OutlierDetection has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof OutlierDetection o && consecutiveFailures == o.consecutiveFailures
+        && baseEjection.equals(o.baseEjection)
+        && maxEjection.equals(o.maxEjection);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(consecutiveFailures, baseEjection, maxEjection);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields("OutlierDetection", "consecutiveFailures", consecutiveFailures, "baseEjection", baseEjection, "maxEjection", maxEjection);
   }
 
   /**

@@ -32,34 +32,21 @@ import java.util.TreeSet;
  * r.timeout(Duration.ofSeconds(2)).retry(Retry.times(2).onStatuses(503).idempotencyKey("Idempotency-Key"))
  * }</pre>
  *
- * @param maxRetries how many attempts may follow the first
- * @param on which transport failures are retried
- * @param statuses which upstream statuses are retried
- * @param backoff the wait before the first retry (before jitter)
- * @param maxBackoff the longest wait between two attempts
- * @param budgetRatio retries allowed per request, over the last 10 seconds
- * @param budgetMinPerSecond retries allowed per second whatever the ratio
- * @param idempotencyKey the header that makes any method retryable, when set
- * @param maxBufferedBody the largest request body kept for a retry, in bytes
  * @since 0.1
  */
-public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Duration backoff, Duration maxBackoff,
-    double budgetRatio, int budgetMinPerSecond, Optional<String> idempotencyKey, long maxBufferedBody) {
+public final class Retry {
+  private final int maxRetries;
+  private final Set<Failure> on;
+  private final Set<Integer> statuses;
+  private final Duration backoff;
+  private final Duration maxBackoff;
+  private final double budgetRatio;
+  private final int budgetMinPerSecond;
+  private final Optional<String> idempotencyKey;
+  private final long maxBufferedBody;
 
-  /**
-   * Copies the sets and checks every value.
-   *
-   * @param maxRetries how many attempts may follow the first
-   * @param on which transport failures are retried
-   * @param statuses which upstream statuses are retried
-   * @param backoff the wait before the first retry (before jitter)
-   * @param maxBackoff the longest wait between two attempts
-   * @param budgetRatio retries allowed per request, over the last 10 seconds
-   * @param budgetMinPerSecond retries allowed per second whatever the ratio
-   * @param idempotencyKey the header that makes any method retryable, when set
-   * @param maxBufferedBody the largest request body kept for a retry, in bytes
-   */
-  public Retry {
+  private Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Duration backoff, Duration maxBackoff,
+      double budgetRatio, int budgetMinPerSecond, Optional<String> idempotencyKey, long maxBufferedBody) {
     Check.atLeast("maxRetries", maxRetries, 1);
     on = on.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(on));
     statuses = Set.copyOf(new TreeSet<>(statuses));
@@ -79,6 +66,125 @@ public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Dura
     Check.atLeast("budgetMinPerSecond", budgetMinPerSecond, 0);
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Check.atLeast("maxBufferedBody", maxBufferedBody, 0);
+    this.maxRetries = maxRetries;
+    this.on = on;
+    this.statuses = statuses;
+    this.backoff = backoff;
+    this.maxBackoff = maxBackoff;
+    this.budgetRatio = budgetRatio;
+    this.budgetMinPerSecond = budgetMinPerSecond;
+    this.idempotencyKey = idempotencyKey;
+    this.maxBufferedBody = maxBufferedBody;
+  }
+
+  /**
+   * How many attempts may follow the first.
+   *
+   * @return the setting
+   */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  /**
+   * Which transport failures are retried.
+   *
+   * @return the setting
+   */
+  public Set<Failure> on() {
+    return on;
+  }
+
+  /**
+   * Which upstream statuses are retried.
+   *
+   * @return the setting
+   */
+  public Set<Integer> statuses() {
+    return statuses;
+  }
+
+  /**
+   * The wait before the first retry (before jitter).
+   *
+   * @return the setting
+   */
+  public Duration backoff() {
+    return backoff;
+  }
+
+  /**
+   * The longest wait between two attempts.
+   *
+   * @return the setting
+   */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /**
+   * Retries allowed per request, over the last 10 seconds.
+   *
+   * @return the setting
+   */
+  public double budgetRatio() {
+    return budgetRatio;
+  }
+
+  /**
+   * Retries allowed per second whatever the ratio.
+   *
+   * @return the setting
+   */
+  public int budgetMinPerSecond() {
+    return budgetMinPerSecond;
+  }
+
+  /**
+   * The header that makes any method retryable, when set.
+   *
+   * @return the setting
+   */
+  public Optional<String> idempotencyKey() {
+    return idempotencyKey;
+  }
+
+  /**
+   * The largest request body kept for a retry, in bytes.
+   *
+   * @return the setting
+   */
+  public long maxBufferedBody() {
+    return maxBufferedBody;
+  }
+
+  /**
+   * Whether another Retry has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Retry o && maxRetries == o.maxRetries
+        && on.equals(o.on)
+        && statuses.equals(o.statuses)
+        && backoff.equals(o.backoff)
+        && maxBackoff.equals(o.maxBackoff)
+        && Double.compare(budgetRatio, o.budgetRatio) == 0
+        && budgetMinPerSecond == o.budgetMinPerSecond
+        && idempotencyKey.equals(o.idempotencyKey)
+        && maxBufferedBody == o.maxBufferedBody;
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxRetries, on, statuses, backoff, maxBackoff, budgetRatio, budgetMinPerSecond, idempotencyKey, maxBufferedBody);
   }
 
   /**
@@ -165,7 +271,7 @@ public record Retry(int maxRetries, Set<Failure> on, Set<Integer> statuses, Dura
 
   @Override
   public String toString() {
-    return Text.record(this);
+    return Text.fields("Retry", "maxRetries", maxRetries, "on", on, "statuses", statuses, "backoff", backoff, "maxBackoff", maxBackoff, "budgetRatio", budgetRatio, "budgetMinPerSecond", budgetMinPerSecond, "idempotencyKey", idempotencyKey, "maxBufferedBody", maxBufferedBody);
   }
 
   /** The transport failures a retry may answer. */

@@ -1,5 +1,6 @@
 package io.gatehouse.upstream;
 
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.internal.Check;
 import io.gatehouse.internal.Text;
 import java.time.Duration;
@@ -33,60 +34,32 @@ import java.util.function.Consumer;
  *        .route("orders-admin", r -> r.path("/admin/orders/**").upstream(orders));
  * }</pre>
  *
- * @param name the name that routes share the group by; empty for a route's own group
- * @param targets the static targets; empty when discovered
- * @param discovery where the targets come from when they change at run time
- * @param refreshInterval how often the discovery is asked
- * @param balancing how a target is picked
- * @param hashKey the key of {@link LoadBalancing#CONSISTENT_HASH}
- * @param healthCheck the active health check
- * @param outlierDetection the passive health check
- * @param panicMode whether all targets take traffic when every one is unhealthy
- * @param maxRequestsPerTarget the most requests in flight to one target
- * @param whenFull what a request does when its target is at its cap
- * @param maxRequests the most requests in flight to the whole group
- * @param circuitBreaker a circuit breaker for each target
- * @param connectTimeout the connect timeout of this upstream's calls, unless the route sets one
- * @param responseTimeout the response timeout of this upstream's calls, unless the route sets one
  * @since 0.1
  */
-public record Upstream(
-    Optional<String> name,
-    List<Target> targets,
-    Optional<ServiceDiscovery> discovery,
-    Duration refreshInterval,
-    LoadBalancing balancing,
-    Optional<HashKey> hashKey,
-    Optional<HealthCheck> healthCheck,
-    Optional<OutlierDetection> outlierDetection,
-    boolean panicMode,
-    OptionalInt maxRequestsPerTarget,
-    WhenFull whenFull,
-    OptionalInt maxRequests,
-    Optional<CircuitBreaker> circuitBreaker,
-    Optional<Duration> connectTimeout,
-    Optional<Duration> responseTimeout) {
+public final class Upstream {
+  private final Optional<String> name;
+  private final List<Target> targets;
+  private final Optional<ServiceDiscovery> discovery;
+  private final Duration refreshInterval;
+  private final LoadBalancing balancing;
+  private final Optional<RequestKey> hashKey;
+  private final Optional<HealthCheck> healthCheck;
+  private final Optional<OutlierDetection> outlierDetection;
+  private final boolean panicMode;
+  private final OptionalInt maxRequestsPerTarget;
+  private final WhenFull whenFull;
+  private final OptionalInt maxRequests;
+  private final Optional<CircuitBreaker> circuitBreaker;
+  private final Optional<Duration> connectTimeout;
+  private final Optional<Duration> responseTimeout;
 
-  /**
-   * Copies the targets and checks that the parts fit together.
-   *
-   * @param name the name that routes share the group by; empty for a route's own group
-   * @param targets the static targets; empty when discovered
-   * @param discovery where the targets come from when they change at run time
-   * @param refreshInterval how often the discovery is asked
-   * @param balancing how a target is picked
-   * @param hashKey the key of {@link LoadBalancing#CONSISTENT_HASH}
-   * @param healthCheck the active health check
-   * @param outlierDetection the passive health check
-   * @param panicMode whether all targets take traffic when every one is unhealthy
-   * @param maxRequestsPerTarget the most requests in flight to one target
-   * @param whenFull what a request does when its target is at its cap
-   * @param maxRequests the most requests in flight to the whole group
-   * @param circuitBreaker a circuit breaker for each target
-   * @param connectTimeout the connect timeout of this upstream's calls, unless the route sets one
-   * @param responseTimeout the response timeout of this upstream's calls, unless the route sets one
-   */
-  public Upstream {
+  // Package-private, not private: UpstreamInvariantsTest pins the check that no setter can trip.
+  Upstream(Optional<String> name, List<Target> targets, Optional<ServiceDiscovery> discovery,
+      Duration refreshInterval, LoadBalancing balancing, Optional<RequestKey> hashKey,
+      Optional<HealthCheck> healthCheck, Optional<OutlierDetection> outlierDetection, boolean panicMode,
+      OptionalInt maxRequestsPerTarget, WhenFull whenFull, OptionalInt maxRequests,
+      Optional<CircuitBreaker> circuitBreaker, Optional<Duration> connectTimeout,
+      Optional<Duration> responseTimeout) {
     Objects.requireNonNull(name, "name");
     targets = List.copyOf(targets);
     Objects.requireNonNull(discovery, "discovery");
@@ -108,6 +81,191 @@ public record Upstream(
     if ((balancing == LoadBalancing.CONSISTENT_HASH) != hashKey.isPresent()) {
       throw new IllegalArgumentException("hashKey: " + Text.valueOrNone(hashKey) + " (expected: exactly with consistent hashing)");
     }
+    this.name = name;
+    this.targets = targets;
+    this.discovery = discovery;
+    this.refreshInterval = refreshInterval;
+    this.balancing = balancing;
+    this.hashKey = hashKey;
+    this.healthCheck = healthCheck;
+    this.outlierDetection = outlierDetection;
+    this.panicMode = panicMode;
+    this.maxRequestsPerTarget = maxRequestsPerTarget;
+    this.whenFull = whenFull;
+    this.maxRequests = maxRequests;
+    this.circuitBreaker = circuitBreaker;
+    this.connectTimeout = connectTimeout;
+    this.responseTimeout = responseTimeout;
+  }
+
+  /**
+   * The name that routes share the group by; empty for a route's own group.
+   *
+   * @return the setting
+   */
+  public Optional<String> name() {
+    return name;
+  }
+
+  /**
+   * The static targets; empty when discovered.
+   *
+   * @return the setting
+   */
+  public List<Target> targets() {
+    return targets;
+  }
+
+  /**
+   * Where the targets come from when they change at run time.
+   *
+   * @return the setting
+   */
+  public Optional<ServiceDiscovery> discovery() {
+    return discovery;
+  }
+
+  /**
+   * How often the discovery is asked.
+   *
+   * @return the setting
+   */
+  public Duration refreshInterval() {
+    return refreshInterval;
+  }
+
+  /**
+   * How a target is picked.
+   *
+   * @return the setting
+   */
+  public LoadBalancing balancing() {
+    return balancing;
+  }
+
+  /**
+   * The key of {@link LoadBalancing#CONSISTENT_HASH}.
+   *
+   * @return the setting
+   */
+  public Optional<RequestKey> hashKey() {
+    return hashKey;
+  }
+
+  /**
+   * The active health check.
+   *
+   * @return the setting
+   */
+  public Optional<HealthCheck> healthCheck() {
+    return healthCheck;
+  }
+
+  /**
+   * The passive health check.
+   *
+   * @return the setting
+   */
+  public Optional<OutlierDetection> outlierDetection() {
+    return outlierDetection;
+  }
+
+  /**
+   * Whether all targets take traffic when every one is unhealthy.
+   *
+   * @return the setting
+   */
+  public boolean panicMode() {
+    return panicMode;
+  }
+
+  /**
+   * The most requests in flight to one target.
+   *
+   * @return the setting
+   */
+  public OptionalInt maxRequestsPerTarget() {
+    return maxRequestsPerTarget;
+  }
+
+  /**
+   * What a request does when its target is at its cap.
+   *
+   * @return the setting
+   */
+  public WhenFull whenFull() {
+    return whenFull;
+  }
+
+  /**
+   * The most requests in flight to the whole group.
+   *
+   * @return the setting
+   */
+  public OptionalInt maxRequests() {
+    return maxRequests;
+  }
+
+  /**
+   * A circuit breaker for each target.
+   *
+   * @return the setting
+   */
+  public Optional<CircuitBreaker> circuitBreaker() {
+    return circuitBreaker;
+  }
+
+  /**
+   * The connect timeout of this upstream's calls, unless the route sets one.
+   *
+   * @return the setting
+   */
+  public Optional<Duration> connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * The response timeout of this upstream's calls, unless the route sets one.
+   *
+   * @return the setting
+   */
+  public Optional<Duration> responseTimeout() {
+    return responseTimeout;
+  }
+
+  /**
+   * Whether another Upstream has equal settings.
+   *
+   * @param other the other object
+   * @return true if every setting is equal
+   */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Upstream o && name.equals(o.name)
+        && targets.equals(o.targets)
+        && discovery.equals(o.discovery)
+        && refreshInterval.equals(o.refreshInterval)
+        && balancing.equals(o.balancing)
+        && hashKey.equals(o.hashKey)
+        && healthCheck.equals(o.healthCheck)
+        && outlierDetection.equals(o.outlierDetection)
+        && panicMode == o.panicMode
+        && maxRequestsPerTarget.equals(o.maxRequestsPerTarget)
+        && whenFull.equals(o.whenFull)
+        && maxRequests.equals(o.maxRequests)
+        && circuitBreaker.equals(o.circuitBreaker)
+        && connectTimeout.equals(o.connectTimeout)
+        && responseTimeout.equals(o.responseTimeout);
+  }
+
+  /**
+   * A hash of every setting, consistent with {@link #equals}.
+   *
+   * @return the hash
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, targets, discovery, refreshInterval, balancing, hashKey, healthCheck, outlierDetection, panicMode, maxRequestsPerTarget, whenFull, maxRequests, circuitBreaker, connectTimeout, responseTimeout);
   }
 
   /**
@@ -150,6 +308,22 @@ public record Upstream(
     return new Upstream(Optional.empty(), List.of(), Optional.of(discovery), refreshInterval,
         LoadBalancing.ROUND_ROBIN, Optional.empty(), Optional.empty(), Optional.empty(), false,
         OptionalInt.empty(), WhenFull.TRY_ANOTHER, OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Replaces the static targets, keeping every other setting (for tools that point a
+   * configuration elsewhere, such as a test's redirect to local stubs).
+   *
+   * <p>{@code upstream.targets(List.of(Target.of("http://localhost:8081")))}
+   *
+   * @param targets at least one; an upstream that discovers its targets takes none
+   * @return a changed copy
+   * @since 0.1
+   */
+  public Upstream targets(List<Target> targets) {
+    return new Upstream(name, List.copyOf(targets), discovery, refreshInterval, balancing, hashKey, healthCheck,
+        outlierDetection, panicMode, maxRequestsPerTarget, whenFull, maxRequests, circuitBreaker, connectTimeout,
+        responseTimeout);
   }
 
   /**
@@ -203,12 +377,16 @@ public record Upstream(
   }
 
   /**
-   * Sends requests with the same key to the same target.
+   * Sends requests with the same key to the same target; requests without a value for the key go
+   * to a weighted random target. The key is read after authentication, so
+   * {@link RequestKey#consumer()} works here.
+   *
+   * <p>{@code Upstream.of(a, b, c).consistentHash(RequestKey.cookie("session"))}
    *
    * @param key what part of the request is the key
    * @return a changed copy
    */
-  public Upstream consistentHash(HashKey key) {
+  public Upstream consistentHash(RequestKey key) {
     Objects.requireNonNull(key, "key");
     return with(d -> {
       d.balancing = LoadBalancing.CONSISTENT_HASH;
@@ -345,7 +523,7 @@ public record Upstream(
   private static final class Draft {
     Optional<String> name;
     LoadBalancing balancing;
-    Optional<HashKey> hashKey;
+    Optional<RequestKey> hashKey;
     Optional<HealthCheck> healthCheck;
     Optional<OutlierDetection> outlierDetection;
     boolean panicMode;

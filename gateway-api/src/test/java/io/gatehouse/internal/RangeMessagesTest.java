@@ -92,7 +92,6 @@ class RangeMessagesTest {
         // io.gatehouse.ratelimit
         row("maxInFlight: 0 (expected: >= 1)", () -> ConcurrencyLimit.of(0)),
         row("maxQueued: 0 (expected: >= 1)", () -> ConcurrencyLimit.of(1).queue(0, ONE_S)),
-        row("maxQueued: -1 (expected: >= 0)", () -> new ConcurrencyLimit(1, -1, ZERO)),
         row("maxWait: PT0S (expected: > 0 with a queue, >= 0 without)", () -> ConcurrencyLimit.of(1).queue(1, ZERO)),
         row("requests: 0 (expected: >= 1)", () -> Quota.perDay(0)),
         row("requests: 0 (expected: >= 1)", () -> RateLimit.perConsumer(0)),
@@ -126,8 +125,6 @@ class RangeMessagesTest {
         row("failure statuses: 99..599 (expected: a range within 100..599)", () -> CircuitBreaker.of().failureStatuses(99, 599)),
         row("maxTotal: 0 (expected: >= 1)", () -> pool.maxTotal(0)),
         row("maxPerOrigin: 0 (expected: >= 1)", () -> pool.maxPerOrigin(0)),
-        row("maxPerOrigin: 11 (expected: <= maxTotal, 10)", () -> new ConnectionPool(10, 11, pool.acquireTimeout(),
-            pool.maxLifetime(), pool.idleTimeout(), pool.validateAfterInactivity(), pool.resolveTimeout(), pool.negativeDnsTtl())),
         row("acquireTimeout: PT0S (expected: > 0)", () -> pool.acquireTimeout(ZERO)),
         row("maxLifetime: PT0S (expected: > 0)", () -> pool.maxLifetime(ZERO)),
         row("idleTimeout: PT0S (expected: > 0)", () -> pool.idleTimeout(ZERO)),

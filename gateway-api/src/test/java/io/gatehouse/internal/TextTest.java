@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.ratelimit.RateLimitCost;
 import io.gatehouse.route.ExchangeDeadline;
@@ -11,8 +12,6 @@ import io.gatehouse.route.HeaderOperation;
 import io.gatehouse.route.RequestCondition;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.route.RouteSpec;
-import io.gatehouse.upstream.HashKey;
-import io.gatehouse.upstream.LoadBalancing;
 import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
@@ -69,15 +68,6 @@ class TextTest {
   }
 
   @Test
-  void a_hash_key_without_consistent_hashing_is_named_in_the_message() {
-    assertThatThrownBy(() -> new Upstream(Optional.empty(), A.targets(), Optional.empty(), Duration.ofSeconds(1),
-        LoadBalancing.ROUND_ROBIN, Optional.of(HashKey.header("X-User")), Optional.empty(), Optional.empty(), false,
-        OptionalInt.empty(), Upstream.WhenFull.TRY_ANOTHER, OptionalInt.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty()))
-        .hasMessage("hashKey: HashKey[source=HEADER, name=X-User] (expected: exactly with consistent hashing)");
-  }
-
-  @Test
   void records_print_optional_components_as_their_value_or_none() {
     assertThat(new HeaderOperation(HeaderOperation.Action.SET, "X-A", Optional.of("v")))
         .hasToString("HeaderOperation[action=SET, name=X-A, value=v]");
@@ -90,8 +80,8 @@ class TextTest {
         .hasToString("ExchangeDeadline[total=PT30S, minBytesPerSecond=1024, grace=PT5S]");
     assertThat(TrafficSplit.of(A, 1)).hasToString(
         "TrafficSplit[rules=[], branches=[Branch[upstream=" + A + ", weight=1]], stickyOn=none]");
-    assertThat(TrafficSplit.of(A, 1).stickyOn(HashKey.header("X-User"))).hasToString(
-        "TrafficSplit[rules=[], branches=[Branch[upstream=" + A + ", weight=1]], stickyOn=HashKey[source=HEADER, name=X-User]]");
+    assertThat(TrafficSplit.of(A, 1).stickyOn(RequestKey.header("X-User"))).hasToString(
+        "TrafficSplit[rules=[], branches=[Branch[upstream=" + A + ", weight=1]], stickyOn=RequestKey[kind=HEADER, name=X-User]]");
     assertThat(new RequestRecord(Instant.EPOCH, "req-1", "0".repeat(32), "127.0.0.1", Optional.of("alice"), Optional.empty(),
         "GET", "/x", Optional.empty(), 404, 0, 12, Duration.ofMillis(3), Optional.empty(), Optional.empty(), 0))
         .hasToString("RequestRecord[start=1970-01-01T00:00:00Z, requestId=req-1, traceId=" + "0".repeat(32)

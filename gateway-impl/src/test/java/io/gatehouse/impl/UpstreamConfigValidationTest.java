@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewayConfigException;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.route.StaticResponse;
 import io.gatehouse.upstream.CircuitBreaker;
-import io.gatehouse.upstream.HashKey;
 import io.gatehouse.upstream.HealthCheck;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.OutlierDetection;
@@ -111,12 +111,6 @@ class UpstreamConfigValidationTest {
         .hasMessage("maxBackoff: PT1S (expected: >= backoff, PT2S)");
     assertThatThrownBy(() -> Mirror.to(Upstream.of("http://a:1")).fraction(1.5)).hasMessage("mirror fraction: 1.5 (expected: > 0 and <= 1)");
     assertThatThrownBy(() -> TrafficSplit.of(Upstream.of("http://a:1"), 0)).hasMessage("split weight: 0 (expected: 1 to 10000)");
-    assertThatThrownBy(() -> HashKey.header("")).hasMessage("hash key HEADER: name: '' (expected: a name)");
-    assertThatThrownBy(() -> new Upstream(Upstream.of("http://a:1").name(), Upstream.of("http://a:1").targets(),
-        java.util.Optional.empty(), Duration.ofSeconds(1), io.gatehouse.upstream.LoadBalancing.CONSISTENT_HASH,
-        java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), false, java.util.OptionalInt.empty(),
-        Upstream.WhenFull.TRY_ANOTHER, java.util.OptionalInt.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
-        java.util.Optional.empty()))
-        .hasMessage("hashKey: none (expected: exactly with consistent hashing)");
+    assertThatThrownBy(() -> RequestKey.header("")).hasMessage("header: '' (expected: a header name)");
   }
 }

@@ -6,7 +6,6 @@ import io.gatehouse.route.RouteBuilder;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.Target;
-import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -89,12 +88,9 @@ public final class UpstreamRedirect {
     for (RouteSpec route : spec.routes()) {
       RouteBuilder changed = route.toBuilder();
       route.upstream().ifPresent(u -> changed.upstream(redirected(u)));
-      route.split().ifPresent(split -> changed.split(new TrafficSplit(
-          split.rules().stream().map(r -> new TrafficSplit.Rule(r.key(), r.value(), redirected(r.upstream()))).toList(),
-          split.branches().stream().map(b -> new TrafficSplit.Branch(redirected(b.upstream()), b.weight())).toList(),
-          split.stickyOn())));
+      route.split().ifPresent(split -> changed.split(split.withUpstreams(this::redirected)));
       route.fallbackUpstream().ifPresent(u -> changed.fallback(redirected(u)));
-      route.mirror().ifPresent(m -> changed.mirror(new Mirror(redirected(m.upstream()), m.fraction(), m.maxBody())));
+      route.mirror().ifPresent(m -> changed.mirror(Mirror.to(redirected(m.upstream())).fraction(m.fraction()).maxBody(m.maxBody())));
       routes.add(changed.build());
     }
     return spec.toBuilder().routes(routes).build();
@@ -109,8 +105,6 @@ public final class UpstreamRedirect {
       String path = URI.create(t.url()).getRawPath();
       return new Target(target + (path == null ? "" : path), t.weight());
     }).toList();
-    return new Upstream(u.name(), moved, u.discovery(), u.refreshInterval(), u.balancing(), u.hashKey(), u.healthCheck(),
-        u.outlierDetection(), u.panicMode(), u.maxRequestsPerTarget(), u.whenFull(), u.maxRequests(), u.circuitBreaker(),
-        u.connectTimeout(), u.responseTimeout());
+    return u.targets(moved);
   }
 }

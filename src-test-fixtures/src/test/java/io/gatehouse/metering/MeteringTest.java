@@ -265,8 +265,14 @@ class MeteringTest {
     Gateway.Builder builder = Gateway.builder().metering(metering);
 
     assertThat(builder.spec().toBuilder().spec().metering()).hasValue(metering);
-    assertThat(metering).isEqualTo(new Metering(Duration.ofMinutes(5), 12, 500));
-    assertThat(Metering.every(Duration.ofHours(1))).isEqualTo(new Metering(Duration.ofHours(1), 24, 10_000));
+    assertThat(metering.window()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(metering.keep()).isEqualTo(12);
+    assertThat(metering.maxKeys()).isEqualTo(500);
+    assertThat(metering).isEqualTo(Metering.every(Duration.ofMinutes(5)).keep(12).maxKeys(500));
+    Metering hourly = Metering.every(Duration.ofHours(1));
+    assertThat(hourly.window()).isEqualTo(Duration.ofHours(1));
+    assertThat(hourly.keep()).isEqualTo(24);
+    assertThat(hourly.maxKeys()).isEqualTo(10_000);
   }
 
   @ParameterizedTest

@@ -7,6 +7,7 @@ import io.gatehouse.Gateway;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.PasswordHash;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.testing.GatewayTester;
@@ -61,7 +62,7 @@ class KeylessAndPreAuthLimitTest {
 
   @Test
   void keyless_requests_of_a_custom_key_share_one_budget_by_default() {
-    limited(RateLimit.perKey(ex -> ex.request().headers().first("X-Team"), 1).per(Duration.ofMinutes(1)).named("team"));
+    limited(RateLimit.keyedBy(RequestKey.custom("team", ex -> ex.request().headers().first("X-Team")), 1).per(Duration.ofMinutes(1)).named("team"));
     assertThat(tester.get("/x").send()).hasStatus(200);
     assertThat(tester.get("/x").send()).hasStatus(429);
   }
@@ -73,7 +74,7 @@ class KeylessAndPreAuthLimitTest {
     assertThat(tester.get("/x").send()).hasStatus(400).isProblem().wasNotProxied()
         .bodyContains("rate limit 'tenant' counts requests by the header X-Tenant, which the request lacks");
     assertThat(tester.get("/x").header("X-Tenant", "acme").send()).hasStatus(200);
-    limited(RateLimit.perKey(ex -> Optional.empty(), 1).per(Duration.ofMinutes(1)).named("team")
+    limited(RateLimit.keyedBy(RequestKey.custom("team", ex -> Optional.empty()), 1).per(Duration.ofMinutes(1)).named("team")
         .whenKeyMissing(KeylessRequests.REJECT));
     assertThat(tester.get("/x").send()).hasStatus(400)
         .bodyContains("rate limit 'team' counts requests by a key this request does not have");
@@ -146,7 +147,7 @@ class KeylessAndPreAuthLimitTest {
   void a_pre_auth_limit_must_not_need_the_principal() {
     assertThatThrownBy(() -> Gateway.builder()
         .rateLimit(RateLimit.perConsumer(5).per(Duration.ofSeconds(1)).beforeAuth())
-        .route("r", r -> r.path("/**").rateLimit(RateLimit.perKey(ex -> Optional.of("k"), 5).per(Duration.ofSeconds(1))
+        .route("r", r -> r.path("/**").rateLimit(RateLimit.keyedBy(RequestKey.custom("k", ex -> Optional.of("k")), 5).per(Duration.ofSeconds(1))
             .named("k").beforeAuth()).respond(200, "text/plain", "ok"))
         .build())
         .hasMessageContaining("rateLimit: RateLimit[consumer: 5 per PT1S per consumer, burst 5, before auth] is keyed per"

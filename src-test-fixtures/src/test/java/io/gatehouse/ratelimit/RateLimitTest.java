@@ -6,6 +6,7 @@ import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestResponse;
@@ -103,9 +104,9 @@ class RateLimitTest {
 
   @Test
   void header_and_custom_keys_exempt_from_keyless_requests_limit_only_requests_that_have_a_key() {
-    RateLimitKey tenant = exchange -> exchange.request().headers().first("X-Tenant").map(t -> t.toLowerCase());
+    RequestKey tenant = RequestKey.custom("tenant", exchange -> exchange.request().headers().first("X-Tenant").map(t -> t.toLowerCase()));
     tester(Gateway.builder().route("r", r -> r.path("/**")
-        .rateLimit(RateLimit.perKey(tenant, 1).per(Duration.ofMinutes(1)).named("tenant").whenKeyMissing(KeylessRequests.EXEMPT),
+        .rateLimit(RateLimit.keyedBy(tenant, 1).per(Duration.ofMinutes(1)).named("tenant").whenKeyMissing(KeylessRequests.EXEMPT),
             RateLimit.perHeader("X-App", 1).per(Duration.ofMinutes(1)).named("app").whenKeyMissing(KeylessRequests.EXEMPT))
         .upstream(UP)));
 

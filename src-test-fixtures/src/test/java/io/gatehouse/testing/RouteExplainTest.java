@@ -9,6 +9,7 @@ import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.ratelimit.RateLimit;
@@ -16,7 +17,6 @@ import io.gatehouse.route.RouteExplanation.Candidate;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.route.StaticResponse;
 import io.gatehouse.upstream.CircuitBreaker;
-import io.gatehouse.upstream.HashKey;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.TrafficSplit;
@@ -240,7 +240,7 @@ class RouteExplainTest {
             .fallback(StaticResponse.of(503))
             .mirror(Mirror.to(Upstream.of("http://next:8080").named("next")).fraction(0.1))
             .split(TrafficSplit.of(stable, 90).and(canary, 10).whenHeader("X-Canary", "on", canary)
-                .stickyOn(HashKey.cookie("user")))))) {
+                .stickyOn(RequestKey.cookie("user")))))) {
       assertThat(split.explain("GET", "/shop/cart").chain()).containsExactly(
           "auth stage of route 'shop'",
           "rate-limit stage of route 'shop'",

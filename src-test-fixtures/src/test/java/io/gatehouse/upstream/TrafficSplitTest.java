@@ -3,6 +3,7 @@ package io.gatehouse.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.testing.GatewayTester;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class TrafficSplitTest {
 
   @Test
   void a_sticky_split_keeps_each_key_on_one_side_and_still_splits_by_weight() {
-    tester(TrafficSplit.of(stable, 50).and(canary, 50).stickyOn(HashKey.header("X-User")));
+    tester(TrafficSplit.of(stable, 50).and(canary, 50).stickyOn(RequestKey.header("X-User")));
     int canaryUsers = 0;
     for (int user = 0; user < 400; user++) {
       String first = tester.get("/x").header("X-User", "user-" + user).send().body();

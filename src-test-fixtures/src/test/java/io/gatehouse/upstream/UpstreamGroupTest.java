@@ -3,6 +3,7 @@ package io.gatehouse.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.testing.GatewayTester;
@@ -84,7 +85,7 @@ class UpstreamGroupTest {
 
   @Test
   void consistent_hashing_keeps_a_key_on_one_target() {
-    tester(Upstream.of(A, B, C).consistentHash(HashKey.header("X-User")));
+    tester(Upstream.of(A, B, C).consistentHash(RequestKey.header("X-User")));
     for (int user = 0; user < 20; user++) {
       String first = tester.get("/x").header("X-User", "user-" + user).send().body();
       for (int i = 0; i < 5; i++) {

@@ -3,8 +3,8 @@ package io.gatehouse.examples.ratelimit;
 import io.gatehouse.Gateway;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.ratelimit.RateLimit;
-import io.gatehouse.ratelimit.RateLimitKey;
 import java.time.Duration;
 
 /** Rate limits of each kind in one gateway; the README quotes it and its test runs it. */
@@ -21,7 +21,7 @@ public final class LimitedGateway {
    */
   // tag::limits[]
   public static Gateway.Builder gateway(String partnerKey, String apiUrl) {
-    RateLimitKey tenant = exchange -> exchange.request().headers().first("X-Tenant");
+    RequestKey tenant = RequestKey.custom("tenant", exchange -> exchange.request().headers().first("X-Tenant"));
     return Gateway.builder()
         .trustedProxies("10.0.0.0/8")                       // X-Forwarded-For counts only from these
         .consumer(ApiConsumer.builder("partner").apiKey(partnerKey).build())
@@ -30,7 +30,7 @@ public final class LimitedGateway {
         .route("api", r -> r
             .path("/api/**")
             .auth(Auth.apiKey())
-            .rateLimit(RateLimit.perKey(tenant, 100).per(Duration.ofMinutes(1)).named("tenant"))
+            .rateLimit(RateLimit.keyedBy(tenant, 100).per(Duration.ofMinutes(1)).named("tenant"))
             .upstream(apiUrl))
         .route("search", r -> r
             .path("/search")

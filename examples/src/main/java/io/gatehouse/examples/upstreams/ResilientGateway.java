@@ -1,9 +1,9 @@
 package io.gatehouse.examples.upstreams;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.route.StaticResponse;
 import io.gatehouse.upstream.CircuitBreaker;
-import io.gatehouse.upstream.HashKey;
 import io.gatehouse.upstream.HealthCheck;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.OutlierDetection;
@@ -42,13 +42,13 @@ public final class ResilientGateway {
         .route("order-admin", r -> r.path("/admin/orders/**").upstream(orders))   // same group, same health
         .route("catalog", r -> r
             .path("/catalog/**")
-            .upstream(Upstream.of("http://catalog:8080").consistentHash(HashKey.header("X-Session")))
+            .upstream(Upstream.of("http://catalog:8080").consistentHash(RequestKey.header("X-Session")))
             .circuitBreaker(CircuitBreaker.of().failureRateThreshold(50).openFor(Duration.ofSeconds(30)))
             .fallback(StaticResponse.of(200, "application/json", "{\"items\":[],\"stale\":true}")))
         .route("checkout", r -> r
             .path("/checkout/**")
             .split(TrafficSplit.of(checkout, 90).and(checkoutCanary, 10)
-                .stickyOn(HashKey.header("X-Session"))
+                .stickyOn(RequestKey.header("X-Session"))
                 .whenHeader("X-Beta", "true", checkoutCanary))
             .mirror(Mirror.to(Upstream.of("http://checkout-next:8080")).fraction(0.05)));
   }

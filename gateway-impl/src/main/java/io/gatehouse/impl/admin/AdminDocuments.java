@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.route.RequestCondition;
 import io.gatehouse.route.RequestPredicate;
 import io.gatehouse.route.RouteSpec;
-import io.gatehouse.upstream.HashKey;
-import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.Target;
+import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
 import io.gatehouse.upstream.UpstreamStatus;
@@ -237,9 +237,9 @@ public final class AdminDocuments {
     return node;
   }
 
-  private static String hashKey(HashKey k) {
-    String source = k.source().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-    return k.name().isEmpty() ? source : source + " " + k.name();
+  private static String hashKey(RequestKey k) {
+    String source = k.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return k.name().map(n -> source + " " + n).orElse(source);
   }
 
   /** What each upstream call gets: the route's own, else its upstream's, else the gateway's default. */

@@ -2,6 +2,7 @@ package io.gatehouse.impl.proxy;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
@@ -63,7 +64,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
         .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(spec.connectionPool())));
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
-        new HashKeys(inputs.trusted()::clientAddress), inputs.observers());
+        new RequestKeys(inputs.trusted()::clientAddress), inputs.observers());
     return new Proxying(transport, upstreams, plans);
   }
 

@@ -3,6 +3,7 @@ package io.gatehouse.impl.proxy;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.impl.carry.CarriedState;
 import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
@@ -23,12 +24,12 @@ public final class ProxyPlans {
   private final UpstreamRuntime upstreams;
   private final ForwardedHeaders forwarded;
   private final UpstreamTransport transport;
-  private final HashKeys keys;
+  private final RequestKeys keys;
   private final Observers observers;
   private final List<CarriedState> carried = new ArrayList<>();
 
   public ProxyPlans(GatewaySpec gateway, UpstreamRuntime upstreams, ForwardedHeaders forwarded, UpstreamTransport transport,
-      HashKeys keys, Observers observers) {
+      RequestKeys keys, Observers observers) {
     this.observers = observers;
     this.gateway = gateway;
     this.upstreams = upstreams;

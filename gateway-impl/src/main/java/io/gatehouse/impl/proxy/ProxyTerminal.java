@@ -6,6 +6,7 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.chain.HeaderChanges;
+import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.chain.Terminal;
 import io.gatehouse.impl.ingress.BodyLimit;
@@ -47,7 +48,7 @@ public final class ProxyTerminal implements Terminal {
       List<HeaderOperation> responseHeaders,
       ForwardedHeaders forwarded,
       UpstreamTransport transport,
-      HashKeys keys,
+      RequestKeys keys,
       Optional<Destination> destination,
       Optional<TrafficSplitter> splitter,
       Optional<RetryRules> retry,
@@ -91,7 +92,7 @@ public final class ProxyTerminal implements Terminal {
     if (breaker != null && !breaker.tryAcquire()) {
       return fallback(in, state, template, path);
     }
-    Destination destination = plan.splitter().map(s -> s.pick(in, state)).orElseGet(() -> plan.destination().orElseThrow());
+    Destination destination = plan.splitter().map(s -> s.pick(exchange, state)).orElseGet(() -> plan.destination().orElseThrow());
     boolean mirrored = plan.mirror().filter(RequestMirror::sampled).isPresent();
     long started = System.nanoTime();
     return replayableBody(in, mirrored)
@@ -110,7 +111,7 @@ public final class ProxyTerminal implements Terminal {
           if (mirrored && body.isPresent() && body.get().length <= plan.mirror().get().maxBody()) {
             plan.mirror().get().send(template, path, body.get(), state.requestId());
           }
-          return attempts(in, state, destination, template, path, body.orElse(null), started).start();
+          return attempts(exchange, state, destination, template, path, body.orElse(null), started).start();
         })
         .thenCompose(result -> result)
         .thenApply(result -> {
@@ -132,7 +133,8 @@ public final class ProxyTerminal implements Terminal {
         () -> state.reject(Rejection.UPSTREAM_FAILED))).build();
   }
 
-  private UpstreamAttempts attempts(Request in, RequestState state, Destination destination, Request template, String path, byte[] body,
+  private UpstreamAttempts attempts(Exchange exchange, RequestState state, Destination destination, Request template, String path,
+      byte[] body,
       long started) {
     RetryRules retry = plan.retry().orElse(null);
     if (retry != null) {
@@ -141,7 +143,7 @@ public final class ProxyTerminal implements Terminal {
         retry = null;
       }
     }
-    String key = destination.pool().spec().hashKey().map(k -> plan.keys().of(k, in, state)).orElse(null);
+    String key = destination.pool().spec().hashKey().map(k -> plan.keys().valueOf(k, exchange, state)).orElse(null);
     long deadline = plan.headTimeout().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
     return new UpstreamAttempts(plan.routeId(), state, destination, template, path, body, key, plan.transport(),
         retry, deadline, plan.scheduler().orElse(null));

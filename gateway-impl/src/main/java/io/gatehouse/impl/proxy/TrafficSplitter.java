@@ -1,26 +1,26 @@
 package io.gatehouse.impl.proxy;
 
-import io.gatehouse.http.Request;
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.filter.RequestKey;
+import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.pool.KeyHash;
-import io.gatehouse.upstream.HashKey;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Picks the destination of a request under a route's traffic split: the first matching rule, else by weight. */
 final class TrafficSplitter {
-  record Rule(HashKey key, String value, Destination destination) {}
+  record Rule(RequestKey key, String value, Destination destination) {}
 
   private final List<Rule> rules;
   private final List<Destination> destinations;
   private final int[] cumulativeWeights;
-  private final Optional<HashKey> sticky;
-  private final HashKeys keys;
+  private final Optional<RequestKey> sticky;
+  private final RequestKeys keys;
 
-  TrafficSplitter(List<Rule> rules, List<Destination> destinations, List<Integer> weights, Optional<HashKey> sticky, HashKeys keys) {
+  TrafficSplitter(List<Rule> rules, List<Destination> destinations, List<Integer> weights, Optional<RequestKey> sticky, RequestKeys keys) {
     this.rules = List.copyOf(rules);
     this.destinations = List.copyOf(destinations);
     this.cumulativeWeights = new int[weights.size()];
@@ -33,14 +33,14 @@ final class TrafficSplitter {
     this.keys = keys;
   }
 
-  Destination pick(Request request, RequestState state) {
+  Destination pick(Exchange exchange, RequestState state) {
     for (Rule rule : rules) {
-      if (rule.value.equals(keys.of(rule.key, request, state))) {
+      if (rule.value.equals(keys.valueOf(rule.key, exchange, state))) {
         return rule.destination;
       }
     }
     int total = cumulativeWeights[cumulativeWeights.length - 1];
-    String key = sticky.map(k -> keys.of(k, request, state)).orElse(null);
+    String key = sticky.map(k -> keys.valueOf(k, exchange, state)).orElse(null);
     int point = key == null
         ? ThreadLocalRandom.current().nextInt(total)
         : (int) Math.floorMod(KeyHash.of(key), (long) total);
@@ -55,19 +55,14 @@ final class TrafficSplitter {
   /** Such as {@code traffic split: header 'X-Canary' = 'on' -> upstream ...; weight 90: upstream ...}. */
   @Override
   public String toString() {
-    StringJoiner text = new StringJoiner("; ", "traffic split: ", sticky.map(k -> " (sticky on " + describe(k) + ")").orElse(""));
+    StringJoiner text = new StringJoiner("; ", "traffic split: ", sticky.map(k -> " (sticky on " + k.describe() + ")").orElse(""));
     for (Rule rule : rules) {
-      text.add(describe(rule.key) + " = '" + rule.value + "' -> " + rule.destination.describe());
+      text.add(rule.key.describe() + " = '" + rule.value + "' -> " + rule.destination.describe());
     }
     for (int i = 0; i < destinations.size(); i++) {
       int weight = cumulativeWeights[i] - (i == 0 ? 0 : cumulativeWeights[i - 1]);
       text.add("weight " + weight + ": " + destinations.get(i).describe());
     }
     return text.toString();
-  }
-
-  private static String describe(HashKey key) {
-    String source = key.source().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-    return key.name().isEmpty() ? source : source + " '" + key.name() + "'";
   }
 }

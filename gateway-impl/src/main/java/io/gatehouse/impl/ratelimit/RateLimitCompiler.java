@@ -94,11 +94,11 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
     if (!limit.checkedBeforeAuth()) {
       return Optional.empty();
     }
-    return switch (limit.keyKind()) {
-      case CLIENT_IP, ROUTE, HEADER -> Optional.empty();
-      case CONSUMER, CUSTOM -> Optional.of(limit + " is keyed per " + limit.keyKind().name().toLowerCase(java.util.Locale.ROOT)
-          + " (expected: perClientIp, perRoute or perHeader before auth, where no principal is known yet)");
-    };
+    if (!limit.key().needsPrincipal()) {
+      return Optional.empty();
+    }
+    return Optional.of(limit + " is keyed per " + limit.key().kind().name().toLowerCase(java.util.Locale.ROOT)
+        + " (expected: perClientIp, perRoute or perHeader before auth, where no principal is known yet)");
   }
 
   private static List<RateLimit> concat(List<RateLimit> a, List<RateLimit> b) {

@@ -2,8 +2,10 @@ package io.gatehouse.impl.ratelimit;
 
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
+import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
@@ -38,7 +40,7 @@ final class RateLimitStage implements Stage {
   private final String routeId;
   private final List<KeyedLimiter> limiters;
   private final RateLimitHeaders headers;
-  private final Function<Request, String> clientAddress;
+  private final RequestKeys requestKeys;
   private final Permits permits;
   private final RateLimitCost cost;
   private final ScheduledExecutorService timer; // null unless a limit throttles
@@ -52,7 +54,7 @@ final class RateLimitStage implements Stage {
     this.routeId = routeId;
     this.limiters = List.copyOf(limiters);
     this.headers = headers;
-    this.clientAddress = clientAddress;
+    this.requestKeys = new RequestKeys(clientAddress);
     this.permits = permits;
     this.cost = cost;
     this.timer = timer;
@@ -175,20 +177,27 @@ final class RateLimitStage implements Stage {
     });
   }
 
+  /**
+   * The limit's key for a request, or empty when it has none. A per-consumer limit counts anonymous
+   * requests per client address instead (its documented meaning, so never keyless); the prefixes
+   * keep a consumer id from sharing a budget with an address.
+   */
   private Optional<String> keyOf(RateLimit limit, Exchange exchange, RequestState state) {
-    return switch (limit.keyKind()) {
-      case CONSUMER -> Optional.of(state.principal().map(p -> "consumer:" + p.id())
-          .orElseGet(() -> "ip:" + clientAddress.apply(exchange.request())));
-      case CLIENT_IP -> Optional.of(clientAddress.apply(exchange.request()));
-      case ROUTE -> Optional.of(state.routeId().orElseThrow());
-      case HEADER -> exchange.request().headers().first(limit.header().orElseThrow());
-      case CUSTOM -> limit.customKey().orElseThrow().of(exchange);
-    };
+    String value = requestKeys.valueOf(limit.key(), exchange, state);
+    if (limit.key().kind() == RequestKey.Kind.CONSUMER) {
+      return Optional.of(value != null ? "consumer:" + value : "ip:" + requestKeys.clientAddress(exchange.request()));
+    }
+    return Optional.ofNullable(value);
   }
 
   private static Response keyless(RequestState state, RateLimit limit) {
-    String what = limit.header().map(h -> "the header " + h + ", which the request lacks")
-        .orElse("a key this request does not have");
+    RequestKey key = limit.key();
+    String what = switch (key.kind()) {
+      case HEADER -> "the header " + key.name().orElseThrow() + ", which the request lacks";
+      case COOKIE -> "the cookie " + key.name().orElseThrow() + ", which the request lacks";
+      case QUERY_PARAMETER -> "the query parameter " + key.name().orElseThrow() + ", which the request lacks";
+      default -> "a key this request does not have";
+    };
     return state.problem(400, "Bad Request", "rate limit '" + limit.name() + "' counts requests by " + what);
   }
 

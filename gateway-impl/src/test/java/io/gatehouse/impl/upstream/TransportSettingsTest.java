@@ -45,10 +45,6 @@ class TransportSettingsTest {
             "maxTotal: 0 (expected: >= 1)"),
         Arguments.of((UnaryOperator<TransportSettings>) s -> s.withMaxConnectionsPerOrigin(0),
             "maxPerOrigin: 0 (expected: >= 1)"),
-        Arguments.of((UnaryOperator<TransportSettings>) s -> new TransportSettings(
-                new ConnectionPool(2, 3, s.pool().acquireTimeout(), s.pool().maxLifetime(), s.pool().idleTimeout(),
-                    s.pool().validateAfterInactivity(), s.pool().resolveTimeout(), s.pool().negativeDnsTtl()), 1),
-            "maxPerOrigin: 3 (expected: <= maxTotal, 2)"),
         Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().acquireTimeout(Duration.ZERO)),
             "acquireTimeout: PT0S (expected: > 0)"),
         Arguments.of((UnaryOperator<TransportSettings>) s -> s.withPool(s.pool().maxLifetime(Duration.ofSeconds(-1))),

@@ -1,0 +1,63 @@
+package io.gatehouse.impl.chain;
+
+import io.gatehouse.auth.Principal;
+import io.gatehouse.filter.Exchange;
+import io.gatehouse.filter.RequestKey;
+import io.gatehouse.http.Request;
+import io.gatehouse.impl.routing.Cookies;
+import io.gatehouse.impl.routing.QueryParameters;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reads a {@link RequestKey}'s value for a request: the one reading that rate limits, consistent
+ * hashing and sticky splits share. What a missing value means is each caller's own (a limit's
+ * keyless choice, a random target or branch).
+ */
+public final class RequestKeys {
+  private final Function<Request, String> clientAddress;
+
+  /**
+   * Keys read with this view of the client.
+   *
+   * @param clientAddress who the client of a request is, honouring the trusted proxies
+   */
+  public RequestKeys(Function<Request, String> clientAddress) {
+    this.clientAddress = clientAddress;
+  }
+
+  /**
+   * The key's value for a request.
+   *
+   * @param key the key
+   * @param exchange the request as the chain has it here (a custom key's function gets it)
+   * @param state the request's state: its route and principal
+   * @return the value, or null when the request has none
+   */
+  public String valueOf(RequestKey key, Exchange exchange, RequestState state) {
+    Request request = exchange.request();
+    return switch (key.kind()) {
+      case HEADER -> request.headers().first(key.name().orElseThrow()).orElse(null);
+      case COOKIE -> first(Cookies.parse(request.headers().all("Cookie")).get(key.name().orElseThrow()));
+      case QUERY_PARAMETER -> first(QueryParameters.parse(request.rawQuery().orElse("")).get(key.name().orElseThrow()));
+      case CLIENT_IP -> clientAddress.apply(request);
+      case CONSUMER -> state.principal().map(Principal::id).orElse(null);
+      case ROUTE -> state.routeId().orElse(null);
+      case CUSTOM -> key.function().orElseThrow().apply(exchange).orElse(null);
+    };
+  }
+
+  /**
+   * The client's address, honouring the trusted proxies.
+   *
+   * @param request the request
+   * @return the address
+   */
+  public String clientAddress(Request request) {
+    return clientAddress.apply(request);
+  }
+
+  private static String first(List<String> values) {
+    return values == null || values.isEmpty() ? null : values.get(0);
+  }
+}
