@@ -39,6 +39,6 @@ class CompileProtocolTest {
         "route 'b': timeout: set on a route that answers by itself (expected: only on routes with an upstream)",
         "route 'a': auth: Auth.jwt() has no keys (expected: keys(...), jwks(url) or both)",
         "gateway: rateLimit: RateLimit[consumer: 10 per PT1S per consumer, burst 10, before auth] is keyed per consumer"
-            + " (expected: perClientIp, perRoute or perHeader before auth, where no principal is known yet)");
+            + " (expected: a client IP, route, header, cookie or query parameter key before auth, where no principal is known yet)");
   }
 }

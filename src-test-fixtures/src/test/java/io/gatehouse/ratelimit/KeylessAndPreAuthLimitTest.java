@@ -151,7 +151,7 @@ class KeylessAndPreAuthLimitTest {
             .named("k").beforeAuth()).respond(200, "text/plain", "ok"))
         .build())
         .hasMessageContaining("rateLimit: RateLimit[consumer: 5 per PT1S per consumer, burst 5, before auth] is keyed per"
-            + " consumer (expected: perClientIp, perRoute or perHeader before auth, where no principal is known yet)")
+            + " consumer (expected: a client IP, route, header, cookie or query parameter key before auth, where no principal is known yet)")
         .hasMessageContaining("route 'r': rateLimit: RateLimit[k: 5 per PT1S per custom, burst 5, before auth] is keyed"
             + " per custom");
   }

@@ -12,6 +12,7 @@ import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -97,8 +98,8 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
     if (!limit.key().needsPrincipal()) {
       return Optional.empty();
     }
-    return Optional.of(limit + " is keyed per " + limit.key().kind().name().toLowerCase(java.util.Locale.ROOT)
-        + " (expected: perClientIp, perRoute or perHeader before auth, where no principal is known yet)");
+    return Optional.of(limit + " is keyed per " + limit.key().kind().name().toLowerCase(Locale.ROOT)
+        + " (expected: a client IP, route, header, cookie or query parameter key before auth, where no principal is known yet)");
   }
 
   private static List<RateLimit> concat(List<RateLimit> a, List<RateLimit> b) {
