@@ -3,6 +3,7 @@ package io.gatehouse.testing;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.route.RouteBuilder;
+import io.gatehouse.route.RouteDestination;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.Target;
@@ -88,13 +89,14 @@ public final class UpstreamRedirect {
     List<RouteSpec> routes = new ArrayList<>();
     for (RouteSpec route : spec.routes()) {
       RouteBuilder changed = route.toBuilder();
-      route.upstream().ifPresent(u -> changed.upstream(redirected(u)));
-      route.split().ifPresent(split -> changed.split(new TrafficSplit(
+      RouteDestination to = route.destination();
+      to.upstream().ifPresent(u -> changed.upstream(redirected(u)));
+      to.split().ifPresent(split -> changed.split(new TrafficSplit(
           split.rules().stream().map(r -> new TrafficSplit.Rule(r.key(), r.value(), redirected(r.upstream()))).toList(),
           split.branches().stream().map(b -> new TrafficSplit.Branch(redirected(b.upstream()), b.weight())).toList(),
           split.stickyOn())));
-      route.fallbackUpstream().ifPresent(u -> changed.fallback(redirected(u)));
-      route.mirror().ifPresent(m -> changed.mirror(new Mirror(redirected(m.upstream()), m.fraction(), m.maxBody())));
+      to.fallbackUpstream().ifPresent(u -> changed.fallback(redirected(u)));
+      to.mirror().ifPresent(m -> changed.mirror(new Mirror(redirected(m.upstream()), m.fraction(), m.maxBody())));
       routes.add(changed.build());
     }
     return spec.toBuilder().routes(routes).build();
