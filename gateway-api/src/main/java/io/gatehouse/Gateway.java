@@ -321,34 +321,39 @@ public interface Gateway extends AutoCloseable {
     Builder(GatewaySpec spec) {
       routes.addAll(spec.routes());
       filters.addAll(spec.filters());
-      trustedProxies.addAll(spec.trustedProxies());
       time = spec.time();
-      connectTimeout = spec.connectTimeout();
-      responseTimeout = spec.responseTimeout();
-      transport = spec.transport().orElse(null);
-      auth = spec.auth();
-      consumers.addAll(spec.consumers());
-      consumerStore = spec.consumerStore().orElse(null);
-      identityHeaders = spec.identityHeaders();
-      rateLimits.addAll(spec.rateLimits());
-      rateLimitHeaders = spec.rateLimitHeaders();
-      rateLimitStore = spec.rateLimitStore().orElse(null);
-      rateLimitFallback = spec.rateLimitFallback();
-      usagePlans.putAll(spec.usagePlans());
-      defaultUsagePlan = spec.defaultUsagePlan().orElse(null);
-      observers.addAll(spec.observers());
-      accessLog = spec.accessLog();
-      metering = spec.metering().orElse(null);
-      version = spec.version().orElse(null);
-      tracing = spec.tracing().orElse(null);
-      requestLimits = spec.requestLimits();
-      underscoreHeaders = spec.underscoreHeaders();
-      extensionMethods.addAll(spec.extensionMethods());
-      methodOverride = spec.methodOverride();
-      caseInsensitivePaths = spec.caseInsensitivePaths();
-      connectionPool = spec.connectionPool();
-      exchangeDeadline = spec.exchangeDeadline();
-      echoRequestId = spec.echoRequestId();
+      IngressSettings ingress = spec.ingress();
+      trustedProxies.addAll(ingress.trustedProxies());
+      requestLimits = ingress.requestLimits();
+      underscoreHeaders = ingress.underscoreHeaders();
+      extensionMethods.addAll(ingress.extensionMethods());
+      methodOverride = ingress.methodOverride();
+      caseInsensitivePaths = ingress.caseInsensitivePaths();
+      echoRequestId = ingress.echoRequestId();
+      UpstreamSettings upstreams = spec.upstreams();
+      connectTimeout = upstreams.connectTimeout();
+      responseTimeout = upstreams.responseTimeout();
+      exchangeDeadline = upstreams.exchangeDeadline();
+      transport = upstreams.transport().orElse(null);
+      connectionPool = upstreams.connectionPool();
+      IdentitySettings identity = spec.identity();
+      auth = identity.auth();
+      consumers.addAll(identity.consumers());
+      consumerStore = identity.consumerStore().orElse(null);
+      identityHeaders = identity.headers();
+      RateLimitSettings rateLimiting = spec.rateLimiting();
+      rateLimits.addAll(rateLimiting.limits());
+      rateLimitHeaders = rateLimiting.headers();
+      rateLimitStore = rateLimiting.store().orElse(null);
+      rateLimitFallback = rateLimiting.storeFallback();
+      usagePlans.putAll(rateLimiting.usagePlans());
+      defaultUsagePlan = rateLimiting.defaultUsagePlan().orElse(null);
+      ObservationSettings observation = spec.observation();
+      observers.addAll(observation.observers());
+      accessLog = observation.accessLog();
+      metering = observation.metering().orElse(null);
+      version = observation.version().orElse(null);
+      tracing = observation.tracing().orElse(null);
     }
 
     /**
@@ -862,14 +867,16 @@ public interface Gateway extends AutoCloseable {
      * @return the spec
      */
     public GatewaySpec spec() {
-      return new GatewaySpec(routes, filters, time, trustedProxies, connectTimeout, responseTimeout,
-          java.util.Optional.ofNullable(transport), auth, consumers, java.util.Optional.ofNullable(consumerStore),
-          identityHeaders, rateLimits, rateLimitHeaders, java.util.Optional.ofNullable(rateLimitStore),
-          rateLimitFallback, usagePlans, java.util.Optional.ofNullable(defaultUsagePlan), observers, accessLog,
-          java.util.Optional.ofNullable(metering), java.util.Optional.ofNullable(version),
-          java.util.Optional.ofNullable(tracing), requestLimits, underscoreHeaders,
-          extensionMethods, methodOverride, caseInsensitivePaths, connectionPool,
-          exchangeDeadline, echoRequestId);
+      return new GatewaySpec(routes, filters, time,
+          new IngressSettings(trustedProxies, requestLimits, underscoreHeaders, extensionMethods, methodOverride,
+              caseInsensitivePaths, echoRequestId),
+          new UpstreamSettings(connectTimeout, responseTimeout, exchangeDeadline, Optional.ofNullable(transport),
+              connectionPool),
+          new IdentitySettings(auth, consumers, Optional.ofNullable(consumerStore), identityHeaders),
+          new RateLimitSettings(rateLimits, rateLimitHeaders, Optional.ofNullable(rateLimitStore), rateLimitFallback,
+              usagePlans, Optional.ofNullable(defaultUsagePlan)),
+          new ObservationSettings(observers, accessLog, Optional.ofNullable(metering), Optional.ofNullable(version),
+              Optional.ofNullable(tracing)));
     }
 
     /**

@@ -229,6 +229,6 @@ public final class RequestKey {
 
   @Override
   public String toString() {
-    return Text.fields("RequestKey", "kind", kind, "name", name);
+    return Text.fields(this, "kind", kind, "name", name);
   }
 }

@@ -14,6 +14,7 @@ import java.util.StringJoiner;
  * one as {@code none}.
  *
  * <p>{@code public String toString() { return Text.record(this); }}
+ * <p>{@code public String toString() { return Text.fields(this, "paths", paths, "hosts", hosts); }}
  */
 public final class Text {
   private Text() {}
@@ -40,21 +41,24 @@ public final class Text {
   }
 
   /**
-   * A value as a record's generated {@code toString} would print it, {@code Name[a=1, b=x]}, except
-   * that an optional value prints as itself or {@code none}: the text of the final value classes
-   * that were records before, kept as it was.
+   * A value class printed the way a record prints, {@code Name[a=1, b=x]}, with each optional
+   * field as its value or {@code none}: the {@code toString} of gateway-api's final-class specs.
    *
-   * @param type the simple name of the type
-   * @param namesAndValues each field's name followed by its value
-   * @return the value as text
+   * @param value the object printed; its simple class name starts the text
+   * @param namesAndValues each field's name followed by its value, in the order printed
+   * @return the object as text
+   * @throws IllegalArgumentException if a name has no value, or is not a {@code String}
    */
-  public static String fields(String type, Object... namesAndValues) {
+  public static String fields(Object value, Object... namesAndValues) {
     if (namesAndValues.length % 2 != 0) {
-      throw new IllegalArgumentException("namesAndValues: " + namesAndValues.length + " (expected: pairs of name and value)");
+      throw new IllegalArgumentException("namesAndValues: " + namesAndValues.length + " (expected: an even count)");
     }
-    StringJoiner text = new StringJoiner(", ", type + "[", "]");
+    StringJoiner text = new StringJoiner(", ", value.getClass().getSimpleName() + "[", "]");
     for (int i = 0; i < namesAndValues.length; i += 2) {
-      text.add(namesAndValues[i] + "=" + valueOrNone(namesAndValues[i + 1]));
+      if (!(namesAndValues[i] instanceof String name)) {
+        throw new IllegalArgumentException("namesAndValues[" + i + "]: " + namesAndValues[i] + " (expected: a field name)");
+      }
+      text.add(name + "=" + valueOrNone(namesAndValues[i + 1]));
     }
     return text.toString();
   }

@@ -115,7 +115,7 @@ public final class Metering {
 
   @Override
   public String toString() {
-    return Text.fields("Metering", "window", window, "keep", keep, "maxKeys", maxKeys);
+    return Text.fields(this, "window", window, "keep", keep, "maxKeys", maxKeys);
   }
 
   /**

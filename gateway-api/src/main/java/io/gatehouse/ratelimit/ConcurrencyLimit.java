@@ -88,7 +88,7 @@ public final class ConcurrencyLimit {
 
   @Override
   public String toString() {
-    return Text.fields("ConcurrencyLimit", "maxInFlight", maxInFlight, "maxQueued", maxQueued, "maxWait", maxWait);
+    return Text.fields(this, "maxInFlight", maxInFlight, "maxQueued", maxQueued, "maxWait", maxWait);
   }
 
   /**

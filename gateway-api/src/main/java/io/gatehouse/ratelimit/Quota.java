@@ -109,7 +109,7 @@ public final class Quota {
 
   @Override
   public String toString() {
-    return Text.fields("Quota", "name", name, "requests", requests, "window", window, "zone", zone);
+    return Text.fields(this, "name", name, "requests", requests, "window", window, "zone", zone);
   }
 
   /**

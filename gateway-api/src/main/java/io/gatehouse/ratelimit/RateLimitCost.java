@@ -112,6 +112,6 @@ public final class RateLimitCost {
 
   @Override
   public String toString() {
-    return Text.fields("RateLimitCost", "permits", permits, "header", header, "max", max);
+    return Text.fields(this, "permits", permits, "header", header, "max", max);
   }
 }

@@ -144,6 +144,6 @@ public final class ExchangeDeadline {
 
   @Override
   public String toString() {
-    return Text.fields("ExchangeDeadline", "total", total, "minBytesPerSecond", minBytesPerSecond, "grace", grace);
+    return Text.fields(this, "total", total, "minBytesPerSecond", minBytesPerSecond, "grace", grace);
   }
 }

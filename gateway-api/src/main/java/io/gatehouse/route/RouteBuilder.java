@@ -94,34 +94,39 @@ public final class RouteBuilder {
 
   RouteBuilder(RouteSpec spec) {
     this(spec.id());
-    paths.addAll(spec.paths());
-    methods.addAll(spec.methods());
-    hosts.addAll(spec.hosts());
-    conditions.addAll(spec.conditions());
-    predicates.addAll(spec.predicates());
-    stripPrefix = spec.stripPrefix();
-    rewrite = spec.rewrite().orElse(null);
-    requestHeaders.addAll(spec.requestHeaders());
-    responseHeaders.addAll(spec.responseHeaders());
-    upstream = spec.upstream().orElse(null);
-    split = spec.split().orElse(null);
-    staticResponse = spec.staticResponse().orElse(null);
-    connectTimeout = spec.connectTimeout().orElse(null);
-    responseTimeout = spec.responseTimeout().orElse(null);
-    timeout = spec.timeout().orElse(null);
-    retry = spec.retry().orElse(null);
-    circuitBreaker = spec.circuitBreaker().orElse(null);
-    fallbackResponse = spec.fallbackResponse().orElse(null);
-    fallbackUpstream = spec.fallbackUpstream().orElse(null);
-    mirror = spec.mirror().orElse(null);
+    RouteMatch match = spec.match();
+    paths.addAll(match.paths());
+    methods.addAll(match.methods());
+    hosts.addAll(match.hosts());
+    conditions.addAll(match.conditions());
+    predicates.addAll(match.predicates());
+    RouteRewrite rewrite = spec.rewrite();
+    stripPrefix = rewrite.stripPrefix();
+    this.rewrite = rewrite.path().orElse(null);
+    requestHeaders.addAll(rewrite.requestHeaders());
+    responseHeaders.addAll(rewrite.responseHeaders());
+    RouteDestination destination = spec.destination();
+    upstream = destination.upstream().orElse(null);
+    split = destination.split().orElse(null);
+    staticResponse = destination.staticResponse().orElse(null);
+    mirror = destination.mirror().orElse(null);
+    fallbackResponse = destination.fallbackResponse().orElse(null);
+    fallbackUpstream = destination.fallbackUpstream().orElse(null);
+    RouteResilience resilience = spec.resilience();
+    connectTimeout = resilience.connectTimeout().orElse(null);
+    responseTimeout = resilience.responseTimeout().orElse(null);
+    timeout = resilience.timeout().orElse(null);
+    retry = resilience.retry().orElse(null);
+    circuitBreaker = resilience.circuitBreaker().orElse(null);
+    exchangeDeadline = resilience.exchangeDeadline().orElse(null);
+    RouteAccess access = spec.access();
+    auth = access.auth().orElse(null);
+    this.access.addAll(access.rules());
+    rateLimits.addAll(access.rateLimits());
+    rateLimitCost = access.rateLimitCost();
+    concurrencyLimit = access.concurrencyLimit().orElse(null);
+    maxRequestBody = access.maxRequestBody().orElse(-1);
     filters.addAll(spec.filters());
-    auth = spec.auth().orElse(null);
-    access.addAll(spec.access());
-    rateLimits.addAll(spec.rateLimits());
-    rateLimitCost = spec.rateLimitCost();
-    concurrencyLimit = spec.concurrencyLimit().orElse(null);
-    maxRequestBody = spec.maxRequestBody().orElse(-1);
-    exchangeDeadline = spec.exchangeDeadline().orElse(null);
   }
 
   /**
@@ -675,15 +680,19 @@ public final class RouteBuilder {
    * @return the spec
    */
   public RouteSpec build() {
-    return new RouteSpec(id, paths, methods, hosts, conditions, predicates, stripPrefix,
-        Optional.ofNullable(rewrite), requestHeaders, responseHeaders, Optional.ofNullable(upstream),
-        Optional.ofNullable(split), Optional.ofNullable(staticResponse), Optional.ofNullable(connectTimeout),
-        Optional.ofNullable(responseTimeout), Optional.ofNullable(timeout), Optional.ofNullable(retry),
-        Optional.ofNullable(circuitBreaker), Optional.ofNullable(fallbackResponse), Optional.ofNullable(fallbackUpstream),
-        Optional.ofNullable(mirror), filters, Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
-        Optional.ofNullable(concurrencyLimit),
-        maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody),
-        Optional.ofNullable(exchangeDeadline));
+    return new RouteSpec(id,
+        new RouteMatch(paths, methods, hosts, conditions, predicates),
+        new RouteRewrite(stripPrefix, Optional.ofNullable(rewrite), requestHeaders, responseHeaders),
+        new RouteDestination(Optional.ofNullable(upstream), Optional.ofNullable(split),
+            Optional.ofNullable(staticResponse), Optional.ofNullable(mirror), Optional.ofNullable(fallbackResponse),
+            Optional.ofNullable(fallbackUpstream)),
+        new RouteResilience(Optional.ofNullable(connectTimeout), Optional.ofNullable(responseTimeout),
+            Optional.ofNullable(timeout), Optional.ofNullable(retry), Optional.ofNullable(circuitBreaker),
+            Optional.ofNullable(exchangeDeadline)),
+        new RouteAccess(Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
+            Optional.ofNullable(concurrencyLimit),
+            maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody)),
+        filters);
   }
 
   private RouteBuilder condition(

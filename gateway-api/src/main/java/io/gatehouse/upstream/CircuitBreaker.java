@@ -181,7 +181,7 @@ public final class CircuitBreaker {
 
   @Override
   public String toString() {
-    return Text.fields("CircuitBreaker", "failureRateThreshold", failureRateThreshold, "slowCallRateThreshold", slowCallRateThreshold, "slowCallDuration", slowCallDuration, "slidingWindow", slidingWindow, "minimumCalls", minimumCalls, "openFor", openFor, "halfOpenCalls", halfOpenCalls, "failureStatusFrom", failureStatusFrom, "failureStatusTo", failureStatusTo, "timeoutsAreFailures", timeoutsAreFailures);
+    return Text.fields(this, "failureRateThreshold", failureRateThreshold, "slowCallRateThreshold", slowCallRateThreshold, "slowCallDuration", slowCallDuration, "slidingWindow", slidingWindow, "minimumCalls", minimumCalls, "openFor", openFor, "halfOpenCalls", halfOpenCalls, "failureStatusFrom", failureStatusFrom, "failureStatusTo", failureStatusTo, "timeoutsAreFailures", timeoutsAreFailures);
   }
 
   /**

@@ -166,7 +166,7 @@ public final class ConnectionPool {
 
   @Override
   public String toString() {
-    return Text.fields("ConnectionPool", "maxTotal", maxTotal, "maxPerOrigin", maxPerOrigin, "acquireTimeout", acquireTimeout, "maxLifetime", maxLifetime, "idleTimeout", idleTimeout, "validateAfterInactivity", validateAfterInactivity, "resolveTimeout", resolveTimeout, "negativeDnsTtl", negativeDnsTtl);
+    return Text.fields(this, "maxTotal", maxTotal, "maxPerOrigin", maxPerOrigin, "acquireTimeout", acquireTimeout, "maxLifetime", maxLifetime, "idleTimeout", idleTimeout, "validateAfterInactivity", validateAfterInactivity, "resolveTimeout", resolveTimeout, "negativeDnsTtl", negativeDnsTtl);
   }
 
   /**

@@ -142,7 +142,7 @@ public final class HealthCheck {
 
   @Override
   public String toString() {
-    return Text.fields("HealthCheck", "path", path, "interval", interval, "timeout", timeout, "healthyThreshold", healthyThreshold, "unhealthyThreshold", unhealthyThreshold, "expectedStatusFrom", expectedStatusFrom, "expectedStatusTo", expectedStatusTo);
+    return Text.fields(this, "path", path, "interval", interval, "timeout", timeout, "healthyThreshold", healthyThreshold, "unhealthyThreshold", unhealthyThreshold, "expectedStatusFrom", expectedStatusFrom, "expectedStatusTo", expectedStatusTo);
   }
 
   /**

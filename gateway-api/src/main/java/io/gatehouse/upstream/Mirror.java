@@ -83,7 +83,7 @@ public final class Mirror {
 
   @Override
   public String toString() {
-    return Text.fields("Mirror", "upstream", upstream, "fraction", fraction, "maxBody", maxBody);
+    return Text.fields(this, "upstream", upstream, "fraction", fraction, "maxBody", maxBody);
   }
 
   /**

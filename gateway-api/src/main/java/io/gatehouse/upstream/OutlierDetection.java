@@ -87,7 +87,7 @@ public final class OutlierDetection {
 
   @Override
   public String toString() {
-    return Text.fields("OutlierDetection", "consecutiveFailures", consecutiveFailures, "baseEjection", baseEjection, "maxEjection", maxEjection);
+    return Text.fields(this, "consecutiveFailures", consecutiveFailures, "baseEjection", baseEjection, "maxEjection", maxEjection);
   }
 
   /**

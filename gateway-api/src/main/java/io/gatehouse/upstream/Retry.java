@@ -271,7 +271,7 @@ public final class Retry {
 
   @Override
   public String toString() {
-    return Text.fields("Retry", "maxRetries", maxRetries, "on", on, "statuses", statuses, "backoff", backoff, "maxBackoff", maxBackoff, "budgetRatio", budgetRatio, "budgetMinPerSecond", budgetMinPerSecond, "idempotencyKey", idempotencyKey, "maxBufferedBody", maxBufferedBody);
+    return Text.fields(this, "maxRetries", maxRetries, "on", on, "statuses", statuses, "backoff", backoff, "maxBackoff", maxBackoff, "budgetRatio", budgetRatio, "budgetMinPerSecond", budgetMinPerSecond, "idempotencyKey", idempotencyKey, "maxBufferedBody", maxBufferedBody);
   }
 
   /** The transport failures a retry may answer. */

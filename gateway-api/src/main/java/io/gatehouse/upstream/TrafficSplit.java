@@ -168,7 +168,7 @@ public final class TrafficSplit {
 
   @Override
   public String toString() {
-    return Text.fields("TrafficSplit", "rules", rules, "branches", branches, "stickyOn", stickyOn);
+    return Text.fields(this, "rules", rules, "branches", branches, "stickyOn", stickyOn);
   }
 
   private TrafficSplit withRule(Rule rule) {

@@ -45,6 +45,20 @@ class TextTest {
   }
 
   @Test
+  void a_final_class_prints_like_a_record_with_optional_fields_as_their_value_or_none() {
+    Object value = new Object() {};
+    assertThat(Text.fields(value)).isEqualTo("[]");
+    assertThat(Text.fields(this, "a", 1, "b", Optional.empty(), "c", Optional.of("x"), "d", OptionalLong.of(3), "e", List.of()))
+        .isEqualTo("String[a=1, b=none, c=x, d=3, e=[]]");
+    assertThatThrownBy(() -> Text.fields(this, "a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("namesAndValues: 1 (expected: an even count)");
+    assertThatThrownBy(() -> Text.fields(this, 1, "a"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("namesAndValues[0]: 1 (expected: a field name)");
+  }
+
+  @Test
   void a_value_given_or_missing_against_its_action_is_named_in_the_message() {
     assertThatThrownBy(() -> new HeaderOperation(HeaderOperation.Action.SET, "X-A", Optional.empty()))
         .hasMessage("header 'X-A': value none (expected: a value for set and add, none for remove)");
@@ -92,13 +106,14 @@ class TextTest {
         .doesNotContain("Optional");
     assertThat(Retry.times(2).idempotencyKey("Idempotency-Key").toString()).contains(", idempotencyKey=Idempotency-Key, ");
     RouteSpec route = RouteSpec.builder("orders").path("/orders/**").upstream(A).timeout(Duration.ofSeconds(2)).build();
-    assertThat(route.toString()).startsWith("RouteSpec[id=orders, paths=[/orders/**], ")
-        .contains(", rewrite=none, ", ", upstream=" + A + ", ", ", timeout=PT2S, ", ", retry=none, ", ", maxRequestBody=none, ")
-        .endsWith(", exchangeDeadline=none]")
+    assertThat(route.toString()).startsWith("RouteSpec[id=orders, match=RouteMatch[paths=[/orders/**], ")
+        .contains(", rewrite=RouteRewrite[stripPrefix=0, path=none, ", "[upstream=" + A + ", ", ", timeout=PT2S, ",
+            ", retry=none, ", ", maxRequestBody=none]", ", exchangeDeadline=none]")
+        .endsWith(", filters=[]]")
         .doesNotContain("Optional");
     assertThat(Gateway.builder().route(route).version("v7").spec().toString())
         .startsWith("GatewaySpec[routes=[" + route + "], ")
-        .contains(", transport=none, ", ", defaultUsagePlan=none, ", ", version=v7, ", ", tracing=none, ")
+        .contains(", transport=none, ", ", defaultUsagePlan=none]", ", version=v7, ", ", tracing=none]")
         .doesNotContain("Optional");
   }
 }

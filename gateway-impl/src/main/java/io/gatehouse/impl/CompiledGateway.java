@@ -81,23 +81,24 @@ final class CompiledGateway implements Gateway {
     this.clientAddress = clientAddress;
     this.ingress = ingress;
     this.methods = new MethodRules(spec);
-    this.version = spec.version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+    this.version = spec.observation().version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC).format(spec.time().now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
 
   @Override
   public CompletionStage<Response> handle(Request received) {
     String requestId = RequestIds.of(received.headers());
-    RequestSpan trace = spec.tracing().orElse(TraceContext.W3C).start(received);
+    RequestSpan trace = spec.observation().tracing().orElse(TraceContext.W3C).start(received);
     RequestState state = new RequestState(requestId, spec.time(), trace);
     // The measure ends the span, so a tracing needs it even when nobody observes.
-    if (!observers.active() && spec.tracing().isEmpty()) {
+    if (!observers.active() && spec.observation().tracing().isEmpty()) {
       CompletionStage<Response> routed = route(received, state, null);
-      return spec.echoRequestId() ? routed.thenApply(r -> echoed(r, requestId)) : routed;
+      return spec.ingress().echoRequestId() ? routed.thenApply(r -> echoed(r, requestId)) : routed;
     }
     RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, state, spec.time().now());
     CompletableFuture<Response> routed = route(measure.counting(received), state, measure).toCompletableFuture();
-    CompletableFuture<Response> measured = routed.thenApply(r -> measure.finish(spec.echoRequestId() ? echoed(r, requestId) : r));
+    boolean echo = spec.ingress().echoRequestId();
+    CompletableFuture<Response> measured = routed.thenApply(r -> measure.finish(echo ? echoed(r, requestId) : r));
     measured.whenComplete((response, failure) -> {
       if (failure instanceof CancellationException) {
         routed.cancel(true); // a dependent stage does not pass cancellation back by itself
@@ -169,7 +170,7 @@ final class CompiledGateway implements Gateway {
     if (measure != null) {
       measure.routed(request);
     }
-    long bodyCap = route.spec.maxRequestBody().orElse(spec.requestLimits().maxBodyBytes());
+    long bodyCap = route.spec.access().maxRequestBody().orElse(spec.ingress().requestLimits().maxBodyBytes());
     Optional<Response> tooLarge = BodyLimit.rejection(request, bodyCap, requestId);
     if (tooLarge.isPresent()) {
       state.reject(Rejection.TOO_LARGE);

@@ -28,9 +28,11 @@ import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.Router;
 import io.gatehouse.impl.routing.RoutingCompiler;
 import io.gatehouse.route.RouteSpec;
+import io.gatehouse.route.StaticResponse;
 import io.gatehouse.spi.GatewayCompiler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +73,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
         new RateLimitCompiler.Inputs(ingress.trusted()::clientAddress, observers));
     Router router = RoutingCompiler.INSTANCE.build(spec, new RoutingCompiler.Inputs(methods,
         route -> chainOf(spec, route, proxying.plans(), builtInStages(route, auth, limits))));
-    if (!spec.caseInsensitivePaths()) {
+    if (!spec.ingress().caseInsensitivePaths()) {
       RoutingCompiler.caseShadows(spec, methods).forEach(log::warn);
     }
 
@@ -108,8 +110,9 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       names.add("route '" + route.id() + "' filter #" + (i + 1) + " (" + route.filters().get(i).getClass().getName() + ")");
     }
     Terminal terminal;
-    if (route.staticResponse().isPresent()) {
-      Response response = HeaderChanges.apply(route.responseHeaders(), route.staticResponse().get().toResponse());
+    Optional<StaticResponse> fixed = route.destination().staticResponse();
+    if (fixed.isPresent()) {
+      Response response = HeaderChanges.apply(route.rewrite().responseHeaders(), fixed.get().toResponse());
       terminal = new StaticTerminal(response);
     } else {
       terminal = new ProxyTerminal(plans.of(route));

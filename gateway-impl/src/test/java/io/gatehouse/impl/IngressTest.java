@@ -285,7 +285,7 @@ class IngressTest {
 
   @Test
   void underscores_are_dropped_by_default() {
-    assertThat(Gateway.builder().spec().underscoreHeaders()).isEqualTo(UnderscoreHeaders.DROP);
+    assertThat(Gateway.builder().spec().ingress().underscoreHeaders()).isEqualTo(UnderscoreHeaders.DROP);
   }
 
   // ---------------------------------------------------------------- control bytes in header values
@@ -438,7 +438,7 @@ class IngressTest {
     assertThat(d.maxHeaderBytes()).isEqualTo(32768);
     assertThat(d.maxQueryParameters()).isEqualTo(1000);
     assertThat(d.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
-    assertThat(Gateway.builder().spec().requestLimits()).isEqualTo(d);
+    assertThat(Gateway.builder().spec().ingress().requestLimits()).isEqualTo(d);
   }
 
   // ---------------------------------------------------------------- configuration
@@ -477,8 +477,8 @@ class IngressTest {
     RequestLimits changed = d.maxHeaderBytes(1);
     assertThat(d.maxHeaderBytes()).isEqualTo(32768);
     assertThat(changed).isNotEqualTo(d).isEqualTo(RequestLimits.defaults().maxHeaderBytes(1));
-    assertThat(RouteSpec.builder("a").maxRequestBody(5).build().toBuilder().build().maxRequestBody()).hasValue(5);
-    assertThat(RouteSpec.builder("a").build().maxRequestBody()).isEmpty();
+    assertThat(RouteSpec.builder("a").maxRequestBody(5).build().toBuilder().build().access().maxRequestBody()).hasValue(5);
+    assertThat(RouteSpec.builder("a").build().access().maxRequestBody()).isEmpty();
   }
 
   @ParameterizedTest(name = "mountPath ''{0}''")
@@ -499,6 +499,6 @@ class IngressTest {
   @ParameterizedTest
   @EnumSource(UnderscoreHeaders.class)
   void the_underscore_policy_survives_the_spec_round_trip(UnderscoreHeaders policy) {
-    assertThat(Gateway.builder().underscoreHeaders(policy).spec().toBuilder().spec().underscoreHeaders()).isEqualTo(policy);
+    assertThat(Gateway.builder().underscoreHeaders(policy).spec().toBuilder().spec().ingress().underscoreHeaders()).isEqualTo(policy);
   }
 }

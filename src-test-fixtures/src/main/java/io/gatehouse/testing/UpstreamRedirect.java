@@ -3,6 +3,7 @@ package io.gatehouse.testing;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.route.RouteBuilder;
+import io.gatehouse.route.RouteDestination;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.Target;
@@ -87,10 +88,11 @@ public final class UpstreamRedirect {
     List<RouteSpec> routes = new ArrayList<>();
     for (RouteSpec route : spec.routes()) {
       RouteBuilder changed = route.toBuilder();
-      route.upstream().ifPresent(u -> changed.upstream(redirected(u)));
-      route.split().ifPresent(split -> changed.split(split.withUpstreams(this::redirected)));
-      route.fallbackUpstream().ifPresent(u -> changed.fallback(redirected(u)));
-      route.mirror().ifPresent(m -> changed.mirror(Mirror.to(redirected(m.upstream())).fraction(m.fraction()).maxBody(m.maxBody())));
+      RouteDestination to = route.destination();
+      to.upstream().ifPresent(u -> changed.upstream(redirected(u)));
+      to.split().ifPresent(split -> changed.split(split.withUpstreams(this::redirected)));
+      to.fallbackUpstream().ifPresent(u -> changed.fallback(redirected(u)));
+      to.mirror().ifPresent(m -> changed.mirror(Mirror.to(redirected(m.upstream())).fraction(m.fraction()).maxBody(m.maxBody())));
       routes.add(changed.build());
     }
     return spec.toBuilder().routes(routes).build();

@@ -256,7 +256,7 @@ class MeteringTest {
     tester.get("/x").send();
 
     assertThat(tester.gateway().usage()).isEqualTo(UsageReport.empty());
-    assertThat(tester.gateway().spec().metering()).isEmpty();
+    assertThat(tester.gateway().spec().observation().metering()).isEmpty();
   }
 
   @Test
@@ -264,7 +264,7 @@ class MeteringTest {
     Metering metering = Metering.every(Duration.ofMinutes(5)).keep(12).maxKeys(500);
     Gateway.Builder builder = Gateway.builder().metering(metering);
 
-    assertThat(builder.spec().toBuilder().spec().metering()).hasValue(metering);
+    assertThat(builder.spec().toBuilder().spec().observation().metering()).hasValue(metering);
     assertThat(metering.window()).isEqualTo(Duration.ofMinutes(5));
     assertThat(metering.keep()).isEqualTo(12);
     assertThat(metering.maxKeys()).isEqualTo(500);

@@ -68,12 +68,12 @@ class UpstreamRedirectTest {
         .to("http://orders-2:8080", "http://127.0.0.1:1002")
         .build()) {
       RouteSpec orders = gateway.spec().routes().get(0);
-      assertThat(orders.upstream().orElseThrow().targets()).containsExactly(
+      assertThat(orders.destination().upstream().orElseThrow().targets()).containsExactly(
           Target.of("http://127.0.0.1:1001", 3), Target.of("http://127.0.0.1:1002/v2", 1));
-      assertThat(orders.upstream().orElseThrow().name()).hasValue("orders");
-      assertThat(orders.mirror().orElseThrow().upstream().targets()).containsExactly(Target.of("http://127.0.0.1:1001"));
-      assertThat(orders.mirror().orElseThrow().fraction()).isEqualTo(0.5);
-      assertThat(gateway.spec().routes().get(1).split().orElseThrow().branches())
+      assertThat(orders.destination().upstream().orElseThrow().name()).hasValue("orders");
+      assertThat(orders.destination().mirror().orElseThrow().upstream().targets()).containsExactly(Target.of("http://127.0.0.1:1001"));
+      assertThat(orders.destination().mirror().orElseThrow().fraction()).isEqualTo(0.5);
+      assertThat(gateway.spec().routes().get(1).destination().split().orElseThrow().branches())
           .extracting(b -> b.upstream().targets().get(0).url(), TrafficSplit.Branch::weight)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("http://cart:8080", 9),
               org.assertj.core.groups.Tuple.tuple("http://127.0.0.1:1002", 1));

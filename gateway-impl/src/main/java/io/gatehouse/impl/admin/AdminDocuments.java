@@ -13,6 +13,9 @@ import io.gatehouse.filter.RequestKey;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.route.RequestCondition;
 import io.gatehouse.route.RequestPredicate;
+import io.gatehouse.route.RouteDestination;
+import io.gatehouse.route.RouteMatch;
+import io.gatehouse.route.RouteResilience;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TargetStatus;
@@ -100,52 +103,55 @@ public final class AdminDocuments {
     for (RouteSpec r : spec.routes()) {
       ObjectNode route = routes.addObject();
       route.put("id", r.id());
-      strings(route.putArray("paths"), r.paths());
-      strings(route.putArray("methods"), new TreeSet<>(r.methods()));
-      strings(route.putArray("hosts"), r.hosts());
+      RouteMatch match = r.match();
+      strings(route.putArray("paths"), match.paths());
+      strings(route.putArray("methods"), new TreeSet<>(match.methods()));
+      strings(route.putArray("hosts"), match.hosts());
       ArrayNode conditions = route.putArray("conditions");
-      for (RequestCondition c : r.conditions()) {
+      for (RequestCondition c : match.conditions()) {
         conditions.add(condition(c));
       }
       ArrayNode predicates = route.putArray("predicates");
-      for (RequestPredicate p : r.predicates()) {
+      for (RequestPredicate p : match.predicates()) {
         predicates.add(p.description());
       }
-      route.put("auth", r.auth().orElse(spec.auth()).toString());
-      route.put("authInherited", r.auth().isEmpty());
+      route.put("auth", r.access().auth().orElse(spec.identity().auth()).toString());
+      route.put("authInherited", r.access().auth().isEmpty());
       ArrayNode access = route.putArray("access");
-      r.access().forEach(a -> access.add(a.toString()));
+      r.access().rules().forEach(a -> access.add(a.toString()));
       ArrayNode limits = route.putArray("rateLimits");
-      for (RateLimit limit : r.rateLimits()) {
+      for (RateLimit limit : r.access().rateLimits()) {
         limits.add(limit.name());
       }
+      RouteDestination destination = r.destination();
       // A route's own group is named after it, as upstreams() and the chain name it.
-      r.upstream().ifPresent(u -> route.set("upstream", upstream(u, u.name().or(() -> Optional.of("route:" + r.id())))));
-      r.split().ifPresent(s -> route.set("split", split(s)));
-      r.mirror().ifPresent(m -> {
+      destination.upstream().ifPresent(u -> route.set("upstream", upstream(u, u.name().or(() -> Optional.of("route:" + r.id())))));
+      destination.split().ifPresent(s -> route.set("split", split(s)));
+      destination.mirror().ifPresent(m -> {
         ObjectNode mirror = route.putObject("mirror");
         mirror.put("fraction", m.fraction());
         mirror.set("upstream", upstream(m.upstream()));
       });
-      r.staticResponse().ifPresent(s -> route.putObject("response").put("status", s.status()));
-      if (r.fallbackUpstream().isPresent() || r.fallbackResponse().isPresent()) {
+      destination.staticResponse().ifPresent(s -> route.putObject("response").put("status", s.status()));
+      if (destination.fallbackUpstream().isPresent() || destination.fallbackResponse().isPresent()) {
         ObjectNode fallback = route.putObject("fallback");
-        r.fallbackUpstream().ifPresent(u -> fallback.set("upstream", upstream(u)));
-        r.fallbackResponse().ifPresent(s -> fallback.put("status", s.status()));
+        destination.fallbackUpstream().ifPresent(u -> fallback.set("upstream", upstream(u)));
+        destination.fallbackResponse().ifPresent(s -> fallback.put("status", s.status()));
       }
+      RouteResilience resilience = r.resilience();
       ObjectNode timeouts = route.putObject("timeouts");
-      duration(timeouts, "timeout", r.timeout());
+      duration(timeouts, "timeout", resilience.timeout());
       if (!r.upstreamsUsed().isEmpty()) {
         timeoutsOfCalls(timeouts, r, spec);
       }
-      r.retry().ifPresentOrElse(retry -> {
+      resilience.retry().ifPresentOrElse(retry -> {
         ObjectNode node = route.putObject("retry");
         node.put("maxRetries", retry.maxRetries());
         strings(node.putArray("on"), new TreeSet<>(retry.on().stream().map(Enum::name).toList()));
         ArrayNode statuses = node.putArray("statuses");
         new TreeSet<>(retry.statuses()).forEach(statuses::add);
       }, () -> route.putNull("retry"));
-      route.put("circuitBreaker", r.circuitBreaker().isPresent());
+      route.put("circuitBreaker", resilience.circuitBreaker().isPresent());
       strings(route.putArray("chain"), chains.getOrDefault(r.id(), List.of()));
     }
     return bytes(routes);
@@ -244,10 +250,11 @@ public final class AdminDocuments {
 
   /** What each upstream call gets: the route's own, else its upstream's, else the gateway's default. */
   private static void timeoutsOfCalls(ObjectNode timeouts, RouteSpec r, GatewaySpec spec) {
-    duration(timeouts, "connectTimeout", r.connectTimeout().or(() -> r.upstream().flatMap(Upstream::connectTimeout))
-        .or(() -> Optional.of(spec.connectTimeout())));
-    duration(timeouts, "responseTimeout", r.responseTimeout().or(() -> r.upstream().flatMap(Upstream::responseTimeout))
-        .or(() -> Optional.of(spec.responseTimeout())));
+    Optional<Upstream> upstream = r.destination().upstream();
+    duration(timeouts, "connectTimeout", r.resilience().connectTimeout().or(() -> upstream.flatMap(Upstream::connectTimeout))
+        .or(() -> Optional.of(spec.upstreams().connectTimeout())));
+    duration(timeouts, "responseTimeout", r.resilience().responseTimeout().or(() -> upstream.flatMap(Upstream::responseTimeout))
+        .or(() -> Optional.of(spec.upstreams().responseTimeout())));
   }
 
   private static void duration(ObjectNode node, String field, Optional<Duration> value) {

@@ -2,6 +2,7 @@ package io.gatehouse.impl.auth;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.IdentitySettings;
 import io.gatehouse.auth.AnyOfAuth;
 import io.gatehouse.auth.ApiKeyAuth;
 import io.gatehouse.auth.Auth;
@@ -32,24 +33,25 @@ public enum AuthCompiler implements FeatureCompiler<UpstreamTransport, AuthRunti
 
   @Override
   public void check(GatewaySpec spec, List<ConfigViolation> violations) {
-    boolean hasConsumers = !spec.consumers().isEmpty() || spec.consumerStore().isPresent();
-    if (!spec.consumers().isEmpty() && spec.consumerStore().isPresent()) {
+    IdentitySettings identity = spec.identity();
+    boolean hasConsumers = !identity.consumers().isEmpty() || identity.consumerStore().isPresent();
+    if (!identity.consumers().isEmpty() && identity.consumerStore().isPresent()) {
       violations.add(ConfigViolation.ofGateway("consumers",
           "both consumer(...) and consumers(store) are set (expected: one of them)"));
     }
     try {
-      ConsumerStore.of(spec.consumers());
+      ConsumerStore.of(identity.consumers());
     } catch (IllegalArgumentException e) {
       violations.add(ConfigViolation.ofGateway("consumers", e.getMessage().replaceFirst("^consumers: ", "")));
     }
-    checkAuth(spec.auth(), hasConsumers, (field, message) -> violations.add(ConfigViolation.ofGateway(field, message)));
+    checkAuth(identity.auth(), hasConsumers, (field, message) -> violations.add(ConfigViolation.ofGateway(field, message)));
     for (RouteSpec route : spec.routes()) {
-      route.auth().ifPresent(auth -> checkAuth(auth, hasConsumers,
+      route.access().auth().ifPresent(auth -> checkAuth(auth, hasConsumers,
           (field, message) -> violations.add(ConfigViolation.ofRoute(route.id(), field, message))));
-      Auth effective = route.auth().orElse(spec.auth());
-      if (!route.access().isEmpty() && effective instanceof NoAuth) {
+      Auth effective = route.access().auth().orElse(identity.auth());
+      if (!route.access().rules().isEmpty() && effective instanceof NoAuth) {
         violations.add(ConfigViolation.ofRoute(route.id(), "require",
-            route.access().get(0) + " on a public route (expected: auth(...) on the route or the gateway)"));
+            route.access().rules().get(0) + " on a public route (expected: auth(...) on the route or the gateway)"));
       }
     }
   }

@@ -35,7 +35,7 @@ public final class AuthRuntime implements AutoCloseable {
   /** Made by {@link AuthCompiler#build}: JWKS and introspection calls go through the transport. */
   AuthRuntime(GatewaySpec spec, UpstreamTransport transport) {
     this.spec = spec;
-    this.store = spec.consumerStore().orElseGet(() -> ConsumerStore.of(spec.consumers()));
+    this.store = spec.identity().consumerStore().orElseGet(() -> ConsumerStore.of(spec.identity().consumers()));
     this.fetch = new HttpFetch(transport);
   }
 
@@ -46,8 +46,8 @@ public final class AuthRuntime implements AutoCloseable {
    * @return the stage
    */
   public Stage stage(RouteSpec route) {
-    List<Authenticator> authenticators = authenticators(route.auth().orElse(spec.auth()));
-    return new AuthStage(route.id(), authenticators, route.access(), spec.identityHeaders());
+    List<Authenticator> authenticators = authenticators(route.access().auth().orElse(spec.identity().auth()));
+    return new AuthStage(route.id(), authenticators, route.access().rules(), spec.identity().headers());
   }
 
   private List<Authenticator> authenticators(Auth auth) {

@@ -2,6 +2,7 @@ package io.gatehouse.impl.ingress;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.IngressSettings;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.proxy.TrustedProxies;
 import java.util.List;
@@ -24,13 +25,14 @@ public enum IngressCompiler implements FeatureCompiler<FeatureCompiler.None, Ing
 
   @Override
   public void check(GatewaySpec spec, List<ConfigViolation> violations) {
-    TrustedProxies.parse(spec.trustedProxies(), problem -> violations.add(ConfigViolation.ofGateway("trustedProxies", problem)));
+    TrustedProxies.parse(spec.ingress().trustedProxies(), problem -> violations.add(ConfigViolation.ofGateway("trustedProxies", problem)));
   }
 
   @Override
   public Ingress build(GatewaySpec spec, None none) {
-    TrustedProxies trusted = TrustedProxies.parse(spec.trustedProxies(), problem -> {}); // checked: there are none
-    return new Ingress(trusted, new IngressChecks(spec.requestLimits(), spec.underscoreHeaders(), trusted::trusts,
-        spec.identityHeaders().names()));
+    IngressSettings ingress = spec.ingress();
+    TrustedProxies trusted = TrustedProxies.parse(ingress.trustedProxies(), problem -> {}); // checked: there are none
+    return new Ingress(trusted, new IngressChecks(ingress.requestLimits(), ingress.underscoreHeaders(), trusted::trusts,
+        spec.identity().headers().names()));
   }
 }

@@ -19,7 +19,7 @@ public enum MethodCompiler implements FeatureCompiler<FeatureCompiler.None, Meth
   public void check(GatewaySpec spec, List<ConfigViolation> violations) {
     MethodRules rules = new MethodRules(spec);
     for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
-      for (String m : new TreeSet<>(route.methods())) {
+      for (String m : new TreeSet<>(route.match().methods())) {
         if (!rules.knows(m)) {
           violations.add(ConfigViolation.ofRoute(route.id(), "methods", "'" + m + "' (expected: one of "
               + String.join(", ", new TreeSet<>(MethodRules.STANDARD))

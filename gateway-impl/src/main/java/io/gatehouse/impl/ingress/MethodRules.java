@@ -37,8 +37,8 @@ public final class MethodRules {
   private final String known;
 
   public MethodRules(GatewaySpec spec) {
-    this.extensions = Set.copyOf(spec.extensionMethods());
-    this.honourOverrides = spec.methodOverride();
+    this.extensions = Set.copyOf(spec.ingress().extensionMethods());
+    this.honourOverrides = spec.ingress().methodOverride();
     Set<String> all = new TreeSet<>(STANDARD);
     all.addAll(extensions);
     this.known = String.join(", ", all);

@@ -42,11 +42,11 @@ public final class Observers {
    * @return the observers, possibly none
    */
   public static Observers of(GatewaySpec spec) {
-    List<GatewayObserver> all = new ArrayList<>(spec.observers());
-    if (spec.accessLog()) {
+    List<GatewayObserver> all = new ArrayList<>(spec.observation().observers());
+    if (spec.observation().accessLog()) {
       all.add(new AccessLog());
     }
-    UsageMeter meter = spec.metering().map(m -> new UsageMeter(m, spec.time().wallClock())).orElse(null);
+    UsageMeter meter = spec.observation().metering().map(m -> new UsageMeter(m, spec.time().wallClock())).orElse(null);
     if (meter != null) {
       all.add(meter);
     }

@@ -2,6 +2,7 @@ package io.gatehouse.impl.proxy;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.UpstreamSettings;
 import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
@@ -10,6 +11,8 @@ import io.gatehouse.impl.routing.PathPattern;
 import io.gatehouse.impl.upstream.HttpClientTransport;
 import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.impl.upstream.TransportSettings;
+import io.gatehouse.route.RouteDestination;
+import io.gatehouse.route.RouteResilience;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.Target;
@@ -60,8 +63,9 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
 
   @Override
   public Proxying build(GatewaySpec spec, Inputs inputs) {
-    UpstreamTransport transport = spec.transport()
-        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(spec.connectionPool())));
+    UpstreamSettings settings = spec.upstreams();
+    UpstreamTransport transport = settings.transport()
+        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(settings.connectionPool())));
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
         new RequestKeys(inputs.trusted()::clientAddress), inputs.observers());
@@ -71,7 +75,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
   /** A rewrite's regex compiles, its group references exist, and the path variables it uses are in every path pattern. */
   private static void checkRewrite(RouteSpec route, List<ConfigViolation> violations) {
     String id = route.id();
-    route.rewrite().ifPresent(rewrite -> {
+    route.rewrite().path().ifPresent(rewrite -> {
       try {
         PathTransform.groupReferenceProblem(Pattern.compile(rewrite.regex()), rewrite.replacement())
             .ifPresent(problem -> violations.add(ConfigViolation.ofRoute(id, "rewritePath", problem)));
@@ -80,7 +84,8 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
             "regex '" + rewrite.regex() + "' does not compile: " + e.getDescription() + " (expected: a java.util.regex pattern)"));
       }
       List<PathPattern> paths = new ArrayList<>(); // routing reports those that do not parse
-      for (String p : route.paths()) {
+      List<String> patterns = route.match().paths();
+      for (String p : patterns) {
         try {
           paths.add(PathPattern.parse(p));
         } catch (IllegalArgumentException e) {
@@ -88,7 +93,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
         }
       }
       for (String variable : PathTransform.variables(rewrite.replacement())) {
-        boolean everywhere = !route.paths().isEmpty() && paths.stream().allMatch(p -> p.variableNames().contains(variable));
+        boolean everywhere = !patterns.isEmpty() && paths.stream().allMatch(p -> p.variableNames().contains(variable));
         if (!everywhere) {
           violations.add(ConfigViolation.ofRoute(id, "rewritePath",
               "replacement uses {" + variable + "} (expected: a variable of every path pattern of the route, such as /users/{"
@@ -100,9 +105,11 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
 
   private static void checkRoute(RouteSpec route, List<ConfigViolation> violations) {
     String id = route.id();
-    boolean proxies = route.upstream().isPresent() || route.split().isPresent();
-    boolean answers = route.staticResponse().isPresent();
-    if (route.upstream().isPresent() && route.split().isPresent()) {
+    RouteDestination to = route.destination();
+    RouteResilience resilience = route.resilience();
+    boolean proxies = to.upstream().isPresent() || to.split().isPresent();
+    boolean answers = to.staticResponse().isPresent();
+    if (to.upstream().isPresent() && to.split().isPresent()) {
       violations.add(ConfigViolation.ofRoute(id, "split",
           "set together with an upstream (expected: either upstream(...) or split(...))"));
     }
@@ -113,8 +120,8 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
       violations.add(ConfigViolation.ofRoute(id, "upstream",
           "none (expected: an upstream(url) or a respond(...) terminal)"));
     }
-    route.upstream().ifPresent(u -> checkTargets(id, "upstream", u, violations));
-    route.split().ifPresent(split -> {
+    to.upstream().ifPresent(u -> checkTargets(id, "upstream", u, violations));
+    to.split().ifPresent(split -> {
       for (TrafficSplit.Branch branch : split.branches()) {
         checkTargets(id, "split", branch.upstream(), violations);
       }
@@ -122,17 +129,17 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
         checkTargets(id, "split", rule.upstream(), violations);
       }
     });
-    route.fallbackUpstream().ifPresent(u -> checkTargets(id, "fallback", u, violations));
-    route.mirror().ifPresent(m -> checkTargets(id, "mirror", m.upstream(), violations));
-    if ((route.fallbackResponse().isPresent() || route.fallbackUpstream().isPresent()) && route.circuitBreaker().isEmpty()) {
+    to.fallbackUpstream().ifPresent(u -> checkTargets(id, "fallback", u, violations));
+    to.mirror().ifPresent(m -> checkTargets(id, "mirror", m.upstream(), violations));
+    if ((to.fallbackResponse().isPresent() || to.fallbackUpstream().isPresent()) && resilience.circuitBreaker().isEmpty()) {
       violations.add(ConfigViolation.ofRoute(id, "fallback",
           "set without a circuit breaker (expected: circuitBreaker(...) too; the fallback answers while it is open)"));
     }
     if (answers && !proxies) {
-      onlyWhenProxying(id, "timeout", route.timeout(), violations);
-      onlyWhenProxying(id, "retry", route.retry(), violations);
-      onlyWhenProxying(id, "circuitBreaker", route.circuitBreaker(), violations);
-      onlyWhenProxying(id, "mirror", route.mirror(), violations);
+      onlyWhenProxying(id, "timeout", resilience.timeout(), violations);
+      onlyWhenProxying(id, "retry", resilience.retry(), violations);
+      onlyWhenProxying(id, "circuitBreaker", resilience.circuitBreaker(), violations);
+      onlyWhenProxying(id, "mirror", to.mirror(), violations);
     }
   }
 

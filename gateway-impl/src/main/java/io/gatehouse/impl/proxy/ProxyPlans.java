@@ -8,6 +8,9 @@ import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.route.ExchangeDeadline;
+import io.gatehouse.route.RouteDestination;
+import io.gatehouse.route.RouteResilience;
+import io.gatehouse.route.RouteRewrite;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.TrafficSplit;
@@ -45,32 +48,35 @@ public final class ProxyPlans {
 
   public ProxyTerminal.Plan of(RouteSpec route) {
     Map<Upstream, String> ownGroups = new HashMap<>();
-    Optional<Destination> destination = route.upstream().map(u -> destination(route, u, ownGroups));
-    Optional<TrafficSplitter> splitter = route.split().map(split -> splitter(route, split, ownGroups));
-    Optional<Destination> fallback = route.fallbackUpstream().map(u -> destination(route, u, ownGroups));
-    Optional<RequestMirror> mirror = route.mirror().map(m ->
+    RouteDestination to = route.destination();
+    RouteResilience resilience = route.resilience();
+    RouteRewrite rewrite = route.rewrite();
+    Optional<Destination> destination = to.upstream().map(u -> destination(route, u, ownGroups));
+    Optional<TrafficSplitter> splitter = to.split().map(split -> splitter(route, split, ownGroups));
+    Optional<Destination> fallback = to.fallbackUpstream().map(u -> destination(route, u, ownGroups));
+    Optional<RequestMirror> mirror = to.mirror().map(m ->
         new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport));
-    ExchangeDeadline exchangeDeadline = route.exchangeDeadline().orElse(gateway.exchangeDeadline());
-    boolean timed = route.retry().isPresent() || route.timeout().isPresent() || exchangeDeadline.limits();
-    Optional<RetryRules> retry = route.retry().map(r -> new RetryRules(route.id(), r, gateway.time()));
-    Optional<Breaker> breaker = route.circuitBreaker()
+    ExchangeDeadline exchangeDeadline = resilience.exchangeDeadline().orElse(gateway.upstreams().exchangeDeadline());
+    boolean timed = resilience.retry().isPresent() || resilience.timeout().isPresent() || exchangeDeadline.limits();
+    Optional<RetryRules> retry = resilience.retry().map(r -> new RetryRules(route.id(), r, gateway.time()));
+    Optional<Breaker> breaker = resilience.circuitBreaker()
         .map(cb -> new Breaker("route '" + route.id() + "'", cb, gateway.time(), observers));
     retry.ifPresent(carried::add);
     breaker.ifPresent(carried::add);
     return new ProxyTerminal.Plan(
         route.id(),
-        PathTransform.of(route.stripPrefix(), route.rewrite()),
-        route.requestHeaders(),
-        route.responseHeaders(),
+        PathTransform.of(rewrite.stripPrefix(), rewrite.path()),
+        rewrite.requestHeaders(),
+        rewrite.responseHeaders(),
         forwarded,
         transport,
         keys,
         destination,
         splitter,
         retry,
-        route.timeout(),
+        resilience.timeout(),
         breaker,
-        route.fallbackResponse().map(r -> HeaderChanges.apply(route.responseHeaders(), r.toResponse())),
+        to.fallbackResponse().map(r -> HeaderChanges.apply(rewrite.responseHeaders(), r.toResponse())),
         fallback,
         mirror,
         timed ? Optional.of(upstreams.scheduler()) : Optional.empty(),
@@ -99,7 +105,7 @@ public final class ProxyPlans {
     String name = upstream.name().orElseGet(() -> ownGroups.computeIfAbsent(upstream,
         u -> "route:" + route.id() + (ownGroups.isEmpty() ? "" : "#" + (ownGroups.size() + 1))));
     return new Destination(upstreams.pool(name, upstream),
-        route.connectTimeout().or(upstream::connectTimeout).orElse(gateway.connectTimeout()),
-        route.responseTimeout().or(upstream::responseTimeout).orElse(gateway.responseTimeout()));
+        route.resilience().connectTimeout().or(upstream::connectTimeout).orElse(gateway.upstreams().connectTimeout()),
+        route.resilience().responseTimeout().or(upstream::responseTimeout).orElse(gateway.upstreams().responseTimeout()));
   }
 }

@@ -8,11 +8,13 @@ import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitCost;
 import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -40,15 +42,16 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
    */
   @Override
   public void check(GatewaySpec spec, List<ConfigViolation> violations) {
-    spec.defaultUsagePlan().filter(plan -> !spec.usagePlans().containsKey(plan)).ifPresent(plan ->
+    Map<String, List<Quota>> usagePlans = spec.rateLimiting().usagePlans();
+    spec.rateLimiting().defaultUsagePlan().filter(plan -> !usagePlans.containsKey(plan)).ifPresent(plan ->
         violations.add(ConfigViolation.ofGateway("defaultUsagePlan", "'" + plan + "' is not declared (expected: one of "
-            + spec.usagePlans().keySet() + ")")));
-    for (ApiConsumer consumer : spec.consumers()) {
-      consumer.plan().filter(plan -> !spec.usagePlans().isEmpty() && !spec.usagePlans().containsKey(plan)).ifPresent(plan ->
+            + usagePlans.keySet() + ")")));
+    for (ApiConsumer consumer : spec.identity().consumers()) {
+      consumer.plan().filter(plan -> !usagePlans.isEmpty() && !usagePlans.containsKey(plan)).ifPresent(plan ->
           violations.add(ConfigViolation.ofGateway("consumers", "'" + consumer.id() + "' has plan '" + plan
-              + "', which is not declared (expected: one of " + spec.usagePlans().keySet() + ")")));
+              + "', which is not declared (expected: one of " + usagePlans.keySet() + ")")));
     }
-    spec.usagePlans().forEach((plan, quotas) -> {
+    usagePlans.forEach((plan, quotas) -> {
       Set<String> quotaNames = new HashSet<>();
       for (Quota quota : quotas) {
         if (!quotaNames.add(quota.name())) {
@@ -57,16 +60,16 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
         }
       }
     });
-    for (RateLimit limit : spec.rateLimits()) {
+    for (RateLimit limit : spec.rateLimiting().limits()) {
       preAuthProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofGateway("rateLimit", p)));
     }
     for (RouteSpec route : spec.routes()) {
-      for (RateLimit limit : route.rateLimits()) {
+      for (RateLimit limit : route.access().rateLimits()) {
         preAuthProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofRoute(route.id(), "rateLimit", p)));
       }
     }
     Set<String> globalNames = new HashSet<>();
-    for (RateLimit limit : spec.rateLimits()) {
+    for (RateLimit limit : spec.rateLimiting().limits()) {
       if (!globalNames.add(limit.name())) {
         violations.add(ConfigViolation.ofGateway("rateLimit",
             "two limits named '" + limit.name() + "' (expected: unique names; set them with named(...))"));
@@ -74,14 +77,15 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
     }
     for (RouteSpec route : spec.routes()) {
       Set<String> names = new HashSet<>(globalNames);
-      for (RateLimit limit : route.rateLimits()) {
+      for (RateLimit limit : route.access().rateLimits()) {
         if (!names.add(limit.name())) {
           violations.add(ConfigViolation.ofRoute(route.id(), "rateLimit", "two limits named '" + limit.name()
               + "', counting the gateway's (expected: unique names; set them with named(...))"));
         }
       }
-      long cost = route.rateLimitCost().header().isPresent() ? 1 : route.rateLimitCost().permits();
-      for (RateLimit limit : concat(spec.rateLimits(), route.rateLimits())) {
+      RateLimitCost rateLimitCost = route.access().rateLimitCost();
+      long cost = rateLimitCost.header().isPresent() ? 1 : rateLimitCost.permits();
+      for (RateLimit limit : concat(spec.rateLimiting().limits(), route.access().rateLimits())) {
         if (cost > limit.burst()) {
           violations.add(ConfigViolation.ofRoute(route.id(), "rateLimitCost", cost + " permits per request, more than "
               + limit + " ever grants at once (expected: at most its burst, " + limit.burst() + ")"));

@@ -1,12 +1,14 @@
 package io.gatehouse.impl.ratelimit;
 
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.RateLimitSettings;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.carry.CarriedState;
 import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitCost;
 import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,17 +37,18 @@ public final class RateLimitRuntime implements AutoCloseable {
   RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress, Observers observers) {
     this.spec = spec;
     this.clientAddress = clientAddress;
-    for (RateLimit limit : spec.rateLimits()) {
+    for (RateLimit limit : spec.rateLimiting().limits()) {
       global.add(new KeyedLimiter(limit, limit.name(), spec.time()));
     }
-    SharedPermits shared = spec.rateLimitStore().map(store -> new SharedPermits(store, spec.rateLimitFallback(), observers)).orElse(null);
+    RateLimitSettings settings = spec.rateLimiting();
+    SharedPermits shared = settings.store().map(store -> new SharedPermits(store, settings.storeFallback(), observers)).orElse(null);
     this.permits = shared == null ? Permits.LOCAL : shared;
     this.quotaCounts = shared == null ? QuotaCounts.LOCAL : shared;
-    boolean throttles = spec.rateLimits().stream().anyMatch(l -> !l.maxWait().isZero())
-        || spec.routes().stream().flatMap(r -> r.rateLimits().stream()).anyMatch(l -> !l.maxWait().isZero());
-    boolean queues = spec.routes().stream().anyMatch(r -> r.concurrencyLimit().filter(c -> c.maxQueued() > 0).isPresent());
+    boolean throttles = spec.rateLimiting().limits().stream().anyMatch(l -> !l.maxWait().isZero())
+        || spec.routes().stream().flatMap(r -> r.access().rateLimits().stream()).anyMatch(l -> !l.maxWait().isZero());
+    boolean queues = spec.routes().stream().anyMatch(r -> r.access().concurrencyLimit().filter(c -> c.maxQueued() > 0).isPresent());
     this.timer = throttles || queues ? timer() : null;
-    spec.usagePlans().forEach((plan, quotas) ->
+    spec.rateLimiting().usagePlans().forEach((plan, quotas) ->
         plans.put(plan, quotas.stream().map(q -> new QuotaCounter(plan, q, spec.time())).toList()));
     carried.addAll(global);
     plans.values().forEach(carried::addAll);
@@ -92,8 +95,9 @@ public final class RateLimitRuntime implements AutoCloseable {
     if (plans.isEmpty()) {
       return Optional.empty();
     }
-    long cost = route.rateLimitCost().header().isPresent() ? 1 : route.rateLimitCost().permits();
-    return Optional.of(new QuotaStage(Map.copyOf(plans), spec.defaultUsagePlan(), cost, quotaCounts));
+    RateLimitCost rateLimitCost = route.access().rateLimitCost();
+    long cost = rateLimitCost.header().isPresent() ? 1 : rateLimitCost.permits();
+    return Optional.of(new QuotaStage(Map.copyOf(plans), spec.rateLimiting().defaultUsagePlan(), cost, quotaCounts));
   }
 
   /**
@@ -103,7 +107,7 @@ public final class RateLimitRuntime implements AutoCloseable {
    * @return the stage
    */
   public Optional<Stage> concurrencyStage(RouteSpec route) {
-    return route.concurrencyLimit().map(limit -> {
+    return route.access().concurrencyLimit().map(limit -> {
       Bulkhead bulkhead = new Bulkhead(route.id(), limit, timer);
       carried.add(bulkhead);
       return new ConcurrencyStage(route.id(), bulkhead);
@@ -118,14 +122,14 @@ public final class RateLimitRuntime implements AutoCloseable {
    */
   public Stage stage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>(global);
-    for (RateLimit limit : route.rateLimits()) {
+    for (RateLimit limit : route.access().rateLimits()) {
       if (!limit.checkedBeforeAuth()) {
         limiters.add(routeLimiter(route, limit));
       }
     }
     limiters.removeIf(l -> l.limit().checkedBeforeAuth());
-    return new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
-        route.rateLimitCost(), timer, !plans.isEmpty(), "rate-limit");
+    return new RateLimitStage(route.id(), limiters, spec.rateLimiting().headers(), clientAddress, permits,
+        route.access().rateLimitCost(), timer, !plans.isEmpty(), "rate-limit");
   }
 
   /**
@@ -143,7 +147,7 @@ public final class RateLimitRuntime implements AutoCloseable {
         limiters.add(limiter);
       }
     }
-    for (RateLimit limit : route.rateLimits()) {
+    for (RateLimit limit : route.access().rateLimits()) {
       if (limit.checkedBeforeAuth()) {
         limiters.add(routeLimiter(route, limit));
       }
@@ -151,8 +155,8 @@ public final class RateLimitRuntime implements AutoCloseable {
     if (limiters.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new RateLimitStage(route.id(), limiters, spec.rateLimitHeaders(), clientAddress, permits,
-        route.rateLimitCost(), timer, false, "pre-auth rate-limit"));
+    return Optional.of(new RateLimitStage(route.id(), limiters, spec.rateLimiting().headers(), clientAddress, permits,
+        route.access().rateLimitCost(), timer, false, "pre-auth rate-limit"));
   }
 
   private KeyedLimiter routeLimiter(RouteSpec route, RateLimit limit) {

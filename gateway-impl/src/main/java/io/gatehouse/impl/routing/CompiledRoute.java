@@ -21,11 +21,11 @@ public final class CompiledRoute {
   CompiledRoute(RouteSpec spec, Set<String> allowed, List<HostPattern> hosts, List<ConditionMatcher> conditions,
       FilterChain chain) {
     this.spec = spec;
-    this.methods = spec.methods();
+    this.methods = spec.match().methods();
     this.allowed = Set.copyOf(allowed);
     this.hosts = List.copyOf(hosts);
     this.conditions = List.copyOf(conditions);
-    this.predicates = spec.predicates();
+    this.predicates = spec.match().predicates();
     this.chain = chain;
   }
 

@@ -125,7 +125,8 @@ public final class RouteExplainer {
   }
 
   private static String pathMismatch(CompiledRoute route, String path, boolean caseInsensitivePaths) {
-    List<String> patterns = route.spec.paths().isEmpty() ? List.of("/**") : route.spec.paths();
+    List<String> paths = route.spec.match().paths();
+    List<String> patterns = paths.isEmpty() ? List.of("/**") : paths;
     String reason = "path '" + path + "' does not match " + anyOf(patterns);
     if (!caseInsensitivePaths && patterns.stream().anyMatch(p -> PathPattern.parse(p).matchesIgnoringCase(path))) {
       reason += " (it would ignoring case; paths are case-sensitive, see Gateway.Builder.caseInsensitivePaths)";

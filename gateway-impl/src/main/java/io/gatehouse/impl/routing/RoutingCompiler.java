@@ -8,6 +8,7 @@ import io.gatehouse.impl.chain.FilterChain;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.ingress.MethodRules;
 import io.gatehouse.route.RequestCondition;
+import io.gatehouse.route.RouteMatch;
 import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,21 +51,21 @@ public enum RoutingCompiler implements FeatureCompiler<RoutingCompiler.Inputs, R
       }
       parsed.add(parse(route, violations));
     }
-    reportShadowed(parsed, spec.caseInsensitivePaths(), violations);
+    reportShadowed(parsed, spec.ingress().caseInsensitivePaths(), violations);
   }
 
   @Override
   public Router build(GatewaySpec spec, Inputs inputs) {
-    RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder(spec.caseInsensitivePaths());
+    RouteTrie.Builder<CompiledRoute> trie = RouteTrie.builder(spec.ingress().caseInsensitivePaths());
     for (RouteSpec route : spec.routes()) {
       Parsed p = parse(route, new ArrayList<>());
-      CompiledRoute compiled = new CompiledRoute(route, CompiledRoute.allowed(route.methods(), inputs.methods()), p.hosts,
+      CompiledRoute compiled = new CompiledRoute(route, CompiledRoute.allowed(route.match().methods(), inputs.methods()), p.hosts,
           p.conditions, inputs.chains().apply(route));
       for (PathPattern pattern : p.paths) {
         trie.add(pattern, compiled);
       }
     }
-    return new Router(trie.build(), spec.caseInsensitivePaths());
+    return new Router(trie.build(), spec.ingress().caseInsensitivePaths());
   }
 
   /** What one route's patterns and conditions turned into, those that are valid. */
@@ -80,28 +81,30 @@ public enum RoutingCompiler implements FeatureCompiler<RoutingCompiler.Inputs, R
 
     /** Unconditional: nothing but path and method decides whether it matches. */
     boolean matchesOnPathAndMethodAlone() {
-      return spec.hosts().isEmpty() && spec.conditions().isEmpty() && spec.predicates().isEmpty();
+      RouteMatch match = spec.match();
+      return match.hosts().isEmpty() && match.conditions().isEmpty() && match.predicates().isEmpty();
     }
   }
 
   private static Parsed parse(RouteSpec route, List<ConfigViolation> violations) {
     String id = route.id();
     Parsed p = new Parsed(route);
-    for (String pattern : route.paths().isEmpty() ? List.of("/**") : route.paths()) {
+    RouteMatch match = route.match();
+    for (String pattern : match.paths().isEmpty() ? List.of("/**") : match.paths()) {
       try {
         p.paths.add(PathPattern.parse(pattern));
       } catch (IllegalArgumentException e) {
         violations.add(ConfigViolation.ofRoute(id, "path", e.getMessage()));
       }
     }
-    for (String h : route.hosts()) {
+    for (String h : match.hosts()) {
       try {
         p.hosts.add(HostPattern.parse(h));
       } catch (IllegalArgumentException e) {
         violations.add(ConfigViolation.ofRoute(id, "host", e.getMessage()));
       }
     }
-    for (RequestCondition condition : route.conditions()) {
+    for (RequestCondition condition : match.conditions()) {
       try {
         p.conditions.add(new ConditionMatcher(condition));
       } catch (PatternSyntaxException e) {
@@ -125,8 +128,9 @@ public enum RoutingCompiler implements FeatureCompiler<RoutingCompiler.Inputs, R
         if (!a.matchesOnPathAndMethodAlone() || a.paths.isEmpty()) {
           continue;
         }
-        boolean methodsCovered = a.spec.methods().isEmpty()
-            || (!b.spec.methods().isEmpty() && a.spec.methods().containsAll(b.spec.methods()));
+        Set<String> aMethods = a.spec.match().methods();
+        Set<String> bMethods = b.spec.match().methods();
+        boolean methodsCovered = aMethods.isEmpty() || (!bMethods.isEmpty() && aMethods.containsAll(bMethods));
         boolean pathsCovered = b.paths.stream().allMatch(bp -> a.paths.stream().anyMatch(ap -> ap.covers(bp, ignoreCase)));
         if (methodsCovered && pathsCovered) {
           violations.add(ConfigViolation.ofRoute(b.spec.id(), "path",
@@ -157,16 +161,16 @@ public enum RoutingCompiler implements FeatureCompiler<RoutingCompiler.Inputs, R
     spec.routes().forEach(r -> routes.add(parse(r, new ArrayList<>())));
     List<String> warnings = new ArrayList<>();
     for (Parsed p : routes) {
-      Auth auth = p.spec.auth().orElse(spec.auth());
+      Auth auth = p.spec.access().auth().orElse(spec.identity().auth());
       if (auth instanceof NoAuth) {
         continue;
       }
-      Set<String> pMethods = CompiledRoute.allowed(p.spec.methods(), rules);
+      Set<String> pMethods = CompiledRoute.allowed(p.spec.match().methods(), rules);
       for (Parsed c : routes) {
-        if (c == p || !(c.spec.auth().orElse(spec.auth()) instanceof NoAuth)) {
+        if (c == p || !(c.spec.access().auth().orElse(spec.identity().auth()) instanceof NoAuth)) {
           continue;
         }
-        Set<String> shared = new TreeSet<>(CompiledRoute.allowed(c.spec.methods(), rules));
+        Set<String> shared = new TreeSet<>(CompiledRoute.allowed(c.spec.match().methods(), rules));
         shared.retainAll(pMethods);
         if (shared.isEmpty()) {
           continue;

@@ -138,7 +138,7 @@ final class AuthHarness implements AutoCloseable {
 
     private String route(String path) {
       for (RouteSpec route : spec.routes()) {
-        for (String pattern : route.paths()) {
+        for (String pattern : route.match().paths()) {
           String prefix = pattern.substring(0, pattern.length() - "**".length());
           if (pattern.endsWith("/**") && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)))) {
             return route.id();

@@ -1,0 +1,114 @@
+package io.gatehouse.route;
+
+import io.gatehouse.auth.AccessRule;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.internal.Text;
+import io.gatehouse.ratelimit.ConcurrencyLimit;
+import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.ratelimit.RateLimitCost;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Who may use a route and how much: how callers authenticate, what they need per method, the
+ * route's rate limits and what a request costs in them, how many requests may be in flight, and
+ * how large a request body may be. Immutable; made by {@link RouteBuilder} ({@code auth},
+ * {@code require}, {@code rateLimit}, {@code rateLimitCost}, {@code concurrencyLimit},
+ * {@code maxRequestBody}).
+ *
+ * <p>{@code List<AccessRule> rules = route.access().rules();}
+ *
+ * @since 0.1
+ */
+public final class RouteAccess {
+  private final Optional<Auth> auth;
+  private final List<AccessRule> rules;
+  private final List<RateLimit> rateLimits;
+  private final RateLimitCost rateLimitCost;
+  private final Optional<ConcurrencyLimit> concurrencyLimit;
+  private final OptionalLong maxRequestBody;
+
+  RouteAccess(Optional<Auth> auth, List<AccessRule> rules, List<RateLimit> rateLimits, RateLimitCost rateLimitCost,
+      Optional<ConcurrencyLimit> concurrencyLimit, OptionalLong maxRequestBody) {
+    this.auth = Objects.requireNonNull(auth, "auth");
+    this.rules = List.copyOf(rules);
+    this.rateLimits = List.copyOf(rateLimits);
+    this.rateLimitCost = Objects.requireNonNull(rateLimitCost, "rateLimitCost");
+    this.concurrencyLimit = Objects.requireNonNull(concurrencyLimit, "concurrencyLimit");
+    this.maxRequestBody = Objects.requireNonNull(maxRequestBody, "maxRequestBody");
+  }
+
+  /**
+   * How the route authenticates.
+   *
+   * @return the authentication; empty means the gateway's default
+   */
+  public Optional<Auth> auth() {
+    return auth;
+  }
+
+  /**
+   * What an authenticated principal needs, per method.
+   *
+   * @return the access rules, in declaration order; all that apply to a method must pass
+   */
+  public List<AccessRule> rules() {
+    return rules;
+  }
+
+  /**
+   * The route's own rate limits, checked after the gateway's.
+   *
+   * @return the limits, in declaration order
+   */
+  public List<RateLimit> rateLimits() {
+    return rateLimits;
+  }
+
+  /**
+   * The permits a request takes from each limit it passes, the gateway's included.
+   *
+   * @return the cost; one permit unless set
+   */
+  public RateLimitCost rateLimitCost() {
+    return rateLimitCost;
+  }
+
+  /**
+   * How many of the route's requests may be in flight at once.
+   *
+   * @return the limit, or empty for none
+   */
+  public Optional<ConcurrencyLimit> concurrencyLimit() {
+    return concurrencyLimit;
+  }
+
+  /**
+   * The largest request body, in bytes.
+   *
+   * @return the limit; empty means the gateway's
+   */
+  public OptionalLong maxRequestBody() {
+    return maxRequestBody;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RouteAccess a && auth.equals(a.auth) && rules.equals(a.rules)
+        && rateLimits.equals(a.rateLimits) && rateLimitCost.equals(a.rateLimitCost)
+        && concurrencyLimit.equals(a.concurrencyLimit) && maxRequestBody.equals(a.maxRequestBody);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(auth, rules, rateLimits, rateLimitCost, concurrencyLimit, maxRequestBody);
+  }
+
+  @Override
+  public String toString() {
+    return Text.fields(this, "auth", auth, "rules", rules, "rateLimits", rateLimits, "rateLimitCost", rateLimitCost,
+        "concurrencyLimit", concurrencyLimit, "maxRequestBody", maxRequestBody);
+  }
+}
