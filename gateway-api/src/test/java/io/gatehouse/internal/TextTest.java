@@ -49,7 +49,7 @@ class TextTest {
     Object value = new Object() {};
     assertThat(Text.fields(value)).isEqualTo("[]");
     assertThat(Text.fields(this, "a", 1, "b", Optional.empty(), "c", Optional.of("x"), "d", OptionalLong.of(3), "e", List.of()))
-        .isEqualTo("String[a=1, b=none, c=x, d=3, e=[]]");
+        .isEqualTo("TextTest[a=1, b=none, c=x, d=3, e=[]]");
     assertThatThrownBy(() -> Text.fields(this, "a"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("namesAndValues: 1 (expected: an even count)");
