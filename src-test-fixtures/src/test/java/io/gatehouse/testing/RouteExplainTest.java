@@ -4,7 +4,6 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
-import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -327,29 +325,6 @@ class RouteExplainTest {
     assertThatThrownBy(() -> assertThat(routed).wasNotRouted())
         .hasMessageContaining("expected no route to match but 'users-write' did")
         .hasMessageContaining("route 'users-write': matched");
-  }
-
-  @Test
-  void a_gateway_that_cannot_explain_says_so() {
-    GatewaySpec spec = Gateway.builder().route("all", r -> r.respond(204, "text/plain", "")).spec();
-    Gateway double_ = new Gateway() {
-      @Override
-      public CompletionStage<Response> handle(Request request) {
-        return CompletableFuture.completedFuture(Response.of(204));
-      }
-
-      @Override
-      public GatewaySpec spec() {
-        return spec;
-      }
-
-      @Override
-      public void close() {}
-    };
-
-    assertThatThrownBy(() -> double_.explain(Request.builder("GET", "/").build()))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("explain: not supported by " + double_.getClass().getName());
   }
 
   private static Map<String, List<String>> mismatches(RouteExplanation why) {
