@@ -68,7 +68,7 @@
  * }</pre>
  *
  * <p>An adapter's code imports {@code io.gatehouse}, {@code io.gatehouse.http} and this package,
- * never {@code io.gatehouse.impl}: the Undertow adapter has a test that fails if it does. What
+ * never gateway-impl's packages: a build test fails if any module but gateway-impl names them. What
  * needs JSON (the admin documents) is rendered by {@code gateway-impl} behind
  * {@link io.gatehouse.spi.AdapterServices}, found with {@link java.util.ServiceLoader}.
  *
