@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AuthValuesTest {
@@ -97,7 +98,7 @@ class AuthValuesTest {
 
   @Test
   void principal_claims_are_read_by_name_or_dotted_path() {
-    Principal p = new Principal("alice", Principal.Method.JWT, Optional.empty(), java.util.Set.of(), java.util.Set.of(),
+    Principal p = new Principal("alice", Principal.Method.JWT, Optional.empty(), Set.of(), Set.of(),
         Map.of("realm_access", Map.of("roles", List.of("ops", "dev")), "scope", "a b  c", "x.y", "flat"));
 
     assertThat(p.claimStrings("realm_access.roles")).containsExactly("ops", "dev");

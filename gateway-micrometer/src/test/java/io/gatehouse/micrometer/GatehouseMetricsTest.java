@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -155,7 +156,7 @@ class GatehouseMetricsTest {
     metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
     metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
     assertThat(registry.get("gatehouse.rejections")
-        .tags("reason", reason.name().toLowerCase(java.util.Locale.ROOT), "route", "orders").counter().count())
+        .tags("reason", reason.name().toLowerCase(Locale.ROOT), "route", "orders").counter().count())
         .isEqualTo(2);
     assertThat(registry.get("gatehouse.rejections").counters()).hasSize(1);
   }

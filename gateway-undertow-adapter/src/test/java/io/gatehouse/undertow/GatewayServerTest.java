@@ -8,6 +8,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -60,7 +61,7 @@ class GatewayServerTest {
 
   @Test
   void fails_to_start_on_a_port_in_use_and_names_it() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> UndertowGateway.server(TestGateway.text(200, "x"))
           .host("127.0.0.1").port(taken.getLocalPort()).start())
           .isInstanceOf(GatewayException.class)

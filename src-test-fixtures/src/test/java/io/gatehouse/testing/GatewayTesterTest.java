@@ -5,10 +5,12 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,9 +108,9 @@ class GatewayTesterTest {
   void is_problem_reads_the_body_as_json_and_names_what_is_missing() {
     tester.stubUpstream("http://orders:8080", stub -> stub
         .thenRespond(Response.builder(503).header("Content-Type", "application/problem+json")
-            .body(io.gatehouse.http.Body.of("{ \"requestId\" : \"test-x\",\n  \"status\" : 503 }")).build())
+            .body(Body.of("{ \"requestId\" : \"test-x\",\n  \"status\" : 503 }")).build())
         .respond(Response.builder(503).header("Content-Type", "application/problem+json")
-            .body(io.gatehouse.http.Body.of("{\"status\":503,\"requestId\":\"someone else\"}")).build()));
+            .body(Body.of("{\"status\":503,\"requestId\":\"someone else\"}")).build()));
     assertThat(tester.get("/api/orders").header("X-Request-Id", "test-x").send()).hasStatus(503).isProblem();
     TestResponse other = tester.get("/api/orders").send();
     assertThatThrownBy(() -> assertThat(other).isProblem())
@@ -120,7 +122,7 @@ class GatewayTesterTest {
     ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
     clock.advance(Duration.ofSeconds(90));
     assertThat(clock.instant()).isEqualTo(Instant.parse("2026-03-01T10:01:30Z"));
-    assertThat(clock.withZone(java.time.ZoneId.of("Europe/Paris")).instant()).isEqualTo(clock.instant());
+    assertThat(clock.withZone(ZoneId.of("Europe/Paris")).instant()).isEqualTo(clock.instant());
     assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
         .hasMessageContaining("amount: PT-1S (expected: >= 0; use set() to step the wall clock back)");
   }

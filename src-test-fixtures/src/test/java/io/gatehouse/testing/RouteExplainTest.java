@@ -21,6 +21,7 @@ import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -329,7 +330,7 @@ class RouteExplainTest {
 
   private static Map<String, List<String>> mismatches(RouteExplanation why) {
     return why.candidates().stream().collect(Collectors.toMap(Candidate::routeId, Candidate::mismatches,
-        (a, b) -> a, java.util.LinkedHashMap::new));
+        (a, b) -> a, LinkedHashMap::new));
   }
 
   static final class Audit implements Filter {

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -298,7 +299,7 @@ class UpstreamServerTest {
     HttpRequest request = HttpRequest.newBuilder(uri("/")).timeout(Duration.ofMillis(300)).build();
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
-        .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        .isInstanceOf(HttpTimeoutException.class);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     Poll.within(Duration.ofSeconds(5)).until(server::openConnections, n -> n == 0);
   }

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.net;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -54,7 +55,7 @@ public final class IpBlock {
       int keep = Math.max(0, Math.min(8, bits - 8 * i));
       masked[i] &= (byte) (0xff << (8 - keep));
     }
-    if (!java.util.Arrays.equals(masked, address.unsafeBytes())) {
+    if (!Arrays.equals(masked, address.unsafeBytes())) {
       IpLiteral network = IpLiteral.ofBytes(masked);
       throw new IllegalArgumentException("host bits set (expected: " + network + "/" + bits + ")");
     }

@@ -12,6 +12,7 @@ import io.gatehouse.route.RouteSpec;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -96,7 +97,7 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
     }
     return switch (limit.keyKind()) {
       case CLIENT_IP, ROUTE, HEADER -> Optional.empty();
-      case CONSUMER, CUSTOM -> Optional.of(limit + " is keyed per " + limit.keyKind().name().toLowerCase(java.util.Locale.ROOT)
+      case CONSUMER, CUSTOM -> Optional.of(limit + " is keyed per " + limit.keyKind().name().toLowerCase(Locale.ROOT)
           + " (expected: perClientIp, perRoute or perHeader before auth, where no principal is known yet)");
     };
   }
