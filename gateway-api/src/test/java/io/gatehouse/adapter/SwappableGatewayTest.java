@@ -285,4 +285,15 @@ class SwappableGatewayTest {
 
     assertThat(ranOn.get(1, TimeUnit.SECONDS)).isSameAs(releaser);
   }
+
+  @Test
+  void the_holder_and_its_leases_print_the_gateway_they_hold() {
+    SwappableGateway gateways = SwappableGateway.of(a);
+    SwappableGateway.Lease lease = gateways.acquire();
+
+    assertThat(gateways).hasToString("SwappableGateway[StubGateway[A]]");
+    assertThat(lease).hasToString("Lease[StubGateway[A]]");
+    lease.release();
+    assertThat(lease).hasToString("Lease[StubGateway[A], released]");
+  }
 }

@@ -36,6 +36,41 @@ class GatewayTesterTest {
   }
 
   @Test
+  void a_stub_names_its_origin_and_prints_what_it_received() {
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(204));
+    tester.get("/api/orders/1").send();
+
+    StubUpstream orders = tester.upstream("http://orders:8080");
+    assertThat(orders.origin()).isEqualTo("http://orders:8080");
+    assertThat(orders).hasToString("StubUpstream[http://orders:8080, 1 received]");
+  }
+
+  @Test
+  void a_tester_of_a_built_gateway_routes_as_that_gateway_does() {
+    try (Gateway built = Gateway.builder()
+            .filter((exchange, chain) -> chain.proceed(exchange)
+                .thenApply(r -> r.toBuilder().header("X-Scheme", exchange.request().scheme()).build()))
+            .route("ping", r -> r.path("/ping").methods("GET").respond(200, "text/plain", "pong"))
+            .build();
+        GatewayTester fromBuilt = GatewayTester.of(built)) {
+      assertThat(fromBuilt.head("/ping").send()).hasStatus(200).wasRoutedTo("ping");
+      assertThat(fromBuilt.post("/ping").send()).hasStatus(405);
+      assertThat(fromBuilt.get("/ping").send()).hasBody("pong").hasHeader("X-Scheme", "http");
+      assertThat(fromBuilt.get("/ping").scheme("https").send()).hasHeader("X-Scheme", "https");
+    }
+  }
+
+  @Test
+  void the_send_timeout_is_positive_and_fails_a_test_whose_upstream_is_too_slow() {
+    assertThatThrownBy(() -> tester.timeout(Duration.ZERO)).hasMessage("timeout: PT0S (expected: > 0)");
+    assertThat(tester.timeout(Duration.ofMillis(200))).isSameAs(tester);
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(200).delay(Duration.ofSeconds(5)));
+
+    assertThatThrownBy(() -> tester.get("/api/orders/1").send()).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("did not answer").hasMessageContaining("within PT0.2S");
+  }
+
+  @Test
   void origins_are_matched_whatever_their_spelling() {
     tester.stubUpstream("HTTP://Users:9000/", stub -> stub.respond(204));
     assertThat(tester.get("/users/3").send()).hasStatus(204).upstreamSawPath("/v2/users/3");

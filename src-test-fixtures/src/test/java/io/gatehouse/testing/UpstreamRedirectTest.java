@@ -52,6 +52,20 @@ class UpstreamRedirectTest {
   }
 
   @Test
+  void a_built_gateways_configuration_is_redirected_into_a_new_gateway() throws Exception {
+    wireMock.stubFor(get(urlEqualTo("/v1/orders/8")).willReturn(aResponse().withStatus(200).withBody("eight")));
+    try (Gateway original = routes.build();
+        Gateway gateway = UpstreamRedirect.of(original).to("http://orders:8080", wireMock.baseUrl()).build()) {
+      Response res = gateway.handle(Request.builder("GET", "/api/orders/8").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      byte[] body = res.body().bytes(1024).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(res.status()).isEqualTo(200);
+      assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("eight");
+      assertThat(gateway).isNotSameAs(original);
+    }
+    wireMock.verify(getRequestedFor(urlEqualTo("/v1/orders/8")));
+  }
+
+  @Test
   void an_origin_no_route_uses_is_named_with_the_ones_that_are() {
     assertThatThrownBy(() -> UpstreamRedirect.of(routes).to("http://billing:8080", wireMock.baseUrl()))
         .hasMessageContaining("origin: 'http://billing:8080' is used by no route (expected one of: [http://orders:8080])");

@@ -108,6 +108,31 @@ class UpstreamServerTest {
   }
 
   @Test
+  void standing_answers_one_shot_answers_and_rules_each_answer_as_set() throws Exception {
+    server.respond(204);
+    assertThat(get(client, "/").statusCode()).isEqualTo(204);
+
+    server.respond(202, "application/json", "{\"queued\":true}");
+    HttpResponse<String> json = get(client, "/");
+    assertThat(json.statusCode()).isEqualTo(202);
+    assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(json.body()).isEqualTo("{\"queued\":true}");
+
+    server.respond(Response.builder(200).header("X-Kind", "standing").body(Body.of("standing")).build())
+        .thenRespond(Response.of(429));
+    assertThat(get(client, "/").statusCode()).as("the one-shot answer first").isEqualTo(429);
+    HttpResponse<String> standing = get(client, "/");
+    assertThat(standing.statusCode()).isEqualTo(200);
+    assertThat(standing.body()).isEqualTo("standing");
+    assertThat(standing.headers().firstValue("X-Kind")).hasValue("standing");
+
+    assertThat(server.when("DELETE", "/orders/*").respond(405)).isSameAs(server);
+    assertThat(client.send(HttpRequest.newBuilder(uri("/orders/7")).DELETE().timeout(Duration.ofSeconds(3)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+    assertThat(get(client, "/orders/7").statusCode()).as("other methods keep the standing answer").isEqualTo(200);
+  }
+
+  @Test
   void respond_with_answers_from_the_request() throws Exception {
     server.respondWith(request -> Response.builder(201).header("X-Upstream", "orders-a")
         .body(Body.of(request.method() + " " + request.path())).build());

@@ -114,7 +114,6 @@ public final class IngressChecks {
    * The request with the headers no stage may see removed; the same request when there are none.
    *
    * @param request a request that {@link #rejection} let through
-   * @return the cleaned request
    */
   public Request cleaned(Request request) {
     HttpHeaders headers = request.headers();

@@ -54,8 +54,6 @@ public final class RateLimitRuntime implements AutoCloseable {
   /**
    * The buckets, quota counts and concurrency slots of the stages made so far, for a successor to
    * take over.
-   *
-   * @return the states
    */
   public List<CarriedState> carried() {
     return List.copyOf(carried);
@@ -86,7 +84,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The quota stage of a route, if the gateway has usage plans. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Optional<Stage> quotaStage(RouteSpec route) {
     if (plans.isEmpty()) {
@@ -100,7 +97,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The concurrency stage of a route, if it has a concurrency limit. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Optional<Stage> concurrencyStage(RouteSpec route) {
     return route.concurrencyLimit().map(limit -> {
@@ -114,7 +110,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The rate-limit stage of a route. Call only while compiling: not thread-safe.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Stage stage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>(global);
@@ -134,7 +129,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * they cost a key fetch or a password hash. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Optional<Stage> preAuthStage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>();

@@ -158,7 +158,6 @@ public final class HttpClientTransport implements UpstreamTransport {
    * Starts a transport: its I/O threads run until {@link #close()}.
    *
    * @param settings pool and thread sizes
-   * @return the started transport
    */
   public static HttpClientTransport create(TransportSettings settings) {
     return create(settings, AsyncDns.SYSTEM);
