@@ -202,4 +202,18 @@ class GatewayServerTest {
     assertThatThrownBy(() -> server.stop(Duration.ofSeconds(-1)))
         .hasMessage("timeout: PT-1S (expected: >= 0)");
   }
+
+  @Test
+  void the_server_its_handler_and_the_admin_handler_print_what_they_serve() {
+    TestGateway gateway = TestGateway.text(200, "hi");
+    server = Servers.start(gateway);
+    GatewayHandler handler = UndertowGateway.handler(gateway);
+
+    assertThat(server).hasToString("GatewayServer[port " + server.port() + "]");
+    assertThat(handler.toString()).isEqualTo("GatewayHandler[" + gateway + "]");
+    assertThat(UndertowGateway.admin(server).bearerToken("a-long-admin-token-0123456789").build())
+        .hasToString("AdminHandler[no metrics]");
+    assertThat(UndertowGateway.admin(handler).bearerToken("a-long-admin-token-0123456789").metrics(() -> "").build())
+        .hasToString("AdminHandler[with metrics]");
+  }
 }

@@ -400,4 +400,13 @@ class UpstreamServerTest {
     int length = Integer.parseInt(text.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
     return text + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
   }
+
+  @Test
+  void the_script_prints_its_queue_rules_and_standing_answer() {
+    server.respond(204).thenRespond(Response.of(429)).delay(Duration.ofMillis(5));
+    server.when("GET", "/health").respond(200);
+
+    assertThat(server.script().toString()).startsWith("UpstreamScript[").contains("1 queued, 1 rules, standing ")
+        .endsWith(", delay PT0.005S]");
+  }
 }
