@@ -6,6 +6,7 @@ import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.Request;
+import io.gatehouse.http.RequestHandler;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.Response;
 import io.gatehouse.http.UnderscoreHeaders;
@@ -115,9 +116,14 @@ import java.util.function.Consumer;
  * the configuration, build a new gateway and swap it in (the adapters hold it in a swappable
  * reference); requests in flight finish on the old one.
  *
+ * <p><b>Implementations.</b> Gateways come from {@link Builder#build()}, which finds the compiler
+ * in {@code gateway-impl}. Code that only serves requests (an adapter's request bridge, the admin
+ * endpoints, a test double of a server) takes the narrower {@link RequestHandler}, which this
+ * interface extends.
+ *
  * @since 0.1
  */
-public interface Gateway extends AutoCloseable {
+public interface Gateway extends RequestHandler, AutoCloseable {
 
   /**
    * Starts a gateway description.
@@ -138,6 +144,7 @@ public interface Gateway extends AutoCloseable {
    * @param request the request as received, with the path relative to where the gateway is mounted
    * @return the response; never completes exceptionally
    */
+  @Override
   CompletionStage<Response> handle(Request request);
 
   /**
@@ -149,14 +156,11 @@ public interface Gateway extends AutoCloseable {
 
   /**
    * The state of every upstream group now: each target's health, circuit and requests in flight.
-   * Groups are listed in the order routes first use them. The default, for gateways that are not
-   * built by {@link Builder#build()} (test doubles), reports none.
+   * Groups are listed in the order routes first use them.
    *
    * @return one status per group
    */
-  default List<UpstreamStatus> upstreams() {
-    return List.of();
-  }
+  List<UpstreamStatus> upstreams();
 
   /**
    * Explains how this gateway routes a request, without handling it: the route that matches,
@@ -168,19 +172,11 @@ public interface Gateway extends AutoCloseable {
    * System.out.println(gateway.explain(Request.builder("GET", "/api/orders/7").build()));
    * }</pre>
    *
-   * <p>The default, for gateways that are not built by {@link Builder#build()} (test doubles),
-   * throws: an empty explanation would read as "no route matches".
-   *
    * @param request the request as an adapter passes it to {@link #handle}; its body is not read
    * @return the explanation, whether or not the gateway is closed
-   * @throws UnsupportedOperationException if this gateway cannot explain its routing
    * @since 0.1
    */
-  default RouteExplanation explain(Request request) {
-    Objects.requireNonNull(request, "request");
-    throw new UnsupportedOperationException("explain: not supported by " + getClass().getName()
-        + " (expected: a gateway built by Gateway.builder().build())");
-  }
+  RouteExplanation explain(Request request);
 
   /**
    * The stages of every route, in declaration order: route id to the names of the stages that
@@ -193,54 +189,41 @@ public interface Gateway extends AutoCloseable {
    * gateway.chains().forEach((route, stages) -> System.out.println(route + ": " + String.join(" -> ", stages)));
    * }</pre>
    *
-   * <p>The default, for gateways that are not built by {@link Builder#build()} (test doubles), is
-   * empty.
-   *
    * @return an unmodifiable map that iterates in declaration order
    * @since 0.1
    */
-  default Map<String, List<String>> chains() {
-    return Map.of();
-  }
+  Map<String, List<String>> chains();
 
   /**
    * The usage metered so far, per consumer and route, in the windows kept: see
-   * {@link Builder#metering(Metering)}. Empty without metering; the default, for gateways that are
-   * not built by {@link Builder#build()} (test doubles), is empty too.
+   * {@link Builder#metering(Metering)}. Empty without metering.
    *
    * <p>{@code long acmeCalls = gateway.usage().forConsumer("acme").totals().requests();}
    *
    * @return the windows, oldest first
    */
-  default UsageReport usage() {
-    return UsageReport.empty();
-  }
+  UsageReport usage();
 
   /**
    * This configuration's version: the builder's {@link Builder#version(String) label}, or one made
-   * at {@code build()} from the build time and a random suffix. The default, for gateways that
-   * are not built by {@link Builder#build()} (test doubles), is {@code "unversioned"}.
+   * at {@code build()} from the build time and a random suffix.
    *
    * <p>{@code log.info("serving configuration {}", gateway.version());}
    *
    * @return the version
    */
-  default String version() {
-    return "unversioned";
-  }
+  String version();
 
   /**
    * The state of the upstream client's connection pool now (connections leased, calls waiting,
    * idle connections, the cap), for metrics. Empty when the transport has no pool (the test
-   * fixtures' stubs) and for gateways not built by {@link Builder#build()}.
+   * fixtures' stubs).
    *
    * <p>{@code gateway.connectionPool().map(ConnectionPoolStatus::pending).orElse(0)}
    *
    * @return the pool's state
    */
-  default Optional<ConnectionPoolStatus> connectionPool() {
-    return Optional.empty();
-  }
+  Optional<ConnectionPoolStatus> connectionPool();
 
   /**
    * Takes over the run-time state of a gateway this one replaces, for every part whose definition
@@ -260,15 +243,12 @@ public interface Gateway extends AutoCloseable {
    * Gateway next = Gateway.builder().takeStateFrom(current)...build();
    * }</pre>
    *
-   * <p>The state this gateway gathered before the call is dropped for the parts taken over. The
-   * default, for gateways not built by {@link Builder#build()} (test doubles), takes nothing.
+   * <p>The state this gateway gathered before the call is dropped for the parts taken over.
    *
    * @param previous the gateway this one replaces; may be closed already
    * @since 0.1
    */
-  default void takeStateFrom(Gateway previous) {
-    Objects.requireNonNull(previous, "previous");
-  }
+  void takeStateFrom(Gateway previous);
 
   /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream

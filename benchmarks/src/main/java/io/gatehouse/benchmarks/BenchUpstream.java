@@ -2,7 +2,12 @@ package io.gatehouse.benchmarks;
 
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -12,7 +17,7 @@ import java.util.Arrays;
  * <p>{@code java -cp proxy.jar io.gatehouse.benchmarks.BenchUpstream --port 9001}
  */
 public final class BenchUpstream {
-  static final byte[] SMALL = "hello\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  static final byte[] SMALL = "hello\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] LARGE = new byte[64 * 1024];
 
   static {
@@ -49,10 +54,10 @@ public final class BenchUpstream {
 
   /** One port for all three listeners: port 0 would give each its own. */
   private static int freePort() {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

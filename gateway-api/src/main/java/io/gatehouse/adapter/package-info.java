@@ -23,7 +23,11 @@
  *       {@code Flow.Publisher<ByteBuffer>} that honours demand.
  *   <li><b>Call</b> {@code lease.gateway().handle(request)} on any thread; it never blocks and
  *       never completes exceptionally (treat a failure, a null or an interim status as a bug:
- *       answer 502 with {@link io.gatehouse.adapter.ProblemResponse}).
+ *       answer 502 with {@link io.gatehouse.adapter.ProblemResponse}). Write the code that maps,
+ *       calls and writes against {@link io.gatehouse.http.RequestHandler}, which
+ *       {@link io.gatehouse.Gateway} extends: the same code then serves the admin endpoints
+ *       ({@code request -> admin.handle(request, executor)}), and its tests can pass a lambda
+ *       instead of a whole gateway.
  *   <li><b>Write the response</b> with the server's own framing: drop the response's
  *       {@code Content-Length}, {@code Transfer-Encoding} and {@code Connection} fields, but close
  *       the connection after a response that carries {@code Connection: close}; no body for
@@ -41,9 +45,9 @@
  *       (state taken over, logged, listeners told), per-gateway counts of requests in flight and
  *       the {@code drained(previous)} signal;
  *   <li>{@link io.gatehouse.adapter.GracefulStop}: the draining gate of a graceful stop;
- *   <li>{@link io.gatehouse.adapter.AdminEndpoints}: the operators' endpoints as
- *       {@code Request -> CompletionStage<Response>}; the adapter only maps and writes, and passes
- *       an executor off its I/O threads;
+ *   <li>{@link io.gatehouse.adapter.AdminEndpoints}: the operators' endpoints, a
+ *       {@link io.gatehouse.http.RequestHandler} once given an executor off the adapter's I/O
+ *       threads; the adapter only maps and writes;
  *   <li>{@link io.gatehouse.adapter.ProblemResponse} and {@link io.gatehouse.adapter.RequestId}:
  *       the one error format, and {@code Retry-After}.
  * </ul>
@@ -64,7 +68,7 @@
  * }</pre>
  *
  * <p>An adapter's code imports {@code io.gatehouse}, {@code io.gatehouse.http} and this package,
- * never {@code io.gatehouse.impl}: the Undertow adapter has a test that fails if it does. What
+ * never gateway-impl's packages: a build test fails if any module but gateway-impl names them. What
  * needs JSON (the admin documents) is rendered by {@code gateway-impl} behind
  * {@link io.gatehouse.spi.AdapterServices}, found with {@link java.util.ServiceLoader}.
  *

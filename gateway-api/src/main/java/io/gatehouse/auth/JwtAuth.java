@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Bearer JWTs ({@link Auth#jwt()}), verified with keys from configuration ({@link #keys}) or
@@ -52,7 +53,7 @@ public final class JwtAuth implements Auth {
     this.settings = settings;
   }
 
-  private JwtAuth with(java.util.function.Consumer<Settings> change) {
+  private JwtAuth with(Consumer<Settings> change) {
     Settings copy = settings.copy();
     change.accept(copy);
     return new JwtAuth(copy);

@@ -1,6 +1,8 @@
 package io.gatehouse.filter;
 
 import io.gatehouse.http.Response;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -45,7 +47,7 @@ public interface Filter {
    * @return the filter
    */
   static Filter respond(Response response) {
-    java.util.Objects.requireNonNull(response, "response");
-    return (exchange, chain) -> java.util.concurrent.CompletableFuture.completedFuture(response);
+    Objects.requireNonNull(response, "response");
+    return (exchange, chain) -> CompletableFuture.completedFuture(response);
   }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -132,7 +133,7 @@ public final class HttpHeaders {
     Set<String> lower = new LinkedHashSet<>();
     Set<String> names = new LinkedHashSet<>();
     for (int i = 0; i < fields.length; i += 2) {
-      if (lower.add(fields[i].toLowerCase(java.util.Locale.ROOT))) {
+      if (lower.add(fields[i].toLowerCase(Locale.ROOT))) {
         names.add(fields[i]);
       }
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.http;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import java.util.Optional;
  */
 public final class Request {
   private static final InetSocketAddress LOOPBACK =
-      new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
 
   private final String method;
   private final String path;

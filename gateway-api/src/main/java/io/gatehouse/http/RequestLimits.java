@@ -1,6 +1,7 @@
 package io.gatehouse.http;
 
 import io.gatehouse.internal.Check;
+import java.util.Objects;
 
 /**
  * The size limits every request must keep to, checked at ingress before any stage runs. An
@@ -174,7 +175,7 @@ public final class RequestLimits {
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(maxTargetLength, maxHeaderCount, maxHeaderBytes, maxQueryParameters, maxBodyBytes);
+    return Objects.hash(maxTargetLength, maxHeaderCount, maxHeaderBytes, maxQueryParameters, maxBodyBytes);
   }
 
   @Override

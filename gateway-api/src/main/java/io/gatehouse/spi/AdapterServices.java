@@ -2,6 +2,7 @@ package io.gatehouse.spi;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.Unstable;
+import java.util.Objects;
 
 /**
  * What the adapter support in {@code io.gatehouse.adapter} needs from the implementation and
@@ -90,7 +91,7 @@ public interface AdapterServices {
      * @param json the document
      */
     public Readiness {
-      java.util.Objects.requireNonNull(json, "json");
+      Objects.requireNonNull(json, "json");
     }
   }
 }

@@ -4,8 +4,14 @@ import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.metering.UsageReport;
+import io.gatehouse.route.RouteExplanation;
+import io.gatehouse.spi.ConnectionPoolStatus;
+import io.gatehouse.upstream.UpstreamStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -27,6 +33,31 @@ class StubGateway implements Gateway {
   @Override
   public GatewaySpec spec() {
     throw new UnsupportedOperationException("a stub has no spec");
+  }
+
+  @Override
+  public List<UpstreamStatus> upstreams() {
+    return List.of();
+  }
+
+  @Override
+  public RouteExplanation explain(Request request) {
+    throw new UnsupportedOperationException("a stub does not route");
+  }
+
+  @Override
+  public Map<String, List<String>> chains() {
+    return Map.of();
+  }
+
+  @Override
+  public UsageReport usage() {
+    return UsageReport.empty();
+  }
+
+  @Override
+  public Optional<ConnectionPoolStatus> connectionPool() {
+    return Optional.empty();
   }
 
   @Override

@@ -2,12 +2,14 @@ package io.gatehouse.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.gatehouse.Gateway;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +32,7 @@ class SwappableGatewayTest {
   // Without gateway-impl on the class path the holder logs through the JDK's System.Logger, that
   // is java.util.logging: captured here rather than printed.
   private final Logger jul = Logger.getLogger("io.gatehouse.adapter.SwappableGateway");
-  private final List<LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
   private final Handler capture = new Handler() {
     @Override
     public void publish(LogRecord record) {
@@ -75,7 +77,7 @@ class SwappableGatewayTest {
     SwappableGateway.of(a).swap(b);
 
     assertThat(logged).extracting(LogRecord::getLevel, LogRecord::getMessage)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(Level.INFO, "gateway configuration swapped: version A -> B"));
+        .containsExactly(tuple(Level.INFO, "gateway configuration swapped: version A -> B"));
   }
 
   @Test
@@ -282,5 +284,16 @@ class SwappableGatewayTest {
     releaser.join(10_000);
 
     assertThat(ranOn.get(1, TimeUnit.SECONDS)).isSameAs(releaser);
+  }
+
+  @Test
+  void the_holder_and_its_leases_print_the_gateway_they_hold() {
+    SwappableGateway gateways = SwappableGateway.of(a);
+    SwappableGateway.Lease lease = gateways.acquire();
+
+    assertThat(gateways).hasToString("SwappableGateway[StubGateway[A]]");
+    assertThat(lease).hasToString("Lease[StubGateway[A]]");
+    lease.release();
+    assertThat(lease).hasToString("Lease[StubGateway[A], released]");
   }
 }

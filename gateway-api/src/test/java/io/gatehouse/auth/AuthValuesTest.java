@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AuthValuesTest {
@@ -97,7 +98,7 @@ class AuthValuesTest {
 
   @Test
   void principal_claims_are_read_by_name_or_dotted_path() {
-    Principal p = new Principal("alice", Principal.Method.JWT, Optional.empty(), java.util.Set.of(), java.util.Set.of(),
+    Principal p = new Principal("alice", Principal.Method.JWT, Optional.empty(), Set.of(), Set.of(),
         Map.of("realm_access", Map.of("roles", List.of("ops", "dev")), "scope", "a b  c", "x.y", "flat"));
 
     assertThat(p.claimStrings("realm_access.roles")).containsExactly("ops", "dev");
@@ -120,6 +121,8 @@ class AuthValuesTest {
     assertThat(AccessRule.scopes("r").on("HEAD").appliesTo("GET")).isFalse();
     assertThat(AccessRule.check("always", (p, r) -> true).check()).isPresent();
     assertThat(rule.toString()).isEqualTo("AccessRule[scopes w on [POST, PUT]]");
+    assertThat(rule.methods()).containsExactly("POST", "PUT");
+    assertThat(AccessRule.roles("x").methods()).isEmpty();
     assertThat(AccessRule.check("x", (Principal p, Request r) -> true).description()).isEqualTo("x");
   }
 
@@ -129,5 +132,27 @@ class AuthValuesTest {
         .containsExactly("X-Consumer-Id", "X-Consumer-Groups", "X-Consumer-Plan", "X-User-Email");
     assertThat(IdentityHeaders.none().names()).isEmpty();
     assertThat(IdentityHeaders.none().consumerId("X-Caller").names()).containsExactly("X-Caller");
+  }
+
+  @Test
+  void identity_headers_are_values_equal_by_the_names_they_set() {
+    IdentityHeaders tenant = IdentityHeaders.defaults().claim("tenant", "X-Tenant");
+
+    assertThat(tenant).isEqualTo(IdentityHeaders.defaults().claim("tenant", "X-Tenant"))
+        .hasSameHashCodeAs(IdentityHeaders.defaults().claim("tenant", "X-Tenant"))
+        .isNotEqualTo(IdentityHeaders.defaults())
+        .isNotEqualTo(IdentityHeaders.defaults().claim("tenant", "X-Org"));
+    assertThat(IdentityHeaders.none().plan("X-Plan")).isNotEqualTo(IdentityHeaders.none().groups("X-Plan"));
+  }
+
+  @Test
+  void a_consumer_password_given_in_clear_is_kept_as_its_default_strength_hash() {
+    ApiConsumer bob = ApiConsumer.builder("bob").password("s3cret pass").build();
+
+    PasswordHash hash = bob.password().orElseThrow();
+    assertThat(hash.iterations()).isEqualTo(PasswordHash.DEFAULT_ITERATIONS);
+    assertThat(hash.matches("s3cret pass")).isTrue();
+    assertThat(hash.matches("s3cret")).isFalse();
+    assertThat(bob.toString()).doesNotContain("s3cret");
   }
 }

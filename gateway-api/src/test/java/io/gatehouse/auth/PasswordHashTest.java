@@ -18,6 +18,8 @@ class PasswordHashTest {
     assertThat(hash.matches("")).isFalse();
     PasswordHash parsed = PasswordHash.parse(hash.encoded());
     assertThat(parsed).isEqualTo(hash);
+    assertThat(parsed).hasSameHashCodeAs(hash);
+    assertThat(parsed.iterations()).isEqualTo(2_000);
     assertThat(parsed.matches("correct horse")).isTrue();
     assertThat(hash.encoded()).startsWith("$pbkdf2-sha256$i=2000$").doesNotContain("correct");
     assertThat(hash.toString()).isEqualTo("PasswordHash[pbkdf2-sha256, 2000 iterations]");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -172,8 +173,8 @@ class ConfigValidationTest {
         .hasMessageContaining("gateway: trustedProxies: 'proxy.example.com' has 3 parts (an IPv4 address has 4) (expected: a canonical IP address or CIDR block");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "trustedProxies(\"{0}\")")
-  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+  @ParameterizedTest(name = "trustedProxies(\"{0}\")")
+  @CsvSource(delimiter = '|', value = {
       "010.0.0.1      | '010.0.0.1' part '010' has a leading zero",
       "10.1           | '10.1' has 2 parts (an IPv4 address has 4)",
       "0x7f.1         | '0x7f.1' has 2 parts (an IPv4 address has 4)",
@@ -214,7 +215,7 @@ class ConfigValidationTest {
         .hasMessageContaining("route id: 'bad id' (expected: 1 to 128 of letters, digits, '.', '_', '-')");
     assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.stripPrefix(-1)))
         .hasMessageContaining("route 'a': stripPrefix: -1 (expected: >= 0)");
-    assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.responseTimeout(java.time.Duration.ofSeconds(-1))))
+    assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.responseTimeout(Duration.ofSeconds(-1))))
         .hasMessageContaining("route 'a': responseTimeout: PT-1S (expected: > 0)");
     assertThatThrownBy(() -> Gateway.builder().route("a", r -> r.setRequestHeader("Bad Header", "x")))
         .hasMessageContaining("header name: 'Bad Header' (expected: an RFC 9110 token)");

@@ -14,6 +14,7 @@ import io.gatehouse.spi.UpstreamException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -258,8 +259,8 @@ class GatewayRequestTest {
 
   @Test
   void route_timeouts_override_the_gateway_defaults() throws Exception {
-    Gateway g = gateway(b -> b.connectTimeout(java.time.Duration.ofSeconds(3)).responseTimeout(java.time.Duration.ofSeconds(9))
-        .route("fast", r -> r.path("/fast").responseTimeout(java.time.Duration.ofMillis(250)).upstream("http://a:1"))
+    Gateway g = gateway(b -> b.connectTimeout(Duration.ofSeconds(3)).responseTimeout(Duration.ofSeconds(9))
+        .route("fast", r -> r.path("/fast").responseTimeout(Duration.ofMillis(250)).upstream("http://a:1"))
         .route("default", r -> r.path("/default").upstream("http://a:1")));
     get(g, "/fast");
     get(g, "/default");

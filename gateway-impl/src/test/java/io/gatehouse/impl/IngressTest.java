@@ -20,6 +20,7 @@ import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.route.RouteSpec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ class IngressTest {
   private static InetSocketAddress address(String literal) {
     try {
       return new InetSocketAddress(InetAddress.getByName(literal), 40000);
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new AssertionError(e);
     }
   }

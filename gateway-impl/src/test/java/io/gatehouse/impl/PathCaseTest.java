@@ -1,6 +1,7 @@
 package io.gatehouse.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.auth.Auth;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 10 item 10: case-insensitive paths on request, ASCII folding only, and the case-shadow warning. */
 class PathCaseTest {
@@ -152,14 +154,14 @@ class PathCaseTest {
     assertThat(insensitive).contains("-> route 'admin'").doesNotContain("ignoring case");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "caseInsensitivePaths({0})")
-  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  @ParameterizedTest(name = "caseInsensitivePaths({0})")
+  @ValueSource(booleans = {false, true})
   void a_route_that_only_an_earlier_route_spelt_in_another_case_covers_is_shadowed_only_when_case_is_ignored(boolean ignoreCase) {
     Gateway.Builder b = Gateway.builder().transport(upstream).caseInsensitivePaths(ignoreCase)
         .route("first", r -> r.path("/Admin/**").upstream("http://a:1"))
         .route("second", r -> r.path("/admin/users").upstream("http://b:1"));
     if (ignoreCase) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(b::build)
+      assertThatThrownBy(b::build)
           .hasMessageContaining("route 'second': path: never matches: route 'first', declared earlier, matches every request it would");
     } else {
       built.add(b.build());

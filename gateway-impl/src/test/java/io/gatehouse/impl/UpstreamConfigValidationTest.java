@@ -19,6 +19,9 @@ import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Mistakes in upstreams, splits, mirrors and resilience settings: at once from the setters, all together from build(). */
 class UpstreamConfigValidationTest {
@@ -38,8 +41,8 @@ class UpstreamConfigValidationTest {
         "route 'd': fallback: 'http://user@fb:1' has user info (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
       "http://010.0.0.1:8080          | has host '010.0.0.1', an IP literal that part '010' has a leading zero",
       "http://10.0.0.01:8080          | has host '10.0.0.01', an IP literal that part '01' has a leading zero",
       "http://256.0.0.1:8080          | has no host",
@@ -54,8 +57,8 @@ class UpstreamConfigValidationTest {
             + " (expected: an absolute http or https URL such as http://orders:8080, without query, fragment or user info)");
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"http://10.0.0.1:8080", "http://[2001:db8::1]:8080",
+  @ParameterizedTest
+  @ValueSource(strings = {"http://10.0.0.1:8080", "http://[2001:db8::1]:8080",
       "http://[2001:DB8:0::1]:8080", "http://[::ffff:10.0.0.1]:8080", "http://orders-1:8080", "http://a1.example:8080"})
   void a_target_with_a_canonical_ip_literal_or_a_name_is_accepted(String url) {
     builder().route("a", r -> r.path("/a").upstream(url)).build().close();

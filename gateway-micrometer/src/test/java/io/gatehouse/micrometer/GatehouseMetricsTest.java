@@ -8,11 +8,14 @@ import io.gatehouse.GatewaySpec;
 import io.gatehouse.adapter.SwappableGateway;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.observe.Rejection;
+import io.gatehouse.route.RouteExplanation;
+import io.gatehouse.spi.ConnectionPoolStatus;
+import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.TargetStatus.Circuit;
 import io.gatehouse.upstream.TargetStatus.Health;
-import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.UpstreamStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -21,15 +24,17 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The meters, fed with hand-made records and events on a SimpleMeterRegistry. */
@@ -151,7 +156,7 @@ class GatehouseMetricsTest {
     metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
     metrics.onRequest(Records.request().route("orders").rejected(reason, 503).build());
     assertThat(registry.get("gatehouse.rejections")
-        .tags("reason", reason.name().toLowerCase(java.util.Locale.ROOT), "route", "orders").counter().count())
+        .tags("reason", reason.name().toLowerCase(Locale.ROOT), "route", "orders").counter().count())
         .isEqualTo(2);
     assertThat(registry.get("gatehouse.rejections").counters()).hasSize(1);
   }
@@ -426,6 +431,34 @@ class GatehouseMetricsTest {
     public List<UpstreamStatus> upstreams() {
       return upstreams;
     }
+
+    @Override
+    public RouteExplanation explain(Request request) {
+      throw new UnsupportedOperationException("not a real gateway");
+    }
+
+    @Override
+    public Map<String, List<String>> chains() {
+      return Map.of();
+    }
+
+    @Override
+    public UsageReport usage() {
+      return UsageReport.empty();
+    }
+
+    @Override
+    public String version() {
+      return "fake";
+    }
+
+    @Override
+    public Optional<ConnectionPoolStatus> connectionPool() {
+      return Optional.empty();
+    }
+
+    @Override
+    public void takeStateFrom(Gateway previous) {}
 
     @Override
     public void close() {}

@@ -229,4 +229,9 @@ class GatehouseTracingTest {
       Thread.sleep(5);
     }
   }
+
+  @Test
+  void the_tracing_prints_the_propagator_it_injects_with() {
+    assertThat(GatehouseTracing.of(otel).toString()).startsWith("GatehouseTracing[").contains("W3CTraceContextPropagator");
+  }
 }

@@ -139,7 +139,7 @@ class GatewaysOnRedisTest {
   private static TestResponse timed(Supplier<TestResponse> send) {
     long start = System.nanoTime();
     TestResponse response = send.get();
-    org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     return response;
   }
 

@@ -15,6 +15,7 @@ import io.gatehouse.upstream.OutlierDetection;
 import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.Upstream;
 import io.undertow.Undertow;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpRequest;
@@ -377,7 +378,7 @@ class AdminHandlerTest {
   }
 
   private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.Gateway;
 import io.gatehouse.adapter.SwappableGateway;
+import io.gatehouse.http.Body;
+import io.gatehouse.http.Response;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +81,7 @@ class DrainedSwapOverSocketsTest {
     assertThat(upstreamThreads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
   }
 
-  private Gateway build(String version, java.util.function.Consumer<Gateway.Builder> routes) {
+  private Gateway build(String version, Consumer<Gateway.Builder> routes) {
     Gateway.Builder builder = Gateway.builder().accessLog(false).version(version);
     routes.accept(builder);
     Gateway gateway = builder.build();
@@ -153,11 +158,11 @@ class DrainedSwapOverSocketsTest {
     CountDownLatch started = new CountDownLatch(1);
     TestGateway a = TestGateway.async(r -> {
       started.countDown();
-      return release.thenApply(v -> io.gatehouse.http.Response.builder(200).body(io.gatehouse.http.Body.of("A")).build());
+      return release.thenApply(v -> Response.builder(200).body(Body.of("A")).build());
     });
     GatewayHandler handler = UndertowGateway.handler(a);
-    io.undertow.Undertow undertow = io.undertow.Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1)
-        .setHandler(io.undertow.Handlers.path().addPrefixPath("/gw", handler)).build();
+    Undertow undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1)
+        .setHandler(Handlers.path().addPrefixPath("/gw", handler)).build();
     undertow.start();
     try {
       int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -222,7 +223,7 @@ class FramingTest {
   /** The body of a raw request, de-chunked when chunked. */
   static String body(String raw) {
     int end = raw.indexOf("\r\n\r\n");
-    String head = raw.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+    String head = raw.substring(0, end).toLowerCase(Locale.ROOT);
     String rest = raw.substring(end + 4);
     if (!head.contains("\r\ntransfer-encoding: chunked")) {
       return rest;

@@ -8,6 +8,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -60,7 +61,7 @@ class GatewayServerTest {
 
   @Test
   void fails_to_start_on_a_port_in_use_and_names_it() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> UndertowGateway.server(TestGateway.text(200, "x"))
           .host("127.0.0.1").port(taken.getLocalPort()).start())
           .isInstanceOf(GatewayException.class)
@@ -200,5 +201,19 @@ class GatewayServerTest {
 
     assertThatThrownBy(() -> server.stop(Duration.ofSeconds(-1)))
         .hasMessage("timeout: PT-1S (expected: >= 0)");
+  }
+
+  @Test
+  void the_server_its_handler_and_the_admin_handler_print_what_they_serve() {
+    TestGateway gateway = TestGateway.text(200, "hi");
+    server = Servers.start(gateway);
+    GatewayHandler handler = UndertowGateway.handler(gateway);
+
+    assertThat(server).hasToString("GatewayServer[port " + server.port() + "]");
+    assertThat(handler.toString()).isEqualTo("GatewayHandler[" + gateway + "]");
+    assertThat(UndertowGateway.admin(server).bearerToken("a-long-admin-token-0123456789").build())
+        .hasToString("AdminHandler[no metrics]");
+    assertThat(UndertowGateway.admin(handler).bearerToken("a-long-admin-token-0123456789").metrics(() -> "").build())
+        .hasToString("AdminHandler[with metrics]");
   }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -185,7 +186,7 @@ class IngressOverSocketsTest {
   }
 
   @ParameterizedTest(name = "{0}: chunked {1} bytes")
-  @org.junit.jupiter.params.provider.CsvSource({"STANDALONE, 100, 200", "STANDALONE, 150, 413", "STANDALONE, 5000, 413",
+  @CsvSource({"STANDALONE, 100, 200", "STANDALONE, 150, 413", "STANDALONE, 5000, 413",
       "UNDER_PREFIX, 100, 200", "UNDER_PREFIX, 150, 413", "UNDER_PREFIX, 5000, 413"})
   void a_chunked_body_past_the_cap_gets_413_and_the_upstream_never_gets_a_complete_request(Mount mount, int length, int status)
       throws Exception {

@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,10 +125,10 @@ class LargeBodyTest {
             buf.clear();
             g.fill(buf, (int) Math.min(buf.capacity(), left));
             buf.flip();
-            client.send(java.util.Arrays.copyOf(buf.array(), buf.limit()));
+            client.send(Arrays.copyOf(buf.array(), buf.limit()));
           }
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
       });
 
@@ -139,7 +143,7 @@ class LargeBodyTest {
         md.update(buf, 0, n);
         left -= n;
       }
-      upload.get(1, java.util.concurrent.TimeUnit.MINUTES);
+      upload.get(1, TimeUnit.MINUTES);
       assertThat(HexFormat.of().formatHex(md.digest())).isEqualTo(GeneratedBody.sha256(SIZE, 17));
     }
   }

@@ -3,6 +3,7 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import java.io.EOFException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 10 item 9 over real sockets, on every mount: per row, the status, whether the connection
@@ -168,7 +170,7 @@ class MethodsOverSocketsTest {
   }
 
   @ParameterizedTest(name = "{0} then GET, pipelined")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"head", "hEAD", "Head", "HEAd"})
+  @ValueSource(strings = {"head", "hEAD", "Head", "HEAd"})
   void a_case_variant_of_head_never_desynchronises_a_pipelined_connection(String method) throws Exception {
     for (Mount mount : Mount.values()) {
       int before = upstream.requests().size();
@@ -178,7 +180,7 @@ class MethodsOverSocketsTest {
         RawHttp.Head head;
         try {
           head = client.readHead();
-        } catch (java.io.EOFException closedFirst) {
+        } catch (EOFException closedFirst) {
           assertThat(upstream.requests().size()).as("%s upstream", mount).isEqualTo(before);
           continue; // closed with no answer: nothing to misread
         }

@@ -4,6 +4,7 @@ import io.gatehouse.Gateway;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -34,7 +35,7 @@ enum Mount {
   Running start(Gateway gateway) {
     if (this == STANDALONE) {
       GatewayServer server = UndertowGateway.server(gateway).host("127.0.0.1").port(0).ioThreads(2).start();
-      return new Running(server.port(), () -> server.stop(java.time.Duration.ZERO));
+      return new Running(server.port(), () -> server.stop(Duration.ZERO));
     }
     Undertow undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(2)
         .setHandler(Handlers.path().addPrefixPath(prefix, UndertowGateway.handler(gateway))

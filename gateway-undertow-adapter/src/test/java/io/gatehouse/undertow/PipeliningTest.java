@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -91,7 +92,7 @@ class PipeliningTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.EnumSource(Mount.class)
+  @EnumSource(Mount.class)
   void a_large_earlier_response_to_a_slow_reader_is_whole_before_the_400(Mount mount) throws Exception {
     try (RawHttp client = RawHttp.connect(running.get(mount).port(), 4096)) {
       client.send("GET " + mount.target("/big") + " HTTP/1.1\r\nHost: gw\r\n\r\n"

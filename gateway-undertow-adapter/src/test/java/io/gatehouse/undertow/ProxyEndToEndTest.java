@@ -18,6 +18,7 @@ import io.undertow.Undertow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -25,6 +26,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -115,7 +120,7 @@ class ProxyEndToEndTest {
   @Test
   void a_refused_connection_is_502_and_the_gateway_keeps_serving() throws Exception {
     int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
     start(b -> b
@@ -158,7 +163,7 @@ class ProxyEndToEndTest {
   void a_client_that_goes_away_cancels_the_upstream_exchange() throws Exception {
     CountDownLatch requestArrived = new CountDownLatch(1);
     CountDownLatch upstreamSawEndOfStream = new CountDownLatch(1);
-    try (ServerSocket hanging = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket hanging = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread upstream = new Thread(() -> {
         try (Socket s = hanging.accept()) {
           s.setSoTimeout(20_000);
@@ -193,7 +198,7 @@ class ProxyEndToEndTest {
 
   @Test
   void the_upstream_connection_is_kept_alive_across_requests() throws Exception {
-    java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     Undertow recording = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(exchange -> {
       clientPorts.add(exchange.getSourceAddress().getPort());
       exchange.getResponseSender().send("ok");
@@ -206,7 +211,7 @@ class ProxyEndToEndTest {
         assertThat(get("/k" + i).body()).isEqualTo("ok");
         // The client may have the whole response before the upstream connection is back in the
         // pool (that happens on the upstream client's thread): wait, bounded, until it is.
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (gateway.connectionPool().map(p -> p.leased() > 0 || p.available() == 0).orElse(false)
             && System.nanoTime() < until) {
           Thread.sleep(5);
@@ -234,10 +239,10 @@ class ProxyEndToEndTest {
 
     private final ServerSocket socket;
     private final Thread acceptor;
-    private final java.util.List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
     RawUpstream(Script script) throws IOException {
-      socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       acceptor = new Thread(() -> {
         try {
           while (!socket.isClosed()) {

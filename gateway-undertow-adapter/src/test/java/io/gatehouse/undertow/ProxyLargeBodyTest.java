@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,9 +16,11 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.Flow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xnio.IoUtils;
 
 /**
  * 256 MiB each way through the whole gateway: client -> Undertow adapter -> compiled gateway ->
@@ -32,7 +36,7 @@ class ProxyLargeBodyTest {
   @BeforeEach
   void start() {
     upstream = Undertow.builder().addHttpListener(0, "127.0.0.1")
-        .setServerOption(io.undertow.UndertowOptions.MAX_ENTITY_SIZE, 0L)
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
         .setHandler(ProxyLargeBodyTest::upstream).build();
     upstream.start();
     int port = ((InetSocketAddress) upstream.getListenerInfo().get(0).getAddress()).getPort();
@@ -73,11 +77,11 @@ class ProxyLargeBodyTest {
         exchange.setResponseContentLength(SIZE);
         GeneratedBody body = new GeneratedBody(SIZE, 23);
         OutputStream out = exchange.getOutputStream();
-        body.subscribe(new java.util.concurrent.Flow.Subscriber<ByteBuffer>() {
-          java.util.concurrent.Flow.Subscription s;
+        body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+          Flow.Subscription s;
 
           @Override
-          public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+          public void onSubscribe(Flow.Subscription s) {
             this.s = s;
             s.request(1);
           }
@@ -88,7 +92,7 @@ class ProxyLargeBodyTest {
               byte[] chunk = new byte[item.remaining()];
               item.get(chunk);
               out.write(chunk);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
               s.cancel();
               return;
             }
@@ -103,8 +107,8 @@ class ProxyLargeBodyTest {
         });
       }
       exchange.endExchange();
-    } catch (java.io.IOException e) {
-      org.xnio.IoUtils.safeClose(exchange.getConnection());
+    } catch (IOException e) {
+      IoUtils.safeClose(exchange.getConnection());
     }
   }
 

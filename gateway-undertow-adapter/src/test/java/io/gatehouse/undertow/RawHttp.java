@@ -1,5 +1,6 @@
 package io.gatehouse.undertow;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -22,7 +23,7 @@ final class RawHttp implements AutoCloseable {
 
   private RawHttp(Socket socket) throws IOException {
     this.socket = socket;
-    this.in = new java.io.BufferedInputStream(socket.getInputStream());
+    this.in = new BufferedInputStream(socket.getInputStream());
     this.out = socket.getOutputStream();
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -127,7 +128,7 @@ final class RawUpstream implements AutoCloseable {
         s.setSoTimeout(20_000);
         open.add(s);
         threads.execute(() -> serve(s));
-      } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
+      } catch (IOException | RejectedExecutionException e) {
         return;
       }
     }

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -185,7 +186,7 @@ class StreamingTest {
       client.send("hello");
       RawHttp.Head head = client.readHead();
       assertThat(head.status()).isEqualTo(200);
-      assertThat(new String(client.readBody(head), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("hello");
+      assertThat(new String(client.readBody(head), StandardCharsets.UTF_8)).isEqualTo("hello");
     }
   }
 }

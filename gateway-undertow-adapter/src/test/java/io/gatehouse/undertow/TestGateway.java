@@ -4,10 +4,19 @@ import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
+import io.gatehouse.http.RequestHandler;
 import io.gatehouse.http.Response;
+import io.gatehouse.metering.UsageReport;
+import io.gatehouse.route.RouteExplanation;
+import io.gatehouse.spi.ConnectionPoolStatus;
+import io.gatehouse.upstream.UpstreamStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -15,13 +24,13 @@ import java.util.function.Function;
 final class TestGateway implements Gateway {
   final LinkedBlockingQueue<Request> requests = new LinkedBlockingQueue<>();
   final AtomicBoolean closed = new AtomicBoolean();
-  private final Function<Request, CompletionStage<Response>> handler;
+  private final RequestHandler handler;
 
-  private TestGateway(Function<Request, CompletionStage<Response>> handler) {
+  private TestGateway(RequestHandler handler) {
     this.handler = handler;
   }
 
-  static TestGateway async(Function<Request, CompletionStage<Response>> handler) {
+  static TestGateway async(RequestHandler handler) {
     return new TestGateway(handler);
   }
 
@@ -41,7 +50,7 @@ final class TestGateway implements Gateway {
   }
 
   Request lastRequest() throws InterruptedException {
-    Request r = requests.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    Request r = requests.poll(10, TimeUnit.SECONDS);
     if (r == null) {
       throw new AssertionError("the gateway saw no request within 10 s");
     }
@@ -51,13 +60,46 @@ final class TestGateway implements Gateway {
   @Override
   public CompletionStage<Response> handle(Request request) {
     requests.add(request);
-    return handler.apply(request);
+    return handler.handle(request);
   }
 
   @Override
   public GatewaySpec spec() {
     throw new UnsupportedOperationException("a test gateway has no spec");
   }
+
+  @Override
+  public List<UpstreamStatus> upstreams() {
+    return List.of();
+  }
+
+  @Override
+  public RouteExplanation explain(Request request) {
+    throw new UnsupportedOperationException("a test gateway does not route");
+  }
+
+  @Override
+  public Map<String, List<String>> chains() {
+    return Map.of();
+  }
+
+  @Override
+  public UsageReport usage() {
+    return UsageReport.empty();
+  }
+
+  @Override
+  public Optional<ConnectionPoolStatus> connectionPool() {
+    return Optional.empty();
+  }
+
+  @Override
+  public String version() {
+    return "test";
+  }
+
+  @Override
+  public void takeStateFrom(Gateway previous) {}
 
   @Override
   public void close() {

@@ -52,7 +52,7 @@ class ApiKeyAndBasicAuthTest {
     assertThat(tester.get("/invoices?year=2026&api_key=" + KEY + "&page=2").send())
         .hasStatus(200).upstreamSawQuery("year=2026&page=2");
     assertThat(tester.get("/invoices?api_key=" + KEY).send()).hasStatus(200).upstreamSawPath("/invoices");
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(UP).received().get(1).rawQuery()).isEmpty();
+    assertThat(tester.upstream(UP).received().get(1).rawQuery()).isEmpty();
     assertThat(tester.get("/invoices").header("X-Api-Token", KEY).send()).hasStatus(200).upstreamSawNoHeader("X-Api-Token");
     assertThat(tester.get("/invoices").header("X-API-Key", KEY).send()).as("the default header no longer counts").hasStatus(401);
   }
@@ -67,7 +67,7 @@ class ApiKeyAndBasicAuthTest {
   @Test
   void the_store_holds_only_hashes_and_a_custom_store_may_answer_later() {
     assertThat(BILLING.toString()).doesNotContain(KEY);
-    org.assertj.core.api.Assertions.assertThat(BILLING.apiKeyHashes()).containsExactly(ApiConsumer.hashApiKey(KEY))
+    assertThat(BILLING.apiKeyHashes()).containsExactly(ApiConsumer.hashApiKey(KEY))
         .noneMatch(h -> h.contains(KEY));
     AtomicReference<String> askedFor = new AtomicReference<>();
     ConsumerStore slow = new ConsumerStore() {
@@ -85,7 +85,7 @@ class ApiKeyAndBasicAuthTest {
     tester(Gateway.builder().auth(Auth.apiKey()).consumers(slow).route("r", r -> r.path("/**").upstream(UP)));
 
     assertThat(tester.get("/x").header("X-API-Key", KEY).send()).hasStatus(200).upstreamSawHeader("X-Consumer-Id", "billing");
-    org.assertj.core.api.Assertions.assertThat(askedFor.get()).isEqualTo(ApiConsumer.hashApiKey(KEY));
+    assertThat(askedFor.get()).isEqualTo(ApiConsumer.hashApiKey(KEY));
   }
 
   @Test
@@ -124,11 +124,11 @@ class ApiKeyAndBasicAuthTest {
     assertThat(response).hasStatus(200).upstreamSawNoHeader("Authorization").upstreamSawHeader("X-Consumer-Id", "billing");
     // The chain goes on on the password thread, or on the caller's if the check ended first: the
     // proof that the hash was not computed on the caller is that a password thread ran it.
-    org.assertj.core.api.Assertions.assertThat(Thread.getAllStackTraces().keySet())
+    assertThat(Thread.getAllStackTraces().keySet())
         .anyMatch(t -> t.getName().startsWith("gatehouse-password-"));
     assertThat(tester.get("/ledger").basic("billing", "billing-password").send())
         .as("a password that matched is remembered").hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(thread.get()).doesNotStartWith("gatehouse-password-");
+    assertThat(thread.get()).doesNotStartWith("gatehouse-password-");
     assertThat(tester.get("/ledger").basic("billing", "billing-passwort").send()).hasStatus(401);
   }
 
@@ -152,7 +152,7 @@ class ApiKeyAndBasicAuthTest {
     while (threadsNamed("gatehouse-password-") > 0 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    org.assertj.core.api.Assertions.assertThat(threadsNamed("gatehouse-password-")).isZero();
+    assertThat(threadsNamed("gatehouse-password-")).isZero();
   }
 
   private static long threadsNamed(String prefix) {
@@ -168,8 +168,8 @@ class ApiKeyAndBasicAuthTest {
     tester.get("/basic").basic("billing", "billing-password").send();
 
     List<RecordedRequest> seen = tester.upstream(UP).received();
-    org.assertj.core.api.Assertions.assertThat(seen).hasSize(2)
-        .allSatisfy(r -> org.assertj.core.api.Assertions.assertThat(r.headers().toString())
+    assertThat(seen).hasSize(2)
+        .allSatisfy(r -> assertThat(r.headers().toString())
             .doesNotContain(KEY).doesNotContain("Basic "));
   }
 }

@@ -148,8 +148,8 @@ class AuthRejectionTableTest {
 
     assertThat(response).hasStatus(status).isProblem().wasNotProxied();
     HttpHeaders headers = response.headers();
-    org.assertj.core.api.Assertions.assertThat(headers.all("WWW-Authenticate")).containsExactlyElementsOf(challenges);
-    org.assertj.core.api.Assertions.assertThat(response.body())
+    assertThat(headers.all("WWW-Authenticate")).containsExactlyElementsOf(challenges);
+    assertThat(response.body())
         .doesNotContain("Exception").doesNotContain("rsa-1").doesNotContain("at io.");
   }
 

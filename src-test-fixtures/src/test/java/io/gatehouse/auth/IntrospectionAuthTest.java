@@ -48,12 +48,12 @@ class IntrospectionAuthTest {
         .hasStatus(200).upstreamSawHeader("X-Consumer-Id", "alice").upstreamSawHeader("Authorization", "Bearer opaque-token-1");
 
     RecordedRequest call = tester.upstream(IDP).received().get(0);
-    org.assertj.core.api.Assertions.assertThat(call.method()).isEqualTo("POST");
-    org.assertj.core.api.Assertions.assertThat(call.path()).isEqualTo("/oauth2/introspect");
-    org.assertj.core.api.Assertions.assertThat(call.headers().first("Content-Type")).contains("application/x-www-form-urlencoded");
-    org.assertj.core.api.Assertions.assertThat(call.headers().first("Authorization")).contains("Basic "
+    assertThat(call.method()).isEqualTo("POST");
+    assertThat(call.path()).isEqualTo("/oauth2/introspect");
+    assertThat(call.headers().first("Content-Type")).contains("application/x-www-form-urlencoded");
+    assertThat(call.headers().first("Authorization")).contains("Basic "
         + Base64.getEncoder().encodeToString("gateway:s3cret%3A%26".getBytes(StandardCharsets.UTF_8)));
-    org.assertj.core.api.Assertions.assertThat(call.bodyText()).isEqualTo("token=opaque-token-1&token_type_hint=access_token");
+    assertThat(call.bodyText()).isEqualTo("token=opaque-token-1&token_type_hint=access_token");
   }
 
   @Test
@@ -64,21 +64,21 @@ class IntrospectionAuthTest {
     for (int i = 0; i < 5; i++) {
       assertThat(tester.get("/orders/1").bearer("tok").send()).hasStatus(200);
     }
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(1);
+    assertThat(tester.upstream(IDP).received()).hasSize(1);
 
     clock.advance(Duration.ofSeconds(121));
     assertThat(tester.get("/orders/1").bearer("tok").send()).as("asked again after exp, which has passed").hasStatus(401);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(2);
+    assertThat(tester.upstream(IDP).received()).hasSize(2);
 
     long far = clock.instant().plusSeconds(86_400).getEpochSecond();
     tester.stubUpstream(IDP, s -> s.respond(200, "application/json", active("alice", far, "orders:read")));
     assertThat(tester.get("/orders/1").bearer("tok-2").send()).hasStatus(200);
     clock.advance(Duration.ofMinutes(4));
     assertThat(tester.get("/orders/1").bearer("tok-2").send()).hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(3);
+    assertThat(tester.upstream(IDP).received()).hasSize(3);
     clock.advance(Duration.ofMinutes(2));
     assertThat(tester.get("/orders/1").bearer("tok-2").send()).as("the max TTL bounds a long-lived token").hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(4);
+    assertThat(tester.upstream(IDP).received()).hasSize(4);
   }
 
   @Test
@@ -89,10 +89,10 @@ class IntrospectionAuthTest {
         .hasStatus(401)
         .hasHeader("WWW-Authenticate", "Bearer realm=\"gatehouse\", error=\"invalid_token\", error_description=\"the token is not active\"");
     assertThat(tester.get("/orders/1").bearer("revoked").send()).hasStatus(401);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(1);
+    assertThat(tester.upstream(IDP).received()).hasSize(1);
     clock.advance(Duration.ofSeconds(31));
     assertThat(tester.get("/orders/1").bearer("revoked").send()).hasStatus(401);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(2);
+    assertThat(tester.upstream(IDP).received()).hasSize(2);
   }
 
   @Test

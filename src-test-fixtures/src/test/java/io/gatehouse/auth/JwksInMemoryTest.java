@@ -37,8 +37,8 @@ class JwksInMemoryTest {
     assertThat(tester.get("/orders").bearer(token).send()).hasStatus(200).upstreamSawHeader("X-Consumer-Id", "alice");
     assertThat(tester.get("/orders").bearer(TestTokens.signedBy(key).clock(clock).issuer(IDP).subject("alice").mint()).send())
         .hasStatus(403);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(1)
-        .allSatisfy(r -> org.assertj.core.api.Assertions.assertThat(r.path()).isEqualTo("/.well-known/jwks.json"));
+    assertThat(tester.upstream(IDP).received()).hasSize(1)
+        .allSatisfy(r -> assertThat(r.path()).isEqualTo("/.well-known/jwks.json"));
   }
 
   @Test
@@ -55,7 +55,7 @@ class JwksInMemoryTest {
       assertThat(tester.get("/a").bearer(TestTokens.signedBy(old).clock(clock).subject("a").kid("made-up-" + i).mint()).send())
           .hasStatus(401);
     }
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received())
+    assertThat(tester.upstream(IDP).received())
         .as("the first fetch counts as the last attempt: no refetch within the minimum interval").hasSize(1);
 
     tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(old, rotated)));
@@ -63,7 +63,7 @@ class JwksInMemoryTest {
     assertThat(tester.get("/a").bearer(fresh).send()).as("within the minimum interval").hasStatus(401);
     clock.advance(Duration.ofSeconds(31));
     assertThat(tester.get("/a").bearer(fresh).send()).as("after it").hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).hasSize(2);
+    assertThat(tester.upstream(IDP).received()).hasSize(2);
 
     tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(rotated)));
     clock.advance(Duration.ofMinutes(10));
@@ -83,7 +83,7 @@ class JwksInMemoryTest {
     tester.stubUpstream(IDP, s -> s.respond(200, "application/json", TestKeys.jwks(remote)));
 
     assertThat(tester.get("/a").bearer(TestTokens.signedBy(local).clock(clock).subject("a").mint()).send()).hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).as("a configured key needs no fetch").isEmpty();
+    assertThat(tester.upstream(IDP).received()).as("a configured key needs no fetch").isEmpty();
     assertThat(tester.get("/a").bearer(TestTokens.signedBy(remote).clock(clock).subject("a").mint()).send()).hasStatus(200);
   }
 

@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.gatehouse.Gateway;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -143,7 +144,7 @@ class JwtClaimTypesTest {
   @ParameterizedTest(name = "fractional exp {0} s after now, leeway 30 s")
   @MethodSource("fractionalExpiry")
   void a_fractional_exp_counts_its_whole_seconds(String offset, int status) {
-    String exp = new java.math.BigDecimal(NOW).add(new java.math.BigDecimal(offset)).toPlainString();
+    String exp = new BigDecimal(NOW).add(new BigDecimal(offset)).toPlainString();
     assertThat(tester.get("/x").bearer(signed(payload("exp", exp))).send()).hasStatus(status);
   }
 

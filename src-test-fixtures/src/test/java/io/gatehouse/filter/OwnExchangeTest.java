@@ -129,11 +129,11 @@ class OwnExchangeTest {
     assertThat(tester.get("/api/orders").header("X-API-Key", KEY).send())
         .hasStatus(200).hasBody("ok").upstreamSawHeader("X-Wrapped", "yes").upstreamSawHeader("X-Consumer-Id", "acme");
     RequestRecord record = lastRecord();
-    org.assertj.core.api.Assertions.assertThat(record.routeId()).contains("api");
-    org.assertj.core.api.Assertions.assertThat(record.consumer()).as("the principal the auth stage found").contains("acme");
-    org.assertj.core.api.Assertions.assertThat(record.upstream()).contains(UP);
-    org.assertj.core.api.Assertions.assertThat(record.upstreamAttempts()).isEqualTo(1);
-    org.assertj.core.api.Assertions.assertThat(record.rejection()).isEmpty();
+    assertThat(record.routeId()).contains("api");
+    assertThat(record.consumer()).as("the principal the auth stage found").contains("acme");
+    assertThat(record.upstream()).contains(UP);
+    assertThat(record.upstreamAttempts()).isEqualTo(1);
+    assertThat(record.rejection()).isEmpty();
   }
 
   @ParameterizedTest
@@ -143,10 +143,10 @@ class OwnExchangeTest {
     assertThat(tester.get("/api/orders").header("X-API-Key", KEY).send()).hasStatus(200);
     assertThat(tester.get("/api/orders").header("X-API-Key", KEY).send())
         .as("the per-consumer limit counts acme, not a client address").hasStatus(429).isProblem();
-    org.assertj.core.api.Assertions.assertThat(lastRecord().rejection()).contains(Rejection.RATE_LIMITED);
-    org.assertj.core.api.Assertions.assertThat(lastRecord().consumer()).contains("acme");
+    assertThat(lastRecord().rejection()).contains(Rejection.RATE_LIMITED);
+    assertThat(lastRecord().consumer()).contains("acme");
 
     assertThat(tester.get("/api/orders").send()).hasStatus(401);
-    org.assertj.core.api.Assertions.assertThat(lastRecord().rejection()).contains(Rejection.UNAUTHENTICATED);
+    assertThat(lastRecord().rejection()).contains(Rejection.UNAUTHENTICATED);
   }
 }

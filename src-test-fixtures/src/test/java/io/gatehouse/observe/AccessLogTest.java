@@ -9,6 +9,9 @@ import io.gatehouse.Gateway;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.upstream.Retry;
+import io.gatehouse.upstream.Upstream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -71,8 +74,8 @@ class AccessLogTest {
   @Test
   void retries_show_as_upstream_attempts_in_the_fields_and_the_message() {
     tester = GatewayTester.of(Gateway.builder().route("orders", r -> r.path("/**")
-            .upstream(io.gatehouse.upstream.Upstream.of("http://a:8080", "http://b:8080"))
-            .retry(io.gatehouse.upstream.Retry.times(2).backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)))))
+            .upstream(Upstream.of("http://a:8080", "http://b:8080"))
+            .retry(Retry.times(2).backoff(Duration.ofMillis(1), Duration.ofMillis(1)))))
         .stubUpstream("http://a:8080", s -> s.respond(503))
         .stubUpstream("http://b:8080", s -> s.respond(503));
     tester.get("/x").send();

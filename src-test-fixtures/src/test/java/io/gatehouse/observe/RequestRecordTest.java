@@ -10,6 +10,7 @@ import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.upstream.CircuitBreaker;
 import io.gatehouse.upstream.OutlierDetection;
+import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.TargetStatus;
 import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
@@ -87,7 +88,7 @@ class RequestRecordTest {
   void the_record_counts_upstream_attempts_retries_included_and_none_for_a_rejection() {
     tester(Gateway.builder()
         .route("retried", r -> r.path("/retried/**").upstream(Upstream.of("http://a:8080", "http://b:8080"))
-            .retry(io.gatehouse.upstream.Retry.times(3).backoff(Duration.ofMillis(1), Duration.ofMillis(1))))
+            .retry(Retry.times(3).backoff(Duration.ofMillis(1), Duration.ofMillis(1))))
         .route("static", r -> r.path("/static").respond(200, "text/plain", "s")));
     tester.stubUpstream("http://a:8080", s -> s.respond(503));
     tester.stubUpstream("http://b:8080", s -> s.respond(503));

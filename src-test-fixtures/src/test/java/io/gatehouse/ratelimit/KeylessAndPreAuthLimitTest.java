@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.AbstractIntegerAssert;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,7 +114,7 @@ class KeylessAndPreAuthLimitTest {
       for (int i = 3; i < 30; i++) {
         assertStatus(send(gateway, "203.0.113.9", made(key, "made-up-" + i))).isEqualTo(429);
       }
-      org.assertj.core.api.Assertions.assertThat(jwks.fetches()).as("refused before auth: no fetch").isEqualTo(fetched);
+      assertThat(jwks.fetches()).as("refused before auth: no fetch").isEqualTo(fetched);
       assertStatus(send(gateway, "198.51.100.7", made(key, "k1"))).as("another client").isEqualTo(200);
     }
   }
@@ -122,8 +123,8 @@ class KeylessAndPreAuthLimitTest {
     return TestTokens.signedBy(key).clock(clock).subject("x").kid(kid).mint();
   }
 
-  private static org.assertj.core.api.AbstractIntegerAssert<?> assertStatus(int status) {
-    return org.assertj.core.api.Assertions.assertThat(status);
+  private static AbstractIntegerAssert<?> assertStatus(int status) {
+    return assertThat(status);
   }
 
   private static int send(Gateway gateway, String ip, String token) throws Exception {

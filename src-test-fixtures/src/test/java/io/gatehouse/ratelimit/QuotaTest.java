@@ -1,6 +1,7 @@
 package io.gatehouse.ratelimit;
 
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
@@ -116,7 +117,7 @@ class QuotaTest {
 
   @Test
   void unknown_plans_fail_at_build() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.builder()
+    assertThatThrownBy(() -> Gateway.builder()
             .consumer(ApiConsumer.builder("x").plan("gold").apiKey(FREE_KEY).build())
             .usagePlan("free", Quota.perDay(1), Quota.perMonth(5).named("daily"))
             .defaultUsagePlan("silver")

@@ -1,12 +1,15 @@
 package io.gatehouse.ratelimit;
 
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
+import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.RequestKey;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Response;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestResponse;
@@ -137,8 +140,8 @@ class RateLimitTest {
     clock.advance(Duration.ofSeconds(1));
     TestResponse next = tester.get("/x").send();
     assertThat(next).hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(next.header("RateLimit")).as("the five 429s took nothing from 'hourly'")
-        .hasValueSatisfying(v -> org.assertj.core.api.Assertions.assertThat(v).startsWith("\"hourly\";r=97;"));
+    assertThat(next.header("RateLimit")).as("the five 429s took nothing from 'hourly'")
+        .hasValueSatisfying(v -> assertThat(v).startsWith("\"hourly\";r=97;"));
   }
 
   @Test
@@ -164,7 +167,7 @@ class RateLimitTest {
 
   @Test
   void duplicate_limit_names_fail_at_build_naming_the_route() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.builder()
+    assertThatThrownBy(() -> Gateway.builder()
             .rateLimit(RateLimit.perClientIp(1).per(Duration.ofSeconds(1)))
             .route("r", r -> r.path("/**").rateLimit(RateLimit.perClientIp(5).per(Duration.ofMinutes(1))).upstream(UP))
             .build())
@@ -175,17 +178,17 @@ class RateLimitTest {
 
   @Test
   void setters_reject_nonsense_at_once() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(0))
+    assertThatThrownBy(() -> RateLimit.perRoute(0))
         .hasMessage("requests: 0 (expected: >= 1)");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ZERO))
+    assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ZERO))
         .hasMessage("window: PT0S (expected: >= 1ms and >= 1ns per request)");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ofSeconds(1)).burst(0))
+    assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ofSeconds(1)).burst(0))
         .hasMessage("burst: 0 (expected: >= 1)");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ofSeconds(1)).named("Bad Name"))
+    assertThatThrownBy(() -> RateLimit.perRoute(1).per(Duration.ofSeconds(1)).named("Bad Name"))
         .hasMessageStartingWith("name: 'Bad Name' (expected:");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RateLimit.perHeader("X App", 1))
+    assertThatThrownBy(() -> RateLimit.perHeader("X App", 1))
         .hasMessage("header: 'X App' (expected: a header name)");
-    org.assertj.core.api.Assertions.assertThat(RateLimit.perHeader("X-App", 5).per(Duration.ofSeconds(1)).toString())
+    assertThat(RateLimit.perHeader("X-App", 5).per(Duration.ofSeconds(1)).toString())
         .isEqualTo("RateLimit[header: 5 per PT1S per header X-App, burst 5]");
   }
 
@@ -222,7 +225,7 @@ class RateLimitTest {
 
   @Test
   void a_fixed_cost_above_a_limits_burst_fails_at_build() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Gateway.builder()
+    assertThatThrownBy(() -> Gateway.builder()
             .rateLimit(RateLimit.perClientIp(3).per(Duration.ofSeconds(1)).named("ip"))
             .route("r", r -> r.path("/**").rateLimitCost(RateLimitCost.of(5)).upstream(UP)).build())
         .isInstanceOf(GatewayConfigException.class)
@@ -241,7 +244,7 @@ class RateLimitTest {
     for (int waitMillis = 100; waitMillis <= 300; waitMillis += 100) {
       long start = System.nanoTime();
       assertThat(tester.get("/x").send()).as("waits %d ms for its turn", waitMillis).hasStatus(200);
-      org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start))
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
           .isGreaterThanOrEqualTo(Duration.ofMillis(waitMillis - 1));
     }
     assertThat(tester.get("/x").send()).as("its turn is more than 300 ms away").hasStatus(429).hasHeader("Retry-After", "1");
@@ -251,8 +254,8 @@ class RateLimitTest {
   void the_gateways_limit_headers_replace_an_upstreams_own_even_malformed_ones() {
     tester = GatewayTester.of(Gateway.builder().time(clock).rateLimitHeaders(RateLimitHeaders.X_RATELIMIT)
         .route("r", r -> r.path("/**").rateLimit(RateLimit.perRoute(5).per(Duration.ofSeconds(5))).upstream(UP)));
-    tester.stubUpstream(UP, s -> s.respond(io.gatehouse.http.Response.builder(200)
-        .headers(io.gatehouse.http.HttpHeaders.of("X-RateLimit-Remaining", "lots")).build()));
+    tester.stubUpstream(UP, s -> s.respond(Response.builder(200)
+        .headers(HttpHeaders.of("X-RateLimit-Remaining", "lots")).build()));
 
     assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("X-RateLimit-Remaining", "4").hasHeader("X-RateLimit-Limit", "5");
   }

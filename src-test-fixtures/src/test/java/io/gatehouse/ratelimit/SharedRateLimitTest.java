@@ -62,7 +62,7 @@ class SharedRateLimitTest {
     assertThat(two.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"ip\";r=0;t=60");
     assertThat(one.get("/x").send()).hasStatus(429).hasHeader("Retry-After", "15");
     assertThat(two.get("/x").send()).hasStatus(429);
-    org.assertj.core.api.Assertions.assertThat(store.keys()).containsExactly("ip:127.0.0.1");
+    assertThat(store.keys()).containsExactly("ip:127.0.0.1");
   }
 
   @Test
@@ -106,7 +106,7 @@ class SharedRateLimitTest {
     store.down = false;
     one.get("/x").send();
 
-    org.assertj.core.api.Assertions.assertThat(events).containsExactly(
+    assertThat(events).containsExactly(
         new GatewayEvent.RateLimitStoreDegraded(true), new GatewayEvent.DegradedDecision(),
         new GatewayEvent.DegradedDecision(), new GatewayEvent.RateLimitStoreDegraded(false));
   }
@@ -129,7 +129,7 @@ class SharedRateLimitTest {
     long start = System.nanoTime();
 
     assertThat(one.get("/x").send()).hasStatus(503);
-    org.assertj.core.api.Assertions.assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test
@@ -141,7 +141,7 @@ class SharedRateLimitTest {
     assertThat(two.get("/x").header("X-API-Key", KEY).send()).hasStatus(200).hasHeader("RateLimit", "\"daily\";r=1;t=43200");
     assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(200);
     assertThat(two.get("/x").header("X-API-Key", KEY).send()).as("3 per day across both").hasStatus(429);
-    org.assertj.core.api.Assertions.assertThat(store.quotaKeys()).containsExactly("quota:free:daily:acme@1795564800");
+    assertThat(store.quotaKeys()).containsExactly("quota:free:daily:acme@1795564800");
 
     store.down = true;
     assertThat(two.get("/x").header("X-API-Key", KEY).send()).as("instance two counts on its own now").hasStatus(200);

@@ -143,7 +143,7 @@ class StateAcrossSwapTest {
     GatewayTester after = successor(before, breaker(Duration.ofSeconds(30)));
     after.upstream(UP).respond(200, "ok");
     assertThat(after.get("/x").send()).hasStatus(503).hasHeader("Retry-After", "20");
-    org.assertj.core.api.Assertions.assertThat(after.upstream(UP).received()).isEmpty();
+    assertThat(after.upstream(UP).received()).isEmpty();
     clock.advance(Duration.ofSeconds(20).plusMillis(1)); // resilience4j half-opens strictly after the open time
     assertThat(after.get("/x").send()).hasStatus(200).hasBody("ok");
 
@@ -167,14 +167,14 @@ class StateAcrossSwapTest {
     for (int i = 0; i < 4; i++) {
       assertThat(after.get("/x").send()).as("A is still out").hasBody("b");
     }
-    org.assertj.core.api.Assertions.assertThat(after.gateway().upstreams().get(0).targets())
-        .anySatisfy(t -> org.assertj.core.api.Assertions.assertThat(t.health().name()).isEqualTo("EJECTED"));
+    assertThat(after.gateway().upstreams().get(0).targets())
+        .anySatisfy(t -> assertThat(t.health().name()).isEqualTo("EJECTED"));
     clock.advance(Duration.ofSeconds(30));
-    org.assertj.core.api.Assertions.assertThat(List.of(after.get("/x").send().body(), after.get("/x").send().body()))
+    assertThat(List.of(after.get("/x").send().body(), after.get("/x").send().body()))
         .containsExactlyInAnyOrder("a", "b");
 
     GatewayTester fresh = successor(before, ejecting(Duration.ofSeconds(31)));
-    org.assertj.core.api.Assertions.assertThat(List.of(fresh.get("/x").send().body(), fresh.get("/x").send().body()))
+    assertThat(List.of(fresh.get("/x").send().body(), fresh.get("/x").send().body()))
         .as("changed outlier settings: both targets in").containsExactlyInAnyOrder("a", "b");
   }
 
@@ -190,7 +190,7 @@ class StateAcrossSwapTest {
 
     GatewayTester after = successor(before, config);
     assertThat(after.get("/x").send()).hasStatus(503);
-    org.assertj.core.api.Assertions.assertThat(after.upstream(A).received()).isEmpty();
+    assertThat(after.upstream(A).received()).isEmpty();
   }
 
   @Test
@@ -202,14 +202,14 @@ class StateAcrossSwapTest {
     for (int i = 0; i < 10; i++) {
       before.get("/x").send();
     }
-    org.assertj.core.api.Assertions.assertThat(before.upstream(UP).received()).hasSize(20);
+    assertThat(before.upstream(UP).received()).hasSize(20);
     before.get("/x").send();
-    org.assertj.core.api.Assertions.assertThat(before.upstream(UP).received()).as("budget spent").hasSize(21);
+    assertThat(before.upstream(UP).received()).as("budget spent").hasSize(21);
 
     GatewayTester after = successor(before, config);
     after.upstream(UP).respond(503);
     after.get("/x").send();
-    org.assertj.core.api.Assertions.assertThat(after.upstream(UP).received()).as("no retry: the budget is shared").hasSize(1);
+    assertThat(after.upstream(UP).received()).as("no retry: the budget is shared").hasSize(1);
   }
 
   @Test
@@ -224,7 +224,7 @@ class StateAcrossSwapTest {
     GatewayTester after = successor(before, config);
     assertThat(after.get("/x").send()).as("the old gateway's request holds the slot").hasStatus(503);
     hold.complete(null);
-    org.assertj.core.api.Assertions.assertThat(held.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+    assertThat(held.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
     assertThat(after.get("/x").send()).as("the slot came back").hasStatus(200);
   }
 
@@ -238,7 +238,7 @@ class StateAcrossSwapTest {
 
     GatewayTester after = successor(before, config);
     after.get("/x").send();
-    org.assertj.core.api.Assertions.assertThat(after.gateway().usage().forRoute("api").totals().requests()).isEqualTo(3);
+    assertThat(after.gateway().usage().forRoute("api").totals().requests()).isEqualTo(3);
   }
 
   @Test

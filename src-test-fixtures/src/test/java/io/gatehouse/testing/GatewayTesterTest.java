@@ -5,10 +5,12 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,41 @@ class GatewayTesterTest {
         .wasRoutedTo("orders").upstreamSawMethod("POST").upstreamSawPath("/orders/7").upstreamSawQuery("x=1")
         .upstreamSawHeader("X-Trace", "t").upstreamSawBody("hello");
     assertThat(tester.upstream("http://orders:8080").received()).hasSize(1);
+  }
+
+  @Test
+  void a_stub_names_its_origin_and_prints_what_it_received() {
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(204));
+    tester.get("/api/orders/1").send();
+
+    StubUpstream orders = tester.upstream("http://orders:8080");
+    assertThat(orders.origin()).isEqualTo("http://orders:8080");
+    assertThat(orders).hasToString("StubUpstream[http://orders:8080, 1 received]");
+  }
+
+  @Test
+  void a_tester_of_a_built_gateway_routes_as_that_gateway_does() {
+    try (Gateway built = Gateway.builder()
+            .filter((exchange, chain) -> chain.proceed(exchange)
+                .thenApply(r -> r.toBuilder().header("X-Scheme", exchange.request().scheme()).build()))
+            .route("ping", r -> r.path("/ping").methods("GET").respond(200, "text/plain", "pong"))
+            .build();
+        GatewayTester fromBuilt = GatewayTester.of(built)) {
+      assertThat(fromBuilt.head("/ping").send()).hasStatus(200).wasRoutedTo("ping");
+      assertThat(fromBuilt.post("/ping").send()).hasStatus(405);
+      assertThat(fromBuilt.get("/ping").send()).hasBody("pong").hasHeader("X-Scheme", "http");
+      assertThat(fromBuilt.get("/ping").scheme("https").send()).hasHeader("X-Scheme", "https");
+    }
+  }
+
+  @Test
+  void the_send_timeout_is_positive_and_fails_a_test_whose_upstream_is_too_slow() {
+    assertThatThrownBy(() -> tester.timeout(Duration.ZERO)).hasMessage("timeout: PT0S (expected: > 0)");
+    assertThat(tester.timeout(Duration.ofMillis(200))).isSameAs(tester);
+    tester.stubUpstream("http://orders:8080", stub -> stub.respond(200).delay(Duration.ofSeconds(5)));
+
+    assertThatThrownBy(() -> tester.get("/api/orders/1").send()).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("did not answer").hasMessageContaining("within PT0.2S");
   }
 
   @Test
@@ -106,9 +143,9 @@ class GatewayTesterTest {
   void is_problem_reads_the_body_as_json_and_names_what_is_missing() {
     tester.stubUpstream("http://orders:8080", stub -> stub
         .thenRespond(Response.builder(503).header("Content-Type", "application/problem+json")
-            .body(io.gatehouse.http.Body.of("{ \"requestId\" : \"test-x\",\n  \"status\" : 503 }")).build())
+            .body(Body.of("{ \"requestId\" : \"test-x\",\n  \"status\" : 503 }")).build())
         .respond(Response.builder(503).header("Content-Type", "application/problem+json")
-            .body(io.gatehouse.http.Body.of("{\"status\":503,\"requestId\":\"someone else\"}")).build()));
+            .body(Body.of("{\"status\":503,\"requestId\":\"someone else\"}")).build()));
     assertThat(tester.get("/api/orders").header("X-Request-Id", "test-x").send()).hasStatus(503).isProblem();
     TestResponse other = tester.get("/api/orders").send();
     assertThatThrownBy(() -> assertThat(other).isProblem())
@@ -120,7 +157,7 @@ class GatewayTesterTest {
     ManualClock clock = ManualClock.of(Instant.parse("2026-03-01T10:00:00Z"));
     clock.advance(Duration.ofSeconds(90));
     assertThat(clock.instant()).isEqualTo(Instant.parse("2026-03-01T10:01:30Z"));
-    assertThat(clock.withZone(java.time.ZoneId.of("Europe/Paris")).instant()).isEqualTo(clock.instant());
+    assertThat(clock.withZone(ZoneId.of("Europe/Paris")).instant()).isEqualTo(clock.instant());
     assertThatThrownBy(() -> clock.advance(Duration.ofSeconds(-1)))
         .hasMessageContaining("amount: PT-1S (expected: >= 0; use set() to step the wall clock back)");
   }

@@ -150,4 +150,13 @@ class JwksServerTest {
     return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).build(),
         HttpResponse.BodyHandlers.ofString());
   }
+
+  @Test
+  void prints_its_url_its_fetches_and_the_status_it_fails_with() throws Exception {
+    get(server.url());
+    assertThat(server).hasToString("JwksServer[" + server.url() + ", 1 fetches]");
+
+    server.failWith(503);
+    assertThat(server).hasToString("JwksServer[" + server.url() + ", 1 fetches, failing with 503]");
+  }
 }

@@ -4,7 +4,6 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
-import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
@@ -22,10 +21,10 @@ import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -329,32 +328,9 @@ class RouteExplainTest {
         .hasMessageContaining("route 'users-write': matched");
   }
 
-  @Test
-  void a_gateway_that_cannot_explain_says_so() {
-    GatewaySpec spec = Gateway.builder().route("all", r -> r.respond(204, "text/plain", "")).spec();
-    Gateway double_ = new Gateway() {
-      @Override
-      public CompletionStage<Response> handle(Request request) {
-        return CompletableFuture.completedFuture(Response.of(204));
-      }
-
-      @Override
-      public GatewaySpec spec() {
-        return spec;
-      }
-
-      @Override
-      public void close() {}
-    };
-
-    assertThatThrownBy(() -> double_.explain(Request.builder("GET", "/").build()))
-        .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("explain: not supported by " + double_.getClass().getName());
-  }
-
   private static Map<String, List<String>> mismatches(RouteExplanation why) {
     return why.candidates().stream().collect(Collectors.toMap(Candidate::routeId, Candidate::mismatches,
-        (a, b) -> a, java.util.LinkedHashMap::new));
+        (a, b) -> a, LinkedHashMap::new));
   }
 
   static final class Audit implements Filter {

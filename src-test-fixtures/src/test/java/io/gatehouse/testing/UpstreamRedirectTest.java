@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.Gateway;
@@ -17,6 +18,7 @@ import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,9 +46,23 @@ class UpstreamRedirectTest {
       Response res = gateway.handle(Request.builder("GET", "/api/orders/7").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
       byte[] body = res.body().bytes(1024).toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(res.status()).isEqualTo(200);
-      assertThat(new String(body, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("seven");
+      assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("seven");
     }
     wireMock.verify(getRequestedFor(urlEqualTo("/v1/orders/7")));
+  }
+
+  @Test
+  void a_built_gateways_configuration_is_redirected_into_a_new_gateway() throws Exception {
+    wireMock.stubFor(get(urlEqualTo("/v1/orders/8")).willReturn(aResponse().withStatus(200).withBody("eight")));
+    try (Gateway original = routes.build();
+        Gateway gateway = UpstreamRedirect.of(original).to("http://orders:8080", wireMock.baseUrl()).build()) {
+      Response res = gateway.handle(Request.builder("GET", "/api/orders/8").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      byte[] body = res.body().bytes(1024).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(res.status()).isEqualTo(200);
+      assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("eight");
+      assertThat(gateway).isNotSameAs(original);
+    }
+    wireMock.verify(getRequestedFor(urlEqualTo("/v1/orders/8")));
   }
 
   @Test
@@ -75,8 +91,8 @@ class UpstreamRedirectTest {
       assertThat(orders.destination().mirror().orElseThrow().fraction()).isEqualTo(0.5);
       assertThat(gateway.spec().routes().get(1).destination().split().orElseThrow().branches())
           .extracting(b -> b.upstream().targets().get(0).url(), TrafficSplit.Branch::weight)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("http://cart:8080", 9),
-              org.assertj.core.groups.Tuple.tuple("http://127.0.0.1:1002", 1));
+          .containsExactly(tuple("http://cart:8080", 9),
+              tuple("http://127.0.0.1:1002", 1));
     }
   }
 }

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -104,6 +105,31 @@ class UpstreamServerTest {
     HttpResponse<String> third = get(client, "/");
     assertThat(third.statusCode()).isEqualTo(200);
     assertThat(third.body()).isEqualTo("fine");
+  }
+
+  @Test
+  void standing_answers_one_shot_answers_and_rules_each_answer_as_set() throws Exception {
+    server.respond(204);
+    assertThat(get(client, "/").statusCode()).isEqualTo(204);
+
+    server.respond(202, "application/json", "{\"queued\":true}");
+    HttpResponse<String> json = get(client, "/");
+    assertThat(json.statusCode()).isEqualTo(202);
+    assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(json.body()).isEqualTo("{\"queued\":true}");
+
+    server.respond(Response.builder(200).header("X-Kind", "standing").body(Body.of("standing")).build())
+        .thenRespond(Response.of(429));
+    assertThat(get(client, "/").statusCode()).as("the one-shot answer first").isEqualTo(429);
+    HttpResponse<String> standing = get(client, "/");
+    assertThat(standing.statusCode()).isEqualTo(200);
+    assertThat(standing.body()).isEqualTo("standing");
+    assertThat(standing.headers().firstValue("X-Kind")).hasValue("standing");
+
+    assertThat(server.when("DELETE", "/orders/*").respond(405)).isSameAs(server);
+    assertThat(client.send(HttpRequest.newBuilder(uri("/orders/7")).DELETE().timeout(Duration.ofSeconds(3)).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+    assertThat(get(client, "/orders/7").statusCode()).as("other methods keep the standing answer").isEqualTo(200);
   }
 
   @Test
@@ -298,7 +324,7 @@ class UpstreamServerTest {
     HttpRequest request = HttpRequest.newBuilder(uri("/")).timeout(Duration.ofMillis(300)).build();
     long start = System.nanoTime();
     assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
-        .isInstanceOf(java.net.http.HttpTimeoutException.class);
+        .isInstanceOf(HttpTimeoutException.class);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     Poll.within(Duration.ofSeconds(5)).until(server::openConnections, n -> n == 0);
   }
@@ -373,5 +399,14 @@ class UpstreamServerTest {
     String text = head.toString(StandardCharsets.ISO_8859_1);
     int length = Integer.parseInt(text.replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
     return text + new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void the_script_prints_its_queue_rules_and_standing_answer() {
+    server.respond(204).thenRespond(Response.of(429)).delay(Duration.ofMillis(5));
+    server.when("GET", "/health").respond(200);
+
+    assertThat(server.script().toString()).startsWith("UpstreamScript[").contains("1 queued, 1 rules, standing ")
+        .endsWith(", delay PT0.005S]");
   }
 }

@@ -18,6 +18,7 @@ import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -83,7 +84,7 @@ class WallClockStepTest {
     assertThat(tester.get("/x").send()).hasStatus(503).hasHeader("Retry-After", "1");
     clock.advance(Duration.ofSeconds(1).plusMillis(1)); // resilience4j half-opens strictly after the open time
     assertThat(tester.get("/x").send()).as("the probe goes through on time").hasStatus(200).hasBody("ok");
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(UP).received()).hasSize(5);
+    assertThat(tester.upstream(UP).received()).hasSize(5);
   }
 
   @ParameterizedTest(name = "wall clock stepped {0} h")
@@ -103,7 +104,7 @@ class WallClockStepTest {
     clock.advance(Duration.ofSeconds(30));
     String first = tester.get("/x").send().body();
     String second = tester.get("/x").send().body();
-    org.assertj.core.api.Assertions.assertThat(first + second).as("A is back on time").contains("a").contains("b");
+    assertThat(first + second).as("A is back on time").contains("a").contains("b");
   }
 
   @ParameterizedTest(name = "wall clock stepped {0} h")
@@ -118,13 +119,13 @@ class WallClockStepTest {
 
     stepWallClock(hours);
     assertThat(tester.get("/x").bearer(TestTokens.signedBy(key).clock(clock).subject("a").mint()).send()).hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).as("no refresh: 10 min have not passed").hasSize(1);
+    assertThat(tester.upstream(IDP).received()).as("no refresh: 10 min have not passed").hasSize(1);
     clock.advance(Duration.ofMinutes(10));
     assertThat(tester.get("/x").bearer(TestTokens.signedBy(key).clock(clock).subject("a").mint()).send()).hasStatus(200);
-    org.assertj.core.api.Assertions.assertThat(tester.upstream(IDP).received()).as("refreshed after 10 min").hasSize(2);
+    assertThat(tester.upstream(IDP).received()).as("refreshed after 10 min").hasSize(2);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void a_daily_quota_follows_the_calendar_both_ways() {
     tester = GatewayTester.of(Gateway.builder().time(clock).auth(Auth.apiKey())
         .usagePlan("one", Quota.perDay(1))
@@ -142,7 +143,7 @@ class WallClockStepTest {
     assertThat(tester.get("/x").header("X-API-Key", "k-acme-0123456789").send()).as("back in day one, whose count is kept").hasStatus(429);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void token_expiry_follows_the_wall_clock_both_ways() {
     TestKey key = TestKeys.hmac("k1");
     tester = GatewayTester.of(Gateway.builder().time(clock)

@@ -11,6 +11,7 @@ import io.gatehouse.testing.UpstreamServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ class PoolExhaustionTest {
       assertThat(records).hasSize(5)
           .filteredOn(r -> r.status() == 503)
           .extracting(RequestRecord::rejection)
-          .containsOnly(java.util.Optional.of(Rejection.POOL_EXHAUSTED));
+          .containsOnly(Optional.of(Rejection.POOL_EXHAUSTED));
       assertThat(slow.requestCount()).isEqualTo(2);
     }
   }

@@ -6,6 +6,8 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.testing.UpstreamServer;
 import java.time.Duration;
@@ -82,7 +84,7 @@ class TricklingBodyOverSocketsTest {
   @Test
   void a_whole_exchange_deadline_aborts_a_trickling_body_and_cuts_the_upstream() throws Exception {
     Trickler up = new Trickler(Duration.ZERO, 100, Duration.ofMillis(200));
-    CompletableFuture<io.gatehouse.observe.RequestRecord> record = new CompletableFuture<>();
+    CompletableFuture<RequestRecord> record = new CompletableFuture<>();
     Gateway g = gateway(Gateway.builder().observer(record::complete).route("s", r -> r.path("/**").upstream(up.url())
         .timeout(Duration.ofSeconds(3)).exchangeDeadline(ExchangeDeadline.of(Duration.ofMillis(1_200)))));
     long start = System.nanoTime();
@@ -96,7 +98,7 @@ class TricklingBodyOverSocketsTest {
     assertThat(up.cutAfterMillis.get(3, TimeUnit.SECONDS)).as("the upstream connection is cut").isLessThan(2_800L);
     assertThat(up.sent()).isLessThan(100);
     assertThat(record.get(3, TimeUnit.SECONDS).rejection()).as("the record says the body was cut")
-        .contains(io.gatehouse.observe.Rejection.UPSTREAM_FAILED);
+        .contains(Rejection.UPSTREAM_FAILED);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.gatehouse.Gateway;
 import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import java.time.Duration;
@@ -148,8 +149,8 @@ class UpstreamGroupTest {
   @Test
   void panic_mode_uses_every_target_when_all_are_out() {
     tester(Upstream.of(A, B).outlierDetection(OutlierDetection.consecutiveFailures(1)).panicMode(true));
-    tester.upstream(A).thenFail(io.gatehouse.spi.UpstreamException.Kind.CONNECT_REFUSED);
-    tester.upstream(B).thenFail(io.gatehouse.spi.UpstreamException.Kind.CONNECT_REFUSED);
+    tester.upstream(A).thenFail(UpstreamException.Kind.CONNECT_REFUSED);
+    tester.upstream(B).thenFail(UpstreamException.Kind.CONNECT_REFUSED);
     tester.get("/x").send();
     tester.get("/x").send();
     assertThat(tester.gateway().upstreams().get(0).available()).isZero();

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
 
 /** A gateway with Micrometer metrics, scraped by Prometheus on a port of its own; the README quotes it and its test scrapes it. */
 public final class ObservedGateway implements AutoCloseable {
@@ -58,7 +59,7 @@ public final class ObservedGateway implements AutoCloseable {
    * @return the bound port
    */
   public int trafficPort() {
-    return ((java.net.InetSocketAddress) traffic.getListenerInfo().get(0).getAddress()).getPort();
+    return ((InetSocketAddress) traffic.getListenerInfo().get(0).getAddress()).getPort();
   }
 
   /**
@@ -67,7 +68,7 @@ public final class ObservedGateway implements AutoCloseable {
    * @return the bound port
    */
   public int metricsPort() {
-    return ((java.net.InetSocketAddress) metrics.getListenerInfo().get(0).getAddress()).getPort();
+    return ((InetSocketAddress) metrics.getListenerInfo().get(0).getAddress()).getPort();
   }
 
   @Override

@@ -78,7 +78,7 @@ class SecuredGatewaysTest {
     assertThat(tester.get("/admin/users").header("X-API-Key", "ops-key-0123456789abcdef").send()).hasStatus(200);
     assertThat(tester.get("/admin/users").send()).hasStatus(401)
         .hasHeader("WWW-Authenticate");
-    org.assertj.core.api.Assertions.assertThat(tester.get("/admin/users").send().headers().all("WWW-Authenticate"))
+    assertThat(tester.get("/admin/users").send().headers().all("WWW-Authenticate"))
         .containsExactly("Basic realm=\"admin\", charset=\"UTF-8\"", "ApiKey realm=\"gatehouse\"");
   }
 

@@ -3,6 +3,7 @@ package io.gatehouse.examples.demo;
 import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.route.RouteExplanation;
+import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.TestResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +75,7 @@ class DemoRoutesTest {
   @Test
   void an_upstream_that_refuses_gives_502_and_the_gateway_keeps_serving() {
     tester.stubUpstream("http://orders:8080", stub -> stub.thenFail(
-        io.gatehouse.spi.UpstreamException.Kind.CONNECT_REFUSED).respond(200));
+        UpstreamException.Kind.CONNECT_REFUSED).respond(200));
     assertThat(tester.get("/api/orders/7").send()).hasStatus(502).isProblem();
     assertThat(tester.get("/api/orders/7").send()).hasStatus(200);
   }

@@ -59,7 +59,7 @@ class ResilientGatewayTest {
   void both_order_routes_share_one_group_whose_health_the_gateway_reports() {
     UpstreamStatus orders = tester.gateway().upstreams().stream()
         .filter(u -> u.name().equals("orders")).findFirst().orElseThrow();
-    org.assertj.core.api.Assertions.assertThat(orders.targets()).extracting(TargetStatus::url)
+    assertThat(orders.targets()).extracting(TargetStatus::url)
         .containsExactly("http://orders-1:8080", "http://orders-2:8080");
   }
 }

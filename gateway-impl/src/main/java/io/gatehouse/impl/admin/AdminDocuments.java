@@ -54,9 +54,6 @@ public final class AdminDocuments {
 
   /**
    * {@code {"status":"UP","version":..}}: the process answers, with the configuration it serves.
-   *
-   * @param gateway the gateway
-   * @return the document
    */
   public static byte[] health(Gateway gateway) {
     ObjectNode doc = JSON.createObjectNode().put("status", "UP").put("version", gateway.version());
@@ -66,7 +63,6 @@ public final class AdminDocuments {
   /**
    * Whether every upstream group has a target that may take a request, and the groups.
    *
-   * @param gateway the gateway
    * @return the verdict and its document: {@code {"status":"READY"|"NOT_READY","upstreams":[...]}}
    */
   public static Readiness readiness(Gateway gateway) {
@@ -80,9 +76,6 @@ public final class AdminDocuments {
   /**
    * The state of every upstream group: {@code [{"name":..,"available":n,"targets":[{"url":..,
    * "weight":..,"health":..,"circuit":..,"inFlight":..,"available":..}]}]}.
-   *
-   * @param gateway the gateway
-   * @return the document
    */
   public static byte[] upstreams(Gateway gateway) {
     return bytes(upstreamArray(gateway.upstreams()));
@@ -93,7 +86,6 @@ public final class AdminDocuments {
    * access rules, rate limits, where it sends requests (upstream, split, mirror, fallback) or
    * what it answers, timeouts, retry, circuit breaker and the chain of stages in order.
    *
-   * @param gateway the gateway
    * @return the document, an array
    */
   public static byte[] routes(Gateway gateway) {
@@ -160,9 +152,6 @@ public final class AdminDocuments {
   /**
    * The metered usage: {@code {"windows":[{"start":..,"end":..,"usage":[{"consumer":..,"route":..,
    * "requests":..,...}]}]}}, the {@link io.gatehouse.metering.UsageReport} records as they are.
-   *
-   * @param gateway the gateway
-   * @return the document
    */
   public static byte[] usage(Gateway gateway) {
     try {

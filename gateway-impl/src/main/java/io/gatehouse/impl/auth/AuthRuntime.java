@@ -43,7 +43,6 @@ public final class AuthRuntime implements AutoCloseable {
    * The auth stage of a route. Call only while compiling: not thread-safe.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Stage stage(RouteSpec route) {
     List<Authenticator> authenticators = authenticators(route.access().auth().orElse(spec.identity().auth()));

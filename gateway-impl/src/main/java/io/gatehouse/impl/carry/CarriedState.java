@@ -9,11 +9,7 @@ package io.gatehouse.impl.carry;
  */
 public interface CarriedState {
 
-  /**
-   * What the state is of: equal keys mean the same kind, scope and settings.
-   *
-   * @return the key
-   */
+  /** What the state is of: equal keys mean the same kind, scope and settings. */
   CarryKey carryKey();
 
   /**

@@ -17,7 +17,6 @@ public final class CarriedStates {
    * stands for both.
    *
    * @param states every holder of the gateway
-   * @return the collection
    */
   public static CarriedStates of(List<? extends CarriedState> states) {
     Map<CarryKey, CarriedState> byKey = new LinkedHashMap<>();

@@ -50,12 +50,10 @@ public final class RequestState {
     this.trace = trace;
   }
 
-  /** {@return the request's id} */
   public String requestId() {
     return requestId;
   }
 
-  /** {@return the gateway's time source} */
   public TimeSource time() {
     return time;
   }
@@ -65,14 +63,7 @@ public final class RequestState {
     return trace;
   }
 
-  /**
-   * A problem+json response the gateway makes by itself, with this request's id.
-   *
-   * @param status the status
-   * @param title the title
-   * @param detail the detail
-   * @return the response
-   */
+  /** A problem+json response the gateway makes by itself, with this request's id. */
   public Response problem(int status, String title, String detail) {
     return Problems.response(status, title, detail, requestId);
   }
@@ -152,7 +143,6 @@ public final class RequestState {
     return upstreamNanos;
   }
 
-  /** {@return the upstream calls sent} */
   public int upstreamAttempts() {
     return upstreamAttempts;
   }
@@ -160,7 +150,6 @@ public final class RequestState {
   /**
    * Reads a filter's attribute.
    *
-   * @param key the key
    * @param <T> the value's type
    * @return the value, or null if unset
    */
@@ -172,8 +161,6 @@ public final class RequestState {
   /**
    * Sets a filter's attribute.
    *
-   * @param key the key
-   * @param value the value
    * @param <T> the value's type
    */
   public <T> void attribute(AttributeKey<T> key, T value) {

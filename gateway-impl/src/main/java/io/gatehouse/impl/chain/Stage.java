@@ -21,16 +21,10 @@ public interface Stage {
    * @param exchange the exchange the previous step passed on
    * @param state the request's state
    * @param next the rest of the chain
-   * @return the response
    */
   CompletionStage<Response> handle(Exchange exchange, RequestState state, Chain next);
 
-  /**
-   * A user's filter as a stage.
-   *
-   * @param filter the filter
-   * @return the stage
-   */
+  /** A user's filter as a stage. */
   static Stage of(Filter filter) {
     return (exchange, state, next) -> filter.filter(exchange, next);
   }

@@ -12,7 +12,6 @@ public interface Terminal {
    *
    * @param exchange the exchange the last stage passed on
    * @param state the request's state
-   * @return the response
    */
   CompletionStage<Response> handle(Exchange exchange, RequestState state);
 

@@ -46,7 +46,6 @@ public interface FeatureCompiler<I, R> {
 
   /** The inputs of a feature that needs nothing built before it. */
   enum None {
-    /** The one value. */
     NONE
   }
 
@@ -55,7 +54,6 @@ public interface FeatureCompiler<I, R> {
    * earlier route has (routing reports the duplicate; its other mistakes would name the same id).
    *
    * @param spec the gateway
-   * @return the routes
    */
   static List<RouteSpec> distinctRoutes(GatewaySpec spec) {
     Set<String> ids = new HashSet<>();

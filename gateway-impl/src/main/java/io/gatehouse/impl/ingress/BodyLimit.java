@@ -53,7 +53,6 @@ public final class BodyLimit {
    *
    * @param request a request that {@link #rejection} let through
    * @param cap the cap in bytes; {@code Long.MAX_VALUE} for none
-   * @return the request
    */
   public static Request capped(Request request, long cap) {
     Body body = request.body();

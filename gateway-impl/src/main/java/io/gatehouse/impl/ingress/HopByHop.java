@@ -21,7 +21,6 @@ public final class HopByHop {
   /**
    * Whether any hop-by-hop header is present, so the common case allocates nothing.
    *
-   * @param headers the headers
    * @return true if one of the fixed set is present
    */
   public static boolean present(HttpHeaders headers) {

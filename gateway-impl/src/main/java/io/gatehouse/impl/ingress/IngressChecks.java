@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -113,7 +114,6 @@ public final class IngressChecks {
    * The request with the headers no stage may see removed; the same request when there are none.
    *
    * @param request a request that {@link #rejection} let through
-   * @return the cleaned request
    */
   public Request cleaned(Request request) {
     HttpHeaders headers = request.headers();
@@ -166,7 +166,7 @@ public final class IngressChecks {
   }
 
   /** One pass over the field lines: their bytes as sent, the first control byte, the first {@code _} name. */
-  private static final class HeaderScan implements java.util.function.BiConsumer<String, String> {
+  private static final class HeaderScan implements BiConsumer<String, String> {
     private final boolean findUnderscores;
     long bytes;
     String controlByteIn;

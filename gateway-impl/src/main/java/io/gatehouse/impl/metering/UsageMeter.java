@@ -79,11 +79,7 @@ public final class UsageMeter implements GatewayObserver, CarriedState {
     windows = ((UsageMeter) previous).windows;
   }
 
-  /**
-   * The windows kept, oldest first, as of the clock's time now.
-   *
-   * @return the report
-   */
+  /** The windows kept, oldest first, as of the clock's time now. */
   public UsageReport report() {
     long oldest = windowStart(clock.instant()) - (keep - 1) * windowSeconds;
     List<Window> kept;

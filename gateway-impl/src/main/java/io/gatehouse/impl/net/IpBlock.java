@@ -1,5 +1,6 @@
 package io.gatehouse.impl.net;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -31,7 +32,6 @@ public final class IpBlock {
    * Parses a block or a single address (a block of one).
    *
    * @param text such as {@code 10.0.0.0/8} or {@code ::1}
-   * @return the block
    * @throws IllegalArgumentException saying what is wrong
    */
   public static IpBlock parse(String text) {
@@ -54,7 +54,7 @@ public final class IpBlock {
       int keep = Math.max(0, Math.min(8, bits - 8 * i));
       masked[i] &= (byte) (0xff << (8 - keep));
     }
-    if (!java.util.Arrays.equals(masked, address.unsafeBytes())) {
+    if (!Arrays.equals(masked, address.unsafeBytes())) {
       IpLiteral network = IpLiteral.ofBytes(masked);
       throw new IllegalArgumentException("host bits set (expected: " + network + "/" + bits + ")");
     }
@@ -64,7 +64,6 @@ public final class IpBlock {
   /**
    * Whether the address is in this block. An IPv4-mapped IPv6 address is compared as IPv4.
    *
-   * @param address the address
    * @return true when its first prefix-length bits are the network's
    */
   public boolean contains(IpLiteral address) {
@@ -92,8 +91,6 @@ public final class IpBlock {
 
   /**
    * The canonical text, such as {@code 10.0.0.0/8}; a single address without a prefix length.
-   *
-   * @return the text
    */
   @Override
   public String toString() {

@@ -32,7 +32,6 @@ public final class IpLiteral {
    * Parses an address literal.
    *
    * @param text such as {@code 10.0.0.1} or {@code 2001:db8::1}
-   * @return the address
    * @throws IllegalArgumentException saying what is wrong, such as {@code part '010' has a leading zero}
    */
   public static IpLiteral parse(String text) {
@@ -43,7 +42,6 @@ public final class IpLiteral {
   /**
    * Parses an address literal, or says it is none.
    *
-   * @param text the text
    * @return the address; empty when {@link #parse(String)} would throw
    */
   public static Optional<IpLiteral> tryParse(String text) {
@@ -54,12 +52,7 @@ public final class IpLiteral {
     }
   }
 
-  /**
-   * The address of a socket peer, as the JDK reports it (a zone id is dropped).
-   *
-   * @param address the address
-   * @return the literal
-   */
+  /** The address of a socket peer, as the JDK reports it (a zone id is dropped). */
   public static IpLiteral of(InetAddress address) {
     return new IpLiteral(address.getAddress());
   }
@@ -101,11 +94,7 @@ public final class IpLiteral {
     return bytes.length == 4;
   }
 
-  /**
-   * The address as a JDK value, made without DNS.
-   *
-   * @return the address
-   */
+  /** The address as a JDK value, made without DNS. */
   public InetAddress toInetAddress() {
     try {
       return InetAddress.getByAddress(bytes);
@@ -114,11 +103,7 @@ public final class IpLiteral {
     }
   }
 
-  /**
-   * The canonical text: a dotted quad, or RFC 5952 for IPv6.
-   *
-   * @return the text
-   */
+  /** The canonical text: a dotted quad, or RFC 5952 for IPv6. */
   @Override
   public String toString() {
     return bytes.length == 4 ? dotted(bytes, 0) : rfc5952(bytes);

@@ -32,7 +32,6 @@ public final class CountingBody implements Flow.Publisher<ByteBuffer> {
   /**
    * Wraps a streaming body.
    *
-   * @param body the body
    * @param ended told the byte count once the body has ended, however it ended
    * @return a body of the same length that counts
    */

@@ -19,7 +19,6 @@ import java.util.function.BiConsumer;
  * nothing.
  */
 public final class TraceContext implements RequestSpan {
-  /** The header's name. */
   public static final String TRACEPARENT = "traceparent";
 
   /** The built-in tracing: W3C Trace Context propagation without spans. */
@@ -40,7 +39,6 @@ public final class TraceContext implements RequestSpan {
    * The trace a request belongs to: its own, if its {@code traceparent} is valid, else a new one.
    *
    * @param headers the request's headers
-   * @return the trace
    */
   public static TraceContext of(HttpHeaders headers) {
     String value = headers.first(TRACEPARENT).orElse("");
@@ -94,8 +92,6 @@ public final class TraceContext implements RequestSpan {
 
   /**
    * A {@code traceparent} for one upstream call: the trace id, a new parent id, the flags.
-   *
-   * @return the header value
    */
   public String nextHop() {
     return "00-" + traceId + "-" + hex(8) + "-" + flags;

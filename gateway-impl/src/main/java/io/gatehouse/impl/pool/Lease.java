@@ -17,7 +17,6 @@ public final class Lease implements Pick {
     this.target = target;
   }
 
-  /** {@return the target to call} */
   public LiveTarget target() {
     return target;
   }

@@ -92,12 +92,10 @@ public final class LiveTarget {
     return basePath;
   }
 
-  /** {@return the target's weight} */
   public int weight() {
     return target.weight();
   }
 
-  /** {@return the requests in flight to this target now} */
   public int inFlight() {
     return inFlight.get();
   }

@@ -74,7 +74,6 @@ public final class TargetPool implements CarriedState {
     return pool;
   }
 
-  /** {@return the group's name} */
   public String name() {
     return name;
   }
@@ -84,7 +83,6 @@ public final class TargetPool implements CarriedState {
     return spec;
   }
 
-  /** {@return the targets now} */
   public List<LiveTarget> targets() {
     return snapshot.targets;
   }
@@ -319,7 +317,6 @@ public final class TargetPool implements CarriedState {
     return text.toString();
   }
 
-  /** {@return the group's state now} */
   public UpstreamStatus status() {
     return new UpstreamStatus(name, snapshot.targets.stream().map(LiveTarget::status).toList());
   }

@@ -45,7 +45,6 @@ public final class UpstreamRuntime implements AutoCloseable {
    *
    * @param name the group's name
    * @param upstream the group's settings; equal for every request of one name
-   * @return the pool
    */
   public TargetPool pool(String name, Upstream upstream) {
     TargetPool existing = pools.get(name);

@@ -36,11 +36,7 @@ public final class RequestIds {
     return RequestId.isWellFormed(id);
   }
 
-  /**
-   * A new id: 128 random bits as 32 hex digits; not a secret, so ThreadLocalRandom is enough.
-   *
-   * @return the id
-   */
+  /** A new id: 128 random bits as 32 hex digits; not a secret, so ThreadLocalRandom is enough. */
   public static String generate() {
     return RequestId.generate();
   }

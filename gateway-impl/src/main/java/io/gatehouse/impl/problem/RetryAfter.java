@@ -19,7 +19,6 @@ import java.util.Optional;
  * }</pre>
  */
 public final class RetryAfter {
-  /** The header's name. */
   public static final String HEADER = "Retry-After";
   /**
    * The longest wait an upstream's header is read as; larger values (a year, a date decades away)

@@ -57,8 +57,6 @@ public final class RateLimitRuntime implements AutoCloseable {
   /**
    * The buckets, quota counts and concurrency slots of the stages made so far, for a successor to
    * take over.
-   *
-   * @return the states
    */
   public List<CarriedState> carried() {
     return List.copyOf(carried);
@@ -89,7 +87,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The quota stage of a route, if the gateway has usage plans. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Optional<Stage> quotaStage(RouteSpec route) {
     if (plans.isEmpty()) {
@@ -104,7 +101,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The concurrency stage of a route, if it has a concurrency limit. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Optional<Stage> concurrencyStage(RouteSpec route) {
     return route.access().concurrencyLimit().map(limit -> {
@@ -118,7 +114,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * The rate-limit stage of a route. Call only while compiling: not thread-safe.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Stage stage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>(global);
@@ -138,7 +133,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    * they cost a key fetch or a password hash. Call only while compiling.
    *
    * @param route a route of the spec
-   * @return the stage
    */
   public Optional<Stage> preAuthStage(RouteSpec route) {
     List<KeyedLimiter> limiters = new ArrayList<>();

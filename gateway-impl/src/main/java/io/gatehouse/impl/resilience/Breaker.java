@@ -110,7 +110,6 @@ public final class Breaker implements CarriedState {
   /**
    * Records how an acquired call ended.
    *
-   * @param outcome the outcome
    * @param status the response status, or 0 without a response
    * @param nanos how long the call took
    */

@@ -52,7 +52,6 @@ public enum CallOutcome {
   /**
    * The failure a future completed with, without the {@link CompletionException} around it.
    *
-   * @param failure the failure
    * @return its cause if it is a {@code CompletionException} with one, else itself
    */
   public static Throwable unwrapped(Throwable failure) {
@@ -63,7 +62,6 @@ public enum CallOutcome {
    * The outcome of a transport failure.
    *
    * @param kind what failed
-   * @return the outcome
    */
   public static CallOutcome ofFailure(UpstreamException.Kind kind) {
     return switch (kind) {

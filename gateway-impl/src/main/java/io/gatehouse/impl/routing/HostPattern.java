@@ -33,7 +33,6 @@ public final class HostPattern {
    * Parses a host pattern. A trailing dot is ignored.
    *
    * @param pattern such as {@code api.example.com}, {@code *.example.com} or {@code [::1]}
-   * @return the pattern
    * @throws IllegalArgumentException naming the pattern and what was expected, such as
    *     {@code host: 'a.example.com:80' (expected: no port; it is ignored when matching)}
    */

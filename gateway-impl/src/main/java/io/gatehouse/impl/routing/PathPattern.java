@@ -50,7 +50,6 @@ public final class PathPattern {
    * Parses a pattern.
    *
    * @param pattern such as {@code /orders/{id}} or {@code /static/**}
-   * @return the parsed pattern
    * @throws IllegalArgumentException naming the pattern and what was expected, such as
    *     {@code path: '/a/**}{@code /b' (expected: '**' only as the last segment)}; callers prefix
    *     the route
@@ -295,11 +294,6 @@ public final class PathPattern {
     return pattern.hashCode();
   }
 
-  /**
-   * The pattern as written.
-   *
-   * @return the same as {@link #pattern()}
-   */
   @Override
   public String toString() {
     return pattern;

@@ -44,7 +44,6 @@ public final class RouteTrie<T> {
    * Starts an empty trie.
    *
    * @param <T> the value type
-   * @return a builder
    */
   public static <T> Builder<T> builder() {
     return new Builder<>(false);
@@ -56,7 +55,6 @@ public final class RouteTrie<T> {
    *
    * @param ignoreCase whether literals fold case
    * @param <T> the value type
-   * @return a builder
    */
   public static <T> Builder<T> builder(boolean ignoreCase) {
     return new Builder<>(ignoreCase);
@@ -154,7 +152,6 @@ public final class RouteTrie<T> {
      * Adds a pattern for a value, with lower priority than everything added before. The same
      * value (by {@code equals}) may be added under several patterns.
      *
-     * @param pattern the pattern
      * @param value the value to return when the pattern matches
      * @return this builder
      */
@@ -194,11 +191,7 @@ public final class RouteTrie<T> {
       return this;
     }
 
-    /**
-     * Freezes the patterns added so far into an immutable trie.
-     *
-     * @return the trie
-     */
+    /** Freezes the patterns added so far into an immutable trie. */
     public RouteTrie<T> build() {
       return new RouteTrie<>(root.freeze(this), entries.size(), List.copyOf(values));
     }

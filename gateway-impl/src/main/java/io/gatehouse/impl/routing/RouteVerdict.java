@@ -18,7 +18,6 @@ public sealed interface RouteVerdict permits RouteVerdict.Matched, RouteVerdict.
   /**
    * The first route, in declaration order, whose every predicate and method match.
    *
-   * @param route the route
    * @param variables the path variables its pattern captured, still percent-encoded
    * @param pattern the pattern that matched
    */
@@ -45,7 +44,6 @@ public sealed interface RouteVerdict permits RouteVerdict.Matched, RouteVerdict.
      *
      * @param request the normalized request
      * @param requestId the request's id
-     * @return the response
      */
     default Response response(Request request, String requestId) {
       return Problems.response(status(), title(), detail(request), requestId);

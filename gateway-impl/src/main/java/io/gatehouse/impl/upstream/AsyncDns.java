@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -98,7 +99,7 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
     }
     return shared.thenApply(e -> {
       if (e.failure != null) {
-        throw new java.util.concurrent.CompletionException(e.failure);
+        throw new CompletionException(e.failure);
       }
       return null;
     });

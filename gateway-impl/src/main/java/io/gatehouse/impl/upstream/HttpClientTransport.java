@@ -24,6 +24,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -93,7 +94,7 @@ import org.apache.hc.core5.util.Timeout;
  * stage completes as soon as the response head has arrived. The response body must be consumed
  * or cancelled: until then its connection stays leased (at most until the response timeout).
  *
- * <p><b>Timeouts.</b> The pool's acquire timeout ({@link io.gatehouse.upstream.ConnectionPool})
+ * <p><b>Timeouts.</b> The pool's acquire timeout ({@link ConnectionPool})
  * bounds waiting for a pooled connection when all are busy ({@code POOL_EXHAUSTED});
  * {@link UpstreamCall#connectTimeout()} then bounds opening a new one: connecting, TLS.
  * {@link UpstreamCall#responseTimeout()} bounds socket silence from the moment a connection is
@@ -103,7 +104,7 @@ import org.apache.hc.core5.util.Timeout;
  * <p><b>Connections</b> are reused for at most the pool's max lifetime, checked after inactivity
  * and closed when idle by a sweep on the timer thread. A call that fails on a reused connection
  * before any byte of its response arrived is sent once more on a new connection when its body is
- * empty or in memory (see {@link io.gatehouse.upstream.ConnectionPool}).
+ * empty or in memory (see {@link ConnectionPool}).
  *
  * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: no pooled connection
  * free in time {@code POOL_EXHAUSTED}, refused or unresolved {@code CONNECT_REFUSED}, connect or
@@ -157,7 +158,6 @@ public final class HttpClientTransport implements UpstreamTransport {
    * Starts a transport: its I/O threads run until {@link #close()}.
    *
    * @param settings pool and thread sizes
-   * @return the started transport
    */
   public static HttpClientTransport create(TransportSettings settings) {
     return create(settings, AsyncDns.SYSTEM);
@@ -238,7 +238,7 @@ public final class HttpClientTransport implements UpstreamTransport {
     timer.scheduleWithFixedDelay(() -> {
       pool.closeExpired();
       pool.closeIdle(TimeValue.of(spec.idleTimeout()));
-    }, sweep, sweep, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }, sweep, sweep, TimeUnit.MILLISECONDS);
     return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout());
   }
 

@@ -33,8 +33,6 @@ public record TransportSettings(ConnectionPool pool, int ioThreads) {
 
   /**
    * The {@linkplain ConnectionPool#defaults() default pool} and one I/O thread per available processor.
-   *
-   * @return the default settings
    */
   public static TransportSettings defaults() {
     return of(ConnectionPool.defaults());
@@ -44,7 +42,6 @@ public record TransportSettings(ConnectionPool pool, int ioThreads) {
    * The given pool and one I/O thread per available processor.
    *
    * @param pool the pool settings
-   * @return the settings
    */
   public static TransportSettings of(ConnectionPool pool) {
     return new TransportSettings(pool, Runtime.getRuntime().availableProcessors());
@@ -54,7 +51,6 @@ public record TransportSettings(ConnectionPool pool, int ioThreads) {
    * A copy with another pool.
    *
    * @param pool the pool settings
-   * @return the changed settings
    */
   public TransportSettings withPool(ConnectionPool pool) {
     return new TransportSettings(pool, ioThreads);
@@ -64,7 +60,6 @@ public record TransportSettings(ConnectionPool pool, int ioThreads) {
    * A copy with another per-origin connection limit.
    *
    * @param maxConnectionsPerOrigin the most connections open at once to one origin
-   * @return the changed settings
    */
   public TransportSettings withMaxConnectionsPerOrigin(int maxConnectionsPerOrigin) {
     return new TransportSettings(pool.maxPerOrigin(maxConnectionsPerOrigin), ioThreads);
@@ -74,7 +69,6 @@ public record TransportSettings(ConnectionPool pool, int ioThreads) {
    * A copy with another I/O thread count.
    *
    * @param ioThreads how many I/O threads the transport starts
-   * @return the changed settings
    */
   public TransportSettings withIoThreads(int ioThreads) {
     return new TransportSettings(pool, ioThreads);

@@ -228,4 +228,14 @@ class AdminEndpointsTest {
     assertThatThrownBy(() -> builder.bearerToken("tab\tinside-0123456789"))
         .hasMessage("bearerToken: a character outside visible ASCII at index 3 (expected: visible ASCII without spaces)");
   }
+
+  @Test
+  void admin_endpoints_print_whether_they_serve_metrics_and_not_their_token() {
+    AdminEndpoints plain = AdminEndpoints.builder(() -> null).bearerToken("a-long-admin-token-0123456789").build();
+    AdminEndpoints metered = AdminEndpoints.builder(() -> null).bearerToken("a-long-admin-token-0123456789")
+        .metrics(() -> "").build();
+
+    assertThat(plain).hasToString("AdminEndpoints[no metrics]");
+    assertThat(metered).hasToString("AdminEndpoints[with metrics]");
+  }
 }

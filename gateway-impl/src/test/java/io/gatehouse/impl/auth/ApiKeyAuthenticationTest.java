@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -193,7 +194,7 @@ class ApiKeyAuthenticationTest {
 
   @Test
   void the_store_is_asked_by_the_sha256_of_the_key_only() {
-    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> asked = new CopyOnWriteArrayList<>();
     ConsumerStore store = new ConsumerStore() {
       @Override
       public CompletionStage<Optional<ApiConsumer>> findByApiKeyHash(String apiKeyHash) {

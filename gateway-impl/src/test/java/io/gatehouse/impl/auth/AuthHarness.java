@@ -8,6 +8,7 @@ import io.gatehouse.GatewaySpec;
 import io.gatehouse.TimeSource;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.http.Body;
@@ -203,7 +204,7 @@ final class AuthHarness implements AutoCloseable {
     }
   }
 
-  static JwksKeySource jwksSource(String url, io.gatehouse.auth.JwtAuth auth, UpstreamTransport transport, TimeSource time) {
+  static JwksKeySource jwksSource(String url, JwtAuth auth, UpstreamTransport transport, TimeSource time) {
     return new JwksKeySource(URI.create(url), auth, new HttpFetch(transport), time);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.PasswordHash;
 import io.gatehouse.impl.auth.AuthHarness.Routes;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class AuthRuntimeTest {
 
   @Test
   void a_route_stage_names_its_route_so_that_chain_failures_can() {
-    Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(TestJwts.rsa("k", io.gatehouse.auth.JwtAlgorithm.RS256).key())));
+    Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(TestJwts.rsa("k", JwtAlgorithm.RS256).key())));
     AuthRuntime runtime = AuthCompiler.INSTANCE.build(g.spec(), harness.transport);
 
     assertThat(runtime.stage(g.spec().routes().get(0))).hasToString("auth stage of route 'r'");

@@ -13,9 +13,11 @@ import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.observe.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -147,7 +149,7 @@ class BasicAuthenticationTest {
 
   @Test
   void the_store_is_asked_for_the_user_name_as_sent() {
-    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> asked = new CopyOnWriteArrayList<>();
     ApiConsumer alice = consumer("alice", "pw");
     ConsumerStore store = new ConsumerStore() {
       @Override

@@ -3,6 +3,8 @@ package io.gatehouse.impl.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Request;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +51,7 @@ class CredentialsTest {
   @ValueSource(ints = {0, 2, 3})
   void finds_no_credentials_unless_there_is_exactly_one_authorization_header(int count) {
     String[] values = new String[count];
-    java.util.Arrays.fill(values, "Bearer abc");
+    Arrays.fill(values, "Bearer abc");
 
     assertThat(Credentials.authorization(withAuthorization(values), "Bearer")).isEmpty();
     assertThat(Credentials.ambiguity(withAuthorization(values), true))
@@ -174,7 +176,7 @@ class CredentialsTest {
   void on_a_bearer_route_more_than_one_access_token_is_ambiguous(int queryTokens, boolean header, boolean ambiguous) {
     Request.Builder b = Request.builder("GET", "/r");
     if (queryTokens > 0) {
-      b.rawQuery(String.join("&", java.util.Collections.nCopies(queryTokens, "access_token=t")));
+      b.rawQuery(String.join("&", Collections.nCopies(queryTokens, "access_token=t")));
     }
     if (header) {
       b.header("Authorization", "Bearer t");

@@ -8,6 +8,7 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamTransport;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -133,10 +134,10 @@ class HttpFetchTest {
 
   @Test
   void a_transport_failure_fails_the_fetch() {
-    Throwable failure = failure(fetch(call -> CompletableFuture.failedFuture(new java.net.ConnectException("refused")))
+    Throwable failure = failure(fetch(call -> CompletableFuture.failedFuture(new ConnectException("refused")))
         .get(URI.create("https://idp.example/keys"), TIMEOUT));
 
-    assertThat(failure).isInstanceOf(java.net.ConnectException.class).hasMessage("refused");
+    assertThat(failure).isInstanceOf(ConnectException.class).hasMessage("refused");
   }
 
   @Test

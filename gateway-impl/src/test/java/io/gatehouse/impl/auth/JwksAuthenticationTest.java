@@ -9,11 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
+import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthHarness.Reply;
 import io.gatehouse.impl.auth.AuthHarness.Routes;
 import io.gatehouse.impl.auth.TestJwts.Signer;
 import io.gatehouse.impl.auth.TestJwts.Token;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -35,7 +37,7 @@ class JwksAuthenticationTest {
   private final AtomicReference<String> jwks = new AtomicReference<>(TestJwts.jwks(TestJwts.jwk(RSA, false)));
 
   JwksAuthenticationTest() {
-    harness.transport.on(URL, call -> java.util.concurrent.CompletableFuture.completedFuture(
+    harness.transport.on(URL, call -> CompletableFuture.completedFuture(
         AuthHarness.StubTransport.json(200, jwks.get())));
   }
 
@@ -162,16 +164,16 @@ class JwksAuthenticationTest {
 
   @Test
   void a_token_that_expires_while_the_keys_are_fetched_is_expired() {
-    java.util.concurrent.CompletableFuture<io.gatehouse.http.Response> slow = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<Response> slow = new CompletableFuture<>();
     harness.transport.on(URL, call -> slow);
     Routes g = gateway(a -> a.leeway(Duration.ZERO));
 
-    java.util.concurrent.CompletableFuture<io.gatehouse.http.Response> reply = g.handle(get("/r/x")
+    CompletableFuture<Response> reply = g.handle(get("/r/x")
         .header("Authorization", "Bearer " + token(RSA).claim("exp", now + 5).mint()).build()).toCompletableFuture();
     harness.clock.advance(Duration.ofSeconds(6));
     slow.complete(AuthHarness.StubTransport.json(200, jwks.get()));
 
-    io.gatehouse.http.Response response = reply.join();
+    Response response = reply.join();
     assertThat(response.status()).isEqualTo(401);
     assertThat(response.headers().all("WWW-Authenticate"))
         .containsExactly(JwtAuthenticationTest.invalid("the token has expired"));

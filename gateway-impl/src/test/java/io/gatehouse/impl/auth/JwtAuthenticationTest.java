@@ -3,6 +3,8 @@ package io.gatehouse.impl.auth;
 import static io.gatehouse.impl.auth.AuthHarness.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.auth0.jwt.algorithms.Algorithm;
+import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.IdentityHeaders;
 import io.gatehouse.auth.JwtAlgorithm;
@@ -138,7 +140,7 @@ class JwtAuthenticationTest {
   @MethodSource("notAccepted")
   void a_token_whose_alg_no_configured_key_has_is_rejected_before_any_key_lookup(String alg, String why) {
     Signer rsa = TestJwts.rsa("k1", JwtAlgorithm.RS256);
-    Signer hmacWithPublicKey = new Signer(rsa.key(), com.auth0.jwt.algorithms.Algorithm.HMAC256(rsa.key().key().getEncoded()));
+    Signer hmacWithPublicKey = new Signer(rsa.key(), Algorithm.HMAC256(rsa.key().key().getEncoded()));
     String token = new Token(hmacWithPublicKey.algorithm()).header("alg", alg).header("kid", "k1")
         .claim("sub", "alice").claim("exp", now + 60).mint();
 
@@ -162,7 +164,7 @@ class JwtAuthenticationTest {
     Routes g = gateway(Auth.jwt().keys(rsa.key(), hmac.key()));
 
     // HS256 keyed with the RSA public key, under the RSA key's kid: the classic confusion.
-    String confused = new Token(com.auth0.jwt.algorithms.Algorithm.HMAC256(rsa.key().key().getEncoded()))
+    String confused = new Token(Algorithm.HMAC256(rsa.key().key().getEncoded()))
         .header("alg", "HS256").header("kid", "rsa").claim("sub", "alice").claim("exp", now + 60).mint();
     assertRejected(send(g, confused), UNVERIFIED);
     // The RSA token under the HMAC key's kid.
@@ -438,7 +440,7 @@ class JwtAuthenticationTest {
   void scopes_come_from_scope_and_scp_and_roles_from_the_roles_claim() {
     Signer s = TestJwts.rsa("k", JwtAlgorithm.RS256);
     Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(s.key()).rolesClaim("realm.roles"),
-        io.gatehouse.auth.AccessRule.scopes("a", "c", "d")).identityHeaders(IdentityHeaders.defaults().claim("tenant", "X-Tenant")));
+        AccessRule.scopes("a", "c", "d")).identityHeaders(IdentityHeaders.defaults().claim("tenant", "X-Tenant")));
 
     Reply ok = send(g, token(s).claim("scope", "a  b").claim("scp", List.of("c", "d")).claim("tenant", "acme")
         .claim("realm", Map.of("roles", List.of("staff", "admin"))).mint());

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +22,7 @@ class QueryParametersTest {
   private static Map<String, List<String>> expected(String... nameThenValue) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (int i = 0; i < nameThenValue.length; i += 2) {
-      map.computeIfAbsent(nameThenValue[i], k -> new java.util.ArrayList<>()).add(nameThenValue[i + 1]);
+      map.computeIfAbsent(nameThenValue[i], k -> new ArrayList<>()).add(nameThenValue[i + 1]);
     }
     return map;
   }
@@ -82,6 +84,6 @@ class QueryParametersTest {
       "q=1&&api_key                      | q=1",
       "apikey=1&api_key2=2               | apikey=1&api_key2=2"})
   void without_drops_every_pair_of_the_decoded_name_and_keeps_the_rest_raw(String raw, String expected) {
-    assertThat(QueryParameters.without(raw, "api_key")).isEqualTo(java.util.Optional.ofNullable(expected));
+    assertThat(QueryParameters.without(raw, "api_key")).isEqualTo(Optional.ofNullable(expected));
   }
 }

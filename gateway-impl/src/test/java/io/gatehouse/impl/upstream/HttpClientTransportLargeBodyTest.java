@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -116,7 +117,7 @@ class HttpClientTransportLargeBodyTest {
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.body().contentLength())
-        .isEqualTo(responseFraming.equals("chunked") ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(SIZE));
+        .isEqualTo(responseFraming.equals("chunked") ? OptionalLong.empty() : OptionalLong.of(SIZE));
     assertThat(upstreamReceived.get()).isEqualTo(SIZE + ":" + HexFormat.of().formatHex(upload.digest()));
     // The server notes what it sent after closing its stream, which can be after the client has read it all.
     for (int i = 0; i < 500 && upstreamSent.get() == null; i++) {

@@ -13,6 +13,7 @@ import static io.gatehouse.impl.upstream.Calls.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.gatehouse.http.Body;
@@ -27,7 +28,10 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +73,7 @@ class HttpClientTransportTest {
   }
 
   private LoggedRequest onlyRequest() {
-    List<LoggedRequest> requests = wireMock.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
+    List<LoggedRequest> requests = wireMock.findAll(WireMock.anyRequestedFor(anyUrl()));
     assertThat(requests).hasSize(1);
     return requests.get(0);
   }
@@ -154,7 +158,7 @@ class HttpClientTransportTest {
     assertThat(moved.status()).isEqualTo(302);
     assertThat(moved.headers().first("Set-Cookie")).contains("session=abc; Path=/");
     assertThat(secret.status()).isEqualTo(401);
-    List<LoggedRequest> requests = wireMock.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
+    List<LoggedRequest> requests = wireMock.findAll(WireMock.anyRequestedFor(anyUrl()));
     assertThat(requests).extracting(LoggedRequest::getUrl).containsExactlyInAnyOrder("/moved", "/secret");
     assertThat(requests).noneMatch(r -> r.containsHeader("Cookie") || r.containsHeader("Authorization"));
   }
@@ -342,7 +346,7 @@ class HttpClientTransportTest {
   @Test
   void a_slow_body_subscriber_holds_the_upstream_back_instead_of_buffering() throws Exception {
     long total = 64L * 1024 * 1024;
-    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong written = new AtomicLong();
     try (RawUpstream upstream = RawUpstream.start(c -> {
       c.readHead();
       c.write("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n");
@@ -389,7 +393,7 @@ class HttpClientTransportTest {
   }
 
   /** Waits until a counter stops moving for half a second (at most 15 seconds); returns it. */
-  static long awaitPlateau(java.util.function.LongSupplier counter) throws InterruptedException {
+  static long awaitPlateau(LongSupplier counter) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     long last = -1;
     long stableSince = System.nanoTime();
@@ -415,7 +419,7 @@ class HttpClientTransportTest {
       CompletableFuture<byte[]> second = response.body().bytes(100).toCompletableFuture();
 
       assertThat(second).failsWithin(Duration.ofSeconds(5))
-          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withThrowableOfType(ExecutionException.class)
           .havingCause().isInstanceOf(IllegalStateException.class)
           .withMessageContaining("can be subscribed to once");
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ class PoolAndDnsTest {
         })) {
       long start = System.nanoTime();
       List<CompletableFuture<Response>> calls = new ArrayList<>();
-      List<Long> failedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Long> failedAt = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 5; i++) {
         CompletableFuture<Response> call = transport.send(Calls.get(upstream.origin(), "/" + i)).toCompletableFuture();
         call.whenComplete((r, f) -> {

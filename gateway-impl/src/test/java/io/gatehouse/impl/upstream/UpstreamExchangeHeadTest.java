@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import java.net.URI;
+import java.time.Duration;
 import java.util.stream.IntStream;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * in a value and no CL+TE pair reaches a client even if the bytes got past the guard.
  */
 class UpstreamExchangeHeadTest {
-  private final UpstreamExchange exchange = new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), java.time.Duration.ofSeconds(1), false);
+  private final UpstreamExchange exchange = new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false);
 
   static IntStream controlBytes() {
     return IntStream.concat(IntStream.range(0, 0x20).filter(c -> c != '\t'), IntStream.of(0x7f));

@@ -4,6 +4,7 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
+import io.gatehouse.http.RequestHandler;
 import io.gatehouse.http.Response;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
@@ -23,7 +24,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -74,37 +74,20 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   }
 
   /**
-   * Hands an exchange to a gateway. Returns at once; the exchange is dispatched and completes
-   * asynchronously on its I/O thread.
+   * Hands an exchange to a gateway, or to anything else with the {@link RequestHandler} contract
+   * such as the admin endpoints: the handler is called once on the exchange's I/O thread. Returns
+   * at once; the exchange completes asynchronously on its I/O thread.
    *
    * <pre>{@code
-   * ExchangeBridge.handle(exchange, gatewayRef.get(), timeouts);
-   * }</pre>
-   *
-   * @param exchange the exchange, not yet responded to; the call may run on any thread
-   * @param gateway the gateway that handles this request from start to end
-   * @param timeouts how long to wait on a slow client
-   */
-  public static void handle(HttpServerExchange exchange, Gateway gateway, ClientTimeouts timeouts) {
-    Objects.requireNonNull(gateway, "gateway");
-    handle(exchange, gateway::handle, timeouts);
-  }
-
-  /**
-   * Hands an exchange to anything with the gateway's contract, such as the admin endpoints:
-   * called once on the exchange's I/O thread, it returns at once a stage that never completes
-   * exceptionally. Returns at once; the exchange completes asynchronously on its I/O thread.
-   *
-   * <pre>{@code
+   * ExchangeBridge.handle(exchange, lease.gateway(), timeouts);
    * ExchangeBridge.handle(exchange, request -> admin.handle(request, worker), ClientTimeouts.DEFAULTS);
    * }</pre>
    *
    * @param exchange the exchange, not yet responded to; the call may run on any thread
-   * @param handler turns the request into its response
+   * @param handler the gateway, or another handler, that turns the request into its response
    * @param timeouts how long to wait on a slow client
    */
-  public static void handle(HttpServerExchange exchange, Function<Request, CompletionStage<Response>> handler,
-      ClientTimeouts timeouts) {
+  public static void handle(HttpServerExchange exchange, RequestHandler handler, ClientTimeouts timeouts) {
     Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(handler, "handler");
     ExchangeBridge bridge = new ExchangeBridge(exchange, Objects.requireNonNull(timeouts, "timeouts"));
@@ -151,7 +134,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
   }
 
-  private void start(Function<Request, CompletionStage<Response>> gateway) {
+  private void start(RequestHandler handler) {
     if (!register()) {
       return;
     }
@@ -191,7 +174,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
     CompletionStage<Response> s;
     try {
-      s = gateway.apply(request);
+      s = handler.handle(request);
     } catch (RuntimeException | Error e) {
       if (e instanceof VirtualMachineError vme) {
         throw vme;

@@ -169,8 +169,8 @@ final class RequestTarget {
     if (end == 0 || resolved.charAt(0) != '/') {
       return "";
     }
-    byte[] utf8 = resolved.substring(0, end).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return escapeNonAscii(new String(utf8, java.nio.charset.StandardCharsets.ISO_8859_1));
+    byte[] utf8 = resolved.substring(0, end).getBytes(StandardCharsets.UTF_8);
+    return escapeNonAscii(new String(utf8, StandardCharsets.ISO_8859_1));
   }
 
   private static Charset urlCharset(HttpServerExchange exchange) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestFramingTest {
   private static final String NOT_CHUNKED = "The request's Transfer-Encoding is not exactly chunked.";
@@ -107,7 +108,7 @@ class RequestFramingTest {
   }
 
   @ParameterizedTest(name = "[{0}]")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"", " ", "\t", "+5", "-1", "-0", "5a", "a5", "/", ":",
+  @ValueSource(strings = {"", " ", "\t", "+5", "-1", "-0", "5a", "a5", "/", ":",
       "5 5", "5,5", "0x5", "5.0", "1e3", "\u000b5", "5\u000b", "\u0665", "1000000000000000000", "0000000000000000005",
       "99999999999999999999"})
   void any_other_content_length_is_refused(String value) {

@@ -31,14 +31,14 @@ class GatewayExtensionParallelTest {
     tester.stubUpstream("http://orders:8080", stub -> stub.respond(200, body));
     clock.advance(advance);
     BOTH_STARTED.countDown();
-    org.assertj.core.api.Assertions.assertThat(BOTH_STARTED.await(10, TimeUnit.SECONDS))
+    assertThat(BOTH_STARTED.await(10, TimeUnit.SECONDS))
         .as("the other test ran at the same time").isTrue();
     for (int i = 0; i < 50; i++) {
       assertThat(tester.get("/orders/" + i).send()).hasStatus(200).hasBody(body);
     }
-    org.assertj.core.api.Assertions.assertThat(gateway.tester()).isSameAs(tester);
-    org.assertj.core.api.Assertions.assertThat(gateway.clock()).isSameAs(clock);
-    org.assertj.core.api.Assertions.assertThat(clock.instant().toEpochMilli() - ManualClock.create().instant().toEpochMilli())
+    assertThat(gateway.tester()).isSameAs(tester);
+    assertThat(gateway.clock()).isSameAs(clock);
+    assertThat(clock.instant().toEpochMilli() - ManualClock.create().instant().toEpochMilli())
         .isEqualTo(advance.toMillis());
   }
 

@@ -4,6 +4,8 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.filter.Filter;
+import io.gatehouse.http.Body;
+import io.gatehouse.http.Response;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import java.time.Duration;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GatewayExtensionTest {
   /** A filter that answers with the gateway clock's epoch second, to prove the clock is the test's. */
   private static final Filter TIME = (ex, chain) -> CompletableFuture.completedFuture(
-      io.gatehouse.http.Response.builder(200).body(io.gatehouse.http.Body.of(
+      Response.builder(200).body(Body.of(
           Long.toString(ex.time().now().getEpochSecond()))).build());
 
   @RegisterExtension
