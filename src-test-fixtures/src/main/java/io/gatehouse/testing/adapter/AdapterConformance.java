@@ -277,6 +277,26 @@ public abstract class AdapterConformance {
         StandardCharsets.ISO_8859_1));
   }
 
+  /**
+   * {@link ConformanceItem#FIELD_VALUE_WHITESPACE_KEPT}: runs of spaces and tabs inside a field
+   * value are part of it (RFC 9110 section 5.5 lets only the leading and trailing ones go).
+   */
+  @Test
+  void whitespace_runs_inside_a_field_value_reach_the_upstream_as_sent() throws Exception {
+    require(ConformanceItem.FIELD_VALUE_WHITESPACE_KEPT);
+    String row = rowId();
+    int from = upstream.count();
+    try (KitClient client = KitClient.connect(running.port())) {
+      client.send("GET " + target("/spaces") + " HTTP/1.1\r\nHost: kit.test\r\nX-Kit-Row: " + row
+          + "\r\nX-Spaces: a  b \t c\r\n\r\n");
+      KitClient.Head res = client.readHead();
+      assertThat(res.status()).as("%s: %s", mount.name(), res).isEqualTo(200);
+      client.readBody(res);
+    }
+    assertThat(upstreamGot(from, row).all("X-Spaces")).as("%s: X-Spaces the upstream got", mount.name())
+        .containsExactly("a  b \t c");
+  }
+
   /** The fields the gateway sets for the upstream, for a client on 127.0.0.1 that sent {@code Host: host}. */
   private Map<String, List<String>> forwardedFields(String host) {
     Map<String, List<String>> f = new TreeMap<>();

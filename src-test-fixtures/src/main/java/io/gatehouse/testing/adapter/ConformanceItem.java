@@ -20,6 +20,8 @@ import io.gatehouse.Unstable;
 public enum ConformanceItem {
   /** Methods, the raw path, the raw query and every header field reach the upstream exactly. */
   REQUEST_PASSED_EXACTLY,
+  /** A field value's inner runs of spaces and tabs reach the upstream as sent. */
+  FIELD_VALUE_WHITESPACE_KEPT,
   /**
    * Hop-by-hop fields (fixed ones and those the {@code Connection} field names) are dropped both
    * ways; the gateway's forwarded fields replace the client's.
