@@ -4,12 +4,13 @@ import io.gatehouse.adapter.ProblemResponse;
 import io.gatehouse.adapter.RequestId;
 import io.gatehouse.http.Response;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.StatusCodes;
 
 /**
  * The responses the adapter makes by itself, in the gateway's one problem format
- * ({@link ProblemResponse}), titled with Undertow's reason phrase, with the request's id when it
- * sent a well-formed one.
+ * ({@link ProblemResponse}), titled with the status's RFC 9110 reason phrase
+ * ({@link ProblemResponse#title}, as the gateway's own problems and every other adapter's are, not
+ * Undertow's older phrases such as {@code Request Time-out}), with the request's id when it sent a
+ * well-formed one.
  *
  * <pre>{@code
  * Response r = Problems.response(exchange, 400, "The request target does not line up with the mount.");
@@ -27,7 +28,7 @@ public final class Problems {
    * @return the response, with an in-memory body of known length
    */
   public static Response response(HttpServerExchange exchange, int status, String detail) {
-    return ProblemResponse.of(status, StatusCodes.getReason(status), detail, requestId(exchange));
+    return ProblemResponse.of(status, detail, requestId(exchange));
   }
 
   /**
@@ -40,7 +41,7 @@ public final class Problems {
    * @return the response, with {@code Connection: close}
    */
   public static Response closing(HttpServerExchange exchange, int status, String detail) {
-    return ProblemResponse.closing(status, StatusCodes.getReason(status), detail, requestId(exchange));
+    return ProblemResponse.closing(status, detail, requestId(exchange));
   }
 
   /**
