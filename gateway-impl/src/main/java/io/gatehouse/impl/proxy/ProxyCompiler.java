@@ -2,6 +2,7 @@ package io.gatehouse.impl.proxy;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.TimeSource;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
@@ -36,8 +37,9 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
    *
    * @param trusted the peers whose forwarding headers the gateway believes
    * @param observers told of health, circuit and pool changes
+   * @param scheduler the gateway's timer: deadlines, backoff, health checks, discovery intervals
    */
-  public record Inputs(TrustedProxies trusted, Observers observers) {}
+  public record Inputs(TrustedProxies trusted, Observers observers, TimeSource.Scheduler scheduler) {}
 
   /**
    * The proxying of one gateway.
@@ -60,8 +62,8 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
   @Override
   public Proxying build(GatewaySpec spec, Inputs inputs) {
     UpstreamTransport transport = spec.transport()
-        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(spec.connectionPool())));
-    UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), transport, inputs.observers());
+        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(spec.connectionPool()), spec.time()));
+    UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), inputs.scheduler(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
         new HashKeys(inputs.trusted()::clientAddress), inputs.observers());
     return new Proxying(transport, upstreams, plans);

@@ -48,7 +48,7 @@ public final class ProxyPlans {
     Optional<TrafficSplitter> splitter = route.split().map(split -> splitter(route, split, ownGroups));
     Optional<Destination> fallback = route.fallbackUpstream().map(u -> destination(route, u, ownGroups));
     Optional<RequestMirror> mirror = route.mirror().map(m ->
-        new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport));
+        new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport, gateway.time()));
     ExchangeDeadline exchangeDeadline = route.exchangeDeadline().orElse(gateway.exchangeDeadline());
     boolean timed = route.retry().isPresent() || route.timeout().isPresent() || exchangeDeadline.limits();
     Optional<RetryRules> retry = route.retry().map(r -> new RetryRules(route.id(), r, gateway.time()));
