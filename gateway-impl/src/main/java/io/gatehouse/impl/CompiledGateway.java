@@ -2,6 +2,7 @@ package io.gatehouse.impl;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
@@ -17,7 +18,6 @@ import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.problem.Problems;
 import io.gatehouse.impl.problem.RequestIds;
-import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.routing.CompiledRoute;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
@@ -57,8 +57,8 @@ final class CompiledGateway implements Gateway {
   private final Router router;
   private final UpstreamTransport transport;
   private final AuthRuntime auth;
-  private final RateLimitRuntime limits;
   private final UpstreamRuntime upstreams;
+  private final TimeSource.Scheduler scheduler;
   private final Observers observers;
   private final Function<Request, String> clientAddress;
   private final IngressChecks ingress;
@@ -67,16 +67,16 @@ final class CompiledGateway implements Gateway {
   private final String version;
   private final CarriedStates carried;
 
-  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth, RateLimitRuntime limits,
-      UpstreamRuntime upstreams, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress,
+  CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth,
+      UpstreamRuntime upstreams, TimeSource.Scheduler scheduler, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress,
       CarriedStates carried) {
     this.carried = carried;
     this.spec = spec;
     this.router = router;
     this.transport = transport;
     this.auth = auth;
-    this.limits = limits;
     this.upstreams = upstreams;
+    this.scheduler = scheduler;
     this.observers = observers;
     this.clientAddress = clientAddress;
     this.ingress = ingress;
@@ -262,15 +262,23 @@ final class CompiledGateway implements Gateway {
     return observers.usage();
   }
 
+  /**
+   * Stops the health checks and discovery, the auth workers, the transport, and last the timer:
+   * its pending tasks run then, so a throttled or backing-off request goes on (and meets the
+   * closed transport), a queued one is refused, and nothing waits for a timer that is gone.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
         upstreams.close();
-        limits.close();
         auth.close();
       } finally {
-        transport.close();
+        try {
+          transport.close();
+        } finally {
+          scheduler.close();
+        }
       }
     }
   }

@@ -4,6 +4,7 @@ import io.gatehouse.ConfigViolation;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
@@ -51,6 +52,9 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       MethodCompiler.INSTANCE, ProxyCompiler.INSTANCE, AuthCompiler.INSTANCE, RateLimitCompiler.INSTANCE,
       ObserversCompiler.INSTANCE);
 
+  /** The name of each gateway's timer thread. */
+  static final String TIMER_THREAD = "gatehouse-timer";
+
   /** Called by {@link java.util.ServiceLoader}. */
   public DefaultGatewayCompiler() {}
 
@@ -64,13 +68,25 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
       throw new GatewayConfigException(violations);
     }
 
+    // One timer per gateway, on its time source; its thread starts with the first task.
+    TimeSource.Scheduler scheduler = spec.time().newScheduler(TIMER_THREAD);
+    try {
+      return compile(spec, scheduler);
+    } catch (RuntimeException | Error e) {
+      scheduler.close();
+      throw e;
+    }
+  }
+
+  private static Gateway compile(GatewaySpec spec, TimeSource.Scheduler scheduler) {
     IngressCompiler.Ingress ingress = IngressCompiler.INSTANCE.build(spec, FeatureCompiler.None.NONE);
     MethodRules methods = MethodCompiler.INSTANCE.build(spec, FeatureCompiler.None.NONE);
     Observers observers = ObserversCompiler.INSTANCE.build(spec, FeatureCompiler.None.NONE);
-    ProxyCompiler.Proxying proxying = ProxyCompiler.INSTANCE.build(spec, new ProxyCompiler.Inputs(ingress.trusted(), observers));
-    AuthRuntime auth = AuthCompiler.INSTANCE.build(spec, proxying.transport());
+    ProxyCompiler.Proxying proxying = ProxyCompiler.INSTANCE.build(spec,
+        new ProxyCompiler.Inputs(ingress.trusted(), observers, scheduler));
+    AuthRuntime auth = AuthCompiler.INSTANCE.build(spec, new AuthCompiler.Inputs(proxying.transport(), scheduler));
     RateLimitRuntime limits = RateLimitCompiler.INSTANCE.build(spec,
-        new RateLimitCompiler.Inputs(ingress.trusted()::clientAddress, observers));
+        new RateLimitCompiler.Inputs(ingress.trusted()::clientAddress, observers, scheduler));
     Router router = RoutingCompiler.INSTANCE.build(spec, new RoutingCompiler.Inputs(methods,
         route -> chainOf(spec, route, proxying.plans(), builtInStages(route, auth, limits))));
     if (!spec.ingress().caseInsensitivePaths()) {
@@ -81,7 +97,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     carried.addAll(proxying.plans().carried());
     carried.addAll(proxying.upstreams().pools());
     observers.meter().ifPresent(carried::add);
-    return new CompiledGateway(spec, router, proxying.transport(), auth, limits, proxying.upstreams(), observers,
+    return new CompiledGateway(spec, router, proxying.transport(), auth, proxying.upstreams(), scheduler, observers,
         ingress.trusted()::clientAddress, ingress.checks(), CarriedStates.of(carried));
   }
 

@@ -8,6 +8,7 @@ import io.gatehouse.http.Response;
 import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.testing.Poll;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.upstream.Retry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -23,8 +24,8 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -222,12 +223,8 @@ class GatehouseTracingTest {
     assertThat(exporter.getFinishedSpanItems()).hasSize(2);
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waited 5 s").isLessThan(deadline);
-      Thread.sleep(5);
-    }
+  private static void await(BooleanSupplier condition) {
+    assertThat(Poll.within(Duration.ofSeconds(5)).until(condition::getAsBoolean, Boolean::booleanValue)).as("waited 5 s").isTrue();
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.gatehouse.testing;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
-import io.gatehouse.http.Response;
 import io.gatehouse.route.RouteExplanation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -149,6 +149,48 @@ public final class TestRequest {
    *     within the tester's timeout
    */
   public TestResponse send() {
+    Sent sent = dispatch();
+    try {
+      return sent.answer().get(tester.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the gateway did not answer " + sent.request() + " within " + tester.timeout(), e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof AssertionError unstubbed) {
+        throw unstubbed;
+      }
+      throw new AssertionError("the gateway failed on " + sent.request() + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for " + sent.request(), e);
+    }
+  }
+
+  /**
+   * Sends the request without waiting for the answer: for a gateway that waits for its clock
+   * before it answers (a retry's backoff, a throttled request, a route deadline, a concurrency
+   * queue) on a {@link ManualClock}, which moves only when the test advances it. The timers run
+   * in {@code advance}, on the test's thread, so with stubbed upstreams the answer is there when
+   * {@code advance} returns.
+   *
+   * <pre>{@code
+   * CompletableFuture<TestResponse> pending = tester.get("/orders/7").sendAsync();
+   * assertThat(pending).isNotDone();                // the retry waits for its backoff
+   * clock.advance(Duration.ofMillis(200));          // the backoff passes: the retry runs now
+   * assertThat(pending.join()).hasStatus(200);
+   * }</pre>
+   *
+   * @return completes with the response, read whole, with what the upstream saw; completes
+   *     exceptionally with an {@link AssertionError} if the gateway called an upstream that has no
+   *     stub
+   */
+  public CompletableFuture<TestResponse> sendAsync() {
+    return dispatch().answer();
+  }
+
+  /** The request as sent, and its answer to come. */
+  private record Sent(Request request, CompletableFuture<TestResponse> answer) {}
+
+  private Sent dispatch() {
     if (!headers.contains("Host")) {
       headers.add("Host", DEFAULT_HOST);
     }
@@ -159,28 +201,19 @@ public final class TestRequest {
     Request sent = request.headers(sentHeaders).build();
     String requestId = sentHeaders.first("X-Request-Id").orElseThrow();
     int unstubbedBefore = tester.unstubbedCalls().size();
-    long waitMillis = tester.timeout().toMillis();
-    Response response;
-    byte[] body;
-    try {
-      response = tester.gateway().handle(sent).toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
-      body = response.body().bytes(StubTransport.MAX_BODY).toCompletableFuture().get(waitMillis, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the gateway did not answer " + sent + " within " + tester.timeout(), e);
-    } catch (ExecutionException e) {
-      throw new AssertionError("the gateway failed on " + sent + ": " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for " + sent, e);
-    }
-    List<RecordedRequest> unstubbed = tester.unstubbedCalls();
-    if (unstubbed.size() > unstubbedBefore) {
-      RecordedRequest call = unstubbed.get(unstubbed.size() - 1);
-      throw new AssertionError(sent + " was routed to " + tester.routeOf(requestId).map(r -> "route '" + r + "'").orElse("?")
-          + ", which called " + call.origin() + " that has no stub (stubbed: "
-          + tester.transport().stubbedOrigins() + "); add tester.stubUpstream(\"" + call.origin() + "\", ...)");
-    }
-    return new TestResponse(response.status(), response.headers(), body, requestId,
-        tester.routeOf(requestId), tester.transport().receivedWithRequestId(requestId), () -> tester.explanationOf(sent));
+    CompletableFuture<TestResponse> answer = tester.gateway().handle(sent).toCompletableFuture()
+        .thenCompose(response -> response.body().bytes(StubTransport.MAX_BODY).thenApply(body -> {
+          List<RecordedRequest> unstubbed = tester.unstubbedCalls();
+          if (unstubbed.size() > unstubbedBefore) {
+            RecordedRequest call = unstubbed.get(unstubbed.size() - 1);
+            throw new AssertionError(sent + " was routed to " + tester.routeOf(requestId).map(r -> "route '" + r + "'").orElse("?")
+                + ", which called " + call.origin() + " that has no stub (stubbed: "
+                + tester.transport().stubbedOrigins() + "); add tester.stubUpstream(\"" + call.origin() + "\", ...)");
+          }
+          return new TestResponse(response.status(), response.headers(), body, requestId,
+              tester.routeOf(requestId), tester.transport().receivedWithRequestId(requestId), () -> tester.explanationOf(sent));
+        }))
+        .toCompletableFuture();
+    return new Sent(sent, answer);
   }
 }

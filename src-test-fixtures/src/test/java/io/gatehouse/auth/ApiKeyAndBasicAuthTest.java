@@ -4,8 +4,10 @@ import static io.gatehouse.testing.assertj.GatewayAssertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.testing.Poll;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.testing.TestResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -148,11 +150,8 @@ class ApiKeyAndBasicAuthTest {
 
     tester.close();
 
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (threadsNamed("gatehouse-password-") > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(threadsNamed("gatehouse-password-")).isZero();
+    long left = Poll.within(Duration.ofSeconds(10)).until(() -> threadsNamed("gatehouse-password-"), n -> n == 0);
+    assertThat(left).isZero();
   }
 
   private static long threadsNamed(String prefix) {

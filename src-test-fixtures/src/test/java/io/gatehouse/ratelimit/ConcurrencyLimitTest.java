@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrencyLimitTest {
   private final ConcurrentLinkedQueue<CompletableFuture<Response>> pending = new ConcurrentLinkedQueue<>();
+  /** Queue waits time out on this clock: only when a test advances it. */
+  private final ManualClock clock = ManualClock.create();
   private Gateway gateway;
 
   @AfterEach
@@ -30,7 +33,7 @@ class ConcurrencyLimitTest {
   }
 
   private Gateway gateway(ConcurrencyLimit limit) {
-    gateway = Gateway.builder()
+    gateway = Gateway.builder().time(clock)
         .route("slow", r -> r.path("/**").concurrencyLimit(limit)
             .filter((exchange, chain) -> {
               CompletableFuture<Response> answer = new CompletableFuture<>();
@@ -80,11 +83,11 @@ class ConcurrencyLimitTest {
 
     pending.poll().complete(Response.of(200));
     assertThat(status(running)).isEqualTo(200);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (pending.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    assertThat(pending).as("A got the slot").hasSize(1);
+    assertThat(pending).as("A got the slot, handed over on this thread").hasSize(1);
+    clock.advance(Duration.ofMillis(299));
+    assertThat(waitingB).as("B a millisecond before its wait ends").isNotDone();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(waitingB).isDone();
     assertThat(status(waitingB)).as("B waited 300 ms, then gave up").isEqualTo(503);
     pending.poll().complete(Response.of(201));
     assertThat(status(waitingA)).isEqualTo(201);

@@ -15,6 +15,9 @@ import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -241,13 +244,21 @@ class RateLimitTest {
 
     assertThat(tester.get("/x").send()).hasStatus(200);
     assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"slow\";r=0;t=1");
-    for (int waitMillis = 100; waitMillis <= 300; waitMillis += 100) {
-      long start = System.nanoTime();
-      assertThat(tester.get("/x").send()).as("waits %d ms for its turn", waitMillis).hasStatus(200);
-      assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isGreaterThanOrEqualTo(Duration.ofMillis(waitMillis - 1));
+    // Three more at the same moment wait 100, 200 and 300 ms of the clock for their turns; a fourth is refused.
+    List<CompletableFuture<TestResponse>> waiting = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      waiting.add(tester.get("/x").sendAsync());
     }
     assertThat(tester.get("/x").send()).as("its turn is more than 300 ms away").hasStatus(429).hasHeader("Retry-After", "1");
+    for (int i = 0; i < 3; i++) {
+      int waitMillis = 100 * (i + 1);
+      clock.advance(Duration.ofMillis(99));
+      org.assertj.core.api.Assertions.assertThat(waiting.get(i)).as("a millisecond before its turn at %d ms", waitMillis)
+          .isNotDone();
+      clock.advance(Duration.ofMillis(1));
+      org.assertj.core.api.Assertions.assertThat(waiting.get(i)).as("at its turn at %d ms", waitMillis).isDone();
+      assertThat(waiting.get(i).join()).as("waits %d ms for its turn", waitMillis).hasStatus(200);
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.gatehouse.ratelimit.Quota;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
+import io.gatehouse.testing.TestResponse;
 import io.gatehouse.upstream.CircuitBreaker;
 import io.gatehouse.upstream.OutlierDetection;
 import io.gatehouse.upstream.Retry;
@@ -200,16 +201,23 @@ class StateAcrossSwapTest {
     GatewayTester before = tester(config);
     before.upstream(UP).respond(503);
     for (int i = 0; i < 10; i++) {
-      before.get("/x").send();
+      sendWhileBackoffPasses(before);
     }
     assertThat(before.upstream(UP).received()).hasSize(20);
-    before.get("/x").send();
+    sendWhileBackoffPasses(before);
     assertThat(before.upstream(UP).received()).as("budget spent").hasSize(21);
 
     GatewayTester after = successor(before, config);
     after.upstream(UP).respond(503);
-    after.get("/x").send();
+    sendWhileBackoffPasses(after);
     assertThat(after.upstream(UP).received()).as("no retry: the budget is shared").hasSize(1);
+  }
+
+  /** GET /x on a route whose retry backs off 1 ms: the clock passes it, and the answer is there. */
+  private void sendWhileBackoffPasses(GatewayTester tester) {
+    CompletableFuture<TestResponse> pending = tester.get("/x").sendAsync();
+    clock.advance(Duration.ofMillis(1));
+    org.assertj.core.api.Assertions.assertThat(pending).isDone();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestSpan;
 import io.gatehouse.observe.Tracing;
 import io.gatehouse.observe.UpstreamSpan;
+import io.gatehouse.testing.Poll;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.testing.UpstreamServer;
 import java.net.URI;
@@ -379,15 +380,8 @@ class FailoverOverSocketsTest {
   }
 
   /** Polls every 10 ms until the condition holds or the time is up; true if it held. */
-  static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline >= 0) {
-        return condition.getAsBoolean();
-      }
-      Thread.sleep(10);
-    }
-    return true;
+  static boolean await(Duration timeout, BooleanSupplier condition) {
+    return Poll.within(timeout).until(condition::getAsBoolean, Boolean::booleanValue);
   }
 
   private static TargetStatus status(Gateway gateway, UpstreamServer server) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.Poll;
 import io.gatehouse.testing.UpstreamServer;
 import java.time.Duration;
 import java.util.HashSet;
@@ -148,14 +149,7 @@ class GatewayCloseTest {
     return names;
   }
 
-  private static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline >= 0) {
-        return condition.getAsBoolean();
-      }
-      Thread.sleep(10);
-    }
-    return true;
+  private static boolean await(Duration timeout, BooleanSupplier condition) {
+    return Poll.within(timeout).until(condition::getAsBoolean, Boolean::booleanValue);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.testing.GatewayTester;
+import io.gatehouse.testing.Poll;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,11 +27,8 @@ class MirrorTest {
         .stubUpstream(SHADOW, s -> s.respond(201, "shadow"));
   }
 
-  private int mirrored(int atLeast) throws InterruptedException {
-    for (int i = 0; i < 200 && tester.upstream(SHADOW).received().size() < atLeast; i++) {
-      Thread.sleep(10);
-    }
-    return tester.upstream(SHADOW).received().size();
+  private int mirrored(int atLeast) {
+    return Poll.within(Duration.ofSeconds(2)).until(() -> tester.upstream(SHADOW).received().size(), n -> n >= atLeast);
   }
 
   @Test

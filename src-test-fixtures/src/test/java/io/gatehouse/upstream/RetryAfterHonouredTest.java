@@ -7,12 +7,14 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
+import io.gatehouse.testing.TestResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -23,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * An upstream's {@code Retry-After} keeps its target out of a request's retries until then: another
  * target takes the retry, else the retry waits within the route's deadline, else the client gets
- * the upstream's answer as is. In memory; the one real wait is 1 s.
+ * the upstream's answer as is. In memory, on a manual clock that also runs the backoff and the
+ * deadline: a test advances it while a request waits, and the retry runs on the test's thread.
  */
 class RetryAfterHonouredTest {
   private static final String A = "http://orders-a:8080";
@@ -44,12 +47,20 @@ class RetryAfterHonouredTest {
     tester = GatewayTester.of(Gateway.builder().time(clock)
             .route("orders", r -> r.path("/**").upstream(Upstream.of(A)).timeout(timeout).retry(retry)))
         .stubUpstream(A, s -> s.respondWith(req -> {
-          callsAtNanos.add(System.nanoTime());
+          callsAtNanos.add(clock.nanoTime());
           return callsAtNanos.size() == 1
               ? Response.builder(status).header("Retry-After", retryAfter).body(Body.of("busy")).build()
               : Response.builder(200).body(Body.of("ok")).build();
         }));
     return tester;
+  }
+
+  /** Sends GET /x, lets {@code passing} pass on the clock, and reads the answer it has by then. */
+  private TestResponse sendWhile(Duration passing) {
+    CompletableFuture<TestResponse> pending = tester.get("/x").sendAsync();
+    clock.advance(passing);
+    assertThat(pending).as("answered once %s has passed", passing).isDone();
+    return pending.join();
   }
 
   private static Retry fast() {
@@ -65,7 +76,12 @@ class RetryAfterHonouredTest {
   @ValueSource(ints = {503, 429})
   void the_retry_to_the_only_target_waits_for_its_retry_after_within_the_deadline(int status) {
     oneTarget(Duration.ofSeconds(3), fast(), status, "1");
-    var res = tester.get("/x").send();
+    CompletableFuture<TestResponse> pending = tester.get("/x").sendAsync();
+    clock.advance(Duration.ofMillis(999));
+    assertThat(pending).as("a millisecond before the Retry-After").isNotDone();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(pending).isDone();
+    var res = pending.join();
     assertThat(res.status()).isEqualTo(200);
     assertThat(callsAtNanos).hasSize(2);
     assertThat(TimeUnit.NANOSECONDS.toMillis(callsAtNanos.get(1) - callsAtNanos.get(0))).isBetween(990L, 2_500L);
@@ -87,7 +103,7 @@ class RetryAfterHonouredTest {
   @Test
   void an_http_date_is_read_on_the_gateways_clock() {
     oneTarget(Duration.ofSeconds(3), fast(), 503, date(NOW.plusSeconds(1)));
-    assertThat(tester.get("/x").send().status()).isEqualTo(200);
+    assertThat(sendWhile(Duration.ofSeconds(1)).status()).isEqualTo(200);
     assertThat(TimeUnit.NANOSECONDS.toMillis(callsAtNanos.get(1) - callsAtNanos.get(0))).isGreaterThanOrEqualTo(500L);
   }
 
@@ -95,7 +111,7 @@ class RetryAfterHonouredTest {
   @ValueSource(strings = {"0", "-1", "1.5", "soon", "Mon, 07 Dec 2026 09:00:00 GMT", "Monday, 07-Dec-26 10:00:02 GMT"})
   void a_past_zero_or_malformed_value_leaves_the_backoff_alone(String retryAfter) {
     oneTarget(Duration.ofMillis(800), fast(), 503, retryAfter);
-    assertThat(tester.get("/x").send().status()).isEqualTo(200);
+    assertThat(sendWhile(Duration.ofMillis(5)).status()).as("answered within the longest backoff").isEqualTo(200);
     assertThat(callsAtNanos).hasSize(2);
   }
 
@@ -119,7 +135,7 @@ class RetryAfterHonouredTest {
         .stubUpstream(A, s -> s.respond(Response.builder(503).header("Retry-After", "120").body(Body.of("a busy")).build()))
         .stubUpstream(B, s -> s.respond(Response.builder(503).header("Retry-After", "60").body(Body.of("b busy")).build()));
     long start = System.nanoTime();
-    var res = tester.get("/x").send();
+    var res = sendWhile(Duration.ofMillis(1)); // the backoff before the retry to the other target
     // Round robin puts either first; the other takes the one retry that fits, and then both wait past the deadline.
     assertThat(res.status()).isEqualTo(503);
     assertThat(tester.upstream(A).received()).hasSize(1);
@@ -135,7 +151,7 @@ class RetryAfterHonouredTest {
         .stubUpstream(A, s -> s.respond(Response.builder(503).header("Retry-After", "120").build()))
         .stubUpstream(B, s -> s.respond(200, "b"));
     for (int i = 0; i < 4; i++) {
-      assertThat(tester.get("/x").send().body()).isEqualTo("b");
+      assertThat(sendWhile(Duration.ofMillis(1)).body()).isEqualTo("b");
     }
     assertThat(tester.upstream(A).received().size()).isLessThanOrEqualTo(4);
   }

@@ -3,6 +3,7 @@ package io.gatehouse.impl.auth;
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.IdentitySettings;
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.AnyOfAuth;
 import io.gatehouse.auth.ApiKeyAuth;
 import io.gatehouse.auth.Auth;
@@ -27,9 +28,17 @@ import java.util.function.BiConsumer;
  * and access rules; builds the {@link AuthRuntime}, whose JWKS and introspection calls go through
  * the gateway's upstream transport.
  */
-public enum AuthCompiler implements FeatureCompiler<UpstreamTransport, AuthRuntime> {
+public enum AuthCompiler implements FeatureCompiler<AuthCompiler.Inputs, AuthRuntime> {
   /** The one instance: compiling keeps no state. */
   INSTANCE;
+
+  /**
+   * What building the authenticators needs.
+   *
+   * @param transport carries the JWKS and introspection calls
+   * @param scheduler the gateway's timer, which bounds those calls
+   */
+  public record Inputs(UpstreamTransport transport, TimeSource.Scheduler scheduler) {}
 
   @Override
   public void check(GatewaySpec spec, List<ConfigViolation> violations) {
@@ -57,8 +66,8 @@ public enum AuthCompiler implements FeatureCompiler<UpstreamTransport, AuthRunti
   }
 
   @Override
-  public AuthRuntime build(GatewaySpec spec, UpstreamTransport transport) {
-    return new AuthRuntime(spec, transport);
+  public AuthRuntime build(GatewaySpec spec, Inputs inputs) {
+    return new AuthRuntime(spec, inputs.transport(), inputs.scheduler());
   }
 
   private static void checkAuth(Auth auth, boolean hasConsumers, BiConsumer<String, String> violation) {

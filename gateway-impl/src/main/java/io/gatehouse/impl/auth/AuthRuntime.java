@@ -1,6 +1,7 @@
 package io.gatehouse.impl.auth;
 
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.AnyOfAuth;
 import io.gatehouse.auth.ApiKeyAuth;
 import io.gatehouse.auth.Auth;
@@ -32,11 +33,11 @@ public final class AuthRuntime implements AutoCloseable {
   private final Map<Auth, List<Authenticator>> built = new IdentityHashMap<>();
   private PasswordChecker passwords;
 
-  /** Made by {@link AuthCompiler#build}: JWKS and introspection calls go through the transport. */
-  AuthRuntime(GatewaySpec spec, UpstreamTransport transport) {
+  /** Made by {@link AuthCompiler#build}: JWKS and introspection calls go through the transport, bounded on the scheduler. */
+  AuthRuntime(GatewaySpec spec, UpstreamTransport transport, TimeSource.Scheduler scheduler) {
     this.spec = spec;
     this.store = spec.identity().consumerStore().orElseGet(() -> ConsumerStore.of(spec.identity().consumers()));
-    this.fetch = new HttpFetch(transport);
+    this.fetch = new HttpFetch(transport, scheduler);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.auth;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
@@ -12,7 +13,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -24,9 +26,11 @@ final class HttpFetch {
   static final long MAX_BODY_BYTES = 1 << 20;
 
   private final UpstreamTransport transport;
+  private final TimeSource.Scheduler scheduler;
 
-  HttpFetch(UpstreamTransport transport) {
+  HttpFetch(UpstreamTransport transport, TimeSource.Scheduler scheduler) {
     this.transport = transport;
+    this.scheduler = scheduler;
   }
 
   /** A status and a body read whole (under {@link #MAX_BODY_BYTES}). */
@@ -62,17 +66,29 @@ final class HttpFetch {
       call = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Response> sent = call;
-    // The transport bounds connect and the wait for headers; this bounds the body too, and a
-    // call that runs out of time is cancelled, which aborts its connection.
-    return sent.thenCompose(response -> response.body().bytes(MAX_BODY_BYTES)
+    // The transport bounds connect and the wait for headers; this bounds the body too, on the
+    // gateway's time, and a call that runs out of time is cancelled, which aborts its connection.
+    CompletableFuture<Fetched> read = sent.thenCompose(response -> response.body().bytes(MAX_BODY_BYTES)
             .thenApply(bytes -> new Fetched(response.status(), bytes)))
-        .toCompletableFuture()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((fetched, failure) -> {
-          if (failure != null) {
-            sent.cancel(true);
-          }
-        });
+        .toCompletableFuture();
+    TimeSource.Scheduled expiry = null;
+    if (!read.isDone()) {
+      try {
+        expiry = scheduler.schedule(timeout, () -> read.completeExceptionally(
+            new TimeoutException("no answer from " + url + " within " + timeout)));
+      } catch (RejectedExecutionException closing) {
+        read.completeExceptionally(closing); // the gateway is closing
+      }
+    }
+    TimeSource.Scheduled timer = expiry;
+    return read.whenComplete((fetched, failure) -> {
+      if (timer != null) {
+        timer.cancel();
+      }
+      if (failure != null) {
+        sent.cancel(true);
+      }
+    });
   }
 
   /** Schemes are case-insensitive (RFC 3986 section 3.1); requests take them in lower case. */

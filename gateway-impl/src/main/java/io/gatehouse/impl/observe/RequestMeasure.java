@@ -26,7 +26,7 @@ public final class RequestMeasure {
   private final Request received;
   private final RequestState state;
   private final Instant start;
-  private final long startNanos = System.nanoTime();
+  private final long startNanos; // on the request's time source, as every duration the gateway measures
   private AtomicLong requestBodyBytes; // null unless the request body streams
   private volatile Request routed;
 
@@ -46,6 +46,7 @@ public final class RequestMeasure {
     this.received = received;
     this.state = state;
     this.start = start;
+    this.startNanos = state.time().nanoTime();
   }
 
   /** The request with a body that counts its bytes, if it streams. */
@@ -85,7 +86,7 @@ public final class RequestMeasure {
   }
 
   private void record(int status, long bytesOut) {
-    Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
+    Duration duration = Duration.ofNanos(state.time().nanoTime() - startNanos);
     Request request = routed != null ? routed : received;
     Optional<Rejection> why = state.rejection();
     state.trace().end(status, why);

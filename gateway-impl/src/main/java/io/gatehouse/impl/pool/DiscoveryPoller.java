@@ -1,12 +1,14 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.upstream.ServiceDiscovery;
 import io.gatehouse.upstream.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +20,17 @@ import org.slf4j.LoggerFactory;
  * start failing and the recovery when they answer again, not at every lookup.
  *
  * <pre>{@code
- * DiscoveryPoller poller = new DiscoveryPoller(pool, discovery, Duration.ofSeconds(30));
+ * DiscoveryPoller poller = new DiscoveryPoller(pool, discovery, Duration.ofSeconds(30), gatewayScheduler);
  * poller.start();
  * ...
  * poller.close();
  * }</pre>
  *
  * <p>Threads: lookups may block (DNS), so they run on a daemon thread of the poller's own, named
- * {@code gatehouse-discovery-<group>}, which {@link #start()} creates and {@link #close()} stops;
- * the gateway's shared scheduler is not used, so a slow lookup delays no one else. With one
- * thread and a fixed delay, a lookup slower than the interval delays the next one instead of
+ * {@code gatehouse-discovery-<group>}, which {@link #start()} creates and {@link #close()} stops,
+ * so a slow lookup delays no one else; the gateway's scheduler only times the intervals (so a
+ * manual clock drives them) and hands each lookup to that thread. With one thread and the interval
+ * counted from the end of each lookup, a lookup slower than the interval delays the next one instead of
  * piling up.
  */
 public final class DiscoveryPoller implements AutoCloseable {
@@ -39,7 +42,9 @@ public final class DiscoveryPoller implements AutoCloseable {
   private final TargetPool pool;
   private final ServiceDiscovery discovery;
   private final Duration refreshInterval;
-  private ScheduledExecutorService thread; // guarded by this
+  private final TimeSource.Scheduler scheduler;
+  private ExecutorService thread; // guarded by this
+  private TimeSource.Scheduled next; // guarded by this: the interval before the next lookup
   private volatile boolean closed;
   private boolean failing; // only the poller's thread touches it
 
@@ -49,8 +54,10 @@ public final class DiscoveryPoller implements AutoCloseable {
    * @param pool the group whose targets the discovery finds
    * @param discovery where the targets come from
    * @param refreshInterval the time between the end of one lookup and the start of the next
+   * @param scheduler the gateway's timer, which times the intervals
    */
-  public DiscoveryPoller(TargetPool pool, ServiceDiscovery discovery, Duration refreshInterval) {
+  public DiscoveryPoller(TargetPool pool, ServiceDiscovery discovery, Duration refreshInterval, TimeSource.Scheduler scheduler) {
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.pool = Objects.requireNonNull(pool, "pool");
     this.discovery = Objects.requireNonNull(discovery, "discovery");
     this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
@@ -69,16 +76,47 @@ public final class DiscoveryPoller implements AutoCloseable {
       throw new IllegalStateException(pool + ": discovery poller already " + (closed ? "closed" : "started"));
     }
     String name = "gatehouse-discovery-" + pool.name();
-    thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    thread = Executors.newSingleThreadExecutor(runnable -> {
       Thread t = new Thread(runnable, name);
       t.setDaemon(true);
       return t;
     });
-    thread.scheduleWithFixedDelay(this::lookup, 0, refreshInterval.toNanos(), TimeUnit.NANOSECONDS);
+    thread.execute(this::lookup);
+  }
+
+  /** Hands the next lookup to the poller's thread, once its interval has passed. */
+  private synchronized void submit() {
+    if (closed) {
+      return;
+    }
+    try {
+      thread.execute(this::lookup);
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile
+    }
+  }
+
+  private synchronized void scheduleNext() {
+    if (closed) {
+      return;
+    }
+    try {
+      next = scheduler.schedule(refreshInterval, this::submit);
+    } catch (RejectedExecutionException e) {
+      next = null; // the gateway is closing
+    }
   }
 
   private void lookup() {
-    // A periodic task that throws is never run again, silently: no failure may escape.
+    try {
+      lookupOnce();
+    } finally {
+      scheduleNext();
+    }
+  }
+
+  private void lookupOnce() {
+    // No failure may escape: the next lookup must still be scheduled, and the thread kept.
     try {
       List<Target> found = discovery.lookup();
       if (closed) {
@@ -114,13 +152,18 @@ public final class DiscoveryPoller implements AutoCloseable {
   /** Stops the lookups and the poller's thread, waiting up to a second for a lookup in progress. Later calls do nothing. */
   @Override
   public void close() {
-    ScheduledExecutorService started;
+    ExecutorService started;
+    TimeSource.Scheduled interval;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
       started = thread;
+      interval = next;
+    }
+    if (interval != null) {
+      interval.cancel();
     }
     if (started == null) {
       return;

@@ -1,20 +1,20 @@
 package io.gatehouse.impl.pool;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.HealthCheck;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link LiveTarget#recordCheck}, which flips the target's health at the thresholds.
  *
  * <pre>{@code
- * HealthChecker checker = new HealthChecker(pool, check, transport, upstreamScheduler);
+ * HealthChecker checker = new HealthChecker(pool, check, transport, gatewayScheduler);
  * checker.start();
  * ...
  * checker.close();
@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: rounds run on the scheduler and only start calls, so they never block it (except
  * while the transport resolves a host name that is not in the JVM's DNS cache). Results are
- * recorded on the thread that completes the call: a transport I/O thread, or the scheduler when
- * a check times out. A target has at most one check in flight; a round skips it until that check
+ * recorded on the thread that completes the call: a transport I/O thread, or the scheduler's
+ * thread (a manual clock's advancing thread) when a check times out. A target has at most one check in flight; a round skips it until that check
  * ends, which it does within the check's timeout.
  */
 public final class HealthChecker implements AutoCloseable {
@@ -46,10 +46,11 @@ public final class HealthChecker implements AutoCloseable {
   private final TargetPool pool;
   private final HealthCheck check;
   private final UpstreamTransport transport;
-  private final ScheduledExecutorService scheduler;
+  private final TimeSource.Scheduler scheduler;
   // LiveTarget has identity equality: a target that discovery replaces is a new key.
   private final ConcurrentMap<LiveTarget, Probe> inFlight = new ConcurrentHashMap<>();
-  private ScheduledFuture<?> rounds; // guarded by this
+  private TimeSource.Scheduled nextRound; // guarded by this; null before start() and once closed
+  private boolean started; // guarded by this
   private volatile boolean closed;
 
   /**
@@ -58,9 +59,9 @@ public final class HealthChecker implements AutoCloseable {
    * @param pool the group whose targets to check; its target list is read at each round
    * @param check what to check, and how often
    * @param transport the gateway's upstream transport
-   * @param scheduler the gateway's upstream scheduler; the checker never blocks it
+   * @param scheduler the gateway's timer; the checker never blocks it
    */
-  public HealthChecker(TargetPool pool, HealthCheck check, UpstreamTransport transport, ScheduledExecutorService scheduler) {
+  public HealthChecker(TargetPool pool, HealthCheck check, UpstreamTransport transport, TimeSource.Scheduler scheduler) {
     this.pool = Objects.requireNonNull(pool, "pool");
     this.check = Objects.requireNonNull(check, "check");
     this.transport = Objects.requireNonNull(transport, "transport");
@@ -73,13 +74,34 @@ public final class HealthChecker implements AutoCloseable {
    * @throws IllegalStateException if the checker was started or closed before
    */
   public synchronized void start() {
-    if (closed || rounds != null) {
+    if (closed || started) {
       throw new IllegalStateException(pool + ": health checker already " + (closed ? "closed" : "started"));
     }
-    rounds = scheduler.scheduleWithFixedDelay(this::round, 0, check.interval().toNanos(), TimeUnit.NANOSECONDS);
+    started = true;
+    nextRound = scheduler.schedule(Duration.ZERO, this::round);
   }
 
+  /** One round, and the next one an interval after it. */
   private void round() {
+    try {
+      probeAll();
+    } finally {
+      scheduleNext();
+    }
+  }
+
+  private synchronized void scheduleNext() {
+    if (closed) {
+      return;
+    }
+    try {
+      nextRound = scheduler.schedule(check.interval(), this::round);
+    } catch (RejectedExecutionException e) {
+      nextRound = null; // the gateway is closing
+    }
+  }
+
+  private void probeAll() {
     for (LiveTarget target : pool.targets()) {
       if (closed) {
         return;
@@ -104,16 +126,17 @@ public final class HealthChecker implements AutoCloseable {
   /** Stops the rounds and aborts the checks in flight; no result is recorded afterwards. Later calls do nothing. */
   @Override
   public void close() {
-    ScheduledFuture<?> started;
+    TimeSource.Scheduled next;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      started = rounds;
+      next = nextRound;
+      nextRound = null;
     }
-    if (started != null) {
-      started.cancel(false);
+    if (next != null) {
+      next.cancel();
     }
     // Aborted at once so that closing the transport next does not wait for them.
     inFlight.values().forEach(probe -> probe.abort("the health checker is closed"));
@@ -144,8 +167,8 @@ public final class HealthChecker implements AutoCloseable {
         }
         call.whenComplete(this::answered);
         // The transport has timeouts of its own, but a faulty one must not stall the checks.
-        ScheduledFuture<?> deadline = scheduler.schedule(this::expire, check.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        drain.done().whenComplete((ignored, failure) -> deadline.cancel(false));
+        TimeSource.Scheduled deadline = scheduler.schedule(check.timeout(), this::expire);
+        drain.done().whenComplete((ignored, failure) -> deadline.cancel());
       } catch (RuntimeException e) {
         String reason = "the check could not start: " + e;
         abort(reason);

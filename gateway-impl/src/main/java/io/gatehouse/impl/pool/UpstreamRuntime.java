@@ -9,14 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream groups of one gateway: one {@link TargetPool} per group name, their health checkers
- * and discovery pollers, and the scheduler they and the routes' retries and deadlines run on.
- * {@link #close()} stops all of it.
+ * and discovery pollers, on the gateway's scheduler (which the routes' retries and deadlines use
+ * too). {@link #close()} stops the checkers and pollers; the gateway closes its scheduler.
  */
 public final class UpstreamRuntime implements AutoCloseable {
   private final TimeSource time;
@@ -24,17 +21,19 @@ public final class UpstreamRuntime implements AutoCloseable {
   private final Observers observers;
   private final Map<String, TargetPool> pools = new LinkedHashMap<>();
   private final List<AutoCloseable> watchers = new ArrayList<>();
-  private ScheduledThreadPoolExecutor scheduler; // created on first need
+  private final TimeSource.Scheduler scheduler;
 
   /**
    * Creates an empty runtime.
    *
    * @param time the gateway's time source
+   * @param scheduler the gateway's timer, on the same time source
    * @param transport the gateway's upstream client, for health checks
    * @param observers told of health and circuit changes
    */
-  public UpstreamRuntime(TimeSource time, UpstreamTransport transport, Observers observers) {
+  public UpstreamRuntime(TimeSource time, TimeSource.Scheduler scheduler, UpstreamTransport transport, Observers observers) {
     this.time = time;
+    this.scheduler = scheduler;
     this.transport = transport;
     this.observers = observers;
   }
@@ -54,12 +53,12 @@ public final class UpstreamRuntime implements AutoCloseable {
     TargetPool pool = TargetPool.of(name, upstream, time, observers);
     pools.put(name, pool);
     upstream.healthCheck().ifPresent(check -> {
-      HealthChecker checker = new HealthChecker(pool, check, transport, scheduler());
+      HealthChecker checker = new HealthChecker(pool, check, transport, scheduler);
       watchers.add(checker);
       checker.start();
     });
     upstream.discovery().ifPresent(discovery -> {
-      DiscoveryPoller poller = new DiscoveryPoller(pool, discovery, upstream.refreshInterval());
+      DiscoveryPoller poller = new DiscoveryPoller(pool, discovery, upstream.refreshInterval(), scheduler);
       watchers.add(poller);
       poller.start();
     });
@@ -67,20 +66,11 @@ public final class UpstreamRuntime implements AutoCloseable {
   }
 
   /**
-   * The scheduler for upstream work (health checks, backoff, deadlines): one daemon thread, which
-   * only triggers work and never blocks.
+   * The gateway's timer, for upstream work (health checks, backoff, deadlines).
    *
-   * @return the scheduler, created on first call
+   * @return the scheduler
    */
-  public synchronized ScheduledExecutorService scheduler() {
-    if (scheduler == null) {
-      scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread thread = new Thread(r, "gatehouse-upstream-timer");
-        thread.setDaemon(true);
-        return thread;
-      });
-      scheduler.setRemoveOnCancelPolicy(true);
-    }
+  public TimeSource.Scheduler scheduler() {
     return scheduler;
   }
 
@@ -109,18 +99,6 @@ public final class UpstreamRuntime implements AutoCloseable {
         watcher.close();
       } catch (Exception e) {
         // closing the others matters more; a watcher's close does not fail in practice
-      }
-    }
-    ScheduledThreadPoolExecutor s;
-    synchronized (this) {
-      s = scheduler;
-    }
-    if (s != null) {
-      s.shutdownNow();
-      try {
-        s.awaitTermination(1, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }
   }

@@ -1,12 +1,12 @@
 package io.gatehouse.impl.proxy;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Body;
 import io.gatehouse.route.ExchangeDeadline;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
-import java.util.concurrent.Future;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@code onError}, so the adapter aborts the client's response instead of ending it as if whole.
  *
  * <p>Signals to the subscriber are serialized under this object's lock, as the timer and the
- * upstream's I/O thread may both want to signal; the timer runs on the upstream scheduler and
+ * upstream's I/O thread may both want to signal; the timer runs on the gateway's scheduler and
  * never blocks it for longer than one {@code onNext}.
  */
 final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
@@ -28,13 +28,15 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
 
   private final Body body;
   private final ExchangeDeadline limits;
-  private final long deadline; // System.nanoTime() of the total's end; Long.MAX_VALUE without one
-  private final ScheduledExecutorService scheduler;
+  private final long deadline; // time.nanoTime() of the total's end; Long.MAX_VALUE without one
+  private final TimeSource time;
+  private final TimeSource.Scheduler scheduler;
   private final String what;
   private final Runnable fired;
 
-  private BodyDeadline(Body body, ExchangeDeadline limits, long deadline, ScheduledExecutorService scheduler, String what,
-      Runnable fired) {
+  private BodyDeadline(Body body, ExchangeDeadline limits, long deadline, TimeSource time, TimeSource.Scheduler scheduler,
+      String what, Runnable fired) {
+    this.time = time;
     this.fired = fired;
     this.body = body;
     this.limits = limits;
@@ -48,16 +50,17 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
    *
    * @param body a streaming body
    * @param limits the route's deadline and rate; must {@link ExchangeDeadline#limits()}
-   * @param started System.nanoTime() when the exchange reached the proxy stage
-   * @param scheduler the timer
+   * @param started {@code time.nanoTime()} when the exchange reached the proxy stage
+   * @param time the gateway's time source
+   * @param scheduler the gateway's timer, on the same time source
    * @param what the route and request, for the log
    * @param fired told, before the subscriber hears of it, when the body is cut
    * @return a body of the same declared length
    */
-  static Body wrap(Body body, ExchangeDeadline limits, long started, ScheduledExecutorService scheduler, String what,
-      Runnable fired) {
+  static Body wrap(Body body, ExchangeDeadline limits, long started, TimeSource time, TimeSource.Scheduler scheduler,
+      String what, Runnable fired) {
     long deadline = limits.total().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
-    return Body.ofPublisher(new BodyDeadline(body, limits, deadline, scheduler, what, fired),
+    return Body.ofPublisher(new BodyDeadline(body, limits, deadline, time, scheduler, what, fired),
         body.contentLength().orElse(-1));
   }
 
@@ -68,9 +71,9 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
 
   private final class Guard implements Flow.Subscriber<ByteBuffer> {
     private final Flow.Subscriber<? super ByteBuffer> downstream;
-    private final long head = System.nanoTime();
+    private final long head = time.nanoTime();
     private Flow.Subscription upstream; // guarded by this
-    private Future<?> timer; // guarded by this
+    private TimeSource.Scheduled timer; // guarded by this
     private long bytes; // guarded by this
     private boolean done; // guarded by this
 
@@ -95,7 +98,7 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
           }
         });
         if (!done) {
-          schedule(System.nanoTime());
+          schedule(time.nanoTime());
         }
       }
     }
@@ -112,7 +115,7 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
         return;
       }
       try {
-        timer = scheduler.schedule(this::check, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+        timer = scheduler.schedule(Duration.ofNanos(Math.max(0, next - now)), this::check);
       } catch (RejectedExecutionException e) {
         // The gateway is closing and cancels its upstream calls itself.
       }
@@ -122,7 +125,7 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
       if (done) {
         return;
       }
-      long now = System.nanoTime();
+      long now = time.nanoTime();
       String why = null;
       if (deadline != Long.MAX_VALUE && now - deadline >= 0) {
         why = "the exchange outlasted its deadline of " + limits.total().orElseThrow();
@@ -147,7 +150,7 @@ final class BodyDeadline implements Flow.Publisher<ByteBuffer> {
     private synchronized void stopTimer() {
       done = true;
       if (timer != null) {
-        timer.cancel(false);
+        timer.cancel();
       }
     }
 

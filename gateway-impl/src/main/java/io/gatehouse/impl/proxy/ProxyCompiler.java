@@ -2,6 +2,7 @@ package io.gatehouse.impl.proxy;
 
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.TimeSource;
 import io.gatehouse.UpstreamSettings;
 import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.compile.FeatureCompiler;
@@ -40,8 +41,9 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
    *
    * @param trusted the peers whose forwarding headers the gateway believes
    * @param observers told of health, circuit and pool changes
+   * @param scheduler the gateway's timer: deadlines, backoff, health checks, discovery intervals
    */
-  public record Inputs(TrustedProxies trusted, Observers observers) {}
+  public record Inputs(TrustedProxies trusted, Observers observers, TimeSource.Scheduler scheduler) {}
 
   /**
    * The proxying of one gateway.
@@ -65,8 +67,8 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
   public Proxying build(GatewaySpec spec, Inputs inputs) {
     UpstreamSettings settings = spec.upstreams();
     UpstreamTransport transport = settings.transport()
-        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(settings.connectionPool())));
-    UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), transport, inputs.observers());
+        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(settings.connectionPool()), spec.time()));
+    UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), inputs.scheduler(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
         new RequestKeys(inputs.trusted()::clientAddress), inputs.observers());
     return new Proxying(transport, upstreams, plans);

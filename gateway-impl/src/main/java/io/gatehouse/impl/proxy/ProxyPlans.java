@@ -55,7 +55,7 @@ public final class ProxyPlans {
     Optional<TrafficSplitter> splitter = to.split().map(split -> splitter(route, split, ownGroups));
     Optional<Destination> fallback = to.fallbackUpstream().map(u -> destination(route, u, ownGroups));
     Optional<RequestMirror> mirror = to.mirror().map(m ->
-        new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport));
+        new RequestMirror(route.id(), m, destination(route, m.upstream(), ownGroups), transport, gateway.time()));
     ExchangeDeadline exchangeDeadline = resilience.exchangeDeadline().orElse(gateway.upstreams().exchangeDeadline());
     boolean timed = resilience.retry().isPresent() || resilience.timeout().isPresent() || exchangeDeadline.limits();
     Optional<RetryRules> retry = resilience.retry().map(r -> new RetryRules(route.id(), r, gateway.time()));

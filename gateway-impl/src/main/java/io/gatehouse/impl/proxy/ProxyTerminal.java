@@ -1,5 +1,6 @@
 package io.gatehouse.impl.proxy;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
@@ -28,7 +29,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Sends the exchange upstream: transforms the path, completes the headers (framing headers removed,
@@ -57,7 +57,7 @@ public final class ProxyTerminal implements Terminal {
       Optional<Response> fallbackResponse,
       Optional<Destination> fallback,
       Optional<RequestMirror> mirror,
-      Optional<ScheduledExecutorService> scheduler,
+      Optional<TimeSource.Scheduler> scheduler,
       ExchangeDeadline exchangeDeadline) {
 
     /** The deadline of the attempts, up to the response head: the route's timeout or the exchange's total, the shorter. */
@@ -94,7 +94,7 @@ public final class ProxyTerminal implements Terminal {
     }
     Destination destination = plan.splitter().map(s -> s.pick(exchange, state)).orElseGet(() -> plan.destination().orElseThrow());
     boolean mirrored = plan.mirror().filter(RequestMirror::sampled).isPresent();
-    long started = System.nanoTime();
+    long started = state.time().nanoTime();
     return replayableBody(in, mirrored)
         .handle((body, unreadable) -> {
           OptionalLong cap = unreadable == null ? OptionalLong.empty() : BodyLimit.exceededCap(unreadable);
@@ -116,7 +116,7 @@ public final class ProxyTerminal implements Terminal {
         .thenCompose(result -> result)
         .thenApply(result -> {
           if (breaker != null) {
-            breaker.record(result.outcome(), result.status(), System.nanoTime() - started);
+            breaker.record(result.outcome(), result.status(), state.time().nanoTime() - started);
           }
           return limited(state, decorate(result), result.status(), started);
         });
@@ -129,7 +129,7 @@ public final class ProxyTerminal implements Terminal {
       return response;
     }
     return response.toBuilder().body(BodyDeadline.wrap(response.body(), plan.exchangeDeadline(), started,
-        plan.scheduler().get(), "route '" + plan.routeId() + "' request " + state.requestId(),
+        state.time(), plan.scheduler().get(), "route '" + plan.routeId() + "' request " + state.requestId(),
         () -> state.reject(Rejection.UPSTREAM_FAILED))).build();
   }
 
@@ -179,7 +179,7 @@ public final class ProxyTerminal implements Terminal {
     }
     if (plan.fallback().isPresent()) {
       Destination destination = plan.fallback().get();
-      long started = System.nanoTime();
+      long started = state.time().nanoTime();
       long deadline = plan.headTimeout().map(t -> started + t.toNanos()).orElse(Long.MAX_VALUE);
       return new UpstreamAttempts(plan.routeId(), state, destination, template, path, null, null, plan.transport(),
           null, deadline, plan.scheduler().orElse(null)).start()

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.proxy;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
@@ -28,8 +29,10 @@ final class RequestMirror {
   private final Mirror spec;
   private final Destination destination;
   private final UpstreamTransport transport;
+  private final TimeSource time;
 
-  RequestMirror(String routeId, Mirror spec, Destination destination, UpstreamTransport transport) {
+  RequestMirror(String routeId, Mirror spec, Destination destination, UpstreamTransport transport, TimeSource time) {
+    this.time = time;
     this.routeId = routeId;
     this.spec = spec;
     this.destination = destination;
@@ -64,7 +67,7 @@ final class RequestMirror {
         .path(lease.target().basePath() + path)
         .body(body.length == 0 ? Body.empty() : Body.of(body))
         .build();
-    long started = System.nanoTime();
+    long started = time.nanoTime();
     CompletableFuture<Response> call;
     try {
       call = transport.send(new UpstreamCall(lease.target().origin(), copy,
@@ -73,7 +76,7 @@ final class RequestMirror {
       call = CompletableFuture.failedFuture(e);
     }
     call.whenComplete((response, failure) -> {
-      lease.complete(CallOutcome.of(response, failure), response == null ? 0 : response.status(), System.nanoTime() - started);
+      lease.complete(CallOutcome.of(response, failure), response == null ? 0 : response.status(), time.nanoTime() - started);
       if (response != null) {
         response.body().bytes(DRAIN_LIMIT);
       } else {

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.proxy;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
@@ -26,9 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,21 +57,21 @@ final class UpstreamAttempts {
   private final String key;
   private final UpstreamTransport transport;
   private final RetryRules retry; // null when the request may not be retried
-  private final long deadline; // System.nanoTime(); Long.MAX_VALUE without one
-  private final ScheduledExecutorService scheduler; // null when neither retries nor a deadline need it
+  private final long deadline; // state.time().nanoTime(); Long.MAX_VALUE without one
+  private final TimeSource.Scheduler scheduler; // null when neither retries nor a deadline need it
   private final CompletableFuture<Result> result = new CompletableFuture<>();
   private final Set<LiveTarget> tried;
-  // Per target, the System.nanoTime() before which its Retry-After forbids another attempt; guarded by this.
+  // Per target, the state.time().nanoTime() before which its Retry-After forbids another attempt; guarded by this.
   private Map<LiveTarget, Long> notBefore;
 
-  // Written under this, so a client's cancellation sees the attempt or timer in progress.
-  private Future<?> pending;
+  // Written under this, so a client's cancellation sees the attempt or timer in progress: what stops it.
+  private Runnable pending;
   private boolean cancelled;
   private volatile boolean deadlinePassed;
 
   UpstreamAttempts(String routeId, RequestState state, Destination destination, Request template, String path,
       byte[] body, String key, UpstreamTransport transport, RetryRules retry, long deadline,
-      ScheduledExecutorService scheduler) {
+      TimeSource.Scheduler scheduler) {
     this.routeId = routeId;
     this.state = state;
     this.destination = destination;
@@ -94,13 +93,13 @@ final class UpstreamAttempts {
   }
 
   private void cancel() {
-    Future<?> current;
+    Runnable current;
     synchronized (this) {
       cancelled = true;
       current = pending;
     }
     if (current != null) {
-      current.cancel(true);
+      current.run();
     }
   }
 
@@ -119,12 +118,12 @@ final class UpstreamAttempts {
 
   /** Sends one attempt; returns its lease, or null when it ended without one. */
   private Lease leaseAndSend(int number) {
-    long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+    long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - state.time().nanoTime();
     if (remaining <= 0) {
       finish(deadlineProblem(), CallOutcome.TIMEOUT, 0);
       return null;
     }
-    Pick pick = destination.pool().lease(key, tried, waitingFor(System.nanoTime()));
+    Pick pick = destination.pool().lease(key, tried, waitingFor(state.time().nanoTime()));
     if (pick instanceof Refusal refusal) {
       log.warn("route '{}' request {}: {}", routeId, state.requestId(), refusal.detail());
       state.reject(Rejection.NO_UPSTREAM);
@@ -139,10 +138,10 @@ final class UpstreamAttempts {
     }
     // A timeout of an attempt whose timeouts the deadline cut is the deadline's.
     boolean cutShort = remaining < Math.max(destination.connectTimeout().toNanos(), destination.responseTimeout().toNanos());
-    Future<?> deadlineTimer;
+    TimeSource.Scheduled deadlineTimer;
     try {
       deadlineTimer = remaining == Long.MAX_VALUE || scheduler == null ? null
-          : scheduler.schedule(this::deadlinePassed, remaining, TimeUnit.NANOSECONDS);
+          : scheduler.schedule(Duration.ofNanos(remaining), this::deadlinePassed);
     } catch (RuntimeException e) {
       lease.complete(CallOutcome.CANCELLED, 0, 0); // the caller never sees this lease
       throw e;
@@ -160,7 +159,7 @@ final class UpstreamAttempts {
         .build();
     UpstreamCall call = new UpstreamCall(target.origin(), out,
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
-    long started = System.nanoTime();
+    long started = state.time().nanoTime();
     state.upstreamAttemptStarted();
     CompletableFuture<Response> sent;
     try {
@@ -171,7 +170,7 @@ final class UpstreamAttempts {
     CompletableFuture<Response> attempt = sent;
     boolean cancelledAlready;
     synchronized (this) {
-      pending = attempt;
+      pending = () -> attempt.cancel(true);
       cancelledAlready = cancelled;
     }
     if (cancelledAlready || deadlinePassed) {
@@ -179,10 +178,10 @@ final class UpstreamAttempts {
     }
     attempt.whenComplete((response, failure) -> {
       if (deadlineTimer != null) {
-        deadlineTimer.cancel(false);
+        deadlineTimer.cancel();
       }
       try {
-        ended(number, lease, span, response, failure, System.nanoTime() - started, cutShort);
+        ended(number, lease, span, response, failure, state.time().nanoTime() - started, cutShort);
       } catch (RuntimeException e) {
         lease.complete(CallOutcome.CANCELLED, 0, 0);
         failUnexpectedly(e);
@@ -192,13 +191,13 @@ final class UpstreamAttempts {
   }
 
   private void deadlinePassed() {
-    Future<?> current;
+    Runnable current;
     synchronized (this) {
       deadlinePassed = true;
       current = pending;
     }
     if (current != null) {
-      current.cancel(true);
+      current.run();
     }
   }
 
@@ -231,13 +230,13 @@ final class UpstreamAttempts {
       if (wait == 0 || scheduler == null) {
         attempt(number + 1);
       } else {
-        Future<?> timer = scheduler.schedule(() -> attempt(number + 1), wait, TimeUnit.NANOSECONDS);
+        TimeSource.Scheduled timer = scheduler.schedule(Duration.ofNanos(wait), () -> attempt(number + 1));
         boolean cancelledAlready;
         synchronized (this) {
-          pending = timer;
+          pending = timer::cancel;
           cancelledAlready = cancelled;
         }
-        if (cancelledAlready && timer.cancel(false)) {
+        if (cancelledAlready && timer.cancel()) {
           finish(state.problem(502, "Bad Gateway", "the upstream call was cancelled"), CallOutcome.CANCELLED, 0);
         }
       }
@@ -303,7 +302,7 @@ final class UpstreamAttempts {
     }
     long wait = retry.backoffNanos(number);
     if (retryAfter >= 0) {
-      long now = System.nanoTime();
+      long now = state.time().nanoTime();
       synchronized (this) {
         if (notBefore == null) {
           notBefore = new HashMap<>(4);
@@ -325,7 +324,7 @@ final class UpstreamAttempts {
         }
       }
     }
-    if (deadline != Long.MAX_VALUE && System.nanoTime() + wait >= deadline) {
+    if (deadline != Long.MAX_VALUE && state.time().nanoTime() + wait >= deadline) {
       return -1;
     }
     if (!retry.spend()) {

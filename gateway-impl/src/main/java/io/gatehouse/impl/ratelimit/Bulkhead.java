@@ -1,13 +1,12 @@
 package io.gatehouse.impl.ratelimit;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.impl.carry.CarriedState;
 import io.gatehouse.impl.carry.CarryKey;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Bulkhead implements CarriedState {
   private final String routeId;
   private final ConcurrencyLimit limit;
-  private final ScheduledExecutorService timer; // null without a queue
+  private final TimeSource.Scheduler timer;
   private volatile Slots slots;
 
   /** The counts and the queue; shared with a successor. */
@@ -35,7 +34,7 @@ final class Bulkhead implements CarriedState {
     }
   }
 
-  Bulkhead(String routeId, ConcurrencyLimit limit, ScheduledExecutorService timer) {
+  Bulkhead(String routeId, ConcurrencyLimit limit, TimeSource.Scheduler timer) {
     this.routeId = routeId;
     this.limit = limit;
     this.timer = timer;
@@ -96,12 +95,14 @@ final class Bulkhead implements CarriedState {
     CompletableFuture<Boolean> waiter = new CompletableFuture<>();
     waiters.add(waiter);
     try {
-      timer.schedule(() -> {
+      // Closing the gateway runs the timer's tasks: a request still queued then is refused.
+      TimeSource.Scheduled expiry = timer.schedule(limit.maxWait(), () -> {
         if (waiter.complete(false)) {
           waiters.remove(waiter);
           queued.decrementAndGet();
         }
-      }, limit.maxWait().toNanos(), TimeUnit.NANOSECONDS);
+      });
+      waiter.thenRun(expiry::cancel); // admitted: the expiry must not stay queued until the wait's end
     } catch (RejectedExecutionException e) {
       if (waiter.complete(false)) { // the gateway is closing
         waiters.remove(waiter);

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.ratelimit;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.ApiConsumer;
@@ -30,10 +31,12 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
   /**
    * What building the limiters needs.
    *
+   * @param scheduler the gateway's timer, for throttle waits, concurrency queues and store guards
+   *
    * @param clientAddress who the client of a request is, honouring the trusted proxies
    * @param observers told when the shared store's degraded mode begins and ends, and of each decision made in it
    */
-  public record Inputs(Function<Request, String> clientAddress, Observers observers) {}
+  public record Inputs(Function<Request, String> clientAddress, Observers observers, TimeSource.Scheduler scheduler) {}
 
   /**
    * Adds a violation for each undeclared usage plan, quota names repeated in a plan, limits before
@@ -114,6 +117,6 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
 
   @Override
   public RateLimitRuntime build(GatewaySpec spec, Inputs inputs) {
-    return new RateLimitRuntime(spec, inputs.clientAddress(), inputs.observers());
+    return new RateLimitRuntime(spec, inputs.clientAddress(), inputs.observers(), inputs.scheduler());
   }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.ratelimit;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.RateLimitSettings;
 import io.gatehouse.filter.Filter;
@@ -15,40 +16,35 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 
 /**
  * The rate limiters of one gateway: the global limits' limiters, shared by every route (a key's
  * budget spans routes), and each route's own.
  */
-public final class RateLimitRuntime implements AutoCloseable {
+public final class RateLimitRuntime {
   private final GatewaySpec spec;
   private final Function<Request, String> clientAddress;
   private final List<KeyedLimiter> global = new ArrayList<>();
   private final Permits permits;
   private final QuotaCounts quotaCounts;
-  private final ScheduledExecutorService timer; // null unless a limit throttles
+  private final TimeSource.Scheduler timer;
   private final Map<String, List<QuotaCounter>> plans = new HashMap<>();
   private final List<CarriedState> carried = new ArrayList<>();
 
   /** Made by {@link RateLimitCompiler#build}. */
-  RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress, Observers observers) {
+  RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress, Observers observers, TimeSource.Scheduler timer) {
     this.spec = spec;
     this.clientAddress = clientAddress;
     for (RateLimit limit : spec.rateLimiting().limits()) {
       global.add(new KeyedLimiter(limit, limit.name(), spec.time()));
     }
     RateLimitSettings settings = spec.rateLimiting();
-    SharedPermits shared = settings.store().map(store -> new SharedPermits(store, settings.storeFallback(), observers)).orElse(null);
+    SharedPermits shared = settings.store().map(store -> new SharedPermits(store, settings.storeFallback(), observers, timer)).orElse(null);
     this.permits = shared == null ? Permits.LOCAL : shared;
     this.quotaCounts = shared == null ? QuotaCounts.LOCAL : shared;
-    boolean throttles = spec.rateLimiting().limits().stream().anyMatch(l -> !l.maxWait().isZero())
-        || spec.routes().stream().flatMap(r -> r.access().rateLimits().stream()).anyMatch(l -> !l.maxWait().isZero());
-    boolean queues = spec.routes().stream().anyMatch(r -> r.access().concurrencyLimit().filter(c -> c.maxQueued() > 0).isPresent());
-    this.timer = throttles || queues ? timer() : null;
-    spec.rateLimiting().usagePlans().forEach((plan, quotas) ->
+    this.timer = timer;
+    settings.usagePlans().forEach((plan, quotas) ->
         plans.put(plan, quotas.stream().map(q -> new QuotaCounter(plan, q, spec.time())).toList()));
     carried.addAll(global);
     plans.values().forEach(carried::addAll);
@@ -60,27 +56,6 @@ public final class RateLimitRuntime implements AutoCloseable {
    */
   public List<CarriedState> carried() {
     return List.copyOf(carried);
-  }
-
-  private static ScheduledExecutorService timer() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread thread = new Thread(r, "gatehouse-traffic-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
-    t.setRemoveOnCancelPolicy(true);
-    return t;
-  }
-
-  /**
-   * Stops the timer: throttled requests still waiting for their turn go on at once; requests
-   * queued for a concurrency slot get 503.
-   */
-  @Override
-  public void close() {
-    if (timer != null) {
-      timer.shutdownNow().forEach(Runnable::run);
-    }
   }
 
   /**

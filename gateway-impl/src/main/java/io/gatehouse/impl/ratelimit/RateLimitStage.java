@@ -1,5 +1,6 @@
 package io.gatehouse.impl.ratelimit;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.RequestKey;
@@ -19,9 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -43,12 +43,12 @@ final class RateLimitStage implements Stage {
   private final RequestKeys requestKeys;
   private final Permits permits;
   private final RateLimitCost cost;
-  private final ScheduledExecutorService timer; // null unless a limit throttles
+  private final TimeSource.Scheduler timer;
   private final boolean quotas; // the gateway has usage plans: their stage reports here too
   private final String role; // "rate-limit" or "pre-auth rate-limit", for the chain's names
 
   RateLimitStage(String routeId, List<KeyedLimiter> limiters, RateLimitHeaders headers,
-      Function<Request, String> clientAddress, Permits permits, RateLimitCost cost, ScheduledExecutorService timer,
+      Function<Request, String> clientAddress, Permits permits, RateLimitCost cost, TimeSource.Scheduler timer,
       boolean quotas, String role) {
     this.role = role;
     this.routeId = routeId;
@@ -128,11 +128,14 @@ final class RateLimitStage implements Stage {
     });
   }
 
-  /** Proceeds once a throttled request's turn has come, on the gateway's timer: no thread waits. */
+  /**
+   * Proceeds once a throttled request's turn has come, on the gateway's timer: no thread waits.
+   * Closing the gateway runs the timer's tasks, so the request goes on then.
+   */
   private CompletionStage<Response> later(long waitNanos, Exchange exchange, Chain chain) {
     CompletableFuture<Void> turn = new CompletableFuture<>();
     try {
-      timer.schedule(() -> turn.complete(null), waitNanos, TimeUnit.NANOSECONDS);
+      timer.schedule(Duration.ofNanos(waitNanos), () -> turn.complete(null));
     } catch (RejectedExecutionException e) {
       return chain.proceed(exchange); // the gateway is closing: nothing left to wait for
     }

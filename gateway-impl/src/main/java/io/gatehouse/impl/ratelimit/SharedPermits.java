@@ -1,5 +1,6 @@
 package io.gatehouse.impl.ratelimit;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.GatewayEvent;
 import io.gatehouse.ratelimit.RateLimitStore;
@@ -8,7 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -33,7 +35,10 @@ final class SharedPermits implements Permits, QuotaCounts {
   private final AtomicLong degradedDecisions = new AtomicLong();
   private final Observers observers;
 
-  SharedPermits(RateLimitStore store, RateLimitStore.Fallback fallback, Observers observers) {
+  private final TimeSource.Scheduler timer;
+
+  SharedPermits(RateLimitStore store, RateLimitStore.Fallback fallback, Observers observers, TimeSource.Scheduler timer) {
+    this.timer = timer;
     this.observers = observers;
     this.store = store;
     this.fallback = fallback;
@@ -75,7 +80,7 @@ final class SharedPermits implements Permits, QuotaCounts {
     } catch (RuntimeException e) {
       pending = CompletableFuture.failedFuture(e);
     }
-    return pending.toCompletableFuture().orTimeout(GUARD.toMillis(), TimeUnit.MILLISECONDS).handle((answer, failure) -> {
+    return guard(pending.toCompletableFuture()).handle((answer, failure) -> {
       if (failure == null && answer != null) {
         if (degraded.compareAndSet(true, false)) {
           log.info("rate-limit store {} answers again; shared limits apply again", store);
@@ -95,6 +100,30 @@ final class SharedPermits implements Permits, QuotaCounts {
       observers.event(new GatewayEvent.DegradedDecision());
       return fallback == RateLimitStore.Fallback.LOCAL ? local.get() : null;
     });
+  }
+
+  /** The call, failed with a timeout if it has not answered within {@link #GUARD} of the gateway's time. */
+  private <T> CompletableFuture<T> guard(CompletableFuture<T> call) {
+    if (call.isDone()) {
+      return call;
+    }
+    CompletableFuture<T> guarded = new CompletableFuture<>();
+    TimeSource.Scheduled expiry;
+    try {
+      expiry = timer.schedule(GUARD, () -> guarded.completeExceptionally(
+          new TimeoutException("the rate-limit store did not answer within " + GUARD)));
+    } catch (RejectedExecutionException closing) {
+      return call; // the gateway is closing: the store's own timeout bounds the call
+    }
+    call.whenComplete((answer, failure) -> {
+      expiry.cancel();
+      if (failure == null) {
+        guarded.complete(answer);
+      } else {
+        guarded.completeExceptionally(failure);
+      }
+    });
+    return guarded;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.upstream;
 
+import io.gatehouse.TimeSource;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -25,10 +26,12 @@ import org.apache.hc.core5.concurrent.DefaultThreadFactory;
  * of daemon threads ({@code gatehouse-dns-...}) within a timeout, and the client's resolver only
  * reads that cache and never blocks.
  *
- * <p>Answers are kept for {@code positiveTtl} (the JVM's own cache still applies beneath), so a
+ * <p>Answers are kept for {@code positiveTtl} of the gateway's time (the JVM's own cache still
+ * applies beneath, on real time), so a
  * new connection opened later resolves afresh; a failure or timeout is kept for
  * {@code negativeTtl}, during which calls to that name fail at once. One lookup per name runs at a
- * time; callers wanting the same name share it.
+ * time; callers wanting the same name share it. The lookup's timeout stays on real time: it
+ * bounds a real resolver call on a real thread.
  */
 final class AsyncDns implements DnsResolver, AutoCloseable {
   /** A blocking lookup, as {@link InetAddress#getAllByName}; it runs on the resolver pool. */
@@ -56,12 +59,14 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
   private final Duration negativeTtl;
   private final Duration positiveTtl;
   private final ScheduledExecutorService timer;
+  private final TimeSource time;
   private final ThreadPoolExecutor pool;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Entry>> pending = new ConcurrentHashMap<>();
 
   AsyncDns(Lookup lookup, Duration timeout, Duration negativeTtl, Duration positiveTtl,
-      ScheduledExecutorService timer, String threadNamePrefix) {
+      ScheduledExecutorService timer, TimeSource time, String threadNamePrefix) {
+    this.time = time;
     this.lookup = lookup;
     this.timeout = timeout;
     this.negativeTtl = negativeTtl;
@@ -87,7 +92,7 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
       return CompletableFuture.completedFuture(null);
     }
     Entry entry = cache.get(host);
-    if (entry != null && entry.fresh(System.nanoTime())) {
+    if (entry != null && entry.fresh(time.nanoTime())) {
       return entry.failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(entry.failure);
     }
     CompletableFuture<Entry> mine = new CompletableFuture<>();
@@ -131,7 +136,7 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
   }
 
   private Entry remember(String host, InetAddress[] addresses, UnknownHostException failure, Duration ttl) {
-    Entry entry = new Entry(addresses, failure, System.nanoTime() + ttl.toNanos());
+    Entry entry = new Entry(addresses, failure, time.nanoTime() + ttl.toNanos());
     if (cache.size() >= MAX_NAMES && !cache.containsKey(host)) {
       cache.clear();
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.impl.upstream;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
@@ -160,7 +161,19 @@ public final class HttpClientTransport implements UpstreamTransport {
    * @param settings pool and thread sizes
    */
   public static HttpClientTransport create(TransportSettings settings) {
-    return create(settings, AsyncDns.SYSTEM);
+    return create(settings, TimeSource.system());
+  }
+
+  /**
+   * As {@link #create(TransportSettings)}, keeping host names' answers (and failures) for their
+   * TTLs on {@code time}: the gateway's time source, so a manual clock drives the DNS cache.
+   *
+   * @param settings the pool and I/O settings
+   * @param time where the DNS cache reads time
+   * @return the started transport
+   */
+  public static HttpClientTransport create(TransportSettings settings, TimeSource time) {
+    return create(settings, AsyncDns.SYSTEM, AsyncDns.DEFAULT_POSITIVE_TTL, time);
   }
 
   /** As {@link #create(TransportSettings)}, resolving host names with {@code lookup} (for tests). */
@@ -170,7 +183,13 @@ public final class HttpClientTransport implements UpstreamTransport {
 
   /** As {@link #create(TransportSettings, AsyncDns.Lookup)}, keeping answers for {@code dnsTtl}. */
   static HttpClientTransport create(TransportSettings settings, AsyncDns.Lookup lookup, Duration dnsTtl) {
+    return create(settings, lookup, dnsTtl, TimeSource.system());
+  }
+
+  /** As {@link #create(TransportSettings, AsyncDns.Lookup, Duration)}, with the DNS cache on {@code time}. */
+  static HttpClientTransport create(TransportSettings settings, AsyncDns.Lookup lookup, Duration dnsTtl, TimeSource time) {
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(time, "time");
     Objects.requireNonNull(lookup, "lookup");
     ConnectionPool spec = settings.pool();
     String id = Integer.toHexString(System.identityHashCode(lookup) ^ (int) System.nanoTime());
@@ -178,7 +197,7 @@ public final class HttpClientTransport implements UpstreamTransport {
     ScheduledThreadPoolExecutor timer =
         new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory(threadNamePrefix + "-timer", true));
     timer.setRemoveOnCancelPolicy(true);
-    AsyncDns dns = new AsyncDns(lookup, spec.resolveTimeout(), spec.negativeDnsTtl(), dnsTtl, timer,
+    AsyncDns dns = new AsyncDns(lookup, spec.resolveTimeout(), spec.negativeDnsTtl(), dnsTtl, timer, time,
         "gatehouse-dns-" + id);
     PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
         .setMaxConnTotal(spec.maxTotal())

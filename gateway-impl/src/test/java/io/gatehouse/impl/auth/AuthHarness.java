@@ -104,13 +104,15 @@ final class AuthHarness implements AutoCloseable {
   static final class Routes implements AutoCloseable {
     private final GatewaySpec spec;
     private final AuthRuntime runtime;
+    private final TimeSource.Scheduler scheduler;
     private final StubTransport transport;
     private final Map<String, Stage> stages = new LinkedHashMap<>();
 
     Routes(GatewaySpec spec, StubTransport transport) {
       this.spec = spec;
       this.transport = transport;
-      this.runtime = AuthCompiler.INSTANCE.build(spec, transport);
+      this.scheduler = spec.time().newScheduler("auth-test-timer");
+      this.runtime = AuthCompiler.INSTANCE.build(spec, new AuthCompiler.Inputs(transport, scheduler));
       for (RouteSpec route : spec.routes()) {
         stages.put(route.id(), runtime.stage(route));
       }
@@ -152,6 +154,7 @@ final class AuthHarness implements AutoCloseable {
     @Override
     public void close() {
       runtime.close();
+      scheduler.close();
     }
   }
 
@@ -205,7 +208,7 @@ final class AuthHarness implements AutoCloseable {
   }
 
   static JwksKeySource jwksSource(String url, JwtAuth auth, UpstreamTransport transport, TimeSource time) {
-    return new JwksKeySource(URI.create(url), auth, new HttpFetch(transport), time);
+    return new JwksKeySource(URI.create(url), auth, new HttpFetch(transport, time.newScheduler("jwks-test-timer")), time);
   }
 
   static PasswordChecker passwordChecker(TimeSource time) {

@@ -59,7 +59,8 @@ class AuthRuntimeTest {
   @Test
   void a_route_stage_names_its_route_so_that_chain_failures_can() {
     Routes g = harness.routes(b -> AuthHarness.protect(b, Auth.jwt().keys(TestJwts.rsa("k", JwtAlgorithm.RS256).key())));
-    AuthRuntime runtime = AuthCompiler.INSTANCE.build(g.spec(), harness.transport);
+    AuthRuntime runtime = AuthCompiler.INSTANCE.build(g.spec(),
+        new AuthCompiler.Inputs(harness.transport, harness.clock.newScheduler("auth-test-timer")));
 
     assertThat(runtime.stage(g.spec().routes().get(0))).hasToString("auth stage of route 'r'");
     assertThat(runtime.stage(g.spec().routes().get(1))).hasToString("auth stage of route 'public'");

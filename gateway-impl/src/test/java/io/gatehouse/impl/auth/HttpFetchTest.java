@@ -6,6 +6,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.BodyTooLargeException;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamTransport;
 import java.net.ConnectException;
@@ -30,6 +31,7 @@ class HttpFetchTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final List<UpstreamCall> calls = new CopyOnWriteArrayList<>();
+  private final MutableClock clock = new MutableClock();
 
   private HttpFetch fetch(Function<UpstreamCall, CompletionStage<Response>> answer) {
     return new HttpFetch(new UpstreamTransport() {
@@ -41,7 +43,7 @@ class HttpFetchTest {
 
       @Override
       public void close() {}
-    });
+    }, clock.newScheduler("fetch-test-timer"));
   }
 
   private HttpFetch answering(int status, byte[] body) {
@@ -126,8 +128,12 @@ class HttpFetchTest {
     CompletableFuture<Response> never = new CompletableFuture<>();
     HttpFetch fetch = fetch(call -> never);
 
-    Throwable failure = failure(fetch.get(URI.create("https://idp.example/keys"), Duration.ofMillis(50)));
+    CompletionStage<HttpFetch.Fetched> fetched = fetch.get(URI.create("https://idp.example/keys"), Duration.ofMillis(50));
+    clock.advance(Duration.ofMillis(49));
+    assertThat(fetched.toCompletableFuture()).as("before its timeout").isNotDone();
+    clock.advance(Duration.ofMillis(1));
 
+    Throwable failure = failure(fetched);
     assertThat(failure).isInstanceOf(TimeoutException.class);
     assertThat(never).isCancelled();
   }
@@ -160,5 +166,20 @@ class HttpFetchTest {
     await(fetch.get(URI.create("https://idp.example/keys"), TIMEOUT));
 
     assertThat(answer).isNotCancelled();
+  }
+
+  @Test
+  void an_answer_in_time_leaves_no_timer_behind() throws Exception {
+    CompletableFuture<Response> later = new CompletableFuture<>();
+    HttpFetch fetch = fetch(call -> later);
+
+    CompletionStage<HttpFetch.Fetched> fetched = fetch.get(URI.create("https://idp.example/keys"), TIMEOUT);
+    assertThat(clock.pendingTasks()).as("the timeout, while the call is out").isEqualTo(1);
+    later.complete(Response.builder(200).body(Body.of("{}")).build());
+
+    assertThat(await(fetched).status()).isEqualTo(200);
+    assertThat(clock.pendingTasks()).as("the timeout, once answered").isZero();
+    clock.advance(TIMEOUT);
+    assertThat(later).isNotCancelled();
   }
 }

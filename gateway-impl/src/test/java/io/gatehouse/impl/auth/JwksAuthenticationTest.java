@@ -166,7 +166,8 @@ class JwksAuthenticationTest {
   void a_token_that_expires_while_the_keys_are_fetched_is_expired() {
     CompletableFuture<Response> slow = new CompletableFuture<>();
     harness.transport.on(URL, call -> slow);
-    Routes g = gateway(a -> a.leeway(Duration.ZERO));
+    // The fetch timeout runs on the clock too: a fetch that takes 6 s needs a longer one.
+    Routes g = gateway(a -> a.leeway(Duration.ZERO).jwksTimeout(Duration.ofSeconds(10)));
 
     CompletableFuture<Response> reply = g.handle(get("/r/x")
         .header("Authorization", "Bearer " + token(RSA).claim("exp", now + 5).mint()).build()).toCompletableFuture();

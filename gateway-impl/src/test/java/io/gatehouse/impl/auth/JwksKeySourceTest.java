@@ -147,7 +147,8 @@ class JwksKeySourceTest {
 
   @Test
   void the_refresh_interval_counts_from_when_the_keys_arrived() {
-    JwksKeySource source = source();
+    // The fetch timeout runs on the clock too: a fetch that takes 5 s needs a longer one.
+    JwksKeySource source = source(Auth.jwt().jwksRefresh(REFRESH).jwksMinRefetch(MIN_REFETCH).jwksTimeout(Duration.ofSeconds(10)));
     CompletionStage<Optional<KeyVerifier>> first = source.find(kid("a"));
     clock.advance(Duration.ofSeconds(5)); // a slow fetch
     answer(0, ONLY_A);
@@ -193,7 +194,7 @@ class JwksKeySourceTest {
 
   @Test
   void the_minimum_interval_counts_from_when_the_last_fetch_started() {
-    JwksKeySource source = source();
+    JwksKeySource source = source(Auth.jwt().jwksRefresh(REFRESH).jwksMinRefetch(MIN_REFETCH).jwksTimeout(Duration.ofSeconds(30)));
     CompletionStage<Optional<KeyVerifier>> first = source.find(kid("a"));
     clock.advance(Duration.ofSeconds(20)); // the fetch takes 20 s
     answer(0, ONLY_A);

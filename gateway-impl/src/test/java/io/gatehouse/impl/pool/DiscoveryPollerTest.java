@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.gatehouse.TimeSource;
 import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.upstream.ServiceDiscovery;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.Upstream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-/** Discovery lookups on the poller's own thread, applied to a real pool. */
+/**
+ * Discovery lookups on the poller's own thread, applied to a real pool; the intervals between
+ * them on a manual clock, so each test says when the next lookup is due.
+ */
 class DiscoveryPollerTest {
   private static final Duration INTERVAL = Duration.ofMillis(50);
   private static final Target A = Target.of("http://10.0.0.1:8080");
@@ -40,6 +45,8 @@ class DiscoveryPollerTest {
     return answer.get();
   };
 
+  private final MutableClock clock = new MutableClock();
+  private final TimeSource.Scheduler scheduler = clock.newScheduler("discovery-test-timer");
   private String name;
   private TargetPool pool;
   private DiscoveryPoller poller;
@@ -48,12 +55,21 @@ class DiscoveryPollerTest {
   void createPool(TestInfo test) {
     name = test.getTestMethod().orElseThrow().getName();
     pool = TargetPool.of(name, Upstream.discover(discovery, INTERVAL), TimeSource.system(), Observers.NONE);
-    poller = new DiscoveryPoller(pool, discovery, INTERVAL);
+    poller = new DiscoveryPoller(pool, discovery, INTERVAL, scheduler);
   }
 
   @AfterEach
   void closePoller() {
     poller.close();
+    scheduler.close();
+  }
+
+  /** Lets the interval after the last lookup pass, and waits for the lookup that follows to end. */
+  private void nextLookup() {
+    await(() -> clock.pendingTasks() == 1); // the last lookup has ended and scheduled the next
+    int before = lookups.get();
+    clock.advance(INTERVAL);
+    await(() -> lookups.get() > before && clock.pendingTasks() == 1);
   }
 
   @Test
@@ -66,15 +82,21 @@ class DiscoveryPollerTest {
   }
 
   @Test
-  void added_and_removed_targets_are_applied_within_a_few_intervals() {
+  void added_and_removed_targets_are_applied_at_the_next_lookup() {
     poller.start();
     await(() -> urls().equals(List.of(A.url(), B.url())));
 
     answer.set(List.of(A, B, C));
+    await(() -> clock.pendingTasks() == 1); // the first lookup has ended and the interval begun
+    clock.advance(INTERVAL.minusNanos(1));
+    assertThat(urls()).as("before the interval has passed").isEqualTo(List.of(A.url(), B.url()));
+    assertThat(lookups).as("lookups before the interval has passed").hasValue(1);
+    clock.advance(Duration.ofNanos(1));
     await(() -> urls().equals(List.of(A.url(), B.url(), C.url())));
 
     answer.set(List.of(B, C));
-    await(() -> urls().equals(List.of(B.url(), C.url())));
+    nextLookup();
+    assertThat(urls()).isEqualTo(List.of(B.url(), C.url()));
   }
 
   @Test
@@ -85,7 +107,8 @@ class DiscoveryPollerTest {
     a.recordCheck(false, 1, 1, "down in this test");
 
     answer.set(List.of(A, C));
-    await(() -> urls().equals(List.of(A.url(), C.url())));
+    nextLookup();
+    assertThat(urls()).isEqualTo(List.of(A.url(), C.url()));
 
     assertThat(pool.targets().get(0)).isSameAs(a);
     assertThat(pool.targets().get(0).healthy()).isFalse();
@@ -99,12 +122,16 @@ class DiscoveryPollerTest {
 
     failure.set(new IOException("consul is down"));
     int failedFrom = lookups.get();
-    await(() -> lookups.get() >= failedFrom + 3);
+    for (int i = 0; i < 3; i++) {
+      nextLookup();
+    }
+    assertThat(lookups.get()).isEqualTo(failedFrom + 3);
     assertThat(pool.targets()).isSameAs(before);
 
     failure.set(null);
     answer.set(List.of(C));
-    await(() -> urls().equals(List.of(C.url())));
+    nextLookup();
+    assertThat(urls()).isEqualTo(List.of(C.url()));
   }
 
   @Test
@@ -115,30 +142,44 @@ class DiscoveryPollerTest {
 
     answer.set(null);
     int nullFrom = lookups.get();
-    await(() -> lookups.get() >= nullFrom + 3);
+    for (int i = 0; i < 3; i++) {
+      nextLookup();
+    }
+    assertThat(lookups.get()).isEqualTo(nullFrom + 3);
 
     assertThat(pool.targets()).isSameAs(before);
   }
 
   @Test
-  void a_lookup_slower_than_the_interval_does_not_pile_up() throws InterruptedException {
+  void a_lookup_slower_than_the_interval_does_not_pile_up() {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger mostAtOnce = new AtomicInteger();
+    Semaphore finish = new Semaphore(0);
     ServiceDiscovery slow = () -> {
       mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
       lookups.incrementAndGet();
-      Thread.sleep(3 * INTERVAL.toMillis());
+      finish.acquire(); // the lookup lasts until the test lets it end
       running.decrementAndGet();
       return List.of(A);
     };
-    DiscoveryPoller slowPoller = new DiscoveryPoller(pool, slow, INTERVAL);
+    DiscoveryPoller slowPoller = new DiscoveryPoller(pool, slow, INTERVAL, scheduler);
     try {
       slowPoller.start();
-      await(() -> lookups.get() >= 3);
+      for (int n = 1; n <= 3; n++) {
+        int started = n;
+        await(() -> lookups.get() == started);
+        clock.advance(INTERVAL.multipliedBy(10)); // ten intervals pass while the lookup runs
+        assertThat(clock.pendingTasks()).as("lookups due while one runs").isZero();
+        finish.release();
+        await(() -> clock.pendingTasks() == 1);
+        clock.advance(INTERVAL);
+      }
     } finally {
+      finish.release(100);
       slowPoller.close();
     }
 
+    assertThat(lookups.get()).isGreaterThanOrEqualTo(3);
     assertThat(mostAtOnce.get()).isEqualTo(1);
   }
 
@@ -146,7 +187,7 @@ class DiscoveryPollerTest {
   void dns_discovery_of_localhost_finds_a_loopback_target() {
     ServiceDiscovery dns = ServiceDiscovery.dns("http", "localhost", 8080);
     TargetPool dnsPool = TargetPool.of(name, Upstream.discover(dns, INTERVAL), TimeSource.system(), Observers.NONE);
-    DiscoveryPoller dnsPoller = new DiscoveryPoller(dnsPool, dns, INTERVAL);
+    DiscoveryPoller dnsPoller = new DiscoveryPoller(dnsPool, dns, INTERVAL, scheduler);
     try {
       dnsPoller.start();
       await(() -> !dnsPool.targets().isEmpty());
@@ -162,13 +203,15 @@ class DiscoveryPollerTest {
   @Test
   void close_stops_the_lookups_and_ends_the_pollers_thread() throws InterruptedException {
     poller.start();
-    await(() -> lookups.get() >= 2);
+    await(() -> lookups.get() >= 1);
+    nextLookup();
     assertThat(threadNames()).contains("gatehouse-discovery-" + name);
     List<Thread> pollerThreads = threadsNamed("gatehouse-discovery-" + name);
 
     poller.close();
     int afterClose = lookups.get();
-    Thread.sleep(3 * INTERVAL.toMillis());
+    assertThat(clock.pendingTasks()).as("the interval before the next lookup, cancelled").isZero();
+    clock.advance(INTERVAL.multipliedBy(3));
 
     assertThat(lookups.get()).isEqualTo(afterClose);
     // close() waits for the executor, which reports termination just before its thread has exited.
@@ -191,7 +234,7 @@ class DiscoveryPollerTest {
 
   @Test
   void rejects_a_refresh_interval_that_is_not_positive() {
-    assertThatThrownBy(() -> new DiscoveryPoller(pool, discovery, Duration.ZERO))
+    assertThatThrownBy(() -> new DiscoveryPoller(pool, discovery, Duration.ZERO, scheduler))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("refreshInterval: PT0S (expected: > 0)");
   }

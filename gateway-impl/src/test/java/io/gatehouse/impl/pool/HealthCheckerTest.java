@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.gatehouse.TimeSource;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.observe.Observers;
+import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.impl.upstream.HttpClientTransport;
 import io.gatehouse.impl.upstream.TransportSettings;
 import io.gatehouse.spi.UpstreamCall;
@@ -27,19 +28,20 @@ import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Health checks over real sockets on 127.0.0.1, through the gateway's own transport. */
+/**
+ * Health checks over real sockets on 127.0.0.1, through the gateway's own transport; the rounds
+ * on a manual clock, which {@link #await} moves one interval per poll, so a test can also hold
+ * time still and count rounds exactly.
+ */
 class HealthCheckerTest {
   private static final Duration INTERVAL = Duration.ofMillis(50);
   private static final HealthCheck CHECK = HealthCheck.http("/health")
@@ -47,12 +49,12 @@ class HealthCheckerTest {
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private HttpClientTransport transport;
-  private ScheduledExecutorService scheduler;
+  private final MutableClock clock = new MutableClock();
+  private final TimeSource.Scheduler scheduler = clock.newScheduler("health-test-timer");
 
   @BeforeEach
   void start() {
     transport = HttpClientTransport.create(TransportSettings.defaults());
-    scheduler = Executors.newSingleThreadScheduledExecutor();
   }
 
   @AfterEach
@@ -60,7 +62,7 @@ class HealthCheckerTest {
     for (int i = cleanup.size() - 1; i >= 0; i--) {
       cleanup.get(i).close();
     }
-    scheduler.shutdownNow();
+    scheduler.close();
     transport.close();
   }
 
@@ -119,9 +121,14 @@ class HealthCheckerTest {
     silent.hang = true;
     Server fine = server();
     TargetPool pool = pool(silent.url(), fine.url());
+    // The timeouts on real time, as the transport's: what is under test is a real silent server.
+    TimeSource.Scheduler realTime = TimeSource.system().newScheduler("health-test-real-timer");
+    cleanup.add(realTime);
+    HealthChecker checker = new HealthChecker(pool, CHECK, transport, realTime);
+    cleanup.add(checker);
 
     long started = System.nanoTime();
-    checker(pool).start();
+    checker.start();
 
     await(() -> !target(pool, silent.url()).healthy());
     // Two checks, each cut at the 200 ms timeout, with an interval between them.
@@ -139,10 +146,14 @@ class HealthCheckerTest {
     // they all run while the first check is still in flight.
     HealthCheck longTimeout = CHECK.timeout(Duration.ofSeconds(10));
 
-    checker(pool, longTimeout, transport).start();
+    CountingTransport counting = new CountingTransport(transport);
+    checker(pool, longTimeout, counting).start();
     await(() -> silent.requests.size() >= 1);
-    Thread.sleep(4 * INTERVAL.toMillis()); // four rounds, within the first check's timeout
+    for (int round = 0; round < 4; round++) {
+      clock.advance(INTERVAL); // each round runs on this thread, within the first check's timeout
+    }
 
+    assertThat(counting.sent()).as("checks sent").isEqualTo(1);
     assertThat(silent.requests).hasSize(1);
   }
 
@@ -161,7 +172,7 @@ class HealthCheckerTest {
   }
 
   @Test
-  void close_stops_the_checks() throws InterruptedException, ExecutionException, TimeoutException {
+  void close_stops_the_checks() {
     Server server = server();
     TargetPool pool = pool(server.url());
     CountingTransport counting = new CountingTransport(transport);
@@ -169,11 +180,9 @@ class HealthCheckerTest {
     checker.start();
     await(() -> server.requests.size() >= 2);
 
-    checker.close();
-    // A round already running on the scheduler's one thread may still start a check; wait for it to end.
-    scheduler.submit(() -> { }).get(5, TimeUnit.SECONDS);
+    checker.close(); // rounds run on this thread, in advance(): none is running now
     int sentByClose = counting.sent();
-    Thread.sleep(3 * INTERVAL.toMillis()); // three rounds' time, in which a checker still running would send
+    clock.advance(INTERVAL.multipliedBy(3)); // three rounds' time, in which a checker still running would send
 
     assertThat(counting.sent()).as("checks sent after close()").isEqualTo(sentByClose);
     // A check sent before close() may reach the server later (its bytes may be on the way), however
@@ -226,12 +235,14 @@ class HealthCheckerTest {
     }
   }
 
-  private static void await(BooleanSupplier condition) {
+  /** Polls the condition for up to 3 s of real time, letting one interval of the clock pass per poll. */
+  private void await(BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         fail("condition not met within 3 s");
       }
+      clock.advance(INTERVAL);
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {

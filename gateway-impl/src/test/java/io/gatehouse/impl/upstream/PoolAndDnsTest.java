@@ -7,6 +7,7 @@ import static io.gatehouse.impl.upstream.Calls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
 import io.gatehouse.upstream.ConnectionPool;
@@ -126,12 +127,13 @@ class PoolAndDnsTest {
   @Test
   void a_name_that_did_not_resolve_fails_at_once_for_the_negative_ttl_then_is_tried_again() throws Exception {
     AtomicInteger lookups = new AtomicInteger();
+    MutableClock clock = new MutableClock(); // the DNS cache's TTLs run on the gateway's time
     try (HttpClientTransport transport = HttpClientTransport.create(TransportSettings.of(
             ConnectionPool.defaults().negativeDnsTtl(Duration.ofMillis(300))).withIoThreads(1),
         host -> {
           lookups.incrementAndGet();
           throw new UnknownHostException(host);
-        })) {
+        }, AsyncDns.DEFAULT_POSITIVE_TTL, clock)) {
       URI origin = URI.create("http://gone.test:8080");
       for (int i = 0; i < 3; i++) {
         UpstreamException e = failure(transport.send(Calls.get(origin, "/")));
@@ -140,7 +142,10 @@ class PoolAndDnsTest {
       }
       assertThat(lookups).hasValue(1);
 
-      Thread.sleep(400);
+      clock.advance(Duration.ofMillis(299));
+      failure(transport.send(Calls.get(origin, "/")));
+      assertThat(lookups).as("a millisecond before the negative TTL ends").hasValue(1);
+      clock.advance(Duration.ofMillis(1));
       failure(transport.send(Calls.get(origin, "/")));
 
       assertThat(lookups).hasValue(2);
