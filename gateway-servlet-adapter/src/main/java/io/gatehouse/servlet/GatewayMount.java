@@ -45,9 +45,8 @@ final class GatewayMount {
    */
   void check(HttpServletRequest request) throws IOException, ServletException {
     if (request.getDispatcherType() == DispatcherType.ASYNC) {
-      Object cut = request.getAttribute(ServletExchange.CUT);
-      if (cut != null) {
-        throw new CutShort("the response was cut short: " + cut);
+      if (request.getAttribute(ServletExchange.CUT) instanceof ServletExchange cut) {
+        throw new CutShort("the response was cut short: " + cut.cutShort());
       }
     }
     if (!request.isAsyncSupported()) {
@@ -107,7 +106,8 @@ final class GatewayMount {
       clean = gate.inFlight() == 0;
     }
     if (!clean) {
-      log.warn("{}: {} requests still in flight after the drain timeout ({}); ending them", owner, live.size(), drainTimeout);
+      log.warn("{}: {} requests still in flight after the drain timeout ({}); ending them: {}", owner, live.size(),
+          drainTimeout, live);
       for (ServletExchange exchange : live) {
         exchange.abort(new IOException("the server is stopping"));
       }

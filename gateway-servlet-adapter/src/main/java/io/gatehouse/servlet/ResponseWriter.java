@@ -233,7 +233,7 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       // has already completed the exchange).
       finished = true;
       cancel();
-      exchange.abort(e instanceof IOException io ? io : new IOException("response: " + e, e));
+      exchange.abort(new ServletExchange.ClientGone("the response could not be written: " + e, e));
     }
   }
 

@@ -29,8 +29,9 @@ final class Serial {
       Runnable next = tasks.poll();
       try {
         next.run();
-      } catch (RuntimeException e) {
-        log.error("an exchange task failed", e);
+      } catch (Throwable t) {
+        // Never leave the count up: every later task of the exchange would wait behind it forever.
+        log.error("an exchange task failed", t);
       }
     } while (pending.decrementAndGet() != 0);
   }

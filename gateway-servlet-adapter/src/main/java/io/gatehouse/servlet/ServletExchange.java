@@ -55,6 +55,8 @@ final class ServletExchange implements AsyncListener, WriteListener {
   private final AtomicBoolean ended = new AtomicBoolean();
   private final AtomicBoolean aborted = new AtomicBoolean();
   private final Runnable onEnd;
+  /** Method and raw URI, for logs: a container may recycle the request once the exchange has ended. */
+  private final String name;
   private final java.util.function.BooleanSupplier draining;
   private volatile CompletionStage<Response> stage;
 
@@ -63,6 +65,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
   private RequestBodyPublisher requestBody;
   private boolean responding;
   private boolean completed;
+  private volatile String cutCause;
 
   private ServletExchange(AsyncContext async, Runnable onEnd, java.util.function.BooleanSupplier draining) {
     this.async = async;
@@ -70,6 +73,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
     this.response = (HttpServletResponse) async.getResponse();
     this.onEnd = onEnd;
     this.draining = draining;
+    this.name = request.getMethod() + " " + request.getRequestURI();
   }
 
   /**
@@ -297,10 +301,11 @@ final class ServletExchange implements AsyncListener, WriteListener {
       return;
     }
     completed = true;
+    log.debug("completing {}", name);
     try {
       async.complete();
     } catch (IllegalStateException e) {
-      log.debug("completing the exchange: {}", e.toString());
+      log.warn("completing the exchange of {} failed: {}", name, e.toString());
     }
   }
 
@@ -319,10 +324,17 @@ final class ServletExchange implements AsyncListener, WriteListener {
       p.terminate(cause);
     }
     try {
-      request.setAttribute(CUT, cause.toString());
+      request.setAttribute(CUT, this);
+      cutCause = cause.toString();
       async.dispatch();
-    } catch (IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // The container is stopping (the context no longer maps), or the exchange has ended.
       log.debug("cutting the exchange: {}", e.toString());
+      try {
+        async.complete();
+      } catch (IllegalStateException ended) {
+        log.debug("completing a cut exchange: {}", ended.toString());
+      }
     }
   }
 
@@ -336,7 +348,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
     if (!aborted.compareAndSet(false, true)) {
       return;
     }
-    log.debug("aborting {}: {}", request.getRequestURI(), cause.toString());
+    log.debug("aborting {}: {}", name, cause.toString());
     CompletionStage<Response> s = stage;
     if (s != null) {
       cancel(s);
@@ -385,6 +397,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
 
   @Override
   public void onComplete(AsyncEvent event) {
+    log.debug("onComplete {}", name);
     end();
   }
 
@@ -409,7 +422,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
 
   @Override
   public void onWritePossible() {
-    serial.execute(() -> {
+        serial.execute(() -> {
       ResponseWriter w = writer;
       if (w != null) {
         w.pump();
@@ -420,6 +433,17 @@ final class ServletExchange implements AsyncListener, WriteListener {
   @Override
   public void onError(Throwable t) {
     abort(new ClientGone("the response could not be written: " + t, t));
+  }
+
+  /**
+   * The cut's dispatch has reached the adapter, which is about to throw: the exchange ends here,
+   * as a container need not tell the async listeners of a request whose dispatch threw.
+   *
+   * @return why the response is cut short
+   */
+  String cutShort() {
+    end();
+    return cutCause;
   }
 
   private void end() {
@@ -446,6 +470,12 @@ final class ServletExchange implements AsyncListener, WriteListener {
     } finally {
       onEnd.run();
     }
+  }
+
+  @Override
+  public String toString() {
+    return "ServletExchange[" + name + (aborted.get() ? ", aborted" : "")
+        + (ended.get() ? ", ended" : "") + "]";
   }
 
   private static boolean isDone(CompletionStage<?> s) {
