@@ -1,0 +1,522 @@
+package io.gatehouse.servlet;
+
+import io.gatehouse.http.Body;
+import io.gatehouse.http.HttpHeaders;
+import io.gatehouse.http.Request;
+import io.gatehouse.http.Response;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request's trip through the gateway on a servlet container: started in async mode, mapped
+ * to a {@link Request}, handed to the gateway, its {@link Response} written back with the
+ * non-blocking output, and everything torn down when the client goes away.
+ *
+ * <p>Every use of the servlet request, response and async context runs on the exchange's
+ * {@link Serial}. The container's callbacks ({@link AsyncListener}, {@link WriteListener}, the
+ * body's read listener) only submit work to it.
+ *
+ * <p>Ending. A written response completes the async context. A client that goes away (a failed
+ * read or write, {@code onError}) or a server that stops waiting ({@code onTimeout}, a drain past
+ * its timeout) aborts the exchange: the gateway's stage and the response body's subscription are
+ * cancelled, the request body's subscriber is failed, and the response is completed as it stands
+ * (a problem if nothing was sent yet, else the connection is cut).
+ */
+final class ServletExchange implements AsyncListener, WriteListener {
+  private static final Logger log = LoggerFactory.getLogger(ServletExchange.class);
+  /**
+   * The request attribute that asks the adapter's servlet or filter, on the async dispatch that
+   * {@link #cut} makes, to throw: a container closes the connection of a committed response whose
+   * servlet throws, which is the only portable way to cut a response short.
+   */
+  static final String CUT = "io.gatehouse.servlet.cut";
+
+  private final AsyncContext async;
+  private final HttpServletRequest request;
+  private final HttpServletResponse response;
+  private final Serial serial = new Serial();
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final AtomicBoolean aborted = new AtomicBoolean();
+  private final Runnable onEnd;
+  /** Method and raw URI, for logs: a container may recycle the request once the exchange has ended. */
+  private final String name;
+  private final java.util.function.BooleanSupplier draining;
+  private volatile CompletionStage<Response> stage;
+
+  // The fields below are confined to the serial.
+  private ResponseWriter writer;
+  private RequestBodyPublisher requestBody;
+  private boolean responding;
+  private boolean completed;
+  private volatile String cutCause;
+
+  private ServletExchange(AsyncContext async, Runnable onEnd, java.util.function.BooleanSupplier draining) {
+    this.async = async;
+    this.request = (HttpServletRequest) async.getRequest();
+    this.response = (HttpServletResponse) async.getResponse();
+    this.onEnd = onEnd;
+    this.draining = draining;
+    this.name = request.getMethod() + " " + request.getRequestURI();
+  }
+
+  /**
+   * Starts async mode and registers the listeners. Call on the container thread that runs
+   * {@code service} or {@code doFilter}.
+   *
+   * @param onEnd runs once when the exchange has ended (completed, timed out or failed)
+   */
+  static ServletExchange begin(HttpServletRequest request, HttpServletResponse response, long asyncTimeoutMillis,
+      Runnable onEnd, java.util.function.BooleanSupplier draining) throws IOException {
+    AsyncContext async = request.startAsync(request, response);
+    async.setTimeout(asyncTimeoutMillis);
+    ServletExchange exchange = new ServletExchange(async, onEnd, draining);
+    async.addListener(exchange);
+    response.getOutputStream().setWriteListener(exchange);
+    return exchange;
+  }
+
+  /**
+   * Maps the request and hands it to the handler; the exchange completes asynchronously.
+   *
+   * @param handler the gateway's {@code handle}, or anything with its contract
+   * @param decodedPrefix the mount's prefix as the container decoded it
+   */
+  void start(Function<Request, CompletionStage<Response>> handler, String decodedPrefix) {
+    serial.execute(() -> run(handler, decodedPrefix));
+  }
+
+  /** Answers with a fixed response, such as the refusal of a server that is stopping. */
+  void respond(Response fixed) {
+    serial.execute(() -> write(fixed));
+  }
+
+  private void run(Function<Request, CompletionStage<Response>> handler, String decodedPrefix) {
+    if (aborted.get()) {
+      return;
+    }
+    Optional<String> path = RawTarget.relativePath(request.getRequestURI(), decodedPrefix);
+    if (path.isEmpty()) {
+      write(Problems.response(request, 400, "The request target does not line up with the path the gateway is mounted at."));
+      return;
+    }
+    Request mapped;
+    try {
+      mapped = toRequest(path.get(), decodedPrefix);
+    } catch (IllegalArgumentException | IOException e) {
+      write(Problems.closing(request, 400, "The request method or a header field is not valid HTTP."));
+      return;
+    }
+    CompletionStage<Response> s;
+    try {
+      s = handler.apply(mapped);
+    } catch (RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError vme) {
+        throw vme;
+      }
+      log.error("Gateway.handle threw (it must return a stage); answering 502", e);
+      write(Problems.response(request, 502, "The gateway failed to produce a response."));
+      return;
+    }
+    if (s == null) {
+      log.error("Gateway.handle returned null (it must return a stage); answering 502");
+      write(Problems.response(request, 502, "The gateway failed to produce a response."));
+      return;
+    }
+    stage = s;
+    if (aborted.get()) {
+      cancel(s);
+      return;
+    }
+    s.whenComplete((r, failure) -> serial.execute(() -> onHandled(r, failure)));
+  }
+
+  /**
+   * The request as the gateway takes it; {@code body} decides how the body is read.
+   *
+   * @throws IllegalArgumentException if the method or a header is not valid HTTP
+   */
+  private Request toRequest(String path, String decodedPrefix) throws IOException {
+    Request.Builder b = Request.builder(request.getMethod(), path);
+    RawTarget.rawQuery(request.getQueryString()).ifPresentOrElse(b::rawQuery, b::noQuery);
+    b.mountPath(RawTarget.mountPath(decodedPrefix));
+    b.headers(headers(request));
+    remoteAddress(request).ifPresent(b::remoteAddress);
+    b.scheme("https".equalsIgnoreCase(request.getScheme()) ? "https" : "http");
+    long contentLength = request.getContentLengthLong();
+    if (!hasBody(request, contentLength)) {
+      b.body(Body.empty());
+    } else {
+      RequestBodyPublisher publisher = new RequestBodyPublisher(this, serial, request.getInputStream(), contentLength);
+      requestBody = publisher;
+      request.getInputStream().setReadListener(publisher);
+      b.body(Body.ofPublisher(publisher, contentLength));
+    }
+    return b.build();
+  }
+
+  /** A request without a declared length has a body only if chunked (HTTP/1.1) or over HTTP/2 and later. */
+  static boolean hasBody(HttpServletRequest request, long contentLength) {
+    if (contentLength >= 0) {
+      return contentLength > 0;
+    }
+    String protocol = request.getProtocol();
+    boolean http1 = protocol == null || protocol.startsWith("HTTP/1.") || protocol.equals("HTTP/0.9");
+    return !http1 || request.getHeader("Transfer-Encoding") != null;
+  }
+
+  static HttpHeaders headers(HttpServletRequest request) {
+    HttpHeaders.Builder headers = HttpHeaders.builder();
+    for (String name : Collections.list(request.getHeaderNames())) {
+      for (String value : Collections.list(request.getHeaders(name))) {
+        headers.add(name, value);
+      }
+    }
+    return headers.build();
+  }
+
+  /** The peer as the container reports it: an IP literal, parsed without a name lookup. */
+  static Optional<InetSocketAddress> remoteAddress(HttpServletRequest request) {
+    String address = request.getRemoteAddr();
+    if (address == null || address.isEmpty()) {
+      return Optional.empty();
+    }
+    String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+    if (!isIpLiteral(literal)) {
+      return Optional.of(InetSocketAddress.createUnresolved(literal, Math.max(0, request.getRemotePort())));
+    }
+    try {
+      return Optional.of(new InetSocketAddress(InetAddress.getByName(literal), Math.max(0, request.getRemotePort())));
+    } catch (UnknownHostException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isIpLiteral(String s) {
+    if (s.indexOf(':') >= 0) {
+      return s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%'
+          || Character.isLetterOrDigit(c));
+    }
+    return !s.isEmpty() && s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+  }
+
+  private void onHandled(Response r, Throwable failure) {
+    if (aborted.get() || responding) {
+      if (r != null) {
+        discard(r.body());
+      }
+      return;
+    }
+    if (failure != null) {
+      log.error("Gateway.handle completed exceptionally (it must not); answering 502", failure);
+      write(Problems.response(request, 502, "The gateway failed to produce a response."));
+    } else if (r == null) {
+      log.error("Gateway.handle completed with null (it must not); answering 502");
+      write(Problems.response(request, 502, "The gateway failed to produce a response."));
+    } else if (r.status() < 200) {
+      log.error("Gateway.handle answered {} (expected: a final status, 200 to 599); answering 502", r.status());
+      discard(r.body());
+      write(Problems.response(request, 502, "The gateway answered with an interim status."));
+    } else {
+      write(r);
+    }
+  }
+
+  /** Starts writing a response. Serial. */
+  private void write(Response r) {
+    responding = true;
+    if (aborted.get() || completed) {
+      discard(r.body());
+      return;
+    }
+    ResponseWriter w = new ResponseWriter(this, serial, response);
+    writer = w;
+    try {
+      w.start(r, "HEAD".equals(request.getMethod()), draining.getAsBoolean());
+    } catch (IOException | RuntimeException e) {
+      w.stop();
+      discard(r.body());
+      abort(e instanceof IOException io ? io : new IOException("response: " + e, e));
+    }
+  }
+
+  /** The body failed before any byte went out: answer with this problem instead. Serial. */
+  void replaceResponse(int status, String detail) {
+    try {
+      response.reset();
+    } catch (IllegalStateException committed) {
+      cut(new IOException("the response was committed before its body failed"));
+      return;
+    }
+    write(Problems.response(request, status, detail));
+  }
+
+  /**
+   * Reading the request body failed: the client went away, or sent a body the container refused.
+   * The body's subscriber has been failed, so the upstream call is aborted, never completed as if
+   * the body had ended. With no response started, the client is told (400, then the connection
+   * closes) and the gateway's call is cancelled; otherwise the exchange is aborted. Serial.
+   */
+  void requestBodyFailed(IOException cause) {
+    if (responding || aborted.get() || completed) {
+      abort(cause);
+      return;
+    }
+    log.debug("request body failed, answering 400: {}", cause.toString());
+    CompletionStage<Response> s = stage;
+    if (s != null) {
+      cancel(s);
+    }
+    write(Problems.closing(request, 400, "The request body could not be read."));
+  }
+
+  /** The response has been written. Serial. */
+  void responseDone() {
+    RequestBodyPublisher p = requestBody;
+    if (p != null && p.reading()) {
+      // Nobody will read the rest; the container drains or closes as it sees fit.
+      p.terminate(new IOException("request body: the response ended before the body was read"));
+    }
+    complete();
+  }
+
+  private void complete() {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    log.debug("completing {}", name);
+    try {
+      async.complete();
+    } catch (IllegalStateException e) {
+      log.warn("completing the exchange of {} failed: {}", name, e.toString());
+    }
+  }
+
+  /**
+   * Ends a response that has started: the container is asked to dispatch once more, to the
+   * adapter, which throws, so that the container closes the connection rather than end the body
+   * as if it were whole. Serial.
+   */
+  void cut(Throwable cause) {
+    if (completed) {
+      return;
+    }
+    completed = true;
+    RequestBodyPublisher p = requestBody;
+    if (p != null) {
+      p.terminate(cause);
+    }
+    try {
+      request.setAttribute(CUT, this);
+      cutCause = cause.toString();
+      async.dispatch();
+    } catch (RuntimeException e) {
+      // The container is stopping (the context no longer maps), or the exchange has ended.
+      log.debug("cutting the exchange: {}", e.toString());
+      try {
+        async.complete();
+      } catch (IllegalStateException ended) {
+        log.debug("completing a cut exchange: {}", ended.toString());
+      }
+    }
+  }
+
+  /**
+   * Ends the exchange abnormally: the client went away, the container stopped waiting, or the
+   * server is stopping. Cancels the gateway's future and the response body's subscription, fails
+   * the request body's subscriber, and ends the response: a 503 problem if nothing was written,
+   * else the connection is cut. Idempotent; any thread.
+   */
+  void abort(Throwable cause) {
+    if (!aborted.compareAndSet(false, true)) {
+      return;
+    }
+    log.debug("aborting {}: {}", name, cause.toString());
+    CompletionStage<Response> s = stage;
+    if (s != null) {
+      cancel(s);
+    }
+    serial.execute(() -> {
+      ResponseWriter w = writer;
+      if (w != null) {
+        w.stop();
+      }
+      RequestBodyPublisher p = requestBody;
+      if (p != null) {
+        p.terminate(cause);
+      }
+      if (completed || ended.get()) {
+        return;
+      }
+      if (!response.isCommitted() && !(cause instanceof ClientGone)) {
+        try {
+          response.reset();
+          byte[] problem = Problems.bytes(request, response, 503, "The server stopped waiting for this request.");
+          if (response.getOutputStream().isReady()) {
+            response.getOutputStream().write(problem);
+          }
+        } catch (IOException | RuntimeException e) {
+          log.debug("answering an aborted exchange: {}", e.toString());
+        }
+        complete();
+      } else if (cause instanceof ClientGone) {
+        complete();
+      } else {
+        cut(cause);
+      }
+    });
+  }
+
+  /** The client has gone: nothing more can reach it. */
+  static final class ClientGone extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClientGone(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  // AsyncListener: container threads.
+
+  @Override
+  public void onComplete(AsyncEvent event) {
+    log.debug("onComplete {}", name);
+    end();
+  }
+
+  @Override
+  public void onTimeout(AsyncEvent event) {
+    abort(new IOException("the container's async timeout passed"));
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    Throwable t = event.getThrowable();
+    abort(new ClientGone("the connection failed: " + t, t));
+  }
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {
+    // A later startAsync on this request (the cut's dispatch does not start one) would need the listener again.
+    event.getAsyncContext().addListener(this);
+  }
+
+  // WriteListener: container threads.
+
+  @Override
+  public void onWritePossible() {
+        serial.execute(() -> {
+      ResponseWriter w = writer;
+      if (w != null) {
+        w.pump();
+      }
+    });
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    abort(new ClientGone("the response could not be written: " + t, t));
+  }
+
+  /**
+   * The cut's dispatch has reached the adapter, which is about to throw: the exchange ends here,
+   * as a container need not tell the async listeners of a request whose dispatch threw.
+   *
+   * @return why the response is cut short
+   */
+  String cutShort() {
+    end();
+    return cutCause;
+  }
+
+  private void end() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      CompletionStage<Response> s = stage;
+      if (!aborted.get() && s != null && !isDone(s)) {
+        // The container ended the exchange on its own (its connection closed while waiting).
+        abort(new ClientGone("the exchange ended before its response was written", null));
+      }
+      serial.execute(() -> {
+        completed = true;
+        ResponseWriter w = writer;
+        if (w != null && !w.finished()) {
+          w.stop();
+        }
+        RequestBodyPublisher p = requestBody;
+        if (p != null) {
+          p.terminate(new IOException("the exchange ended before the request body was read"));
+        }
+      });
+    } finally {
+      onEnd.run();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ServletExchange[" + name + (aborted.get() ? ", aborted" : "")
+        + (ended.get() ? ", ended" : "") + "]";
+  }
+
+  private static boolean isDone(CompletionStage<?> s) {
+    try {
+      return s.toCompletableFuture().isDone();
+    } catch (UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  private static void cancel(CompletionStage<?> s) {
+    try {
+      s.toCompletableFuture().cancel(true);
+    } catch (UnsupportedOperationException e) {
+      log.debug("cannot cancel {}: it has no CompletableFuture view", s);
+    }
+  }
+
+  /** Releases a body nobody will read. */
+  static void discard(Body body) {
+    if (body.inMemory().isPresent()) {
+      return;
+    }
+    try {
+      body.subscribe(new Flow.Subscriber<ByteBuffer>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          s.cancel();
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onComplete() {}
+      });
+    } catch (RuntimeException e) {
+      log.debug("discarding a response body failed", e);
+    }
+  }
+}
