@@ -99,7 +99,6 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
     CompletableFuture<Entry> shared = pending.putIfAbsent(host, mine);
     if (shared == null) {
       shared = mine;
-      mine.whenComplete((e, f) -> pending.remove(host, mine));
       start(host, mine);
     }
     return shared.thenApply(e -> {
@@ -114,25 +113,35 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
     try {
       Future<?> task = pool.submit(() -> {
         try {
-          answer.complete(remember(host, lookup.lookup(host), null, positiveTtl));
+          finish(host, answer, remember(host, lookup.lookup(host), null, positiveTtl));
         } catch (UnknownHostException e) {
-          answer.complete(remember(host, null, e, negativeTtl));
+          finish(host, answer, remember(host, null, e, negativeTtl));
         } catch (RuntimeException e) {
           UnknownHostException failure = new UnknownHostException(host + ": " + e);
           failure.initCause(e);
-          answer.complete(remember(host, null, failure, negativeTtl));
+          finish(host, answer, remember(host, null, failure, negativeTtl));
         }
       });
       Future<?> deadline = timer.schedule(() -> {
-        if (answer.complete(remember(host, null,
+        if (finish(host, answer, remember(host, null,
             new ResolveTimeoutException(host + ": no answer from the resolver within " + timeout), negativeTtl))) {
           task.cancel(true);
         }
       }, timeout.toNanos(), TimeUnit.NANOSECONDS);
       answer.whenComplete((e, f) -> deadline.cancel(false));
     } catch (RejectedExecutionException e) {
-      answer.complete(new Entry(null, new UnknownHostException(host + ": the resolver is closed or too busy"), 0));
+      finish(host, answer, new Entry(null, new UnknownHostException(host + ": the resolver is closed or too busy"), 0));
     }
+  }
+
+  /**
+   * Ends a lookup: it stops being the one in flight before its callers hear the answer, so a
+   * caller that runs on as soon as it hears, and asks again once the answer is stale, starts a
+   * lookup of its own instead of being handed this finished one.
+   */
+  private boolean finish(String host, CompletableFuture<Entry> answer, Entry entry) {
+    pending.remove(host, answer);
+    return answer.complete(entry);
   }
 
   private Entry remember(String host, InetAddress[] addresses, UnknownHostException failure, Duration ttl) {
