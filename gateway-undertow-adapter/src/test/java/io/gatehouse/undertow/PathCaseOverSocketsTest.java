@@ -3,6 +3,7 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * case variant of {@code /admin/**} goes to the catch-all; with {@code caseInsensitivePaths(true)}
  * it goes to the admin upstream, which receives the client's case. Per row: the status, the
  * connection kept open, and the exact bytes each upstream received.
+ *
+ * <p>Beside it, the {@code ..%3B} family: a dot segment with an encoded {@code ;} is refused with
+ * 400 before routing, so the catch-all's upstream never receives a path that an upstream decoding
+ * {@code %3B} before stripping path parameters would read as {@code /admin/users}.
  */
 class PathCaseOverSocketsTest {
   private static final String OK_EMPTY = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
@@ -96,6 +101,34 @@ class PathCaseOverSocketsTest {
       assertThat(arrived).as("%s %s", mount, expectedUpstream).extracting(UpstreamBytes::comparable)
           .containsExactly(UpstreamBytes.forwarded(mount, hit.url(), "GET", upstreamPath, false));
       assertThat(missed.requests()).as("%s other upstream", mount).hasSize(missedBefore);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"/public/..%3B/admin/users", "/public/..%3b/admin/users", "/public/%2E%2e%3B/admin/users",
+      "/public/.%3b/../admin/users", "/admin%3Bx/users"})
+  void a_dot_segment_or_any_segment_with_an_encoded_semicolon_gets_400_and_no_upstream_gets_anything(String path)
+      throws Exception {
+    for (Mount mount : Mount.values()) {
+      int adminBefore = admin.requests().size();
+      int catchAllBefore = catchAll.requests().size();
+      try (RawHttp client = RawHttp.connect(sensitiveMounts.get(mount).port())) {
+        client.send("GET " + mount.target(path) + " HTTP/1.1\r\nHost: gw\r\n\r\n");
+        RawHttp.Head head = client.readHead();
+        assertThat(head.status()).as("%s", mount).isEqualTo(400);
+        assertThat(new String(client.readBody(head), StandardCharsets.UTF_8)).as("%s problem", mount)
+            .contains("invalid path: encoded ';' (%3B) in path");
+        // A refused path is a well-framed request: the connection stays open for the next one.
+        assertThat(client.closedWithin(150)).as("%s closed", mount).isFalse();
+        client.send("GET " + mount.target("/public/x") + " HTTP/1.1\r\nHost: gw\r\n\r\n");
+        RawHttp.Head next = client.readHead();
+        client.readBody(next);
+        assertThat(next.status()).as("%s next request", mount).isEqualTo(200);
+      }
+      assertThat(admin.requests()).as("%s admin upstream", mount).hasSize(adminBefore);
+      List<String> arrived = catchAll.requests().subList(catchAllBefore, catchAll.requests().size());
+      assertThat(arrived).as("%s catch-all upstream", mount).extracting(UpstreamBytes::comparable)
+          .containsExactly(UpstreamBytes.forwarded(mount, catchAll.url(), "GET", "/public/x", false));
     }
   }
 }

@@ -18,8 +18,12 @@ import java.util.Objects;
  *       {@code ;} is refused too: servers such as Tomcat strip path parameters, so
  *       {@code /admin;x=y} would reach {@code /admin} upstream while matching another route here.
  *   <li>{@code %} must be followed by two hex digits. An escape that decodes to {@code /},
- *       {@code \}, NUL or another control character ({@code %01}-{@code %1F}, {@code %7F}) is
- *       refused: it would mean something else once an upstream decodes it. An escape of an
+ *       {@code \}, {@code ;}, NUL or another control character ({@code %01}-{@code %1F},
+ *       {@code %7F}) is refused: it would mean something else once an upstream decodes it. An
+ *       upstream that decodes {@code %3B} before it strips path parameters reads
+ *       {@code /public/..%3B/admin} as {@code /public/../admin} and {@code /admin%3Bx} as
+ *       {@code /admin}, so {@code %3B} is refused anywhere, as {@code ;} is, not only next to a
+ *       dot segment (Spring Security's {@code StrictHttpFirewall} does the same by default). An escape of an
  *       unreserved character (ALPHA DIGIT {@code -._~}) is decoded ({@code %61} becomes
  *       {@code a}); any other escape is kept, with its hex digits in upper case.
  *   <li>Repeated slashes are merged ({@code /a//b} becomes {@code /a/b}), before dot segments are
@@ -177,6 +181,9 @@ public final class PathNormalizer {
     }
     if (b == '\\') {
       throw new InvalidPathException(raw, "encoded '\\' (%5C) in path");
+    }
+    if (b == ';') {
+      throw new InvalidPathException(raw, "encoded ';' (%3B) in path");
     }
     if (b == 0) {
       throw new InvalidPathException(raw, "encoded NUL (%00) in path");

@@ -43,7 +43,12 @@ class PathNormalizerTest {
         arguments("/%4", "invalid percent-encoding"),
         arguments("/%", "invalid percent-encoding"),
         arguments("/a\\b", "backslash '\\' in path"),
-        arguments("/a b", "character U+0020 not allowed in path"));
+        arguments("/a b", "character U+0020 not allowed in path"),
+        // an upstream that decodes %3B before it strips path parameters reads these as
+        // /public/../admin and /admin
+        arguments("/public/..%3B/admin", "encoded ';' (%3B) in path"),
+        arguments("/public/..%3b/admin", "encoded ';' (%3B) in path"),
+        arguments("/admin%3Bx/users", "encoded ';' (%3B) in path"));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -83,7 +88,6 @@ class PathNormalizerTest {
         arguments("/%7euser", "/~user"),
         arguments("/%41%5A%30%2D%5F", "/AZ0-_"),
         arguments("/a%20b", "/a%20b"),
-        arguments("/a%3bb", "/a%3Bb"),
         arguments("/%c3%a9", "/%C3%A9"),
         arguments("/%C3%A9", "/%C3%A9"),
         arguments("/%25", "/%25"),
@@ -128,6 +132,17 @@ class PathNormalizerTest {
         arguments("/a%2fb", "encoded '/' (%2F) in path"),
         arguments("/a%2Fb", "encoded '/' (%2F) in path"),
         arguments("/a%5Cb", "encoded '\\' (%5C) in path"),
+        arguments("/a%3bb", "encoded ';' (%3B) in path"),
+        arguments("/a%3Bb", "encoded ';' (%3B) in path"),
+        arguments("/%3b", "encoded ';' (%3B) in path"),
+        arguments("/%3B/a", "encoded ';' (%3B) in path"),
+        arguments("/a/b%3B", "encoded ';' (%3B) in path"),
+        arguments("/a/%3b../b", "encoded ';' (%3B) in path"),
+        arguments("/a?b%3B", "character '?' not allowed in path"),
+        arguments("/a%2F%3B", "encoded '/' (%2F) in path"),
+        arguments("/a%3B%2F", "encoded ';' (%3B) in path"),
+        arguments("/a%3B%zz", "encoded ';' (%3B) in path"),
+        arguments("/a%3;", "invalid percent-encoding"),
         arguments("/a%01", "encoded control character (%01) in path"),
         arguments("/a%0a", "encoded control character (%0A) in path"),
         arguments("/a%1F", "encoded control character (%1F) in path"),
@@ -164,6 +179,61 @@ class PathNormalizerTest {
         .isInstanceOf(InvalidPathException.class)
         .hasMessageContaining(reason)
         .satisfies(e -> assertThat(((InvalidPathException) e).reason()).isEqualTo(reason));
+  }
+
+  /**
+   * A dot segment, in every spelling, followed by an encoded {@code ;}: {@code .} or {@code ..}
+   * spelt plain, encoded, half encoded, in either case; then {@code %3B} or {@code %3b}, once or
+   * twice, with or without a parameter after it; the segment first, in the middle, last, and last
+   * with a trailing slash. Every one is refused before anything is forwarded: an upstream that
+   * decodes {@code %3B} and then strips path parameters would read the segment as a dot segment.
+   */
+  static Stream<Arguments> dotSegmentsWithAnEncodedSemicolon() {
+    String[] dots = {".", "..", "%2e", "%2E", "%2e%2e", "%2E%2E", "%2e%2E", "%2e.", "%2E.", ".%2e", ".%2E"};
+    String[] semicolons = {"%3b", "%3B", "%3b%3b", "%3B%3b", "%3b%3B"};
+    String[] tails = {"", "x", "x=1", "jsessionid=1", "%2e%2e", ".."};
+    String[] positions = {"/%s/b", "/a/%s/b", "/a/b/%s", "/a/%s/", "/%s"};
+    List<Arguments> cases = new ArrayList<>();
+    for (String dot : dots) {
+      for (String semicolon : semicolons) {
+        for (String tail : tails) {
+          for (String position : positions) {
+            cases.add(arguments(String.format(position, dot + semicolon + tail)));
+          }
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dotSegmentsWithAnEncodedSemicolon")
+  void rejects_a_dot_segment_followed_by_an_encoded_semicolon(String raw) {
+    assertThat(catchInvalid(raw).reason()).isEqualTo("encoded ';' (%3B) in path");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/a%3bb", "/a%3Bb", "/%3b", "/%3B", "/a/%3b", "/admin%3B/x", "/a%3B%3B/b",
+      "/%3b%2e%2e/b", "/a/b%3bc/d", "/%61%3B", "/caf%C3%A9%3B"})
+  void rejects_an_encoded_semicolon_anywhere_in_the_path(String raw) {
+    assertThatThrownBy(() -> PathNormalizer.normalize(raw))
+        .isInstanceOf(InvalidPathException.class)
+        .hasMessageContaining("(encoded ';' (%3B) in path)")
+        .satisfies(e -> assertThat(((InvalidPathException) e).reason()).isEqualTo("encoded ';' (%3B) in path"));
+  }
+
+  @Test
+  void an_encoded_semicolon_is_refused_by_the_first_offending_character() {
+    assertThat(catchInvalid("/a;%3B").reason()).isEqualTo("path parameter ';' in path");
+    assertThat(catchInvalid("/a%3B;").reason()).isEqualTo("encoded ';' (%3B) in path");
+    assertThat(catchInvalid("/..%3B").reason()).isEqualTo("encoded ';' (%3B) in path");
+    assertThat(catchInvalid("/a/..%3B/../..").reason()).isEqualTo("encoded ';' (%3B) in path");
+  }
+
+  @Test
+  void a_semicolon_encoded_twice_stays_encoded_and_is_not_a_path_parameter() {
+    // %253B decodes once to the text %3B, never to ';': the upstream decodes once too.
+    assertThat(PathNormalizer.normalize("/a/..%253B/b")).isEqualTo("/a/..%253B/b");
   }
 
   @Test
@@ -214,7 +284,7 @@ class PathNormalizerTest {
   @Test
   void output_is_normal_and_a_fixed_point() {
     String[] pieces = {"/", "/", "//", "a", "B", ".", "..", "%2e", "%2E", "%61", "%7e", "%c3%a9",
-        "%20", "%25", "~", "-", "%2F", ";", "%", "%4", " ", "%00"};
+        "%20", "%25", "~", "-", "%2F", ";", "%", "%4", " ", "%00", "%3b", "%3B"};
     Random random = new Random(42);
     int accepted = 0;
     for (int round = 0; round < 20_000; round++) {
@@ -234,7 +304,8 @@ class PathNormalizerTest {
       assertThat(PathNormalizer.normalize(normal)).as(raw).isSameAs(normal);
       assertThat(normal).as(raw).startsWith("/").doesNotContain("//", "/./", "/../")
           .doesNotEndWith("/.").doesNotEndWith("/..").doesNotContainIgnoringCase("%2e", "%61", "%7e")
-          .doesNotContain("%c3", "%a9");
+          .doesNotContain("%c3", "%a9")
+          .doesNotContain(";").doesNotContainIgnoringCase("%3b");
       for (String segment : segments(normal)) {
         assertThat(segment).as(raw).isNotIn(".", "..");
       }
