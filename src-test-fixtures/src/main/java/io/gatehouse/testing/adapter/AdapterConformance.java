@@ -747,7 +747,15 @@ public abstract class AdapterConformance {
     String id = rowId();
     try (KitClient client = KitClient.connect(running.port())) {
       client.send(raw.replace("{t}", mount.prefix()).replace("{id}", id));
-      KitClient.Head res = client.readHead();
+      KitClient.Head res;
+      try {
+        res = client.readHead();
+      } catch (IOException closedWithoutAnAnswer) {
+        if (server != null && closes) {
+          return; // the server refused the framing and closed before its own answer went out
+        }
+        throw closedWithoutAnAnswer;
+      }
       if (server != null) {
         assertThat(res.status()).as("%s: %s: %s (the server answers it itself: %s)", mount.name(), what, res,
             server.reason()).isEqualTo(server.status());

@@ -80,7 +80,8 @@ public interface AdapterMount {
    * (a servlet container that refuses an ambiguous path with its own 400, or normalizes it and
    * maps it to the application's servlet), each with the status the server gives and the reason.
    * Such a row asserts that status and that nothing reaches the upstream; an own-answer row asserts
-   * the status and, where the row expects it, that the connection is closed. The kit fails on a
+   * the status and, where the row expects it, that the connection is closed (there a close with
+   * no answer at all is accepted too: a server may close before its own answer goes out). The kit fails on a
    * key that names no row, a blank reason, or a status outside 400 to 599 (the application beside
    * a prefix mount should answer a status the gateway does not give, such as 418).
    *
