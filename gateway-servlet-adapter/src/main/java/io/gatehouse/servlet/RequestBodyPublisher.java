@@ -2,6 +2,7 @@ package io.gatehouse.servlet;
 
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -16,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * ServletInputStream#isReady() is ready}, so a slow consumer (an upstream that reads slowly)
  * slows the client down through TCP flow control, and no read ever blocks a container thread.
  *
+ * <p>For a request with {@code Expect: 100-continue} it opens the request's input stream and
+ * becomes its {@link ReadListener} only at its subscriber's first demand: a container may send
+ * {@code 100 Continue} as soon as the application asks for the input stream (Jetty does), and
+ * a request answered without its body (a 403 of the gateway's own) must get its answer, not an
+ * invitation to send the body.
+ *
  * <p>One subscriber. Every buffer is a fresh heap buffer that the subscriber owns. Signals are
  * sent from the exchange's {@link Serial}; {@code request} and {@code cancel} may be called on any
  * thread.
@@ -26,7 +33,7 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer>, ReadList
 
   private final ServletExchange exchange;
   private final Serial serial;
-  private final ServletInputStream in;
+  private final ServletRequest request;
   private final long contentLength;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
@@ -36,12 +43,13 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer>, ReadList
   private long received;
   private boolean done;
   private boolean allRead;
+  private ServletInputStream in; // null until the first demand
   private Throwable endedBefore;
 
-  RequestBodyPublisher(ServletExchange exchange, Serial serial, ServletInputStream in, long contentLength) {
+  RequestBodyPublisher(ServletExchange exchange, Serial serial, ServletRequest request, long contentLength) {
     this.exchange = exchange;
     this.serial = serial;
-    this.in = in;
+    this.request = request;
     this.contentLength = contentLength;
   }
 
@@ -129,12 +137,37 @@ final class RequestBodyPublisher implements Flow.Publisher<ByteBuffer>, ReadList
       return;
     }
     demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+    if (in == null && !listen()) {
+      return;
+    }
     drain();
   }
 
   private void cancel() {
     done = true;
     subscriber = null;
+  }
+
+  /**
+   * Opens the input stream and registers as its ReadListener, unless done already: at the first
+   * demand, or at once for a request that does not expect {@code 100 Continue}. Serial.
+   *
+   * @return false if that failed (the subscriber and the exchange have been told)
+   */
+  boolean listen() {
+    if (in != null) {
+      return true;
+    }
+    try {
+      in = request.getInputStream();
+      in.setReadListener(this); // the container calls onDataAvailable / onAllDataRead from now on
+      return true;
+    } catch (IOException | RuntimeException e) {
+      IOException io = e instanceof IOException x ? x : new IOException("request body: " + e, e);
+      fail(io);
+      exchange.requestBodyFailed(io);
+      return false;
+    }
   }
 
   private void drain() {

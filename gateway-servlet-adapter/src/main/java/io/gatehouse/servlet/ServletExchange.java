@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -116,6 +117,10 @@ final class ServletExchange implements AsyncListener, WriteListener {
       write(Problems.response(request, 400, "The request target does not line up with the path the gateway is mounted at."));
       return;
     }
+    if (!framingAccepted(request)) {
+      write(Problems.closing(request, 400, "The request's Transfer-Encoding is not exactly chunked."));
+      return;
+    }
     Request mapped;
     try {
       mapped = toRequest(path.get(), decodedPrefix);
@@ -163,15 +168,31 @@ final class ServletExchange implements AsyncListener, WriteListener {
     if (!hasBody(request, contentLength)) {
       b.body(Body.empty());
     } else {
-      RequestBodyPublisher publisher = new RequestBodyPublisher(this, serial, request.getInputStream(), contentLength);
+      RequestBodyPublisher publisher = new RequestBodyPublisher(this, serial, request, contentLength);
       requestBody = publisher;
-      request.getInputStream().setReadListener(publisher);
+      if (request.getHeader("Expect") == null) {
+        publisher.listen(); // else at the first demand: opening the stream may send 100 Continue
+      }
       b.body(Body.ofPublisher(publisher, contentLength));
     }
     return b.build();
   }
 
   /** A request without a declared length has a body only if chunked (HTTP/1.1) or over HTTP/2 and later. */
+  /**
+   * Whether the request's {@code Transfer-Encoding}, if it has one, is exactly {@code chunked}, as
+   * on the Undertow adapter: Jetty accepts {@code gzip, chunked} and hands the body over dechunked,
+   * its other coding silently lost.
+   */
+  static boolean framingAccepted(HttpServletRequest request) {
+    Enumeration<String> values = request.getHeaders("Transfer-Encoding");
+    if (values == null || !values.hasMoreElements()) {
+      return true;
+    }
+    String only = values.nextElement();
+    return !values.hasMoreElements() && only.trim().equalsIgnoreCase("chunked");
+  }
+
   static boolean hasBody(HttpServletRequest request, long contentLength) {
     if (contentLength >= 0) {
       return contentLength > 0;

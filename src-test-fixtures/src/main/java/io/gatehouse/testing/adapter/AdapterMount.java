@@ -76,6 +76,39 @@ public interface AdapterMount {
   }
 
   /**
+   * Rows of the kit's tables that the server answers itself, so that the adapter never gets them
+   * (a servlet container that refuses an ambiguous path with its own 400, or normalizes it and
+   * maps it to the application's servlet), each with the status the server gives and the reason.
+   * Such a row asserts that status and that nothing reaches the upstream; an own-answer row asserts
+   * the status and, where the row expects it, that the connection is closed (there a close with
+   * no answer at all is accepted too: a server may close before its own answer goes out). The kit fails on a
+   * key that names no row, a blank reason, or a status outside 400 to 599 (the application beside
+   * a prefix mount should answer a status the gateway does not give, such as 418).
+   *
+   * <p>Keys: a path of the path bypass table ({@code "/a//b"}), or the description of an
+   * own-answer row ({@code "a malformed chunk size"}), as the test names show them.
+   *
+   * <p>{@code Map.of("/a//b", new ServerAnswer(400, "Jetty's default UriCompliance refuses empty segments"))}
+   *
+   * @return the rows and how the server answers them; empty by default
+   */
+  default Map<String, ServerAnswer> answeredByTheServer() {
+    return Map.of();
+  }
+
+  /**
+   * How a server answers a row of the kit's tables itself, before the adapter, and why.
+   *
+   * <p>{@code new ServerAnswer(400, "Tomcat refuses a Transfer-Encoding it does not know with 501")}
+   *
+   * @param status the status the server answers with
+   * @param reason why, a sentence a reviewer can check
+   * @since 0.1
+   */
+  @Unstable
+  record ServerAnswer(int status, String reason) {}
+
+  /**
    * Whether the gateway learns the mount's prefix, so that the upstream is sent
    * {@code X-Forwarded-Prefix: <prefix>}. The kit asserts that field only when this says so, and
    * its absence on a mount without a prefix always.

@@ -29,7 +29,9 @@ public enum ConformanceItem {
   HOP_BY_HOP_AND_FORWARDED,
   /**
    * The path bypass table (dot segments, encoded slash and backslash, {@code %00}, double slashes,
-   * {@code ;} parameters) gives the same status and upstream path as on every other mount.
+   * {@code ;} parameters) gives the same status and upstream path as on every other mount; a row
+   * the server answers itself ({@link AdapterMount#answeredByTheServer()}) gets the server's status
+   * and reaches no upstream.
    */
   PATH_BYPASS_TABLE,
   /** A 256 MiB request body streams to the upstream byte-exact under a 128 MiB heap. */

@@ -17,7 +17,9 @@
  *       application when the mount is a prefix, with the server's own request body size limit
  *       lifted; {@code Running} maps {@code swap}, {@code drained}, {@code stop(timeout)} and
  *       {@code close} to the adapter's own; {@code cannot()} names the items it cannot do, each
- *       with its reason; {@code forwardsPrefix()} says whether the upstream is told
+ *       with its reason; {@code answeredByTheServer()} names the table rows the server answers
+ *       itself before the adapter (a container's own 400 for an ambiguous path), each with the
+ *       status and the reason, and those rows still assert that nothing reaches the upstream; {@code forwardsPrefix()} says whether the upstream is told
  *       {@code X-Forwarded-Prefix};
  *   <li>write one test class per mount: {@code class JettyServletConformanceTest extends
  *       AdapterConformance { protected AdapterMount mount() { return new JettyServletMount(); } }};
