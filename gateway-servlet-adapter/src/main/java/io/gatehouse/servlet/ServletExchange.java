@@ -399,6 +399,10 @@ final class ServletExchange implements AsyncListener, WriteListener {
         complete();
       } else if (cause instanceof ClientGone) {
         complete();
+        // Nothing more can reach the client, so the exchange is over for the gateway now: a
+        // container need not tell the async listeners of an exchange whose connection failed
+        // (Jetty does not after a failed write), and the lease must not wait for it.
+        end();
       } else {
         cut(cause);
       }

@@ -634,6 +634,18 @@ public abstract class AdapterConformance {
         .isTrue();
     assertThat(got.state).isEqualTo(KitUpstream.State.CUT);
     assertThat(got.responseBytes.get()).isLessThan(size);
+    // The exchange is over for the mount too: its gateway has nothing in flight, so a swapped-out
+    // gateway is reported drained (else a swap never lets the old gateway close).
+    Gateway fresh = kitGateway("A");
+    try {
+      assertThat(running.swap(fresh)).isSameAs(gateway);
+      assertThat(poll(() -> running.drained(gateway).toCompletableFuture().isDone()))
+          .as("%s: the gateway is drained once the client that left has no request in flight", mount.name())
+          .isTrue();
+    } finally {
+      running.swap(gateway);
+      fresh.close();
+    }
   }
 
   // ---------------------------------------------------------------- BODILESS_FRAMING
