@@ -73,8 +73,15 @@ class ModuleBoundariesTest {
     Path root = root();
     List<String> modules = modules(root);
     assertThat(modules).as("the modules of %s", root).contains("gateway-impl", "gateway-api",
-        "gateway-undertow-adapter", "gateway-redis", "gateway-micrometer", "gateway-opentelemetry",
-        "src-test-fixtures", "examples");
+        "gateway-undertow-adapter", "gateway-servlet-adapter", "gateway-redis", "gateway-micrometer",
+        "gateway-opentelemetry", "src-test-fixtures", "examples");
+    for (String adapter : List.of("gateway-undertow-adapter", "gateway-servlet-adapter")) {
+      Path sources = root.resolve(adapter).resolve("src/main/java");
+      try (Stream<Path> files = Files.walk(sources)) {
+        assertThat(files.filter(f -> f.toString().endsWith(".java")).count())
+            .as("the adapter's sources under %s", sources).isGreaterThan(5);
+      }
+    }
 
     List<String> found = new ArrayList<>();
     for (String module : modules) {
