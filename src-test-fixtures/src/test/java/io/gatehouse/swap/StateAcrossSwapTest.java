@@ -236,6 +236,42 @@ class StateAcrossSwapTest {
     assertThat(after.get("/x").send()).as("the slot came back").hasStatus(200);
   }
 
+  /**
+   * A → B → A (a rollback), then B is closed: A still serves, and its waits (a concurrency queue, a
+   * retry backoff) run on its own timer, not on B's, which ran its pending tasks when it closed.
+   */
+  @Test
+  void a_rolled_back_gateway_keeps_serving_on_its_own_timer_after_the_other_closes() throws Exception {
+    CompletableFuture<Void> hold = new CompletableFuture<>();
+    UnaryOperator<Gateway.Builder> config = b -> b.route("api", r -> r.path("/**").upstream(UP)
+        .rateLimit(RateLimit.perRoute(100).per(Duration.ofMinutes(1)))
+        .retry(Retry.times(1).backoff(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .concurrencyLimit(ConcurrencyLimit.of(1).queue(1, Duration.ofSeconds(5)))
+        .filter((ex, chain) -> ex.request().path().equals("/held") ? hold.thenCompose(v -> chain.proceed(ex)) : chain.proceed(ex)));
+    GatewayTester a = tester(config);
+    assertThat(a.get("/x").send()).hasStatus(200);
+    GatewayTester b = successor(a, config);
+    assertThat(b.get("/x").send()).hasStatus(200);
+    a.gateway().takeStateFrom(b.gateway());
+    b.gateway().close();
+
+    assertThat(a.get("/x").send()).hasStatus(200);
+    CompletableFuture<Response> held = a.gateway().handle(Request.builder("GET", "/held").build()).toCompletableFuture();
+    CompletableFuture<TestResponse> queued = a.get("/x").sendAsync();
+    clock.advance(Duration.ofSeconds(4));
+    org.assertj.core.api.Assertions.assertThat(queued).as("queued on A's timer, not timed out by B's close").isNotDone();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(queued.get(10, TimeUnit.SECONDS)).as("the queue wait ends on time").hasStatus(503);
+    hold.complete(null);
+    assertThat(held.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+
+    a.upstream(UP).respond(503);
+    CompletableFuture<TestResponse> retried = a.get("/x").sendAsync(); // backs off up to 1 s (full jitter)
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(retried.get(10, TimeUnit.SECONDS)).hasStatus(503);
+    assertThat(a.upstream(UP).received()).as("3, then the attempt and its retry after the backoff").hasSize(5);
+  }
+
   @Test
   void metering_windows_carry_over() {
     UnaryOperator<Gateway.Builder> config = b -> b.metering(Metering.every(Duration.ofHours(1)))

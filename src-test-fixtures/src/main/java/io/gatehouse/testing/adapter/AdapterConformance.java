@@ -838,6 +838,43 @@ public abstract class AdapterConformance {
     }
   }
 
+  /**
+   * {@link ConformanceItem#SWAP_IN_FLIGHT}, rolled back: A → B → A, then B is closed; A goes on
+   * proxying (B took A's state and gave it back: nothing of B's that closing it stops stays in A).
+   */
+  @Test
+  void a_swap_rolled_back_and_the_other_gateway_closed_leaves_the_first_serving() throws Exception {
+    require(ConformanceItem.SWAP_IN_FLIGHT);
+    Gateway a = kitGateway("A");
+    Gateway b = kitGateway("B");
+    try (AdapterMount.Running own = mount.start(a)) {
+      try (KitClient client = KitClient.connect(own.port())) {
+        assertThat(proxiedStatus(client, "GET")).as("%s: on A", mount.name()).isEqualTo(200);
+        own.swap(b);
+        assertThat(proxiedStatus(client, "GET")).as("%s: on B", mount.name()).isEqualTo(200);
+        assertThat(own.swap(a)).as("%s: rolled back", mount.name()).isSameAs(b);
+        assertThat(poll(() -> own.drained(b).toCompletableFuture().isDone())).isTrue();
+        b.close();
+        assertThat(which(client)).isEqualTo("A");
+        for (String method : List.of("HEAD", "GET", "HEAD")) {
+          assertThat(proxiedStatus(client, method)).as("%s: %s on A after B closed", mount.name(), method).isEqualTo(200);
+        }
+      }
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private int proxiedStatus(KitClient client, String method) throws IOException {
+    client.send(method + " " + target("/_kit/status?code=200") + " HTTP/1.1\r\nHost: kit.test\r\n\r\n");
+    KitClient.Head res = client.readHead();
+    if (!method.equals("HEAD")) {
+      client.readBody(res);
+    }
+    return res.status();
+  }
+
   private String which(KitClient client) throws IOException {
     client.send("GET " + target("/which") + " HTTP/1.1\r\nHost: kit.test\r\n\r\n");
     KitClient.Head res = client.readHead();

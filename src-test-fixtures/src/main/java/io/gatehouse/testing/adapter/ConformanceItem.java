@@ -53,7 +53,10 @@ public enum ConformanceItem {
    * RFC 9457 problem+json with the RFC 9110 title and the request's id.
    */
   OWN_PROBLEMS,
-  /** A swap leaves requests in flight on the old gateway and sends new ones to the new one. */
+  /**
+   * A swap leaves requests in flight on the old gateway and sends new ones to the new one; a swap
+   * rolled back (A, B, A again, B closed) leaves A serving.
+   */
   SWAP_IN_FLIGHT,
   /**
    * A graceful stop lets requests in flight finish whole and keeps new ones from the gateway.
