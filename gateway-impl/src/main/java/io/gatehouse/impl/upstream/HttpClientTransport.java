@@ -302,7 +302,7 @@ public final class HttpClientTransport implements UpstreamTransport {
    */
   private void attempt(UpstreamCall call, URI origin, Timeout connectTimeout, Timeout responseTimeout,
       boolean newConnection, CompletableFuture<Response> result, AtomicReference<CompletableFuture<Response>> current) {
-    UpstreamExchange exchange = new UpstreamExchange(call, acquireTimeout, newConnection);
+    UpstreamExchange exchange = new UpstreamExchange(call, acquireTimeout, newConnection, timer);
     CompletableFuture<Response> attempt = exchange.result();
     current.set(attempt);
     attempt.whenComplete((response, failure) -> {
@@ -387,14 +387,6 @@ public final class HttpClientTransport implements UpstreamTransport {
 
     ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, inFlight::remove);
     inFlight.add(consumer);
-    try {
-      exchange.startAcquireDeadline(timer);
-    } catch (RejectedExecutionException closedMeanwhile) {
-      inFlight.remove(consumer);
-      exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
-          exchange.description() + ": the transport is closed"));
-      return;
-    }
     Future<Void> execution = client.execute(
         new BasicRequestProducer(head, entity(request, exchange)),
         consumer,
@@ -402,6 +394,13 @@ public final class HttpClientTransport implements UpstreamTransport {
         context,
         exchange);
     exchange.started(execution);
+    try {
+      exchange.startAcquireDeadline();
+    } catch (RejectedExecutionException closedMeanwhile) {
+      exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+          exchange.description() + ": the transport is closed"));
+      exchange.abort();
+    }
   }
 
   @SuppressWarnings("deprecation") // see below
@@ -424,6 +423,11 @@ public final class HttpClientTransport implements UpstreamTransport {
     }
     long length = body.contentLength().orElse(-1);
     return new ReactiveEntityProducer(new RequestBodyPublisher(body, length, exchange), length, null, null);
+  }
+
+  /** The tasks waiting on the timer: the idle sweep, plus a deadline per call still waiting for a connection. */
+  int timerTasks() {
+    return timer.getQueue().size();
   }
 
   /** The prefix of the I/O threads' names (the idle evictor thread is not among them). */

@@ -69,16 +69,18 @@ final class UpstreamExchange implements FutureCallback<Void> {
   private volatile boolean reused;
   private final boolean newConnection;
   private final Duration acquireTimeout;
-  private volatile ScheduledExecutorService timer;
+  private final ScheduledExecutorService timer;
 
   /**
    * @param acquireTimeout how long the call may wait for a pooled connection
    * @param newConnection whether the call must run on a newly opened connection (the one resend
    *     after a stale pooled connection)
+   * @param timer the transport's timer, for the acquire and connect deadlines
    */
-  UpstreamExchange(UpstreamCall call, Duration acquireTimeout, boolean newConnection) {
+  UpstreamExchange(UpstreamCall call, Duration acquireTimeout, boolean newConnection, ScheduledExecutorService timer) {
     this.call = call;
     this.acquireTimeout = acquireTimeout;
+    this.timer = timer;
     this.newConnection = newConnection;
     this.requestHeaders = requestHeaders(call);
     // Cancelling the caller's stage aborts the exchange and closes its connection.
@@ -168,10 +170,16 @@ final class UpstreamExchange implements FutureCallback<Void> {
    * Bounds the wait for a pooled connection by the acquire timeout; once one is leased, a new
    * connection's opening (connect, TLS) is bounded by the connect timeout (see {@link #leased}).
    * The client's own bounds are not enough: its pool notices an expired lease only when some
-   * connection is released.
+   * connection is released. Called once the client has the call: a call that got a pooled
+   * connection at once (the common case, leased on the calling thread) needs no deadline, and
+   * scheduling none spares the timer thread a wake-up per call.
+   *
+   * @throws RejectedExecutionException if the transport is closing
    */
-  void startAcquireDeadline(ScheduledExecutorService timer) {
-    this.timer = timer;
+  void startAcquireDeadline() {
+    if (leased || result.isDone()) {
+      return;
+    }
     ScheduledFuture<?> deadline = timer.schedule(() -> {
       if (!leased) {
         fail(new TimeoutException("no pooled connection free"));
@@ -200,10 +208,9 @@ final class UpstreamExchange implements FutureCallback<Void> {
     if (acquire != null) {
       acquire.cancel(false);
     }
-    ScheduledExecutorService t = timer;
-    if (!reused && t != null && !dispatched && !result.isDone()) {
+    if (!reused && !dispatched && !result.isDone()) {
       try {
-        ScheduledFuture<?> deadline = t.schedule(() -> {
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
           if (!dispatched) {
             fail(new TimeoutException("no connection ready"));
             abort();

@@ -7,6 +7,8 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.IntStream;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
@@ -19,7 +21,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * in a value and no CL+TE pair reaches a client even if the bytes got past the guard.
  */
 class UpstreamExchangeHeadTest {
-  private final UpstreamExchange exchange = new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false);
+  /** Never given a task: the head checks schedule nothing, so it starts no thread. */
+  private static final ScheduledExecutorService UNUSED_TIMER = Executors.newSingleThreadScheduledExecutor();
+
+  private final UpstreamExchange exchange =
+      new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, UNUSED_TIMER);
 
   static IntStream controlBytes() {
     return IntStream.concat(IntStream.range(0, 0x20).filter(c -> c != '\t'), IntStream.of(0x7f));
