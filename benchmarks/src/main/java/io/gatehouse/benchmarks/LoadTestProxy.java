@@ -5,6 +5,7 @@ import io.gatehouse.micrometer.GatehouseMetrics;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore;
 import io.gatehouse.redis.RedisRateLimitStore;
+import io.gatehouse.servlet.GatehouseServlet;
 import io.gatehouse.undertow.GatewayServer;
 import io.gatehouse.undertow.UndertowGateway;
 import io.gatehouse.upstream.CircuitBreaker;
@@ -20,6 +21,12 @@ import io.undertow.server.handlers.proxy.ProxyHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The proxy under load: Gatehouse with one plain route, or Undertow's own {@code ProxyHandler} as
@@ -32,6 +39,8 @@ import java.time.Duration;
  * java -jar proxy.jar --port 8083 --upstream http://127.0.0.1:9001 --mode gatehouse-redis-limit --redis redis://127.0.0.1:6379
  * java -jar proxy.jar --port 8084 --upstream http://127.0.0.1:9001 --mode gatehouse-resilient
  * java -jar proxy.jar --port 8085 --upstream http://127.0.0.1:9001 --mode gatehouse-observed
+ * java -jar proxy.jar --port 8086 --upstream http://127.0.0.1:9001 --mode gatehouse-servlet-jetty
+ * java -jar proxy.jar --port 8087 --upstream http://127.0.0.1:9001 --mode jetty-proxy             # its baseline
  * </pre>
  *
  * <p>The limit modes add a per-client-IP rate limit far above the offered load, so every request
@@ -41,6 +50,14 @@ import java.time.Duration;
  * logs none), except the observed mode: access log (slf4j-simple, to stderr, which the load
  * script sends to a file) and Micrometer metrics on a Prometheus registry; the metrics mode has the
  * metrics alone.
+ *
+ * <p>The two Jetty modes run the same embedded Jetty 12 (ee10): Jetty's default thread pool size
+ * (200 threads at most, 8 at least), one connector on 127.0.0.1 with one acceptor and as many
+ * selectors as {@code --io-threads}, and one servlet, async-supported, at {@code /*} in the root
+ * context. {@code gatehouse-servlet-jetty} mounts a {@link GatehouseServlet} with the plain route
+ * of {@code gatehouse}; {@code jetty-proxy}, its baseline, mounts Jetty's own
+ * {@code ProxyServlet.Transparent} with {@code proxyTo} the upstream and its defaults otherwise
+ * (its {@code HttpClient} runs on the server's thread pool).
  */
 public final class LoadTestProxy implements AutoCloseable {
   private final Runnable stop;
@@ -54,7 +71,7 @@ public final class LoadTestProxy implements AutoCloseable {
   /**
    * Starts a proxy and runs until the process is stopped.
    *
-   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed]
+   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed|gatehouse-servlet-jetty|jetty-proxy]
    *     [--redis URI] [--io-threads N]}
    */
   public static void main(String[] args) {
@@ -78,8 +95,11 @@ public final class LoadTestProxy implements AutoCloseable {
       case "gatehouse-metrics" -> gatehouseObserved(port, upstream, ioThreads, false);
       case "gatehouse-observed" -> gatehouseObserved(port, upstream, ioThreads, true);
       case "undertow-proxy" -> undertowProxy(port, upstream, ioThreads);
+      case "gatehouse-servlet-jetty" -> gatehouseServletJetty(port, upstream, ioThreads);
+      case "jetty-proxy" -> jettyProxy(port, upstream, ioThreads);
       default -> throw new IllegalArgumentException("--mode: '" + mode
-          + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit, gatehouse-resilient, gatehouse-metrics or gatehouse-observed)");
+          + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit, gatehouse-resilient, "
+          + "gatehouse-metrics, gatehouse-observed, gatehouse-servlet-jetty or jetty-proxy)");
     };
   }
 
@@ -162,5 +182,59 @@ public final class LoadTestProxy implements AutoCloseable {
     server.start();
     int bound = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     return new LoadTestProxy(server::stop, bound);
+  }
+
+  /** The plain route of {@code gatehouse}, through the servlet adapter on Jetty. */
+  private static LoadTestProxy gatehouseServletJetty(int port, String upstream, int ioThreads) {
+    Gateway gateway = Gateway.builder().accessLog(false).route("all", r -> r.path("/**").upstream(upstream)).build();
+    // Jetty's stop calls destroy(), which drains; the same 5 s as the Undertow modes' stop.
+    GatehouseServlet servlet = GatehouseServlet.builder(gateway).drainTimeout(Duration.ofSeconds(5)).build();
+    try {
+      return jetty(new ServletHolder("gatehouse", servlet), port, ioThreads, gateway::close);
+    } catch (RuntimeException e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  /** The baseline for the servlet mount: Jetty's own transparent proxy servlet, its defaults otherwise. */
+  private static LoadTestProxy jettyProxy(int port, String upstream, int ioThreads) {
+    ServletHolder holder = new ServletHolder("jetty-proxy", ProxyServlet.Transparent.class);
+    holder.setInitParameter("proxyTo", upstream);
+    return jetty(holder, port, ioThreads, () -> {});
+  }
+
+  /** The Jetty both servlet modes share; {@code holder} is mounted async-supported at {@code /*}. */
+  private static LoadTestProxy jetty(ServletHolder holder, int port, int ioThreads, Runnable closeMore) {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8); // Jetty's default sizes, written out
+    threads.setName("jetty-load");
+    Server server = new Server(threads);
+    server.setStopTimeout(5_000);
+    ServerConnector connector = new ServerConnector(server, 1, ioThreads);
+    connector.setHost("127.0.0.1");
+    connector.setPort(port);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/");
+    holder.setAsyncSupported(true);
+    context.addServlet(holder, "/*");
+    server.setHandler(context);
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly(server);
+      throw new IllegalStateException("Jetty did not start on port " + port, e);
+    }
+    return new LoadTestProxy(() -> {
+      stopQuietly(server);
+      closeMore.run();
+    }, connector.getLocalPort());
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      System.err.println("Jetty did not stop cleanly: " + e);
+    }
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoadTestProxyTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"gatehouse", "undertow-proxy", "gatehouse-local-limit", "gatehouse-resilient", "gatehouse-metrics", "gatehouse-observed"})
+  @ValueSource(strings = {"gatehouse", "undertow-proxy", "gatehouse-local-limit", "gatehouse-resilient", "gatehouse-metrics", "gatehouse-observed",
+      "gatehouse-servlet-jetty", "jetty-proxy"})
   void proxies_small_and_large_bodies(String mode) throws Exception {
     Undertow upstream = BenchUpstream.start(0);
     int upstreamPort = ((InetSocketAddress) upstream.getListenerInfo().get(0).getAddress()).getPort();
