@@ -139,6 +139,10 @@ public final class HttpClientTransport implements UpstreamTransport {
   private final ScheduledThreadPoolExecutor timer;
   private final AsyncDns dns;
   private final Duration acquireTimeout;
+  // The configuration of the last call's timeouts: calls of a route share theirs, so most calls build none.
+  private volatile TimedConfig lastConfig;
+
+  private record TimedConfig(Timeout connectTimeout, Timeout responseTimeout, RequestConfig config) {}
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
   private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
@@ -403,8 +407,18 @@ public final class HttpClientTransport implements UpstreamTransport {
     }
   }
 
-  @SuppressWarnings("deprecation") // see below
   private RequestConfig requestConfig(Timeout connectTimeout, Timeout responseTimeout) {
+    TimedConfig last = lastConfig;
+    if (last != null && last.connectTimeout.equals(connectTimeout) && last.responseTimeout.equals(responseTimeout)) {
+      return last.config;
+    }
+    RequestConfig config = newRequestConfig(connectTimeout, responseTimeout);
+    lastConfig = new TimedConfig(connectTimeout, responseTimeout, config);
+    return config;
+  }
+
+  @SuppressWarnings("deprecation") // see below
+  private RequestConfig newRequestConfig(Timeout connectTimeout, Timeout responseTimeout) {
     return RequestConfig.copy(baseConfig)
         .setConnectionRequestTimeout(Timeout.of(acquireTimeout))
         // Deprecated in favour of ConnectionConfig, which is per route, not per request. In 5.5

@@ -254,16 +254,14 @@ final class ResponseFramingGuard implements IOSession {
       case REQUEST_FIELD -> {
         if (!text.isEmpty()) {
           int colon = text.indexOf(':');
-          String name = colon < 0 ? "" : text.substring(0, colon);
-          String value = text.substring(colon + 1).strip();
-          if (name.equalsIgnoreCase("Content-Length")) {
+          if (named(text, colon, "Content-Length")) {
             try {
-              outLength = Long.parseLong(value);
+              outLength = Long.parseLong(value(text, colon));
             } catch (NumberFormatException e) {
               lost();
             }
-          } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-            outChunked = value.equalsIgnoreCase("chunked");
+          } else if (named(text, colon, "Transfer-Encoding")) {
+            outChunked = value(text, colon).equalsIgnoreCase("chunked");
           }
         } else if (outChunked) {
           out = Out.CHUNK_SIZE;
@@ -428,15 +426,23 @@ final class ResponseFramingGuard implements IOSession {
     if (state == State.TRAILER_LINE) {
       return;
     }
-    String name = text.substring(0, colon);
-    String value = text.substring(colon + 1).strip();
-    if (name.equalsIgnoreCase("Content-Length")) {
+    if (named(text, colon, "Content-Length")) {
       contentLengths++;
-      contentLength = value;
-    } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+      contentLength = value(text, colon);
+    } else if (named(text, colon, "Transfer-Encoding")) {
       transferEncodings++;
-      transferEncoding = value;
+      transferEncoding = value(text, colon);
     }
+  }
+
+  /** Whether a field line's name, before its colon at {@code colon}, is {@code name} in any case; no copy. */
+  private static boolean named(String line, int colon, String name) {
+    return colon == name.length() && line.regionMatches(true, 0, name, 0, colon);
+  }
+
+  /** A field line's value: after its colon, without surrounding whitespace. */
+  private static String value(String line, int colon) {
+    return line.substring(colon + 1).strip();
   }
 
   private void headEnded() throws UpstreamFramingException {

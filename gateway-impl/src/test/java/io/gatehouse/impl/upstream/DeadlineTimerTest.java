@@ -4,7 +4,10 @@ import static io.gatehouse.impl.upstream.Calls.await;
 import static io.gatehouse.impl.upstream.Calls.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamCall;
+import io.gatehouse.spi.UpstreamException;
 import java.net.URI;
 import io.gatehouse.upstream.ConnectionPool;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The transport's timer holds an acquire deadline only for a call that waits for a pooled
  * connection: a call that gets one at once schedules nothing, so the timer thread is not woken
- * per call. Real sockets on 127.0.0.1.
+ * per call; and calls with other timeouts between them do not change a call's own. Real sockets on
+ * 127.0.0.1.
  */
 class DeadlineTimerTest {
 
@@ -118,6 +122,33 @@ class DeadlineTimerTest {
       assertThat(timer.getQueue()).isEmpty();
     } finally {
       timer.shutdownNow();
+    }
+  }
+
+  /** Serves keep-alive; a request for {@code /slow} is answered after 600 ms. */
+  private static RawUpstream slowOnSlowPath() throws Exception {
+    return RawUpstream.start(c -> {
+      for (String head = c.readHead(); head != null; head = c.readHead()) {
+        if (head.startsWith("GET /slow ")) {
+          Thread.sleep(600);
+        }
+        c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      }
+    });
+  }
+
+  @Test
+  void each_call_keeps_its_own_response_timeout_when_calls_with_other_timeouts_come_between() throws Exception {
+    try (HttpClientTransport transport = HttpClientTransport.create(TransportSettings.defaults().withIoThreads(1));
+        RawUpstream upstream = slowOnSlowPath()) {
+      UpstreamCall patient = new UpstreamCall(upstream.origin(), Request.builder("GET", "/slow").build(),
+          Duration.ofSeconds(2), Duration.ofSeconds(5));
+      UpstreamCall hasty = new UpstreamCall(upstream.origin(), Request.builder("GET", "/slow").build(),
+          Duration.ofSeconds(2), Duration.ofMillis(200));
+      for (int round = 0; round < 2; round++) {
+        assertThat(await(transport.send(patient)).status()).as("round %d, 5 s", round).isEqualTo(200);
+        Calls.assertKind(Calls.failure(transport.send(hasty)), UpstreamException.Kind.RESPONSE_TIMEOUT);
+      }
     }
   }
 }
