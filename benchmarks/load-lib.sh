@@ -21,12 +21,12 @@ wait_for_port() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# measure PID URL SECONDS CONNECTIONS: runs wrk against URL and sets M_RPS, M_P50, M_P99, M_ERRORS
-# and M_CPU (the process PID's CPU time per request, in microseconds).
+# measure PID URL SECONDS CONNECTIONS [WRK_ARGS...]: runs wrk against URL and sets M_RPS, M_P50,
+# M_P99, M_ERRORS and M_CPU (the process PID's CPU time per request, in microseconds).
 measure() {
   local before after out requests
   before=$(cpu_ticks "$1")
-  out=$(wrk -t2 -c"$4" -d"$3s" --latency "$2")
+  out=$(wrk -t2 -c"$4" -d"$3s" --latency "${@:5}" "$2")
   after=$(cpu_ticks "$1")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   M_RPS=$(echo "$out" | awk '/Requests\/sec/ {print $2}')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The cost of observability under load, on loopback only: Gatehouse with no access log and no
 # metrics, with metrics (Micrometer on a Prometheus registry, including a latency histogram per
-# route, method, status and target), and with both (the access log through slf4j-simple to a file).
+# route, method, status and target), and with both (the access log through logback's AsyncAppender to a file).
 #
 #   benchmarks/load-test-observe.sh [warmup_seconds] [measure_seconds] [connections] [rounds]
 #

@@ -1,6 +1,11 @@
 package io.gatehouse.benchmarks;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import io.gatehouse.Gateway;
+import io.gatehouse.auth.Auth;
+import io.gatehouse.auth.JwtAlgorithm;
+import io.gatehouse.auth.JwtKey;
 import io.gatehouse.micrometer.GatehouseMetrics;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitStore;
@@ -20,7 +25,9 @@ import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -39,6 +46,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * java -jar proxy.jar --port 8083 --upstream http://127.0.0.1:9001 --mode gatehouse-redis-limit --redis redis://127.0.0.1:6379
  * java -jar proxy.jar --port 8084 --upstream http://127.0.0.1:9001 --mode gatehouse-resilient
  * java -jar proxy.jar --port 8085 --upstream http://127.0.0.1:9001 --mode gatehouse-observed
+ * java -jar proxy.jar --port 8088 --upstream http://127.0.0.1:9001 --mode gatehouse-full
+ * java -jar proxy.jar --print-token     # the bearer token gatehouse-full accepts
  * java -jar proxy.jar --port 8086 --upstream http://127.0.0.1:9001 --mode gatehouse-servlet-jetty
  * java -jar proxy.jar --port 8087 --upstream http://127.0.0.1:9001 --mode jetty-proxy             # its baseline
  * </pre>
@@ -47,9 +56,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * is admitted and pays the limiter's whole cost: in memory, or one Redis round trip. The resilient
  * mode sends to a group of the upstream's port on 127.0.0.1, .2 and .3 with every per-request
  * upstream feature on and never triggered. The Gatehouse modes log no access line (Undertow's proxy
- * logs none), except the observed mode: access log (slf4j-simple, to stderr, which the load
- * script sends to a file) and Micrometer metrics on a Prometheus registry; the metrics mode has the
+ * logs none), except the observed mode: access log (through logback's AsyncAppender to a file,
+ * see {@code logback.xml}) and Micrometer metrics on a Prometheus registry; the metrics mode has the
  * metrics alone.
+ *
+ * <p>{@code gatehouse-full} is the full policy of a typical API: every request carries a JWT
+ * (HS256) that is verified, a per-consumer rate limit far above the offered load, Micrometer
+ * metrics and the access log, as in the observed mode. Its token, valid for a year, comes from
+ * {@code --print-token}; requests without it get 401.
  *
  * <p>The two Jetty modes run the same embedded Jetty 12 (ee10): Jetty's default thread pool size
  * (200 threads at most, 8 at least), one connector on 127.0.0.1 with one acceptor and as many
@@ -71,10 +85,14 @@ public final class LoadTestProxy implements AutoCloseable {
   /**
    * Starts a proxy and runs until the process is stopped.
    *
-   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed|gatehouse-servlet-jetty|jetty-proxy]
-   *     [--redis URI] [--io-threads N]}
+   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed|gatehouse-full|gatehouse-servlet-jetty|jetty-proxy]
+   *     [--redis URI] [--io-threads N]}, or {@code --print-token} to print the token gatehouse-full accepts
    */
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals("--print-token")) {
+      System.out.println(token());
+      return;
+    }
     Flags flags = Flags.parse(args);
     String mode = flags.get("--mode", "gatehouse");
     int port = flags.port("--port");
@@ -94,6 +112,7 @@ public final class LoadTestProxy implements AutoCloseable {
       case "gatehouse-resilient" -> gatehouseResilient(port, upstream, ioThreads);
       case "gatehouse-metrics" -> gatehouseObserved(port, upstream, ioThreads, false);
       case "gatehouse-observed" -> gatehouseObserved(port, upstream, ioThreads, true);
+      case "gatehouse-full" -> gatehouseFull(port, upstream, ioThreads);
       case "undertow-proxy" -> undertowProxy(port, upstream, ioThreads);
       case "gatehouse-servlet-jetty" -> gatehouseServletJetty(port, upstream, ioThreads);
       case "jetty-proxy" -> jettyProxy(port, upstream, ioThreads);
@@ -121,6 +140,34 @@ public final class LoadTestProxy implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     GatehouseMetrics metrics = GatehouseMetrics.of(registry);
     Gateway gateway = Gateway.builder().accessLog(accessLog).observer(metrics)
+        .route("all", r -> r.path("/**").upstream(upstream)).build();
+    metrics.watch(gateway);
+    return serve(gateway, port, ioThreads, registry::close);
+  }
+
+  /** The HS256 key of {@code gatehouse-full}: fixed, so that a token printed by one process works in another. */
+  private static final byte[] JWT_SECRET = "gatehouse-load-test-hs256-secret".getBytes(StandardCharsets.US_ASCII);
+  private static final String JWT_KEY_ID = "load";
+
+  /** A token {@code gatehouse-full} accepts: its key, a subject (the consumer its limit counts), a year to run. */
+  static String token() {
+    Instant now = Instant.now();
+    return JWT.create()
+        .withKeyId(JWT_KEY_ID)
+        .withSubject("load-client")
+        .withClaim("scope", "orders:read")
+        .withIssuedAt(now)
+        .withExpiresAt(now.plus(Duration.ofDays(365)))
+        .sign(Algorithm.HMAC256(JWT_SECRET));
+  }
+
+  /** JWT verified, a per-consumer limit every request pays in full, metrics and the access log. */
+  private static LoadTestProxy gatehouseFull(int port, String upstream, int ioThreads) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    GatehouseMetrics metrics = GatehouseMetrics.of(registry);
+    Gateway gateway = Gateway.builder().accessLog(true).observer(metrics)
+        .auth(Auth.jwt().keys(JwtKey.secret(JWT_KEY_ID, JWT_SECRET, JwtAlgorithm.HS256)))
+        .rateLimit(RateLimit.perConsumer(1_000_000_000L).per(Duration.ofSeconds(1)).named("load"))
         .route("all", r -> r.path("/**").upstream(upstream)).build();
     metrics.watch(gateway);
     return serve(gateway, port, ioThreads, registry::close);
