@@ -6,6 +6,8 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.raw.GeneratedBody;
+import io.gatehouse.testing.raw.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,26 +114,26 @@ class StreamingTest {
       assertThat(client.readHead().status()).isEqualTo(200);
       client.readExactly(1024); // then stop reading
 
-      long emitted = settled(endless.emittedBytes::get);
+      long emitted = settled(endless::emittedBytes);
 
       assertThat(emitted).isLessThan(BOUND);
       // The writer's window (ResponseWriter.WINDOW): at most 8 buffers asked for and not yet written.
-      assertThat(endless.maxOutstanding.get()).isBetween(1L, 8L);
-      assertThat(endless.requested.get() - endless.emittedChunks.get()).isLessThanOrEqualTo(8);
+      assertThat(endless.maxOutstanding()).isBetween(1L, 8L);
+      assertThat(endless.requested() - endless.emittedChunks()).isLessThanOrEqualTo(8);
 
       // Reading resumes the flow.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (endless.emittedBytes.get() <= emitted + 1024 * 1024 && System.nanoTime() < deadline) {
+      while (endless.emittedBytes() <= emitted + 1024 * 1024 && System.nanoTime() < deadline) {
         client.readExactly(64 * 1024);
       }
-      assertThat(endless.emittedBytes.get()).isGreaterThan(emitted + 1024 * 1024);
+      assertThat(endless.emittedBytes()).isGreaterThan(emitted + 1024 * 1024);
     }
     // The client went away mid-body: the body's subscription is cancelled once a write fails.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!endless.cancelled.get() && System.nanoTime() < deadline) {
+    while (!endless.cancelled() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(endless.cancelled).isTrue();
+    assertThat(endless.cancelled()).isTrue();
   }
 
   @ParameterizedTest
@@ -170,9 +172,9 @@ class StreamingTest {
     long total = 64L * 1024 * 1024;
     try (Container.Running running = start(container, gateway);
         RawHttp client = RawHttp.connect(running.port())) {
-      client.socket.setSendBufferSize(64 * 1024);
+      client.socket().setSendBufferSize(64 * 1024);
       client.send("POST /gw/upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
-      Uploader uploader = Uploader.start(client.socket, total);
+      Uploader uploader = Uploader.start(client.socket(), total);
 
       long stuckAt = settled(uploader.written::get);
 
@@ -202,9 +204,9 @@ class StreamingTest {
             .build();
         Container.Running running = start(container, gateway);
         RawHttp client = RawHttp.connect(running.port())) {
-      client.socket.setSendBufferSize(64 * 1024);
+      client.socket().setSendBufferSize(64 * 1024);
       client.send("POST /gw/upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
-      Uploader uploader = Uploader.start(client.socket, total);
+      Uploader uploader = Uploader.start(client.socket(), total);
 
       long stuckAt = settled(uploader.written::get);
       assertThat(upstream.bodyBytes.get()).isLessThan(BOUND);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.raw.GeneratedBody;
+import io.gatehouse.testing.raw.RawHttp;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -93,21 +95,21 @@ class StreamingTest {
       assertThat(client.readHead().status()).isEqualTo(200);
       client.readExactly(1024); // then stop reading
 
-      long emitted = settled(endless.emittedBytes::get);
+      long emitted = settled(endless::emittedBytes);
 
       // Kernel socket buffers on both ends hold a few MiB at most; an eager writer would not stop.
       assertThat(emitted).isLessThan(32L * 1024 * 1024);
-      // The writer's window (ResponseWriter.WINDOW): at most 8 buffers asked for and not yet written.
-      assertThat(endless.maxOutstanding.get()).isBetween(1L, 8L);
-      assertThat(endless.requested.get() - endless.emittedChunks.get()).isLessThanOrEqualTo(8);
+      // The writer's window (ResponseBodyWriter.WINDOW): at most 8 buffers asked for and not yet written.
+      assertThat(endless.maxOutstanding()).isBetween(1L, 8L);
+      assertThat(endless.requested() - endless.emittedChunks()).isLessThanOrEqualTo(8);
 
       // Reading resumes the flow.
       client.readExactly((int) Math.min(emitted, 8 * 1024 * 1024));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (endless.emittedBytes.get() <= emitted && System.nanoTime() < deadline) {
+      while (endless.emittedBytes() <= emitted && System.nanoTime() < deadline) {
         client.readExactly(64 * 1024);
       }
-      assertThat(endless.emittedBytes.get()).isGreaterThan(emitted);
+      assertThat(endless.emittedBytes()).isGreaterThan(emitted);
     }
   }
 
@@ -146,12 +148,12 @@ class StreamingTest {
     long total = 64L * 1024 * 1024;
     AtomicLong written = new AtomicLong();
     try (RawHttp client = RawHttp.connect(server.port())) {
-      client.socket.setSendBufferSize(64 * 1024);
+      client.socket().setSendBufferSize(64 * 1024);
       client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
       Thread writer = new Thread(() -> {
         byte[] block = new byte[64 * 1024];
         try {
-          OutputStream out = client.socket.getOutputStream();
+          OutputStream out = client.socket().getOutputStream();
           for (long left = total; left > 0; left -= block.length) {
             out.write(block);
             written.addAndGet(block.length);
