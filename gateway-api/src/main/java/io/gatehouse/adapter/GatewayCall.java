@@ -11,6 +11,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * One exchange's call of the gateway, and the bookkeeping of its end: calls
@@ -21,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>{@code
  * GatewayCall call = GatewayCall.create(ioThread);            // per exchange
- * call.call(lease.gateway(), request, responder);             // executor
+ * call.call(lease.gateway(), request, this::write,           // executor
+ *     (status, detail) -> ProblemResponse.of(status, detail, requestId));
  * // the adapter's write(response), executor:
  * call.markResponding();
  * // the client went away, any thread:
@@ -33,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Threads.</b> {@link #abort()}, {@link #end()}, {@link #cancelCall()} and the queries of
  * abort and end are thread-safe. {@link #call}, {@link #markResponding()} and
  * {@link #isResponding()} belong to the exchange's executor, which must run its tasks one at a
- * time, in order; the {@link Responder} is called there.
+ * time, in order; the handler's outcome is written there.
  *
  * @since 0.1
  */
@@ -64,24 +67,29 @@ public final class GatewayCall {
   }
 
   /**
-   * Calls the handler, and once its stage completes, hands the outcome to the responder on the
-   * executor: {@link Responder#respond} with a final response, or {@link Responder#problem} (502)
-   * if the handler broke its contract. An outcome that arrives after an abort, or after the
+   * Calls the handler, and once its stage completes, writes the outcome on the executor: the
+   * response, if it has a final status (200 to 599); else, the handler having broken its contract
+   * (logged), the adapter's own 502 problem. An outcome that arrives after an abort, or after the
    * adapter started answering on its own ({@link #markResponding()}), has its body discarded.
    * Executor; once.
    *
-   * <p>{@code if (call.call(gateway, request, responder) && requestComplete) watchForTheClient();}
+   * <p>{@code if (call.call(gateway, request, this::write, this::problem) && requestComplete) watch();}
    *
    * @param handler the gateway, or anything with its contract
    * @param request the mapped request
-   * @param responder writes what comes back
-   * @return true if the call is under way; false if the handler failed at once (the responder has
-   *     been called) or the exchange was aborted meanwhile (the stage has been cancelled)
+   * @param writer writes a response to the client (the gateway's, or a problem)
+   * @param problems makes the adapter's own problem of a status and a detail, such as
+   *     {@link ProblemResponse#of(int, String, String)} with the request's id
+   * @return true if the call is under way; false if the handler failed at once (the problem has
+   *     been written) or the exchange was aborted meanwhile (the stage has been cancelled)
    */
-  public boolean call(RequestHandler handler, Request request, Responder responder) {
+  public boolean call(RequestHandler handler, Request request, Consumer<Response> writer,
+      BiFunction<Integer, String, Response> problems) {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(responder, "responder");
+    Objects.requireNonNull(writer, "writer");
+    Objects.requireNonNull(problems, "problems");
+    Responder responder = new Responder(writer, problems);
     CompletionStage<Response> s;
     try {
       s = handler.handle(request);
@@ -279,35 +287,15 @@ public final class GatewayCall {
     }
   }
 
-  /**
-   * What the adapter does with the handler's outcome; called on the exchange's executor.
-   *
-   * <pre>{@code
-   * GatewayCall.Responder responder = new GatewayCall.Responder() {
-   *   public void respond(Response response) { write(response); }
-   *   public void problem(int status, String detail) { write(problem(exchange, status, detail)); }
-   * };
-   * }</pre>
-   *
-   * @since 0.1
-   */
-  @Unstable
-  public interface Responder {
-    /**
-     * Writes the gateway's response, which has a final status (200 to 599).
-     *
-     * @param response the response
-     */
-    void respond(Response response);
+  /** Where the outcome goes: the gateway's response, or the adapter's own problem. */
+  private record Responder(Consumer<Response> writer, BiFunction<Integer, String, Response> problems) {
+    void respond(Response response) {
+      writer.accept(response);
+    }
 
-    /**
-     * Answers with the adapter's own problem ({@link ProblemResponse#of(int, String, String)}):
-     * the handler broke its contract, which has been logged.
-     *
-     * @param status the status, 502
-     * @param detail the problem's detail
-     */
-    void problem(int status, String detail);
+    void problem(int status, String detail) {
+      writer.accept(problems.apply(status, detail));
+    }
   }
 
   /** The logger, found at the first log line rather than per exchange. */

@@ -18,6 +18,8 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,16 +28,12 @@ class GatewayCallTest {
   private final ManualExecutor io = new ManualExecutor();
   private final GatewayCall call = GatewayCall.create(io);
   private final List<String> answers = new ArrayList<>();
-  private final GatewayCall.Responder responder = new GatewayCall.Responder() {
-    @Override
-    public void respond(Response response) {
-      answers.add("respond " + response.status());
-    }
-
-    @Override
-    public void problem(int status, String detail) {
-      answers.add("problem " + status + " " + detail);
-    }
+  private final Consumer<Response> writer = response -> answers.add(response.status() == 599
+      ? "problem " + response.headers().first("X-Detail").orElseThrow()
+      : "respond " + response.status());
+  private final BiFunction<Integer, String, Response> problems = (status, detail) -> {
+    assertThat(status).isEqualTo(502);
+    return Response.builder(599).header("X-Detail", status + " " + detail).build();
   };
   private final Request request = Request.builder("GET", "/x").build();
 
@@ -60,10 +58,10 @@ class GatewayCallTest {
   }
 
   @Test
-  void hands_a_final_response_to_the_responder_on_the_executor() {
+  void writes_a_final_response_on_the_executor() {
     CompletableFuture<Response> stage = new CompletableFuture<>();
 
-    assertThat(call.call(r -> stage, request, responder)).isTrue();
+    assertThat(call.call(r -> stage, request, writer, problems)).isTrue();
     stage.complete(Response.of(200));
     assertThat(answers).as("not before the executor runs").isEmpty();
     io.runAll();
@@ -76,7 +74,7 @@ class GatewayCallTest {
   void a_handler_that_throws_is_answered_with_a_502_problem_at_once() {
     assertThat(call.call(r -> {
       throw new IllegalStateException("bug");
-    }, request, responder)).isFalse();
+    }, request, writer, problems)).isFalse();
 
     assertThat(answers).containsExactly("problem 502 The gateway failed to produce a response.");
   }
@@ -85,22 +83,22 @@ class GatewayCallTest {
   void a_virtual_machine_error_of_the_handler_is_not_swallowed() {
     assertThatThrownBy(() -> call.call(r -> {
       throw new OutOfMemoryError("test");
-    }, request, responder)).isInstanceOf(OutOfMemoryError.class);
+    }, request, writer, problems)).isInstanceOf(OutOfMemoryError.class);
     assertThat(answers).isEmpty();
   }
 
   @Test
   void a_handler_that_returns_null_is_answered_with_a_502_problem() {
-    assertThat(call.call(r -> null, request, responder)).isFalse();
+    assertThat(call.call(r -> null, request, writer, problems)).isFalse();
 
     assertThat(answers).containsExactly("problem 502 The gateway failed to produce a response.");
   }
 
   @Test
   void a_stage_that_completes_exceptionally_or_with_null_is_answered_with_a_502_problem() {
-    call.call(r -> CompletableFuture.failedFuture(new IllegalStateException("bug")), request, responder);
+    call.call(r -> CompletableFuture.failedFuture(new IllegalStateException("bug")), request, writer, problems);
     GatewayCall second = GatewayCall.create(io);
-    second.call(r -> CompletableFuture.completedFuture(null), request, responder);
+    second.call(r -> CompletableFuture.completedFuture(null), request, writer, problems);
     io.runAll();
 
     assertThat(answers).containsExactly("problem 502 The gateway failed to produce a response.",
@@ -112,7 +110,7 @@ class GatewayCallTest {
   void an_interim_status_is_answered_with_a_502_problem_and_its_body_released(int status) {
     CountingBody body = new CountingBody();
     call.call(r -> CompletableFuture.completedFuture(
-        Response.builder(status).body(Body.ofPublisher(body, -1)).build()), request, responder);
+        Response.builder(status).body(Body.ofPublisher(body, -1)).build()), request, writer, problems);
     io.runAll();
 
     assertThat(answers).containsExactly("problem 502 The gateway answered with an interim status.");
@@ -122,7 +120,7 @@ class GatewayCallTest {
   @Test
   void an_abort_cancels_the_stage_and_the_late_response_is_discarded_not_written() {
     CompletableFuture<Response> stage = new CompletableFuture<>();
-    call.call(r -> stage, request, responder);
+    call.call(r -> stage, request, writer, problems);
     assertThat(call.isWaiting()).isTrue();
 
     assertThat(call.abort()).isTrue();
@@ -137,7 +135,7 @@ class GatewayCallTest {
     CompletableFuture<Response> stage = new CompletableFuture<>();
     call.abort();
 
-    assertThat(call.call(r -> stage, request, responder)).isFalse();
+    assertThat(call.call(r -> stage, request, writer, problems)).isFalse();
     assertThat(stage).isCancelled();
     io.runAll();
     assertThat(answers).isEmpty();
@@ -147,7 +145,7 @@ class GatewayCallTest {
   void once_the_adapter_answers_on_its_own_a_late_response_has_its_body_released() {
     CountingBody body = new CountingBody();
     CompletableFuture<Response> stage = new CompletableFuture<>();
-    call.call(r -> stage, request, responder);
+    call.call(r -> stage, request, writer, problems);
     call.markResponding();
     assertThat(call.isResponding()).isTrue();
     stage.complete(Response.builder(200).body(Body.ofPublisher(body, -1)).build());
@@ -161,7 +159,7 @@ class GatewayCallTest {
   void cancel_call_cancels_the_stage_without_aborting() {
     CompletableFuture<Response> stage = new CompletableFuture<>();
     call.cancelCall();
-    call.call(r -> stage, request, responder);
+    call.call(r -> stage, request, writer, problems);
     call.cancelCall();
 
     assertThat(stage).isCancelled();
@@ -171,7 +169,7 @@ class GatewayCallTest {
   @Test
   void a_stage_without_a_future_view_cannot_be_cancelled_and_counts_as_waiting() {
     CompletableFuture<Response> stage = new CompletableFuture<>();
-    call.call(r -> stage.minimalCompletionStage(), request, responder);
+    call.call(r -> stage.minimalCompletionStage(), request, writer, problems);
 
     assertThat(call.abort()).isTrue();
     assertThat(stage).isNotCancelled();
@@ -218,7 +216,7 @@ class GatewayCallTest {
           return racing.abort();
         });
         go.countDown();
-        racing.call(r -> stage, request, responder);
+        racing.call(r -> stage, request, writer, problems);
         aborter.get(10, TimeUnit.SECONDS);
         assertThat(stage).as("round %d", round).isCancelled();
       }

@@ -122,17 +122,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
       write(Problems.closing(request, 400, "The request method or a header field is not valid HTTP."));
       return;
     }
-    call.call(handler, mapped, new GatewayCall.Responder() {
-      @Override
-      public void respond(Response r) {
-        write(r);
-      }
-
-      @Override
-      public void problem(int status, String detail) {
-        write(Problems.response(request, status, detail));
-      }
-    });
+    call.call(handler, mapped, this::write, (status, detail) -> Problems.response(request, status, detail));
   }
 
   /**

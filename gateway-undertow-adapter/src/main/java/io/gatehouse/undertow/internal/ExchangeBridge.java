@@ -172,17 +172,8 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       write(Problems.closing(exchange, 400, "The request method or a header field is not valid HTTP."));
       return;
     }
-    boolean underWay = call.call(handler, request, new GatewayCall.Responder() {
-      @Override
-      public void respond(Response response) {
-        write(response);
-      }
-
-      @Override
-      public void problem(int status, String detail) {
-        write(Problems.response(exchange, status, detail));
-      }
-    });
+    boolean underWay = call.call(handler, request, this::write,
+        (status, detail) -> Problems.response(exchange, status, detail));
     if (underWay && exchange.isRequestComplete()) {
       watchSoon();
     }
