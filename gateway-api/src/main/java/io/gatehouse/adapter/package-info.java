@@ -1,8 +1,9 @@
 /**
  * What a server adapter needs besides its server, for whoever writes one: the Undertow adapter
- * ({@code gateway-undertow-adapter}) is built on these, and a Servlet or Netty adapter should be
- * too. Everything here is {@link io.gatehouse.Unstable}: it may change in a minor release while
- * the second adapter is written. Users of an existing adapter need none of it, except
+ * ({@code gateway-undertow-adapter}) and the servlet adapter ({@code gateway-servlet-adapter}) are
+ * built on these, and a Netty or Vert.x adapter should be too, keeping only its server's glue.
+ * Everything here is {@link io.gatehouse.Unstable}: it may change in a minor release while more
+ * adapters are written. Users of an existing adapter need none of it, except
  * {@link io.gatehouse.adapter.SwappableGateway#drained} to close a swapped-out gateway safely.
  *
  * <p><b>An adapter's job</b> (see {@link io.gatehouse.Gateway#handle} for the gateway's side):
@@ -49,8 +50,20 @@
  *       {@link io.gatehouse.http.RequestHandler} once given an executor off the adapter's I/O
  *       threads; the adapter only maps and writes;
  *   <li>{@link io.gatehouse.adapter.ProblemResponse} and {@link io.gatehouse.adapter.RequestId}:
- *       the one error format, and {@code Retry-After}.
+ *       the one error format, and {@code Retry-After};
+ *   <li>{@link io.gatehouse.adapter.GatewayCall}: one exchange's call of the gateway, its contract
+ *       enforced, and an abort and an end that happen once;
+ *   <li>{@link io.gatehouse.adapter.RequestBodyPublisher}: the request body as a publisher that
+ *       reads only on demand, over the server's {@link io.gatehouse.adapter.RequestBodyPublisher.Input};
+ *   <li>{@link io.gatehouse.adapter.ResponseBodyWriter}: the response body written with bounded
+ *       demand to the server's {@link io.gatehouse.adapter.ResponseBodyWriter.Output}, and
+ *       {@link io.gatehouse.adapter.ResponseFraming}, the framing rules of step 5.
  * </ul>
+ *
+ * <p><b>What stays in the adapter</b> is what differs by server: its threads (the executor these
+ * classes run on: an I/O thread, or a serial executor over container threads), how its output and
+ * input are taken, resumed and closed, how a response is cut, and the timeouts it lacks (the
+ * Undertow adapter times slow clients out itself; a servlet container does).
  *
  * <pre>{@code
  * SwappableGateway gateways = SwappableGateway.of(gateway);

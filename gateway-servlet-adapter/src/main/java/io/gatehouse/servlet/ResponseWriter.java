@@ -1,61 +1,38 @@
 package io.gatehouse.servlet;
 
+import io.gatehouse.adapter.GatewayCall;
+import io.gatehouse.adapter.ResponseBodyWriter;
+import io.gatehouse.adapter.ResponseFraming;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes one gateway {@link Response} to the servlet response: status and headers, framing, then
- * the body as a {@link Flow.Subscriber} with a small window: at most {@value #WINDOW} buffers are
- * asked for and not yet written, more are asked for as they are written. A buffer is written only
- * when the container's output {@linkplain ServletOutputStream#isReady() is ready}, and the output
- * is flushed when no buffer is waiting; when it is not ready, the exchange's write listener
- * resumes the writer. A client that reads slowly therefore slows the body's publisher (and
- * through it the upstream), and no write blocks a container thread.
+ * the body through a {@link ResponseBodyWriter} (bounded demand, flushing, the checks and the
+ * failure rules), to which this class is the servlet container's
+ * {@link ResponseBodyWriter.Output}.
  *
- * <p>Headers are committed with the first body bytes (or when the response completes), so a
- * body that fails before its first byte still becomes a 502 problem; one that fails later has its
- * connection cut, so the client sees a truncated response rather than a short one that looks
- * whole.
+ * <p>What stays here is the servlet API's: a buffer is written, whole, only when the container's
+ * output {@linkplain ServletOutputStream#isReady() is ready}, and so is a flush; when it is not,
+ * the exchange's write listener resumes the writer, so no write blocks a container thread. The
+ * response ends by completing the exchange (the container flushes), is replaced by a problem
+ * through {@link HttpServletResponse#reset()}, and is cut by the exchange's throwing dispatch.
  *
- * <p>Body signals may arrive on any thread; they queue the buffer and run {@link #pump} on the
- * exchange's {@link Serial}, where all servlet calls happen.
+ * <p>Everything here runs on the exchange's {@link Serial}.
  */
-final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
-  private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
-  private static final Flow.Subscription CANCELLED = RequestBodyPublisher.NoopSubscription.INSTANCE;
-  /** Buffers asked for and not yet written, at most; half of it is asked for again at once. */
-  static final int WINDOW = 8;
-
+final class ResponseWriter implements ResponseBodyWriter.Output {
   private final ServletExchange exchange;
   private final Serial serial;
   private final HttpServletResponse response;
-  private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-  private final Queue<ByteBuffer> arrived = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean pumpScheduled = new AtomicBoolean();
-  private volatile Throwable error;
-  private volatile boolean completed;
 
   // The fields below are confined to the serial.
   private ServletOutputStream out;
-  private long expectedLength = -1;
-  private ByteBuffer pending;
-  private int outstanding;
-  private boolean flushNeeded;
+  private ResponseBodyWriter body;
   private boolean finished;
-  private long written;
 
   ResponseWriter(ServletExchange exchange, Serial serial, HttpServletResponse response) {
     this.exchange = exchange;
@@ -68,237 +45,98 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     out = response.getOutputStream();
     response.setStatus(r.status());
     r.headers().forEach((name, value) -> {
-      if (!isFraming(name)) {
+      if (!ResponseFraming.isFramingField(name)) {
         response.addHeader(name, value);
       }
     });
-    if (asksToClose(r) || draining) {
+    if (ResponseFraming.asksToClose(r) || draining) {
       response.setHeader("Connection", "close");
     }
-    Body body = r.body();
-    int status = r.status();
-    if (head || status == 204 || status == 304) {
-      // No body goes out. HEAD and 304 describe the body a GET would get, so keep its length.
-      if (head || status == 304) {
-        OptionalLong declared = declaredLength(r);
-        if (declared.isPresent()) {
-          response.setContentLengthLong(declared.getAsLong());
-        } else if (head && body.contentLength().isPresent()) {
-          response.setContentLengthLong(body.contentLength().getAsLong());
-        }
-      }
-      ServletExchange.discard(body);
+    Body responseBody = r.body();
+    if (!ResponseFraming.sendsBody(r.status(), head)) {
+      ResponseFraming.lengthWithoutBody(r, head).ifPresent(response::setContentLengthLong);
+      GatewayCall.discard(responseBody);
       finished = true;
       exchange.responseDone();
       return;
     }
-    OptionalLong length = body.contentLength();
-    if (length.isPresent()) {
-      expectedLength = length.getAsLong();
-      response.setContentLengthLong(expectedLength);
-    }
+    responseBody.contentLength().ifPresent(response::setContentLengthLong);
     // Without a length the container frames the body chunked (HTTP/1.1) or by closing (HTTP/1.0).
-    try {
-      body.subscribe(this);
-    } catch (RuntimeException e) {
-      log.warn("response body subscribe failed", e);
-      failed(e);
-    }
-  }
-
-  /** Cancels the body's subscription. Any thread. */
-  void cancel() {
-    Flow.Subscription s = subscription.getAndSet(CANCELLED);
-    if (s != null && s != CANCELLED) {
-      s.cancel();
-    }
+    body = ResponseBodyWriter.of(responseBody, this, serial);
+    body.start();
   }
 
   /** Whether the writer has ended, written or failed. Serial. */
   boolean finished() {
-    return finished;
+    return finished || (body != null && body.isFinished());
   }
 
   /** Stops writing without a word to the client: the exchange is being torn down. Serial. */
   void stop() {
     finished = true;
-    cancel();
-  }
-
-  @Override
-  public void onSubscribe(Flow.Subscription s) {
-    Objects.requireNonNull(s, "subscription");
-    if (!subscription.compareAndSet(null, s)) {
-      s.cancel();
-      return;
-    }
-    schedulePump();
-  }
-
-  @Override
-  public void onNext(ByteBuffer buffer) {
-    arrived.add(Objects.requireNonNull(buffer, "buffer"));
-    schedulePump();
-  }
-
-  @Override
-  public void onError(Throwable t) {
-    error = Objects.requireNonNull(t, "throwable");
-    schedulePump();
-  }
-
-  @Override
-  public void onComplete() {
-    completed = true;
-    schedulePump();
-  }
-
-  /** At most one pump task is queued, however many signals arrive meanwhile. */
-  private void schedulePump() {
-    if (pumpScheduled.compareAndSet(false, true)) {
-      serial.execute(() -> {
-        pumpScheduled.set(false);
-        pump();
-      });
+    if (body != null) {
+      body.stop();
     }
   }
 
-  /** Writes what it can. Called on the serial, also when the container says the output is ready again. */
+  /** Writes what it can. Serial: when the container says the output is ready again. */
   void pump() {
-    if (finished || out == null) {
-      return;
-    }
-    try {
-      while (!finished) {
-        if (pending != null) {
-          if (!out.isReady()) {
-            return; // onWritePossible resumes
-          }
-          write(pending);
-          pending = null;
-          flushNeeded = true;
-          continue;
-        }
-        ByteBuffer next = arrived.poll();
-        if (next != null) {
-          if (--outstanding < 0) {
-            failed(new IllegalStateException("response body: onNext without demand (expected: at most what was requested)"));
-            return;
-          }
-          if (expectedLength >= 0 && written + next.remaining() > expectedLength) {
-            failed(new IOException("response body: more than " + expectedLength + " bytes (expected: the declared length)"));
-            return;
-          }
-          if (next.hasRemaining()) {
-            pending = next;
-          }
-          continue;
-        }
-        if (flushNeeded) {
-          if (!out.isReady()) {
-            return;
-          }
-          flushNeeded = false;
-          out.flush();
-          continue;
-        }
-        Throwable failure = error;
-        if (failure != null) {
-          failed(failure);
-          return;
-        }
-        if (completed) {
-          if (arrived.isEmpty()) {
-            complete(); // every onNext came before onComplete, so none can follow this check
-            return;
-          }
-          continue;
-        }
-        if (outstanding <= WINDOW / 2) {
-          Flow.Subscription s = subscription.get();
-          if (s == null || s == CANCELLED) {
-            return;
-          }
-          int more = WINDOW - outstanding;
-          outstanding = WINDOW;
-          s.request(more);
-          if (!arrived.isEmpty()) {
-            continue; // the publisher answered inside request()
-          }
-        }
-        return;
-      }
-    } catch (IOException | RuntimeException e) {
-      // A write or flush fails when the client has gone (IllegalStateException: the container
-      // has already completed the exchange).
-      finished = true;
-      cancel();
-      exchange.abort(new ServletExchange.ClientGone("the response could not be written: " + e, e));
+    if (body != null) {
+      body.resume();
     }
   }
 
-  private void write(ByteBuffer buffer) throws IOException {
+  @Override
+  public boolean write(ByteBuffer buffer, boolean last) throws IOException {
+    if (!out.isReady()) {
+      return false; // onWritePossible resumes
+    }
     int n = buffer.remaining();
     if (buffer.hasArray()) {
       out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+      buffer.position(buffer.limit());
     } else {
       byte[] copy = new byte[n];
       buffer.get(copy);
       out.write(copy);
     }
-    written += n;
+    return true;
   }
 
-  private void complete() {
-    if (expectedLength >= 0 && written != expectedLength) {
-      failed(new IOException("response body: " + written + " bytes (expected: " + expectedLength + ")"));
-      return;
+  @Override
+  public boolean flush() throws IOException {
+    if (!out.isReady()) {
+      return false;
     }
-    finished = true;
+    out.flush();
+    return true;
+  }
+
+  @Override
+  public boolean end() {
     exchange.responseDone();
+    return true;
   }
 
-  private void failed(Throwable cause) {
-    if (finished) {
-      return;
-    }
-    finished = true;
-    cancel();
-    // An upstream that fails mid-body is an operational event, not a bug here: no stack trace
-    // unless asked for.
-    if (written == 0 && !response.isCommitted()) {
-      log.warn("response body failed before its first byte, answering 502: {}", cause.toString());
-      log.debug("response body failure", cause);
-      exchange.replaceResponse(502, "The upstream response body failed before it started.");
-    } else {
-      log.warn("response body failed after {} bytes, cutting the connection: {}", written, cause.toString());
-      log.debug("response body failure", cause);
-      exchange.cut(cause);
-    }
+  @Override
+  public boolean committed() {
+    return response.isCommitted();
   }
 
-  /** A gateway response with {@code Connection: close} ends its connection: framing was in doubt. */
-  static boolean asksToClose(Response response) {
-    for (String value : response.headers().all("Connection")) {
-      for (String token : value.split(",")) {
-        if (token.trim().equalsIgnoreCase("close")) {
-          return true;
-        }
-      }
-    }
-    return false;
+  @Override
+  public void replace(int status, String detail) {
+    exchange.replaceResponse(status, detail);
   }
 
-  static boolean isFraming(String name) {
-    return name.equalsIgnoreCase("Content-Length")
-        || name.equalsIgnoreCase("Transfer-Encoding")
-        || name.equalsIgnoreCase("Connection");
+  @Override
+  public void cut(Throwable cause) {
+    exchange.cut(cause);
   }
 
-  private static OptionalLong declaredLength(Response response) {
-    return response.headers().first("Content-Length")
-        .filter(v -> !v.isEmpty() && v.length() < 19 && v.chars().allMatch(c -> c >= '0' && c <= '9'))
-        .map(v -> OptionalLong.of(Long.parseLong(v)))
-        .orElse(OptionalLong.empty());
+  @Override
+  public void broken(Exception cause) {
+    // A write or flush fails when the client has gone (IllegalStateException: the container has
+    // already completed the exchange).
+    exchange.abort(new ServletExchange.ClientGone("the response could not be written: " + cause, cause));
   }
 }

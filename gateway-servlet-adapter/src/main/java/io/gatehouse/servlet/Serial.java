@@ -2,6 +2,7 @@ package io.gatehouse.servlet;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +15,14 @@ import org.slf4j.LoggerFactory;
  * threads at once, as the Servlet specification requires, without a lock and without a thread of
  * its own. A task submitted from inside a task runs after it, on the same thread.
  */
-final class Serial {
+final class Serial implements Executor {
   private static final Logger log = LoggerFactory.getLogger(Serial.class);
 
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
 
-  void execute(Runnable task) {
+  @Override
+  public void execute(Runnable task) {
     tasks.add(task);
     if (pending.getAndIncrement() != 0) {
       return; // the thread running the tasks will run this one too

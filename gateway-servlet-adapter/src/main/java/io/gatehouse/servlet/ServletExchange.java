@@ -1,8 +1,10 @@
 package io.gatehouse.servlet;
 
+import io.gatehouse.adapter.GatewayCall;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
+import io.gatehouse.http.RequestHandler;
 import io.gatehouse.http.Response;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -14,14 +16,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,18 +50,15 @@ final class ServletExchange implements AsyncListener, WriteListener {
   private final HttpServletRequest request;
   private final HttpServletResponse response;
   private final Serial serial = new Serial();
-  private final AtomicBoolean ended = new AtomicBoolean();
-  private final AtomicBoolean aborted = new AtomicBoolean();
+  private final GatewayCall call = GatewayCall.create(serial);
   private final Runnable onEnd;
   /** Method and raw URI, for logs: a container may recycle the request once the exchange has ended. */
   private final String name;
   private final java.util.function.BooleanSupplier draining;
-  private volatile CompletionStage<Response> stage;
 
   // The fields below are confined to the serial.
   private ResponseWriter writer;
-  private RequestBodyPublisher requestBody;
-  private boolean responding;
+  private RequestBodyInput requestBody;
   private boolean completed;
   private volatile String cutCause;
 
@@ -99,7 +93,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
    * @param handler the gateway's {@code handle}, or anything with its contract
    * @param decodedPrefix the mount's prefix as the container decoded it
    */
-  void start(Function<Request, CompletionStage<Response>> handler, String decodedPrefix) {
+  void start(RequestHandler handler, String decodedPrefix) {
     serial.execute(() -> run(handler, decodedPrefix));
   }
 
@@ -108,8 +102,8 @@ final class ServletExchange implements AsyncListener, WriteListener {
     serial.execute(() -> write(fixed));
   }
 
-  private void run(Function<Request, CompletionStage<Response>> handler, String decodedPrefix) {
-    if (aborted.get()) {
+  private void run(RequestHandler handler, String decodedPrefix) {
+    if (call.isAborted()) {
       return;
     }
     Optional<String> path = RawTarget.relativePath(request.getRequestURI(), decodedPrefix);
@@ -128,28 +122,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
       write(Problems.closing(request, 400, "The request method or a header field is not valid HTTP."));
       return;
     }
-    CompletionStage<Response> s;
-    try {
-      s = handler.apply(mapped);
-    } catch (RuntimeException | Error e) {
-      if (e instanceof VirtualMachineError vme) {
-        throw vme;
-      }
-      log.error("Gateway.handle threw (it must return a stage); answering 502", e);
-      write(Problems.response(request, 502, "The gateway failed to produce a response."));
-      return;
-    }
-    if (s == null) {
-      log.error("Gateway.handle returned null (it must return a stage); answering 502");
-      write(Problems.response(request, 502, "The gateway failed to produce a response."));
-      return;
-    }
-    stage = s;
-    if (aborted.get()) {
-      cancel(s);
-      return;
-    }
-    s.whenComplete((r, failure) -> serial.execute(() -> onHandled(r, failure)));
+    call.call(handler, mapped, this::write, (status, detail) -> Problems.response(request, status, detail));
   }
 
   /**
@@ -168,12 +141,12 @@ final class ServletExchange implements AsyncListener, WriteListener {
     if (!hasBody(request, contentLength)) {
       b.body(Body.empty());
     } else {
-      RequestBodyPublisher publisher = new RequestBodyPublisher(this, serial, request, contentLength);
-      requestBody = publisher;
+      RequestBodyInput input = new RequestBodyInput(this, serial, request, contentLength);
+      requestBody = input;
       if (request.getHeader("Expect") == null) {
-        publisher.listen(); // else at the first demand: opening the stream may send 100 Continue
+        input.listenNow(); // else at the first demand: opening the stream may send 100 Continue
       }
-      b.body(Body.ofPublisher(publisher, contentLength));
+      b.body(Body.ofPublisher(input.publisher(), contentLength));
     }
     return b.build();
   }
@@ -237,33 +210,11 @@ final class ServletExchange implements AsyncListener, WriteListener {
     return !s.isEmpty() && s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
   }
 
-  private void onHandled(Response r, Throwable failure) {
-    if (aborted.get() || responding) {
-      if (r != null) {
-        discard(r.body());
-      }
-      return;
-    }
-    if (failure != null) {
-      log.error("Gateway.handle completed exceptionally (it must not); answering 502", failure);
-      write(Problems.response(request, 502, "The gateway failed to produce a response."));
-    } else if (r == null) {
-      log.error("Gateway.handle completed with null (it must not); answering 502");
-      write(Problems.response(request, 502, "The gateway failed to produce a response."));
-    } else if (r.status() < 200) {
-      log.error("Gateway.handle answered {} (expected: a final status, 200 to 599); answering 502", r.status());
-      discard(r.body());
-      write(Problems.response(request, 502, "The gateway answered with an interim status."));
-    } else {
-      write(r);
-    }
-  }
-
   /** Starts writing a response. Serial. */
   private void write(Response r) {
-    responding = true;
-    if (aborted.get() || completed) {
-      discard(r.body());
+    call.markResponding();
+    if (call.isAborted() || completed) {
+      GatewayCall.discard(r.body());
       return;
     }
     ResponseWriter w = new ResponseWriter(this, serial, response);
@@ -272,7 +223,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
       w.start(r, "HEAD".equals(request.getMethod()), draining.getAsBoolean());
     } catch (IOException | RuntimeException e) {
       w.stop();
-      discard(r.body());
+      GatewayCall.discard(r.body());
       abort(e instanceof IOException io ? io : new IOException("response: " + e, e));
     }
   }
@@ -295,21 +246,18 @@ final class ServletExchange implements AsyncListener, WriteListener {
    * closes) and the gateway's call is cancelled; otherwise the exchange is aborted. Serial.
    */
   void requestBodyFailed(IOException cause) {
-    if (responding || aborted.get() || completed) {
+    if (call.isResponding() || call.isAborted() || completed) {
       abort(cause);
       return;
     }
     log.debug("request body failed, answering 400: {}", cause.toString());
-    CompletionStage<Response> s = stage;
-    if (s != null) {
-      cancel(s);
-    }
+    call.cancelCall();
     write(Problems.closing(request, 400, "The request body could not be read."));
   }
 
   /** The response has been written. Serial. */
   void responseDone() {
-    RequestBodyPublisher p = requestBody;
+    RequestBodyInput p = requestBody;
     if (p != null && p.reading()) {
       // Nobody will read the rest; the container drains or closes as it sees fit.
       p.terminate(new IOException("request body: the response ended before the body was read"));
@@ -340,7 +288,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
       return;
     }
     completed = true;
-    RequestBodyPublisher p = requestBody;
+    RequestBodyInput p = requestBody;
     if (p != null) {
       p.terminate(cause);
     }
@@ -366,24 +314,20 @@ final class ServletExchange implements AsyncListener, WriteListener {
    * else the connection is cut. Idempotent; any thread.
    */
   void abort(Throwable cause) {
-    if (!aborted.compareAndSet(false, true)) {
+    if (!call.abort()) {
       return;
     }
     log.debug("aborting {}: {}", name, cause.toString());
-    CompletionStage<Response> s = stage;
-    if (s != null) {
-      cancel(s);
-    }
     serial.execute(() -> {
       ResponseWriter w = writer;
       if (w != null) {
         w.stop();
       }
-      RequestBodyPublisher p = requestBody;
+      RequestBodyInput p = requestBody;
       if (p != null) {
         p.terminate(cause);
       }
-      if (completed || ended.get()) {
+      if (completed || call.isEnded()) {
         return;
       }
       if (!response.isCommitted() && !(cause instanceof ClientGone)) {
@@ -472,12 +416,11 @@ final class ServletExchange implements AsyncListener, WriteListener {
   }
 
   private void end() {
-    if (!ended.compareAndSet(false, true)) {
+    if (!call.end()) {
       return;
     }
     try {
-      CompletionStage<Response> s = stage;
-      if (!aborted.get() && s != null && !isDone(s)) {
+      if (!call.isAborted() && call.isWaiting()) {
         // The container ended the exchange on its own (its connection closed while waiting).
         abort(new ClientGone("the exchange ended before its response was written", null));
       }
@@ -487,7 +430,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
         if (w != null && !w.finished()) {
           w.stop();
         }
-        RequestBodyPublisher p = requestBody;
+        RequestBodyInput p = requestBody;
         if (p != null) {
           p.terminate(new IOException("the exchange ended before the request body was read"));
         }
@@ -499,49 +442,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
 
   @Override
   public String toString() {
-    return "ServletExchange[" + name + (aborted.get() ? ", aborted" : "")
-        + (ended.get() ? ", ended" : "") + "]";
-  }
-
-  private static boolean isDone(CompletionStage<?> s) {
-    try {
-      return s.toCompletableFuture().isDone();
-    } catch (UnsupportedOperationException e) {
-      return false;
-    }
-  }
-
-  private static void cancel(CompletionStage<?> s) {
-    try {
-      s.toCompletableFuture().cancel(true);
-    } catch (UnsupportedOperationException e) {
-      log.debug("cannot cancel {}: it has no CompletableFuture view", s);
-    }
-  }
-
-  /** Releases a body nobody will read. */
-  static void discard(Body body) {
-    if (body.inMemory().isPresent()) {
-      return;
-    }
-    try {
-      body.subscribe(new Flow.Subscriber<ByteBuffer>() {
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          s.cancel();
-        }
-
-        @Override
-        public void onNext(ByteBuffer item) {}
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onComplete() {}
-      });
-    } catch (RuntimeException e) {
-      log.debug("discarding a response body failed", e);
-    }
+    return "ServletExchange[" + name + (call.isAborted() ? ", aborted" : "")
+        + (call.isEnded() ? ", ended" : "") + "]";
   }
 }

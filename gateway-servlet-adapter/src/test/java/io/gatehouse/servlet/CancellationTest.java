@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.gatehouse.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.testing.raw.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -3,6 +3,8 @@ package io.gatehouse.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import io.gatehouse.undertow.UndertowGateway;
 import io.undertow.Handlers;
 import io.undertow.Undertow;

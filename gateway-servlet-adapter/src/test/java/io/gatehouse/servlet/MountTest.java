@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Request;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import jakarta.servlet.Servlet;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -6,6 +6,11 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.Poll;
+import io.gatehouse.testing.raw.BackgroundUpload;
+import io.gatehouse.testing.raw.GeneratedBody;
+import io.gatehouse.testing.raw.HeldBodyReader;
+import io.gatehouse.testing.raw.RawHttp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,16 +19,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -48,21 +50,8 @@ class StreamingTest {
   }
 
   /** Waits until the value has not changed for a while, and returns it; bounded. */
-  static long settled(LongSupplier value) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    long last = value.getAsLong();
-    long stableSince = System.nanoTime();
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      long now = value.getAsLong();
-      if (now != last) {
-        last = now;
-        stableSince = System.nanoTime();
-      } else if (System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(750)) {
-        return now;
-      }
-    }
-    throw new AssertionError("the value kept changing for 20 s; last " + last);
+  static long settled(LongSupplier value) {
+    return Poll.within(Duration.ofSeconds(20)).settled(value, Duration.ofMillis(750));
   }
 
   @ParameterizedTest
@@ -112,78 +101,50 @@ class StreamingTest {
       assertThat(client.readHead().status()).isEqualTo(200);
       client.readExactly(1024); // then stop reading
 
-      long emitted = settled(endless.emittedBytes::get);
+      long emitted = settled(endless::emittedBytes);
 
       assertThat(emitted).isLessThan(BOUND);
-      // The writer's window (ResponseWriter.WINDOW): at most 8 buffers asked for and not yet written.
-      assertThat(endless.maxOutstanding.get()).isBetween(1L, 8L);
-      assertThat(endless.requested.get() - endless.emittedChunks.get()).isLessThanOrEqualTo(8);
+      // The writer's window (ResponseBodyWriter.WINDOW): at most 8 buffers asked for and not yet written.
+      assertThat(endless.maxOutstanding()).isBetween(1L, 8L);
+      assertThat(endless.requested() - endless.emittedChunks()).isLessThanOrEqualTo(8);
 
       // Reading resumes the flow.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (endless.emittedBytes.get() <= emitted + 1024 * 1024 && System.nanoTime() < deadline) {
+      while (endless.emittedBytes() <= emitted + 1024 * 1024 && System.nanoTime() < deadline) {
         client.readExactly(64 * 1024);
       }
-      assertThat(endless.emittedBytes.get()).isGreaterThan(emitted + 1024 * 1024);
+      assertThat(endless.emittedBytes()).isGreaterThan(emitted + 1024 * 1024);
     }
     // The client went away mid-body: the body's subscription is cancelled once a write fails.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!endless.cancelled.get() && System.nanoTime() < deadline) {
+    while (!endless.cancelled() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(endless.cancelled).isTrue();
+    assertThat(endless.cancelled()).isTrue();
   }
 
   @ParameterizedTest
   @EnumSource(Container.class)
   void a_slow_consumer_of_the_request_body_slows_the_client(Container container) throws Exception {
-    AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-    AtomicLong delivered = new AtomicLong();
-    AtomicLong onNextCalls = new AtomicLong();
-    CompletableFuture<Response> answer = new CompletableFuture<>();
-    Gateway gateway = TestGateway.async(r -> {
-      r.body().subscribe(new Flow.Subscriber<ByteBuffer>() {
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          subscription.set(s);
-          s.request(1); // one buffer, then nothing until the test asks for more
-        }
-
-        @Override
-        public void onNext(ByteBuffer item) {
-          onNextCalls.incrementAndGet();
-          delivered.addAndGet(item.remaining());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          answer.complete(Response.builder(500).build());
-        }
-
-        @Override
-        public void onComplete() {
-          answer.complete(Response.builder(200).body(Body.of(String.valueOf(delivered.get()))).build());
-        }
-      });
-      return answer;
-    });
+    HeldBodyReader reader = HeldBodyReader.create();
+    Gateway gateway = TestGateway.async(reader::read);
     long total = 64L * 1024 * 1024;
     try (Container.Running running = start(container, gateway);
         RawHttp client = RawHttp.connect(running.port())) {
-      client.socket.setSendBufferSize(64 * 1024);
+      client.socket().setSendBufferSize(64 * 1024);
       client.send("POST /gw/upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
-      Uploader uploader = Uploader.start(client.socket, total);
+      BackgroundUpload upload = BackgroundUpload.start(client.socket(), total);
 
-      long stuckAt = settled(uploader.written::get);
+      long stuckAt = settled(upload::written);
 
-      assertThat(onNextCalls.get()).isEqualTo(1);
+      assertThat(reader.onNextCalls()).isEqualTo(1);
       assertThat(stuckAt).isLessThan(BOUND);
 
-      subscription.get().request(Long.MAX_VALUE);
+      reader.release();
       RawHttp.Head head = client.readHead();
       assertThat(head.status()).isEqualTo(200);
       assertThat(new String(client.readBody(head), StandardCharsets.UTF_8)).isEqualTo(String.valueOf(total));
-      uploader.thread.join(10_000);
+      upload.join(Duration.ofSeconds(10));
     }
   }
 
@@ -202,11 +163,11 @@ class StreamingTest {
             .build();
         Container.Running running = start(container, gateway);
         RawHttp client = RawHttp.connect(running.port())) {
-      client.socket.setSendBufferSize(64 * 1024);
+      client.socket().setSendBufferSize(64 * 1024);
       client.send("POST /gw/upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
-      Uploader uploader = Uploader.start(client.socket, total);
+      BackgroundUpload upload = BackgroundUpload.start(client.socket(), total);
 
-      long stuckAt = settled(uploader.written::get);
+      long stuckAt = settled(upload::written);
       assertThat(upstream.bodyBytes.get()).isLessThan(BOUND);
       assertThat(stuckAt).isLessThan(upstream.bodyBytes.get() + BOUND);
 
@@ -214,29 +175,7 @@ class StreamingTest {
       RawHttp.Head head = client.readHead();
       assertThat(head.status()).isEqualTo(200);
       assertThat(new String(client.readBody(head), StandardCharsets.UTF_8)).isEqualTo(String.valueOf(total));
-      uploader.thread.join(10_000);
-    }
-  }
-
-  /** Writes {@code total} bytes to a socket on a thread of its own, counting. */
-  record Uploader(Thread thread, AtomicLong written) {
-    static Uploader start(Socket socket, long total) {
-      AtomicLong written = new AtomicLong();
-      Thread t = new Thread(() -> {
-        byte[] block = new byte[64 * 1024];
-        try {
-          OutputStream out = socket.getOutputStream();
-          for (long left = total; left > 0; left -= block.length) {
-            out.write(block);
-            written.addAndGet(block.length);
-          }
-        } catch (IOException e) {
-          // the socket closes at the end of the test
-        }
-      }, "upload-writer");
-      t.setDaemon(true);
-      t.start();
-      return new Uploader(t, written);
+      upload.join(Duration.ofSeconds(10));
     }
   }
 

@@ -6,15 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.raw.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Swapping the gateway while requests are in flight, and the drain when the container takes the servlet out of service. */
 class SwapAndDrainTest {

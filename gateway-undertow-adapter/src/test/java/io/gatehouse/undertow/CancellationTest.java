@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.raw.GeneratedBody;
+import io.gatehouse.testing.raw.RawHttp;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,10 +113,10 @@ class CancellationTest {
     }
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!endless.cancelled.get() && System.nanoTime() < deadline) {
+    while (!endless.cancelled() && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertThat(endless.cancelled).as("the response body's subscription was cancelled").isTrue();
+    assertThat(endless.cancelled()).as("the response body's subscription was cancelled").isTrue();
   }
 
   @Test

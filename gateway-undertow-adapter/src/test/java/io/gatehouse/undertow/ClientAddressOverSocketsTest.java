@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

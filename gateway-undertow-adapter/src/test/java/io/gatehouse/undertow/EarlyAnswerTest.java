@@ -6,6 +6,8 @@ import io.gatehouse.Gateway;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.http.RequestLimits;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.GatewayException;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.raw.RawHttp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

@@ -6,6 +6,8 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.ingress.OriginHeaders;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.raw.GeneratedBody;
+import io.gatehouse.testing.raw.GeneratedBytes;
+import io.gatehouse.testing.raw.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -119,7 +122,7 @@ class LargeBodyTest {
       CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> {
         try {
           client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: " + SIZE + "\r\n\r\n");
-          GeneratedBody.Generator g = new GeneratedBody.Generator(17);
+          GeneratedBytes g = new GeneratedBytes(17);
           ByteBuffer buf = ByteBuffer.allocate(GeneratedBody.CHUNK);
           for (long left = SIZE; left > 0; left -= buf.limit()) {
             buf.clear();

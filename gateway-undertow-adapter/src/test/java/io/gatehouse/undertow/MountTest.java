@@ -2,6 +2,7 @@ package io.gatehouse.undertow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.testing.raw.RawHttp;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;

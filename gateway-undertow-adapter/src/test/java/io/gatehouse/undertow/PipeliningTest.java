@@ -3,6 +3,8 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

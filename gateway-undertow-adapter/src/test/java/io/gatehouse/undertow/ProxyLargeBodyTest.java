@@ -3,6 +3,7 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.testing.raw.GeneratedBody;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;

@@ -3,6 +3,7 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Request;
+import io.gatehouse.testing.raw.RawHttp;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -71,7 +72,7 @@ class RequestMappingTest {
       assertThat(seen.headers().first("accept")).contains("text/plain");
       assertThat(seen.headers().first("Host")).contains("t");
       assertThat(seen.headers().first("X-Empty")).contains("");
-      assertThat(seen.remoteAddress().getPort()).isEqualTo(c.socket.getLocalPort());
+      assertThat(seen.remoteAddress().getPort()).isEqualTo(c.socket().getLocalPort());
       assertThat(seen.remoteAddress().getAddress().isLoopbackAddress()).isTrue();
       assertThat(seen.scheme()).isEqualTo("http");
       assertThat(seen.body().isEmpty()).isTrue();

@@ -3,6 +3,8 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -136,7 +138,7 @@ class SlowClientTest {
         } catch (IOException closed) {
           break;
         }
-        if (client.socket.getInputStream().available() > 0) {
+        if (client.socket().getInputStream().available() > 0) {
           status = client.readHead().status();
         }
         Thread.sleep(100);
@@ -175,7 +177,7 @@ class SlowClientTest {
       Thread.sleep(200);
       assertAWellBehavedClientIsServed();
       // Drain what the kernel buffered: the body must stop short of 8 MiB, cut by the server.
-      stalled.socket.setSoTimeout(5000);
+      stalled.socket().setSoTimeout(5000);
       byte[] buf = new byte[65536];
       long total = 0;
       Thread.sleep(1500);
@@ -204,10 +206,10 @@ class SlowClientTest {
       }
       try (RawHttp fourth = RawHttp.connect(server.port())) {
         fourth.send("GET /ok HTTP/1.1\r\nHost: gw\r\n\r\n");
-        fourth.socket.setSoTimeout(500);
+        fourth.socket().setSoTimeout(500);
         assertThat(fourth.closedWithin(500)).isFalse(); // neither answered nor closed: not accepted yet
         held.remove(0).close();
-        fourth.socket.setSoTimeout(5000);
+        fourth.socket().setSoTimeout(5000);
         RawHttp.Head head = fourth.readHead();
         assertThat(head.status()).isEqualTo(200);
       }

@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
+import io.gatehouse.testing.Poll;
+import io.gatehouse.testing.raw.BackgroundUpload;
+import io.gatehouse.testing.raw.GeneratedBody;
+import io.gatehouse.testing.raw.HeldBodyReader;
+import io.gatehouse.testing.raw.RawHttp;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,21 +37,8 @@ class StreamingTest {
   }
 
   /** Waits until the value has not changed for a while, and returns it; bounded. */
-  static long settled(LongSupplier value) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    long last = value.getAsLong();
-    long stableSince = System.nanoTime();
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      long now = value.getAsLong();
-      if (now != last) {
-        last = now;
-        stableSince = System.nanoTime();
-      } else if (System.nanoTime() - stableSince > TimeUnit.MILLISECONDS.toNanos(750)) {
-        return now;
-      }
-    }
-    throw new AssertionError("the value kept changing for 20 s; last " + last);
+  static long settled(LongSupplier value) {
+    return Poll.within(Duration.ofSeconds(20)).settled(value, Duration.ofMillis(750));
   }
 
   @Test
@@ -93,88 +78,47 @@ class StreamingTest {
       assertThat(client.readHead().status()).isEqualTo(200);
       client.readExactly(1024); // then stop reading
 
-      long emitted = settled(endless.emittedBytes::get);
+      long emitted = settled(endless::emittedBytes);
 
       // Kernel socket buffers on both ends hold a few MiB at most; an eager writer would not stop.
       assertThat(emitted).isLessThan(32L * 1024 * 1024);
-      // The writer's window (ResponseWriter.WINDOW): at most 8 buffers asked for and not yet written.
-      assertThat(endless.maxOutstanding.get()).isBetween(1L, 8L);
-      assertThat(endless.requested.get() - endless.emittedChunks.get()).isLessThanOrEqualTo(8);
+      // The writer's window (ResponseBodyWriter.WINDOW): at most 8 buffers asked for and not yet written.
+      assertThat(endless.maxOutstanding()).isBetween(1L, 8L);
+      assertThat(endless.requested() - endless.emittedChunks()).isLessThanOrEqualTo(8);
 
       // Reading resumes the flow.
       client.readExactly((int) Math.min(emitted, 8 * 1024 * 1024));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (endless.emittedBytes.get() <= emitted && System.nanoTime() < deadline) {
+      while (endless.emittedBytes() <= emitted && System.nanoTime() < deadline) {
         client.readExactly(64 * 1024);
       }
-      assertThat(endless.emittedBytes.get()).isGreaterThan(emitted);
+      assertThat(endless.emittedBytes()).isGreaterThan(emitted);
     }
   }
 
   @Test
   void a_slow_consumer_of_the_request_body_slows_the_client() throws Exception {
-    AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-    AtomicLong delivered = new AtomicLong();
-    AtomicLong onNextCalls = new AtomicLong();
-    CompletableFuture<Response> answer = new CompletableFuture<>();
-    server = Servers.start(TestGateway.async(r -> {
-      r.body().subscribe(new Flow.Subscriber<ByteBuffer>() {
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          subscription.set(s);
-          s.request(1); // one buffer, then nothing until the test asks for more
-        }
-
-        @Override
-        public void onNext(ByteBuffer item) {
-          onNextCalls.incrementAndGet();
-          delivered.addAndGet(item.remaining());
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          answer.complete(Response.builder(500).build());
-        }
-
-        @Override
-        public void onComplete() {
-          answer.complete(Response.builder(200).body(Body.of(String.valueOf(delivered.get()))).build());
-        }
-      });
-      return answer;
-    }));
+    HeldBodyReader reader = HeldBodyReader.create();
+    server = Servers.start(TestGateway.async(reader::read));
     long total = 64L * 1024 * 1024;
-    AtomicLong written = new AtomicLong();
     try (RawHttp client = RawHttp.connect(server.port())) {
-      client.socket.setSendBufferSize(64 * 1024);
+      client.socket().setSendBufferSize(64 * 1024);
       client.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n");
-      Thread writer = new Thread(() -> {
-        byte[] block = new byte[64 * 1024];
-        try {
-          OutputStream out = client.socket.getOutputStream();
-          for (long left = total; left > 0; left -= block.length) {
-            out.write(block);
-            written.addAndGet(block.length);
-          }
-        } catch (IOException e) {
-          // the socket closes at the end of the test
-        }
-      }, "slow-upload-writer");
-      writer.setDaemon(true);
-      writer.start();
+      BackgroundUpload upload = BackgroundUpload.start(client.socket(), total);
 
-      long stuckAt = settled(written::get);
+      long stuckAt = settled(upload::written);
 
-      assertThat(onNextCalls.get()).isEqualTo(1);
+      assertThat(reader.onNextCalls()).isEqualTo(1);
       assertThat(stuckAt).isLessThan(32L * 1024 * 1024);
 
-      subscription.get().request(Long.MAX_VALUE);
+      reader.release();
       RawHttp.Head head = client.readHead();
       assertThat(head.status()).isEqualTo(200);
       assertThat(new String(client.readBody(head))).isEqualTo(String.valueOf(total));
-      writer.join(10_000);
+      upload.join(Duration.ofSeconds(10));
     }
   }
+
   @Test
   void sends_100_continue_when_the_gateway_starts_reading_the_body() throws Exception {
     server = Servers.start(TestGateway.echo());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.route.ExchangeDeadline;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.io.EOFException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package io.gatehouse.undertow;
 
+import io.gatehouse.testing.raw.RawHttp;
 /**
  * The exact bytes an upstream receives for a body-less request the gateway forwards from
  * {@link RawHttp} (peer 127.0.0.1, {@code Host: gw}), and how to compare them: the request id and

@@ -1,11 +1,13 @@
 package io.gatehouse.undertow;
 
-import static io.gatehouse.undertow.RawUpstream.CLOSE;
-import static io.gatehouse.undertow.RawUpstream.PAUSE;
+import static io.gatehouse.testing.raw.RawUpstream.CLOSE;
+import static io.gatehouse.testing.raw.RawUpstream.PAUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.testing.raw.RawHttp;
+import io.gatehouse.testing.raw.RawUpstream;
 import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.gatehouse.testing;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -27,6 +28,8 @@ import java.util.function.Supplier;
 public final class Poll {
   /** How often the value is read. */
   static final Duration EVERY = Duration.ofMillis(10);
+  /** How often a value that should settle is read. */
+  static final Duration SETTLE_EVERY = Duration.ofMillis(50);
 
   private final Duration timeout;
 
@@ -82,6 +85,43 @@ public final class Poll {
       last = value.get();
     }
     return last;
+  }
+
+  /**
+   * Reads a count every 50 ms until it has not changed for {@code quiet}, and returns it: where a
+   * flow stalls (a buffer filled, back-pressure reached), with no event to wait for. Unlike
+   * {@link #until}, a count that keeps changing for the whole wait fails the test.
+   *
+   * <p>{@code long stuckAt = Poll.within(Duration.ofSeconds(20)).settled(upload::written, Duration.ofMillis(750));}
+   *
+   * @param value reads the count, on the calling thread
+   * @param quiet how long it must stay the same
+   * @return the settled count
+   * @throws AssertionError if it never stayed the same for {@code quiet} within the wait, or the
+   *     thread was interrupted (whose interrupt status is then set again)
+   */
+  public long settled(LongSupplier value, Duration quiet) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(quiet, "quiet");
+    long deadline = System.nanoTime() + nanos(timeout);
+    long last = value.getAsLong();
+    long stableSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(SETTLE_EVERY.toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for the value to settle; last " + last, e);
+      }
+      long now = value.getAsLong();
+      if (now != last) {
+        last = now;
+        stableSince = System.nanoTime();
+      } else if (System.nanoTime() - stableSince > nanos(quiet)) {
+        return now;
+      }
+    }
+    throw new AssertionError("the value kept changing for " + timeout.toSeconds() + " s; last " + last);
   }
 
   @Override

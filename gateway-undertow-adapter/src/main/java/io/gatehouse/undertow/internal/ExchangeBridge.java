@@ -1,6 +1,7 @@
 package io.gatehouse.undertow.internal;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.adapter.GatewayCall;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
@@ -56,20 +57,19 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private final HttpServerExchange exchange;
   private final ClientTimeouts timeouts;
   private final XnioIoThread ioThread;
-  private final AtomicBoolean aborted = new AtomicBoolean();
+  private final GatewayCall call;
   private final ClientWatch watch;
   private volatile boolean responseWritten;
   private volatile boolean writerDone;
-  private volatile CompletionStage<Response> stage;
   private volatile ResponseWriter writer;
-  private volatile RequestBodyPublisher requestBody;
-  private boolean responding; // I/O thread only
+  private volatile RequestBodyInput requestBody;
   private XnioExecutor.Key watchTimer; // I/O thread only
 
   private ExchangeBridge(HttpServerExchange exchange, ClientTimeouts timeouts) {
     this.exchange = exchange;
     this.timeouts = timeouts;
     this.ioThread = exchange.getIoThread();
+    this.call = GatewayCall.create(this::onIoThread);
     this.watch = new ClientWatch(exchange, () -> abort(new IOException("the client closed the connection")));
   }
 
@@ -172,31 +172,11 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       write(Problems.closing(exchange, 400, "The request method or a header field is not valid HTTP."));
       return;
     }
-    CompletionStage<Response> s;
-    try {
-      s = handler.handle(request);
-    } catch (RuntimeException | Error e) {
-      if (e instanceof VirtualMachineError vme) {
-        throw vme;
-      }
-      log.error("Gateway.handle threw (it must return a stage); answering 502", e);
-      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
-      return;
-    }
-    if (s == null) {
-      log.error("Gateway.handle returned null (it must return a stage); answering 502");
-      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
-      return;
-    }
-    stage = s;
-    if (aborted.get()) {
-      cancel(s);
-      return;
-    }
-    if (exchange.isRequestComplete()) {
+    boolean underWay = call.call(handler, request, this::write,
+        (status, detail) -> Problems.response(exchange, status, detail));
+    if (underWay && exchange.isRequestComplete()) {
       watchSoon();
     }
-    s.whenComplete((response, failure) -> onIoThread(() -> onHandled(response, failure)));
   }
 
   private Request toRequest(String path, long contentLength) {
@@ -220,42 +200,19 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       b.body(Body.empty());
     } else {
       // A length, or no length and a body still to come (chunked, or HTTP/2 DATA frames).
-      RequestBodyPublisher publisher = new RequestBodyPublisher(this, exchange, contentLength, timeouts);
-      requestBody = publisher;
-      b.body(Body.ofPublisher(publisher, contentLength));
+      RequestBodyInput input = new RequestBodyInput(this, exchange, contentLength, timeouts);
+      requestBody = input;
+      b.body(Body.ofPublisher(input.publisher(), contentLength));
     }
     return b.build();
   }
 
-  private void onHandled(Response response, Throwable failure) {
-    if (aborted.get() || responding) {
-      if (response != null) {
-        discard(response.body());
-      }
-      return;
-    }
-    if (failure != null) {
-      log.error("Gateway.handle completed exceptionally (it must not); answering 502", failure);
-      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
-    } else if (response == null) {
-      log.error("Gateway.handle completed with null (it must not); answering 502");
-      write(Problems.response(exchange, 502, "The gateway failed to produce a response."));
-    } else if (response.status() < 200) {
-      log.error("Gateway.handle answered {} (expected: a final status, 200 to 599); answering 502",
-          response.status());
-      discard(response.body());
-      write(Problems.response(exchange, 502, "The gateway answered with an interim status."));
-    } else {
-      write(response);
-    }
-  }
-
   private void write(Response response) {
-    responding = true;
+    call.markResponding();
     ResponseWriter w = new ResponseWriter(this, exchange, timeouts.write());
     writer = w;
-    if (aborted.get()) {
-      discard(response.body());
+    if (call.isAborted()) {
+      GatewayCall.discard(response.body());
       return;
     }
     w.start(response);
@@ -277,16 +234,13 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   void requestBodyFailed(IOException cause) {
     int status = cause instanceof ChunkedDecoder.MalformedChunkException ? 400
         : cause instanceof RequestTooBigException ? 413
-        : cause instanceof RequestBodyPublisher.ClientTooSlowException ? 408 : 0;
-    if (status == 0 || responding || aborted.get()) {
+        : cause instanceof RequestBodyInput.ClientTooSlowException ? 408 : 0;
+    if (status == 0 || call.isResponding() || call.isAborted()) {
       abort(cause);
       return;
     }
     log.debug("request body refused, answering {}: {}", status, cause.toString());
-    CompletionStage<Response> s = stage;
-    if (s != null) {
-      cancel(s); // its answer no longer matters
-    }
+    call.cancelCall(); // its answer no longer matters
     write(Problems.closing(exchange, status, switch (status) {
       case 400 -> "The request body's chunked encoding is malformed.";
       case 408 -> "The request body arrived too slowly.";
@@ -304,7 +258,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     if (exchange.isRequestComplete() || !exchange.isPersistent()) {
       return;
     }
-    RequestBodyPublisher p = requestBody;
+    RequestBodyInput p = requestBody;
     if (bodyStillWanted && p != null && p.reading()) {
       return;
     }
@@ -325,11 +279,11 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    * I/O thread.
    */
   private void watchSoon() {
-    if (watchTimer != null || responseWritten || aborted.get()) {
+    if (watchTimer != null || responseWritten || call.isAborted()) {
       return;
     }
     watchTimer = ioThread.executeAfter(() -> {
-      if (!responseWritten && !aborted.get()) {
+      if (!responseWritten && !call.isAborted()) {
         watch.start();
       }
     }, WATCH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
@@ -363,19 +317,15 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    * subscriber, and closes the connection. Idempotent; any thread.
    */
   void abort(Throwable cause) {
-    if (!aborted.compareAndSet(false, true)) {
+    if (!call.abort()) {
       return;
     }
     log.debug("aborting {}: {}", exchange, cause.toString());
-    CompletionStage<Response> s = stage;
-    if (s != null) {
-      cancel(s);
-    }
     ResponseWriter w = writer;
     if (w != null) {
       w.cancel();
     }
-    RequestBodyPublisher p = requestBody;
+    RequestBodyInput p = requestBody;
     if (p != null) {
       p.terminate(cause);
     }
@@ -395,7 +345,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
         // Undertow ends an exchange early when its connection closes.
         abort(new IOException("the exchange ended before its response was written"));
       } else {
-        RequestBodyPublisher p = requestBody;
+        RequestBodyInput p = requestBody;
         if (p != null) {
           p.terminate(new IOException("the exchange ended before the request body was read"));
         }
@@ -414,40 +364,6 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       ioThread.execute(task);
     } catch (RejectedExecutionException e) {
       abort(new IOException("the server is stopping", e));
-    }
-  }
-
-  private static void cancel(CompletionStage<?> s) {
-    try {
-      s.toCompletableFuture().cancel(true);
-    } catch (UnsupportedOperationException e) {
-      log.debug("cannot cancel {}: it has no CompletableFuture view", s);
-    }
-  }
-
-  /** Releases a body nobody will read. */
-  static void discard(Body body) {
-    if (body.inMemory().isPresent()) {
-      return;
-    }
-    try {
-      body.subscribe(new Flow.Subscriber<ByteBuffer>() {
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-          s.cancel();
-        }
-
-        @Override
-        public void onNext(ByteBuffer item) {}
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onComplete() {}
-      });
-    } catch (RuntimeException e) {
-      log.debug("discarding a response body failed", e);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.gatehouse.undertow.internal;
 
+import io.gatehouse.adapter.GatewayCall;
+import io.gatehouse.adapter.ResponseBodyWriter;
+import io.gatehouse.adapter.ResponseFraming;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import io.undertow.server.HttpServerExchange;
@@ -10,14 +13,7 @@ import io.undertow.util.Methods;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.XnioExecutor;
@@ -25,50 +21,33 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Writes a gateway {@link Response} to the exchange: status and headers, framing, then the body
- * as a {@link Flow.Subscriber} with a small window: at most {@value #WINDOW} buffers are asked
- * for and not yet written, more are asked for as they are written, and the channel is flushed
- * when no written buffer is waiting. A client that reads slowly therefore slows the body's
- * publisher (and through it the upstream), while a fast one is not held to one buffer per
- * round trip between threads.
+ * through a {@link ResponseBodyWriter} (bounded demand, flushing, the checks and the failure
+ * rules), to which this class is Undertow's {@link ResponseBodyWriter.Output}.
  *
- * <p>Headers are committed with the first body bytes (or at the end of an empty body), so a body
- * that fails before its first byte still becomes a 502 problem; one that fails later closes the
- * connection, so the client sees a truncated response rather than a short one that looks whole.
+ * <p>What stays here is Undertow's: its response channel, taken at the first body byte (so a body
+ * that fails before it can still become a 502 problem) and written until it takes no more, then
+ * resumed by its write listener; a fixed-length response that Undertow may end inside the write of
+ * its last byte; the channel shut down and flushed at the end; and the write timeout: a client that
+ * takes no bytes for that long (a full socket buffer that does not drain) has its connection
+ * closed, as Undertow has no such timeout of its own on a non-blocking channel.
  *
- * <p>A client that takes no bytes for the write timeout (a full socket buffer that does not
- * drain) has its connection closed.
- *
- * <p>Signals may arrive on any thread. Buffers are queued, and one task at a time is scheduled on
- * the exchange's I/O thread, where all channel work happens.
+ * <p>Everything here runs on the exchange's I/O thread.
  */
-final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
+final class ResponseWriter implements ResponseBodyWriter.Output {
   private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
-  private static final Flow.Subscription CANCELLED = RequestBodyPublisher.NoopSubscription.INSTANCE;
 
   private final ExchangeBridge bridge;
   private final HttpServerExchange exchange;
   private final long writeTimeoutNanos;
-  /** Buffers asked for and not yet written, at most; half of it is asked for again at once. */
-  static final int WINDOW = 8;
-
-  private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-  private final Queue<ByteBuffer> arrived = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean pumpScheduled = new AtomicBoolean();
-  private volatile Throwable error;
-  private volatile boolean completed;
+  private volatile ResponseBodyWriter body;
+  private volatile boolean cancelled; // before the body writer exists
 
   // The fields below are confined to the I/O thread.
-  private long expectedLength = -1;
   private StreamSinkChannel channel;
-  private ByteBuffer pending;
-  private int outstanding;
-  private boolean flushNeeded;
-  private boolean closing;
-  private boolean finished;
-  private boolean pumping;
-  private long written;
+  private boolean shut;
   private long blockedSince = -1; // when the client stopped taking bytes, or -1
   private XnioExecutor.Key writeCheck;
+
 
   ResponseWriter(ExchangeBridge bridge, HttpServerExchange exchange, Duration writeTimeout) {
     this.bridge = bridge;
@@ -81,15 +60,14 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     exchange.setStatusCode(response.status());
     HeaderMap headers = exchange.getResponseHeaders();
     response.headers().forEach((name, value) -> {
-      if (!isFraming(name)) {
+      if (!ResponseFraming.isFramingField(name)) {
         headers.add(HttpString.tryFromString(name), value);
       }
     });
-    if (asksToClose(response)) {
+    if (ResponseFraming.asksToClose(response)) {
       exchange.setPersistent(false);
     }
-    Body body = response.body();
-    int status = response.status();
+    Body responseBody = response.body();
     boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
     if (head && !exchange.getRequestMethod().toString().equals(Methods.HEAD_STRING)) {
       // 'head', 'hEAD': not HEAD (methods are case-sensitive; the gateway answers 501), but Undertow
@@ -100,177 +78,48 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       headers.put(Headers.CONTENT_LENGTH, 0L);
       headers.remove(Headers.CONTENT_TYPE);
       headers.remove(Headers.TRANSFER_ENCODING);
-      ExchangeBridge.discard(body);
-      finished = true;
-      bridge.responseWritten();
-      bridge.writerDone();
-      exchange.endExchange();
+      endWithoutBody(responseBody);
       return;
     }
-    if (head || status == 204 || status == 304) {
-      // No body goes out. HEAD and 304 describe the body a GET would get, so keep its length.
-      if (head || status == 304) {
-        OptionalLong declared = declaredLength(response);
-        if (declared.isPresent()) {
-          headers.put(Headers.CONTENT_LENGTH, declared.getAsLong());
-        } else if (head && body.contentLength().isPresent()) {
-          headers.put(Headers.CONTENT_LENGTH, body.contentLength().getAsLong());
-        }
-      }
-      ExchangeBridge.discard(body);
-      finished = true;
-      bridge.responseWritten();
-      bridge.writerDone();
-      exchange.endExchange();
+    if (!ResponseFraming.sendsBody(response.status(), head)) {
+      ResponseFraming.lengthWithoutBody(response, head).ifPresent(n -> headers.put(Headers.CONTENT_LENGTH, n));
+      endWithoutBody(responseBody);
       return;
     }
-    OptionalLong length = body.contentLength();
-    if (length.isPresent()) {
-      expectedLength = length.getAsLong();
-      headers.put(Headers.CONTENT_LENGTH, expectedLength);
-    }
+    responseBody.contentLength().ifPresent(n -> headers.put(Headers.CONTENT_LENGTH, n));
     // Without a length Undertow frames the body chunked (HTTP/1.1) or by closing (HTTP/1.0).
-    try {
-      body.subscribe(this);
-    } catch (RuntimeException e) {
-      log.warn("response body subscribe failed", e);
-      failed(e);
-      return;
+    ResponseBodyWriter w = ResponseBodyWriter.of(responseBody, this, bridge::onIoThread);
+    body = w;
+    if (cancelled) {
+      w.cancel();
+    }
+    w.start();
+    if (w.isFinished()) {
+      return; // subscribing failed
     }
     // After subscribing: a response body that streams the request body (an echo) reads it.
     bridge.limitDrain(true);
   }
 
+  private void endWithoutBody(Body responseBody) {
+    GatewayCall.discard(responseBody);
+    bridge.responseWritten();
+    bridge.writerDone();
+    exchange.endExchange();
+  }
+
   /** Cancels the body's subscription. Safe on any thread. */
   void cancel() {
-    Flow.Subscription s = subscription.getAndSet(CANCELLED);
-    if (s != null && s != CANCELLED) {
-      s.cancel();
+    cancelled = true;
+    ResponseBodyWriter w = body;
+    if (w != null) {
+      w.cancel();
     }
   }
 
   @Override
-  public void onSubscribe(Flow.Subscription s) {
-    Objects.requireNonNull(s, "subscription");
-    if (!subscription.compareAndSet(null, s)) {
-      s.cancel();
-      return;
-    }
-    schedulePump();
-  }
-
-  @Override
-  public void onNext(ByteBuffer buffer) {
-    arrived.add(Objects.requireNonNull(buffer, "buffer"));
-    schedulePump();
-  }
-
-  @Override
-  public void onError(Throwable t) {
-    error = Objects.requireNonNull(t, "throwable");
-    schedulePump();
-  }
-
-  @Override
-  public void onComplete() {
-    completed = true;
-    schedulePump();
-  }
-
-  /** At most one pump task is queued to the I/O thread, however many signals arrive meanwhile. */
-  private void schedulePump() {
-    if (pumpScheduled.compareAndSet(false, true)) {
-      bridge.onIoThread(() -> {
-        pumpScheduled.set(false);
-        pump();
-      });
-    }
-  }
-
-  private void pump() {
-    if (pumping || finished) {
-      return;
-    }
-    pumping = true;
-    try {
-      while (!finished) {
-        if (closing) {
-          if (!channel.flush()) {
-            blocked();
-            return;
-          }
-          done();
-          return;
-        }
-        if (pending != null) {
-          if (!write()) {
-            return;
-          }
-          continue;
-        }
-        ByteBuffer next = arrived.poll();
-        if (next != null) {
-          if (--outstanding < 0) {
-            failed(new IllegalStateException("response body: onNext without demand (expected: at most what was requested)"));
-            return;
-          }
-          pending = next;
-          continue;
-        }
-        if (flushNeeded) {
-          if (!channel.flush()) {
-            blocked();
-            return;
-          }
-          flushNeeded = false;
-          blockedSince = -1;
-        }
-        Throwable failure = error;
-        if (failure != null) {
-          failed(failure);
-          return;
-        }
-        if (completed) {
-          if (arrived.isEmpty()) {
-            complete(); // every onNext came before onComplete, so none can follow this check
-          }
-          continue;
-        }
-        if (outstanding <= WINDOW / 2) {
-          Flow.Subscription s = subscription.get();
-          if (s == null || s == CANCELLED) {
-            return;
-          }
-          int more = WINDOW - outstanding;
-          outstanding = WINDOW;
-          s.request(more);
-          if (!arrived.isEmpty()) {
-            continue; // the publisher answered inside request()
-          }
-        }
-        return;
-      }
-    } catch (IOException e) {
-      // A write or flush fails when the client has gone.
-      bridge.abort(e);
-    } finally {
-      pumping = false;
-    }
-  }
-
-  /** Writes the pending buffer; false if the channel is full and the write listener will resume. */
-  private boolean write() throws IOException {
-    ByteBuffer buffer = pending;
-    if (!buffer.hasRemaining()) {
-      pending = null;
-      return true;
-    }
-    if (expectedLength >= 0 && written + buffer.remaining() > expectedLength) {
-      failed(new IOException("response body: more than " + expectedLength
-          + " bytes (expected: the declared length)"));
-      return false;
-    }
-    if (expectedLength >= 0 && written + buffer.remaining() == expectedLength) {
+  public boolean write(ByteBuffer buffer, boolean last) throws IOException {
+    if (last) {
       // Undertow ends a fixed-length response, and may complete the exchange, inside the write
       // of its last byte.
       bridge.responseWritten();
@@ -279,31 +128,69 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
       return false;
     }
     while (buffer.hasRemaining()) {
-      int n = channel.write(buffer);
-      if (n == 0) {
+      if (channel.write(buffer) == 0) {
         blocked();
         return false;
       }
-      written += n;
       blockedSince = -1;
     }
-    pending = null;
-    flushNeeded = true;
     return true;
   }
 
-  private void complete() throws IOException {
-    if (expectedLength >= 0 && written != expectedLength) {
-      failed(new IOException("response body: " + written + " bytes (expected: " + expectedLength + ")"));
-      return;
+  @Override
+  public boolean flush() throws IOException {
+    if (!channel.flush()) {
+      blocked();
+      return false;
     }
-    // Before the channel is taken or shut: either may end the response and complete the exchange.
-    bridge.responseWritten();
-    if (!commit()) {
-      return;
+    blockedSince = -1;
+    return true;
+  }
+
+  @Override
+  public boolean end() throws IOException {
+    if (!shut) {
+      // Before the channel is taken or shut: either may end the response and complete the exchange.
+      bridge.responseWritten();
+      if (!commit()) {
+        return false;
+      }
+      shut = true;
+      channel.shutdownWrites();
     }
-    closing = true;
-    channel.shutdownWrites();
+    if (!channel.flush()) {
+      blocked();
+      return false;
+    }
+    if (writeCheck != null) {
+      writeCheck.remove();
+      writeCheck = null;
+    }
+    bridge.writerDone();
+    channel.getWriteSetter().set(null);
+    exchange.endExchange();
+    return true;
+  }
+
+  @Override
+  public boolean committed() {
+    return channel != null || exchange.isResponseStarted();
+  }
+
+  @Override
+  public void replace(int status, String detail) {
+    bridge.replaceResponse(Problems.response(exchange, status, detail));
+  }
+
+  @Override
+  public void cut(Throwable cause) {
+    bridge.abort(cause);
+  }
+
+  @Override
+  public void broken(Exception cause) {
+    // A write or flush fails when the client has gone.
+    bridge.abort(cause);
   }
 
   private boolean commit() {
@@ -312,12 +199,12 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
     }
     channel = exchange.getResponseChannel();
     if (channel == null) {
-      failed(new IllegalStateException("response: another handler took Undertow's response channel"));
+      body.fail(new IllegalStateException("response: another handler took Undertow's response channel"));
       return false;
     }
     channel.getWriteSetter().set(ch -> {
       ch.suspendWrites();
-      pump();
+      body.resume();
     });
     return true;
   }
@@ -336,73 +223,17 @@ final class ResponseWriter implements Flow.Subscriber<ByteBuffer> {
 
   private void checkBlocked() {
     writeCheck = null;
-    if (finished || blockedSince < 0) {
+    if (body.isFinished() || blockedSince < 0) {
       return;
     }
     long blockedFor = System.nanoTime() - blockedSince;
     if (blockedFor >= writeTimeoutNanos) {
-      finished = true;
-      cancel();
+      body.stop();
       log.debug("the client took no response bytes for {} ms; closing", blockedFor / 1_000_000);
       bridge.abort(new IOException("response: the client took no bytes for " + blockedFor / 1_000_000 + " ms"));
     } else {
       writeCheck = exchange.getIoThread().executeAfter(this::checkBlocked, writeTimeoutNanos - blockedFor,
           TimeUnit.NANOSECONDS);
     }
-  }
-
-  private void done() {
-    if (writeCheck != null) {
-      writeCheck.remove();
-      writeCheck = null;
-    }
-    finished = true;
-    bridge.writerDone();
-    channel.getWriteSetter().set(null);
-    exchange.endExchange();
-  }
-
-  private void failed(Throwable cause) {
-    if (finished) {
-      return;
-    }
-    finished = true;
-    cancel();
-    // An upstream that fails mid-body is an operational event, not a bug here: no stack trace
-    // unless asked for.
-    if (channel == null && !exchange.isResponseStarted()) {
-      log.warn("response body failed before its first byte, answering 502: {}", cause.toString());
-      log.debug("response body failure", cause);
-      bridge.replaceResponse(Problems.response(exchange, 502, "The upstream response body failed before it started."));
-    } else {
-      log.warn("response body failed after {} bytes, closing the connection: {}", written, cause.toString());
-      log.debug("response body failure", cause);
-      bridge.abort(cause);
-    }
-  }
-
-  /** A gateway response with {@code Connection: close} ends its connection: framing was in doubt. */
-  static boolean asksToClose(Response response) {
-    for (String value : response.headers().all("Connection")) {
-      for (String token : value.split(",")) {
-        if (token.trim().equalsIgnoreCase("close")) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  static boolean isFraming(String name) {
-    return name.equalsIgnoreCase("Content-Length")
-        || name.equalsIgnoreCase("Transfer-Encoding")
-        || name.equalsIgnoreCase("Connection");
-  }
-
-  private static OptionalLong declaredLength(Response response) {
-    return response.headers().first("Content-Length")
-        .filter(v -> !v.isEmpty() && v.length() < 19 && v.chars().allMatch(c -> c >= '0' && c <= '9'))
-        .map(v -> OptionalLong.of(Long.parseLong(v)))
-        .orElse(OptionalLong.empty());
   }
 }

@@ -1,5 +1,6 @@
 package io.gatehouse.testing.adapter;
 
+import io.gatehouse.testing.raw.GeneratedBytes;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -254,9 +255,9 @@ final class KitUpstream implements AutoCloseable {
   }
 
   private static void stream(Received r, OutputStream out, long size, long seed) throws IOException {
-    KitBytes gen = new KitBytes(seed);
-    MessageDigest md = KitBytes.sha256();
-    byte[] chunk = new byte[KitBytes.CHUNK];
+    GeneratedBytes gen = new GeneratedBytes(seed);
+    MessageDigest md = GeneratedBytes.sha256();
+    byte[] chunk = new byte[GeneratedBytes.CHUNK];
     for (long left = size; left > 0; ) {
       int n = (int) Math.min(chunk.length, left);
       gen.fill(chunk, n);
@@ -266,7 +267,7 @@ final class KitUpstream implements AutoCloseable {
       r.responseBytes.addAndGet(n);
     }
     out.flush();
-    r.responseSha = KitBytes.hex(md);
+    r.responseSha = GeneratedBytes.hex(md);
   }
 
   private static void write(OutputStream out, String text) throws IOException {
@@ -299,8 +300,8 @@ final class KitUpstream implements AutoCloseable {
   }
 
   private static void readBody(Received r, InputStream in) throws IOException {
-    MessageDigest md = KitBytes.sha256();
-    byte[] buf = new byte[KitBytes.CHUNK];
+    MessageDigest md = GeneratedBytes.sha256();
+    byte[] buf = new byte[GeneratedBytes.CHUNK];
     Optional<String> te = r.first("Transfer-Encoding");
     if (te.isPresent()) {
       for (;;) {
@@ -324,7 +325,7 @@ final class KitUpstream implements AutoCloseable {
       long length = Long.parseLong(r.first("Content-Length").orElse("0").trim());
       copy(r, in, md, buf, length);
     }
-    r.bodySha = KitBytes.hex(md);
+    r.bodySha = GeneratedBytes.hex(md);
     r.bodyComplete = true;
   }
 

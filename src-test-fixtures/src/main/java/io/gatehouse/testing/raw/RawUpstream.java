@@ -1,5 +1,6 @@
-package io.gatehouse.servlet;
+package io.gatehouse.testing.raw;
 
+import io.gatehouse.Unstable;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,8 +32,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests itself (Content-Length or chunked, strictly) and answers each complete one with
  * {@code 200 ok} (or with the next {@link #script}, exact bytes for hostile-upstream tests); bytes that
  * do not make a complete request are kept as {@link #leftovers()}. It counts the connections it accepts.
+ *
+ * <pre>{@code
+ * try (RawUpstream upstream = RawUpstream.start()) {
+ *   ... a gateway routes /api/** to upstream.url(); a client sends "GET /api/a%2Fb HTTP/1.1" ...
+ *   assertThat(upstream.awaitRequests(1, Duration.ofSeconds(5))).isTrue();
+ *   assertThat(upstream.requests().get(0)).startsWith("GET /api/a%2Fb HTTP/1.1\r\n");
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Requests of bodies over 16 MiB are refused (the connection is dropped).
+ *
+ * @since 0.1
  */
-final class RawUpstream implements AutoCloseable {
+@Unstable
+public final class RawUpstream implements AutoCloseable {
   private static final int MAX_REQUEST = 16 * 1024 * 1024;
   private static final byte[] OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
       .getBytes(StandardCharsets.ISO_8859_1);
@@ -55,7 +70,13 @@ final class RawUpstream implements AutoCloseable {
     this.listener = listener;
   }
 
-  static RawUpstream start() throws IOException {
+  /**
+   * Starts listening on a free loopback port.
+   *
+   * @return the running upstream
+   * @throws IOException if it cannot listen
+   */
+  public static RawUpstream start() throws IOException {
     ServerSocket s = new ServerSocket();
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     RawUpstream upstream = new RawUpstream(s);
@@ -63,12 +84,22 @@ final class RawUpstream implements AutoCloseable {
     return upstream;
   }
 
-  String url() {
+  /**
+   * The base URL, {@code http://127.0.0.1:port}.
+   *
+   * @return the URL to route to
+   */
+  public String url() {
     return "http://127.0.0.1:" + listener.getLocalPort();
   }
 
-  /** Answers every later request with these exact bytes instead of {@code 200 ok}. */
-  RawUpstream answer(String rawResponse) {
+  /**
+   * Answers every later request with these exact bytes instead of {@code 200 ok}.
+   *
+   * @param rawResponse the response's bytes, one char each (ISO-8859-1)
+   * @return this upstream
+   */
+  public RawUpstream answer(String rawResponse) {
     this.answer = rawResponse.getBytes(StandardCharsets.ISO_8859_1);
     return this;
   }
@@ -76,48 +107,72 @@ final class RawUpstream implements AutoCloseable {
   /**
    * Answers the next request with a script instead: its bytes, where {@link #PAUSE} flushes and
    * waits 150 ms, and a final {@link #CLOSE} closes the connection after them.
+   *
+   * @param script the response's bytes, one char each, with the markers
+   * @return this upstream
    */
-  RawUpstream script(String script) {
+  public RawUpstream script(String script) {
     scripts.add(script);
     return this;
   }
 
   /** In a script: flush and pause, so that what follows arrives in a later read. */
-  static final String PAUSE = "<pause>";
+  public static final String PAUSE = "<pause>";
   /** At the end of a script: close the connection after it. */
-  static final String CLOSE = "<close>";
+  public static final String CLOSE = "<close>";
 
-  /** Connections accepted so far. */
-  int acceptedConnections() {
+  /**
+   * Connections accepted so far.
+   *
+   * @return the count
+   */
+  public int acceptedConnections() {
     return accepted.get();
   }
 
   /**
    * Completes with true once the connection that played a script is closed (by either side),
    * false if it carries another request.
+   *
+   * @return the outcome, once known
    */
-  CompletableFuture<Boolean> scriptedConnectionClosed() {
+  public CompletableFuture<Boolean> scriptedConnectionClosed() {
     return scriptedConnectionClosed;
   }
 
-  /** Every complete request received so far, each exactly as its bytes arrived (ISO-8859-1). */
-  synchronized List<String> requests() {
+  /**
+   * Every complete request received so far, each exactly as its bytes arrived (ISO-8859-1).
+   *
+   * @return the requests in the order they completed
+   */
+  public synchronized List<String> requests() {
     return List.copyOf(requests);
   }
 
   /** Forgets the requests and leftovers received so far. */
-  synchronized void clear() {
+  public synchronized void clear() {
     requests.clear();
     leftovers.clear();
   }
 
-  /** Bytes of connections that ended without completing a request. */
-  synchronized List<String> leftovers() {
+  /**
+   * Bytes of connections that ended without completing a request.
+   *
+   * @return one entry per such connection (ISO-8859-1)
+   */
+  public synchronized List<String> leftovers() {
     return List.copyOf(leftovers);
   }
 
-  /** Waits, bounded, until {@code n} complete requests have arrived. */
-  synchronized boolean awaitRequests(int n, Duration timeout) throws InterruptedException {
+  /**
+   * Waits, bounded, until {@code n} complete requests have arrived.
+   *
+   * @param n how many requests in total
+   * @param timeout how long at most
+   * @return true if they arrived in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public synchronized boolean awaitRequests(int n, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (long left = timeout.toNanos(); requests.size() < n && left > 0; left = deadline - System.nanoTime()) {
       TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -133,7 +188,7 @@ final class RawUpstream implements AutoCloseable {
         s.setSoTimeout(20_000);
         open.add(s);
         threads.execute(() -> serve(s));
-      } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
+      } catch (IOException | RejectedExecutionException e) {
         return;
       }
     }
@@ -279,6 +334,11 @@ final class RawUpstream implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops listening and closes every open connection.
+   *
+   * @throws IOException if closing the listener fails
+   */
   @Override
   public void close() throws IOException {
     listener.close();
