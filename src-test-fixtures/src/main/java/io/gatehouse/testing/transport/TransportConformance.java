@@ -18,6 +18,7 @@ import io.gatehouse.spi.ConnectionPoolStatus;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
+import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.testing.Poll;
 import io.gatehouse.testing.transport.HostileResponses.Outcome;
 import io.gatehouse.testing.transport.HostileResponses.Row;
@@ -70,7 +71,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The upstream transport conformance kit: one suite, written once, that every
- * {@link io.gatehouse.spi.UpstreamTransport} the gateway ships must pass, over real loopback
+ * {@link UpstreamTransport} the gateway ships must pass, over real loopback
  * sockets against a raw upstream that reads and writes exact bytes. Extend it once per transport
  * and say how to make one:
  *
@@ -114,7 +115,7 @@ public abstract class TransportConformance {
     return t;
   });
   private TransportFactory factory;
-  private io.gatehouse.spi.UpstreamTransport transport;
+  private UpstreamTransport transport;
 
   /** For subclasses. */
   protected TransportConformance() {}
@@ -157,7 +158,7 @@ public abstract class TransportConformance {
     }
   }
 
-  private io.gatehouse.spi.UpstreamTransport create(TransportOptions options) throws Exception {
+  private UpstreamTransport create(TransportOptions options) throws Exception {
     return Objects.requireNonNull(factory.create(options), factory.name() + ": create(" + options + ")");
   }
 
@@ -787,7 +788,7 @@ public abstract class TransportConformance {
   void waiting_longer_than_the_acquire_timeout_for_a_pooled_connection_is_POOL_EXHAUSTED() throws Exception {
     require(TransportItem.TIMEOUTS);
     CountDownLatch done = new CountDownLatch(1);
-    try (io.gatehouse.spi.UpstreamTransport onePerOrigin = create(TransportOptions.defaults()
+    try (UpstreamTransport onePerOrigin = create(TransportOptions.defaults()
             .withPool(ConnectionPool.defaults().maxPerOrigin(1).acquireTimeout(SHORT)));
         RawUpstream upstream = RawUpstream.start(c -> {
           c.readHead();
@@ -811,7 +812,7 @@ public abstract class TransportConformance {
   @Test
   void only_the_overflow_of_a_busy_pool_fails_POOL_EXHAUSTED_after_the_acquire_timeout() throws Exception {
     require(TransportItem.TIMEOUTS);
-    try (io.gatehouse.spi.UpstreamTransport twoPerOrigin = create(TransportOptions.defaults()
+    try (UpstreamTransport twoPerOrigin = create(TransportOptions.defaults()
             .withPool(ConnectionPool.defaults().maxPerOrigin(2).acquireTimeout(Duration.ofMillis(300))));
         RawUpstream upstream = RawUpstream.start(c -> {
           while (c.readHead() != null) {
@@ -1295,14 +1296,14 @@ public abstract class TransportConformance {
   }
 
   /** Waits until the first call's connection is back in the pool, so that the next call reuses it. */
-  private static void awaitPooled(io.gatehouse.spi.UpstreamTransport transport) throws InterruptedException {
+  private static void awaitPooled(UpstreamTransport transport) throws InterruptedException {
     for (int i = 0; i < 200 && status(transport).available() < 1; i++) {
       Thread.sleep(10);
     }
     assertThat(status(transport).available()).as("pooled connections").isEqualTo(1);
   }
 
-  private static ConnectionPoolStatus status(io.gatehouse.spi.UpstreamTransport transport) {
+  private static ConnectionPoolStatus status(UpstreamTransport transport) {
     return transport.poolStatus()
         .orElseThrow(() -> new AssertionError("poolStatus() is empty: the kit reads a transport's pool through it"));
   }
@@ -1339,7 +1340,7 @@ public abstract class TransportConformance {
   void pool_status_counts_leased_pending_and_available_connections() throws Exception {
     require(TransportItem.POOL_STATUS);
     CountDownLatch answer = new CountDownLatch(1);
-    try (io.gatehouse.spi.UpstreamTransport pooled = create(TransportOptions.defaults()
+    try (UpstreamTransport pooled = create(TransportOptions.defaults()
             .withPool(ConnectionPool.defaults().maxTotal(5).maxPerOrigin(2).acquireTimeout(Duration.ofSeconds(5))));
         RawUpstream upstream = RawUpstream.start(c -> {
           while (c.readHead() != null) {
@@ -1380,7 +1381,7 @@ public abstract class TransportConformance {
   void an_https_upstream_with_a_trusted_certificate_gets_the_exact_request_on_a_reused_connection() throws Exception {
     require(TransportItem.TLS);
     KitTls tls = KitTls.selfSigned("transport-kit-trusted");
-    try (io.gatehouse.spi.UpstreamTransport trusting = create(TransportOptions.defaults().trusting(tls.certificate));
+    try (UpstreamTransport trusting = create(TransportOptions.defaults().trusting(tls.certificate));
         RawUpstream upstream = RawUpstream.startTls(tls.serverContext, c -> {
           for (String head = c.readHead(); head != null; head = c.readHead()) {
             byte[] received = c.readBody(head);
