@@ -9,7 +9,8 @@
  * {@link io.gatehouse.testing.UpstreamScript} (the answers of both kinds of upstream, written once),
  * {@link io.gatehouse.testing.Poll} (a bounded wait for what another thread does), and the JUnit 5
  * extension in {@code io.gatehouse.testing.junit5}. For whoever writes a server adapter:
- * the conformance kit in {@code io.gatehouse.testing.adapter}.
+ * the conformance kit in {@code io.gatehouse.testing.adapter}; for whoever writes an upstream
+ * transport: the one in {@code io.gatehouse.testing.transport}.
  *
  * <p>No method accepts or returns null.
  *

@@ -55,7 +55,7 @@ final class Calls {
 
   /** Reads a response body to its failure; fails the test if it completes instead. */
   static UpstreamException bodyFailure(Response response) throws Exception {
-    TestSubscriber subscriber = TestSubscriber.auto(null);
+    TestSubscriber subscriber = TestSubscriber.auto();
     response.body().subscribe(subscriber);
     Throwable thrown = null;
     try {

@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ResponseFramingGuard} driven in memory, byte for byte, over a scripted session: the rows of
- * {@link HttpClientTransportFramingTest} without sockets, plus what sockets cannot show (each
- * delegated session call, writes split anywhere, the outbound stream losing track).
+ * {@link HttpClientTransportFramingTest} (a copy of the transport conformance kit's HOSTILE_FRAMING
+ * table, which HttpClientTransportConformanceTest runs over sockets) without sockets, plus what
+ * sockets cannot show (each delegated session call, writes split anywhere, the outbound stream
+ * losing track).
  */
 class ResponseFramingGuardTest {
   /** A session whose reads return the queued chunks, one per read, and whose writes take everything. */

@@ -1,88 +1,31 @@
 package io.gatehouse.impl.upstream;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A response body subscriber for tests: counts, digests and (if asked) keeps what it receives.
- * Manual ones request only when told; automatic ones request one item at a time, from an
- * executor if given (the way a gateway's client connection would, from its own thread).
+ * A response body subscriber for tests that reads to the end, one item at a time, and completes
+ * {@link #done} with the body's end or failure. (The transport conformance kit in
+ * gateway-test-fixtures has the full one: manual demand, digests, kept bytes.)
  */
 final class TestSubscriber implements Flow.Subscriber<ByteBuffer> {
   final CompletableFuture<Void> done = new CompletableFuture<>();
-  final CountDownLatch firstItem = new CountDownLatch(1);
-  private final AtomicLong received = new AtomicLong();
-  private final MessageDigest digest = TestPublisher.sha256();
-  private final ByteArrayOutputStream kept;
-  private final boolean auto;
-  private final Executor requester;
   private volatile Flow.Subscription subscription;
 
-  private TestSubscriber(boolean keep, boolean auto, Executor requester) {
-    this.kept = keep ? new ByteArrayOutputStream() : null;
-    this.auto = auto;
-    this.requester = requester;
-  }
-
-  static TestSubscriber manual() {
-    return new TestSubscriber(true, false, null);
-  }
-
-  static TestSubscriber auto(Executor requester) {
-    return new TestSubscriber(false, true, requester);
-  }
-
-  long received() {
-    return received.get();
-  }
-
-  synchronized byte[] bytes() {
-    return kept.toByteArray();
-  }
-
-  byte[] digest() {
-    return digest.digest();
-  }
-
-  void request(long n) {
-    subscription.request(n);
-  }
-
-  void cancel() {
-    subscription.cancel();
+  static TestSubscriber auto() {
+    return new TestSubscriber();
   }
 
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
-    if (auto) {
-      s.request(1);
-    }
+    s.request(1);
   }
 
   @Override
   public void onNext(ByteBuffer item) {
-    received.addAndGet(item.remaining());
-    if (kept != null) {
-      synchronized (this) {
-        kept.write(item.array(), item.arrayOffset() + item.position(), item.remaining());
-      }
-    }
-    digest.update(item);
-    firstItem.countDown();
-    if (auto) {
-      if (requester == null) {
-        subscription.request(1);
-      } else {
-        requester.execute(() -> subscription.request(1));
-      }
-    }
+    subscription.request(1);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.gatehouse.impl.upstream;
+package io.gatehouse.testing.transport;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the fly (a byte array or a seeded pseudo-random stream), and digests what it emitted. It may
  * fail after the last byte instead of completing. One subscriber.
  */
-final class TestPublisher implements Flow.Publisher<ByteBuffer> {
+final class KitPublisher implements Flow.Publisher<ByteBuffer> {
   private final long total;
   private final int chunk;
   private final byte[] bytes;
@@ -25,7 +25,7 @@ final class TestPublisher implements Flow.Publisher<ByteBuffer> {
   private final AtomicBoolean subscribed = new AtomicBoolean();
   private volatile boolean cancelled;
 
-  private TestPublisher(long total, int chunk, byte[] bytes, SplittableRandom random, Throwable failure) {
+  private KitPublisher(long total, int chunk, byte[] bytes, SplittableRandom random, Throwable failure) {
     this.total = total;
     this.chunk = chunk;
     this.bytes = bytes;
@@ -33,17 +33,17 @@ final class TestPublisher implements Flow.Publisher<ByteBuffer> {
     this.failure = failure;
   }
 
-  static TestPublisher of(byte[] bytes, int chunk) {
-    return new TestPublisher(bytes.length, chunk, bytes, null, null);
+  static KitPublisher of(byte[] bytes, int chunk) {
+    return new KitPublisher(bytes.length, chunk, bytes, null, null);
   }
 
-  static TestPublisher random(long total, int chunk, long seed) {
-    return new TestPublisher(total, chunk, null, new SplittableRandom(seed), null);
+  static KitPublisher random(long total, int chunk, long seed) {
+    return new KitPublisher(total, chunk, null, new SplittableRandom(seed), null);
   }
 
   /** Emits these bytes, then fails with {@code failure} instead of completing. */
-  static TestPublisher failing(byte[] bytes, Throwable failure) {
-    return new TestPublisher(bytes.length, Math.max(1, bytes.length), bytes, null, failure);
+  static KitPublisher failing(byte[] bytes, Throwable failure) {
+    return new KitPublisher(bytes.length, Math.max(1, bytes.length), bytes, null, failure);
   }
 
   long emitted() {
