@@ -65,10 +65,12 @@ public final class MethodRules {
     HttpHeaders headers = request.headers();
     List<String> overrides = new ArrayList<>();
     List<String> headerNames = new ArrayList<>();
-    for (String name : headers.names()) {
-      if (isOverrideHeader(name)) {
-        headerNames.add(name);
-        overrides.addAll(headers.all(name));
+    if (hasOverrideHeader(headers)) {
+      for (String name : headers.names()) {
+        if (isOverrideHeader(name)) {
+          headerNames.add(name);
+          overrides.addAll(headers.all(name));
+        }
       }
     }
     Optional<String> query = request.rawQuery();
@@ -108,10 +110,40 @@ public final class MethodRules {
     return new Pass(b.build());
   }
 
+  /** Whether any field is an override header: the common answer, no, without copying the names. */
+  private static boolean hasOverrideHeader(HttpHeaders headers) {
+    boolean[] found = new boolean[1];
+    headers.forEach((name, value) -> found[0] |= isOverrideHeader(name));
+    return found[0];
+  }
+
   /** {@code X-HTTP-Method-Override} and its kin, in any case, with {@code _} for {@code -} too. */
   public static boolean isOverrideHeader(String name) {
-    String folded = name.replace('_', '-').toLowerCase(Locale.ROOT);
-    return OVERRIDE_HEADERS.contains(folded);
+    for (String known : OVERRIDE_HEADERS) {
+      if (foldsTo(name, known)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code name} is {@code lowerName} in any ASCII case, with {@code _} for {@code -};
+   * compared in place, as this runs for every field of every request (header names are tokens,
+   * ASCII only).
+   */
+  private static boolean foldsTo(String name, String lowerName) {
+    if (name.length() != lowerName.length()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      char folded = c == '_' ? '-' : c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+      if (folded != lowerName.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

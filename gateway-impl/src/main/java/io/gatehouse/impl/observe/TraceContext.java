@@ -5,6 +5,7 @@ import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestSpan;
 import io.gatehouse.observe.Tracing;
 import io.gatehouse.observe.UpstreamSpan;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
@@ -19,6 +20,8 @@ import java.util.function.BiConsumer;
  * nothing.
  */
 public final class TraceContext implements RequestSpan {
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
   public static final String TRACEPARENT = "traceparent";
 
   /** The built-in tracing: W3C Trace Context propagation without spans. */
@@ -97,18 +100,21 @@ public final class TraceContext implements RequestSpan {
     return "00-" + traceId + "-" + hex(8) + "-" + flags;
   }
 
+  /** {@code bytes} random bytes in lower-case hex, most significant digit first; never all zeros. */
   private static String hex(int bytes) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    StringBuilder text = new StringBuilder(bytes * 2);
+    byte[] text = new byte[bytes * 2];
     for (int i = 0; i < bytes; i += 8) {
       long bits = random.nextLong();
       if (i == 0 && bits == 0) {
         bits = 1; // all zeros is invalid
       }
-      String chunk = Long.toHexString(bits);
-      text.append("0".repeat(16 - chunk.length())).append(chunk);
+      int digits = Math.min(16, (bytes - i) * 2);
+      for (int d = 0; d < digits; d++) {
+        text[i * 2 + d] = HEX_DIGITS[(int) (bits >>> (60 - 4 * d)) & 0xf];
+      }
     }
-    return text.substring(0, bytes * 2);
+    return new String(text, StandardCharsets.ISO_8859_1);
   }
 
   /** One upstream call's {@code traceparent}. */
