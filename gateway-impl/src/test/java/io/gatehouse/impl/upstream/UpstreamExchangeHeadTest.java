@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.http.Body;
+import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.spi.UpstreamCall;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -24,8 +26,10 @@ class UpstreamExchangeHeadTest {
   /** Never given a task: the head checks schedule nothing, so it starts no thread. */
   private static final ScheduledExecutorService UNUSED_TIMER = Executors.newSingleThreadScheduledExecutor();
 
-  private final UpstreamExchange exchange =
-      new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, UNUSED_TIMER);
+  private final UpstreamExchange exchange = new UpstreamExchange(
+      new UpstreamCall(URI.create("http://127.0.0.1:1"), Request.builder("GET", "/").build(), Duration.ofSeconds(2),
+          Duration.ofSeconds(5)),
+      Duration.ofSeconds(1), false, UNUSED_TIMER);
 
   static IntStream controlBytes() {
     return IntStream.concat(IntStream.range(0, 0x20).filter(c -> c != '\t'), IntStream.of(0x7f));

@@ -7,31 +7,38 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
- * An upstream on 127.0.0.1 that records the exact bytes each request arrived with, for tests that
- * must show what a hostile client's bytes became on the far side of the gateway. It frames
- * requests itself (Content-Length or chunked, strictly) and answers each complete one with
- * {@code 200 ok} (or with the next {@link #script}, exact bytes for hostile-upstream tests); bytes that
- * do not make a complete request are kept as {@link #leftovers()}. It counts the connections it accepts.
+ * An upstream on a loopback address that works in exact bytes, in one of two modes.
+ *
+ * <p><b>Recording</b> ({@link #start()}): it records the exact bytes each request arrived with,
+ * for tests that must show what a hostile client's bytes became on the far side of the gateway. It
+ * frames requests itself (Content-Length or chunked, strictly) and answers each complete one with
+ * {@code 200 ok} (or with the next {@link #script}, exact bytes for hostile-upstream tests); bytes
+ * that do not make a complete request are kept as {@link #leftovers()}. Bodies over 16 MiB are
+ * refused (the connection is dropped).
  *
  * <pre>{@code
  * try (RawUpstream upstream = RawUpstream.start()) {
@@ -41,7 +48,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Thread-safe. Requests of bodies over 16 MiB are refused (the connection is dropped).
+ * <p><b>Handled</b> ({@link #start(Handler)}, {@link #startTls}, {@link #startOn}): each accepted
+ * connection runs the handler on a thread of its own, which reads and writes whatever it likes
+ * through a {@link Connection} (request heads, bodies of any size digested without holding them,
+ * a reset instead of a close). Heads read through {@link Connection#readHead()} are counted and
+ * queued for {@link #nextHead()}; what a handler throws is kept in {@link #handlerFailures()}
+ * (except a peer that went away).
+ *
+ * <pre>{@code
+ * try (RawUpstream upstream = RawUpstream.start(c -> {
+ *   String head = c.readHead();
+ *   c.readBody(head);
+ *   c.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+ * })) {
+ *   ... send a request to upstream.origin() ...
+ *   assertThat(upstream.nextHead()).startsWith("GET / HTTP/1.1\r\n");
+ *   assertThat(upstream.handlerFailures()).isEmpty();
+ * }
+ * }</pre>
+ *
+ * <p>Both modes count the connections they accept. Thread-safe; {@link #close()} closes every
+ * connection and waits, bounded, for the threads it started.
  *
  * @since 0.1
  */
@@ -52,22 +79,44 @@ public final class RawUpstream implements AutoCloseable {
       .getBytes(StandardCharsets.ISO_8859_1);
 
   private final ServerSocket listener;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "raw-upstream");
-    t.setDaemon(true);
-    return t;
-  });
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final String scheme;
+  private final Handler handler;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final AtomicInteger accepted = new AtomicInteger();
+  private final AtomicInteger headCount = new AtomicInteger();
+  private final BlockingQueue<String> heads = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Throwable> handlerFailures = new LinkedBlockingQueue<>();
   private final List<String> requests = new ArrayList<>(); // guarded by this
   private final List<String> leftovers = new ArrayList<>(); // guarded by this
   private volatile byte[] answer = OK;
-  private final AtomicInteger accepted = new AtomicInteger();
   private final Queue<String> scripts = new ConcurrentLinkedQueue<>();
-  private final CompletableFuture<Boolean> scriptedConnectionClosed =
-      new CompletableFuture<>();
+  private final CompletableFuture<Boolean> scriptedConnectionClosed = new CompletableFuture<>();
 
-  private RawUpstream(ServerSocket listener) {
+  /** Null handler: the recording mode. */
+  private RawUpstream(ServerSocket listener, String scheme, Handler handler) {
     this.listener = listener;
+    this.scheme = scheme;
+    this.handler = handler;
+    Thread acceptor = new Thread(this::acceptLoop, "raw-upstream-accept-" + listener.getLocalPort());
+    acceptor.setDaemon(true);
+    threads.add(acceptor);
+    acceptor.start();
+  }
+
+  /**
+   * What a handled upstream does with each connection it accepts, on a thread of its own; the
+   * connection is closed when it returns.
+   */
+  @FunctionalInterface
+  public interface Handler {
+    /**
+     * Serves one connection.
+     *
+     * @param connection the accepted connection
+     * @throws Exception anything: kept in {@link #handlerFailures()} unless the peer went away
+     */
+    void handle(Connection connection) throws Exception;
   }
 
   /**
@@ -77,24 +126,99 @@ public final class RawUpstream implements AutoCloseable {
    * @throws IOException if it cannot listen
    */
   public static RawUpstream start() throws IOException {
-    ServerSocket s = new ServerSocket();
-    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    RawUpstream upstream = new RawUpstream(s);
-    upstream.threads.execute(upstream::accept);
-    return upstream;
+    return new RawUpstream(loopback(0), "http", null);
   }
 
   /**
-   * The base URL, {@code http://127.0.0.1:port}.
+   * Starts listening on a free loopback port; each connection runs the handler.
+   *
+   * @param handler what to do with each connection
+   * @return the running upstream
+   * @throws IOException if it cannot listen
+   */
+  public static RawUpstream start(Handler handler) throws IOException {
+    return new RawUpstream(loopback(0), "http", Objects.requireNonNull(handler, "handler"));
+  }
+
+  /**
+   * Starts listening on the given address and port (0 for any free one); each connection runs the
+   * handler. Two upstreams on 127.0.0.1 and 127.0.0.2 with the same port stand for two addresses
+   * of one host name.
+   *
+   * @param address the local address to listen on
+   * @param port the port, or 0
+   * @param handler what to do with each connection
+   * @return the running upstream
+   * @throws IOException if it cannot listen
+   */
+  public static RawUpstream startOn(InetAddress address, int port, Handler handler) throws IOException {
+    return new RawUpstream(new ServerSocket(port, 50, Objects.requireNonNull(address, "address")), "http",
+        Objects.requireNonNull(handler, "handler"));
+  }
+
+  /**
+   * Starts serving TLS on a free loopback port; each connection runs the handler after the
+   * handshake. A client that refuses the certificate is a peer that went away, not a failure.
+   *
+   * @param context the server's TLS context (its key and certificate)
+   * @param handler what to do with each connection
+   * @return the running upstream; its {@link #origin()} is {@code https}
+   * @throws IOException if it cannot listen
+   */
+  public static RawUpstream startTls(SSLContext context, Handler handler) throws IOException {
+    return new RawUpstream(context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()),
+        "https", Objects.requireNonNull(handler, "handler"));
+  }
+
+  /**
+   * Starts an upstream that answers every request head on a connection with {@code 200} and the
+   * body, keeping the connection alive; request bodies are not read (send none).
+   *
+   * @param body the response body (ISO-8859-1)
+   * @return the running upstream
+   * @throws IOException if it cannot listen
+   */
+  public static RawUpstream keepAlive(String body) throws IOException {
+    return start(c -> {
+      while (c.readHead() != null) {
+        c.write("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+      }
+    });
+  }
+
+  private static ServerSocket loopback(int port) throws IOException {
+    return new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+  }
+
+  /**
+   * The base URL, {@code http://127.0.0.1:port} ({@code https} if it serves TLS).
    *
    * @return the URL to route to
    */
   public String url() {
-    return "http://127.0.0.1:" + listener.getLocalPort();
+    return scheme + "://127.0.0.1:" + listener.getLocalPort();
   }
 
   /**
-   * Answers every later request with these exact bytes instead of {@code 200 ok}.
+   * The base URL as a URI.
+   *
+   * @return {@link #url()} as a URI
+   */
+  public URI origin() {
+    return URI.create(url());
+  }
+
+  /**
+   * The port it listens on.
+   *
+   * @return the port
+   */
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  /**
+   * Answers every later request with these exact bytes instead of {@code 200 ok} (recording mode).
    *
    * @param rawResponse the response's bytes, one char each (ISO-8859-1)
    * @return this upstream
@@ -105,8 +229,9 @@ public final class RawUpstream implements AutoCloseable {
   }
 
   /**
-   * Answers the next request with a script instead: its bytes, where {@link #PAUSE} flushes and
-   * waits 150 ms, and a final {@link #CLOSE} closes the connection after them.
+   * Answers the next request with a script instead (recording mode): its bytes, where
+   * {@link #PAUSE} flushes and waits 150 ms, and a final {@link #CLOSE} closes the connection after
+   * them.
    *
    * @param script the response's bytes, one char each, with the markers
    * @return this upstream
@@ -138,6 +263,40 @@ public final class RawUpstream implements AutoCloseable {
    */
   public CompletableFuture<Boolean> scriptedConnectionClosed() {
     return scriptedConnectionClosed;
+  }
+
+  /**
+   * How many request heads handlers have read through {@link Connection#readHead()}, over all
+   * connections.
+   *
+   * @return the count
+   */
+  public int headsRead() {
+    return headCount.get();
+  }
+
+  /**
+   * The next request head a handler read, in arrival order, waiting up to 5 seconds.
+   *
+   * @return the head, up to and including its blank line (ISO-8859-1)
+   * @throws InterruptedException if interrupted while waiting
+   * @throws AssertionError if no head arrives within 5 seconds
+   */
+  public String nextHead() throws InterruptedException {
+    String head = heads.poll(5, TimeUnit.SECONDS);
+    if (head == null) {
+      throw new AssertionError("the upstream received no request head within 5 seconds");
+    }
+    return head;
+  }
+
+  /**
+   * What handlers threw so far, other than a peer that went away (a socket or TLS exception).
+   *
+   * @return the failures in the order they happened
+   */
+  public List<Throwable> handlerFailures() {
+    return List.copyOf(handlerFailures);
   }
 
   /**
@@ -180,26 +339,45 @@ public final class RawUpstream implements AutoCloseable {
     return requests.size() >= n;
   }
 
-  private void accept() {
+  private void acceptLoop() {
     while (!listener.isClosed()) {
       try {
-        Socket s = listener.accept();
+        Socket socket = listener.accept();
         accepted.incrementAndGet();
-        s.setSoTimeout(20_000);
-        open.add(s);
-        threads.execute(() -> serve(s));
-      } catch (IOException | RejectedExecutionException e) {
-        return;
+        sockets.add(socket);
+        Thread t = new Thread(() -> run(socket), "raw-upstream-conn-" + socket.getPort());
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      } catch (IOException e) {
+        return; // closed
       }
     }
   }
 
-  private void serve(Socket socket) {
+  private void run(Socket socket) {
+    try (socket) {
+      Connection connection = new Connection(socket);
+      if (handler == null) {
+        record(connection);
+      } else {
+        handler.handle(connection);
+      }
+    } catch (SocketException | SSLException e) {
+      // the client went away (or refused the certificate): normal in many tests
+    } catch (Throwable t) {
+      handlerFailures.add(t);
+    }
+  }
+
+  private void record(Connection connection) throws IOException {
+    Socket socket = connection.socket;
+    socket.setSoTimeout(20_000);
     ByteArrayOutputStream current = new ByteArrayOutputStream();
     boolean scripted = false;
-    try (socket) {
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      OutputStream out = socket.getOutputStream();
+    try {
+      InputStream in = new BufferedInputStream(connection.in);
+      OutputStream out = connection.out;
       for (;;) {
         current.reset();
         if (!readRequest(in, current)) {
@@ -229,7 +407,6 @@ public final class RawUpstream implements AutoCloseable {
       if (scripted) {
         scriptedConnectionClosed.complete(true);
       }
-      open.remove(socket);
       if (current.size() > 0) {
         synchronized (this) {
           leftovers.add(current.toString(StandardCharsets.ISO_8859_1));
@@ -335,16 +512,266 @@ public final class RawUpstream implements AutoCloseable {
   }
 
   /**
-   * Stops listening and closes every open connection.
+   * Stops listening, closes every connection and waits up to 5 seconds for each thread it started.
    *
    * @throws IOException if closing the listener fails
    */
   @Override
   public void close() throws IOException {
     listener.close();
-    for (Socket s : open) {
+    for (Socket s : sockets) {
       s.close();
     }
-    threads.shutdownNow();
+    try {
+      for (Thread t : threads) {
+        t.join(5_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * One accepted connection of a handled upstream, with blocking helpers. Reads without a timeout
+   * unless the handler sets one on {@link #socket()}.
+   */
+  public final class Connection {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    private Connection(Socket socket) throws IOException {
+      this.socket = socket;
+      this.in = socket.getInputStream();
+      this.out = socket.getOutputStream();
+    }
+
+    /**
+     * The socket, to close it, set options or look at its state.
+     *
+     * @return the socket
+     */
+    public Socket socket() {
+      return socket;
+    }
+
+    /**
+     * The socket's input, unbuffered: what the helpers here have not read.
+     *
+     * @return the input stream
+     */
+    public InputStream in() {
+      return in;
+    }
+
+    /**
+     * The socket's output, for bytes written in pieces; flush it.
+     *
+     * @return the output stream
+     */
+    public OutputStream out() {
+      return out;
+    }
+
+    /**
+     * Reads a request head up to and including its blank line, and queues it for
+     * {@link RawUpstream#nextHead()}.
+     *
+     * @return the head (ISO-8859-1), or null at end of stream before its first byte
+     * @throws IOException on end of stream inside the head, or a read failure
+     */
+    public String readHead() throws IOException {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      int matched = 0;
+      while (matched < 4) {
+        int b = in.read();
+        if (b < 0) {
+          if (head.size() == 0) {
+            return null;
+          }
+          throw new IOException("EOF inside a request head: " + head);
+        }
+        head.write(b);
+        matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+      }
+      String text = head.toString(StandardCharsets.ISO_8859_1);
+      heads.add(text);
+      headCount.incrementAndGet();
+      return text;
+    }
+
+    /**
+     * Reads exactly {@code n} bytes, fewer only at end of stream.
+     *
+     * @param n how many
+     * @return the bytes read
+     * @throws IOException on a read failure
+     */
+    public byte[] readBytes(long n) throws IOException {
+      return in.readNBytes(Math.toIntExact(n));
+    }
+
+    /**
+     * Reads a chunked body to its end, trailers included.
+     *
+     * @return the decoded bytes
+     * @throws IOException on a read failure or end of stream
+     */
+    public byte[] readChunkedBody() throws IOException {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      while (true) {
+        String sizeLine = readLine();
+        int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+        if (size == 0) {
+          while (!readLine().isEmpty()) {
+            // trailers
+          }
+          return body.toByteArray();
+        }
+        body.write(in.readNBytes(size));
+        readLine();
+      }
+    }
+
+    /**
+     * Reads the body the head declares: Content-Length or chunked; none otherwise.
+     *
+     * @param head a head {@link #readHead()} returned
+     * @return the body's bytes
+     * @throws IOException on a read failure or end of stream
+     */
+    public byte[] readBody(String head) throws IOException {
+      String cl = header(head, "Content-Length");
+      if (cl != null) {
+        return readBytes(Long.parseLong(cl));
+      }
+      String te = header(head, "Transfer-Encoding");
+      if (te != null && te.equalsIgnoreCase("chunked")) {
+        return readChunkedBody();
+      }
+      return new byte[0];
+    }
+
+    /**
+     * Reads the body the head declares (Content-Length, else chunked) into the digest without
+     * holding it, for bodies of any size.
+     *
+     * @param head a head {@link #readHead()} returned
+     * @param digest where the body's bytes go
+     * @return the body's length
+     * @throws IOException on a read failure, end of stream or bad chunk framing
+     */
+    public long digestBody(String head, MessageDigest digest) throws IOException {
+      byte[] buffer = new byte[64 * 1024];
+      String cl = header(head, "Content-Length");
+      if (cl != null) {
+        return copy(Long.parseLong(cl), digest, buffer);
+      }
+      long total = 0;
+      while (true) {
+        long size = Long.parseLong(readLine().split(";")[0].trim(), 16);
+        if (size == 0) {
+          while (!readLine().isEmpty()) {
+            // trailers
+          }
+          return total;
+        }
+        total += copy(size, digest, buffer);
+        if (!readLine().isEmpty()) {
+          throw new IOException("chunk data not followed by CRLF");
+        }
+      }
+    }
+
+    private long copy(long n, MessageDigest digest, byte[] buffer) throws IOException {
+      long left = n;
+      while (left > 0) {
+        int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (read < 0) {
+          throw new IOException("EOF " + left + " bytes before the body's end");
+        }
+        digest.update(buffer, 0, read);
+        left -= read;
+      }
+      return n;
+    }
+
+    /**
+     * Reads a line up to LF; CRs are dropped.
+     *
+     * @return the line without its line end (ISO-8859-1)
+     * @throws IOException on end of stream inside the line
+     */
+    public String readLine() throws IOException {
+      ByteArrayOutputStream line = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) != '\n') {
+        if (b < 0) {
+          throw new IOException("EOF inside a line");
+        }
+        if (b != '\r') {
+          line.write(b);
+        }
+      }
+      return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Writes the text's bytes, one per char (ISO-8859-1), and flushes.
+     *
+     * @param text what to write
+     * @throws IOException on a write failure
+     */
+    public void write(String text) throws IOException {
+      out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    }
+
+    /**
+     * Closes with RST instead of FIN.
+     *
+     * @throws IOException if closing fails
+     */
+    public void reset() throws IOException {
+      socket.setSoLinger(true, 0);
+      socket.close();
+    }
+
+    /**
+     * Whether the peer closed (EOF or RST) within the bound; bytes read meanwhile are dropped.
+     *
+     * @param bound how long at most
+     * @return true if the peer closed in time
+     * @throws IOException on a failure other than a timeout or reset
+     */
+    public boolean closedByPeerWithin(Duration bound) throws IOException {
+      long deadline = System.nanoTime() + bound.toNanos();
+      byte[] sink = new byte[8192];
+      while (System.nanoTime() < deadline) {
+        socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        try {
+          if (in.read(sink) < 0) {
+            return true;
+          }
+        } catch (SocketTimeoutException e) {
+          return false;
+        } catch (SocketException | SSLException e) {
+          return true; // connection reset
+        }
+      }
+      return false;
+    }
+  }
+
+  /** The value of a field in a raw head, or null. */
+  private static String header(String head, String name) {
+    for (String line : head.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().toLowerCase(Locale.ROOT)
+          .equals(name.toLowerCase(Locale.ROOT))) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
   }
 }

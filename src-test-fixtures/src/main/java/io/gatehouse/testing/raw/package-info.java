@@ -6,7 +6,7 @@
  * loopback connection: exact response framing, interim responses, truncation, pipelining,
  * whether the server closed), {@link io.gatehouse.testing.raw.RawUpstream} (an upstream that
  * records the exact bytes each request arrived with and answers with exact bytes or a timed
- * script), {@link io.gatehouse.testing.raw.GeneratedBody} (a response or request body of any size,
+ * script, or that hands each connection to a handler of the test's, plain or TLS), {@link io.gatehouse.testing.raw.GeneratedBody} (a response or request body of any size,
  * made on the fly, as a publisher that records the demand it saw) and
  * {@link io.gatehouse.testing.raw.GeneratedBytes} (the deterministic byte stream behind it, with
  * its SHA-256, to check hundreds of mebibytes without holding them).
@@ -20,8 +20,10 @@
  * }
  * }</pre>
  *
- * <p>The conformance kit ({@code io.gatehouse.testing.adapter}) is built on these too. No method
- * accepts or returns null.
+ * <p>The conformance kits ({@code io.gatehouse.testing.adapter}, {@code io.gatehouse.testing.transport})
+ * are built on these too. No method accepts or returns null, except
+ * {@link io.gatehouse.testing.raw.RawUpstream.Connection#readHead()}, which returns null at the end
+ * of a connection's stream, the way a reader's {@code readLine()} does.
  *
  * @since 0.1
  */

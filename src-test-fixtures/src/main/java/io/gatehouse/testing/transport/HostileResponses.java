@@ -1,5 +1,6 @@
 package io.gatehouse.testing.transport;
 
+import io.gatehouse.Unstable;
 import io.gatehouse.spi.UpstreamException.Kind;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,23 +8,37 @@ import java.util.stream.Stream;
 
 /**
  * The {@link TransportItem#HOSTILE_FRAMING} table: each row is the exact bytes an upstream answers
- * one request with, and what the caller must get. (Moved here from gateway-impl's
- * HttpClientTransportFramingTest, whose in-memory twin ResponseFramingGuardTest keeps a copy.)
+ * one request with, and what the caller must get. The kit plays each row over a socket; a
+ * transport's own tests may drive the same rows through its parser in memory (the gateway's does,
+ * in ResponseFramingGuardTest), so that one table says what every layer refuses.
+ *
+ * <pre>{@code
+ * HostileResponses.rows()
+ *     .filter(row -> row.outcome() == HostileResponses.Outcome.FAILS_BEFORE_HEAD)
+ *     .forEach(row -> assertThatThrownBy(() -> parser.parse(row.script())).as(row.name()) ...);
+ * }</pre>
+ *
+ * @since 0.1
  */
-final class HostileResponses {
+@Unstable
+public final class HostileResponses {
   /** In a script: flush, then pause, so that what follows arrives in a later read. */
-  static final String PAUSE = "<pause>";
+  public static final String PAUSE = "<pause>";
   /** At the end of a script: the upstream closes the connection after writing it. */
-  static final String CLOSE = "<close>";
+  public static final String CLOSE = "<close>";
   /** The most field lines a response head may have (README, "Upstream responses"). */
-  static final int MAX_FIELDS = 256;
+  public static final int MAX_FIELDS = 256;
   /** The longest line, in bytes without its CRLF, a response head may have. */
-  static final int MAX_LINE = 64 * 1024;
+  public static final int MAX_LINE = 64 * 1024;
+  /** The status line most rows start with. */
+  public static final String OK = "HTTP/1.1 200 OK\r\n";
+  /** A chunked body of "hello", last chunk included. */
+  public static final String CHUNKED_HELLO = "5\r\nhello\r\n0\r\n\r\n";
 
   private HostileResponses() {}
 
   /** What the caller of the first call gets. */
-  enum Outcome {
+  public enum Outcome {
     /** The response, whole; the connection goes back to the pool and serves the next call. */
     DELIVERED_REUSED,
     /** The response, whole; the connection is not reused (read until close, HTTP/1.0). */
@@ -34,7 +49,19 @@ final class HostileResponses {
     BODY_FAILS
   }
 
-  record Row(String name, String method, String script, Outcome outcome, int status, String body, Kind kind) {
+  /**
+   * One row.
+   *
+   * @param name what the row tests; also its {@link #toString()}
+   * @param method the request's method (GET, or HEAD for bodiless responses)
+   * @param script the response's bytes, one char each (ISO-8859-1), with {@link #PAUSE} and
+   *     {@link #CLOSE} marks
+   * @param outcome what the caller gets
+   * @param status the status delivered; 0 if it fails before the head
+   * @param body the body delivered (ISO-8859-1); null unless delivered
+   * @param kind the failure's kind; null if delivered
+   */
+  public record Row(String name, String method, String script, Outcome outcome, int status, String body, Kind kind) {
     static Row failsBeforeHead(String name, String script) {
       return new Row(name, "GET", script, Outcome.FAILS_BEFORE_HEAD, 0, null, Kind.PROTOCOL_ERROR);
     }
@@ -61,10 +88,12 @@ final class HostileResponses {
     }
   }
 
-  static final String OK = "HTTP/1.1 200 OK\r\n";
-  static final String CHUNKED_HELLO = "5\r\nhello\r\n0\r\n\r\n";
-
-  static Stream<Row> rows() {
+  /**
+   * Every row, a new stream each call.
+   *
+   * @return the rows
+   */
+  public static Stream<Row> rows() {
     List<Row> rows = new ArrayList<>();
     rows.add(Row.reused("baseline: Content-Length", 200, "hello", OK + "Content-Length: 5\r\n\r\nhello"));
     rows.add(Row.reused("baseline: chunked", 200, "hello", OK + "Transfer-Encoding: chunked\r\n\r\n" + CHUNKED_HELLO));

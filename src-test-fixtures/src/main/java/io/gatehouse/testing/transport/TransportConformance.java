@@ -1,11 +1,11 @@
 package io.gatehouse.testing.transport;
 
-import static io.gatehouse.testing.transport.KitCalls.assertKind;
-import static io.gatehouse.testing.transport.KitCalls.await;
-import static io.gatehouse.testing.transport.KitCalls.body;
-import static io.gatehouse.testing.transport.KitCalls.bodyFailure;
-import static io.gatehouse.testing.transport.KitCalls.call;
-import static io.gatehouse.testing.transport.KitCalls.failure;
+import static io.gatehouse.testing.transport.TransportCalls.assertKind;
+import static io.gatehouse.testing.transport.TransportCalls.await;
+import static io.gatehouse.testing.transport.TransportCalls.body;
+import static io.gatehouse.testing.transport.TransportCalls.bodyFailure;
+import static io.gatehouse.testing.transport.TransportCalls.call;
+import static io.gatehouse.testing.transport.TransportCalls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -20,6 +20,7 @@ import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.testing.Poll;
+import io.gatehouse.testing.raw.RawUpstream;
 import io.gatehouse.testing.transport.HostileResponses.Outcome;
 import io.gatehouse.testing.transport.HostileResponses.Row;
 import io.gatehouse.upstream.ConnectionPool;
@@ -210,8 +211,8 @@ public abstract class TransportConformance {
       String head = c.readHead();
       byte[] received = c.readBody(head);
       c.write("HTTP/1.1 200 OK\r\nContent-Length: " + received.length + "\r\n\r\n");
-      c.out.write(received);
-      c.out.flush();
+      c.out().write(received);
+      c.out().flush();
     })) {
       Request request = Request.builder("POST", "/x")
           .header("Host", "evil.example")
@@ -308,9 +309,9 @@ public abstract class TransportConformance {
         }
       }
     })) {
-      Response moved = await(transport.send(KitCalls.get(upstream.origin(), "/moved")));
+      Response moved = await(transport.send(TransportCalls.get(upstream.origin(), "/moved")));
       body(moved);
-      Response secret = await(transport.send(KitCalls.get(upstream.origin(), "/secret")));
+      Response secret = await(transport.send(TransportCalls.get(upstream.origin(), "/secret")));
       body(secret);
 
       assertThat(moved.status()).isEqualTo(302);
@@ -347,7 +348,7 @@ public abstract class TransportConformance {
           + "\r\n"
           + "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
     })) {
-      Response response = await(transport.send(KitCalls.get(upstream.origin(), "/")));
+      Response response = await(transport.send(TransportCalls.get(upstream.origin(), "/")));
 
       assertThat(response.status()).isEqualTo(207);
       assertThat(response.headers()).isEqualTo(
@@ -363,7 +364,7 @@ public abstract class TransportConformance {
   void response_body_length_is_its_content_length() throws Exception {
     require(TransportItem.RESPONSE_PASSED_EXACTLY);
     try (RawUpstream upstream = RawUpstream.keepAlive("0123456789")) {
-      Response response = await(transport.send(KitCalls.get(upstream.origin(), "/")));
+      Response response = await(transport.send(TransportCalls.get(upstream.origin(), "/")));
 
       assertThat(response.headers().first("Content-Length")).contains("10");
       assertThat(response.body().contentLength()).hasValue(10);
@@ -395,7 +396,7 @@ public abstract class TransportConformance {
       assertThat(first.body().contentLength()).hasValue(0);
       assertThat(first.headers().first("Content-Length")).contains(contentLength);
       assertThat(body(first)).isEmpty();
-      Response second = await(transport.send(KitCalls.get(upstream.origin(), "/second")));
+      Response second = await(transport.send(TransportCalls.get(upstream.origin(), "/second")));
       assertThat(new String(body(second), StandardCharsets.ISO_8859_1)).isEqualTo("second");
       assertThat(upstream.acceptedConnections()).isEqualTo(1);
     }
@@ -469,7 +470,7 @@ public abstract class TransportConformance {
         assertThat(badConnectionClosed.get(5, TimeUnit.SECONDS)).as("the bad connection was closed").isTrue();
       }
 
-      Response next = await(transport.send(KitCalls.get(upstream.origin(), "/good")));
+      Response next = await(transport.send(TransportCalls.get(upstream.origin(), "/good")));
 
       assertThat(next.status()).isEqualTo(200);
       assertThat(new String(body(next), StandardCharsets.ISO_8859_1)).isEqualTo("good");
@@ -509,7 +510,7 @@ public abstract class TransportConformance {
       }
       c.write("4\r\nrest\r\n0\r\n\r\n");
     })) {
-      CompletionStage<Response> stage = transport.send(KitCalls.get(upstream.origin(), "/"));
+      CompletionStage<Response> stage = transport.send(TransportCalls.get(upstream.origin(), "/"));
 
       Response response = stage.toCompletableFuture().get(10, TimeUnit.SECONDS); // upstream still holds "rest"
       KitSubscriber subscriber = KitSubscriber.manual();
@@ -535,12 +536,12 @@ public abstract class TransportConformance {
       c.write("HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n");
       byte[] block = new byte[64 * 1024];
       for (long sent = 0; sent < total; sent += block.length) {
-        c.out.write(block);
+        c.out().write(block);
         written.addAndGet(block.length);
       }
-      c.out.flush();
+      c.out().flush();
     })) {
-      Response response = await(transport.send(KitCalls.get(upstream.origin(), "/big")));
+      Response response = await(transport.send(TransportCalls.get(upstream.origin(), "/big")));
       KitSubscriber subscriber = KitSubscriber.manualCounting();
       response.body().subscribe(subscriber);
       subscriber.request(1);
@@ -600,7 +601,7 @@ public abstract class TransportConformance {
   void the_response_body_can_be_subscribed_to_once() throws Exception {
     require(TransportItem.STREAMING);
     try (RawUpstream upstream = RawUpstream.keepAlive("once")) {
-      Response response = await(transport.send(KitCalls.get(upstream.origin(), "/")));
+      Response response = await(transport.send(TransportCalls.get(upstream.origin(), "/")));
       assertThat(body(response)).hasSize(4);
 
       CompletableFuture<byte[]> second = response.body().bytes(100).toCompletableFuture();
@@ -675,12 +676,12 @@ public abstract class TransportConformance {
           block.putLong(random.nextLong());
         }
         if (chunked) {
-          c.out.write(chunkHead);
+          c.out().write(chunkHead);
         }
-        c.out.write(block.array());
+        c.out().write(block.array());
         if (chunked) {
-          c.out.write('\r');
-          c.out.write('\n');
+          c.out().write('\r');
+          c.out().write('\n');
         }
         out.update(block.array());
       }
@@ -794,7 +795,7 @@ public abstract class TransportConformance {
           c.readHead();
           done.await(10, TimeUnit.SECONDS); // holds the only connection
         })) {
-      CompletionStage<Response> holder = onePerOrigin.send(KitCalls.get(upstream.origin(), "/hold"));
+      CompletionStage<Response> holder = onePerOrigin.send(TransportCalls.get(upstream.origin(), "/hold"));
       upstream.nextHead();
       UpstreamCall waiting = new UpstreamCall(upstream.origin(), Request.builder("GET", "/wait").build(),
           SHORT, Duration.ofSeconds(5));
@@ -824,7 +825,7 @@ public abstract class TransportConformance {
       List<CompletableFuture<Response>> calls = new ArrayList<>();
       List<Long> failedAt = new CopyOnWriteArrayList<>();
       for (int i = 0; i < 5; i++) {
-        CompletableFuture<Response> call = twoPerOrigin.send(KitCalls.get(upstream.origin(), "/" + i)).toCompletableFuture();
+        CompletableFuture<Response> call = twoPerOrigin.send(TransportCalls.get(upstream.origin(), "/" + i)).toCompletableFuture();
         call.whenComplete((r, f) -> {
           if (f != null) {
             failedAt.add(System.nanoTime());
@@ -866,7 +867,7 @@ public abstract class TransportConformance {
       // Well under the 5 s response timeout, which would close the connection anyway.
       closedByTransport.complete(c.closedByPeerWithin(Duration.ofSeconds(2)));
     })) {
-      CompletionStage<Response> stage = transport.send(KitCalls.get(upstream.origin(), "/"));
+      CompletionStage<Response> stage = transport.send(TransportCalls.get(upstream.origin(), "/"));
       upstream.nextHead();
 
       stage.toCompletableFuture().cancel(true);
@@ -916,8 +917,8 @@ public abstract class TransportConformance {
       String head = c.readHead();
       if (head.contains("/big")) {
         c.write("HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n");
-        c.out.write(new byte[100_000]);
-        c.out.flush();
+        c.out().write(new byte[100_000]);
+        c.out().flush();
         // Well under the 5 s response timeout, which would close the connection anyway.
         closedByTransport.complete(c.closedByPeerWithin(Duration.ofSeconds(2)));
       } else {
@@ -925,7 +926,7 @@ public abstract class TransportConformance {
         c.closedByPeerWithin(Duration.ofSeconds(10));
       }
     })) {
-      Response response = await(transport.send(KitCalls.get(upstream.origin(), "/big")));
+      Response response = await(transport.send(TransportCalls.get(upstream.origin(), "/big")));
       KitSubscriber subscriber = KitSubscriber.manual();
       response.body().subscribe(subscriber);
       subscriber.request(1);
@@ -934,7 +935,7 @@ public abstract class TransportConformance {
       subscriber.cancel();
 
       assertThat(closedByTransport.get(15, TimeUnit.SECONDS)).isTrue();
-      Response next = await(transport.send(KitCalls.get(upstream.origin(), "/small")));
+      Response next = await(transport.send(TransportCalls.get(upstream.origin(), "/small")));
       assertThat(body(next)).hasSize(2);
       assertThat(upstream.acceptedConnections()).isEqualTo(2);
       assertThat(subscriber.done).isNotDone(); // no signal after cancel
@@ -952,7 +953,7 @@ public abstract class TransportConformance {
       port = bound.getLocalPort();
     }
 
-    UpstreamException e = failure(transport.send(KitCalls.get(URI.create("http://127.0.0.1:" + port), "/")));
+    UpstreamException e = failure(transport.send(TransportCalls.get(URI.create("http://127.0.0.1:" + port), "/")));
 
     assertKind(e, Kind.CONNECT_REFUSED);
   }
@@ -967,10 +968,10 @@ public abstract class TransportConformance {
       if (how.equals("RST")) {
         c.reset();
       } else {
-        c.socket.close();
+        c.socket().close();
       }
     })) {
-      UpstreamException e = failure(transport.send(KitCalls.get(upstream.origin(), "/")));
+      UpstreamException e = failure(transport.send(TransportCalls.get(upstream.origin(), "/")));
 
       assertKind(e, Kind.CONNECTION_RESET);
       // No automatic retry, even for an idempotent GET.
@@ -993,7 +994,7 @@ public abstract class TransportConformance {
       c.write(response);
       c.closedByPeerWithin(Duration.ofSeconds(5));
     })) {
-      CompletionStage<Response> stage = transport.send(KitCalls.get(upstream.origin(), "/"));
+      CompletionStage<Response> stage = transport.send(TransportCalls.get(upstream.origin(), "/"));
 
       // The bad chunk arrives with the head, so the whole response is refused before its head is
       // passed on (the HOSTILE_FRAMING table has chunks that arrive after the head).
@@ -1053,7 +1054,7 @@ public abstract class TransportConformance {
       Thread.sleep(100);
       c.reset();
     })) {
-      Response response = await(transport.send(KitCalls.get(upstream.origin(), "/")));
+      Response response = await(transport.send(TransportCalls.get(upstream.origin(), "/")));
 
       assertKind(bodyFailure(response), Kind.CONNECTION_RESET);
     }
@@ -1067,7 +1068,7 @@ public abstract class TransportConformance {
     require(TransportItem.CONNECTION_REUSE);
     try (RawUpstream upstream = RawUpstream.keepAlive("pong")) {
       for (int i = 0; i < 5; i++) {
-        Response response = await(transport.send(KitCalls.get(upstream.origin(), "/ping/" + i)));
+        Response response = await(transport.send(TransportCalls.get(upstream.origin(), "/ping/" + i)));
         assertThat(new String(body(response), StandardCharsets.ISO_8859_1)).isEqualTo("pong");
       }
 
@@ -1108,7 +1109,7 @@ public abstract class TransportConformance {
       assertThat(new String(body(first), StandardCharsets.ISO_8859_1)).isEqualTo(early ? "big!" : "done");
 
       for (int i = 0; i < 3; i++) {
-        Response next = await(transport.send(KitCalls.get(upstream.origin(), "/good")));
+        Response next = await(transport.send(TransportCalls.get(upstream.origin(), "/good")));
         assertThat(new String(body(next), StandardCharsets.ISO_8859_1)).isEqualTo("good");
       }
       if (!early) {
@@ -1168,7 +1169,7 @@ public abstract class TransportConformance {
           if (head != null) {
             c.readBody(head);
           }
-          close.apply(c.socket);
+          close.apply(c.socket());
         } else {
           serve(c);
         }
@@ -1189,9 +1190,9 @@ public abstract class TransportConformance {
         c.readBody(head);
         c.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
         Thread.sleep(idleMillis);
-        close.apply(c.socket);
+        close.apply(c.socket());
         if (close == Close.HALF) {
-          while (c.in.read() >= 0) {
+          while (c.in().read() >= 0) {
             // drains what the client may still send, unanswered and unrecorded: no request arrived
           }
         }
@@ -1199,10 +1200,10 @@ public abstract class TransportConformance {
         seen.serve(c);
       }
     })) {
-      assertThat(body(await(transport.send(KitCalls.get(upstream.origin(), "/1"))))).asString().isEqualTo("one");
+      assertThat(body(await(transport.send(TransportCalls.get(upstream.origin(), "/1"))))).asString().isEqualTo("one");
       Thread.sleep(idleMillis + 150);
 
-      Response second = await(transport.send(KitCalls.get(upstream.origin(), "/2")));
+      Response second = await(transport.send(TransportCalls.get(upstream.origin(), "/2")));
 
       assertThat(second.status()).isEqualTo(200);
       assertThat(body(second)).asString().isEqualTo("ok");
@@ -1218,7 +1219,7 @@ public abstract class TransportConformance {
     require(TransportItem.STALE_CONNECTIONS);
     Seen seen = new Seen();
     try (RawUpstream upstream = seen.closingAfterRequest(close)) {
-      await(await(transport.send(KitCalls.get(upstream.origin(), "/1"))).body().bytes(100));
+      await(await(transport.send(TransportCalls.get(upstream.origin(), "/1"))).body().bytes(100));
       awaitPooled(transport);
       Request request = method.equals("GET") || method.equals("DELETE")
           ? Request.builder(method, "/2").build()
@@ -1238,7 +1239,7 @@ public abstract class TransportConformance {
     require(TransportItem.STALE_CONNECTIONS);
     Seen seen = new Seen();
     try (RawUpstream upstream = seen.closingAfterRequest(Close.FIN)) {
-      await(await(transport.send(KitCalls.get(upstream.origin(), "/1"))).body().bytes(100));
+      await(await(transport.send(TransportCalls.get(upstream.origin(), "/1"))).body().bytes(100));
       awaitPooled(transport);
       Request request = Request.builder("POST", "/2").body(streamed("{\"n\":2}")).build();
 
@@ -1259,9 +1260,9 @@ public abstract class TransportConformance {
     try (RawUpstream upstream = RawUpstream.start(c -> {
       seen.connections.incrementAndGet();
       seen.readHead(c);
-      close.apply(c.socket);
+      close.apply(c.socket());
     })) {
-      UpstreamException e = failure(transport.send(KitCalls.get(upstream.origin(), "/1")));
+      UpstreamException e = failure(transport.send(TransportCalls.get(upstream.origin(), "/1")));
 
       assertKind(e, Kind.CONNECTION_RESET);
       assertThat(seen.lines).containsExactly("GET /1 HTTP/1.1");
@@ -1282,12 +1283,12 @@ public abstract class TransportConformance {
       seen.readHead(c);
       c.write(partial);
       Thread.sleep(50);
-      c.socket.close();
+      c.socket().close();
     })) {
-      await(await(transport.send(KitCalls.get(upstream.origin(), "/1"))).body().bytes(100));
+      await(await(transport.send(TransportCalls.get(upstream.origin(), "/1"))).body().bytes(100));
       awaitPooled(transport);
 
-      UpstreamException e = failure(transport.send(KitCalls.get(upstream.origin(), "/2")));
+      UpstreamException e = failure(transport.send(TransportCalls.get(upstream.origin(), "/2")));
 
       assertKind(e, Kind.CONNECTION_RESET);
       assertThat(seen.lines).containsExactly("GET /1 HTTP/1.1", "GET /2 HTTP/1.1");
@@ -1351,13 +1352,13 @@ public abstract class TransportConformance {
       assertThat(status(pooled)).isEqualTo(new ConnectionPoolStatus(0, 0, 0, 5));
       List<CompletableFuture<Response>> calls = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        calls.add(pooled.send(KitCalls.get(upstream.origin(), "/" + i)).toCompletableFuture());
+        calls.add(pooled.send(TransportCalls.get(upstream.origin(), "/" + i)).toCompletableFuture());
       }
       upstream.nextHead();
       upstream.nextHead();
       assertThat(status(pooled)).isEqualTo(new ConnectionPoolStatus(2, 0, 0, 5));
 
-      calls.add(pooled.send(KitCalls.get(upstream.origin(), "/2")).toCompletableFuture());
+      calls.add(pooled.send(TransportCalls.get(upstream.origin(), "/2")).toCompletableFuture());
       assertThat(Poll.within(Duration.ofSeconds(5)).until(() -> status(pooled), s -> s.pending() == 1))
           .isEqualTo(new ConnectionPoolStatus(2, 1, 0, 5));
 
@@ -1422,7 +1423,7 @@ public abstract class TransportConformance {
       c.readHead();
       c.write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nleaked");
     })) {
-      UpstreamException e = failure(transport.send(KitCalls.get(upstream.origin(), "/")));
+      UpstreamException e = failure(transport.send(TransportCalls.get(upstream.origin(), "/")));
 
       assertKind(e, UNTRUSTED_CERTIFICATE);
       assertThat(upstream.acceptedConnections()).isEqualTo(1);

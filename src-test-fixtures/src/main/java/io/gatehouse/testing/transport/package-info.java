@@ -10,7 +10,11 @@
  * interface a transport author implements: make a transport with the given
  * {@link io.gatehouse.testing.transport.TransportOptions}, name the items it cannot do and why),
  * {@link io.gatehouse.testing.transport.TransportConformance} (extend it once per transport) and
- * {@link io.gatehouse.testing.transport.TransportItem} (what is checked).
+ * {@link io.gatehouse.testing.transport.TransportItem} (what is checked). A transport's own tests
+ * beside the kit can use its tools: {@link io.gatehouse.testing.transport.TransportCalls} (calls
+ * with bounded waits, failures by kind), {@link io.gatehouse.testing.transport.HostileResponses}
+ * (the table of hostile response framings, to drive a parser in memory with the rows the kit plays
+ * over sockets) and the raw upstream the kit runs on, {@link io.gatehouse.testing.raw.RawUpstream}.
  *
  * <p><b>Adding a transport</b>:
  * <ol>
@@ -43,7 +47,8 @@
  * report; the kit never skips an item silently. The TLS rows make their certificate with the JDK's
  * {@code keytool}, so they need a JDK, not a bare runtime.
  *
- * <p>No method accepts or returns null.
+ * <p>No method accepts or returns null; a {@link io.gatehouse.testing.transport.HostileResponses.Row}
+ * has no body when nothing is delivered and no kind when nothing fails (those components are null).
  *
  * @since 0.1
  */

@@ -16,8 +16,11 @@ import java.util.Map;
  * The gateway's {@link HttpClientTransport} through the transport conformance kit. It lives here,
  * not in gateway-impl, because the fixtures depend on gateway-impl (a test dependency back would be
  * a cycle); it runs in this module's {@code transport-conformance-small-heap} execution (-Xmx128m).
- * What only httpclient5 has (its threads, its resolver, TransportSettings' checks, the framing
- * guard's messages) stays in gateway-impl's own tests.
+ * What only httpclient5 has is tested beside it, in this package, with the kit's tools: its
+ * failures and threads (HttpClientTransportFailureTest), its resolver and pool (PoolAndDnsTest), its
+ * deadline timer (DeadlineTimerTest), the framing guard's messages (HttpClientTransportFramingTest)
+ * and the guard in memory (ResponseFramingGuardTest); TransportSettings' checks and the parsed-head
+ * checks need no socket and stay in gateway-impl.
  */
 class HttpClientTransportConformanceTest extends TransportConformance {
   private static final List<String> TRUST_PROPERTIES =

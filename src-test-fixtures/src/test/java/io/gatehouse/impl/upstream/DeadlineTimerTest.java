@@ -1,15 +1,17 @@
 package io.gatehouse.impl.upstream;
 
-import static io.gatehouse.impl.upstream.Calls.await;
-import static io.gatehouse.impl.upstream.Calls.body;
+import static io.gatehouse.testing.transport.TransportCalls.await;
+import static io.gatehouse.testing.transport.TransportCalls.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
-import java.net.URI;
+import io.gatehouse.testing.raw.RawUpstream;
+import io.gatehouse.testing.transport.TransportCalls;
 import io.gatehouse.upstream.ConnectionPool;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -45,10 +47,10 @@ class DeadlineTimerTest {
     CountDownLatch release = new CountDownLatch(1);
     try (HttpClientTransport transport = HttpClientTransport.create(TransportSettings.defaults().withIoThreads(1));
         RawUpstream upstream = holding(release)) {
-      assertThat(body(await(transport.send(Calls.get(upstream.origin(), "/first"))))).isEqualTo("ok".getBytes(StandardCharsets.US_ASCII));
+      assertThat(body(await(transport.send(TransportCalls.get(upstream.origin(), "/first"))))).isEqualTo("ok".getBytes(StandardCharsets.US_ASCII));
       int idle = transport.timerTasks();
 
-      CompletionStage<Response> held = transport.send(Calls.get(upstream.origin(), "/hold"));
+      CompletionStage<Response> held = transport.send(TransportCalls.get(upstream.origin(), "/hold"));
       upstream.nextHead();
       upstream.nextHead();
       assertThat(transport.timerTasks()).as("in flight on the pooled connection").isEqualTo(idle);
@@ -65,13 +67,13 @@ class DeadlineTimerTest {
     try (HttpClientTransport transport = HttpClientTransport.create(
             TransportSettings.of(ConnectionPool.defaults().maxPerOrigin(1).acquireTimeout(Duration.ofSeconds(10))).withIoThreads(1));
         RawUpstream upstream = holding(release)) {
-      assertThat(await(transport.send(Calls.get(upstream.origin(), "/first"))).status()).isEqualTo(200);
+      assertThat(await(transport.send(TransportCalls.get(upstream.origin(), "/first"))).status()).isEqualTo(200);
       int idle = transport.timerTasks();
 
-      CompletionStage<Response> held = transport.send(Calls.get(upstream.origin(), "/hold"));
+      CompletionStage<Response> held = transport.send(TransportCalls.get(upstream.origin(), "/hold"));
       upstream.nextHead();
       upstream.nextHead();
-      CompletionStage<Response> waiting = transport.send(Calls.get(upstream.origin(), "/next"));
+      CompletionStage<Response> waiting = transport.send(TransportCalls.get(upstream.origin(), "/next"));
       assertThat(transport.timerTasks()).as("the waiting call's acquire deadline").isEqualTo(idle + 1);
 
       release.countDown();
@@ -101,19 +103,19 @@ class DeadlineTimerTest {
   void an_exchange_leased_before_its_deadline_would_start_schedules_none_and_one_leased_later_does() {
     CountingTimer timer = new CountingTimer();
     try {
-      UpstreamExchange atOnce = new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, timer);
+      UpstreamExchange atOnce = new UpstreamExchange(TransportCalls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, timer);
       atOnce.leased(true);
       atOnce.startAcquireDeadline();
       assertThat(timer.scheduled).as("a reused connection, leased on the calling thread").hasValue(0);
 
-      UpstreamExchange waiting = new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, timer);
+      UpstreamExchange waiting = new UpstreamExchange(TransportCalls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, timer);
       waiting.startAcquireDeadline();
       assertThat(timer.scheduled).hasValue(1);
       assertThat(timer.getQueue()).hasSize(1);
       waiting.leased(true);
       assertThat(timer.getQueue()).as("cancelled once leased").isEmpty();
 
-      UpstreamExchange opening = new UpstreamExchange(Calls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, timer);
+      UpstreamExchange opening = new UpstreamExchange(TransportCalls.get(URI.create("http://127.0.0.1:1"), "/"), Duration.ofSeconds(1), false, timer);
       opening.leased(false);
       assertThat(timer.scheduled).as("a new connection's connect deadline, whenever the lease came").hasValue(2);
       opening.startAcquireDeadline();
@@ -147,7 +149,7 @@ class DeadlineTimerTest {
           Duration.ofSeconds(2), Duration.ofMillis(200));
       for (int round = 0; round < 2; round++) {
         assertThat(await(transport.send(patient)).status()).as("round %d, 5 s", round).isEqualTo(200);
-        Calls.assertKind(Calls.failure(transport.send(hasty)), UpstreamException.Kind.RESPONSE_TIMEOUT);
+        TransportCalls.assertKind(TransportCalls.failure(transport.send(hasty)), UpstreamException.Kind.RESPONSE_TIMEOUT);
       }
     }
   }

@@ -1,15 +1,16 @@
 package io.gatehouse.impl.upstream;
 
-import static io.gatehouse.impl.upstream.HttpClientTransportFramingTest.CLOSE;
-import static io.gatehouse.impl.upstream.HttpClientTransportFramingTest.OK;
-import static io.gatehouse.impl.upstream.HttpClientTransportFramingTest.PAUSE;
+import static io.gatehouse.testing.transport.HostileResponses.CLOSE;
+import static io.gatehouse.testing.transport.HostileResponses.OK;
+import static io.gatehouse.testing.transport.HostileResponses.PAUSE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gatehouse.impl.upstream.HttpClientTransportFramingTest.Outcome;
-import io.gatehouse.impl.upstream.HttpClientTransportFramingTest.Row;
 import io.gatehouse.spi.UpstreamException.Kind;
+import io.gatehouse.testing.transport.HostileResponses;
+import io.gatehouse.testing.transport.HostileResponses.Outcome;
+import io.gatehouse.testing.transport.HostileResponses.Row;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -33,10 +34,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link ResponseFramingGuard} driven in memory, byte for byte, over a scripted session: the rows of
- * {@link HttpClientTransportFramingTest} (a copy of the transport conformance kit's HOSTILE_FRAMING
- * table, which HttpClientTransportConformanceTest runs over sockets) without sockets, plus what
- * sockets cannot show (each delegated session call, writes split anywhere, the outbound stream
- * losing track).
+ * the transport conformance kit's {@link HostileResponses} table (its HOSTILE_FRAMING item, which
+ * HttpClientTransportConformanceTest runs over sockets) and the refusal messages of
+ * {@link HttpClientTransportFramingTest#reasons()}, without sockets, plus what sockets cannot show
+ * (each delegated session call, writes split anywhere, the outbound stream losing track). It lives
+ * in gateway-test-fixtures to use the kit's table; the fixtures' {@code pit} profile mutates the
+ * guard with it (see that pom).
  */
 class ResponseFramingGuardTest {
   /** A session whose reads return the queued chunks, one per read, and whose writes take everything. */
@@ -144,8 +147,15 @@ class ResponseFramingGuardTest {
         || row.outcome() == Outcome.DELIVERED_CLOSED && row.script().contains(PAUSE);
   }
 
+  /** The kit's table tests the guard's bounds at the limit and one past it, so they must be the guard's. */
+  @Test
+  void the_kits_table_bounds_are_the_guards() {
+    assertThat(HostileResponses.MAX_FIELDS).isEqualTo(ResponseFramingGuard.MAX_FIELDS);
+    assertThat(HostileResponses.MAX_LINE).isEqualTo(ResponseFramingGuard.MAX_LINE);
+  }
+
   @ParameterizedTest(name = "{0}")
-  @MethodSource("io.gatehouse.impl.upstream.HttpClientTransportFramingTest#rows")
+  @MethodSource("io.gatehouse.testing.transport.HostileResponses#rows")
   void refuses_exactly_the_framings_the_socket_test_refuses(Row row) throws Exception {
     Scripted s = new Scripted();
     s.send(request(row.method()));

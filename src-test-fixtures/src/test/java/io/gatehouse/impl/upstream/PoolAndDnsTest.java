@@ -1,15 +1,17 @@
 package io.gatehouse.impl.upstream;
 
-import static io.gatehouse.impl.upstream.Calls.assertKind;
-import static io.gatehouse.impl.upstream.Calls.await;
-import static io.gatehouse.impl.upstream.Calls.body;
-import static io.gatehouse.impl.upstream.Calls.failure;
+import static io.gatehouse.testing.transport.TransportCalls.assertKind;
+import static io.gatehouse.testing.transport.TransportCalls.await;
+import static io.gatehouse.testing.transport.TransportCalls.body;
+import static io.gatehouse.testing.transport.TransportCalls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.Response;
-import io.gatehouse.impl.testing.MutableClock;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
+import io.gatehouse.testing.ManualClock;
+import io.gatehouse.testing.raw.RawUpstream;
+import io.gatehouse.testing.transport.TransportCalls;
 import io.gatehouse.upstream.ConnectionPool;
 import java.net.InetAddress;
 import java.net.URI;
@@ -37,13 +39,13 @@ class PoolAndDnsTest {
                 ConnectionPool.defaults().maxLifetime(Duration.ofMillis(300))).withIoThreads(1),
             host -> new InetAddress[] {InetAddress.getByName(address.get())}, Duration.ofMillis(50))) {
       URI origin = URI.create("http://svc.test:" + a.port());
-      assertThat(body(await(transport.send(Calls.get(origin, "/1"))))).asString().isEqualTo("a");
+      assertThat(body(await(transport.send(TransportCalls.get(origin, "/1"))))).asString().isEqualTo("a");
       address.set("127.0.0.2");
-      assertThat(body(await(transport.send(Calls.get(origin, "/2"))))).as("within the lifetime").asString().isEqualTo("a");
+      assertThat(body(await(transport.send(TransportCalls.get(origin, "/2"))))).as("within the lifetime").asString().isEqualTo("a");
 
       Thread.sleep(400);
 
-      assertThat(body(await(transport.send(Calls.get(origin, "/3"))))).asString().isEqualTo("b");
+      assertThat(body(await(transport.send(TransportCalls.get(origin, "/3"))))).asString().isEqualTo("b");
       assertThat(a.acceptedConnections()).isEqualTo(1);
       assertThat(b.acceptedConnections()).isEqualTo(1);
     }
@@ -66,10 +68,10 @@ class PoolAndDnsTest {
               return new InetAddress[] {InetAddress.getLoopbackAddress()};
             })) {
       CompletableFuture<Response> hanging =
-          transport.send(Calls.get(URI.create("http://hangs.test:" + upstream.port()), "/")).toCompletableFuture();
+          transport.send(TransportCalls.get(URI.create("http://hangs.test:" + upstream.port()), "/")).toCompletableFuture();
 
       long start = System.nanoTime();
-      Response other = await(transport.send(Calls.get(URI.create("http://fine.test:" + upstream.port()), "/")));
+      Response other = await(transport.send(TransportCalls.get(URI.create("http://fine.test:" + upstream.port()), "/")));
       assertThat(other.status()).isEqualTo(200);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(250));
 
@@ -84,7 +86,7 @@ class PoolAndDnsTest {
   @Test
   void a_name_that_did_not_resolve_fails_at_once_for_the_negative_ttl_then_is_tried_again() throws Exception {
     AtomicInteger lookups = new AtomicInteger();
-    MutableClock clock = new MutableClock(); // the DNS cache's TTLs run on the gateway's time
+    ManualClock clock = ManualClock.create(); // the DNS cache's TTLs run on the gateway's time
     try (HttpClientTransport transport = HttpClientTransport.create(TransportSettings.of(
             ConnectionPool.defaults().negativeDnsTtl(Duration.ofMillis(300))).withIoThreads(1),
         host -> {
@@ -93,17 +95,17 @@ class PoolAndDnsTest {
         }, AsyncDns.DEFAULT_POSITIVE_TTL, clock)) {
       URI origin = URI.create("http://gone.test:8080");
       for (int i = 0; i < 3; i++) {
-        UpstreamException e = failure(transport.send(Calls.get(origin, "/")));
+        UpstreamException e = failure(transport.send(TransportCalls.get(origin, "/")));
         assertKind(e, Kind.CONNECT_REFUSED);
         assertThat(e).hasMessageContaining("'gone.test' did not resolve");
       }
       assertThat(lookups).hasValue(1);
 
       clock.advance(Duration.ofMillis(299));
-      failure(transport.send(Calls.get(origin, "/")));
+      failure(transport.send(TransportCalls.get(origin, "/")));
       assertThat(lookups).as("a millisecond before the negative TTL ends").hasValue(1);
       clock.advance(Duration.ofMillis(1));
-      failure(transport.send(Calls.get(origin, "/")));
+      failure(transport.send(TransportCalls.get(origin, "/")));
 
       assertThat(lookups).hasValue(2);
     }
@@ -116,7 +118,7 @@ class PoolAndDnsTest {
       resolvedOn.set(Thread.currentThread().getName());
       throw new UnknownHostException(host);
     });
-    failure(transport.send(Calls.get(URI.create("http://any.test:8080"), "/")));
+    failure(transport.send(TransportCalls.get(URI.create("http://any.test:8080"), "/")));
     assertThat(resolvedOn.get()).startsWith("gatehouse-dns-");
 
     transport.close();

@@ -1,11 +1,11 @@
 package io.gatehouse.impl.upstream;
 
-import static io.gatehouse.impl.upstream.Calls.assertKind;
-import static io.gatehouse.impl.upstream.Calls.await;
-import static io.gatehouse.impl.upstream.Calls.body;
-import static io.gatehouse.impl.upstream.Calls.bodyFailure;
-import static io.gatehouse.impl.upstream.Calls.call;
-import static io.gatehouse.impl.upstream.Calls.failure;
+import static io.gatehouse.testing.transport.TransportCalls.assertKind;
+import static io.gatehouse.testing.transport.TransportCalls.await;
+import static io.gatehouse.testing.transport.TransportCalls.body;
+import static io.gatehouse.testing.transport.TransportCalls.bodyFailure;
+import static io.gatehouse.testing.transport.TransportCalls.call;
+import static io.gatehouse.testing.transport.TransportCalls.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +14,8 @@ import io.gatehouse.http.Response;
 import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
+import io.gatehouse.testing.raw.RawUpstream;
+import io.gatehouse.testing.transport.TransportCalls;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -33,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * What only this transport does on failure: its messages, its resolver, its threads, close() and
  * the checks of send(). Real sockets on 127.0.0.1 only. Timeouts, cancellation and the failure
  * kinds every transport shares are items of the transport conformance kit, run against this
- * transport by HttpClientTransportConformanceTest in gateway-test-fixtures.
+ * transport by HttpClientTransportConformanceTest beside this one.
  */
 class HttpClientTransportFailureTest {
   private static final Duration SHORT = Duration.ofMillis(400);
@@ -56,7 +58,7 @@ class HttpClientTransportFailureTest {
       port = bound.getLocalPort();
     }
 
-    UpstreamException e = failure(transport.send(Calls.get(URI.create("http://127.0.0.1:" + port), "/")));
+    UpstreamException e = failure(transport.send(TransportCalls.get(URI.create("http://127.0.0.1:" + port), "/")));
 
     assertKind(e, Kind.CONNECT_REFUSED);
     assertThat(e).hasMessageContaining("GET http://127.0.0.1:" + port + "/");
@@ -70,7 +72,7 @@ class HttpClientTransportFailureTest {
           throw new UnknownHostException(host);
         })) {
 
-      UpstreamException e = failure(noNames.send(Calls.get(URI.create("http://orders.invalid:8080"), "/x")));
+      UpstreamException e = failure(noNames.send(TransportCalls.get(URI.create("http://orders.invalid:8080"), "/x")));
 
       assertKind(e, Kind.CONNECT_REFUSED);
       assertThat(e.getCause()).isInstanceOf(UnknownHostException.class);
@@ -82,7 +84,7 @@ class HttpClientTransportFailureTest {
     Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
     HttpClientTransport closing = HttpClientTransport.create(TransportSettings.defaults().withIoThreads(2));
     try (RawUpstream upstream = RawUpstream.keepAlive("ok")) {
-      body(await(closing.send(Calls.get(upstream.origin(), "/"))));
+      body(await(closing.send(TransportCalls.get(upstream.origin(), "/"))));
       assertThat(transportThreads(before, closing))
           .anyMatch(name -> name.startsWith(closing.threadNamePrefix()))
           .anyMatch(name -> name.startsWith("idle-connection-evictor"));
@@ -95,7 +97,7 @@ class HttpClientTransportFailureTest {
         Thread.sleep(20);
       }
       assertThat(transportThreads(before, closing)).isEmpty();
-      UpstreamException e = failure(closing.send(Calls.get(upstream.origin(), "/")));
+      UpstreamException e = failure(closing.send(TransportCalls.get(upstream.origin(), "/")));
       assertKind(e, Kind.CONNECT_REFUSED);
       assertThat(e).hasMessageContaining("closed");
     }
@@ -109,7 +111,7 @@ class HttpClientTransportFailureTest {
       c.readHead();
       done.await(10, TimeUnit.SECONDS); // never answers
     })) {
-      CompletionStage<Response> inFlight = closing.send(Calls.get(upstream.origin(), "/"));
+      CompletionStage<Response> inFlight = closing.send(TransportCalls.get(upstream.origin(), "/"));
       upstream.nextHead();
 
       long start = System.nanoTime();
@@ -134,7 +136,7 @@ class HttpClientTransportFailureTest {
       c.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten..");
       done.await(10, TimeUnit.SECONDS);
     })) {
-      Response response = await(closing.send(Calls.get(upstream.origin(), "/")));
+      Response response = await(closing.send(TransportCalls.get(upstream.origin(), "/")));
 
       closing.close();
 
@@ -162,7 +164,7 @@ class HttpClientTransportFailureTest {
   void rejects_an_origin_with_a_path_and_non_positive_timeouts() {
     Request request = Request.builder("GET", "/").build();
 
-    assertThatThrownBy(() -> transport.send(Calls.call(URI.create("http://orders:8080/base"), request)))
+    assertThatThrownBy(() -> transport.send(TransportCalls.call(URI.create("http://orders:8080/base"), request)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("origin: 'http://orders:8080/base' (expected: ");
     assertThatThrownBy(() -> transport.send(new UpstreamCall(URI.create("ftp://orders"), request,
