@@ -132,7 +132,8 @@ class SlowRequestBodyTest {
           c.out().flush();
           assertThat(head).startsWith("POST /big");
         });
-        Gateway gateway = Gateway.builder().accessLog(false).route("all", r -> r.path("/**").upstream(upstream.url())).build();
+        Gateway gateway = Gateway.builder().accessLog(false)
+            .route("all", r -> r.path("/**").maxRequestBody(size).upstream(upstream.url())).build();
         Container.Running running = deploy(container, GatehouseServlet.builder(gateway)
             .requestBodyIdleTimeout(Duration.ofMillis(500)).minRequestBodyRate(100_000, Duration.ofMillis(200)).build());
         RawHttp client = RawHttp.connect(running.port())) {
@@ -140,10 +141,16 @@ class SlowRequestBodyTest {
       OutputStream out = client.socket().getOutputStream();
       byte[] block = new byte[64 * 1024];
       Arrays.fill(block, (byte) 'b');
-      for (int sent = 0; sent < size; sent += block.length) {
-        out.write(block); // blocks while the gateway does not read: TCP flow control
+      try {
+        for (int sent = 0; sent < size; sent += block.length) {
+          out.write(block); // blocks while the gateway does not read: TCP flow control
+        }
+        out.flush();
+      } catch (IOException e) {
+        RawHttp.Head early = client.readHead();
+        throw new AssertionError("cut while sending: " + early.status() + " "
+            + new String(client.readBody(early), StandardCharsets.UTF_8), e);
       }
-      out.flush();
 
       RawHttp.Head head = client.readHead();
       assertThat(head.status()).isEqualTo(200);
