@@ -55,6 +55,9 @@
  *       enforced, and an abort and an end that happen once;
  *   <li>{@link io.gatehouse.adapter.RequestBodyPublisher}: the request body as a publisher that
  *       reads only on demand, over the server's {@link io.gatehouse.adapter.RequestBodyPublisher.Input};
+ *   <li>{@link io.gatehouse.adapter.BodyPace}: when a request body arrives too slowly (a pause
+ *       past the idle timeout, or an average under the minimum rate), counting only the time spent
+ *       waiting on the client; the adapter keeps the timer;
  *   <li>{@link io.gatehouse.adapter.ResponseBodyWriter}: the response body written with bounded
  *       demand to the server's {@link io.gatehouse.adapter.ResponseBodyWriter.Output}, and
  *       {@link io.gatehouse.adapter.ResponseFraming}, the framing rules of step 5.
@@ -62,8 +65,10 @@
  *
  * <p><b>What stays in the adapter</b> is what differs by server: its threads (the executor these
  * classes run on: an I/O thread, or a serial executor over container threads), how its output and
- * input are taken, resumed and closed, how a response is cut, and the timeouts it lacks (the
- * Undertow adapter times slow clients out itself; a servlet container does).
+ * input are taken, resumed and closed, how a response is cut, and the timeouts it lacks (both
+ * adapters time slow request bodies out with {@link io.gatehouse.adapter.BodyPace}, as no server
+ * counts only the time spent waiting on the client; the Undertow adapter also times slow readers
+ * of a response out, which a servlet container's own timeouts cover).
  *
  * <pre>{@code
  * SwappableGateway gateways = SwappableGateway.of(gateway);

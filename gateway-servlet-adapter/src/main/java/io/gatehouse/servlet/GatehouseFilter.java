@@ -1,6 +1,7 @@
 package io.gatehouse.servlet;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.SwappableGateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Request;
@@ -33,7 +34,7 @@ import java.util.Optional;
  *
  * <p>The gateway sees the raw path below the context path ({@code /ctx/api/orders} arrives as
  * {@code /api/orders}) and the context path as the {@link Request#mountPath() mount}; otherwise
- * the request, the response, threading, client disconnects and stopping are as for
+ * the request, the response, threading, client disconnects, slow request bodies and stopping are as for
  * {@link GatehouseServlet}. Only requests of the {@code REQUEST} dispatcher type go to the
  * gateway; forwards, includes and error dispatches pass on.
  *
@@ -50,7 +51,8 @@ public final class GatehouseFilter implements Filter {
   private final NoRoute noRoute;
 
   private GatehouseFilter(Builder b) {
-    this.mount = new GatewayMount("GatehouseFilter", b.gateway, b.asyncTimeout, b.drainTimeout);
+    this.mount = new GatewayMount("GatehouseFilter", b.gateway, b.asyncTimeout, b.drainTimeout,
+        new BodyPace.Limits(b.requestBodyIdleTimeout, b.minRequestBodyRate, b.minRequestBodyRateGrace));
     this.noRoute = b.noRoute;
   }
 
@@ -215,6 +217,9 @@ public final class GatehouseFilter implements Filter {
     private NoRoute noRoute = NoRoute.RESPOND_404;
     private Duration asyncTimeout = Duration.ZERO;
     private Duration drainTimeout = GatehouseServlet.DEFAULT_DRAIN_TIMEOUT;
+    private Duration requestBodyIdleTimeout = BodyPace.Limits.DEFAULTS.idle();
+    private long minRequestBodyRate = BodyPace.Limits.DEFAULTS.minBytesPerSecond();
+    private Duration minRequestBodyRateGrace = BodyPace.Limits.DEFAULTS.grace();
 
     private Builder(Gateway gateway) {
       this.gateway = gateway;
@@ -251,6 +256,48 @@ public final class GatehouseFilter implements Filter {
       return this;
     }
 
+
+    /**
+     * Sets the longest pause in a request body while the gateway waits for it: a client that
+     * sends nothing for longer gets 408 {@code application/problem+json} (if no response has
+     * started; else the connection is cut) and its connection closed, and the upstream call is
+     * aborted. Time while the gateway is not reading (its upstream is slow) does not count.
+     * Defaults to 30 seconds, as on the Undertow adapter; the container's own idle timeout
+     * still applies.
+     *
+     * <pre>{@code
+     * builder.requestBodyIdleTimeout(Duration.ofSeconds(10));
+     * }</pre>
+     *
+     * @param timeout more than zero, at most {@code Integer.MAX_VALUE} milliseconds
+     * @return this builder
+     */
+    public Builder requestBodyIdleTimeout(Duration timeout) {
+      this.requestBodyIdleTimeout = BodyPaceTimer.checkIdle(timeout);
+      return this;
+    }
+
+    /**
+     * Sets the slowest average rate at which a request body may arrive, counted over the time the
+     * gateway waits on the client once {@code grace} of such waiting has passed; a slower client
+     * is treated as in {@link #requestBodyIdleTimeout}. Defaults to 240 bytes per second after 5
+     * seconds (Kestrel's {@code MinRequestBodyDataRate}), as on the Undertow adapter; 0 turns the
+     * check off.
+     *
+     * <pre>{@code
+     * builder.minRequestBodyRate(1024, Duration.ofSeconds(2));
+     * }</pre>
+     *
+     * @param bytesPerSecond zero or more
+     * @param grace zero or more
+     * @return this builder
+     */
+    public Builder minRequestBodyRate(long bytesPerSecond, Duration grace) {
+      BodyPaceTimer.checkMinRate(bytesPerSecond, grace);
+      this.minRequestBodyRate = bytesPerSecond;
+      this.minRequestBodyRateGrace = grace;
+      return this;
+    }
     /**
      * Sets how long {@link GatehouseFilter#destroy()} waits for requests in flight; 30 seconds by
      * default.

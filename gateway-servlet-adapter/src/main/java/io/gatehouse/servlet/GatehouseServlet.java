@@ -1,6 +1,7 @@
 package io.gatehouse.servlet;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.SwappableGateway;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletConfig;
@@ -62,6 +63,14 @@ import java.util.Objects;
  * exchange. A client that leaves while the upstream has not answered yet is noticed when the
  * container notices it (at the latest, when the response is written).
  *
+ * <p><b>Slow clients.</b> A request body that pauses longer than the body idle timeout (30 s), or
+ * arrives at under the minimum rate (240 bytes per second once 5 s of waiting have passed), is
+ * ended as on the Undertow adapter: 408 {@code application/problem+json} with {@code Connection:
+ * close} if no response has started (else the connection is cut), and the upstream call is
+ * cancelled. Only time the gateway spends waiting on the client counts, not time its upstream
+ * takes to read. See {@link Builder#requestBodyIdleTimeout} and {@link Builder#minRequestBodyRate};
+ * the timer is one daemon thread per servlet, stopped by {@link #destroy()}.
+ *
  * <p><b>Stopping.</b> {@link #destroy()} turns new requests away (503 problem+json with
  * {@code Connection: close} and {@code Retry-After}), waits up to the drain timeout for those in
  * flight, response bodies included, then ends what is left. The gateway is not closed.
@@ -76,7 +85,8 @@ public final class GatehouseServlet implements Servlet {
   private volatile ServletConfig config;
 
   private GatehouseServlet(Builder b) {
-    this.mount = new GatewayMount("GatehouseServlet", b.gateway, b.asyncTimeout, b.drainTimeout);
+    this.mount = new GatewayMount("GatehouseServlet", b.gateway, b.asyncTimeout, b.drainTimeout,
+        new BodyPace.Limits(b.requestBodyIdleTimeout, b.minRequestBodyRate, b.minRequestBodyRateGrace));
   }
 
   /**
@@ -241,6 +251,9 @@ public final class GatehouseServlet implements Servlet {
     private final Gateway gateway;
     private Duration asyncTimeout = Duration.ZERO;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private Duration requestBodyIdleTimeout = BodyPace.Limits.DEFAULTS.idle();
+    private long minRequestBodyRate = BodyPace.Limits.DEFAULTS.minBytesPerSecond();
+    private Duration minRequestBodyRateGrace = BodyPace.Limits.DEFAULTS.grace();
 
     private Builder(Gateway gateway) {
       this.gateway = gateway;
@@ -265,6 +278,48 @@ public final class GatehouseServlet implements Servlet {
       return this;
     }
 
+
+    /**
+     * Sets the longest pause in a request body while the gateway waits for it: a client that
+     * sends nothing for longer gets 408 {@code application/problem+json} (if no response has
+     * started; else the connection is cut) and its connection closed, and the upstream call is
+     * aborted. Time while the gateway is not reading (its upstream is slow) does not count.
+     * Defaults to 30 seconds, as on the Undertow adapter; the container's own idle timeout
+     * still applies.
+     *
+     * <pre>{@code
+     * builder.requestBodyIdleTimeout(Duration.ofSeconds(10));
+     * }</pre>
+     *
+     * @param timeout more than zero, at most {@code Integer.MAX_VALUE} milliseconds
+     * @return this builder
+     */
+    public Builder requestBodyIdleTimeout(Duration timeout) {
+      this.requestBodyIdleTimeout = BodyPaceTimer.checkIdle(timeout);
+      return this;
+    }
+
+    /**
+     * Sets the slowest average rate at which a request body may arrive, counted over the time the
+     * gateway waits on the client once {@code grace} of such waiting has passed; a slower client
+     * is treated as in {@link #requestBodyIdleTimeout}. Defaults to 240 bytes per second after 5
+     * seconds (Kestrel's {@code MinRequestBodyDataRate}), as on the Undertow adapter; 0 turns the
+     * check off.
+     *
+     * <pre>{@code
+     * builder.minRequestBodyRate(1024, Duration.ofSeconds(2));
+     * }</pre>
+     *
+     * @param bytesPerSecond zero or more
+     * @param grace zero or more
+     * @return this builder
+     */
+    public Builder minRequestBodyRate(long bytesPerSecond, Duration grace) {
+      BodyPaceTimer.checkMinRate(bytesPerSecond, grace);
+      this.minRequestBodyRate = bytesPerSecond;
+      this.minRequestBodyRateGrace = grace;
+      return this;
+    }
     /**
      * Sets how long {@link GatehouseServlet#destroy()} waits for requests in flight; 30 seconds
      * by default.

@@ -1,6 +1,7 @@
 package io.gatehouse.servlet;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.GracefulStop;
 import io.gatehouse.adapter.SwappableGateway;
 import jakarta.servlet.DispatcherType;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@link GatehouseServlet} and {@link GatehouseFilter} share: the swappable gateway, the
- * stop gate with its drain, the exchanges in flight, and the per-request start.
+ * stop gate with its drain, the exchanges in flight, the request body pace timer, and the
+ * per-request start.
  */
 final class GatewayMount {
   private static final Logger log = LoggerFactory.getLogger(GatewayMount.class);
@@ -28,7 +30,10 @@ final class GatewayMount {
   private final long asyncTimeoutMillis;
   private final Duration drainTimeout;
 
-  GatewayMount(String owner, Gateway gateway, Duration asyncTimeout, Duration drainTimeout) {
+  private final BodyPaceTimer pace;
+
+  GatewayMount(String owner, Gateway gateway, Duration asyncTimeout, Duration drainTimeout, BodyPace.Limits pace) {
+    this.pace = new BodyPaceTimer(pace);
     this.owner = owner;
     this.gateways = SwappableGateway.of(gateway);
     this.asyncTimeoutMillis = asyncTimeout.toMillis();
@@ -59,7 +64,7 @@ final class GatewayMount {
   /** Starts one request: the stop gate, a lease on the current gateway, async mode, the gateway's call. */
   void serve(HttpServletRequest request, HttpServletResponse response, String decodedPrefix) throws IOException {
     if (!gate.enter()) {
-      ServletExchange refused = ServletExchange.begin(request, response, asyncTimeoutMillis, () -> {}, () -> true);
+      ServletExchange refused = ServletExchange.begin(request, response, asyncTimeoutMillis, () -> {}, () -> true, pace);
       refused.respond(gate.refusal(Problems.requestId(request)));
       return;
     }
@@ -81,7 +86,7 @@ final class GatewayMount {
     };
     ServletExchange exchange;
     try {
-      exchange = ServletExchange.begin(request, response, asyncTimeoutMillis, onEnd, gate::isDraining);
+      exchange = ServletExchange.begin(request, response, asyncTimeoutMillis, onEnd, gate::isDraining, pace);
     } catch (IOException | RuntimeException e) {
       lease.release();
       gate.exit();
@@ -94,10 +99,19 @@ final class GatewayMount {
 
   /**
    * Turns new requests away and waits, at most the drain timeout, for those in flight; then ends
-   * what is left (a 503 problem if nothing was sent yet, else the connection is cut). Blocks the
-   * calling thread, which is the container's thread that stops the application.
+   * what is left (a 503 problem if nothing was sent yet, else the connection is cut); then stops
+   * the body pace timer. Blocks the calling thread, which is the container's thread that stops
+   * the application.
    */
   void drain() {
+    try {
+      drainInFlight();
+    } finally {
+      pace.stop();
+    }
+  }
+
+  private void drainInFlight() {
     boolean clean;
     try {
       clean = gate.drain(drainTimeout);

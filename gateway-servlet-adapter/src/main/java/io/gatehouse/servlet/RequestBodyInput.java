@@ -1,11 +1,14 @@
 package io.gatehouse.servlet;
 
+import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.RequestBodyPublisher;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.Future;
 
 /**
  * The servlet container's side of the request body's {@link RequestBodyPublisher} (which keeps
@@ -18,19 +21,41 @@ import java.nio.ByteBuffer;
  * {@code 100 Continue} as soon as the application asks for the input stream (Jetty does), and
  * a request answered without its body (a 403 of the gateway's own) must get its answer, not an
  * invitation to send the body.
+ *
+ * <p>What the container does not do itself stays here too: a client that sends the body too
+ * slowly ({@link BodyPace}: a pause longer than the mount's body idle timeout, or an average under
+ * its minimum rate) fails the body with {@link ClientTooSlowException}. Only time spent waiting on
+ * the client counts: from a read that finds the input not ready to the next bytes, not while the
+ * subscriber wants nothing. The mount's timer only hands the check to the {@link Serial}.
  */
 final class RequestBodyInput implements RequestBodyPublisher.Input, ReadListener {
   private final ServletExchange exchange;
   private final Serial serial;
   private final ServletRequest request;
   private final RequestBodyPublisher publisher;
+  private final BodyPaceTimer timer;
+  private final BodyPace pace; // serial
   private ServletInputStream in; // null until listening; serial
+  private Future<?> paceCheck; // serial
+  private boolean stopped; // serial
 
-  RequestBodyInput(ServletExchange exchange, Serial serial, ServletRequest request, long contentLength) {
+  RequestBodyInput(ServletExchange exchange, Serial serial, ServletRequest request, long contentLength,
+      BodyPaceTimer timer) {
     this.exchange = exchange;
     this.serial = serial;
     this.request = request;
+    this.timer = timer;
+    this.pace = timer.newPace();
     this.publisher = RequestBodyPublisher.of(this, contentLength, serial);
+  }
+
+  /** Thrown into the body when the client sends it too slowly. */
+  static final class ClientTooSlowException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClientTooSlowException(String message) {
+      super(message);
+    }
   }
 
   /** The body the gateway reads. */
@@ -96,6 +121,8 @@ final class RequestBodyInput implements RequestBodyPublisher.Input, ReadListener
         return -1;
       }
       if (!in.isReady()) {
+        pace.waiting(System.nanoTime());
+        schedulePaceCheck();
         return 0; // onDataAvailable / onAllDataRead brings the publisher back
       }
       int n = in.read(into.array(), into.arrayOffset() + into.position(), into.remaining());
@@ -103,6 +130,7 @@ final class RequestBodyInput implements RequestBodyPublisher.Input, ReadListener
         return -1;
       }
       if (n > 0) {
+        pace.received(System.nanoTime(), n);
         into.position(into.position() + n);
         return n;
       }
@@ -111,16 +139,44 @@ final class RequestBodyInput implements RequestBodyPublisher.Input, ReadListener
 
   @Override
   public void pause() {
-    // Nothing to do: the container calls onDataAvailable only after a read found isReady() false.
+    // The container calls onDataAvailable only after a read found isReady() false: nothing to
+    // stop there; the wait on the client, if any, ends without blame.
+    pace.paused(System.nanoTime());
   }
 
   @Override
   public void stop() {
-    // Nothing to do: an input nobody reads is drained or closed by the container at the end.
+    // An input nobody reads is drained or closed by the container at the end; only the pace
+    // check goes.
+    stopped = true;
+    if (paceCheck != null) {
+      paceCheck.cancel(false);
+      paceCheck = null;
+    }
   }
 
   @Override
   public void failed(IOException cause) {
     exchange.requestBodyFailed(cause);
+  }
+
+  private void schedulePaceCheck() {
+    if (paceCheck == null && !stopped) {
+      paceCheck = timer.after(pace.nextCheck(System.nanoTime()), () -> serial.execute(this::checkPace));
+    }
+  }
+
+  /** The timer's turn, on the serial: fails the body if the client is too slow, else looks again later. */
+  private void checkPace() {
+    paceCheck = null;
+    if (stopped || !publisher.reading()) {
+      return;
+    }
+    Optional<String> tooSlow = pace.verdict(System.nanoTime());
+    if (tooSlow.isPresent()) {
+      publisher.readFailed(new ClientTooSlowException("request body: " + tooSlow.get()));
+    } else if (pace.isWaiting()) {
+      schedulePaceCheck();
+    }
   }
 }

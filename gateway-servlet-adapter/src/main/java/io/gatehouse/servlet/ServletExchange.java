@@ -55,6 +55,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
   /** Method and raw URI, for logs: a container may recycle the request once the exchange has ended. */
   private final String name;
   private final java.util.function.BooleanSupplier draining;
+  private final BodyPaceTimer pace;
 
   // The fields below are confined to the serial.
   private ResponseWriter writer;
@@ -62,7 +63,9 @@ final class ServletExchange implements AsyncListener, WriteListener {
   private boolean completed;
   private volatile String cutCause;
 
-  private ServletExchange(AsyncContext async, Runnable onEnd, java.util.function.BooleanSupplier draining) {
+  private ServletExchange(AsyncContext async, Runnable onEnd, java.util.function.BooleanSupplier draining,
+      BodyPaceTimer pace) {
+    this.pace = pace;
     this.async = async;
     this.request = (HttpServletRequest) async.getRequest();
     this.response = (HttpServletResponse) async.getResponse();
@@ -76,12 +79,13 @@ final class ServletExchange implements AsyncListener, WriteListener {
    * {@code service} or {@code doFilter}.
    *
    * @param onEnd runs once when the exchange has ended (completed, timed out or failed)
+   * @param pace the mount's request body pace
    */
   static ServletExchange begin(HttpServletRequest request, HttpServletResponse response, long asyncTimeoutMillis,
-      Runnable onEnd, java.util.function.BooleanSupplier draining) throws IOException {
+      Runnable onEnd, java.util.function.BooleanSupplier draining, BodyPaceTimer pace) throws IOException {
     AsyncContext async = request.startAsync(request, response);
     async.setTimeout(asyncTimeoutMillis);
-    ServletExchange exchange = new ServletExchange(async, onEnd, draining);
+    ServletExchange exchange = new ServletExchange(async, onEnd, draining, pace);
     async.addListener(exchange);
     response.getOutputStream().setWriteListener(exchange);
     return exchange;
@@ -141,7 +145,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
     if (!hasBody(request, contentLength)) {
       b.body(Body.empty());
     } else {
-      RequestBodyInput input = new RequestBodyInput(this, serial, request, contentLength);
+      RequestBodyInput input = new RequestBodyInput(this, serial, request, contentLength, pace);
       requestBody = input;
       if (request.getHeader("Expect") == null) {
         input.listenNow(); // else at the first demand: opening the stream may send 100 Continue
@@ -242,17 +246,21 @@ final class ServletExchange implements AsyncListener, WriteListener {
   /**
    * Reading the request body failed: the client went away, or sent a body the container refused.
    * The body's subscriber has been failed, so the upstream call is aborted, never completed as if
-   * the body had ended. With no response started, the client is told (400, then the connection
-   * closes) and the gateway's call is cancelled; otherwise the exchange is aborted. Serial.
+   * the body had ended. With no response started, the client is told (400, or 408 for a body that
+   * arrived too slowly, then the connection closes) and the gateway's call is cancelled; otherwise
+   * the exchange is aborted. Serial.
    */
   void requestBodyFailed(IOException cause) {
     if (call.isResponding() || call.isAborted() || completed) {
       abort(cause);
       return;
     }
-    log.debug("request body failed, answering 400: {}", cause.toString());
+    boolean tooSlow = cause instanceof RequestBodyInput.ClientTooSlowException;
+    int status = tooSlow ? 408 : 400;
+    log.debug("request body failed, answering {}: {}", status, cause.toString());
     call.cancelCall();
-    write(Problems.closing(request, 400, "The request body could not be read."));
+    write(Problems.closing(request, status,
+        tooSlow ? "The request body arrived too slowly." : "The request body could not be read."));
   }
 
   /** The response has been written. Serial. */

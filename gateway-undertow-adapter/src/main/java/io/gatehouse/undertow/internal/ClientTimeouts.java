@@ -1,5 +1,6 @@
 package io.gatehouse.undertow.internal;
 
+import io.gatehouse.adapter.BodyPace;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,8 +22,8 @@ import java.util.Objects;
  */
 public record ClientTimeouts(Duration bodyIdle, long minBodyRate, Duration minBodyRateGrace, Duration write) {
   /** 30 s body idle (nginx: client_body_timeout 60 s), 240 B/s after 5 s (Kestrel's MinRequestBodyDataRate), 60 s write (nginx: send_timeout 60 s). */
-  public static final ClientTimeouts DEFAULTS =
-      new ClientTimeouts(Duration.ofSeconds(30), 240, Duration.ofSeconds(5), Duration.ofSeconds(60));
+  public static final ClientTimeouts DEFAULTS = new ClientTimeouts(BodyPace.Limits.DEFAULTS.idle(),
+      BodyPace.Limits.DEFAULTS.minBytesPerSecond(), BodyPace.Limits.DEFAULTS.grace(), Duration.ofSeconds(60));
 
   /**
    * Checks the values.

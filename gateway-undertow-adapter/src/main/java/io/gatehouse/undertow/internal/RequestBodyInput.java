@@ -1,5 +1,6 @@
 package io.gatehouse.undertow.internal;
 
+import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.RequestBodyPublisher;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class RequestBodyInput implements RequestBodyPublisher.Input {
   RequestBodyInput(ExchangeBridge bridge, HttpServerExchange exchange, long contentLength, ClientTimeouts timeouts) {
     this.bridge = bridge;
     this.exchange = exchange;
-    this.pace = new BodyPace(timeouts);
+    this.pace = BodyPace.of(new BodyPace.Limits(timeouts.bodyIdle(), timeouts.minBodyRate(), timeouts.minBodyRateGrace()));
     this.publisher = RequestBodyPublisher.of(this, contentLength, bridge::onIoThread);
   }
 

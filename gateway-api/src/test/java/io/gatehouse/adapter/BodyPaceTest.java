@@ -1,14 +1,14 @@
-package io.gatehouse.undertow.internal;
+package io.gatehouse.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class BodyPaceTest {
   private static final long MS = 1_000_000;
-  private final BodyPace pace = new BodyPace(new ClientTimeouts(Duration.ofMillis(1000), 100, Duration.ofMillis(2000),
-      Duration.ofSeconds(1)));
+  private final BodyPace pace = BodyPace.of(new BodyPace.Limits(Duration.ofMillis(1000), 100, Duration.ofMillis(2000)));
 
   @Test
   void a_pause_is_judged_only_while_waiting_on_the_client() {
@@ -64,7 +64,7 @@ class BodyPaceTest {
     pace.waiting(0);
     assertThat(pace.nextCheck(0)).isEqualTo(1000 * MS);
     assertThat(pace.nextCheck(400 * MS)).isEqualTo(600 * MS);
-    BodyPace noRate = new BodyPace(new ClientTimeouts(Duration.ofSeconds(30), 0, Duration.ZERO, Duration.ofSeconds(1)));
+    BodyPace noRate = BodyPace.of(new BodyPace.Limits(Duration.ofSeconds(30), 0, Duration.ZERO));
     noRate.waiting(0);
     assertThat(noRate.nextCheck(0)).isEqualTo(30_000 * MS);
     assertThat(noRate.nextCheck(30_000 * MS)).isEqualTo(1);
@@ -72,8 +72,7 @@ class BodyPaceTest {
 
   @Test
   void the_end_of_the_grace_passes() {
-    BodyPace graced = new BodyPace(new ClientTimeouts(Duration.ofSeconds(10), 100, Duration.ofMillis(2000),
-        Duration.ofSeconds(1)));
+    BodyPace graced = BodyPace.of(new BodyPace.Limits(Duration.ofSeconds(10), 100, Duration.ofMillis(2000)));
     graced.waiting(0);
     graced.received(1000 * MS, 100);
     graced.waiting(1000 * MS);
@@ -84,8 +83,7 @@ class BodyPaceTest {
 
   @Test
   void exactly_the_minimum_rate_passes() {
-    BodyPace exact = new BodyPace(new ClientTimeouts(Duration.ofSeconds(10), 100, Duration.ofMillis(1000),
-        Duration.ofSeconds(1)));
+    BodyPace exact = BodyPace.of(new BodyPace.Limits(Duration.ofSeconds(10), 100, Duration.ofMillis(1000)));
     exact.waiting(0);
     exact.received(2000 * MS, 200);
     exact.waiting(2000 * MS);
@@ -96,8 +94,7 @@ class BodyPaceTest {
 
   @Test
   void waits_add_up_across_pauses_and_bytes() {
-    BodyPace sum = new BodyPace(new ClientTimeouts(Duration.ofSeconds(10), 100, Duration.ofMillis(1000),
-        Duration.ofSeconds(1)));
+    BodyPace sum = BodyPace.of(new BodyPace.Limits(Duration.ofSeconds(10), 100, Duration.ofMillis(1000)));
     sum.waiting(0);
     sum.paused(600 * MS);
     sum.waiting(5000 * MS);
@@ -114,10 +111,21 @@ class BodyPaceTest {
 
   @Test
   void without_a_minimum_rate_only_the_idle_timeout_counts() {
-    BodyPace idleOnly = new BodyPace(new ClientTimeouts(Duration.ofSeconds(30), 0, Duration.ZERO, Duration.ofSeconds(1)));
+    BodyPace idleOnly = BodyPace.of(new BodyPace.Limits(Duration.ofSeconds(30), 0, Duration.ZERO));
     idleOnly.waiting(0);
 
     assertThat(idleOnly.verdict(29_999 * MS)).isEmpty();
     assertThat(idleOnly.nextCheck(10_000 * MS)).isEqualTo(20_000 * MS);
+  }
+
+  @Test
+  void limits_out_of_range_are_refused_naming_the_field() {
+    assertThatThrownBy(() -> new BodyPace.Limits(Duration.ZERO, 0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("body pace: idle: PT0S (expected: > 0)");
+    assertThatThrownBy(() -> new BodyPace.Limits(Duration.ofSeconds(1), -1, Duration.ZERO))
+        .hasMessage("body pace: minBytesPerSecond: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> new BodyPace.Limits(Duration.ofSeconds(1), 0, Duration.ofMillis(-1)))
+        .hasMessage("body pace: grace: PT-0.001S (expected: >= 0)");
+    assertThat(BodyPace.Limits.DEFAULTS).isEqualTo(new BodyPace.Limits(Duration.ofSeconds(30), 240, Duration.ofSeconds(5)));
   }
 }
