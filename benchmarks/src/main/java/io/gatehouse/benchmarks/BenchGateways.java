@@ -9,9 +9,12 @@ import java.util.concurrent.CompletableFuture;
 final class BenchGateways {
   private BenchGateways() {}
 
-  /** A builder whose transport refuses every call: the benchmarks' routes answer by themselves. */
+  /**
+   * A builder whose transport refuses every call (the benchmarks' routes answer by themselves),
+   * without the access log: a benchmark measures its subject, not the logging backend.
+   */
   static Gateway.Builder withoutUpstreams() {
-    return Gateway.builder()
+    return Gateway.builder().accessLog(false)
         .transport(call -> CompletableFuture.failedFuture(new IllegalStateException("no upstream in this benchmark")));
   }
 

@@ -3,7 +3,6 @@ package io.gatehouse.benchmarks;
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,8 +45,7 @@ public class RouterBenchmark {
 
   @Setup(Level.Trial)
   public void build() {
-    Gateway.Builder builder = Gateway.builder().accessLog(false) // routing, not logging
-        .transport(call -> CompletableFuture.failedFuture(new IllegalStateException("no upstream in this benchmark")));
+    Gateway.Builder builder = BenchGateways.withoutUpstreams();
     for (int i = 0; i < routes; i++) {
       int n = i;
       builder.route("service-" + n, r -> r.path("/service-" + n + "/items/{id}", "/service-" + n + "/static/**")
