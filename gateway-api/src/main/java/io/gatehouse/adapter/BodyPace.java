@@ -1,6 +1,7 @@
 package io.gatehouse.adapter;
 
 import io.gatehouse.Unstable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -173,5 +174,53 @@ public final class BodyPace {
   public long nextCheck(long now) {
     long untilIdle = Math.max(1, waitingSince + idleNanos - now);
     return minBytesPerSecond > 0 ? Math.min(untilIdle, 1_000_000_000L) : untilIdle;
+  }
+
+  /**
+   * The timer's turn for a body being read: fails it with {@link TooSlowException} if the client
+   * is too slow, and says whether to look again ({@link #nextCheck}). Nothing happens to a body
+   * no longer being read. On the body's thread or serial executor, like the rest of the pace.
+   *
+   * <pre>{@code
+   * paceCheck = null;
+   * if (pace.check(publisher, System.nanoTime())) {
+   *   paceCheck = timer.after(pace.nextCheck(System.nanoTime()), this::checkPace);
+   * }
+   * }</pre>
+   *
+   * @param body the request body this pace watches
+   * @param now {@link System#nanoTime()}
+   * @return true if the body still waits on the client and is not too slow yet
+   */
+  public boolean check(RequestBodyPublisher body, long now) {
+    if (!body.reading()) {
+      return false;
+    }
+    Optional<String> tooSlow = verdict(now);
+    if (tooSlow.isPresent()) {
+      body.readFailed(new TooSlowException("request body: " + tooSlow.get()));
+      return false;
+    }
+    return isWaiting();
+  }
+
+  /**
+   * How a body fails when its client sends it too slowly; an adapter answers it with 408 (or
+   * cuts the connection once its response has started).
+   *
+   * @since 0.1
+   */
+  @Unstable
+  public static final class TooSlowException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * A failure with its reason.
+     *
+     * @param message why the body is too slow
+     */
+    public TooSlowException(String message) {
+      super(message);
+    }
   }
 }

@@ -128,4 +128,27 @@ class BodyPaceTest {
         .hasMessage("body pace: grace: PT-0.001S (expected: >= 0)");
     assertThat(BodyPace.Limits.DEFAULTS).isEqualTo(new BodyPace.Limits(Duration.ofSeconds(30), 240, Duration.ofSeconds(5)));
   }
+
+  @Test
+  void check_fails_only_a_body_being_read_too_slowly_and_says_whether_to_look_again() {
+    RequestBodyPublisherTest.FakeInput input = new RequestBodyPublisherTest.FakeInput();
+    RequestBodyPublisher body = RequestBodyPublisher.of(input, -1, Runnable::run);
+    BodyPace pace = BodyPace.of(new BodyPace.Limits(Duration.ofSeconds(1), 0, Duration.ZERO));
+    pace.waiting(0);
+    assertThat(pace.check(body, 2_000_000_000L)).as("nobody reads the body: no verdict, no second look").isFalse();
+    assertThat(input.failedWith).isNull();
+
+    RequestBodyPublisherTest.Recorder reader = new RequestBodyPublisherTest.Recorder();
+    body.subscribe(reader);
+    reader.subscription.request(1); // the read finds nothing: the body waits on the client
+    assertThat(body.reading()).isTrue();
+    pace.paused(0);
+    pace.waiting(0);
+    assertThat(pace.check(body, 999_999_999L)).as("within the idle timeout: look again").isTrue();
+    assertThat(reader.error).isNull();
+    assertThat(pace.check(body, 1_000_000_000L)).isFalse();
+    assertThat(reader.error).isInstanceOf(BodyPace.TooSlowException.class)
+        .hasMessage("request body: no request body bytes for 1000 ms");
+    assertThat(input.failedWith).isSameAs(reader.error);
+  }
 }

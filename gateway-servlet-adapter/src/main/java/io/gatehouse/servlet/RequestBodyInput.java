@@ -7,7 +7,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.util.concurrent.Future;
 
 /**
@@ -24,7 +23,7 @@ import java.util.concurrent.Future;
  *
  * <p>What the container does not do itself stays here too: a client that sends the body too
  * slowly ({@link BodyPace}: a pause longer than the mount's body idle timeout, or an average under
- * its minimum rate) fails the body with {@link ClientTooSlowException}. Only time spent waiting on
+ * its minimum rate) fails the body with {@link BodyPace.TooSlowException}. Only time spent waiting on
  * the client counts: from a read that finds the input not ready to the next bytes, not while the
  * subscriber wants nothing. The mount's timer only hands the check to the {@link Serial}.
  */
@@ -47,15 +46,6 @@ final class RequestBodyInput implements RequestBodyPublisher.Input, ReadListener
     this.timer = timer;
     this.pace = timer.newPace();
     this.publisher = RequestBodyPublisher.of(this, contentLength, serial);
-  }
-
-  /** Thrown into the body when the client sends it too slowly. */
-  static final class ClientTooSlowException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    ClientTooSlowException(String message) {
-      super(message);
-    }
   }
 
   /** The body the gateway reads. */
@@ -169,13 +159,7 @@ final class RequestBodyInput implements RequestBodyPublisher.Input, ReadListener
   /** The timer's turn, on the serial: fails the body if the client is too slow, else looks again later. */
   private void checkPace() {
     paceCheck = null;
-    if (stopped || !publisher.reading()) {
-      return;
-    }
-    Optional<String> tooSlow = pace.verdict(System.nanoTime());
-    if (tooSlow.isPresent()) {
-      publisher.readFailed(new ClientTooSlowException("request body: " + tooSlow.get()));
-    } else if (pace.isWaiting()) {
+    if (!stopped && pace.check(publisher, System.nanoTime())) {
       schedulePaceCheck();
     }
   }

@@ -1,5 +1,6 @@
 package io.gatehouse.servlet;
 
+import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.GatewayCall;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
@@ -255,7 +256,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
       abort(cause);
       return;
     }
-    boolean tooSlow = cause instanceof RequestBodyInput.ClientTooSlowException;
+    boolean tooSlow = cause instanceof BodyPace.TooSlowException;
     int status = tooSlow ? 408 : 400;
     log.debug("request body failed, answering {}: {}", status, cause.toString());
     call.cancelCall();

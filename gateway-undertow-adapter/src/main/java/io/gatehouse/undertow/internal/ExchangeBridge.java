@@ -1,6 +1,7 @@
 package io.gatehouse.undertow.internal;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.GatewayCall;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
@@ -234,7 +235,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   void requestBodyFailed(IOException cause) {
     int status = cause instanceof ChunkedDecoder.MalformedChunkException ? 400
         : cause instanceof RequestTooBigException ? 413
-        : cause instanceof RequestBodyInput.ClientTooSlowException ? 408 : 0;
+        : cause instanceof BodyPace.TooSlowException ? 408 : 0;
     if (status == 0 || call.isResponding() || call.isAborted()) {
       abort(cause);
       return;

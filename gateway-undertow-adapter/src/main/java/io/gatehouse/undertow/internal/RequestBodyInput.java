@@ -5,7 +5,6 @@ import io.gatehouse.adapter.RequestBodyPublisher;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.xnio.XnioExecutor;
 import org.xnio.channels.StreamSourceChannel;
@@ -18,7 +17,7 @@ import org.xnio.channels.StreamSourceChannel;
  *
  * <p>What Undertow does not do itself stays here too: a client that sends the body too slowly
  * ({@link ClientTimeouts}: a pause longer than the body idle timeout, or an average under the
- * minimum rate) fails the body with {@link ClientTooSlowException}; only time spent waiting on the
+ * minimum rate) fails the body with {@link BodyPace.TooSlowException}; only time spent waiting on the
  * client counts.
  *
  * <p>Everything here runs on the exchange's I/O thread.
@@ -38,15 +37,6 @@ final class RequestBodyInput implements RequestBodyPublisher.Input {
     this.exchange = exchange;
     this.pace = BodyPace.of(new BodyPace.Limits(timeouts.bodyIdle(), timeouts.minBodyRate(), timeouts.minBodyRateGrace()));
     this.publisher = RequestBodyPublisher.of(this, contentLength, bridge::onIoThread);
-  }
-
-  /** Thrown into the body when the client sends it too slowly. */
-  static final class ClientTooSlowException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    ClientTooSlowException(String message) {
-      super(message);
-    }
   }
 
   /** The body the gateway reads. */
@@ -134,13 +124,7 @@ final class RequestBodyInput implements RequestBodyPublisher.Input {
 
   private void checkPace() {
     paceCheck = null;
-    if (!publisher.reading()) {
-      return;
-    }
-    Optional<String> tooSlow = pace.verdict(System.nanoTime());
-    if (tooSlow.isPresent()) {
-      publisher.readFailed(new ClientTooSlowException("request body: " + tooSlow.get()));
-    } else if (pace.isWaiting()) {
+    if (pace.check(publisher, System.nanoTime())) {
       schedulePaceCheck();
     }
   }
