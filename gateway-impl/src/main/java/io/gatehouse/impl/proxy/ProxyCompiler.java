@@ -9,7 +9,7 @@ import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.routing.PathPattern;
-import io.gatehouse.impl.upstream.HttpClientTransport;
+import io.gatehouse.impl.upstream.SplitTransport;
 import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.impl.upstream.TransportSettings;
 import io.gatehouse.route.RouteDestination;
@@ -67,7 +67,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
   public Proxying build(GatewaySpec spec, Inputs inputs) {
     UpstreamSettings settings = spec.upstreams();
     UpstreamTransport transport = settings.transport()
-        .orElseGet(() -> HttpClientTransport.create(TransportSettings.of(settings.connectionPool()), spec.time()));
+        .orElseGet(() -> SplitTransport.create(TransportSettings.of(settings.connectionPool()), spec.time()));
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), inputs.scheduler(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
         new RequestKeys(inputs.trusted()::clientAddress), inputs.observers());

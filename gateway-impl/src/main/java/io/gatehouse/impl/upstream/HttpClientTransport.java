@@ -439,6 +439,28 @@ public final class HttpClientTransport implements UpstreamTransport {
     return new ReactiveEntityProducer(new RequestBodyPublisher(body, length, exchange), length, null, null);
   }
 
+  /**
+   * A host name's first address, through this transport's resolver and DNS cache, off the calling
+   * thread when not cached; fails with a {@link java.util.concurrent.TimeoutException} after the
+   * pool's resolve timeout, or an {@link java.net.UnknownHostException}.
+   */
+  CompletionStage<java.net.InetAddress> resolve(String host) {
+    return dns.ensureResolved(host).handle((ignored, failure) -> {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      if (cause instanceof AsyncDns.ResolveTimeoutException) {
+        throw new CompletionException(new java.util.concurrent.TimeoutException(cause.getMessage()));
+      }
+      if (cause != null) {
+        throw new CompletionException(cause);
+      }
+      try {
+        return dns.resolve(host)[0];
+      } catch (java.net.UnknownHostException e) {
+        throw new CompletionException(e);
+      }
+    });
+  }
+
   /** The tasks waiting on the timer: the idle sweep, plus a deadline per call still waiting for a connection. */
   int timerTasks() {
     return timer.getQueue().size();

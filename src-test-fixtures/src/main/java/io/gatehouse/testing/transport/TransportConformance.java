@@ -884,10 +884,14 @@ public abstract class TransportConformance {
     long total = 64L * 1024 * 1024;
     CompletableFuture<Boolean> closedByTransport = new CompletableFuture<>();
     AtomicLong bodyRead = new AtomicLong();
+    CountDownLatch cancelled = new CountDownLatch(1);
     try (RawUpstream upstream = RawUpstream.start(c -> {
       c.readHead();
       byte[] some = c.readBytes(256 * 1024);
       bodyRead.set(some.length);
+      // Reads no more until the stage is cancelled: the socket's buffers fill and hold the upload
+      // back, so a fast transport cannot have sent the whole body before the cancel.
+      cancelled.await(10, TimeUnit.SECONDS);
       // Reads on until the end of the stream: only the transport's close ends it in time.
       closedByTransport.complete(c.closedByPeerWithin(Duration.ofSeconds(3)));
     })) {
@@ -898,6 +902,7 @@ public abstract class TransportConformance {
       Poll.within(Duration.ofSeconds(5)).until(bodyRead::get, n -> n > 0);
 
       stage.toCompletableFuture().cancel(true);
+      cancelled.countDown();
 
       assertThat(closedByTransport.get(15, TimeUnit.SECONDS)).as("the upstream connection was closed").isTrue();
       assertThat(stage.toCompletableFuture()).isCancelled();

@@ -1,0 +1,82 @@
+package io.gatehouse.impl.upstream;
+
+import io.gatehouse.TimeSource;
+import io.gatehouse.http.Response;
+import io.gatehouse.spi.ConnectionPoolStatus;
+import io.gatehouse.spi.EventLoopTransports;
+import io.gatehouse.spi.UpstreamCall;
+import io.gatehouse.spi.UpstreamTransport;
+import io.gatehouse.upstream.ConnectionPool;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The gateway's default transport: calls made on a server adapter's event-loop threads go through
+ * that adapter's own transport ({@link EventLoopTransports}), which answers them without leaving
+ * the thread; every other call through the {@link HttpClientTransport}. Without a provider on the
+ * class path it is the {@link HttpClientTransport} alone ({@link #create}).
+ *
+ * <p>Host names resolve through the {@link HttpClientTransport}'s resolver and DNS cache for both.
+ */
+public final class SplitTransport implements UpstreamTransport {
+  private final HttpClientTransport client;
+  private final EventLoopTransports provider;
+  private final UpstreamTransport loops;
+
+  SplitTransport(HttpClientTransport client, EventLoopTransports provider, UpstreamTransport loops) {
+    this.client = client;
+    this.provider = provider;
+    this.loops = loops;
+  }
+
+  /**
+   * The gateway's default transport for these settings.
+   *
+   * @param settings the pool and I/O settings
+   * @param time where the DNS cache reads time
+   * @return a {@link SplitTransport} if an adapter provides {@link EventLoopTransports}, else the
+   *     {@link HttpClientTransport}
+   */
+  public static UpstreamTransport create(TransportSettings settings, TimeSource time) {
+    HttpClientTransport client = HttpClientTransport.create(settings, time);
+    Optional<EventLoopTransports> provider = ServiceLoader.load(EventLoopTransports.class).findFirst();
+    if (provider.isEmpty()) {
+      return client;
+    }
+    ConnectionPool pool = settings.pool();
+    return new SplitTransport(client, provider.get(), provider.get().create(pool, client::resolve));
+  }
+
+  @Override
+  public CompletionStage<Response> send(UpstreamCall call) {
+    return provider.accepts(call) ? loops.send(call) : client.send(call);
+  }
+
+  /** Both transports' connections added up; max is one pool's, as both share the settings. */
+  @Override
+  public Optional<ConnectionPoolStatus> poolStatus() {
+    ConnectionPoolStatus a = client.poolStatus().orElseThrow();
+    Optional<ConnectionPoolStatus> other = loops.poolStatus();
+    if (other.isEmpty()) {
+      return Optional.of(a);
+    }
+    ConnectionPoolStatus b = other.get();
+    return Optional.of(new ConnectionPoolStatus(a.leased() + b.leased(), a.pending() + b.pending(),
+        a.available() + b.available(), a.max()));
+  }
+
+  @Override
+  public void close() {
+    try {
+      loops.close();
+    } finally {
+      client.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SplitTransport[" + loops + ", " + client + "]";
+  }
+}
