@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.catalina.Context;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
@@ -32,6 +36,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 enum Container {
   JETTY,
   TOMCAT;
+
+  /** How long a container may take to stop. */
+  private static final long STOP_TIMEOUT_SECONDS = 20;
 
   /** One context: its path ({@code ""} for the root), servlets by mapping, filters by URL pattern. */
   record Deployment(String contextPath, Map<String, Servlet> servlets, Map<String, Filter> filters) {
@@ -86,10 +93,19 @@ enum Container {
         return port;
       }
 
+      /** Bounded: a stop that hangs fails the test that caused it instead of the whole suite. */
       @Override
       public void close() {
         try {
-          server.stop();
+          CompletableFuture.runAsync(() -> {
+            try {
+              server.stop();
+            } catch (Exception e) {
+              throw new CompletionException(e);
+            }
+          }).get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+          throw new IllegalStateException("Jetty did not stop within " + STOP_TIMEOUT_SECONDS + " s", e);
         } catch (Exception e) {
           throw new IllegalStateException("Jetty did not stop", e);
         }

@@ -291,7 +291,7 @@ final class Exchange implements ResponseParser.Listener {
     disarm();
     UpstreamConnection c = connection;
     connection = null;
-    loop.released(c, keepAlive && !c.untilClose());
+    loop.released(c, keepAlive && !c.midResponse());
   }
 
   // ------------------------------------------------------------------ timers

@@ -136,7 +136,7 @@ final class LoopConnections {
         return true;
       }
     }
-    if (reserve(origin) || closeOneIdle() && reserve(origin)) {
+    if (reserve(origin) || closeOneIdle(origin) && reserve(origin)) {
       connect(e);
       return true;
     }
@@ -170,8 +170,20 @@ final class LoopConnections {
     return null;
   }
 
-  /** Closes the longest-idle connection of this thread, to make room under the pool's limits. */
-  private boolean closeOneIdle() {
+  /**
+   * Makes room under the pool's limits by closing an idle connection of this thread, where that
+   * helps: one to the origin itself (a call that must open a new connection), else, when it is the
+   * total limit that is reached, the longest-idle one to any origin.
+   */
+  private boolean closeOneIdle(Origin origin) {
+    ArrayDeque<UpstreamConnection> same = idle.get(origin);
+    if (same != null && !same.isEmpty()) {
+      same.peekLast().close();
+      return true;
+    }
+    if (origin.open() >= pool.maxPerOrigin()) {
+      return false;
+    }
     UpstreamConnection oldest = null;
     for (ArrayDeque<UpstreamConnection> connections : idle.values()) {
       UpstreamConnection c = connections.peekLast();

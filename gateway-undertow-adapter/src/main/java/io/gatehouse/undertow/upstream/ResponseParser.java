@@ -15,7 +15,7 @@ import java.util.List;
  * CRLF line ends, token names directly followed by a colon, values of HTAB, SP, visible ASCII and
  * obs-text; interim 100 and 102 to 199 responses without framing fields, at most
  * {@value #MAX_INTERIM}; then exactly one framing: none for HEAD, 304 and 204 (a 204 without
- * Transfer-Encoding or a non-zero Content-Length), else one {@code Transfer-Encoding: chunked}
+ * Transfer-Encoding or a non-zero Content-Length), no 2xx to CONNECT (no tunnels), else one {@code Transfer-Encoding: chunked}
  * with chunk sizes of 1 to 15 hex digits, optional extensions and CRLF after each chunk's data, or
  * one Content-Length of 1 to 18 digits, or neither (read until close). Anything else is a
  * {@link FramingException}; the connection is then closed, never reused.
@@ -52,6 +52,7 @@ final class ResponseParser {
   private final StringBuilder line = new StringBuilder();
   private boolean lineCr;
   private boolean headOnly;
+  private boolean connect;
   private int status;
   private boolean http10;
   private int fields;
@@ -71,6 +72,7 @@ final class ResponseParser {
    */
   void expect(String method) {
     headOnly = method.equals("HEAD");
+    connect = method.equals("CONNECT");
     state = State.STATUS_LINE;
     sawByte = false;
     interim = 0;
@@ -85,19 +87,6 @@ final class ResponseParser {
   /** Whether any byte of the expected response has arrived. */
   boolean started() {
     return sawByte;
-  }
-
-  /** Whether the response is being read until the upstream closes. */
-  boolean untilClose() {
-    return state == State.UNTIL_CLOSE;
-  }
-
-  /** Whether the final head has arrived and the body is being read. */
-  boolean inBody() {
-    return switch (state) {
-      case FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILER_LINE, UNTIL_CLOSE -> true;
-      default -> false;
-    };
   }
 
   /**
@@ -285,6 +274,8 @@ final class ResponseParser {
       }
       listener.head(status, http10, received, 0);
       ended(listener);
+    } else if (connect && status < 300) {
+      fail("a " + status + " answer to CONNECT: the gateway opens no tunnels");
     } else if (transferEncodings > 0) {
       listener.head(status, http10, received, -1);
       state = State.CHUNK_SIZE;

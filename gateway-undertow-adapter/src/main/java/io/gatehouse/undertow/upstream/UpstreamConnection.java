@@ -76,8 +76,9 @@ final class UpstreamConnection {
     return parser.started();
   }
 
-  boolean untilClose() {
-    return parser.untilClose() || !parser.idle();
+  /** Whether a response is being read (its end has not been seen). */
+  boolean midResponse() {
+    return !parser.idle();
   }
 
   /** Writes what it can; true if every byte went out. */
@@ -158,6 +159,10 @@ final class UpstreamConnection {
         return;
       }
       e.afterRead();
+      if (n < buffer.capacity()) {
+        // The socket had no more: the selector (level-triggered) calls again when it has.
+        return;
+      }
     }
   }
 
