@@ -462,6 +462,9 @@ final class ResponseFramingGuard implements IOSession {
     }
     long length = framingLength();
     String requestMethod = outstanding.peekFirst();
+    if ("CONNECT".equals(requestMethod) && status < 300) {
+      fail("a " + status + " answer to CONNECT: the gateway opens no tunnels");
+    }
     if ("HEAD".equals(requestMethod) || status == 304) {
       responseEnded();
     } else if (status == 204) {
@@ -469,8 +472,6 @@ final class ResponseFramingGuard implements IOSession {
         fail("a 204 response with " + (transferEncodings > 0 ? "Transfer-Encoding" : "Content-Length: " + length));
       }
       responseEnded();
-    } else if ("CONNECT".equals(requestMethod) && status < 300) {
-      fail("a " + status + " answer to CONNECT: the gateway opens no tunnels");
     } else if (transferEncodings > 0) {
       state = State.CHUNK_SIZE;
     } else if (length > 0) {

@@ -40,7 +40,7 @@ final class ResponseParser {
     /** Body bytes: {@code length} bytes of {@code source} from {@code offset}; copy what is kept. */
     void body(ByteBuffer source, int offset, int length);
 
-    /** The response ended (its last byte was the one before {@code next}). */
+    /** The response ended with the byte just parsed; bytes after it belong to no response. */
     void end();
   }
 
@@ -76,6 +76,8 @@ final class ResponseParser {
     state = State.STATUS_LINE;
     sawByte = false;
     interim = 0;
+    line.setLength(0);
+    lineCr = false;
     newHead();
   }
 
@@ -265,6 +267,9 @@ final class ResponseParser {
     long length = framingLength();
     List<String> received = headFields;
     headFields = new ArrayList<>();
+    if (connect && status < 300) {
+      fail("a " + status + " answer to CONNECT: the gateway opens no tunnels");
+    }
     if (headOnly || status == 304) {
       listener.head(status, http10, received, 0);
       ended(listener);
@@ -274,8 +279,6 @@ final class ResponseParser {
       }
       listener.head(status, http10, received, 0);
       ended(listener);
-    } else if (connect && status < 300) {
-      fail("a " + status + " answer to CONNECT: the gateway opens no tunnels");
     } else if (transferEncodings > 0) {
       listener.head(status, http10, received, -1);
       state = State.CHUNK_SIZE;

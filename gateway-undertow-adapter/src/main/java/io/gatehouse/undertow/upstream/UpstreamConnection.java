@@ -26,6 +26,7 @@ final class UpstreamConnection {
   private long idleSince;
   private boolean closed;
   private boolean readsHeld;
+  private boolean writesResumed;
 
   UpstreamConnection(LoopConnections loop, Origin origin, StreamConnection channel) {
     this.loop = loop;
@@ -90,6 +91,7 @@ final class UpstreamConnection {
     while (left > 0) {
       long n = sink.write(buffers);
       if (n == 0) {
+        writesResumed = true;
         sink.resumeWrites();
         return false;
       }
@@ -102,15 +104,19 @@ final class UpstreamConnection {
     return true;
   }
 
+  /** No more writable events until a write falls short again. */
   void suspendWrites() {
-    sink.suspendWrites();
+    if (writesResumed) {
+      writesResumed = false;
+      sink.suspendWrites();
+    }
   }
 
   private void onWritable() {
     if (sender != null) {
       sender.writable();
     } else {
-      sink.suspendWrites();
+      suspendWrites();
     }
   }
 

@@ -593,6 +593,24 @@ class ResponseParserTest {
         .containsExactly("head 305 [Content-Length, 1] length 1", "body !", "end");
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {200, 204, 299})
+  void a_2xx_answer_to_connect_is_refused_for_the_gateway_opens_no_tunnels(int status) {
+    assertThatThrownBy(() -> parsed("CONNECT", "HTTP/1.1 " + status + " Connection Established\r\n\r\n"))
+        .isInstanceOf(FramingException.class)
+        .hasMessage("a " + status + " answer to CONNECT: the gateway opens no tunnels");
+  }
+
+  @Test
+  void a_refusal_of_connect_is_an_ordinary_response() throws FramingException {
+    assertThat(parsed("CONNECT", "HTTP/1.1 300 Multiple\r\nContent-Length: 2\r\n\r\nno").events)
+        .containsExactly("head 300 [Content-Length, 2] length 2", "body no", "end");
+    assertThat(parsed("CONNECT", "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n").events)
+        .containsExactly("head 403 [Content-Length, 0] length 0", "end");
+    assertThat(parsed("GET", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").events)
+        .containsExactly("head 200 [Content-Length, 0] length 0", "end");
+  }
+
   @Test
   void a_204_has_no_body_and_no_framing_but_content_length_0() throws FramingException {
     assertThat(parsed("HTTP/1.1 204 No Content\r\n\r\n").events).containsExactly("head 204 [] length 0", "end");

@@ -207,6 +207,8 @@ class ResponseFramingGuardTest {
             "a 204 response with Transfer-Encoding"),
         Arguments.of("CONNECT", "200 to CONNECT", OK + "\r\n", "a 200 answer to CONNECT: the gateway opens no tunnels"),
         Arguments.of("CONNECT", "299 to CONNECT", "HTTP/1.1 299 X\r\n\r\n", "a 299 answer to CONNECT: the gateway opens no tunnels"),
+        Arguments.of("CONNECT", "204 to CONNECT", "HTTP/1.1 204 No Content\r\n\r\n",
+            "a 204 answer to CONNECT: the gateway opens no tunnels"),
         Arguments.of("GET", "CL 19 digits", OK + "Content-Length: 1234567890123456789\r\n\r\n",
             "Content-Length: 1234567890123456789 (expected: 1 to 18 digits)"),
         Arguments.of("GET", "CL empty", OK + "Content-Length: \r\n\r\n", "Content-Length:  (expected: 1 to 18 digits)"),
