@@ -132,6 +132,18 @@ class JwtVerifiedCacheTest {
   }
 
   @Test
+  void a_token_leaves_memory_at_exp_unasked_even_with_a_ttl_a_fraction_of_a_second_longer() {
+    Cached g = gateway(Duration.ofSeconds(120).plusMillis(500), Duration.ZERO);
+    String token = TestJwts.token(KEY, now).claim("exp", now + 120).mint();
+    assertAccepted(send(g, token), "alice");
+
+    harness.clock.advance(Duration.ofSeconds(120).minusMillis(1));
+    assertThat(g.jwt().cachedTokens()).isEqualTo(1);
+    harness.clock.advance(Duration.ofMillis(1));
+    assertThat(g.jwt().cachedTokens()).isZero();
+  }
+
+  @Test
   void a_token_past_exp_is_not_served_when_the_wall_clock_steps_forward() {
     Cached g = gateway(Duration.ofHours(1), Duration.ZERO);
     String token = TestJwts.token(KEY, now).claim("exp", now + 120).mint();
@@ -195,6 +207,8 @@ class JwtVerifiedCacheTest {
     Cached g = gateway(Duration.ofHours(1), Duration.ZERO);
     String token = TestJwts.token(KEY, now).mint();
     assertAccepted(send(g, token), "alice");
+    assertAccepted(send(g, token), "alice");
+    assertThat(g.jwt().signatureChecks()).as("iat = now still passes, from the cache").isEqualTo(1);
 
     harness.clock.set(harness.clock.instant().minusSeconds(1));
 
