@@ -61,8 +61,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * metrics alone.
  *
  * <p>{@code gatehouse-full} is the full policy of a typical API: every request carries a JWT
- * (HS256) that is verified, a per-consumer rate limit far above the offered load, Micrometer
- * metrics and the access log, as in the observed mode. Its token, valid for a year, comes from
+ * (HS256), verified once and then answered from the cache of verified tokens (on by default, as
+ * here), a per-consumer rate limit far above the offered load, Micrometer metrics and the access
+ * log, as in the observed mode. Its token, valid for a year, comes from
  * {@code --print-token}; requests without it get 401.
  *
  * <p>The two Jetty modes run the same embedded Jetty 12 (ee10): Jetty's default thread pool size

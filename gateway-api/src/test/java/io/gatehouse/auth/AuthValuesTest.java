@@ -32,6 +32,22 @@ class AuthValuesTest {
   }
 
   @Test
+  void the_verified_token_cache_is_on_with_1000_tokens_for_5_minutes_until_sized_or_turned_off() {
+    JwtAuth base = Auth.jwt();
+    JwtAuth sized = base.cacheVerified(50, Duration.ofSeconds(20));
+
+    assertThat(base.verifiedCacheSize()).isEqualTo(1_000);
+    assertThat(base.verifiedCacheTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(sized.verifiedCacheSize()).isEqualTo(50);
+    assertThat(sized.verifiedCacheTtl()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(sized.cacheVerified(7).verifiedCacheSize()).isEqualTo(7);
+    assertThat(sized.cacheVerified(7).verifiedCacheTtl()).as("the one-argument form keeps the age").isEqualTo(Duration.ofSeconds(20));
+    assertThat(base.cacheVerified(0).verifiedCacheSize()).isZero();
+    assertThat(base.cacheVerified(0, Duration.ofSeconds(1)).verifiedCacheSize()).isZero();
+    assertThat(base.verifiedCacheSize()).as("setters return copies").isEqualTo(1_000);
+  }
+
+  @Test
   void setters_reject_nonsense_at_once_naming_the_field() {
     assertThatThrownBy(() -> Auth.jwt().leeway(Duration.ofSeconds(-1))).hasMessage("leeway: PT-1S (expected: >= 0)");
     assertThatThrownBy(() -> Auth.jwt().jwksRefresh(Duration.ZERO)).hasMessage("jwksRefresh: PT0S (expected: > 0)");

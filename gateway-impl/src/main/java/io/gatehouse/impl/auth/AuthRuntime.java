@@ -50,7 +50,8 @@ public final class AuthRuntime implements AutoCloseable {
     return new AuthStage(route.id(), authenticators, route.access().rules(), spec.identity().headers());
   }
 
-  private List<Authenticator> authenticators(Auth auth) {
+  /** The authenticators of an auth value, built once per value (by identity); tests reach them here after compiling. */
+  List<Authenticator> authenticators(Auth auth) {
     List<Authenticator> known = built.get(auth);
     if (known != null) {
       return known;

@@ -56,35 +56,67 @@ final class JwksKeySource {
     this.timeout = auth.jwksTimeout();
   }
 
-  /** The verifiers by kid, as fetched at some time.nanoTime(); immutable. */
+  /**
+   * The verifiers by kid, as fetched at some time.nanoTime(); immutable. Each fetch makes a new
+   * one, so the object names one generation of the key set.
+   */
   record KeySet(Map<Optional<String>, KeyVerifier> byKid, long fetchedAtNanos) {
-    Optional<KeyVerifier> find(Optional<String> kid) {
-      return Optional.ofNullable(byKid.get(kid));
+    Lookup find(Optional<String> kid) {
+      return new Lookup(Optional.ofNullable(byKid.get(kid)), this);
     }
   }
+
+  /** The verifier found for a kid (empty when unknown), and the key set it was looked up in. */
+  record Lookup(Optional<KeyVerifier> key, KeySet in) {}
 
   /**
    * The verifier for a kid: from the keys at hand, else after a fetch when the rules allow one.
    * Completes empty when the key is unknown; exceptionally only when no keys were ever fetched.
    */
   CompletionStage<Optional<KeyVerifier>> find(Optional<String> kid) {
+    return lookup(kid).thenApply(Lookup::key);
+  }
+
+  /** As {@link #find}, with the key set the key was looked up in. */
+  CompletionStage<Lookup> lookup(Optional<String> kid) {
     KeySet current = keys;
     long now = time.nanoTime();
     if (current == null) {
       return fetchNow(now, true).thenApply(set -> set.find(kid));
     }
-    Optional<KeyVerifier> found = current.find(kid);
-    if (found.isPresent()) {
-      if (now - current.fetchedAtNanos() >= refreshNanos) {
-        fetchNow(now, false);
-      }
+    Lookup found = current.find(kid);
+    if (found.key().isPresent()) {
+      refreshIfDue(current, now);
       return CompletableFuture.completedFuture(found);
     }
     CompletableFuture<KeySet> refetch = fetchNow(now, false);
     if (refetch == null) {
-      return CompletableFuture.completedFuture(Optional.empty());
+      return CompletableFuture.completedFuture(found);
     }
     return refetch.handle((set, failure) -> (set != null ? set : current).find(kid));
+  }
+
+  /** The keys at hand: a new {@link KeySet} after every successful fetch; null until the first. */
+  KeySet current() {
+    return keys;
+  }
+
+  /**
+   * Starts a background fetch if the keys at hand are older than the refresh interval (and the
+   * minimum interval allows one), as {@link #find} does for a known kid: for requests that need no
+   * key because their token was verified before.
+   */
+  void refreshIfDue() {
+    KeySet current = keys;
+    if (current != null) {
+      refreshIfDue(current, time.nanoTime());
+    }
+  }
+
+  private void refreshIfDue(KeySet current, long now) {
+    if (now - current.fetchedAtNanos() >= refreshNanos) {
+      fetchNow(now, false);
+    }
   }
 
   /**

@@ -13,17 +13,17 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Cache;
 import io.gatehouse.TimeSource;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtAuth;
 import io.gatehouse.auth.JwtKey;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.http.Request;
-import io.gatehouse.impl.cache.BoundedCaches;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +32,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Bearer JWTs: first the unverified token is checked cheaply (shape and size, an accepted alg,
  * claim types, a known issuer, not expired), so a token that could never pass causes no key
  * lookup or JWKS fetch; then the key is found by kid among the configured keys, then in the JWKS;
- * the token's alg must be the key's; java-jwt checks signature and claims against the gateway's wall clock (exp, nbf and iat are calendar time). With
- * {@code cacheVerified}, a token that passed is remembered by its hash until its exp (plus leeway)
- * or the cache's TTL.
+ * the token's alg must be the key's; java-jwt checks signature and claims against the gateway's
+ * wall clock (exp, nbf and iat are calendar time). Unless {@code cacheVerified(0)} turned it off,
+ * a token that passed is remembered ({@link VerifiedTokens}), so the same token again skips all of
+ * that while its time claims still pass and its key is still in the keys at hand.
  */
 final class JwtAuthenticator implements Authenticator {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,19 +52,17 @@ final class JwtAuthenticator implements Authenticator {
   private final Map<Optional<String>, KeyVerifier> configured;
   private final JwksKeySource jwks; // null without a JWKS URL
   private final TimeSource time;
-  private final Cache<String, Verified> verified; // null unless cacheVerified(...)
+  private final VerifiedTokens verified; // null when cacheVerified(0) turned it off
+  private final LongAdder signatureChecks = new LongAdder();
   private final Set<JwtAlgorithm> algorithms; // those of the configured keys, and the RSA and EC ones with a JWKS
   private final Set<String> issuers;
-
-  /** A principal whose token verified, usable until a time in the wall clock's millis (its exp). */
-  private record Verified(Principal principal, long untilMillis) {}
 
   JwtAuthenticator(JwtAuth auth, JwksKeySource jwks, TimeSource time) {
     this.auth = auth;
     this.jwks = jwks;
     this.time = time;
     this.verified = auth.verifiedCacheSize() == 0 ? null
-        : BoundedCaches.<String, Verified>expiringAfterWrite(time, auth.verifiedCacheSize(), auth.verifiedCacheTtl()).build();
+        : new VerifiedTokens(time, auth.verifiedCacheSize(), auth.verifiedCacheTtl(), auth.leeway());
     Map<Optional<String>, KeyVerifier> keys = new HashMap<>();
     for (JwtKey key : auth.keys()) {
       keys.put(key.kid(), new KeyVerifier(key, auth, time.wallClock()));
@@ -122,21 +122,26 @@ final class JwtAuthenticator implements Authenticator {
   @Override
   public CompletionStage<Outcome> authenticate(Request request) {
     String token = token(request).orElseThrow();
-    if (verified == null) {
-      return check(token, request);
-    }
-    String key = Hashes.sha256Hex(token);
-    Verified hit = verified.getIfPresent(key);
-    if (hit != null && time.wallClock().millis() < hit.untilMillis()) {
-      return done(Outcome.accepted(hit.principal(), request));
-    }
-    return check(token, request).thenApply(outcome -> {
-      if (outcome instanceof Outcome.Accepted accepted
-          && accepted.principal.claims().get("exp") instanceof Number exp) {
-        verified.put(key, new Verified(accepted.principal, exp.longValue() * 1000 + auth.leeway().toMillis()));
+    if (verified != null) {
+      Principal known = verified.find(token, jwks == null ? null : jwks.current());
+      if (known != null) {
+        if (jwks != null) {
+          jwks.refreshIfDue(); // as a key lookup would: a removed key must still be noticed
+        }
+        return done(Outcome.accepted(known, request));
       }
-      return outcome;
-    });
+    }
+    return check(token, request);
+  }
+
+  /** How many signatures this authenticator has checked: what a remembered token saves; for tests. */
+  long signatureChecks() {
+    return signatureChecks.sum();
+  }
+
+  /** How many verified tokens are remembered now; for tests. */
+  long cachedTokens() {
+    return verified == null ? 0 : verified.size();
   }
 
   private CompletionStage<Outcome> check(String token, Request request) {
@@ -181,17 +186,25 @@ final class JwtAuthenticator implements Authenticator {
     Optional<String> kid = Optional.ofNullable(kidName).map(JsonNode::textValue);
     KeyVerifier known = configured.get(kid);
     if (known != null || jwks == null) {
-      return done(verify(known, alg.get(), decoded, payload, request));
+      return done(verify(known, alg.get(), decoded, payload, new Remember(token, null), request));
     }
-    return jwks.find(kid).handle((found, failure) -> {
+    return jwks.lookup(kid).handle((found, failure) -> {
       if (failure != null) {
         return Outcome.unavailable("the keys to verify the token cannot be fetched");
       }
-      return verify(found.orElse(null), alg.get(), decoded, payload, request);
+      Remember as = new Remember(token, found.in());
+      return verify(found.key().orElse(null), alg.get(), decoded, payload, as, request);
     });
   }
 
-  private Outcome verify(KeyVerifier key, JwtAlgorithm alg, DecodedJWT token, ObjectNode payload, Request request) {
+  /**
+   * Under what a token that passes is remembered: itself as the request carried it, and the JWKS
+   * key set its key came from (null for a configured key, which never changes).
+   */
+  private record Remember(String token, JwksKeySource.KeySet keys) {}
+
+  private Outcome verify(KeyVerifier key, JwtAlgorithm alg, DecodedJWT token, ObjectNode payload, Remember as,
+      Request request) {
     // One text for every failure that depends on which keys exist, so a client cannot probe for
     // kids or their algorithms; the log keeps the reason.
     if (key == null) {
@@ -200,6 +213,7 @@ final class JwtAuthenticator implements Authenticator {
     if (key.key.algorithm() != alg) {
       return unverified("the token's alg " + alg + " is not its key's " + key.key.algorithm());
     }
+    signatureChecks.increment();
     try {
       key.verifier.verify(token);
     } catch (TokenExpiredException e) {
@@ -221,6 +235,7 @@ final class JwtAuthenticator implements Authenticator {
     }
     Map<String, Object> claims = JSON.convertValue(payload, CLAIMS);
     claims.values().removeIf(Objects::isNull);
+    claims.replaceAll((name, value) -> frozen(value)); // a remembered principal serves many requests
     Object subject = claims.get(auth.subjectClaim());
     if (!(subject instanceof String id) || id.isEmpty()) {
       return reject("the token's " + auth.subjectClaim() + " claim is not a string");
@@ -228,7 +243,32 @@ final class JwtAuthenticator implements Authenticator {
     Principal draft = new Principal(id, Principal.Method.JWT, Optional.empty(), Set.of(), Set.of(), claims);
     Principal principal = new Principal(id, Principal.Method.JWT, Optional.empty(), scopes(draft),
         new LinkedHashSet<>(draft.claimStrings(auth.rolesClaim())), claims);
+    if (verified != null) {
+      verified.remember(as.token(), principal, payload.get("exp").longValue(), seconds(payload, "nbf"),
+          seconds(payload, "iat"), as.keys());
+    }
     return Outcome.accepted(principal, request);
+  }
+
+  /** A NumericDate claim in whole seconds, as java-jwt reads it, or {@link Long#MIN_VALUE} when absent. */
+  private static long seconds(ObjectNode payload, String claim) {
+    JsonNode value = payload.get(claim);
+    return value == null ? Long.MIN_VALUE : value.longValue();
+  }
+
+  /** Nested claims (JSON objects and arrays) made read-only; nulls inside them stay, as in JSON. */
+  private static Object frozen(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(k, frozen(v)));
+      return Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(v -> copy.add(frozen(v)));
+      return Collections.unmodifiableList(copy);
+    }
+    return value;
   }
 
   /** {@code scope} (space-separated, RFC 8693) and {@code scp} (list or string, as some IdPs send). */

@@ -66,4 +66,37 @@ public final class BoundedCaches {
           }
         });
   }
+  /**
+   * A bounded cache whose entries expire a time after they are written that each value names.
+   *
+   * @param time the gateway's time source
+   * @param maximumSize the most entries kept
+   * @param lifetimeNanos how long a value lives after it is written, in nanoseconds; Caffeine caps
+   *     it (at about 150 years), so {@link Long#MAX_VALUE} means as long as possible
+   * @param <K> the key type
+   * @param <V> the value type
+   * @return the builder, to build a cache or an async cache from
+   */
+  public static <K, V> Caffeine<K, V> expiringAfter(TimeSource time, long maximumSize, ToLongFunction<V> lifetimeNanos) {
+    return Caffeine.newBuilder()
+        .maximumSize(maximumSize)
+        .executor(Runnable::run)
+        .ticker(time::nanoTime)
+        .expireAfter(new Expiry<K, V>() {
+          @Override
+          public long expireAfterCreate(K key, V value, long now) {
+            return Math.max(0, lifetimeNanos.applyAsLong(value));
+          }
+
+          @Override
+          public long expireAfterUpdate(K key, V value, long now, long current) {
+            return expireAfterCreate(key, value, now);
+          }
+
+          @Override
+          public long expireAfterRead(K key, V value, long now, long current) {
+            return current;
+          }
+        });
+  }
 }

@@ -122,6 +122,11 @@ final class AuthHarness implements AutoCloseable {
       return spec;
     }
 
+    /** The authenticator built for a JWT auth of this gateway (the same value as configured). */
+    JwtAuthenticator jwt(JwtAuth auth) {
+      return (JwtAuthenticator) runtime.authenticators(auth).get(0);
+    }
+
     CompletionStage<Response> handle(Request request) {
       return handle(request, state(request));
     }
