@@ -32,8 +32,9 @@ final class Exchange implements ResponseParser.Listener {
 
   private UpstreamConnection connection;
   private boolean reused;
+  /** The acquire or connect deadline, while there is one. */
   private XnioExecutor.Key timer;
-  private long timerDeadline;
+  private long silenceDeadline;
   private boolean waiting;
   private boolean requestSent;
   private boolean responseEnded;
@@ -298,24 +299,21 @@ final class Exchange implements ResponseParser.Listener {
 
   /** Counts socket silence: reads and writes push the deadline on. */
   void touch() {
-    timerDeadline = System.nanoTime() + call.responseTimeout().toNanos();
+    silenceDeadline = System.nanoTime() + call.responseTimeout().toNanos();
   }
 
+  /** The response timeout is watched by the thread's sweep (LoopConnections), not a timer per call. */
   private void armResponseTimeout() {
     touch();
-    arm(call.responseTimeout().toNanos(), this::checkSilence);
+    loop.watchSilence();
   }
 
-  private void checkSilence() {
-    timer = null;
-    if (done) {
-      return;
-    }
-    long left = timerDeadline - System.nanoTime();
-    if (left > 0) {
-      arm(left, this::checkSilence);
-      return;
-    }
+  /** Fails the exchange if its connection has been silent past the response timeout at {@code now}. */
+  boolean silentPast(long now) {
+    return !done && now - silenceDeadline >= 0;
+  }
+
+  void silenceTimedOut() {
     fail(new UpstreamException(Kind.RESPONSE_TIMEOUT, description() + ": the upstream stayed silent for "
         + call.responseTimeout().toMillis() + " ms"));
   }

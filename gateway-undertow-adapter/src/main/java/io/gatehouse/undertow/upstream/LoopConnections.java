@@ -37,6 +37,8 @@ final class LoopConnections {
       .set(Options.KEEP_ALIVE, true)
       .getMap();
   private static final int READ_BUFFER = 32 * 1024;
+  /** How often the response timeouts of this thread's exchanges are checked while any runs. */
+  static final long SILENCE_CHECK_MILLIS = 50;
 
   private final IoThreadTransport transport;
   private final XnioIoThread thread;
@@ -46,6 +48,7 @@ final class LoopConnections {
   private final Set<UpstreamConnection> open = new HashSet<>();
   private volatile int available;
   private XnioExecutor.Key sweep;
+  private XnioExecutor.Key silenceWatch;
   private boolean closing;
 
   LoopConnections(IoThreadTransport transport, XnioIoThread thread, ConnectionPool pool) {
@@ -71,6 +74,15 @@ final class LoopConnections {
   /** Runs the task on this thread: now if already on it, else queued in order. */
   void run(Runnable task) {
     runIfAlive(task);
+  }
+
+  /** Runs the task on this thread in a later turn of its loop, after the events waiting now. */
+  void later(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (RejectedExecutionException stopped) {
+      // The worker has stopped: its connections are closed with it.
+    }
   }
 
   /**
@@ -314,6 +326,42 @@ final class LoopConnections {
   }
 
   // ------------------------------------------------------------------ sweeping and closing
+
+  /**
+   * Starts the response-timeout sweep if it is not running: one timer per thread every
+   * {@value #SILENCE_CHECK_MILLIS} ms while any exchange is on a connection, rather than a timer
+   * per call (so a response timeout fires up to that much late, as the httpclient5 transport's).
+   */
+  void watchSilence() {
+    if (silenceWatch == null) {
+      silenceWatch = thread.executeAfter(this::checkSilence, SILENCE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void checkSilence() {
+    silenceWatch = null;
+    long now = System.nanoTime();
+    List<Exchange> silent = null;
+    boolean busy = false;
+    for (UpstreamConnection c : open) {
+      Exchange e = c.exchange();
+      if (e != null) {
+        busy = true;
+        if (e.silentPast(now)) {
+          if (silent == null) {
+            silent = new ArrayList<>();
+          }
+          silent.add(e);
+        }
+      }
+    }
+    if (silent != null) {
+      silent.forEach(Exchange::silenceTimedOut);
+    }
+    if (busy) {
+      watchSilence();
+    }
+  }
 
   private void scheduleSweep() {
     if (sweep == null && available > 0) {

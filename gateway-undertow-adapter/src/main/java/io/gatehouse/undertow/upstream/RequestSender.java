@@ -22,6 +22,12 @@ import java.util.concurrent.Flow;
 final class RequestSender implements Flow.Subscriber<ByteBuffer> {
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+  /**
+   * Bytes written in one run of the I/O thread before the next buffer is asked for in a later run:
+   * a publisher that answers {@code request} at once, to a socket that drains as fast, would
+   * otherwise keep the thread from its other connections (and from a cancel) until the body ends.
+   */
+  static final long YIELD_AFTER = 256 * 1024;
 
   private final UpstreamConnection connection;
   private final Exchange exchange;
@@ -30,6 +36,7 @@ final class RequestSender implements Flow.Subscriber<ByteBuffer> {
   private Flow.Subscription subscription;
   private ByteBuffer[] pending;
   private long sent;
+  private long sinceYield;
   private boolean bodyDone;
   private boolean subscribed;
   private boolean stopped;
@@ -132,7 +139,21 @@ final class RequestSender implements Flow.Subscriber<ByteBuffer> {
         subscription.request(1);
         return;
       }
+      sinceYield += n;
       if (writeOut(out)) {
+        requestNext();
+      }
+    });
+  }
+
+  private void requestNext() {
+    if (sinceYield < YIELD_AFTER) {
+      subscription.request(1);
+      return;
+    }
+    sinceYield = 0;
+    exchange.loop().later(() -> {
+      if (!stopped && !bodyDone) {
         subscription.request(1);
       }
     });
@@ -185,6 +206,7 @@ final class RequestSender implements Flow.Subscriber<ByteBuffer> {
     if (!writeOut(again) || bodyDone) {
       return;
     }
+    sinceYield = 0;
     if (!subscribed) {
       subscribeToBody();
     } else if (subscription != null) {

@@ -14,6 +14,8 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * nobody asked for, has it closed at once rather than handed to the next call.
  */
 final class UpstreamConnection {
+  /** Reads per readiness event at most; the selector reports the socket again if it has more. */
+  private static final int MAX_READS_PER_EVENT = 16;
   private final LoopConnections loop;
   private final Origin origin;
   private final StreamConnection channel;
@@ -42,6 +44,11 @@ final class UpstreamConnection {
 
   Origin origin() {
     return origin;
+  }
+
+  /** The exchange on this connection; null while it idles. */
+  Exchange exchange() {
+    return exchange;
   }
 
   long openedAt() {
@@ -131,7 +138,8 @@ final class UpstreamConnection {
 
   private void onReadable() {
     ByteBuffer buffer = loop.readBuffer();
-    while (!closed) {
+    // Bounded, so that one busy upstream leaves the thread to its other connections between reads.
+    for (int reads = 0; reads < MAX_READS_PER_EVENT && !closed; reads++) {
       Exchange e = exchange;
       if (e != null && e.backedUp()) {
         readsHeld = true;
