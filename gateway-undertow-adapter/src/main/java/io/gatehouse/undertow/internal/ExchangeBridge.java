@@ -24,12 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 /**
@@ -64,7 +62,8 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private volatile boolean writerDone;
   private volatile ResponseWriter writer;
   private volatile RequestBodyInput requestBody;
-  private XnioExecutor.Key watchTimer; // I/O thread only
+  private final DelayedWatches.Entry delayedWatch; // I/O thread only
+  private DelayedWatches watchQueue; // I/O thread only; set once the watch is scheduled
 
   private ExchangeBridge(HttpServerExchange exchange, ClientTimeouts timeouts) {
     this.exchange = exchange;
@@ -72,6 +71,11 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     this.ioThread = exchange.getIoThread();
     this.call = GatewayCall.create(this::onIoThread);
     this.watch = new ClientWatch(exchange, () -> abort(new IOException("the client closed the connection")));
+    this.delayedWatch = new DelayedWatches.Entry(() -> {
+      if (!responseWritten && !call.isAborted()) {
+        watch.start();
+      }
+    });
   }
 
   /**
@@ -280,19 +284,16 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
    * I/O thread.
    */
   private void watchSoon() {
-    if (watchTimer != null || responseWritten || call.isAborted()) {
+    if (watchQueue != null || responseWritten || call.isAborted()) {
       return;
     }
-    watchTimer = ioThread.executeAfter(() -> {
-      if (!responseWritten && !call.isAborted()) {
-        watch.start();
-      }
-    }, WATCH_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    watchQueue = DelayedWatches.ofCurrentThread(ioThread, WATCH_DELAY_MILLIS);
+    watchQueue.add(delayedWatch);
   }
 
   private void stopWatching() {
-    if (watchTimer != null) {
-      watchTimer.remove();
+    if (watchQueue != null) {
+      watchQueue.remove(delayedWatch);
     }
     watch.stop();
   }
