@@ -111,9 +111,9 @@ import org.apache.hc.core5.util.Timeout;
  *
  * <p><b>TLS</b> to {@code https} origins trusts what the JVM trusts: its default trust store, or
  * the one the {@code javax.net.ssl.trustStore} properties name. The TLS context is made, and the
- * trust store read, once, when the first https connection opens (on its I/O thread); a transport
- * that only speaks plain HTTP never makes one, which keeps a few hundred milliseconds out of the
- * gateway's start-up.
+ * trust store read, once, by {@link #makeTlsContext()} or else when the first https connection
+ * opens (on its I/O thread); a transport that only speaks plain HTTP never makes one, which keeps a
+ * few hundred milliseconds out of the gateway's start-up.
  *
  * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: no pooled connection
  * free in time {@code POOL_EXHAUSTED}, refused or unresolved {@code CONNECT_REFUSED}, connect or
@@ -287,9 +287,12 @@ public final class HttpClientTransport implements UpstreamTransport {
 
   /**
    * Makes the TLS context now, if it is not yet, reading the JVM's trust settings as they are at
-   * this moment; otherwise the first https connection makes it.
+   * this moment; otherwise the first https connection makes it, on its I/O thread. The gateway
+   * calls this when it is built if a route names an https target.
+   *
+   * @throws RuntimeException if the TLS context cannot be made (an unreadable trust store)
    */
-  void makeTlsContext() {
+  public void makeTlsContext() {
     tls.strategy();
   }
 
