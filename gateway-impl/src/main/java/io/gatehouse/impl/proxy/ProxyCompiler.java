@@ -67,11 +67,43 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
   public Proxying build(GatewaySpec spec, Inputs inputs) {
     UpstreamSettings settings = spec.upstreams();
     UpstreamTransport transport = settings.transport()
-        .orElseGet(() -> SplitTransport.create(TransportSettings.of(settings.connectionPool()), spec.time()));
+        .orElseGet(() -> SplitTransport.over(defaultTransport(spec, settings), settings.connectionPool()));
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), inputs.scheduler(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
         new RequestKeys(inputs.trusted()::clientAddress), inputs.observers());
     return new Proxying(transport, upstreams, plans);
+  }
+
+  /**
+   * httpclient5 with the spec's pool settings. Its TLS context is made now when a route names an
+   * https target, so that the trust store is read when the gateway is built and the first https
+   * call does not wait for it; otherwise only if an https connection ever opens (a discovered
+   * target), and a plain-HTTP gateway never pays for it.
+   */
+  private static HttpClientTransport defaultTransport(GatewaySpec spec, UpstreamSettings settings) {
+    HttpClientTransport transport = HttpClientTransport.create(TransportSettings.of(settings.connectionPool()), spec.time());
+    if (namesHttpsTarget(spec)) {
+      try {
+        transport.makeTlsContext();
+      } catch (RuntimeException | Error e) {
+        transport.close();
+        throw e;
+      }
+    }
+    return transport;
+  }
+
+  private static boolean namesHttpsTarget(GatewaySpec spec) {
+    for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
+      for (Upstream upstream : route.upstreamsUsed()) {
+        for (Target target : upstream.targets()) {
+          if (target.url().regionMatches(true, 0, "https:", 0, 6)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** A rewrite's regex compiles, its group references exist, and the path variables it uses are in every path pattern. */

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.cookie.CookieSpecFactory;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
@@ -40,6 +41,7 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.concurrent.DefaultThreadFactory;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.config.RegistryBuilder;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
@@ -107,6 +109,12 @@ import org.apache.hc.core5.util.Timeout;
  * before any byte of its response arrived is sent once more on a new connection when its body is
  * empty or in memory (see {@link ConnectionPool}).
  *
+ * <p><b>TLS</b> to {@code https} origins trusts what the JVM trusts: its default trust store, or
+ * the one the {@code javax.net.ssl.trustStore} properties name. The TLS context is made, and the
+ * trust store read, once, by {@link #makeTlsContext()} or else when the first https connection
+ * opens (on its I/O thread); a transport that only speaks plain HTTP never makes one, which keeps a
+ * few hundred milliseconds out of the gateway's start-up.
+ *
  * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: no pooled connection
  * free in time {@code POOL_EXHAUSTED}, refused or unresolved {@code CONNECT_REFUSED}, connect or
  * resolve timeout {@code CONNECT_TIMEOUT}, silence
@@ -139,6 +147,7 @@ public final class HttpClientTransport implements UpstreamTransport {
   private final ScheduledThreadPoolExecutor timer;
   private final AsyncDns dns;
   private final Duration acquireTimeout;
+  private final LazyTlsStrategy tls;
   // The configuration of the last call's timeouts: calls of a route share theirs, so most calls build none.
   private volatile TimedConfig lastConfig;
 
@@ -149,7 +158,7 @@ public final class HttpClientTransport implements UpstreamTransport {
 
   private HttpClientTransport(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager pool,
       RequestConfig baseConfig, String threadNamePrefix, ScheduledThreadPoolExecutor timer, AsyncDns dns,
-      Duration acquireTimeout) {
+      Duration acquireTimeout, LazyTlsStrategy tls) {
     this.client = client;
     this.pool = pool;
     this.baseConfig = baseConfig;
@@ -157,6 +166,7 @@ public final class HttpClientTransport implements UpstreamTransport {
     this.timer = timer;
     this.dns = dns;
     this.acquireTimeout = acquireTimeout;
+    this.tls = tls;
   }
 
   /**
@@ -203,7 +213,10 @@ public final class HttpClientTransport implements UpstreamTransport {
     timer.setRemoveOnCancelPolicy(true);
     AsyncDns dns = new AsyncDns(lookup, spec.resolveTimeout(), spec.negativeDnsTtl(), dnsTtl, timer, time,
         "gatehouse-dns-" + id);
+    // Made on the first https connection: a transport that speaks only http never reads a trust store.
+    LazyTlsStrategy tls = new LazyTlsStrategy();
     PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
+        .setTlsStrategy(tls)
         .setMaxConnTotal(spec.maxTotal())
         .setMaxConnPerRoute(spec.maxPerOrigin())
         .setDnsResolver(dns)
@@ -247,6 +260,8 @@ public final class HttpClientTransport implements UpstreamTransport {
         .disableAutomaticRetries()
         .disableRedirectHandling()
         .disableCookieManagement()
+        // The default registry loads and parses the public suffix list, for cookies never handled.
+        .setDefaultCookieSpecRegistry(RegistryBuilder.<CookieSpecFactory>create().build())
         .disableAuthCaching()
         .disableConnectionState()
         .evictExpiredConnections()
@@ -262,7 +277,23 @@ public final class HttpClientTransport implements UpstreamTransport {
       pool.closeExpired();
       pool.closeIdle(TimeValue.of(spec.idleTimeout()));
     }, sweep, sweep, TimeUnit.MILLISECONDS);
-    return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout());
+    return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout(), tls);
+  }
+
+  /** Whether this transport has made its TLS context (it does on its first https connection). */
+  boolean tlsContextMade() {
+    return tls.made();
+  }
+
+  /**
+   * Makes the TLS context now, if it is not yet, reading the JVM's trust settings as they are at
+   * this moment; otherwise the first https connection makes it, on its I/O thread. The gateway
+   * calls this when it is built if a route names an https target.
+   *
+   * @throws RuntimeException if the TLS context cannot be made (an unreadable trust store)
+   */
+  public void makeTlsContext() {
+    tls.strategy();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.gatehouse.impl.upstream;
 
-import io.gatehouse.TimeSource;
 import io.gatehouse.http.Response;
 import io.gatehouse.spi.ConnectionPoolStatus;
 import io.gatehouse.spi.EventLoopTransports;
@@ -31,20 +30,19 @@ public final class SplitTransport implements UpstreamTransport {
   }
 
   /**
-   * The gateway's default transport for these settings.
+   * The gateway's default transport over this client.
    *
-   * @param settings the pool and I/O settings
-   * @param time where the DNS cache reads time
+   * @param client the gateway's httpclient5 transport, for every call an adapter's event loops do
+   *     not take
+   * @param pool the pool settings the event-loop transport gets too
    * @return a {@link SplitTransport} if an adapter provides {@link EventLoopTransports}, else the
-   *     {@link HttpClientTransport}
+   *     client itself
    */
-  public static UpstreamTransport create(TransportSettings settings, TimeSource time) {
-    HttpClientTransport client = HttpClientTransport.create(settings, time);
+  public static UpstreamTransport over(HttpClientTransport client, ConnectionPool pool) {
     Optional<EventLoopTransports> provider = ServiceLoader.load(EventLoopTransports.class).findFirst();
     if (provider.isEmpty()) {
       return client;
     }
-    ConnectionPool pool = settings.pool();
     return new SplitTransport(client, provider.get(), provider.get().create(pool, client::resolve));
   }
 

@@ -40,7 +40,16 @@ class HttpClientTransportConformanceTest extends TransportConformance {
         if (options.trustedCertificates().isEmpty()) {
           return HttpClientTransport.create(settings);
         }
-        return withJvmTrustStore(options.trustStore(), () -> HttpClientTransport.create(settings));
+        return withJvmTrustStore(options.trustStore(), () -> {
+          HttpClientTransport transport = HttpClientTransport.create(settings);
+          try {
+            transport.makeTlsContext();
+          } catch (RuntimeException e) {
+            transport.close();
+            throw e;
+          }
+          return transport;
+        });
       }
     };
   }
@@ -53,7 +62,8 @@ class HttpClientTransportConformanceTest extends TransportConformance {
   /**
    * HttpClientTransport has no trust setting of its own: it trusts what the JVM trusts, which its
    * users set with the javax.net.ssl.trustStore properties. The properties are read when the
-   * transport makes its TLS context, in create(), so they are set just around that call.
+   * transport makes its TLS context, on its first https connection or at makeTlsContext(), so they
+   * are set just around create() and that call.
    */
   private static synchronized HttpClientTransport withJvmTrustStore(KeyStore store, Creation creation) throws Exception {
     char[] password = "kit".toCharArray();
