@@ -9,6 +9,7 @@ import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.routing.PathPattern;
+import io.gatehouse.impl.upstream.HttpClientTransport;
 import io.gatehouse.impl.upstream.SplitTransport;
 import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.impl.upstream.TransportSettings;

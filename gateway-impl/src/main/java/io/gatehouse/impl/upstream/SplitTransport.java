@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
  * The gateway's default transport: calls made on a server adapter's event-loop threads go through
  * that adapter's own transport ({@link EventLoopTransports}), which answers them without leaving
  * the thread; every other call through the {@link HttpClientTransport}. Without a provider on the
- * class path it is the {@link HttpClientTransport} alone ({@link #create}).
+ * class path it is the {@link HttpClientTransport} alone ({@link #over}).
  *
  * <p>Host names resolve through the {@link HttpClientTransport}'s resolver and DNS cache for both.
  */
