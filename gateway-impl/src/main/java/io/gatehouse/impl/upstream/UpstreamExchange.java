@@ -7,6 +7,7 @@ import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.nio.charset.CharacterCodingException;
@@ -340,9 +341,15 @@ final class UpstreamExchange implements FutureCallback<Void> {
       return new UpstreamException(Kind.PROTOCOL_ERROR,
           description() + ": invalid HTTP from upstream: " + cause, cause);
     }
-    if (isTimeout(cause)) {
+    if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
       return new UpstreamException(Kind.RESPONSE_TIMEOUT,
           description() + ": upstream silent for " + call.responseTimeout() + ": " + cause, cause);
+    }
+    if (cause instanceof InterruptedIOException) {
+      // httpclient5 cancels an exchange whose connection closed under it with a bare
+      // InterruptedIOException: the connection was lost, and on a pooled one the call is resent.
+      return new UpstreamException(Kind.CONNECTION_RESET,
+          description() + ": the connection closed under the request: " + cause, cause);
     }
     return new UpstreamException(Kind.CONNECTION_RESET,
         description() + ": connection lost: " + cause, cause);

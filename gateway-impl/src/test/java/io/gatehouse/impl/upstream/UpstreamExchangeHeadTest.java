@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.IntStream;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.message.BasicHttpResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -72,5 +73,18 @@ class UpstreamExchangeHeadTest {
     assertThatThrownBy(() -> exchange.response(head, Body.empty()))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("both Content-Length and Transfer-Encoding");
+  }
+
+  @Test
+  void after_dispatch_a_socket_timeout_is_RESPONSE_TIMEOUT_and_a_cancel_by_a_closing_connection_CONNECTION_RESET() {
+    exchange.leased(true);
+    exchange.dispatched();
+
+    assertThat(exchange.classify(new java.net.SocketTimeoutException("5 SECONDS")).kind())
+        .isEqualTo(io.gatehouse.spi.UpstreamException.Kind.RESPONSE_TIMEOUT);
+    io.gatehouse.spi.UpstreamException cancelled = exchange.classify(new java.io.InterruptedIOException());
+    assertThat(cancelled.kind()).isEqualTo(io.gatehouse.spi.UpstreamException.Kind.CONNECTION_RESET);
+    assertThat(cancelled).hasMessageContaining("the connection closed under the request");
+    assertThat(exchange.failedOnStaleConnection(cancelled)).as("resent once on a new connection").isTrue();
   }
 }
