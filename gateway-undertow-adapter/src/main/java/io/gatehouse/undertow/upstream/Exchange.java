@@ -308,11 +308,12 @@ final class Exchange implements ResponseParser.Listener {
     loop.watchSilence();
   }
 
-  /** Fails the exchange if its connection has been silent past the response timeout at {@code now}. */
+  /** Whether the exchange runs and its connection has been silent past the response timeout at {@code now}. */
   boolean silentPast(long now) {
     return !done && now - silenceDeadline >= 0;
   }
 
+  /** The response timeout passed: fails the exchange with RESPONSE_TIMEOUT and closes its connection. */
   void silenceTimedOut() {
     fail(new UpstreamException(Kind.RESPONSE_TIMEOUT, description() + ": the upstream stayed silent for "
         + call.responseTimeout().toMillis() + " ms"));

@@ -300,11 +300,6 @@ final class LoopConnections {
     scheduleSweep();
   }
 
-  /** An idle connection heard from its upstream (bytes or its end): it is closed, never reused. */
-  void discard(UpstreamConnection c, String why) {
-    c.close();
-  }
-
   /** The connection closed (UpstreamConnection.close): its slot goes back, and a waiter may take it. */
   void closed(UpstreamConnection c) {
     open.remove(c);

@@ -23,7 +23,9 @@ final class Origin {
     this.hostHeader = hostHeader;
   }
 
-  String key() {
+  /** The origin as {@code http://host:port}, for messages. */
+  @Override
+  public String toString() {
     return key;
   }
 

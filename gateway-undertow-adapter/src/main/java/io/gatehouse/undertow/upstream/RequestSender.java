@@ -5,7 +5,6 @@ import io.gatehouse.http.Request;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.Flow;
 
 /**
@@ -96,8 +95,9 @@ final class RequestSender implements Flow.Subscriber<ByteBuffer> {
     };
   }
 
+  /** Methods are case-sensitive: only these three get {@code Content-Length: 0} for an empty body. */
   private static boolean hasContent(String method) {
-    return switch (method.toUpperCase(Locale.ROOT)) {
+    return switch (method) {
       case "POST", "PUT", "PATCH" -> true;
       default -> false;
     };

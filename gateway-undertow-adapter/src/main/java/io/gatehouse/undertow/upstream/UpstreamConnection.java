@@ -163,7 +163,7 @@ final class UpstreamConnection {
       }
       buffer.flip();
       if (e == null) {
-        loop.discard(this, n + " bytes arrived on an idle connection");
+        close(); // bytes nobody asked for: the connection is out of step, never reused
         return;
       }
       try {
@@ -183,7 +183,7 @@ final class UpstreamConnection {
   private void peerClosed() {
     Exchange e = exchange;
     if (e == null) {
-      loop.discard(this, "the upstream closed an idle connection");
+      close(); // the upstream closed an idle connection
       return;
     }
     if (parser.closed(e)) {
