@@ -152,6 +152,11 @@ final class IoThreadTransport implements UpstreamTransport {
     total.decrementAndGet();
   }
 
+  /** Connections open (or opening) over all threads. */
+  int open() {
+    return total.get();
+  }
+
   /** The host's address: literals at once, names through the resolver. */
   CompletionStage<InetAddress> resolve(String host) {
     if (isLiteral(host)) {

@@ -113,30 +113,40 @@ final class LoopConnections {
       e.failBeforeHead(new UpstreamException(Kind.CONNECT_REFUSED, e.description() + ": the transport is closed"));
       return;
     }
-    if (tryStart(e)) {
-      return;
-    }
-    e.startWaiting(pool.acquireTimeout().toNanos());
-    e.origin().await(e);
-    // A connection released on another thread between the failed try and the queueing would wake nobody.
-    retryWaiting(e);
+    startOrWait(e);
   }
 
-  /** A connection for the origin of a waiting exchange may be free now. */
+  /** A connection for the origin of a waiting exchange may be free now (another thread released one). */
   void wake(Exchange e) {
-    retryWaiting(e);
+    if (e.isWaiting() && e.origin().forget(e)) {
+      e.stopWaiting();
+      startOrWait(e);
+    }
   }
 
-  private void retryWaiting(Exchange e) {
-    if (!e.isWaiting()) {
-      return;
-    }
-    e.origin().forget(e);
-    e.stopWaiting();
-    if (!tryStart(e)) {
+  /**
+   * Starts the exchange, or queues it. A slot freed on another thread between a failed try and the
+   * queueing would wake nobody (the releaser found the queue empty), so once queued the exchange
+   * looks again, and takes itself off the queue to try once more if a slot or an idle connection
+   * is there now; from then on every release sees it in the queue.
+   */
+  private void startOrWait(Exchange e) {
+    Origin origin = e.origin();
+    while (!tryStart(e)) {
       e.startWaiting(pool.acquireTimeout().toNanos());
-      e.origin().await(e);
+      origin.await(e);
+      if (!mayStartNow(origin) || !origin.forget(e)) {
+        return;
+      }
+      e.stopWaiting();
     }
+  }
+
+  /** Whether a try could succeed now: an idle connection here, or a free slot under both limits. */
+  private boolean mayStartNow(Origin origin) {
+    ArrayDeque<UpstreamConnection> connections = idle.get(origin);
+    return connections != null && !connections.isEmpty()
+        || origin.open() < pool.maxPerOrigin() && transport.open() < pool.maxTotal();
   }
 
   private boolean tryStart(Exchange e) {

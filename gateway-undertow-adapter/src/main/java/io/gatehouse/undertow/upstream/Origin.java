@@ -65,8 +65,9 @@ final class Origin {
     waiters.add(exchange);
   }
 
-  void forget(Exchange exchange) {
-    waiters.remove(exchange);
+  /** Takes the exchange off the queue; false if it was not on it (a releaser took it to wake it). */
+  boolean forget(Exchange exchange) {
+    return waiters.remove(exchange);
   }
 
   /** The longest-waiting call still waiting, taken off the queue; null if none. */
