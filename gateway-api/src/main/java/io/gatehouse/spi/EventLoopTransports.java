@@ -36,7 +36,7 @@ public interface EventLoopTransports {
    * Starts a transport for a gateway; the gateway closes it.
    *
    * @param pool the connection pool's sizes and times, as for the gateway's other transport
-   * @param resolver finds a host name's address without blocking the caller, with the gateway's
+   * @param resolver finds a host's address (a name or a literal) without blocking the caller, with the gateway's
    *     resolver and DNS cache; fails with a {@link java.util.concurrent.TimeoutException} when
    *     resolving took longer than the pool's resolve timeout
    * @return the transport

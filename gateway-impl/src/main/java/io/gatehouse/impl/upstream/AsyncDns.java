@@ -46,7 +46,8 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
   private static final int QUEUE = 256;
   /** Bounds the cache; names come from configuration and discovery, so this is never reached in practice. */
   private static final int MAX_NAMES = 10_000;
-  private static final Pattern IPV4 = Pattern.compile("[0-9.]+");
+  /** Four decimal octets: what the JDK parses without a lookup and no one reads another way. */
+  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
   private record Entry(InetAddress[] addresses, UnknownHostException failure, long expiresAt) {
     boolean fresh(long now) {
@@ -77,6 +78,12 @@ final class AsyncDns implements DnsResolver, AutoCloseable {
     this.pool.allowCoreThreadTimeOut(true);
   }
 
+  /**
+   * Whether the JDK reads the host as an address without asking DNS: an IPv6 literal (any colon:
+   * one that does not parse fails at once), or exactly four decimal octets of 0 to 255 without
+   * leading zeros. Anything else, {@code 999.1.1.1}, {@code 127.1} or {@code 010.0.0.1} included, is
+   * resolved on the resolver threads, never on the caller's (an I/O thread).
+   */
   static boolean isLiteral(String host) {
     return host.indexOf(':') >= 0 || IPV4.matcher(host).matches();
   }

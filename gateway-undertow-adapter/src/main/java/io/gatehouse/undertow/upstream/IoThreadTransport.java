@@ -10,7 +10,6 @@ import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.ConnectionPool;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -61,7 +60,7 @@ final class IoThreadTransport implements UpstreamTransport {
 
   /**
    * @param pool the connection pool's sizes and times
-   * @param resolver finds a host name's address; must not block (it may complete on any thread),
+   * @param resolver finds a host's address, literal or name; must not block (it may complete on any thread),
    *     and fails with a {@link TimeoutException} when resolving takes too long
    */
   IoThreadTransport(ConnectionPool pool, Function<String, CompletionStage<InetAddress>> resolver) {
@@ -157,33 +156,9 @@ final class IoThreadTransport implements UpstreamTransport {
     return total.get();
   }
 
-  /** The host's address: literals at once, names through the resolver. */
+  /** The host's address, through the resolver (which answers literals at once). */
   CompletionStage<InetAddress> resolve(String host) {
-    if (isLiteral(host)) {
-      try {
-        return CompletableFuture.completedFuture(InetAddress.getByName(host));
-      } catch (UnknownHostException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
     return resolver.apply(host);
-  }
-
-  /** An IPv4 or IPv6 literal, which InetAddress parses without a lookup. */
-  static boolean isLiteral(String host) {
-    if (host.indexOf(':') >= 0) {
-      return true;
-    }
-    int dots = 0;
-    for (int i = 0; i < host.length(); i++) {
-      char c = host.charAt(i);
-      if (c == '.') {
-        dots++;
-      } else if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    return dots == 3;
   }
 
   static UpstreamException unresolved(String description, String host, Throwable failure) {
