@@ -263,9 +263,10 @@ final class CompiledGateway implements Gateway {
   }
 
   /**
-   * Stops the health checks and discovery, the auth workers, the transport, and last the timer:
+   * Stops the health checks and discovery, the auth workers, the transport, then the timer:
    * its pending tasks run then, so a throttled or backing-off request goes on (and meets the
-   * closed transport), a queued one is refused, and nothing waits for a timer that is gone.
+   * closed transport), a queued one is refused, and nothing waits for a timer that is gone; last
+   * the access log writes what it has queued.
    */
   @Override
   public void close() {
@@ -277,7 +278,11 @@ final class CompiledGateway implements Gateway {
         try {
           transport.close();
         } finally {
-          scheduler.close();
+          try {
+            scheduler.close();
+          } finally {
+            observers.close();
+          }
         }
       }
     }

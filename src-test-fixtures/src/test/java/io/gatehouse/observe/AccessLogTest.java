@@ -8,22 +8,34 @@ import ch.qos.logback.core.read.ListAppender;
 import io.gatehouse.Gateway;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.http.Request;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.Upstream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The access log, read back through a logback list appender: one event per request, fields as key-values, no secrets. */
+/**
+ * The access log, read back through a logback list appender: one event per request, fields as
+ * key-values, no secrets. Records are written by the gateway's writer thread shortly after the
+ * request; closing the gateway writes what is queued, so each test closes it before reading.
+ */
 class AccessLogTest {
   private static final String KEY = "partner-key-0123456789abcdef";
   private final Logger accessLogger = (Logger) LoggerFactory.getLogger("io.gatehouse.access");
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      event.prepareForDeferredProcessing(); // the thread name and the like, as of now: logback takes them lazily
+      super.append(event);
+    }
+  };
   private GatewayTester tester;
 
   @BeforeEach
@@ -37,6 +49,13 @@ class AccessLogTest {
     accessLogger.detachAppender(appender);
     if (tester != null) {
       tester.close();
+    }
+  }
+
+  /** The events so far, read under the appender's lock, which the writer thread holds to add one. */
+  private int size() {
+    synchronized (appender) {
+      return appender.list.size();
     }
   }
 
@@ -54,6 +73,7 @@ class AccessLogTest {
     tester.get("/orders/7").header("X-API-Key", KEY).header("Authorization", "Bearer secret-token-value")
         .header("Cookie", "session=cookie-secret").header("X-Request-Id", "req-0042").send();
     tester.get("/orders/7").send();
+    tester.close();
 
     assertThat(appender.list).hasSize(2);
     ILoggingEvent ok = appender.list.get(0);
@@ -79,6 +99,7 @@ class AccessLogTest {
         .stubUpstream("http://a:8080", s -> s.respond(503))
         .stubUpstream("http://b:8080", s -> s.respond(503));
     tester.get("/x").send();
+    tester.close();
     ILoggingEvent event = appender.list.get(0);
     assertThat(fields(event)).containsEntry("attempts", "3").containsEntry("status", "503");
     assertThat(event.getFormattedMessage()).isEqualTo("GET /x 503 " + fields(event).get("durationMs") + " ms (3 upstream attempts)");
@@ -88,6 +109,41 @@ class AccessLogTest {
   void the_access_log_can_be_turned_off() {
     tester = GatewayTester.of(Gateway.builder().accessLog(false).route("r", r -> r.path("/**").respond(200, "text/plain", "x")));
     tester.get("/x").send();
+    tester.close();
     assertThat(appender.list).isEmpty();
+  }
+
+  @Test
+  void records_are_written_by_the_writer_thread_not_the_requests_thread() {
+    tester = GatewayTester.of(Gateway.builder().route("r", r -> r.path("/**").respond(200, "text/plain", "x")));
+    for (int i = 0; i < 50; i++) {
+      tester.get("/x/" + i).send();
+    }
+    tester.close();
+    assertThat(appender.list).hasSize(50).allSatisfy(e -> assertThat(e.getThreadName()).isEqualTo("gatehouse-access-log"));
+    assertThat(appender.list.stream().map(e -> fields(e).get("path"))).containsExactlyInAnyOrderElementsOf(
+        IntStream.range(0, 50).mapToObj(i -> "/x/" + i).toList());
+  }
+
+  @Test
+  void records_arrive_without_closing_within_a_bounded_wait() throws InterruptedException {
+    tester = GatewayTester.of(Gateway.builder().route("r", r -> r.path("/**").respond(200, "text/plain", "x")));
+    tester.get("/x").send();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (size() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(size()).isEqualTo(1);
+  }
+
+  @Test
+  void a_request_after_close_is_written_by_its_own_thread() {
+    Gateway gateway = Gateway.builder().route("r", r -> r.path("/**").respond(200, "text/plain", "x")).build();
+    gateway.close();
+    gateway.handle(Request.builder("GET", "/late").build()).toCompletableFuture().join();
+    assertThat(appender.list).singleElement().satisfies(e -> {
+      assertThat(fields(e)).containsEntry("path", "/late");
+      assertThat(e.getThreadName()).isEqualTo(Thread.currentThread().getName());
+    });
   }
 }

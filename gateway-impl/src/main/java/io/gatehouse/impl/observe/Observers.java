@@ -24,15 +24,17 @@ public final class Observers {
 
   
   /** None: nothing is recorded, and nothing costs anything. */
-  public static final Observers NONE = new Observers(List.of(), null);
+  public static final Observers NONE = new Observers(List.of(), null, null);
 
   private final List<GatewayObserver> observers;
   private final UsageMeter meter;
+  private final AccessLog accessLog;
   private final Set<Class<?>> failedBefore = ConcurrentHashMap.newKeySet();
 
-  private Observers(List<GatewayObserver> observers, UsageMeter meter) {
+  private Observers(List<GatewayObserver> observers, UsageMeter meter, AccessLog accessLog) {
     this.observers = List.copyOf(observers);
     this.meter = meter;
+    this.accessLog = accessLog;
   }
 
   /**
@@ -43,14 +45,15 @@ public final class Observers {
    */
   public static Observers of(GatewaySpec spec) {
     List<GatewayObserver> all = new ArrayList<>(spec.observation().observers());
-    if (spec.observation().accessLog()) {
-      all.add(new AccessLog());
+    AccessLog accessLog = spec.observation().accessLog() ? new AccessLog() : null;
+    if (accessLog != null) {
+      all.add(accessLog);
     }
     UsageMeter meter = spec.observation().metering().map(m -> new UsageMeter(m, spec.time().wallClock())).orElse(null);
     if (meter != null) {
       all.add(meter);
     }
-    return all.isEmpty() ? NONE : new Observers(all, meter);
+    return all.isEmpty() ? NONE : new Observers(all, meter, accessLog);
   }
 
   /**
@@ -99,6 +102,13 @@ public final class Observers {
       } catch (RuntimeException e) {
         failed(observer, e);
       }
+    }
+  }
+
+  /** Writes the access log's queued records and stops its writer; a record after this is written by its own thread. */
+  public void close() {
+    if (accessLog != null) {
+      accessLog.close();
     }
   }
 

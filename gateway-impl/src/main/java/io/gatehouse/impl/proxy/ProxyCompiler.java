@@ -76,16 +76,18 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
   }
 
   /**
-   * httpclient5 with the spec's pool settings. Its TLS context is made now when a route names an
-   * https target, so that the trust store is read when the gateway is built and the first https
-   * call does not wait for it; otherwise only if an https connection ever opens (a discovered
-   * target), and a plain-HTTP gateway never pays for it.
+   * httpclient5 with the spec's pool settings. Its TLS context is made, and its client started,
+   * now when a route names an https target (calls an adapter's event loop does not take), so that
+   * the trust store is read when the gateway is built and the first https call does not wait for
+   * either; otherwise the client starts with its first call and the TLS context with the first
+   * https connection (a discovered target), and a plain-HTTP gateway on Undertow pays for neither.
    */
   private static HttpClientTransport defaultTransport(GatewaySpec spec, UpstreamSettings settings) {
     HttpClientTransport transport = HttpClientTransport.create(TransportSettings.of(settings.connectionPool()), spec.time());
     if (namesHttpsTarget(spec)) {
       try {
         transport.makeTlsContext();
+        transport.start();
       } catch (RuntimeException | Error e) {
         transport.close();
         throw e;

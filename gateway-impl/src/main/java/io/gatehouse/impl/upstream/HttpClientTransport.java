@@ -129,7 +129,9 @@ import org.apache.hc.core5.util.Timeout;
  * {@code gatehouse-dns-*} threads (never on an I/O thread), bounded by the pool's resolve timeout,
  * with a negative cache. The stage completes, and body signals run, on the transport's I/O
  * threads, its resolver or timer thread, or on the thread that cancels or requests: callbacks must
- * not block.
+ * not block. The client and its I/O threads start with the first call that reaches them (on that
+ * call's thread, once: about a hundred milliseconds) or with {@link #start()}; until then the
+ * transport holds only its timer and resolver.
  *
  * @since 0.1
  */
@@ -139,8 +141,9 @@ public final class HttpClientTransport implements UpstreamTransport {
   /** How often the I/O threads check socket timeouts: a response timeout fires up to this much late. */
   private static final TimeValue SELECT_INTERVAL = TimeValue.ofMilliseconds(50);
 
-  private final CloseableHttpAsyncClient client;
-  private final PoolingAsyncClientConnectionManager pool;
+  private final TransportSettings settings;
+  /** The client and its pool, started by the first call that needs them (or {@link #start()}); null before. */
+  private volatile Engine engine;
   private final RequestConfig baseConfig;
   private final String threadNamePrefix;
   /** Enforces acquire, connect and resolve deadlines; one daemon thread, idle between deadlines. */
@@ -152,15 +155,15 @@ public final class HttpClientTransport implements UpstreamTransport {
   private volatile TimedConfig lastConfig;
 
   private record TimedConfig(Timeout connectTimeout, Timeout responseTimeout, RequestConfig config) {}
+
+  private record Engine(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager pool) {}
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
   private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
 
-  private HttpClientTransport(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager pool,
-      RequestConfig baseConfig, String threadNamePrefix, ScheduledThreadPoolExecutor timer, AsyncDns dns,
-      Duration acquireTimeout, LazyTlsStrategy tls) {
-    this.client = client;
-    this.pool = pool;
+  private HttpClientTransport(TransportSettings settings, RequestConfig baseConfig, String threadNamePrefix,
+      ScheduledThreadPoolExecutor timer, AsyncDns dns, Duration acquireTimeout, LazyTlsStrategy tls) {
+    this.settings = settings;
     this.baseConfig = baseConfig;
     this.threadNamePrefix = threadNamePrefix;
     this.timer = timer;
@@ -170,9 +173,11 @@ public final class HttpClientTransport implements UpstreamTransport {
   }
 
   /**
-   * Starts a transport: its I/O threads run until {@link #close()}.
+   * Makes a transport. Its httpclient5 client (I/O threads, pool) starts with the first call that
+   * needs it, or {@link #start()}, and runs until {@link #close()}.
    *
    * @param settings pool and thread sizes
+   * @return the transport
    */
   public static HttpClientTransport create(TransportSettings settings) {
     return create(settings, TimeSource.system());
@@ -215,6 +220,52 @@ public final class HttpClientTransport implements UpstreamTransport {
         "gatehouse-dns-" + id);
     // Made on the first https connection: a transport that speaks only http never reads a trust store.
     LazyTlsStrategy tls = new LazyTlsStrategy();
+    RequestConfig baseConfig = RequestConfig.custom()
+        .setRedirectsEnabled(false)
+        .setAuthenticationEnabled(false)
+        .setExpectContinueEnabled(false)
+        .setProtocolUpgradeEnabled(false)
+        .setContentCompressionEnabled(false)
+        .setHardCancellationEnabled(true)
+        .setConnectionKeepAlive(TimeValue.of(spec.idleTimeout()))
+        .build();
+    return new HttpClientTransport(settings, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout(), tls);
+  }
+
+  /**
+   * Starts the httpclient5 client now, if it is not yet, rather than on the first call that needs
+   * it: building it takes a hundred milliseconds or so and loads some 400 classes, which a gateway
+   * whose calls all go through an adapter's event-loop transport never needs.
+   *
+   * @throws UpstreamException of kind {@code CONNECT_REFUSED} if the transport is closed
+   */
+  public void start() {
+    if (engine() == null) {
+      throw new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED, "the transport is closed");
+    }
+  }
+
+  /** Whether the httpclient5 client has started. */
+  boolean started() {
+    return engine != null;
+  }
+
+  /** The client, started now if it is not yet; null once closed. */
+  private Engine engine() {
+    Engine running = engine;
+    if (running != null) {
+      return running;
+    }
+    synchronized (this) {
+      if (engine == null && !closed.get()) {
+        engine = startEngine();
+      }
+      return engine;
+    }
+  }
+
+  private Engine startEngine() {
+    ConnectionPool spec = settings.pool();
     PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
         .setTlsStrategy(tls)
         .setMaxConnTotal(spec.maxTotal())
@@ -225,15 +276,6 @@ public final class HttpClientTransport implements UpstreamTransport {
             .setValidateAfterInactivity(TimeValue.of(spec.validateAfterInactivity()))
             .build())
         .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
-        .build();
-    RequestConfig baseConfig = RequestConfig.custom()
-        .setRedirectsEnabled(false)
-        .setAuthenticationEnabled(false)
-        .setExpectContinueEnabled(false)
-        .setProtocolUpgradeEnabled(false)
-        .setContentCompressionEnabled(false)
-        .setHardCancellationEnabled(true)
-        .setConnectionKeepAlive(TimeValue.of(spec.idleTimeout()))
         .build();
     CloseableHttpAsyncClient client = HttpAsyncClients.custom()
         .setConnectionManager(pool)
@@ -277,7 +319,7 @@ public final class HttpClientTransport implements UpstreamTransport {
       pool.closeExpired();
       pool.closeIdle(TimeValue.of(spec.idleTimeout()));
     }, sweep, sweep, TimeUnit.MILLISECONDS);
-    return new HttpClientTransport(client, pool, baseConfig, threadNamePrefix, timer, dns, spec.acquireTimeout(), tls);
+    return new Engine(client, pool);
   }
 
   /** Whether this transport has made its TLS context (it does on its first https connection). */
@@ -298,7 +340,11 @@ public final class HttpClientTransport implements UpstreamTransport {
 
   @Override
   public Optional<ConnectionPoolStatus> poolStatus() {
-    PoolStats stats = pool.getTotalStats();
+    Engine running = engine;
+    if (running == null) {
+      return Optional.of(new ConnectionPoolStatus(0, 0, 0, settings.pool().maxTotal()));
+    }
+    PoolStats stats = running.pool().getTotalStats();
     return Optional.of(new ConnectionPoolStatus(stats.getLeased(), stats.getPending(), stats.getAvailable(), stats.getMax()));
   }
 
@@ -409,6 +455,12 @@ public final class HttpClientTransport implements UpstreamTransport {
   }
 
   private void execute(UpstreamExchange exchange, URI origin, Timeout connectTimeout, Timeout responseTimeout) {
+    Engine running = engine();
+    if (running == null) {
+      exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+          exchange.description() + ": the transport is closed"));
+      return;
+    }
     HttpClientContext context = HttpClientContext.create();
     context.setRequestConfig(requestConfig(connectTimeout, responseTimeout));
     context.setAttribute(UpstreamExchange.ATTRIBUTE, exchange);
@@ -422,7 +474,7 @@ public final class HttpClientTransport implements UpstreamTransport {
 
     ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, inFlight::remove);
     inFlight.add(consumer);
-    Future<Void> execution = client.execute(
+    Future<Void> execution = running.client().execute(
         new BasicRequestProducer(head, entity(request, exchange)),
         consumer,
         null,
@@ -537,16 +589,24 @@ public final class HttpClientTransport implements UpstreamTransport {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+    Engine running;
+    synchronized (this) {
+      if (!closed.compareAndSet(false, true)) {
+        return;
+      }
+      running = engine;
     }
-    client.initiateShutdown();
     try {
-      client.awaitShutdown(TimeValue.of(GRACEFUL_CLOSE));
+      if (running != null) {
+        running.client().initiateShutdown();
+        running.client().awaitShutdown(TimeValue.of(GRACEFUL_CLOSE));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      client.close(CloseMode.IMMEDIATE);
+      if (running != null) {
+        running.client().close(CloseMode.IMMEDIATE);
+      }
       timer.shutdownNow();
       dns.close();
       // An immediate shutdown drops exchanges without a word; their callers must still hear.
@@ -559,6 +619,7 @@ public final class HttpClientTransport implements UpstreamTransport {
 
   @Override
   public String toString() {
-    return "HttpClientTransport[" + (closed.get() ? "closed" : client.getStatus()) + "]";
+    Engine running = engine;
+    return "HttpClientTransport[" + (closed.get() ? "closed" : running == null ? "not started" : running.client().getStatus()) + "]";
   }
 }

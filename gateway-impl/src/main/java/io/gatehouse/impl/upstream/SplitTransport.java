@@ -13,8 +13,9 @@ import java.util.concurrent.CompletionStage;
 /**
  * The gateway's default transport: calls made on a server adapter's event-loop threads go through
  * that adapter's own transport ({@link EventLoopTransports}), which answers them without leaving
- * the thread; every other call through the {@link HttpClientTransport}. Without a provider on the
- * class path it is the {@link HttpClientTransport} alone ({@link #over}).
+ * the thread; every other call through the {@link HttpClientTransport}, whose client starts with
+ * the first such call. Without a provider on the class path it is the {@link HttpClientTransport}
+ * alone, started at once ({@link #over}).
  *
  * <p>Host names resolve through the {@link HttpClientTransport}'s resolver and DNS cache for both.
  */
@@ -41,6 +42,7 @@ public final class SplitTransport implements UpstreamTransport {
   public static UpstreamTransport over(HttpClientTransport client, ConnectionPool pool) {
     Optional<EventLoopTransports> provider = ServiceLoader.load(EventLoopTransports.class).findFirst();
     if (provider.isEmpty()) {
+      client.start(); // it carries every call: started now, so that the first request does not wait for it
       return client;
     }
     return new SplitTransport(client, provider.get(), provider.get().create(pool, client::resolve));
