@@ -270,6 +270,7 @@ public interface Gateway extends RequestHandler, AutoCloseable {
     private TimeSource time = TimeSource.system();
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration responseTimeout = Duration.ofSeconds(30);
+    private Duration responseBodyIdleTimeout = Duration.ofMinutes(5);
     private UpstreamTransport transport;
     private Auth auth = Auth.none();
     private final List<ApiConsumer> consumers = new ArrayList<>();
@@ -313,6 +314,7 @@ public interface Gateway extends RequestHandler, AutoCloseable {
       UpstreamSettings upstreams = spec.upstreams();
       connectTimeout = upstreams.connectTimeout();
       responseTimeout = upstreams.responseTimeout();
+      responseBodyIdleTimeout = upstreams.responseBodyIdleTimeout();
       exchangeDeadline = upstreams.exchangeDeadline();
       transport = upstreams.transport().orElse(null);
       connectionPool = upstreams.connectionPool();
@@ -566,14 +568,32 @@ public interface Gateway extends RequestHandler, AutoCloseable {
 
     /**
      * Sets the default upstream response timeout; routes may override it. Defaults to 30 seconds.
-     * It is an idle timeout: it resets on every byte, so a body that trickles never trips it; see
-     * {@link #exchangeDeadline} for a bound on the whole exchange and the body's rate.
+     * It bounds the upstream's silence until its response's head has arrived (504 past it), and
+     * resets on every byte, also while the request body is sent; the pauses of the response body
+     * are bounded by {@link #responseBodyIdleTimeout}.
      *
      * @param timeout more than zero
      * @return this builder
      */
     public Builder responseTimeout(Duration timeout) {
       this.responseTimeout = Check.positive("responseTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets the default pause allowed between bytes of an upstream's response body, once its head
+     * has arrived; routes may override it. Defaults to 5 minutes (Envoy's stream idle timeout), so
+     * that a quiet event stream ({@code text/event-stream}) is not cut while its upstream waits for
+     * news. Past it the client's connection is closed, as the response has started. It resets on
+     * every byte, so a body that trickles never trips it: see {@link #exchangeDeadline} for a bound
+     * on the whole exchange and the body's rate.
+     *
+     * @param timeout more than zero
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder responseBodyIdleTimeout(Duration timeout) {
+      this.responseBodyIdleTimeout = Check.positive("responseBodyIdleTimeout", timeout);
       return this;
     }
 
@@ -850,8 +870,8 @@ public interface Gateway extends RequestHandler, AutoCloseable {
       return new GatewaySpec(routes, filters, time,
           new IngressSettings(trustedProxies, requestLimits, underscoreHeaders, extensionMethods, methodOverride,
               caseInsensitivePaths, echoRequestId),
-          new UpstreamSettings(connectTimeout, responseTimeout, exchangeDeadline, Optional.ofNullable(transport),
-              connectionPool),
+          new UpstreamSettings(connectTimeout, responseTimeout, responseBodyIdleTimeout, exchangeDeadline,
+              Optional.ofNullable(transport), connectionPool),
           new IdentitySettings(auth, consumers, Optional.ofNullable(consumerStore), identityHeaders),
           new RateLimitSettings(rateLimits, rateLimitHeaders, Optional.ofNullable(rateLimitStore), rateLimitFallback,
               usagePlans, Optional.ofNullable(defaultUsagePlan)),

@@ -22,14 +22,16 @@ import java.util.Optional;
 public final class UpstreamSettings {
   private final Duration connectTimeout;
   private final Duration responseTimeout;
+  private final Duration responseBodyIdleTimeout;
   private final ExchangeDeadline exchangeDeadline;
   private final Optional<UpstreamTransport> transport;
   private final ConnectionPool connectionPool;
 
-  UpstreamSettings(Duration connectTimeout, Duration responseTimeout, ExchangeDeadline exchangeDeadline,
-      Optional<UpstreamTransport> transport, ConnectionPool connectionPool) {
+  UpstreamSettings(Duration connectTimeout, Duration responseTimeout, Duration responseBodyIdleTimeout,
+      ExchangeDeadline exchangeDeadline, Optional<UpstreamTransport> transport, ConnectionPool connectionPool) {
     this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
     this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
+    this.responseBodyIdleTimeout = Objects.requireNonNull(responseBodyIdleTimeout, "responseBodyIdleTimeout");
     this.exchangeDeadline = Objects.requireNonNull(exchangeDeadline, "exchangeDeadline");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.connectionPool = Objects.requireNonNull(connectionPool, "connectionPool");
@@ -45,12 +47,23 @@ public final class UpstreamSettings {
   }
 
   /**
-   * The default upstream response (idle) timeout.
+   * The default upstream response timeout: how long an upstream may stay silent until its
+   * response's head has arrived.
    *
    * @return more than zero
    */
   public Duration responseTimeout() {
     return responseTimeout;
+  }
+
+  /**
+   * The default pause allowed between bytes of an upstream's response body.
+   *
+   * @return more than zero
+   * @since 0.2
+   */
+  public Duration responseBodyIdleTimeout() {
+    return responseBodyIdleTimeout;
   }
 
   /**
@@ -84,18 +97,19 @@ public final class UpstreamSettings {
   @Override
   public boolean equals(Object o) {
     return o instanceof UpstreamSettings u && connectTimeout.equals(u.connectTimeout)
-        && responseTimeout.equals(u.responseTimeout) && exchangeDeadline.equals(u.exchangeDeadline)
+        && responseTimeout.equals(u.responseTimeout) && responseBodyIdleTimeout.equals(u.responseBodyIdleTimeout)
+        && exchangeDeadline.equals(u.exchangeDeadline)
         && transport.equals(u.transport) && connectionPool.equals(u.connectionPool);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(connectTimeout, responseTimeout, exchangeDeadline, transport, connectionPool);
+    return Objects.hash(connectTimeout, responseTimeout, responseBodyIdleTimeout, exchangeDeadline, transport, connectionPool);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "connectTimeout", connectTimeout, "responseTimeout", responseTimeout,
-        "exchangeDeadline", exchangeDeadline, "transport", transport, "connectionPool", connectionPool);
+        "responseBodyIdleTimeout", responseBodyIdleTimeout, "exchangeDeadline", exchangeDeadline, "transport", transport, "connectionPool", connectionPool);
   }
 }

@@ -69,6 +69,7 @@ class GatewaySpecTest {
         .underscoreHeaders(UnderscoreHeaders.REJECT).extensionMethods("PROPFIND").methodOverride(true)
         .caseInsensitivePaths(true).echoRequestId(false)
         .connectTimeout(Duration.ofSeconds(1)).responseTimeout(Duration.ofSeconds(2))
+        .responseBodyIdleTimeout(Duration.ofSeconds(3))
         .exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(10))).transport(TRANSPORT)
         .poolAcquireTimeout(Duration.ofMillis(300))
         .auth(API_KEY).consumer(ACME).identityHeaders(HEADERS)
@@ -96,6 +97,7 @@ class GatewaySpecTest {
     UpstreamSettings upstreams = spec.upstreams();
     assertThat(upstreams.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
     assertThat(upstreams.responseTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(upstreams.responseBodyIdleTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(upstreams.exchangeDeadline()).isEqualTo(ExchangeDeadline.of(Duration.ofSeconds(10)));
     assertThat(upstreams.transport()).hasValue(TRANSPORT);
     assertThat(upstreams.connectionPool()).isEqualTo(ConnectionPool.defaults().acquireTimeout(Duration.ofMillis(300)));
@@ -133,6 +135,7 @@ class GatewaySpecTest {
     assertThat(spec.ingress().echoRequestId()).isTrue();
     assertThat(spec.upstreams().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(spec.upstreams().responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(spec.upstreams().responseBodyIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(spec.upstreams().exchangeDeadline()).isEqualTo(ExchangeDeadline.none());
     assertThat(spec.upstreams().transport()).isEmpty();
     assertThat(spec.upstreams().connectionPool()).isEqualTo(ConnectionPool.defaults());

@@ -68,6 +68,7 @@ public final class RouteBuilder {
   private StaticResponse staticResponse;
   private Duration connectTimeout;
   private Duration responseTimeout;
+  private Duration responseBodyIdleTimeout;
   private Duration timeout;
   private Retry retry;
   private CircuitBreaker circuitBreaker;
@@ -115,6 +116,7 @@ public final class RouteBuilder {
     RouteResilience resilience = spec.resilience();
     connectTimeout = resilience.connectTimeout().orElse(null);
     responseTimeout = resilience.responseTimeout().orElse(null);
+    responseBodyIdleTimeout = resilience.responseBodyIdleTimeout().orElse(null);
     timeout = resilience.timeout().orElse(null);
     retry = resilience.retry().orElse(null);
     circuitBreaker = resilience.circuitBreaker().orElse(null);
@@ -533,16 +535,33 @@ public final class RouteBuilder {
   }
 
   /**
-   * Bounds how long the upstream may stay silent once the request is sent; past it the client
-   * gets 504 (or, if the response has started, the connection is closed). It resets on every
-   * byte, so a body that trickles never trips it: bound the whole exchange, body included, or the
-   * body's rate with {@link #exchangeDeadline}.
+   * Bounds how long the upstream may stay silent once the request is sent, until its response's
+   * head has arrived; past it the client gets 504. It resets on every byte, also while the request
+   * body is sent. The pauses of the response body are bounded by {@link #responseBodyIdleTimeout}.
    *
    * @param timeout more than zero
    * @return this builder
    */
   public RouteBuilder responseTimeout(Duration timeout) {
     this.responseTimeout = Check.positive(field("responseTimeout"), Objects.requireNonNull(timeout, "responseTimeout"));
+    return this;
+  }
+
+  /**
+   * Bounds the pauses of the upstream's response body, once its head has arrived, instead of the
+   * gateway's default (5 minutes): past it the client's connection is closed, as the response has
+   * started. An event stream ({@code text/event-stream}) whose upstream sends a heartbeat every
+   * 30 seconds needs more than 30 seconds here. It resets on every byte, so a body that trickles
+   * never trips it: bound the whole exchange, body included, or the body's rate with
+   * {@link #exchangeDeadline}.
+   *
+   * @param timeout more than zero
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder responseBodyIdleTimeout(Duration timeout) {
+    this.responseBodyIdleTimeout = Check.positive(field("responseBodyIdleTimeout"),
+        Objects.requireNonNull(timeout, "responseBodyIdleTimeout"));
     return this;
   }
 
@@ -687,7 +706,7 @@ public final class RouteBuilder {
             Optional.ofNullable(staticResponse), Optional.ofNullable(mirror), Optional.ofNullable(fallbackResponse),
             Optional.ofNullable(fallbackUpstream)),
         new RouteResilience(Optional.ofNullable(connectTimeout), Optional.ofNullable(responseTimeout),
-            Optional.ofNullable(timeout), Optional.ofNullable(retry), Optional.ofNullable(circuitBreaker),
+            Optional.ofNullable(responseBodyIdleTimeout), Optional.ofNullable(timeout), Optional.ofNullable(retry), Optional.ofNullable(circuitBreaker),
             Optional.ofNullable(exchangeDeadline)),
         new RouteAccess(Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
             Optional.ofNullable(concurrencyLimit),

@@ -22,15 +22,18 @@ import java.util.Optional;
 public final class RouteResilience {
   private final Optional<Duration> connectTimeout;
   private final Optional<Duration> responseTimeout;
+  private final Optional<Duration> responseBodyIdleTimeout;
   private final Optional<Duration> timeout;
   private final Optional<Retry> retry;
   private final Optional<CircuitBreaker> circuitBreaker;
   private final Optional<ExchangeDeadline> exchangeDeadline;
 
-  RouteResilience(Optional<Duration> connectTimeout, Optional<Duration> responseTimeout, Optional<Duration> timeout,
-      Optional<Retry> retry, Optional<CircuitBreaker> circuitBreaker, Optional<ExchangeDeadline> exchangeDeadline) {
+  RouteResilience(Optional<Duration> connectTimeout, Optional<Duration> responseTimeout,
+      Optional<Duration> responseBodyIdleTimeout, Optional<Duration> timeout, Optional<Retry> retry,
+      Optional<CircuitBreaker> circuitBreaker, Optional<ExchangeDeadline> exchangeDeadline) {
     this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
     this.responseTimeout = Objects.requireNonNull(responseTimeout, "responseTimeout");
+    this.responseBodyIdleTimeout = Objects.requireNonNull(responseBodyIdleTimeout, "responseBodyIdleTimeout");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.retry = Objects.requireNonNull(retry, "retry");
     this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
@@ -47,12 +50,23 @@ public final class RouteResilience {
   }
 
   /**
-   * How long the upstream may stay silent once the request is sent (an idle timeout).
+   * How long the upstream may stay silent once the request is sent, until its response's head has
+   * arrived (an idle timeout).
    *
    * @return the timeout; empty means the upstream's, else the gateway's default
    */
   public Optional<Duration> responseTimeout() {
     return responseTimeout;
+  }
+
+  /**
+   * How long the upstream's response body may pause between bytes.
+   *
+   * @return the timeout; empty means the gateway's default
+   * @since 0.2
+   */
+  public Optional<Duration> responseBodyIdleTimeout() {
+    return responseBodyIdleTimeout;
   }
 
   /**
@@ -95,18 +109,21 @@ public final class RouteResilience {
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteResilience r && connectTimeout.equals(r.connectTimeout)
-        && responseTimeout.equals(r.responseTimeout) && timeout.equals(r.timeout) && retry.equals(r.retry)
+        && responseTimeout.equals(r.responseTimeout) && responseBodyIdleTimeout.equals(r.responseBodyIdleTimeout)
+        && timeout.equals(r.timeout) && retry.equals(r.retry)
         && circuitBreaker.equals(r.circuitBreaker) && exchangeDeadline.equals(r.exchangeDeadline);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(connectTimeout, responseTimeout, timeout, retry, circuitBreaker, exchangeDeadline);
+    return Objects.hash(connectTimeout, responseTimeout, responseBodyIdleTimeout, timeout, retry, circuitBreaker,
+        exchangeDeadline);
   }
 
   @Override
   public String toString() {
-    return Text.fields(this, "connectTimeout", connectTimeout, "responseTimeout", responseTimeout, "timeout", timeout,
+    return Text.fields(this, "connectTimeout", connectTimeout, "responseTimeout", responseTimeout,
+        "responseBodyIdleTimeout", responseBodyIdleTimeout, "timeout", timeout,
         "retry", retry, "circuitBreaker", circuitBreaker, "exchangeDeadline", exchangeDeadline);
   }
 }

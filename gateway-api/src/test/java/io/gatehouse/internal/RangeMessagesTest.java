@@ -58,6 +58,7 @@ class RangeMessagesTest {
         // io.gatehouse
         row("connectTimeout: PT0S (expected: > 0)", () -> Gateway.builder().connectTimeout(ZERO)),
         row("responseTimeout: PT-1S (expected: > 0)", () -> Gateway.builder().responseTimeout(MINUS_1S)),
+        row("responseBodyIdleTimeout: PT0S (expected: > 0)", () -> Gateway.builder().responseBodyIdleTimeout(ZERO)),
         row("poolAcquireTimeout: PT0S (expected: > 0)", () -> Gateway.builder().poolAcquireTimeout(ZERO)),
         row("connectionMaxLifetime: PT0S (expected: > 0)", () -> Gateway.builder().connectionMaxLifetime(ZERO)),
         // io.gatehouse.route
@@ -66,6 +67,8 @@ class RangeMessagesTest {
         row("route 'r': timeout: PT0S (expected: > 0)", () -> Gateway.builder().route("r", r -> r.timeout(ZERO))),
         row("route 'r': connectTimeout: PT-1S (expected: > 0)", () -> Gateway.builder().route("r", r -> r.connectTimeout(MINUS_1S))),
         row("route 'r': responseTimeout: PT0S (expected: > 0)", () -> Gateway.builder().route("r", r -> r.responseTimeout(ZERO))),
+        row("route 'r': responseBodyIdleTimeout: PT-1S (expected: > 0)",
+            () -> Gateway.builder().route("r", r -> r.responseBodyIdleTimeout(MINUS_1S))),
         row("status: 99 (expected: 100 to 599)", () -> StaticResponse.of(99)),
         row("status: 600 (expected: 100 to 599)", () -> StaticResponse.of(600)),
         row("exchangeDeadline total: PT0S (expected: > 0)", () -> ExchangeDeadline.of(ZERO)),

@@ -56,6 +56,7 @@ class RouteSpecTest {
         .setRequestHeader("X-A", "1").removeRequestHeader("X-B").addResponseHeader("X-C", "3")
         .upstream(A).mirror(Mirror.to(B)).fallback(C)
         .connectTimeout(Duration.ofSeconds(1)).responseTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(3))
+        .responseBodyIdleTimeout(Duration.ofSeconds(4))
         .retry(Retry.times(2)).circuitBreaker(CircuitBreaker.of())
         .exchangeDeadline(ExchangeDeadline.of(Duration.ofSeconds(10)))
         .auth(API_KEY).require(READ)
@@ -94,6 +95,7 @@ class RouteSpecTest {
     RouteResilience resilience = route.resilience();
     assertThat(resilience.connectTimeout()).hasValue(Duration.ofSeconds(1));
     assertThat(resilience.responseTimeout()).hasValue(Duration.ofSeconds(2));
+    assertThat(resilience.responseBodyIdleTimeout()).hasValue(Duration.ofSeconds(4));
     assertThat(resilience.timeout()).hasValue(Duration.ofSeconds(3));
     assertThat(resilience.retry()).hasValue(Retry.times(2));
     assertThat(resilience.circuitBreaker()).hasValue(CircuitBreaker.of());
@@ -219,7 +221,8 @@ class RouteSpecTest {
             + "rewrite=RouteRewrite[stripPrefix=0, path=none, requestHeaders=[], responseHeaders=[]], "
             + "destination=RouteDestination[upstream=" + A + ", split=none, staticResponse=none, mirror=none, "
             + "fallbackResponse=none, fallbackUpstream=none], "
-            + "resilience=RouteResilience[connectTimeout=none, responseTimeout=none, timeout=none, retry=none, "
+            + "resilience=RouteResilience[connectTimeout=none, responseTimeout=none, responseBodyIdleTimeout=none, "
+            + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "
             + "access=RouteAccess[auth=none, rules=[], rateLimits=[], rateLimitCost=")
         .endsWith(", concurrencyLimit=none, maxRequestBody=none], filters=[]]");

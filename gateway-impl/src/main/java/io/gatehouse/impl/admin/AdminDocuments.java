@@ -244,6 +244,8 @@ public final class AdminDocuments {
         .or(() -> Optional.of(spec.upstreams().connectTimeout())));
     duration(timeouts, "responseTimeout", r.resilience().responseTimeout().or(() -> upstream.flatMap(Upstream::responseTimeout))
         .or(() -> Optional.of(spec.upstreams().responseTimeout())));
+    duration(timeouts, "responseBodyIdleTimeout", r.resilience().responseBodyIdleTimeout()
+        .or(() -> Optional.of(spec.upstreams().responseBodyIdleTimeout())));
   }
 
   private static void duration(ObjectNode node, String field, Optional<Duration> value) {

@@ -7,9 +7,9 @@ import java.time.Duration;
 
 /**
  * An upstream group as one route calls it: the pool and the timeouts that apply (the route's,
- * else the upstream's, else the gateway's).
+ * else the upstream's, else the gateway's; the body's idle timeout: the route's, else the gateway's).
  */
-record Destination(TargetPool pool, Duration connectTimeout, Duration responseTimeout) {
+record Destination(TargetPool pool, Duration connectTimeout, Duration responseTimeout, Duration bodyIdleTimeout) {
 
   /** Such as {@code upstream route:orders [http://orders-1:8080, http://orders-2:8080] (ROUND_ROBIN)}. */
   String describe() {

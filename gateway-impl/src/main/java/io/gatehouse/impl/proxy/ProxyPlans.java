@@ -106,6 +106,7 @@ public final class ProxyPlans {
         u -> "route:" + route.id() + (ownGroups.isEmpty() ? "" : "#" + (ownGroups.size() + 1))));
     return new Destination(upstreams.pool(name, upstream),
         route.resilience().connectTimeout().or(upstream::connectTimeout).orElse(gateway.upstreams().connectTimeout()),
-        route.resilience().responseTimeout().or(upstream::responseTimeout).orElse(gateway.upstreams().responseTimeout()));
+        route.resilience().responseTimeout().or(upstream::responseTimeout).orElse(gateway.upstreams().responseTimeout()),
+        route.resilience().responseBodyIdleTimeout().orElse(gateway.upstreams().responseBodyIdleTimeout()));
   }
 }

@@ -71,7 +71,7 @@ final class RequestMirror {
     CompletableFuture<Response> call;
     try {
       call = transport.send(new UpstreamCall(lease.target().origin(), copy,
-          destination.connectTimeout(), destination.responseTimeout())).toCompletableFuture();
+          destination.connectTimeout(), destination.responseTimeout(), destination.bodyIdleTimeout())).toCompletableFuture();
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }

@@ -158,7 +158,8 @@ final class UpstreamAttempts {
         .body(body == null ? template.body() : Body.of(body))
         .build();
     UpstreamCall call = new UpstreamCall(target.origin(), out,
-        cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining));
+        cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining),
+        destination.bodyIdleTimeout()); // the route's deadline ends with the head: the body is not cut to it
     long started = state.time().nanoTime();
     state.upstreamAttemptStarted();
     CompletableFuture<Response> sent;

@@ -158,6 +158,8 @@ public final class HttpClientTransport implements UpstreamTransport {
 
   private record Engine(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager pool) {}
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The open connections, for switching one to its body's idle timeout. */
+  private final BodyIdleTimeouts connections = new BodyIdleTimeouts();
   /** Exchanges the client has not released yet; close() fails those it leaves hanging. */
   private final Set<ResponseBodyConsumer> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -296,7 +298,7 @@ public final class HttpClientTransport implements UpstreamTransport {
             .build())
         .setThreadFactory(new DefaultThreadFactory(threadNamePrefix, true))
         // Replaces httpclient5's wire-logging decorator (package-private, so it cannot be chained).
-        .setIoSessionDecorator(ResponseFramingGuard.DECORATOR)
+        .setIoSessionDecorator(ResponseFramingGuard.decorator(connections))
         .setDefaultRequestConfig(baseConfig)
         .setDefaultCredentialsProvider(new BasicCredentialsProvider())
         .disableAutomaticRetries()
@@ -318,6 +320,7 @@ public final class HttpClientTransport implements UpstreamTransport {
     timer.scheduleWithFixedDelay(() -> {
       pool.closeExpired();
       pool.closeIdle(TimeValue.of(spec.idleTimeout()));
+      connections.sweep();
     }, sweep, sweep, TimeUnit.MILLISECONDS);
     return new Engine(client, pool);
   }
@@ -362,6 +365,7 @@ public final class HttpClientTransport implements UpstreamTransport {
     URI origin = checkOrigin(call.origin());
     Timeout connectTimeout = positive("connectTimeout", call.connectTimeout());
     Timeout responseTimeout = positive("responseTimeout", call.responseTimeout());
+    positive("bodyIdleTimeout", call.bodyIdleTimeout());
     CompletableFuture<Response> result = new CompletableFuture<>();
     AtomicReference<CompletableFuture<Response>> current = new AtomicReference<>();
     // Cancelling the caller's stage aborts whichever attempt runs.
@@ -472,7 +476,7 @@ public final class HttpClientTransport implements UpstreamTransport {
         new URIAuthority(unbracketed(origin.getHost()), origin.getPort()), request.target());
     head.setHeaders(exchange.requestHeaders());
 
-    ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, inFlight::remove);
+    ResponseBodyConsumer consumer = new ResponseBodyConsumer(exchange, connections, inFlight::remove);
     inFlight.add(consumer);
     Future<Void> execution = running.client().execute(
         new BasicRequestProducer(head, entity(request, exchange)),

@@ -4,6 +4,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -22,6 +23,7 @@ import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Receives one upstream response: completes the exchange's stage with the head, and publishes the
@@ -43,6 +45,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  */
 final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Publisher<ByteBuffer> {
   private final UpstreamExchange exchange;
+  private final BodyIdleTimeouts connections;
   private final Consumer<ResponseBodyConsumer> onRelease;
   private final Queue<ByteBuffer> received = new ConcurrentLinkedQueue<>();
   private final AtomicLong demand = new AtomicLong();
@@ -65,11 +68,14 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
   private long windowToGive;
 
   /**
+   * @param connections the transport's open connections, whose socket timeout becomes the body's
+   *     idle timeout when a head with a body arrives
    * @param onRelease gets this consumer once the client is done with the exchange
    *     (see {@link #releaseResources})
    */
-  ResponseBodyConsumer(UpstreamExchange exchange, Consumer<ResponseBodyConsumer> onRelease) {
+  ResponseBodyConsumer(UpstreamExchange exchange, BodyIdleTimeouts connections, Consumer<ResponseBodyConsumer> onRelease) {
     this.exchange = exchange;
+    this.connections = connections;
     this.onRelease = onRelease;
   }
 
@@ -79,6 +85,13 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
   public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
       FutureCallback<Void> resultCallback) throws HttpException, IOException {
     this.resultCallback = resultCallback;
+    if (entity != null) {
+      Duration bodyIdle = exchange.call().bodyIdleTimeout();
+      if (!bodyIdle.equals(exchange.call().responseTimeout())) {
+        // Before the head goes on: its subscriber may be slow to ask, and the body's pauses count from here.
+        connections.bodyStarted(context, Timeout.ofMilliseconds(Math.max(1, bodyIdle.toMillis())));
+      }
+    }
     try {
       consumeHead(response, entity, resultCallback);
     } catch (ProtocolException e) {

@@ -50,8 +50,16 @@ import org.apache.hc.core5.util.Timeout;
  * streams a request body, so the state is guarded by this object's monitor.
  */
 final class ResponseFramingGuard implements IOSession {
-  /** Decorates every upstream connection of a transport (the plain session, or its TLS layer). */
+  /** Decorates an upstream connection (the plain session, or its TLS layer) that no transport follows; for tests. */
   static final Decorator<IOSession> DECORATOR = ResponseFramingGuard::new;
+
+  /**
+   * Decorates every upstream connection of a transport, each registered with {@code open} from
+   * its first write (its request) until it closes.
+   */
+  static Decorator<IOSession> decorator(BodyIdleTimeouts open) {
+    return session -> new ResponseFramingGuard(session, open);
+  }
 
   /** The longest line of a head or chunk size line, without its CRLF (httpcore is set to match). */
   static final int MAX_LINE = 64 * 1024;
@@ -75,6 +83,8 @@ final class ResponseFramingGuard implements IOSession {
   }
 
   private final IOSession session;
+  private final BodyIdleTimeouts open; // null for a guard no transport follows
+  private volatile boolean tracked; // registered with open, once its addresses are known
 
   // Guarded by this.
   /** Methods of the requests written and not answered yet (at most one, but a queue costs nothing). */
@@ -100,7 +110,12 @@ final class ResponseFramingGuard implements IOSession {
   private String failure;
 
   private ResponseFramingGuard(IOSession session) {
+    this(session, null);
+  }
+
+  private ResponseFramingGuard(IOSession session, BodyIdleTimeouts open) {
     this.session = session;
+    this.open = open;
   }
 
   @Override
@@ -118,6 +133,9 @@ final class ResponseFramingGuard implements IOSession {
       throw cutShort(e);
     }
     if (n < 0) {
+      if (open != null) {
+        open.closed(this);
+      }
       synchronized (this) {
         if (state == State.STATUS_LINE || state == State.FIELD_LINE) {
           throw new ResponseCutShortException("the connection closed inside a response head");
@@ -146,6 +164,9 @@ final class ResponseFramingGuard implements IOSession {
 
   @Override
   public int write(ByteBuffer src) throws IOException {
+    if (!tracked && open != null) {
+      tracked = open.opened(this);
+    }
     int start = src.position();
     synchronized (this) {
       // Before the bytes leave: a fast upstream may answer before write() returns.
@@ -686,11 +707,17 @@ final class ResponseFramingGuard implements IOSession {
 
   @Override
   public void close() {
+    if (open != null) {
+      open.closed(this);
+    }
     session.close();
   }
 
   @Override
   public void close(CloseMode closeMode) {
+    if (open != null) {
+      open.closed(this);
+    }
     session.close(closeMode);
   }
 

@@ -342,8 +342,9 @@ final class UpstreamExchange implements FutureCallback<Void> {
           description() + ": invalid HTTP from upstream: " + cause, cause);
     }
     if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
-      return new UpstreamException(Kind.RESPONSE_TIMEOUT,
-          description() + ": upstream silent for " + call.responseTimeout() + ": " + cause, cause);
+      boolean inBody = result.isDone() && !result.isCompletedExceptionally();
+      return new UpstreamException(Kind.RESPONSE_TIMEOUT, description() + ": upstream silent for "
+          + (inBody ? call.bodyIdleTimeout() + " inside the response body" : call.responseTimeout()) + ": " + cause, cause);
     }
     if (cause instanceof InterruptedIOException) {
       // httpclient5 cancels an exchange whose connection closed under it with a bare

@@ -297,9 +297,12 @@ final class Exchange implements ResponseParser.Listener {
 
   // ------------------------------------------------------------------ timers
 
-  /** Counts socket silence: reads and writes push the deadline on. */
+  /**
+   * Counts socket silence: reads and writes push the deadline on, by the response timeout until
+   * the head has arrived and by the body's idle timeout after.
+   */
   void touch() {
-    silenceDeadline = System.nanoTime() + call.responseTimeout().toNanos();
+    silenceDeadline = System.nanoTime() + (head != null ? call.bodyIdleTimeout() : call.responseTimeout()).toNanos();
   }
 
   /** The response timeout is watched by the thread's sweep (LoopConnections), not a timer per call. */
@@ -316,7 +319,8 @@ final class Exchange implements ResponseParser.Listener {
   /** The response timeout passed: fails the exchange with RESPONSE_TIMEOUT and closes its connection. */
   void silenceTimedOut() {
     fail(new UpstreamException(Kind.RESPONSE_TIMEOUT, description() + ": the upstream stayed silent for "
-        + call.responseTimeout().toMillis() + " ms"));
+        + (head != null ? call.bodyIdleTimeout().toMillis() + " ms inside the response body"
+            : call.responseTimeout().toMillis() + " ms")));
   }
 
   private void arm(long nanos, Runnable task) {

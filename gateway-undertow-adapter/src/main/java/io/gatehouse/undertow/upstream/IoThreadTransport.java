@@ -94,6 +94,7 @@ final class IoThreadTransport implements UpstreamTransport {
     }
     positive("connectTimeout", call.connectTimeout());
     positive("responseTimeout", call.responseTimeout());
+    positive("bodyIdleTimeout", call.bodyIdleTimeout());
     Origin origin = origins.get(call.origin());
     if (origin == null) {
       origin = origins.computeIfAbsent(call.origin(), IoThreadTransport::origin);

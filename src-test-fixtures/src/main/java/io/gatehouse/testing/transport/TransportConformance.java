@@ -784,6 +784,144 @@ public abstract class TransportConformance {
     }
   }
 
+  /**
+   * {@link TransportItem#BODY_IDLE_TIMEOUT}: an event stream pausing three response timeouts
+   * between its events arrives whole within its longer idle timeout, each event before the next is
+   * sent.
+   */
+  @Test
+  void an_event_stream_may_pause_longer_than_the_response_timeout_within_its_idle_timeout() throws Exception {
+    require(TransportItem.BODY_IDLE_TIMEOUT);
+    CountDownLatch firstSeen = new CountDownLatch(1);
+    try (RawUpstream upstream = RawUpstream.start(c -> {
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "9\r\ndata: 1\n\n\r\n");
+      // The next event is written only once the first has reached the caller: nothing is held back.
+      if (!firstSeen.await(10, TimeUnit.SECONDS)) {
+        return;
+      }
+      Thread.sleep(SHORT.toMillis() * 3);
+      c.write("9\r\ndata: 2\n\n\r\n");
+      Thread.sleep(SHORT.toMillis() * 3);
+      c.write("9\r\ndata: 3\n\n\r\n0\r\n\r\n");
+    })) {
+      UpstreamCall call = new UpstreamCall(upstream.origin(), Request.builder("GET", "/events").build(),
+          Duration.ofSeconds(2), SHORT, Duration.ofSeconds(10));
+      Response response = await(transport.send(call));
+      CompletableFuture<String> events = new CompletableFuture<>();
+      response.body().subscribe(new Flow.Subscriber<>() {
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+          text.append(StandardCharsets.US_ASCII.decode(item));
+          if (text.toString().contains("data: 1\n\n")) {
+            firstSeen.countDown();
+          }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+          events.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+          events.complete(text.toString());
+        }
+      });
+
+      assertThat(events.get(20, TimeUnit.SECONDS)).isEqualTo("data: 1\n\ndata: 2\n\ndata: 3\n\n");
+      assertThat(firstSeen.getCount()).isZero();
+    }
+  }
+
+  /**
+   * {@link TransportItem#BODY_IDLE_TIMEOUT}: a body silent past its idle timeout fails with
+   * RESPONSE_TIMEOUT soon after, although the response timeout is far longer.
+   */
+  @Test
+  void a_body_silent_past_its_idle_timeout_fails_with_RESPONSE_TIMEOUT_though_the_response_timeout_is_longer()
+      throws Exception {
+    require(TransportItem.BODY_IDLE_TIMEOUT);
+    CountDownLatch done = new CountDownLatch(1);
+    try (RawUpstream upstream = RawUpstream.start(c -> {
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten..");
+      done.await(30, TimeUnit.SECONDS);
+    })) {
+      UpstreamCall call = new UpstreamCall(upstream.origin(), Request.builder("GET", "/").build(),
+          Duration.ofSeconds(2), Duration.ofSeconds(20), SHORT);
+      Response response = await(transport.send(call));
+      long headAt = System.nanoTime();
+
+      UpstreamException e = bodyFailure(response);
+
+      assertKind(e, Kind.RESPONSE_TIMEOUT);
+      assertThat(Duration.ofNanos(System.nanoTime() - headAt)).isBetween(SHORT.minusMillis(100), Duration.ofSeconds(5));
+      done.countDown();
+    }
+  }
+
+  /**
+   * {@link TransportItem#BODY_IDLE_TIMEOUT}: after a response with a long idle timeout, the next
+   * call on the same kept-alive connection is bounded by its own response timeout again.
+   */
+  @Test
+  void the_next_call_on_a_reused_connection_is_bounded_by_its_own_response_timeout() throws Exception {
+    require(TransportItem.BODY_IDLE_TIMEOUT);
+    CountDownLatch done = new CountDownLatch(1);
+    try (RawUpstream upstream = RawUpstream.start(c -> {
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfirs");
+      c.readHead();
+      done.await(30, TimeUnit.SECONDS);
+    })) {
+      Response first = await(transport.send(new UpstreamCall(upstream.origin(), Request.builder("GET", "/first").build(),
+          Duration.ofSeconds(2), SHORT, Duration.ofSeconds(20)))); // its body switched the connection to 20 s
+      assertThat(new String(body(first), StandardCharsets.US_ASCII)).isEqualTo("firs");
+
+      long start = System.nanoTime();
+      UpstreamException e = failure(transport.send(new UpstreamCall(upstream.origin(),
+          Request.builder("GET", "/second").build(), Duration.ofSeconds(2), SHORT, Duration.ofSeconds(20))));
+
+      assertKind(e, Kind.RESPONSE_TIMEOUT);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(SHORT.minusMillis(50), Duration.ofSeconds(5));
+      assertThat(upstream.acceptedConnections()).isEqualTo(1);
+      done.countDown();
+    }
+  }
+
+  /**
+   * {@link TransportItem#BODY_IDLE_TIMEOUT}: the head is bounded by the response timeout, not by a
+   * longer body idle timeout.
+   */
+  @Test
+  void the_head_is_bounded_by_the_response_timeout_though_the_idle_timeout_is_longer() throws Exception {
+    require(TransportItem.BODY_IDLE_TIMEOUT);
+    CountDownLatch done = new CountDownLatch(1);
+    try (RawUpstream upstream = RawUpstream.start(c -> {
+      c.readHead();
+      done.await(30, TimeUnit.SECONDS);
+    })) {
+      UpstreamCall call = new UpstreamCall(upstream.origin(), Request.builder("GET", "/slow").build(),
+          Duration.ofSeconds(2), SHORT, Duration.ofSeconds(20));
+
+      long start = System.nanoTime();
+      UpstreamException e = failure(transport.send(call));
+
+      assertKind(e, Kind.RESPONSE_TIMEOUT);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(SHORT.minusMillis(50), Duration.ofSeconds(5));
+      done.countDown();
+    }
+  }
+
   /** {@link TransportItem#TIMEOUTS}: waiting past the acquire timeout for the only connection is POOL_EXHAUSTED. */
   @Test
   void waiting_longer_than_the_acquire_timeout_for_a_pooled_connection_is_POOL_EXHAUSTED() throws Exception {

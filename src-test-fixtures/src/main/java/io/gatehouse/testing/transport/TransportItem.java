@@ -57,6 +57,14 @@ public enum TransportItem {
    */
   TIMEOUTS,
   /**
+   * The call's body idle timeout, not its response timeout, bounds the pauses of the response body:
+   * an event stream that pauses longer than the response timeout arrives whole, each event as it
+   * is sent; a body that pauses longer than its idle timeout fails with {@code RESPONSE_TIMEOUT},
+   * also when the response timeout is the longer; the head is still bounded by the response
+   * timeout when the idle timeout is longer.
+   */
+  BODY_IDLE_TIMEOUT,
+  /**
    * Cancelling the stage (before the head, or mid-upload) or the response body's subscription
    * (mid-download) closes the upstream connection; the next call opens a new one.
    */
