@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import io.gatehouse.impl.proxy.TrustedProxies;
@@ -57,5 +59,57 @@ class ClientAddressTest {
     Request request = Request.builder("GET", "/").headers(headers).remoteAddress(new InetSocketAddress(peer, 40000)).build();
 
     assertThat(TRUSTED.clientAddress(request)).isEqualTo(expected);
+  }
+
+  @Test
+  void a_peer_that_the_server_reports_as_an_ipv4_mapped_ipv6_address_is_its_ipv4_address() throws Exception {
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 203, 0, 113, 7};
+    Inet6Address peer = Inet6Address.getByAddress(null, mapped, -1);
+    Request request = Request.builder("GET", "/").remoteAddress(new InetSocketAddress(peer, 40000)).build();
+    Request viaProxy = Request.builder("GET", "/").headers(HttpHeaders.of("X-Forwarded-For", "198.51.100.1"))
+        .remoteAddress(new InetSocketAddress(Inet6Address.getByAddress(null,
+            new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 1}, -1), 40000)).build();
+
+    assertThat(peer).isInstanceOf(Inet6Address.class);
+    assertThat(TRUSTED.clientAddress(request)).isEqualTo("203.0.113.7");
+    assertThat(TRUSTED.clientAddress(viaProxy)).as("a mapped trusted proxy is trusted").isEqualTo("198.51.100.1");
+  }
+
+  @ParameterizedTest(name = "{0} {1} with X-Forwarded-Proto [{2}] -> {3}")
+  @CsvSource(delimiter = '|', nullValues = "NONE", value = {
+      "203.0.113.7 | https | NONE          | true",
+      "203.0.113.7 | http  | NONE          | false",
+      "203.0.113.7 | http  | https         | false",
+      "203.0.113.7 | https | http          | true",
+      "10.0.0.1    | http  | https         | true",
+      "10.0.0.1    | http  | HTTPS         | true",
+      "10.0.0.1    | http  | ' https '     | true",
+      "10.0.0.1    | http  | 'https, http' | true",
+      "10.0.0.1    | http  | 'http, https' | false",
+      "10.0.0.1    | http  | http          | false",
+      "10.0.0.1    | http  | ''            | false",
+      "10.0.0.1    | http  | httpsx        | false",
+      "10.0.0.1    | http  | NONE          | false",
+      "fd00::7     | http  | https         | true",
+      "::1         | http  | https         | false"})
+  void the_client_came_over_tls_when_the_server_or_a_trusted_proxy_says_so(String peer, String scheme, String proto,
+      boolean tls) {
+    HttpHeaders headers = proto == null ? HttpHeaders.of() : HttpHeaders.of("X-Forwarded-Proto", proto);
+    Request request = Request.builder("GET", "/").scheme(scheme).headers(headers)
+        .remoteAddress(new InetSocketAddress(peer, 40000)).build();
+
+    assertThat(TRUSTED.arrivedOverTls(request)).isEqualTo(tls);
+  }
+
+  @Test
+  void nothing_is_trusted_without_trusted_proxies() {
+    TrustedProxies none = TrustedProxies.parse(List.of(), p -> {
+      throw new AssertionError(p);
+    });
+    Request request = Request.builder("GET", "/").headers(HttpHeaders.of("X-Forwarded-Proto", "https",
+        "X-Forwarded-For", "198.51.100.1")).remoteAddress(new InetSocketAddress("10.0.0.1", 40000)).build();
+
+    assertThat(none.arrivedOverTls(request)).isFalse();
+    assertThat(none.clientAddress(request)).isEqualTo("10.0.0.1");
   }
 }
