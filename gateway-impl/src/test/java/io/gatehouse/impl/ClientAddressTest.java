@@ -47,6 +47,16 @@ class ClientAddressTest {
       "10.0.0.1    | 198.51.100.1, [fd00::1]x          | 10.0.0.1",
       "10.0.0.1    | 198.51.100.1, 10.2.2.2:           | 10.0.0.1",
       "10.0.0.1    | 198.51.100.1, 10.2.2.2:1234567    | 10.0.0.1",
+      "10.0.0.1    | 198.51.100.1, 10.2.2.2:123456     | 10.0.0.1",
+      "10.0.0.1    | 198.51.100.1, 10.2.2.2:65535      | 198.51.100.1",
+      "10.0.0.1    | 198.51.100.1, 10.2.2.2:9          | 198.51.100.1",
+      "10.0.0.1    | 198.51.100.1, 10.2.2.2:0          | 198.51.100.1",
+      "10.0.0.1    | 198.51.100.1, 10.2.2.2:8a         | 10.0.0.1",
+      "10.0.0.1    | 198.51.100.1, 10.2.2.2:/8         | 10.0.0.1",
+      "10.0.0.1    | 198.51.100.1, 10.2.2.2::          | 10.0.0.1",
+      "10.0.0.1    | 198.51.100.1, [fd00::1]:65535     | 198.51.100.1",
+      "10.0.0.1    | 198.51.100.1, [fd00::1]:123456    | 10.0.0.1",
+      "10.0.0.1    | 198.51.100.1, [fd00::1]:          | 10.0.0.1",
       "10.0.0.1    | 198.51.100.1,,10.2.2.2            | 10.2.2.2",
       "10.0.0.1    | '198.51.100.1 ,	10.2.2.2'       | 198.51.100.1",
       "::1         | 198.51.100.1                      | ::1",
@@ -99,6 +109,27 @@ class ClientAddressTest {
         .remoteAddress(new InetSocketAddress(peer, 40000)).build();
 
     assertThat(TRUSTED.arrivedOverTls(request)).isEqualTo(tls);
+  }
+
+  @Test
+  void the_entries_parsed_are_the_peers_trusted() {
+    TrustedProxies some = TrustedProxies.parse(List.of("192.0.2.0/24", "bad"), p -> {});
+    Request request = Request.builder("GET", "/").headers(HttpHeaders.of("X-Forwarded-For", "198.51.100.1"))
+        .remoteAddress(new InetSocketAddress("192.0.2.9", 40000)).build();
+
+    assertThat(some.clientAddress(request)).isEqualTo("198.51.100.1");
+    assertThat(some.trusts(request.remoteAddress().getAddress())).isTrue();
+    assertThat(some.trusts(null)).isFalse();
+  }
+
+  @Test
+  void a_peer_without_an_ip_address_is_its_host_string_and_its_forwarding_headers_are_not_read() {
+    Request request = Request.builder("GET", "/").scheme("http")
+        .headers(HttpHeaders.of("X-Forwarded-For", "198.51.100.1", "X-Forwarded-Proto", "https"))
+        .remoteAddress(InetSocketAddress.createUnresolved("client.example", 4000)).build();
+
+    assertThat(TRUSTED.clientAddress(request)).isEqualTo("client.example");
+    assertThat(TRUSTED.arrivedOverTls(request)).isFalse();
   }
 
   @Test

@@ -40,7 +40,9 @@ class IpLiteralTest {
       "0:0:0:0:0:ffff:10.0.0.1                  | ::ffff:10.0.0.1",
       "::10.0.0.1                               | ::a00:1",
       "64:ff9b::192.0.2.33                      | 64:ff9b::c000:221",
-      "1:2:3:4:5:6:1.2.3.4                      | 1:2:3:4:5:6:102:304"})
+      "1:2:3:4:5:6:1.2.3.4                      | 1:2:3:4:5:6:102:304",
+      "ABCD:EF01:2345:6789:abcd:ef01:2345:6789  | abcd:ef01:2345:6789:abcd:ef01:2345:6789",
+      "A::9                                     | a::9"})
   void accepts_canonical_ipv4_and_rfc4291_ipv6_and_prints_rfc5952(String text, String canonical) throws Exception {
     IpLiteral literal = IpLiteral.parse(text);
 
@@ -101,6 +103,13 @@ class IpLiteralTest {
       "[2001:db8::1]       | is in brackets",
       "fe80::1%eth0        | has a zone id",
       "fe80::1%1           | has a zone id",
+      "%1::1               | has a zone id",
+      "::.1.2.3            | has an empty part",
+      "::1.2.3.            | has an empty part",
+      "::G                 | group 'G' is not hexadecimal",
+      "::/                 | group '/' is not hexadecimal",
+      "::@                 | group '@' is not hexadecimal",
+      "::`                 | group '`' is not hexadecimal",
       "::ffff:010.0.0.1    | part '010' has a leading zero",
       "::ffff:10.1         | has 2 parts (an IPv4 address has 4)",
       "::ffff:256.0.0.1    | part '256' is above 255",
@@ -200,6 +209,22 @@ class IpLiteralTest {
       "::fffe:a00:0/104    | 10.1.2.3      | false"})
   void a_block_contains_the_addresses_under_its_prefix_and_mapped_ipv4_as_ipv4(String block, String address, boolean in) {
     assertThat(IpBlock.parse(block).contains(IpLiteral.parse(address))).isEqualTo(in);
+  }
+
+  @Test
+  void literals_are_equal_when_their_bytes_are_and_bytes_are_a_copy() {
+    IpLiteral a = IpLiteral.parse("10.0.0.1");
+
+    assertThat(a).isEqualTo(IpLiteral.parse("10.0.0.1")).hasSameHashCodeAs(IpLiteral.parse("10.0.0.1"))
+        .isNotEqualTo(IpLiteral.parse("10.0.0.2")).isNotEqualTo(IpLiteral.parse("::ffff:10.0.0.1"))
+        .isNotEqualTo("10.0.0.1");
+    assertThat(a.isIpv4()).isTrue();
+    assertThat(IpLiteral.parse("::ffff:10.0.0.1").isIpv4()).isFalse();
+    assertThat(IpLiteral.parse("::ffff:10.0.0.1").unmapped()).isEqualTo(a);
+    assertThat(IpLiteral.parse("::1").unmapped()).isEqualTo(IpLiteral.parse("::1"));
+    byte[] bytes = a.bytes();
+    bytes[0] = 11;
+    assertThat(a.bytes()).containsExactly(10, 0, 0, 1);
   }
 
   @Test
