@@ -84,6 +84,9 @@ import java.util.function.Consumer;
  *       {@link RequestLimits#maxBodyBytes()}) gets 413 with {@code Connection: close}; a body that
  *       grows past it later fails and aborts the upstream call (413 if no response has started);
  *   <li>global filters ({@link Builder#filter}), in order;
+ *   <li>IP rules: the route's {@link io.gatehouse.edge.IpRules} (or the gateway's,
+ *       {@link Builder#ipRules}) refuse a client address with 403, the address being the one the
+ *       trusted proxies let be known;
  *   <li>pre-auth rate limits: the limits marked {@code RateLimit.beforeAuth()} (per client IP,
  *       route or header), so that floods get 429 before any credential is checked;
  *   <li>auth: identity headers sent by the client are removed; the route's {@link Auth} (or the
@@ -105,6 +108,9 @@ import java.util.function.Consumer;
  *       timeouts cut to the deadline; its outcome feeds outlier detection and the breakers, and
  *       the route's {@link io.gatehouse.upstream.Retry} decides on another attempt. Response
  *       header changes apply on the way out.
+ *   <li>on every response, the upstream's and the gateway's own alike, last: the route's
+ *       {@link io.gatehouse.edge.SecurityHeaders} (or the gateway's, {@link Builder#securityHeaders}),
+ *       then the request id ({@link Builder#echoRequestId}).
  * </ol>
  *
  * <p><b>Errors.</b> Every response the gateway makes by itself is {@code application/problem+json}
@@ -295,6 +301,8 @@ public interface Gateway extends RequestHandler, AutoCloseable {
     private io.gatehouse.upstream.ConnectionPool connectionPool = io.gatehouse.upstream.ConnectionPool.defaults();
     private io.gatehouse.route.ExchangeDeadline exchangeDeadline = io.gatehouse.route.ExchangeDeadline.none();
     private boolean echoRequestId = true;
+    private io.gatehouse.edge.IpRules ipRules = io.gatehouse.edge.IpRules.any();
+    private io.gatehouse.edge.SecurityHeaders securityHeaders = io.gatehouse.edge.SecurityHeaders.none();
     private Gateway predecessor; // not part of the spec: run-time state, not configuration
 
     Builder() {}
@@ -311,6 +319,8 @@ public interface Gateway extends RequestHandler, AutoCloseable {
       methodOverride = ingress.methodOverride();
       caseInsensitivePaths = ingress.caseInsensitivePaths();
       echoRequestId = ingress.echoRequestId();
+      ipRules = ingress.ipRules();
+      securityHeaders = ingress.securityHeaders();
       UpstreamSettings upstreams = spec.upstreams();
       connectTimeout = upstreams.connectTimeout();
       responseTimeout = upstreams.responseTimeout();
@@ -552,6 +562,39 @@ public interface Gateway extends RequestHandler, AutoCloseable {
       for (String p : addressesOrCidrs) {
         trustedProxies.add(Objects.requireNonNull(p, "trustedProxy"));
       }
+      return this;
+    }
+
+    /**
+     * Sets which client addresses may send requests, on every route that sets no rules of its own
+     * ({@link RouteBuilder#ipRules}); a refused request gets 403 problem+json before the pre-auth
+     * rate limits and authentication. The address is the one the {@link #trustedProxies} let be
+     * known. Defaults to {@link io.gatehouse.edge.IpRules#any()}; entries are checked at build().
+     *
+     * <p>{@code .ipRules(IpRules.allow("10.0.0.0/8", "2001:db8::/32").deny("10.66.0.0/16"))}
+     *
+     * @param rules the rules
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder ipRules(io.gatehouse.edge.IpRules rules) {
+      this.ipRules = Objects.requireNonNull(rules, "rules");
+      return this;
+    }
+
+    /**
+     * Sets the security headers of every response from a route that sets none of its own
+     * ({@link RouteBuilder#securityHeaders}), and of the gateway's answers to requests that match no
+     * route. Defaults to {@link io.gatehouse.edge.SecurityHeaders#none()}.
+     *
+     * <p>{@code .securityHeaders(SecurityHeaders.defaults())}
+     *
+     * @param headers the headers
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder securityHeaders(io.gatehouse.edge.SecurityHeaders headers) {
+      this.securityHeaders = Objects.requireNonNull(headers, "headers");
       return this;
     }
 
@@ -869,7 +912,7 @@ public interface Gateway extends RequestHandler, AutoCloseable {
     public GatewaySpec spec() {
       return new GatewaySpec(routes, filters, time,
           new IngressSettings(trustedProxies, requestLimits, underscoreHeaders, extensionMethods, methodOverride,
-              caseInsensitivePaths, echoRequestId),
+              caseInsensitivePaths, echoRequestId, ipRules, securityHeaders),
           new UpstreamSettings(connectTimeout, responseTimeout, responseBodyIdleTimeout, exchangeDeadline,
               Optional.ofNullable(transport), connectionPool),
           new IdentitySettings(auth, consumers, Optional.ofNullable(consumerStore), identityHeaders),

@@ -1,5 +1,7 @@
 package io.gatehouse;
 
+import io.gatehouse.edge.IpRules;
+import io.gatehouse.edge.SecurityHeaders;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.UnderscoreHeaders;
 import io.gatehouse.internal.Text;
@@ -12,10 +14,11 @@ import java.util.Set;
 /**
  * How the gateway takes requests in, before any route is chosen: whose forwarding headers it
  * believes, the size limits, what it does with unusual headers and methods, how paths are compared
- * and whether responses echo the request id. Immutable; made by {@link Gateway.Builder}
- * ({@code trustedProxies}, {@code requestLimits}, {@code underscoreHeaders},
+ * and whether responses echo the request id; which client addresses may send requests and which
+ * security headers responses carry, on routes that set none of their own. Immutable; made by
+ * {@link Gateway.Builder} ({@code trustedProxies}, {@code requestLimits}, {@code underscoreHeaders},
  * {@code extensionMethods}, {@code methodOverride}, {@code caseInsensitivePaths},
- * {@code echoRequestId}).
+ * {@code echoRequestId}, {@code ipRules}, {@code securityHeaders}).
  *
  * <p>{@code RequestLimits limits = gateway.spec().ingress().requestLimits();}
  *
@@ -29,9 +32,12 @@ public final class IngressSettings {
   private final boolean methodOverride;
   private final boolean caseInsensitivePaths;
   private final boolean echoRequestId;
+  private final IpRules ipRules;
+  private final SecurityHeaders securityHeaders;
 
   IngressSettings(List<String> trustedProxies, RequestLimits requestLimits, UnderscoreHeaders underscoreHeaders,
-      Set<String> extensionMethods, boolean methodOverride, boolean caseInsensitivePaths, boolean echoRequestId) {
+      Set<String> extensionMethods, boolean methodOverride, boolean caseInsensitivePaths, boolean echoRequestId,
+      IpRules ipRules, SecurityHeaders securityHeaders) {
     this.trustedProxies = List.copyOf(trustedProxies);
     this.requestLimits = Objects.requireNonNull(requestLimits, "requestLimits");
     this.underscoreHeaders = Objects.requireNonNull(underscoreHeaders, "underscoreHeaders");
@@ -39,6 +45,8 @@ public final class IngressSettings {
     this.methodOverride = methodOverride;
     this.caseInsensitivePaths = caseInsensitivePaths;
     this.echoRequestId = echoRequestId;
+    this.ipRules = Objects.requireNonNull(ipRules, "ipRules");
+    this.securityHeaders = Objects.requireNonNull(securityHeaders, "securityHeaders");
   }
 
   /**
@@ -104,24 +112,47 @@ public final class IngressSettings {
     return echoRequestId;
   }
 
+  /**
+   * Which client addresses may send requests to routes that set no rules of their own.
+   *
+   * @return the rules; {@link IpRules#any()} unless set
+   * @since 0.2
+   */
+  public IpRules ipRules() {
+    return ipRules;
+  }
+
+  /**
+   * The security headers of responses from routes that set none of their own, and of the
+   * gateway's answers to requests that match no route.
+   *
+   * @return the headers; {@link SecurityHeaders#none()} unless set
+   * @since 0.2
+   */
+  public SecurityHeaders securityHeaders() {
+    return securityHeaders;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof IngressSettings i && trustedProxies.equals(i.trustedProxies)
         && requestLimits.equals(i.requestLimits) && underscoreHeaders == i.underscoreHeaders
         && extensionMethods.equals(i.extensionMethods) && methodOverride == i.methodOverride
-        && caseInsensitivePaths == i.caseInsensitivePaths && echoRequestId == i.echoRequestId;
+        && caseInsensitivePaths == i.caseInsensitivePaths && echoRequestId == i.echoRequestId
+        && ipRules.equals(i.ipRules) && securityHeaders.equals(i.securityHeaders);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(trustedProxies, requestLimits, underscoreHeaders, extensionMethods, methodOverride,
-        caseInsensitivePaths, echoRequestId);
+        caseInsensitivePaths, echoRequestId, ipRules, securityHeaders);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "trustedProxies", trustedProxies, "requestLimits", requestLimits,
         "underscoreHeaders", underscoreHeaders, "extensionMethods", extensionMethods, "methodOverride", methodOverride,
-        "caseInsensitivePaths", caseInsensitivePaths, "echoRequestId", echoRequestId);
+        "caseInsensitivePaths", caseInsensitivePaths, "echoRequestId", echoRequestId, "ipRules", ipRules,
+        "securityHeaders", securityHeaders);
   }
 }

@@ -64,6 +64,22 @@ public interface Exchange {
   Map<String, String> pathVariables();
 
   /**
+   * The client's address, as the trusted proxies let it be known: the peer's address, or, when the
+   * peer is a trusted proxy, the nearest {@code X-Forwarded-For} hop that is not one. It is the
+   * address that {@link io.gatehouse.edge.IpRules}, per-IP rate limits and the access log use,
+   * resolved once from the request as it arrived, so a filter that changes
+   * {@code X-Forwarded-For} does not change it.
+   *
+   * <p>{@code boolean internal = exchange.clientAddress().startsWith("10.");}
+   *
+   * @return a canonical literal: a dotted quad, or RFC 5952 IPv6 text ({@code 2001:db8::1});
+   *     an IPv4-mapped IPv6 address as its IPv4 address; for a peer without an IP address (a
+   *     server adapter on another transport), the name the adapter gave it
+   * @since 0.2
+   */
+  String clientAddress();
+
+  /**
    * The gateway's time source: measure durations on its {@code nanoTime()} and read calendar time
    * from its {@code wallClock()}, not from the system, so tests can control time.
    *

@@ -24,6 +24,13 @@ public enum Rejection {
   UNAUTHENTICATED,
   /** The principal lacked a scope, role or check (403). */
   FORBIDDEN,
+  /**
+   * The client address was refused by the route's (or the gateway's)
+   * {@link io.gatehouse.edge.IpRules} (403).
+   *
+   * @since 0.2
+   */
+  IP_DENIED,
   /** A rate limit was used up (429). */
   RATE_LIMITED,
   /** A usage plan's quota was used up (429). */

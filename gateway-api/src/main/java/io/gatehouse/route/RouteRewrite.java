@@ -1,5 +1,6 @@
 package io.gatehouse.route;
 
+import io.gatehouse.edge.SecurityHeaders;
 import io.gatehouse.internal.Text;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * upstream, the response's headers on the way back. The path is first stripped of
  * {@link #stripPrefix()} leading segments, then rewritten by {@link #path()}. Immutable; made by
  * {@link RouteBuilder} ({@code stripPrefix}, {@code rewritePath}, {@code setRequestHeader} and the
- * other header operations).
+ * other header operations, {@code securityHeaders}).
  *
  * <p>{@code int stripped = route.rewrite().stripPrefix();}
  *
@@ -21,13 +22,15 @@ public final class RouteRewrite {
   private final Optional<PathRewrite> path;
   private final List<HeaderOperation> requestHeaders;
   private final List<HeaderOperation> responseHeaders;
+  private final Optional<SecurityHeaders> securityHeaders;
 
   RouteRewrite(int stripPrefix, Optional<PathRewrite> path, List<HeaderOperation> requestHeaders,
-      List<HeaderOperation> responseHeaders) {
+      List<HeaderOperation> responseHeaders, Optional<SecurityHeaders> securityHeaders) {
     this.stripPrefix = stripPrefix;
     this.path = Objects.requireNonNull(path, "path");
     this.requestHeaders = List.copyOf(requestHeaders);
     this.responseHeaders = List.copyOf(responseHeaders);
+    this.securityHeaders = Objects.requireNonNull(securityHeaders, "securityHeaders");
   }
 
   /**
@@ -66,20 +69,31 @@ public final class RouteRewrite {
     return responseHeaders;
   }
 
+  /**
+   * The security headers of the route's responses, applied after {@link #responseHeaders()}.
+   *
+   * @return the headers; empty means the gateway's
+   * @since 0.2
+   */
+  public Optional<SecurityHeaders> securityHeaders() {
+    return securityHeaders;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteRewrite r && stripPrefix == r.stripPrefix && path.equals(r.path)
-        && requestHeaders.equals(r.requestHeaders) && responseHeaders.equals(r.responseHeaders);
+        && requestHeaders.equals(r.requestHeaders) && responseHeaders.equals(r.responseHeaders)
+        && securityHeaders.equals(r.securityHeaders);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(stripPrefix, path, requestHeaders, responseHeaders);
+    return Objects.hash(stripPrefix, path, requestHeaders, responseHeaders, securityHeaders);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "stripPrefix", stripPrefix, "path", path, "requestHeaders", requestHeaders,
-        "responseHeaders", responseHeaders);
+        "responseHeaders", responseHeaders, "securityHeaders", securityHeaders);
   }
 }

@@ -218,13 +218,13 @@ class RouteSpecTest {
   void the_text_names_each_part() {
     assertThat(RouteSpec.builder("r").upstream(A).build().toString())
         .startsWith("RouteSpec[id=r, match=RouteMatch[paths=[], methods=[], hosts=[], conditions=[], predicates=[]], "
-            + "rewrite=RouteRewrite[stripPrefix=0, path=none, requestHeaders=[], responseHeaders=[]], "
+            + "rewrite=RouteRewrite[stripPrefix=0, path=none, requestHeaders=[], responseHeaders=[], securityHeaders=none], "
             + "destination=RouteDestination[upstream=" + A + ", split=none, staticResponse=none, mirror=none, "
             + "fallbackResponse=none, fallbackUpstream=none], "
             + "resilience=RouteResilience[connectTimeout=none, responseTimeout=none, responseBodyIdleTimeout=none, "
             + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "
             + "access=RouteAccess[auth=none, rules=[], rateLimits=[], rateLimitCost=")
-        .endsWith(", concurrencyLimit=none, maxRequestBody=none], filters=[]]");
+        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none], filters=[]]");
   }
 }

@@ -9,6 +9,7 @@ import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.carry.CarriedStates;
 import io.gatehouse.impl.chain.ExchangeImpl;
 import io.gatehouse.impl.chain.RequestState;
+import io.gatehouse.impl.edge.EdgeRuntime;
 import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.ingress.MethodRules;
@@ -62,6 +63,7 @@ final class CompiledGateway implements Gateway {
   private final Observers observers;
   private final Function<Request, String> clientAddress;
   private final IngressChecks ingress;
+  private final EdgeRuntime edge;
   private final MethodRules methods;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
@@ -69,7 +71,7 @@ final class CompiledGateway implements Gateway {
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth,
       UpstreamRuntime upstreams, TimeSource.Scheduler scheduler, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress,
-      CarriedStates carried) {
+      EdgeRuntime edge, CarriedStates carried) {
     this.carried = carried;
     this.spec = spec;
     this.router = router;
@@ -80,6 +82,7 @@ final class CompiledGateway implements Gateway {
     this.observers = observers;
     this.clientAddress = clientAddress;
     this.ingress = ingress;
+    this.edge = edge;
     this.methods = new MethodRules(spec);
     this.version = spec.observation().version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC).format(spec.time().now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
@@ -89,16 +92,16 @@ final class CompiledGateway implements Gateway {
   public CompletionStage<Response> handle(Request received) {
     String requestId = RequestIds.of(received.headers());
     RequestSpan trace = spec.observation().tracing().orElse(TraceContext.W3C).start(received);
-    RequestState state = new RequestState(requestId, spec.time(), trace);
+    RequestState state = new RequestState(requestId, spec.time(), trace, () -> clientAddress.apply(received));
     // The measure ends the span, so a tracing needs it even when nobody observes.
     if (!observers.active() && spec.observation().tracing().isEmpty()) {
       CompletionStage<Response> routed = route(received, state, null);
-      return spec.ingress().echoRequestId() ? routed.thenApply(r -> echoed(r, requestId)) : routed;
+      return spec.ingress().echoRequestId() || edge.touchesResponses()
+          ? routed.thenApply(r -> finished(r, state, received)) : routed;
     }
-    RequestMeasure measure = new RequestMeasure(observers, clientAddress, received, state, spec.time().now());
+    RequestMeasure measure = new RequestMeasure(observers, received, state, spec.time().now());
     CompletableFuture<Response> routed = route(measure.counting(received), state, measure).toCompletableFuture();
-    boolean echo = spec.ingress().echoRequestId();
-    CompletableFuture<Response> measured = routed.thenApply(r -> measure.finish(echo ? echoed(r, requestId) : r));
+    CompletableFuture<Response> measured = routed.thenApply(r -> measure.finish(finished(r, state, received)));
     measured.whenComplete((response, failure) -> {
       if (failure instanceof CancellationException) {
         routed.cancel(true); // a dependent stage does not pass cancellation back by itself
@@ -106,6 +109,12 @@ final class CompiledGateway implements Gateway {
       }
     });
     return measured;
+  }
+
+  /** The response as it leaves: with its route's (or the gateway's) security headers, then the request id. */
+  private Response finished(Response response, RequestState state, Request received) {
+    Response secured = edge.secured(response, state, received);
+    return spec.ingress().echoRequestId() ? echoed(secured, state.requestId()) : secured;
   }
 
   /** The response with the request's id in {@code X-Request-Id}, replacing any the upstream sent. */

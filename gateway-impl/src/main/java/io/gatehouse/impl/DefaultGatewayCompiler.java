@@ -16,6 +16,8 @@ import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.chain.StaticTerminal;
 import io.gatehouse.impl.chain.Terminal;
 import io.gatehouse.impl.compile.FeatureCompiler;
+import io.gatehouse.impl.edge.EdgeCompiler;
+import io.gatehouse.impl.edge.EdgeRuntime;
 import io.gatehouse.impl.ingress.IngressCompiler;
 import io.gatehouse.impl.ingress.MethodCompiler;
 import io.gatehouse.impl.ingress.MethodRules;
@@ -50,7 +52,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   /** Every feature, in the order their violations are listed. */
   private static final List<FeatureCompiler<?, ?>> FEATURES = List.of(IngressCompiler.INSTANCE, RoutingCompiler.INSTANCE,
       MethodCompiler.INSTANCE, ProxyCompiler.INSTANCE, AuthCompiler.INSTANCE, RateLimitCompiler.INSTANCE,
-      ObserversCompiler.INSTANCE);
+      ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE);
 
   /** The name of each gateway's timer thread. */
   static final String TIMER_THREAD = "gatehouse-timer";
@@ -85,10 +87,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     ProxyCompiler.Proxying proxying = ProxyCompiler.INSTANCE.build(spec,
         new ProxyCompiler.Inputs(ingress.trusted(), observers, scheduler));
     AuthRuntime auth = AuthCompiler.INSTANCE.build(spec, new AuthCompiler.Inputs(proxying.transport(), scheduler));
-    RateLimitRuntime limits = RateLimitCompiler.INSTANCE.build(spec,
-        new RateLimitCompiler.Inputs(ingress.trusted()::clientAddress, observers, scheduler));
+    RateLimitRuntime limits = RateLimitCompiler.INSTANCE.build(spec, new RateLimitCompiler.Inputs(observers, scheduler));
+    EdgeRuntime edge = EdgeCompiler.INSTANCE.build(spec, new EdgeCompiler.Inputs(ingress.trusted()));
     Router router = RoutingCompiler.INSTANCE.build(spec, new RoutingCompiler.Inputs(methods,
-        route -> chainOf(spec, route, proxying.plans(), builtInStages(route, auth, limits))));
+        route -> chainOf(spec, route, proxying.plans(), builtInStages(route, edge, auth, limits))));
     if (!spec.ingress().caseInsensitivePaths()) {
       RoutingCompiler.caseShadows(spec, methods).forEach(log::warn);
     }
@@ -98,12 +100,18 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     carried.addAll(proxying.upstreams().pools());
     observers.meter().ifPresent(carried::add);
     return new CompiledGateway(spec, router, proxying.transport(), auth, proxying.upstreams(), scheduler, observers,
-        ingress.trusted()::clientAddress, ingress.checks(), CarriedStates.of(carried));
+        ingress.trusted()::clientAddress, ingress.checks(), edge, CarriedStates.of(carried));
   }
 
-  /** The built-in stages between the global and the route's filters, in their documented order. */
-  private static List<Stage> builtInStages(RouteSpec route, AuthRuntime auth, RateLimitRuntime limits) {
-    List<Stage> stages = new ArrayList<>(5);
+  /**
+   * The built-in stages between the global and the route's filters, in their documented order. IP
+   * rules come first: a refused address spends no permit of a pre-auth limit (whose per-route or
+   * per-header budget allowed clients share) and never reaches a credential check, whose 401
+   * would tell it more than a 403 does.
+   */
+  private static List<Stage> builtInStages(RouteSpec route, EdgeRuntime edge, AuthRuntime auth, RateLimitRuntime limits) {
+    List<Stage> stages = new ArrayList<>(6);
+    edge.ipRulesStage(route).ifPresent(stages::add);
     limits.preAuthStage(route).ifPresent(stages::add);
     stages.add(auth.stage(route));
     stages.add(limits.stage(route));

@@ -69,6 +69,11 @@ class OwnExchangeTest {
     }
 
     @Override
+    public String clientAddress() {
+      return inner.clientAddress();
+    }
+
+    @Override
     public TimeSource time() {
       return inner.time();
     }

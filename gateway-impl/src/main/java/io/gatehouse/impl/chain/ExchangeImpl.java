@@ -53,6 +53,11 @@ public final class ExchangeImpl implements Exchange {
   }
 
   @Override
+  public String clientAddress() {
+    return state.clientAddress();
+  }
+
+  @Override
   public TimeSource time() {
     return state.time();
   }

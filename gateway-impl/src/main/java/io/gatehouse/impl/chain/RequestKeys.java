@@ -7,24 +7,18 @@ import io.gatehouse.http.Request;
 import io.gatehouse.impl.routing.Cookies;
 import io.gatehouse.impl.routing.QueryParameters;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Reads a {@link RequestKey}'s value for a request: the one reading that rate limits, consistent
  * hashing and sticky splits share. What a missing value means is each caller's own (a limit's
- * keyless choice, a random target or branch).
+ * keyless choice, a random target or branch). The client address is the request state's
+ * ({@link RequestState#clientAddress()}), the one every stage reads.
  */
 public final class RequestKeys {
-  private final Function<Request, String> clientAddress;
+  /** The one instance: reading keys keeps no state. */
+  public static final RequestKeys INSTANCE = new RequestKeys();
 
-  /**
-   * Keys read with this view of the client.
-   *
-   * @param clientAddress who the client of a request is, honouring the trusted proxies
-   */
-  public RequestKeys(Function<Request, String> clientAddress) {
-    this.clientAddress = clientAddress;
-  }
+  private RequestKeys() {}
 
   /**
    * The key's value for a request.
@@ -40,21 +34,11 @@ public final class RequestKeys {
       case HEADER -> request.headers().first(key.name().orElseThrow()).orElse(null);
       case COOKIE -> first(Cookies.parse(request.headers().all("Cookie")).get(key.name().orElseThrow()));
       case QUERY_PARAMETER -> first(QueryParameters.parse(request.rawQuery().orElse("")).get(key.name().orElseThrow()));
-      case CLIENT_IP -> clientAddress.apply(request);
+      case CLIENT_IP -> state.clientAddress();
       case CONSUMER -> state.principal().map(Principal::id).orElse(null);
       case ROUTE -> state.routeId().orElse(null);
       case CUSTOM -> key.function().orElseThrow().apply(exchange).orElse(null);
     };
-  }
-
-  /**
-   * The client's address, honouring the trusted proxies.
-   *
-   * @param request the request
-   * @return the address
-   */
-  public String clientAddress(Request request) {
-    return clientAddress.apply(request);
   }
 
   private static String first(List<String> values) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Everything the gateway knows about one request while it handles it, in one place: made when
@@ -25,6 +26,8 @@ public final class RequestState {
   private final String requestId;
   private final TimeSource time;
   private final RequestSpan trace;
+  private final Supplier<String> clientResolver;
+  private volatile String clientAddress; // null until first asked
   private volatile String routeId; // null until routed
   private volatile Map<String, String> pathVariables = Map.of();
   private volatile Principal principal; // null until authenticated
@@ -43,11 +46,14 @@ public final class RequestState {
    * @param requestId its id
    * @param time the gateway's time source
    * @param trace its span
+   * @param clientAddress who the client is, honouring the trusted proxies, read from the request
+   *     as it arrived; asked at most once, when a stage or the record first needs it
    */
-  public RequestState(String requestId, TimeSource time, RequestSpan trace) {
+  public RequestState(String requestId, TimeSource time, RequestSpan trace, Supplier<String> clientAddress) {
     this.requestId = requestId;
     this.time = time;
     this.trace = trace;
+    this.clientResolver = clientAddress;
   }
 
   public String requestId() {
@@ -61,6 +67,22 @@ public final class RequestState {
   /** {@return the request's span: every upstream attempt is its child} */
   public RequestSpan trace() {
     return trace;
+  }
+
+  /**
+   * The client's address, honouring the trusted proxies: the one value that IP rules, per-IP rate
+   * limits, consistent hashing, filters and the request's record all read, whatever a filter did
+   * to the request's headers. Resolved on first use, since most requests never need it.
+   *
+   * @return a canonical address literal (or, for a peer without an IP address, its host string)
+   */
+  public String clientAddress() {
+    String known = clientAddress;
+    if (known == null) {
+      known = clientResolver.get(); // two threads racing here compute the same value
+      clientAddress = known;
+    }
+    return known;
   }
 
   /** A problem+json response the gateway makes by itself, with this request's id. */

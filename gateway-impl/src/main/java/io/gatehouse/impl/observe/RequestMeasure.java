@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * Measures one request for the observers and its span: counts its body bytes both ways and, once
@@ -22,7 +21,6 @@ public final class RequestMeasure {
   private static final int CLIENT_CLOSED_REQUEST = 499;
 
   private final Observers observers;
-  private final Function<Request, String> clientAddress;
   private final Request received;
   private final RequestState state;
   private final Instant start;
@@ -34,15 +32,12 @@ public final class RequestMeasure {
    * Starts measuring a request.
    *
    * @param observers who is told of the record
-   * @param clientAddress the client's address, as trusted proxies let it be known
    * @param received the request as received
    * @param state the request's state, which the stages fill in
    * @param start when it arrived, on the wall clock
    */
-  public RequestMeasure(Observers observers, Function<Request, String> clientAddress, Request received, RequestState state,
-      Instant start) {
+  public RequestMeasure(Observers observers, Request received, RequestState state, Instant start) {
     this.observers = observers;
-    this.clientAddress = clientAddress;
     this.received = received;
     this.state = state;
     this.start = start;
@@ -97,7 +92,7 @@ public final class RequestMeasure {
     Optional<Duration> upstreamDuration = upstreamNanos > 0 ? Optional.of(Duration.ofNanos(upstreamNanos)) : Optional.empty();
     long bytesIn = requestBodyBytes != null ? requestBodyBytes.get()
         : received.body().inMemory().map(b -> (long) b.length).orElse(0L);
-    observers.request(new RequestRecord(start, state.requestId(), state.trace().traceId(), clientAddress.apply(received),
+    observers.request(new RequestRecord(start, state.requestId(), state.trace().traceId(), state.clientAddress(),
         state.principal().map(Principal::id), state.routeId(), request.method(), request.path(), state.upstreamTarget(),
         status, bytesIn, bytesOut, duration, upstreamDuration, why, state.upstreamAttempts()));
   }

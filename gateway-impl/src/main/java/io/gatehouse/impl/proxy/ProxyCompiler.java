@@ -71,7 +71,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
         .orElseGet(() -> SplitTransport.over(defaultTransport(spec, settings), settings.connectionPool()));
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), inputs.scheduler(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
-        new RequestKeys(inputs.trusted()::clientAddress), inputs.observers());
+        RequestKeys.INSTANCE, inputs.observers());
     return new Proxying(transport, upstreams, plans);
   }
 

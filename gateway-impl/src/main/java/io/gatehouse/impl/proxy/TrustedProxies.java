@@ -25,14 +25,7 @@ public final class TrustedProxies {
 
   /** Parses the entries, reporting each bad one to {@code problems} and skipping it. */
   public static TrustedProxies parse(List<String> entries, Consumer<String> problems) {
-    List<IpBlock> blocks = new ArrayList<>();
-    for (String entry : entries) {
-      try {
-        blocks.add(IpBlock.parse(entry));
-      } catch (IllegalArgumentException e) {
-        problems.accept("'" + entry + "' " + e.getMessage() + " " + IpBlock.EXPECTED);
-      }
-    }
+    List<IpBlock> blocks = IpBlock.parseAll(entries, problems);
     return blocks.isEmpty() ? NONE : new TrustedProxies(blocks);
   }
 
@@ -55,13 +48,14 @@ public final class TrustedProxies {
    * when the peer is a trusted proxy, the nearest X-Forwarded-For hop that is not one (read right
    * to left). A hop that is not a strict address literal (a name, {@code 010.0.0.1}, {@code 10.1})
    * ends the walk at the last trusted hop: a name is never resolved, a lenient form never read.
+   * A peer without an IP address (an unresolved socket address) is its host string.
    */
   public String clientAddress(Request request) {
     InetAddress peer = request.remoteAddress().getAddress();
     if (peer == null) {
       return request.remoteAddress().getHostString();
     }
-    IpLiteral client = IpLiteral.of(peer);
+    IpLiteral client = IpLiteral.of(peer).unmapped();
     if (blocks.isEmpty() || !trusts(client)) {
       return client.toString();
     }
@@ -82,6 +76,23 @@ public final class TrustedProxies {
       }
     }
     return client.toString();
+  }
+
+  /**
+   * Whether the client reached the first proxy over TLS: the request arrived as {@code https}, or
+   * its peer is a trusted proxy whose first {@code X-Forwarded-Proto} element is {@code https}
+   * (in any case). From any other peer the header is not read.
+   */
+  public boolean arrivedOverTls(Request request) {
+    if (request.scheme().equals("https")) {
+      return true;
+    }
+    if (blocks.isEmpty() || !trusts(request.remoteAddress().getAddress())) {
+      return false;
+    }
+    String proto = request.headers().first("X-Forwarded-Proto").orElse("");
+    int comma = proto.indexOf(',');
+    return (comma < 0 ? proto : proto.substring(0, comma)).strip().equalsIgnoreCase("https");
   }
 
   /**

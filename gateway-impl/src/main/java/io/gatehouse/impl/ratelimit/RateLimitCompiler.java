@@ -4,7 +4,6 @@ import io.gatehouse.TimeSource;
 import io.gatehouse.ConfigViolation;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.auth.ApiConsumer;
-import io.gatehouse.http.Request;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.ratelimit.Quota;
@@ -18,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Compiles the traffic limits of a gateway: rate limits, usage plans and their quotas, request
@@ -31,12 +29,10 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
   /**
    * What building the limiters needs.
    *
-   * @param scheduler the gateway's timer, for throttle waits, concurrency queues and store guards
-   *
-   * @param clientAddress who the client of a request is, honouring the trusted proxies
    * @param observers told when the shared store's degraded mode begins and ends, and of each decision made in it
+   * @param scheduler the gateway's timer, for throttle waits, concurrency queues and store guards
    */
-  public record Inputs(Function<Request, String> clientAddress, Observers observers, TimeSource.Scheduler scheduler) {}
+  public record Inputs(Observers observers, TimeSource.Scheduler scheduler) {}
 
   /**
    * Adds a violation for each undeclared usage plan, quota names repeated in a plan, limits before
@@ -117,6 +113,6 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
 
   @Override
   public RateLimitRuntime build(GatewaySpec spec, Inputs inputs) {
-    return new RateLimitRuntime(spec, inputs.clientAddress(), inputs.observers(), inputs.scheduler());
+    return new RateLimitRuntime(spec, inputs.observers(), inputs.scheduler());
   }
 }

@@ -4,7 +4,6 @@ import io.gatehouse.TimeSource;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.RateLimitSettings;
 import io.gatehouse.filter.Filter;
-import io.gatehouse.http.Request;
 import io.gatehouse.impl.carry.CarriedState;
 import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;
@@ -16,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The rate limiters of one gateway: the global limits' limiters, shared by every route (a key's
@@ -24,7 +22,6 @@ import java.util.function.Function;
  */
 public final class RateLimitRuntime {
   private final GatewaySpec spec;
-  private final Function<Request, String> clientAddress;
   private final List<KeyedLimiter> global = new ArrayList<>();
   private final Permits permits;
   private final QuotaCounts quotaCounts;
@@ -33,9 +30,8 @@ public final class RateLimitRuntime {
   private final List<CarriedState> carried = new ArrayList<>();
 
   /** Made by {@link RateLimitCompiler#build}. */
-  RateLimitRuntime(GatewaySpec spec, Function<Request, String> clientAddress, Observers observers, TimeSource.Scheduler timer) {
+  RateLimitRuntime(GatewaySpec spec, Observers observers, TimeSource.Scheduler timer) {
     this.spec = spec;
-    this.clientAddress = clientAddress;
     for (RateLimit limit : spec.rateLimiting().limits()) {
       global.add(new KeyedLimiter(limit, limit.name(), spec.time()));
     }
@@ -98,7 +94,7 @@ public final class RateLimitRuntime {
       }
     }
     limiters.removeIf(l -> l.limit().checkedBeforeAuth());
-    return new RateLimitStage(route.id(), limiters, spec.rateLimiting().headers(), clientAddress, permits,
+    return new RateLimitStage(route.id(), limiters, spec.rateLimiting().headers(), permits,
         route.access().rateLimitCost(), timer, !plans.isEmpty(), "rate-limit");
   }
 
@@ -124,7 +120,7 @@ public final class RateLimitRuntime {
     if (limiters.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new RateLimitStage(route.id(), limiters, spec.rateLimiting().headers(), clientAddress, permits,
+    return Optional.of(new RateLimitStage(route.id(), limiters, spec.rateLimiting().headers(), permits,
         route.access().rateLimitCost(), timer, false, "pre-auth rate-limit"));
   }
 

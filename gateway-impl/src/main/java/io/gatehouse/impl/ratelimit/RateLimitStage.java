@@ -4,7 +4,6 @@ import io.gatehouse.TimeSource;
 import io.gatehouse.filter.Chain;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.RequestKey;
-import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.chain.RequestState;
@@ -48,13 +47,13 @@ final class RateLimitStage implements Stage {
   private final String role; // "rate-limit" or "pre-auth rate-limit", for the chain's names
 
   RateLimitStage(String routeId, List<KeyedLimiter> limiters, RateLimitHeaders headers,
-      Function<Request, String> clientAddress, Permits permits, RateLimitCost cost, TimeSource.Scheduler timer,
+      Permits permits, RateLimitCost cost, TimeSource.Scheduler timer,
       boolean quotas, String role) {
     this.role = role;
     this.routeId = routeId;
     this.limiters = List.copyOf(limiters);
     this.headers = headers;
-    this.requestKeys = new RequestKeys(clientAddress);
+    this.requestKeys = RequestKeys.INSTANCE;
     this.permits = permits;
     this.cost = cost;
     this.timer = timer;
@@ -188,7 +187,7 @@ final class RateLimitStage implements Stage {
   private Optional<String> keyOf(RateLimit limit, Exchange exchange, RequestState state) {
     String value = requestKeys.valueOf(limit.key(), exchange, state);
     if (limit.key().kind() == RequestKey.Kind.CONSUMER) {
-      return Optional.of(value != null ? "consumer:" + value : "ip:" + requestKeys.clientAddress(exchange.request()));
+      return Optional.of(value != null ? "consumer:" + value : "ip:" + state.clientAddress());
     }
     return Optional.ofNullable(value);
   }

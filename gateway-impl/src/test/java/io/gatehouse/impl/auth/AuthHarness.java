@@ -133,7 +133,8 @@ final class AuthHarness implements AutoCloseable {
 
     /** The state of one request, as the gateway makes it, already routed. */
     RequestState state(Request request) {
-      RequestState state = new RequestState("test-request", spec.time(), TraceContext.W3C.start(request));
+      RequestState state = new RequestState("test-request", spec.time(), TraceContext.W3C.start(request),
+          () -> request.remoteAddress().getHostString());
       state.routed(route(request.path()), Map.of());
       return state;
     }

@@ -20,7 +20,7 @@ class FilterChainTest {
 
   private static RequestState state() {
     Request request = Request.builder("GET", "/a").build();
-    RequestState state = new RequestState("r-1", TimeSource.system(), TraceContext.W3C.start(request));
+    RequestState state = new RequestState("r-1", TimeSource.system(), TraceContext.W3C.start(request), () -> "127.0.0.1");
     state.routed("a", Map.of());
     return state;
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,7 +40,9 @@ class IpLiteralTest {
       "0:0:0:0:0:ffff:10.0.0.1                  | ::ffff:10.0.0.1",
       "::10.0.0.1                               | ::a00:1",
       "64:ff9b::192.0.2.33                      | 64:ff9b::c000:221",
-      "1:2:3:4:5:6:1.2.3.4                      | 1:2:3:4:5:6:102:304"})
+      "1:2:3:4:5:6:1.2.3.4                      | 1:2:3:4:5:6:102:304",
+      "ABCD:EF01:2345:6789:abcd:ef01:2345:6789  | abcd:ef01:2345:6789:abcd:ef01:2345:6789",
+      "A::9                                     | a::9"})
   void accepts_canonical_ipv4_and_rfc4291_ipv6_and_prints_rfc5952(String text, String canonical) throws Exception {
     IpLiteral literal = IpLiteral.parse(text);
 
@@ -98,6 +103,13 @@ class IpLiteralTest {
       "[2001:db8::1]       | is in brackets",
       "fe80::1%eth0        | has a zone id",
       "fe80::1%1           | has a zone id",
+      "%1::1               | has a zone id",
+      "::.1.2.3            | has an empty part",
+      "::1.2.3.            | has an empty part",
+      "::G                 | group 'G' is not hexadecimal",
+      "::/                 | group '/' is not hexadecimal",
+      "::@                 | group '@' is not hexadecimal",
+      "::`                 | group '`' is not hexadecimal",
       "::ffff:010.0.0.1    | part '010' has a leading zero",
       "::ffff:10.1         | has 2 parts (an IPv4 address has 4)",
       "::ffff:256.0.0.1    | part '256' is above 255",
@@ -175,9 +187,56 @@ class IpLiteralTest {
       "::/0           | 10.0.0.1           | false",
       "::1            | ::1                | true",
       "2001:db8::/127 | 2001:db8::1        | true",
-      "2001:db8::/127 | 2001:db8::2        | false"})
+      "2001:db8::/127 | 2001:db8::2        | false",
+      // a block written in the mapped form holds the IPv4 addresses of the block it maps
+      "::ffff:10.0.0.0/104 | 10.1.2.3      | true",
+      "::ffff:10.0.0.0/104 | 10.255.255.255 | true",
+      "::ffff:10.0.0.0/104 | 11.0.0.0      | false",
+      "::ffff:10.0.0.0/104 | 9.255.255.255 | false",
+      "::ffff:10.0.0.0/104 | ::ffff:10.1.2.3 | true",
+      "::ffff:192.0.2.7    | 192.0.2.7     | true",
+      "::ffff:192.0.2.7    | 192.0.2.8     | false",
+      "::ffff:192.0.2.0/127 | 192.0.2.1    | true",
+      "::ffff:192.0.2.0/127 | 192.0.2.2    | false",
+      "::ffff:0:0/96       | 0.0.0.0       | true",
+      "::ffff:0:0/96       | 255.255.255.255 | true",
+      "::ffff:0:0/96       | 2001:db8::1   | false",
+      // other IPv6 blocks hold no IPv4 address, though their bits cover ::ffff:0:0/96
+      "::fffe:0:0/95       | 10.0.0.1      | false",
+      "::/80               | 10.0.0.1      | false",
+      "::a00:0/104         | 10.1.2.3      | false",
+      "64:ff9b::/96        | 192.0.2.33    | false",
+      "::fffe:a00:0/104    | 10.1.2.3      | false"})
   void a_block_contains_the_addresses_under_its_prefix_and_mapped_ipv4_as_ipv4(String block, String address, boolean in) {
     assertThat(IpBlock.parse(block).contains(IpLiteral.parse(address))).isEqualTo(in);
+  }
+
+  @Test
+  void literals_are_equal_when_their_bytes_are_and_bytes_are_a_copy() {
+    IpLiteral a = IpLiteral.parse("10.0.0.1");
+
+    assertThat(a).isEqualTo(IpLiteral.parse("10.0.0.1")).hasSameHashCodeAs(IpLiteral.parse("10.0.0.1"))
+        .isNotEqualTo(IpLiteral.parse("10.0.0.2")).isNotEqualTo(IpLiteral.parse("::ffff:10.0.0.1"))
+        .isNotEqualTo("10.0.0.1");
+    assertThat(a.isIpv4()).isTrue();
+    assertThat(IpLiteral.parse("::ffff:10.0.0.1").isIpv4()).isFalse();
+    assertThat(IpLiteral.parse("::ffff:10.0.0.1").unmapped()).isEqualTo(a);
+    assertThat(IpLiteral.parse("::1").unmapped()).isEqualTo(IpLiteral.parse("::1"));
+    byte[] bytes = a.bytes();
+    bytes[0] = 11;
+    assertThat(a.bytes()).containsExactly(10, 0, 0, 1);
+  }
+
+  @Test
+  void parse_all_keeps_the_good_entries_in_order_and_says_what_is_wrong_with_each_bad_one() {
+    List<String> problems = new ArrayList<>();
+
+    List<IpBlock> blocks = IpBlock.parseAll(List.of("10.0.0.0/8", "010.0.0.1", "::1", "10.0.0.1/8"),
+        problems::add);
+
+    assertThat(blocks).extracting(IpBlock::toString).containsExactly("10.0.0.0/8", "::1");
+    assertThat(problems).containsExactly("'010.0.0.1' part '010' has a leading zero " + IpBlock.EXPECTED,
+        "'10.0.0.1/8' host bits set (expected: 10.0.0.0/8) " + IpBlock.EXPECTED);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
