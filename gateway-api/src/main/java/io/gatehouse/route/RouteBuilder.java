@@ -82,6 +82,7 @@ public final class RouteBuilder {
   private ConcurrencyLimit concurrencyLimit;
   private long maxRequestBody = -1;
   private ExchangeDeadline exchangeDeadline;
+  private io.gatehouse.edge.Cors cors;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -126,6 +127,7 @@ public final class RouteBuilder {
     rateLimitCost = access.rateLimitCost();
     concurrencyLimit = access.concurrencyLimit().orElse(null);
     maxRequestBody = access.maxRequestBody().orElse(-1);
+    cors = access.cors().orElse(null);
     filters.addAll(spec.filters());
   }
 
@@ -675,6 +677,23 @@ public final class RouteBuilder {
   }
 
   /**
+   * Sets which web pages, by origin, may call this route from a browser, instead of the gateway's
+   * policy; {@link io.gatehouse.edge.Cors#none()} turns CORS off here. A preflight is routed as
+   * its actual request (with the method it names), so a route that takes only {@code GET} and
+   * {@code POST} still gets its preflights; see {@link io.gatehouse.edge.Cors}.
+   *
+   * <p>{@code .route("orders", r -> r.path("/orders/**").cors(Cors.allowOrigins("https://shop.example.com")).upstream(...))}
+   *
+   * @param cors the policy; checked at build()
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder cors(io.gatehouse.edge.Cors cors) {
+    this.cors = Objects.requireNonNull(cors, "cors");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -691,7 +710,7 @@ public final class RouteBuilder {
             Optional.ofNullable(exchangeDeadline)),
         new RouteAccess(Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
             Optional.ofNullable(concurrencyLimit),
-            maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody)),
+            maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody), Optional.ofNullable(cors)),
         filters);
   }
 
