@@ -83,27 +83,27 @@ public final class OriginPattern {
     }
     String rest = entry.substring(colon + 3);
     int end = firstOf(rest, "/?#");
-    if (end >= 0) {
+    if (end != -1) {
       throw invalid(entry, "has more than scheme://host[:port]",
           "'" + scheme + "://" + rest.substring(0, end) + "', without a path, query or trailing '/'");
     }
-    if (rest.indexOf('@') >= 0) {
+    if (rest.contains("@")) {
       throw invalid(entry, "has user info", "scheme://host[:port] only");
     }
     String host;
     String port;
     if (rest.startsWith("[")) {
       int close = rest.indexOf(']');
-      if (close < 0) {
+      if (close == -1) {
         throw invalid(entry, "has an unclosed '['", "an IPv6 literal in brackets, such as 'http://[::1]:8080'");
       }
       host = rest.substring(0, close + 1);
-      port = portOf(entry, rest.substring(close + 1));
+      port = close + 1 == rest.length() ? null : portOf(entry, rest.substring(close + 1));
       ipv6(entry, host);
     } else {
       int portColon = rest.indexOf(':');
-      host = portColon < 0 ? rest : rest.substring(0, portColon);
-      port = portColon < 0 ? null : portOf(entry, rest.substring(portColon));
+      host = portColon == -1 ? rest : rest.substring(0, portColon);
+      port = portColon == -1 ? null : portOf(entry, rest.substring(portColon));
     }
     if (port != null && port.equals(DEFAULT_PORTS.get(scheme))) {
       throw invalid(entry, "names the default port of " + scheme,
@@ -115,7 +115,7 @@ public final class OriginPattern {
     }
     boolean wildcard = host.startsWith("*.");
     String domain = wildcard ? host.substring(2) : host;
-    if (domain.indexOf('*') >= 0) {
+    if (domain.contains("*")) {
       throw invalid(entry, "has '*' inside a label or after the first",
           "'*' only as the whole first label, as in 'https://*.example.com'");
     }
@@ -123,7 +123,7 @@ public final class OriginPattern {
     if (!wildcard) {
       return new OriginPattern(entry, null, null);
     }
-    if (domain.indexOf('.') < 0 || isIpv4Like(domain)) {
+    if (!domain.contains(".") || isIpv4Like(domain)) {
       throw invalid(entry, "lets '*' stand for more than subdomains",
           "at least two labels after '*.', as in 'https://*.example.com'");
     }
@@ -248,17 +248,15 @@ public final class OriginPattern {
       pieces[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
     }
     int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && pieces[j] == 0) {
-        j++;
+    int bestLength = 1; // a lone zero piece is written out
+    int runStart = 0;
+    for (int i = 0; i < 8; i++) {
+      if (pieces[i] != 0) {
+        runStart = i + 1;
+      } else if (i - runStart + 1 > bestLength) {
+        bestStart = runStart;
+        bestLength = i - runStart + 1;
       }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
     }
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 8; i++) {
@@ -275,11 +273,8 @@ public final class OriginPattern {
     return text.toString();
   }
 
-  /** The port after a host: empty text for none, else ':' and 1 to 65535 without leading zeros. */
+  /** The port in what follows a host: ':' and 1 to 65535 without leading zeros. */
   private static String portOf(String entry, String colonAndPort) {
-    if (colonAndPort.isEmpty()) {
-      return null;
-    }
     String digits = colonAndPort.substring(1);
     boolean ok = colonAndPort.charAt(0) == ':' && !digits.isEmpty() && digits.length() <= 5
         && digits.charAt(0) != '0' && digits.chars().allMatch(c -> c >= '0' && c <= '9')
