@@ -12,7 +12,8 @@ import java.util.Objects;
  * routes, global filters and time source, and its settings in parts: how requests are taken in
  * ({@link #ingress()}), how upstreams are called ({@link #upstreams()}), who is calling
  * ({@link #identity()}), how much they may use ({@link #rateLimiting()}) and what is told about it
- * ({@link #observation()}). A built {@link Gateway} returns it from {@link Gateway#spec()}, and
+ * ({@link #observation()}); and the CORS policy of the routes that set none ({@link #cors()}).
+ * A built {@link Gateway} returns it from {@link Gateway#spec()}, and
  * {@link #toBuilder()} derives a variant (how the test fixtures swap the transport for stubs).
  * Only the builder makes one.
  *
