@@ -55,7 +55,10 @@ import java.util.Optional;
  *       {@code -Max-Age} when the origin, the method and every requested header are allowed;
  *       otherwise 403 problem+json without any {@code Access-Control-*} header (400 when those
  *       request headers are malformed). Either way it varies on {@code Origin},
- *       {@code Access-Control-Request-Method} and {@code Access-Control-Request-Headers}.
+ *       {@code Access-Control-Request-Method} and {@code Access-Control-Request-Headers}. A
+ *       preflight carries no credentials, cookies or custom headers: a route that matches on those
+ *       (or on a predicate about them) does not take it, so give the path a route without such a
+ *       condition, or the preflight gets 404 or 405. Preflights pass no rate limit.
  *   <li>Any other request goes on as usual (browsers, not servers, enforce CORS). Its response,
  *       the upstream's or one the gateway makes (401, 429, 502, ...), loses every
  *       {@code Access-Control-*} header the upstream or a filter set, gains

@@ -541,6 +541,26 @@ class CorsProtocolTest {
         .contains("Access-Control-Request-Method is malformed (expected: one method token)");
   }
 
+  @Test
+  void a_preflight_lacks_the_headers_a_route_matches_on_and_goes_to_a_route_without_that_condition() throws Exception {
+    try (Gateway g = Gateway.builder().transport(RecordingTransport.answering(200)).cors(Cors.allowOrigins(APP)
+            .allowHeaders("X-Beta"))
+        .route("beta", r -> r.path("/api/**").header("X-Beta", "1").upstream("http://beta:1"))
+        .route("main", r -> r.path("/api/**").upstream("http://main:1"))
+        .route("only-beta", r -> r.path("/beta-only/**").header("X-Beta", "1").upstream("http://beta:1"))
+        .build()) {
+      Response preflight = g.handle(preflight("/api/x", APP, "GET", "x-beta")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      Response unmatched = g.handle(preflight("/beta-only/x", APP, "GET", "x-beta")).toCompletableFuture()
+          .get(5, TimeUnit.SECONDS);
+
+      assertThat(preflight.status()).isEqualTo(204);
+      assertThat(g.explain(preflight("/api/x", APP, "GET", "x-beta")).matchedRoute()).hasValue("main");
+      assertThat(header(preflight, "Access-Control-Allow-Headers")).isEqualTo("x-beta");
+      assertThat(unmatched.status()).isEqualTo(404);
+      assertThat(corsHeaders(unmatched)).isEmpty();
+    }
+  }
+
   private static void assertCorsFor(Response response, String origin) {
     assertThat(header(response, "Access-Control-Allow-Origin")).isEqualTo(origin);
     assertThat(header(response, "Access-Control-Allow-Credentials")).isEqualTo("true");
