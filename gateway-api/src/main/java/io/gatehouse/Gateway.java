@@ -78,11 +78,17 @@ import java.util.function.Consumer;
  *   <li>route: the first declared route whose every predicate matches wins; if none does, 404,
  *       or 405 with {@code Allow} when some route matches all but the method. A route naming GET
  *       takes HEAD too; CONNECT and TRACE go only to routes that name them. Paths match
- *       case-sensitively unless {@link Builder#caseInsensitivePaths};
+ *       case-sensitively unless {@link Builder#caseInsensitivePaths}. A CORS preflight goes to the
+ *       route its actual request would go to (routed with the method it asks about), when that
+ *       route has a CORS policy;
  *   <li>the body limit: a declared {@code Content-Length} over the route's
  *       {@link RouteBuilder#maxRequestBody(long) maxRequestBody} (or the gateway's
  *       {@link RequestLimits#maxBodyBytes()}) gets 413 with {@code Connection: close}; a body that
  *       grows past it later fails and aborts the upstream call (413 if no response has started);
+ *   <li>CORS, on a route with a {@link io.gatehouse.edge.Cors} policy (its own or
+ *       {@link Builder#cors}): a preflight is answered here, before the filters and auth, and never
+ *       reaches the upstream; every other response of the route, the upstream's or one the gateway
+ *       makes (401, 413, 429, 502, ...), gets the CORS headers its origin earns on the way out;
  *   <li>global filters ({@link Builder#filter}), in order;
  *   <li>IP rules: the route's {@link io.gatehouse.edge.IpRules} (or the gateway's,
  *       {@link Builder#ipRules}) refuse a client address with 403, the address being the one the
@@ -186,8 +192,8 @@ public interface Gateway extends RequestHandler, AutoCloseable {
 
   /**
    * The stages of every route, in declaration order: route id to the names of the stages that
-   * handle the route's requests, in order (global filters, the built-in stages, the route's
-   * filters, then the upstream or the static response), as {@link RouteExplanation#chain()} and
+   * handle the route's requests, in order (the CORS stage, global filters, the built-in stages,
+   * the route's filters, then the upstream or the static response), as {@link RouteExplanation#chain()} and
    * the gateway's logs name them. Meant for diagnostics, such as an admin endpoint that shows the
    * compiled route table.
    *
@@ -303,6 +309,7 @@ public interface Gateway extends RequestHandler, AutoCloseable {
     private boolean echoRequestId = true;
     private io.gatehouse.edge.IpRules ipRules = io.gatehouse.edge.IpRules.any();
     private io.gatehouse.edge.SecurityHeaders securityHeaders = io.gatehouse.edge.SecurityHeaders.none();
+    private io.gatehouse.edge.Cors cors = io.gatehouse.edge.Cors.none();
     private Gateway predecessor; // not part of the spec: run-time state, not configuration
 
     Builder() {}
@@ -346,6 +353,7 @@ public interface Gateway extends RequestHandler, AutoCloseable {
       metering = observation.metering().orElse(null);
       version = observation.version().orElse(null);
       tracing = observation.tracing().orElse(null);
+      cors = spec.cors();
     }
 
     /**
@@ -905,6 +913,22 @@ public interface Gateway extends RequestHandler, AutoCloseable {
     }
 
     /**
+     * Sets the CORS policy of every route that sets none of its own: which web pages, by origin, may
+     * call the routes from a browser. Defaults to {@link io.gatehouse.edge.Cors#none()}. See
+     * {@link io.gatehouse.edge.Cors} for what the gateway then answers and adds.
+     *
+     * <p>{@code .cors(Cors.allowOrigins("https://app.example.com").allowHeaders("Content-Type"))}
+     *
+     * @param cors the policy; checked at build()
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder cors(io.gatehouse.edge.Cors cors) {
+      this.cors = Objects.requireNonNull(cors, "cors");
+      return this;
+    }
+
+    /**
      * The description declared so far.
      *
      * @return the spec
@@ -919,7 +943,7 @@ public interface Gateway extends RequestHandler, AutoCloseable {
           new RateLimitSettings(rateLimits, rateLimitHeaders, Optional.ofNullable(rateLimitStore), rateLimitFallback,
               usagePlans, Optional.ofNullable(defaultUsagePlan)),
           new ObservationSettings(observers, accessLog, Optional.ofNullable(metering), Optional.ofNullable(version),
-              Optional.ofNullable(tracing)));
+              Optional.ofNullable(tracing)), cors);
     }
 
     /**

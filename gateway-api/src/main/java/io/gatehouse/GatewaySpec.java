@@ -1,5 +1,6 @@
 package io.gatehouse;
 
+import io.gatehouse.edge.Cors;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.internal.Text;
 import io.gatehouse.route.RouteSpec;
@@ -11,7 +12,8 @@ import java.util.Objects;
  * routes, global filters and time source, and its settings in parts: how requests are taken in
  * ({@link #ingress()}), how upstreams are called ({@link #upstreams()}), who is calling
  * ({@link #identity()}), how much they may use ({@link #rateLimiting()}) and what is told about it
- * ({@link #observation()}). A built {@link Gateway} returns it from {@link Gateway#spec()}, and
+ * ({@link #observation()}); and the CORS policy of the routes that set none ({@link #cors()}).
+ * A built {@link Gateway} returns it from {@link Gateway#spec()}, and
  * {@link #toBuilder()} derives a variant (how the test fixtures swap the transport for stubs).
  * Only the builder makes one.
  *
@@ -28,10 +30,11 @@ public final class GatewaySpec {
   private final IdentitySettings identity;
   private final RateLimitSettings rateLimiting;
   private final ObservationSettings observation;
+  private final Cors cors;
 
   GatewaySpec(List<RouteSpec> routes, List<Filter> filters, TimeSource time, IngressSettings ingress,
       UpstreamSettings upstreams, IdentitySettings identity, RateLimitSettings rateLimiting,
-      ObservationSettings observation) {
+      ObservationSettings observation, Cors cors) {
     this.routes = List.copyOf(routes);
     this.filters = List.copyOf(filters);
     this.time = Objects.requireNonNull(time, "time");
@@ -40,6 +43,7 @@ public final class GatewaySpec {
     this.identity = Objects.requireNonNull(identity, "identity");
     this.rateLimiting = Objects.requireNonNull(rateLimiting, "rateLimiting");
     this.observation = Objects.requireNonNull(observation, "observation");
+    this.cors = Objects.requireNonNull(cors, "cors");
   }
 
   /**
@@ -125,21 +129,32 @@ public final class GatewaySpec {
     return observation;
   }
 
+  /**
+   * The CORS policy of every route that sets none.
+   *
+   * @return the policy; {@link Cors#none()} unless set
+   * @since 0.2
+   */
+  public Cors cors() {
+    return cors;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof GatewaySpec g && routes.equals(g.routes) && filters.equals(g.filters) && time.equals(g.time)
         && ingress.equals(g.ingress) && upstreams.equals(g.upstreams) && identity.equals(g.identity)
-        && rateLimiting.equals(g.rateLimiting) && observation.equals(g.observation);
+        && rateLimiting.equals(g.rateLimiting) && observation.equals(g.observation) && cors.equals(g.cors);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(routes, filters, time, ingress, upstreams, identity, rateLimiting, observation);
+    return Objects.hash(routes, filters, time, ingress, upstreams, identity, rateLimiting, observation, cors);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "routes", routes, "filters", filters, "time", time, "ingress", ingress,
-        "upstreams", upstreams, "identity", identity, "rateLimiting", rateLimiting, "observation", observation);
+        "upstreams", upstreams, "identity", identity, "rateLimiting", rateLimiting, "observation", observation,
+        "cors", cors);
   }
 }

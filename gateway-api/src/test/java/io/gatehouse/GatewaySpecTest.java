@@ -7,6 +7,7 @@ import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IdentityHeaders;
+import io.gatehouse.edge.Cors;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.http.RequestLimits;
 import io.gatehouse.http.UnderscoreHeaders;
@@ -60,7 +61,8 @@ class GatewaySpecTest {
       "upstreams", GatewaySpec::upstreams,
       "identity", GatewaySpec::identity,
       "rateLimiting", GatewaySpec::rateLimiting,
-      "observation", GatewaySpec::observation);
+      "observation", GatewaySpec::observation,
+      "cors", GatewaySpec::cors);
 
   private static Gateway.Builder everything() {
     return Gateway.builder()
@@ -76,7 +78,8 @@ class GatewaySpecTest {
         .rateLimit(RateLimit.perClientIp(10).per(Duration.ofSeconds(1))).rateLimitHeaders(RateLimitHeaders.X_RATELIMIT)
         .rateLimitStore(STORE, RateLimitStore.Fallback.REJECT)
         .usagePlan("pro", Quota.perDay(1000)).defaultUsagePlan("pro")
-        .observer(OBSERVER).accessLog(false).metering(Metering.every(Duration.ofHours(1))).version("v7").tracing(TRACING);
+        .observer(OBSERVER).accessLog(false).metering(Metering.every(Duration.ofHours(1))).version("v7").tracing(TRACING)
+        .cors(Cors.allowOrigins("https://app.example.com"));
   }
 
   @Test
@@ -119,6 +122,7 @@ class GatewaySpecTest {
     assertThat(observation.metering()).hasValue(Metering.every(Duration.ofHours(1)));
     assertThat(observation.version()).hasValue("v7");
     assertThat(observation.tracing()).hasValue(TRACING);
+    assertThat(spec.cors()).isEqualTo(Cors.allowOrigins("https://app.example.com"));
   }
 
   @Test
@@ -149,6 +153,7 @@ class GatewaySpecTest {
     assertThat(spec.observation().metering()).isEmpty();
     assertThat(spec.observation().version()).isEmpty();
     assertThat(spec.observation().tracing()).isEmpty();
+    assertThat(spec.cors()).isEqualTo(Cors.none());
   }
 
   @Test
@@ -190,7 +195,8 @@ class GatewaySpecTest {
         row("observation", g -> g.accessLog(true)),
         row("observation", g -> g.metering(Metering.every(Duration.ofHours(2)))),
         row("observation", g -> g.version("v8")),
-        row("observation", g -> g.tracing(request -> null)));
+        row("observation", g -> g.tracing(request -> null)),
+        row("cors", g -> g.cors(Cors.allowAnyOrigin())));
   }
 
   private static Arguments row(String part, UnaryOperator<Gateway.Builder> change) {
@@ -239,7 +245,8 @@ class GatewaySpecTest {
         .startsWith("GatewaySpec[routes=[], filters=[], time=")
         .contains(", ingress=IngressSettings[trustedProxies=[], requestLimits=", ", upstreams=UpstreamSettings[connectTimeout=PT5S, ",
             ", identity=IdentitySettings[auth=", ", rateLimiting=RateLimitSettings[limits=[], headers=IETF_DRAFT_09, store=none, ",
-            ", observation=ObservationSettings[observers=[], accessLog=true, metering=none, version=none, tracing=none]]")
+            ", observation=ObservationSettings[observers=[], accessLog=true, metering=none, version=none, tracing=none]",
+            ", cors=Cors.none()]")
         .doesNotContain("Optional");
   }
 

@@ -3,6 +3,7 @@ package io.gatehouse.route;
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.edge.IpRules;
+import io.gatehouse.edge.Cors;
 import io.gatehouse.internal.Text;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
@@ -17,7 +18,7 @@ import java.util.OptionalLong;
  * they need per method, the route's rate limits and what a request costs in them, how many
  * requests may be in flight, and how large a request body may be. Immutable; made by {@link RouteBuilder} ({@code auth},
  * {@code require}, {@code rateLimit}, {@code rateLimitCost}, {@code concurrencyLimit},
- * {@code maxRequestBody}, {@code ipRules}).
+ * {@code maxRequestBody}, {@code ipRules}, {@code cors}).
  *
  * <p>{@code List<AccessRule> rules = route.access().rules();}
  *
@@ -31,9 +32,11 @@ public final class RouteAccess {
   private final Optional<ConcurrencyLimit> concurrencyLimit;
   private final OptionalLong maxRequestBody;
   private final Optional<IpRules> ipRules;
+  private final Optional<Cors> cors;
 
   RouteAccess(Optional<Auth> auth, List<AccessRule> rules, List<RateLimit> rateLimits, RateLimitCost rateLimitCost,
-      Optional<ConcurrencyLimit> concurrencyLimit, OptionalLong maxRequestBody, Optional<IpRules> ipRules) {
+      Optional<ConcurrencyLimit> concurrencyLimit, OptionalLong maxRequestBody, Optional<IpRules> ipRules,
+      Optional<Cors> cors) {
     this.auth = Objects.requireNonNull(auth, "auth");
     this.rules = List.copyOf(rules);
     this.rateLimits = List.copyOf(rateLimits);
@@ -41,6 +44,7 @@ public final class RouteAccess {
     this.concurrencyLimit = Objects.requireNonNull(concurrencyLimit, "concurrencyLimit");
     this.maxRequestBody = Objects.requireNonNull(maxRequestBody, "maxRequestBody");
     this.ipRules = Objects.requireNonNull(ipRules, "ipRules");
+    this.cors = Objects.requireNonNull(cors, "cors");
   }
 
   /**
@@ -107,22 +111,32 @@ public final class RouteAccess {
     return ipRules;
   }
 
+  /**
+   * Which web pages, by origin, may call the route from a browser.
+   *
+   * @return the route's CORS policy; empty means the gateway's
+   * @since 0.2
+   */
+  public Optional<Cors> cors() {
+    return cors;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteAccess a && auth.equals(a.auth) && rules.equals(a.rules)
         && rateLimits.equals(a.rateLimits) && rateLimitCost.equals(a.rateLimitCost)
         && concurrencyLimit.equals(a.concurrencyLimit) && maxRequestBody.equals(a.maxRequestBody)
-        && ipRules.equals(a.ipRules);
+        && ipRules.equals(a.ipRules) && cors.equals(a.cors);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(auth, rules, rateLimits, rateLimitCost, concurrencyLimit, maxRequestBody, ipRules);
+    return Objects.hash(auth, rules, rateLimits, rateLimitCost, concurrencyLimit, maxRequestBody, ipRules, cors);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "auth", auth, "rules", rules, "rateLimits", rateLimits, "rateLimitCost", rateLimitCost,
-        "concurrencyLimit", concurrencyLimit, "maxRequestBody", maxRequestBody, "ipRules", ipRules);
+        "concurrencyLimit", concurrencyLimit, "maxRequestBody", maxRequestBody, "ipRules", ipRules, "cors", cors);
   }
 }

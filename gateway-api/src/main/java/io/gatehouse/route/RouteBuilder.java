@@ -87,6 +87,7 @@ public final class RouteBuilder {
   private ExchangeDeadline exchangeDeadline;
   private IpRules ipRules;
   private SecurityHeaders securityHeaders;
+  private io.gatehouse.edge.Cors cors;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -134,6 +135,7 @@ public final class RouteBuilder {
     concurrencyLimit = access.concurrencyLimit().orElse(null);
     maxRequestBody = access.maxRequestBody().orElse(-1);
     ipRules = access.ipRules().orElse(null);
+    cors = access.cors().orElse(null);
     filters.addAll(spec.filters());
   }
 
@@ -733,6 +735,23 @@ public final class RouteBuilder {
   }
 
   /**
+   * Sets which web pages, by origin, may call this route from a browser, instead of the gateway's
+   * policy; {@link io.gatehouse.edge.Cors#none()} turns CORS off here. A preflight is routed as
+   * its actual request (with the method it names), so a route that takes only {@code GET} and
+   * {@code POST} still gets its preflights; see {@link io.gatehouse.edge.Cors}.
+   *
+   * <p>{@code .route("orders", r -> r.path("/orders/**").cors(Cors.allowOrigins("https://shop.example.com")).upstream(...))}
+   *
+   * @param cors the policy; checked at build()
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder cors(io.gatehouse.edge.Cors cors) {
+    this.cors = Objects.requireNonNull(cors, "cors");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -750,7 +769,8 @@ public final class RouteBuilder {
             Optional.ofNullable(exchangeDeadline)),
         new RouteAccess(Optional.ofNullable(auth), access, rateLimits, rateLimitCost,
             Optional.ofNullable(concurrencyLimit),
-            maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody), Optional.ofNullable(ipRules)),
+            maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody), Optional.ofNullable(ipRules),
+            Optional.ofNullable(cors)),
         filters);
   }
 

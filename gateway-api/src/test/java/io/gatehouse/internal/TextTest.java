@@ -108,7 +108,7 @@ class TextTest {
     RouteSpec route = RouteSpec.builder("orders").path("/orders/**").upstream(A).timeout(Duration.ofSeconds(2)).build();
     assertThat(route.toString()).startsWith("RouteSpec[id=orders, match=RouteMatch[paths=[/orders/**], ")
         .contains(", rewrite=RouteRewrite[stripPrefix=0, path=none, ", "[upstream=" + A + ", ", ", timeout=PT2S, ",
-            ", retry=none, ", ", maxRequestBody=none, ipRules=none]", ", securityHeaders=none]", ", exchangeDeadline=none]")
+            ", retry=none, ", ", maxRequestBody=none, ipRules=none, cors=none]", ", securityHeaders=none]", ", exchangeDeadline=none]")
         .endsWith(", filters=[]]")
         .doesNotContain("Optional");
     assertThat(Gateway.builder().route(route).version("v7").spec().toString())

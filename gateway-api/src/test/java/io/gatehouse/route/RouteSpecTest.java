@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.edge.Cors;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
 import io.gatehouse.ratelimit.RateLimit;
@@ -62,6 +63,7 @@ class RouteSpecTest {
         .auth(API_KEY).require(READ)
         .rateLimit(RateLimit.perClientIp(10).per(Duration.ofSeconds(1))).rateLimitCost(RateLimitCost.of(2))
         .concurrencyLimit(ConcurrencyLimit.of(5)).maxRequestBody(1024)
+        .cors(Cors.allowOrigins("https://app.example.com"))
         .filter(FILTER);
   }
 
@@ -107,6 +109,7 @@ class RouteSpecTest {
     assertThat(access.rateLimitCost()).isEqualTo(RateLimitCost.of(2));
     assertThat(access.concurrencyLimit()).hasValue(ConcurrencyLimit.of(5));
     assertThat(access.maxRequestBody()).hasValue(1024);
+    assertThat(access.cors()).hasValue(Cors.allowOrigins("https://app.example.com"));
     assertThat(route.filters()).containsExactly(FILTER);
   }
 
@@ -123,6 +126,7 @@ class RouteSpecTest {
     assertThat(route.access().auth()).isEmpty();
     assertThat(route.access().rateLimitCost()).isEqualTo(RateLimitCost.of(1));
     assertThat(route.access().maxRequestBody()).isEmpty();
+    assertThat(route.access().cors()).isEmpty();
     assertThat(route.filters()).isEmpty();
     assertThat(route.upstreamsUsed()).isEmpty();
   }
@@ -169,6 +173,7 @@ class RouteSpecTest {
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.rateLimitCost(RateLimitCost.of(3))),
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.concurrencyLimit(ConcurrencyLimit.of(6))),
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.maxRequestBody(2048)),
+        Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.cors(Cors.none())),
         Arguments.of("filters", (UnaryOperator<RouteBuilder>) r -> r.filter((exchange, chain) -> chain.proceed(exchange))));
   }
 
@@ -225,6 +230,6 @@ class RouteSpecTest {
             + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "
             + "access=RouteAccess[auth=none, rules=[], rateLimits=[], rateLimitCost=")
-        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none], filters=[]]");
+        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[]]");
   }
 }

@@ -10,6 +10,7 @@ import io.gatehouse.impl.carry.CarriedStates;
 import io.gatehouse.impl.chain.ExchangeImpl;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.edge.EdgeRuntime;
+import io.gatehouse.impl.cors.CorsRuntime;
 import io.gatehouse.impl.ingress.BodyLimit;
 import io.gatehouse.impl.ingress.IngressChecks;
 import io.gatehouse.impl.ingress.MethodRules;
@@ -50,7 +51,10 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The built gateway: ingress checks, normalize, route, body limit, run the route's chain. Immutable but for close(). */
+/**
+ * The built gateway: ingress checks, normalize, route (a CORS preflight as its actual request),
+ * body limit, run the route's chain. Immutable but for close().
+ */
 final class CompiledGateway implements Gateway {
   private static final Logger log = LoggerFactory.getLogger(CompiledGateway.class);
 
@@ -65,13 +69,14 @@ final class CompiledGateway implements Gateway {
   private final IngressChecks ingress;
   private final EdgeRuntime edge;
   private final MethodRules methods;
+  private final CorsRuntime cors;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
   private final CarriedStates carried;
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth,
       UpstreamRuntime upstreams, TimeSource.Scheduler scheduler, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress,
-      EdgeRuntime edge, CarriedStates carried) {
+      EdgeRuntime edge, CorsRuntime cors, CarriedStates carried) {
     this.carried = carried;
     this.spec = spec;
     this.router = router;
@@ -84,6 +89,7 @@ final class CompiledGateway implements Gateway {
     this.ingress = ingress;
     this.edge = edge;
     this.methods = new MethodRules(spec);
+    this.cors = cors;
     this.version = spec.observation().version().orElseGet(() -> DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
         .withZone(ZoneOffset.UTC).format(spec.time().now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0x100000)));
   }
@@ -158,7 +164,7 @@ final class CompiledGateway implements Gateway {
 
     RouteVerdict verdict;
     try {
-      verdict = router.route(request);
+      verdict = cors.route(router, request); // a CORS preflight goes where its actual request would
     } catch (RuntimeException e) {
       log.error("request {}: a route predicate failed", requestId, e);
       return done(Problems.response(500, "Internal Server Error",
@@ -183,14 +189,14 @@ final class CompiledGateway implements Gateway {
     Optional<Response> tooLarge = BodyLimit.rejection(request, bodyCap, requestId);
     if (tooLarge.isPresent()) {
       state.reject(Rejection.TOO_LARGE);
-      return done(tooLarge.get());
+      return done(cors.decorate(route.id(), request, tooLarge.get()));
     }
     CompletableFuture<Response> result = new CompletableFuture<>();
     route.chain.start(new ExchangeImpl(BodyLimit.capped(request, bodyCap), state), state).whenComplete((response, failure) -> {
       if (failure == null) {
         result.complete(response);
       } else {
-        result.complete(failed(route, requestId, failure));
+        result.complete(cors.decorate(route.id(), request, failed(route, requestId, failure)));
       }
     });
     result.whenComplete((response, failure) -> {
@@ -212,10 +218,10 @@ final class CompiledGateway implements Gateway {
     return CompletableFuture.completedFuture(response);
   }
 
-  /** Walks the routes in declaration order (see {@link RouteExplainer}); runs no filter. */
+  /** Walks the routes in declaration order (see {@link RouteExplainer}), a CORS preflight as routing takes it; runs no filter. */
   @Override
   public RouteExplanation explain(Request request) {
-    return RouteExplainer.explain(router, methods, request);
+    return cors.explain(router, methods, request);
   }
 
   @Override

@@ -18,6 +18,8 @@ import io.gatehouse.impl.chain.Terminal;
 import io.gatehouse.impl.compile.FeatureCompiler;
 import io.gatehouse.impl.edge.EdgeCompiler;
 import io.gatehouse.impl.edge.EdgeRuntime;
+import io.gatehouse.impl.cors.CorsCompiler;
+import io.gatehouse.impl.cors.CorsRuntime;
 import io.gatehouse.impl.ingress.IngressCompiler;
 import io.gatehouse.impl.ingress.MethodCompiler;
 import io.gatehouse.impl.ingress.MethodRules;
@@ -52,7 +54,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   /** Every feature, in the order their violations are listed. */
   private static final List<FeatureCompiler<?, ?>> FEATURES = List.of(IngressCompiler.INSTANCE, RoutingCompiler.INSTANCE,
       MethodCompiler.INSTANCE, ProxyCompiler.INSTANCE, AuthCompiler.INSTANCE, RateLimitCompiler.INSTANCE,
-      ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE);
+      ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE, CorsCompiler.INSTANCE);
 
   /** The name of each gateway's timer thread. */
   static final String TIMER_THREAD = "gatehouse-timer";
@@ -89,8 +91,9 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     AuthRuntime auth = AuthCompiler.INSTANCE.build(spec, new AuthCompiler.Inputs(proxying.transport(), scheduler));
     RateLimitRuntime limits = RateLimitCompiler.INSTANCE.build(spec, new RateLimitCompiler.Inputs(observers, scheduler));
     EdgeRuntime edge = EdgeCompiler.INSTANCE.build(spec, new EdgeCompiler.Inputs(ingress.trusted()));
+    CorsRuntime cors = CorsCompiler.INSTANCE.build(spec, methods);
     Router router = RoutingCompiler.INSTANCE.build(spec, new RoutingCompiler.Inputs(methods,
-        route -> chainOf(spec, route, proxying.plans(), builtInStages(route, edge, auth, limits))));
+        route -> chainOf(spec, route, proxying.plans(), cors.stage(route), builtInStages(route, edge, auth, limits))));
     if (!spec.ingress().caseInsensitivePaths()) {
       RoutingCompiler.caseShadows(spec, methods).forEach(log::warn);
     }
@@ -100,7 +103,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     carried.addAll(proxying.upstreams().pools());
     observers.meter().ifPresent(carried::add);
     return new CompiledGateway(spec, router, proxying.transport(), auth, proxying.upstreams(), scheduler, observers,
-        ingress.trusted()::clientAddress, ingress.checks(), edge, CarriedStates.of(carried));
+        ingress.trusted()::clientAddress, ingress.checks(), edge, cors, CarriedStates.of(carried));
   }
 
   /**
@@ -120,12 +123,18 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     return stages;
   }
 
-  private static FilterChain chainOf(GatewaySpec gateway, RouteSpec route, ProxyPlans plans, List<Stage> builtInStages) {
+  /** The route's chain: its CORS stage, which answers preflights before anything else, then the filters and stages. */
+  private static FilterChain chainOf(GatewaySpec gateway, RouteSpec route, ProxyPlans plans, Optional<Stage> cors,
+      List<Stage> builtInStages) {
     List<Stage> stages = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    cors.ifPresent(stage -> {
+      stages.add(stage);
+      names.add(stage.toString());
+    });
     gateway.filters().forEach(f -> stages.add(Stage.of(f)));
     stages.addAll(builtInStages);
     route.filters().forEach(f -> stages.add(Stage.of(f)));
-    List<String> names = new ArrayList<>();
     for (int i = 0; i < gateway.filters().size(); i++) {
       names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
     }

@@ -83,7 +83,7 @@ public final class AdminDocuments {
 
   /**
    * The compiled route table, in declaration order: per route its id, what it matches on, auth,
-   * access rules, rate limits, where it sends requests (upstream, split, mirror, fallback) or
+   * CORS policy, access rules, rate limits, where it sends requests (upstream, split, mirror, fallback) or
    * what it answers, timeouts, retry, circuit breaker and the chain of stages in order.
    *
    * @return the document, an array
@@ -109,6 +109,8 @@ public final class AdminDocuments {
       }
       route.put("auth", r.access().auth().orElse(spec.identity().auth()).toString());
       route.put("authInherited", r.access().auth().isEmpty());
+      route.put("cors", r.access().cors().orElse(spec.cors()).toString());
+      route.put("corsInherited", r.access().cors().isEmpty());
       ArrayNode access = route.putArray("access");
       r.access().rules().forEach(a -> access.add(a.toString()));
       ArrayNode limits = route.putArray("rateLimits");

@@ -43,8 +43,13 @@ public final class CompiledRoute {
     return allowed;
   }
 
-  /** The methods the route takes, given the ones it names (HEAD goes where GET does, RFC 9110 §9.3.2). */
-  static Set<String> allowed(Set<String> named, MethodRules rules) {
+  /**
+   * The methods a route takes, given the ones it names (HEAD goes where GET does, RFC 9110 §9.3.2).
+   *
+   * @param named the methods the route names; none means any but CONNECT and TRACE
+   * @param rules the gateway's method rules
+   */
+  public static Set<String> allowed(Set<String> named, MethodRules rules) {
     if (named.isEmpty()) {
       return rules.anyMethod();
     }

@@ -42,6 +42,24 @@ public final class Router {
     return decide(candidates, request.method(), new RequestView(request));
   }
 
+  /**
+   * The verdict for a normalized request as if it had another method: for a CORS preflight, which
+   * asks about a request with the method it names. Everything else (path, host, conditions,
+   * predicates) is judged on the request as it is.
+   *
+   * @param request the normalized request
+   * @param method the method to route it with
+   * @return the route that would take it with that method, or why none would
+   * @throws RuntimeException what a route's custom predicate throws
+   */
+  public RouteVerdict route(Request request, String method) {
+    List<PathMatch<CompiledRoute>> candidates = trie.match(request.path());
+    if (candidates.isEmpty()) {
+      return RouteVerdict.NotFound.INSTANCE;
+    }
+    return decide(candidates, method, new RequestView(request));
+  }
+
   /** The verdict, with {@code judge} deciding each path-matched route on all but the method: for the explainer. */
   RouteVerdict route(Request request, Judge judge) {
     return decide(trie.match(request.path()), request.method(), judge);

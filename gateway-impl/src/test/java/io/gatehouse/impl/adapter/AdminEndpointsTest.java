@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.Gateway;
 import io.gatehouse.adapter.AdminEndpoints;
 import io.gatehouse.adapter.SwappableGateway;
+import io.gatehouse.edge.Cors;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.metering.Metering;
@@ -75,6 +76,26 @@ class AdminEndpointsTest {
 
   private AdminEndpoints admin(Gateway g) {
     return AdminEndpoints.builder(() -> g).bearerToken(TOKEN).build();
+  }
+
+  @Test
+  void routes_show_each_routes_cors_policy_and_whether_it_is_the_gateways() throws Exception {
+    Gateway g = Gateway.builder().accessLog(false).cors(Cors.allowOrigins("https://app.example.com"))
+        .route("inherits", r -> r.path("/a").respond(200, "text/plain", "a"))
+        .route("public", r -> r.path("/b").cors(Cors.allowAnyOrigin()).respond(200, "text/plain", "b"))
+        .route("off", r -> r.path("/c").cors(Cors.none()).respond(200, "text/plain", "c"))
+        .build();
+    gateways.add(g);
+
+    JsonNode routes = JSON.readTree(body(await(admin(g).handle(get("/routes"), Runnable::run))));
+
+    assertThat(routes.get(0).path("cors").asText()).isEqualTo(Cors.allowOrigins("https://app.example.com").toString());
+    assertThat(routes.get(0).path("corsInherited").asBoolean()).isTrue();
+    assertThat(routes.get(1).path("cors").asText()).startsWith("Cors[origins=any, ");
+    assertThat(routes.get(1).path("corsInherited").asBoolean()).isFalse();
+    assertThat(routes.get(2).path("cors").asText()).isEqualTo("Cors.none()");
+    assertThat(routes.get(2).path("corsInherited").asBoolean()).isFalse();
+    assertThat(routes.get(0).path("chain").get(0).asText()).isEqualTo("cors stage of route 'inherits'");
   }
 
   @Test
