@@ -23,7 +23,8 @@ import java.util.List;
  *
  * @since 0.1
  */
-public sealed interface Auth permits NoAuth, ApiKeyAuth, JwtAuth, IntrospectionAuth, BasicAuth, AnyOfAuth {
+public sealed interface Auth permits NoAuth, ApiKeyAuth, JwtAuth, IntrospectionAuth, BasicAuth, AnyOfAuth,
+    ClientCertificateAuth {
 
   /**
    * No authentication: the route is public. Identity headers sent by the client are still removed.
@@ -69,6 +70,19 @@ public sealed interface Auth permits NoAuth, ApiKeyAuth, JwtAuth, IntrospectionA
    */
   static BasicAuth basic() {
     return BasicAuth.DEFAULTS;
+  }
+
+  /**
+   * The client certificate that the server verified in the TLS handshake (mutual TLS): its
+   * subject, by default, becomes the principal's id. The server must ask for client certificates
+   * (with the Undertow adapter, {@code TlsConfig.clientAuth(...)}); certificates claimed in
+   * headers count for nothing.
+   *
+   * @return client-certificate authentication with the defaults
+   * @since 0.2
+   */
+  static ClientCertificateAuth clientCertificate() {
+    return ClientCertificateAuth.DEFAULTS;
   }
 
   /**

@@ -37,7 +37,13 @@ public record Principal(String id, Method method, Optional<ApiConsumer> consumer
     /** An opaque token checked by OAuth2 introspection. */
     INTROSPECTION,
     /** A consumer's Basic-auth password. */
-    BASIC
+    BASIC,
+    /**
+     * A client certificate verified in the TLS handshake.
+     *
+     * @since 0.2
+     */
+    CLIENT_CERTIFICATE
   }
 
   /**

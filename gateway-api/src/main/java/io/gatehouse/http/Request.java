@@ -2,6 +2,8 @@ package io.gatehouse.http;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,6 +33,7 @@ public final class Request {
   private final InetSocketAddress remoteAddress;
   private final String scheme;
   private final String mountPath;
+  private final List<X509Certificate> clientCertificates;
 
   private Request(Builder b) {
     this.method = b.method;
@@ -41,6 +44,7 @@ public final class Request {
     this.remoteAddress = b.remoteAddress;
     this.scheme = b.scheme;
     this.mountPath = b.mountPath;
+    this.clientCertificates = b.clientCertificates;
   }
 
   /**
@@ -67,6 +71,7 @@ public final class Request {
     b.remoteAddress = remoteAddress;
     b.scheme = scheme;
     b.mountPath = mountPath;
+    b.clientCertificates = clientCertificates;
     return b;
   }
 
@@ -157,6 +162,21 @@ public final class Request {
     return mountPath;
   }
 
+  /**
+   * The certificate chain the client presented in the TLS handshake and the server verified,
+   * the client's own certificate first. Adapters fill it from the TLS session, never from a
+   * header: a client cannot claim a certificate by sending one ({@code X-Client-Cert},
+   * {@code X-SSL-Client-Cert}, {@code Client-Cert} are ordinary headers to the gateway).
+   *
+   * <p>{@code request.clientCertificates().stream().findFirst().map(c -> c.getSubjectX500Principal().getName())}
+   *
+   * @return the chain, or an empty list for plain HTTP and for TLS without a client certificate
+   * @since 0.2
+   */
+  public List<X509Certificate> clientCertificates() {
+    return clientCertificates;
+  }
+
   @Override
   public String toString() {
     return method + " " + target();
@@ -176,6 +196,7 @@ public final class Request {
     private InetSocketAddress remoteAddress = LOOPBACK;
     private String scheme = "http";
     private String mountPath = "";
+    private List<X509Certificate> clientCertificates = List.of();
 
     private Builder(String method, String target) {
       method(method);
@@ -312,6 +333,19 @@ public final class Request {
             "mountPath: '" + mountPath + "' (expected: \"\" or a path that starts with / and does not end with /, such as /gw)");
       }
       this.mountPath = mountPath;
+      return this;
+    }
+
+    /**
+     * Sets the client's verified certificate chain; adapters set it from the TLS session, see
+     * {@link Request#clientCertificates()}.
+     *
+     * @param chain the chain, the client's own certificate first; empty for none
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder clientCertificates(List<X509Certificate> chain) {
+      this.clientCertificates = List.copyOf(Objects.requireNonNull(chain, "chain"));
       return this;
     }
 

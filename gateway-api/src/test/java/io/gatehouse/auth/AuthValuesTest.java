@@ -32,6 +32,33 @@ class AuthValuesTest {
   }
 
   @Test
+  void client_certificate_auth_is_a_value_whose_setters_return_copies() {
+    ClientCertificateAuth base = Auth.clientCertificate();
+    ClientCertificateAuth changed = base.idFrom(ClientCertificateAuth.Field.SAN_URI).consumers(true);
+
+    assertThat(base.idFrom()).isEqualTo(ClientCertificateAuth.Field.SUBJECT_DN);
+    assertThat(base.consumers()).isFalse();
+    assertThat(changed.idFrom()).isEqualTo(ClientCertificateAuth.Field.SAN_URI);
+    assertThat(changed.consumers()).isTrue();
+    assertThat(changed).isEqualTo(Auth.clientCertificate().consumers(true).idFrom(ClientCertificateAuth.Field.SAN_URI))
+        .isNotEqualTo(base);
+    assertThat(changed.toString()).isEqualTo("Auth.clientCertificate(idFrom SAN_URI, consumers)");
+    assertThatThrownBy(() -> base.idFrom(null)).isInstanceOf(NullPointerException.class).hasMessage("field");
+  }
+
+  @Test
+  void requests_carry_client_certificates_only_when_an_adapter_sets_them() {
+    Request plain = Request.builder("GET", "/x").header("X-Client-Cert", "MIIB...").build();
+    assertThat(plain.clientCertificates()).isEmpty();
+    assertThat(plain.toBuilder().path("/y").build().clientCertificates()).isEmpty();
+    assertThatThrownBy(() -> Request.builder("GET", "/x").clientCertificates(null))
+        .isInstanceOf(NullPointerException.class).hasMessage("chain");
+    java.util.List<java.security.cert.X509Certificate> mutable = new java.util.ArrayList<>();
+    Request none = Request.builder("GET", "/x").clientCertificates(mutable).build();
+    assertThatThrownBy(() -> none.clientCertificates().add(null)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void the_verified_token_cache_is_on_with_1000_tokens_for_5_minutes_until_sized_or_turned_off() {
     JwtAuth base = Auth.jwt();
     JwtAuth sized = base.cacheVerified(50, Duration.ofSeconds(20));

@@ -48,6 +48,15 @@ class AuthConfigValidationTest {
   }
 
   @Test
+  void client_certificates_looked_up_among_consumers_need_consumers() {
+    assertThat(violations(builder()
+        .route("a", r -> r.path("/a").auth(Auth.clientCertificate().consumers(true)).upstream("http://o:1"))
+        .route("b", r -> r.path("/b").auth(Auth.clientCertificate()).upstream("http://o:1"))))
+        .containsExactly("route 'a': auth: Auth.clientCertificate(idFrom SUBJECT_DN, consumers) looks ids up among consumers,"
+            + " but there are none (expected: consumer(...) or consumers(store))");
+  }
+
+  @Test
   void jwt_without_keys_bad_jwks_urls_and_duplicate_kids_are_rejected() {
     assertThat(violations(builder()
         .route("a", r -> r.path("/a").auth(Auth.jwt()).upstream("http://o:1"))

@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +144,10 @@ final class ServletExchange implements AsyncListener, WriteListener {
     b.headers(headers(request));
     remoteAddress(request).ifPresent(b::remoteAddress);
     b.scheme("https".equalsIgnoreCase(request.getScheme()) ? "https" : "http");
+    // The container verified the chain in the TLS handshake (Servlet 6 section 3.10); never a header.
+    if (request.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain) {
+      b.clientCertificates(List.of(chain));
+    }
     long contentLength = request.getContentLengthLong();
     if (!hasBody(request, contentLength)) {
       b.body(Body.empty());

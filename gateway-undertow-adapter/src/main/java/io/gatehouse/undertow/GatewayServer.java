@@ -8,7 +8,13 @@ import io.gatehouse.undertow.internal.ClientTimeouts;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.OpenListener;
+import io.undertow.server.protocol.http.AlpnOpenListener;
 import io.undertow.server.protocol.http.HttpOpenListener;
+import io.undertow.server.protocol.http2.Http2OpenListener;
+import io.undertow.server.protocol.http2.Http2UpgradeHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -20,10 +26,12 @@ import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
 import org.xnio.StreamConnection;
 import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 import org.xnio.channels.AcceptingChannel;
+import org.xnio.ssl.SslConnection;
 
 /**
  * A standalone Undertow server that runs a {@link Gateway}, with graceful shutdown and a
@@ -46,6 +54,10 @@ import org.xnio.channels.AcceptingChannel;
  * off by the timeouts of its {@link Builder} (request head, idle connection, request body pause
  * and rate, response writes), and the open connections are capped.
  *
+ * <p>It listens for plain HTTP, for HTTPS ({@link Builder#https}, with certificates that
+ * {@link #reloadTls} replaces without a restart and optional client certificates), or both, and
+ * speaks HTTP/2 if asked ({@link Builder#http2}).
+ *
  * @since 0.1
  */
 public final class GatewayServer implements AutoCloseable {
@@ -55,21 +67,42 @@ public final class GatewayServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
   /** How long stop() waits for Undertow's threads to end once the connections are closed. */
   private static final Duration THREADS_END_TIMEOUT = Duration.ofSeconds(10);
+  /** HTTP/2 streams open at once per connection (nginx 128, Envoy 100 at the edge). */
+  static final int HTTP2_MAX_CONCURRENT_STREAMS = 100;
+  /**
+   * HTTP/2 header list size per request. Undertow 2.3 caps it at 20,000 bytes in any case (its
+   * {@code io.undertow.http2-max-header-size} system property), below the gateway's 32 KiB for
+   * HTTP/1.1 heads; a larger list closes the connection instead of a 431.
+   */
+  static final int HTTP2_MAX_HEADER_LIST_SIZE = 20_000;
+  /**
+   * Stream resets a client may send per window before Undertow closes the connection (its default,
+   * made explicit). Undertow skips resets of streams without a request body, which
+   * {@link Http2Guard} bounds instead.
+   */
+  static final int HTTP2_MAX_RESETS = 200;
+  static final int HTTP2_RESET_WINDOW_SECONDS = 30;
 
   private final XnioWorker worker;
-  private final AcceptingChannel<StreamConnection> listener;
+  private final AcceptingChannel<StreamConnection> listener; // null: no plain-HTTP listener
+  private final AcceptingChannel<SslConnection> httpsListener; // null: no HTTPS listener
+  private final ServerTls tls; // null: no HTTPS listener
   private final GatewayHandler handler;
   private final GracefulStop gate;
   private final int port;
+  private final int httpsPort;
   private Boolean stopped; // guarded by this
 
-  private GatewayServer(XnioWorker worker, AcceptingChannel<StreamConnection> listener, GatewayHandler handler,
-      GracefulStop gate, int port) {
+  private GatewayServer(XnioWorker worker, AcceptingChannel<StreamConnection> listener,
+      AcceptingChannel<SslConnection> httpsListener, ServerTls tls, GatewayHandler handler, GracefulStop gate) {
     this.worker = worker;
     this.listener = listener;
+    this.httpsListener = httpsListener;
+    this.tls = tls;
     this.handler = handler;
     this.gate = gate;
-    this.port = port;
+    this.port = listener == null ? -1 : listener.getLocalAddress(InetSocketAddress.class).getPort();
+    this.httpsPort = httpsListener == null ? -1 : httpsListener.getLocalAddress(InetSocketAddress.class).getPort();
   }
 
   /**
@@ -80,9 +113,91 @@ public final class GatewayServer implements AutoCloseable {
    * }</pre>
    *
    * @return the bound port
+   * @throws IllegalStateException if the server has no plain-HTTP listener ({@code http(false)})
    */
   public int port() {
+    if (port < 0) {
+      throw new IllegalStateException("port: this server has no plain-HTTP listener (expected: httpsPort())");
+    }
     return port;
+  }
+
+  /**
+   * The port of the HTTPS listener: the one asked for in {@link Builder#https}, or the one the
+   * system chose for port 0.
+   *
+   * <pre>{@code
+   * URI base = URI.create("https://localhost:" + server.httpsPort());
+   * }</pre>
+   *
+   * @return the bound port
+   * @throws IllegalStateException if the server has no HTTPS listener
+   * @since 0.2
+   */
+  public int httpsPort() {
+    if (httpsPort < 0) {
+      throw new IllegalStateException("httpsPort: this server has no HTTPS listener (expected: https(port, tls) on the builder)");
+    }
+    return httpsPort;
+  }
+
+  /**
+   * Replaces the HTTPS listener's certificate, key and client-certificate policy without a
+   * restart: the new config's files are read and checked completely first; then new handshakes
+   * use them, while connections already open keep the certificate they started with (as do TLS
+   * sessions that clients resume). If anything is wrong, nothing changes and the call throws,
+   * naming the file. Safe from any thread; reloads run one at a time.
+   *
+   * <pre>{@code
+   * server.reloadTls(TlsConfig.pem(Path.of("chain.pem"), Path.of("key.pem")));
+   * }</pre>
+   *
+   * @param next the config for new handshakes
+   * @throws GatewayException if a file cannot be read or parsed, or the key does not match the
+   *     certificate; the current certificate stays
+   * @throws IllegalStateException if the server has no HTTPS listener
+   * @since 0.2
+   */
+  public void reloadTls(TlsConfig next) {
+    Objects.requireNonNull(next, "next");
+    if (tls == null) {
+      throw new IllegalStateException("reloadTls: this server has no HTTPS listener (expected: https(port, tls) on the builder)");
+    }
+    synchronized (tls) {
+      tls.reload(next);
+      try {
+        httpsListener.setOption(Options.SSL_CLIENT_AUTH_MODE, clientAuthMode(next));
+      } catch (IOException e) {
+        throw new GatewayException("reloadTls: cannot set the client-certificate mode (" + e.getMessage() + ")", e);
+      }
+    }
+  }
+
+  /**
+   * Reads the current config's files again, as {@link #reloadTls(TlsConfig)} does: after a
+   * certificate renewal has replaced them (cert-manager, certbot), call this, from a timer or a
+   * signal handler of the application's.
+   *
+   * <pre>{@code
+   * scheduler.scheduleWithFixedDelay(() -> {
+   *   try { server.reloadTls(); } catch (GatewayException e) { log.warn("{}", e.getMessage()); }
+   * }, 1, 1, TimeUnit.HOURS);
+   * }</pre>
+   *
+   * @throws GatewayException if a file cannot be read or parsed; the current certificate stays
+   * @throws IllegalStateException if the server has no HTTPS listener
+   * @since 0.2
+   */
+  public void reloadTls() {
+    if (tls == null) {
+      throw new IllegalStateException("reloadTls: this server has no HTTPS listener (expected: https(port, tls) on the builder)");
+    }
+    reloadTls(tls.config());
+  }
+
+  private static SslClientAuthMode clientAuthMode(TlsConfig config) {
+    return config.clientAuthMode().map(mode -> mode == TlsConfig.ClientAuth.REQUIRED
+        ? SslClientAuthMode.REQUIRED : SslClientAuthMode.REQUESTED).orElse(SslClientAuthMode.NOT_REQUESTED);
   }
 
   /**
@@ -159,6 +274,7 @@ public final class GatewayServer implements AutoCloseable {
       return stopped;
     }
     IoUtils.safeClose(listener);
+    IoUtils.safeClose(httpsListener);
     boolean drained;
     try {
       drained = gate.drain(timeout);
@@ -200,7 +316,8 @@ public final class GatewayServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "GatewayServer[port " + port + "]";
+    return "GatewayServer[" + (port >= 0 ? "port " + port : "") + (port >= 0 && httpsPort >= 0 ? ", " : "")
+        + (httpsPort >= 0 ? "https port " + httpsPort : "") + "]";
   }
 
   /**
@@ -225,6 +342,10 @@ public final class GatewayServer implements AutoCloseable {
     private Duration minRequestBodyRateGrace = ClientTimeouts.DEFAULTS.minBodyRateGrace();
     private Duration responseWriteTimeout = ClientTimeouts.DEFAULTS.write();
     private int maxConnections = 10_000;
+    private boolean http = true;
+    private int httpsPort = -1;
+    private TlsConfig tlsConfig;
+    private boolean http2;
 
     Builder(Gateway gateway) {
       this.gateway = gateway;
@@ -401,6 +522,76 @@ public final class GatewayServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds an HTTPS listener on this port, beside the plain-HTTP one on {@link #port} (turn that
+     * off with {@link #http(boolean) http(false)}). TLS 1.3 and 1.2 only, with the cipher suites
+     * listed on {@link TlsConfig}; requests that arrive on it have the scheme {@code https}, which
+     * the gateway passes upstream in {@code X-Forwarded-Proto} and {@code Forwarded}. The files are
+     * read by {@link #start()}.
+     *
+     * <pre>{@code
+     * builder.https(8443, TlsConfig.pem(Path.of("chain.pem"), Path.of("key.pem"))).http(false);
+     * }</pre>
+     *
+     * @param port 0 to 65535; 0 lets the system choose, see {@link GatewayServer#httpsPort()}
+     * @param tls the certificate, key and client-certificate policy
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder https(int port, TlsConfig tls) {
+      Objects.requireNonNull(tls, "tls");
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("https port: " + port + " (expected: 0 to 65535)");
+      }
+      this.httpsPort = port;
+      this.tlsConfig = tls;
+      return this;
+    }
+
+    /**
+     * Whether the plain-HTTP listener on {@link #port} runs. Defaults to true; turn it off for a
+     * server that speaks HTTPS only.
+     *
+     * <pre>{@code
+     * builder.https(8443, tls).http(false);
+     * }</pre>
+     *
+     * @param enabled false for no plain-HTTP listener
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder http(boolean enabled) {
+      this.http = enabled;
+      return this;
+    }
+
+    /**
+     * Whether clients may speak HTTP/2: over TLS when they offer {@code h2} in ALPN, and in clear
+     * text on the plain-HTTP listener by prior knowledge or {@code Upgrade: h2c}. Defaults to
+     * false. HTTP/2 requests take the same path through the gateway as HTTP/1.1 ones (the same
+     * normalization, header checks and limits), and each connection is held to
+     * 100 concurrent streams, a header list of at most
+     * 20,000 bytes (names, values and 32 per field, as RFC 9113
+     * counts; across CONTINUATION frames; past it the connection is closed with GOAWAY). A stream
+     * past the concurrent limit is reset before it reaches the gateway, and streams the client has
+     * reset count against that limit until their exchange ends, so resetting and reopening streams
+     * (the rapid-reset attack, CVE-2023-44487) never puts more than 100 requests of a connection to
+     * work; Undertow also closes a connection that resets more than 200 streams with request bodies
+     * per 30 seconds.
+     *
+     * <pre>{@code
+     * builder.https(8443, tls).http2(true);
+     * }</pre>
+     *
+     * @param enabled true to offer HTTP/2
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder http2(boolean enabled) {
+      this.http2 = enabled;
+      return this;
+    }
+
     private static Duration millis(String field, Duration timeout) {
       Objects.requireNonNull(timeout, field);
       if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
@@ -422,16 +613,23 @@ public final class GatewayServer implements AutoCloseable {
     public GatewayServer start() {
       GatewayHandler handler = new GatewayHandler(gateway, new ClientTimeouts(requestBodyIdleTimeout,
           minRequestBodyRate, minRequestBodyRateGrace, responseWriteTimeout));
+      if (!http && tlsConfig == null) {
+        throw new GatewayException("server: no listener (expected: http(true), https(port, tls), or both)");
+      }
+      ServerTls tls = tlsConfig == null ? null : ServerTls.start(tlsConfig);
       GracefulStop gate = GracefulStop.create();
       int io = ioThreads > 0 ? ioThreads : Math.max(Runtime.getRuntime().availableProcessors(), 2);
-      OptionMap serverOptions = OptionMap.builder()
+      OptionMap.Builder serverOptionsBuilder = OptionMap.builder()
           .set(UndertowOptions.MAX_ENTITY_SIZE, 0L)
           // Undertow's pipelining buffer holds finished responses until a later pipelined request
           // completes; a malformed later request (400 and close) would discard them.
           .set(UndertowOptions.BUFFER_PIPELINED_DATA, false)
           .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) requestHeaderTimeout.toMillis())
-          .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleTimeout.toMillis())
-          .getMap();
+          .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) idleTimeout.toMillis());
+      if (http2) {
+        http2Options(serverOptionsBuilder);
+      }
+      OptionMap serverOptions = serverOptionsBuilder.getMap();
       OptionMap socketOptions = OptionMap.builder()
           .set(Options.WORKER_IO_THREADS, io)
           .set(Options.TCP_NODELAY, true)
@@ -457,19 +655,83 @@ public final class GatewayServer implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         throw new GatewayException("server: cannot start Undertow's threads (" + e.getMessage() + ")", e);
       }
-      HttpOpenListener open = new HttpOpenListener(new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4), serverOptions);
-      open.setRootHandler(new DrainingHandler(handler, gate));
-      AcceptingChannel<StreamConnection> listener;
-      try {
-        listener = worker.createStreamConnectionServer(new InetSocketAddress(host, port),
-            ChannelListeners.openListenerAdapter(open), socketOptions);
-      } catch (IOException | RuntimeException e) {
-        worker.shutdownNow();
-        throw new GatewayException("server: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
+      DefaultByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024 - 20, -1, 4);
+      HttpHandler root = new DrainingHandler(handler, gate);
+      if (http2) {
+        root = new Http2Guard(root, HTTP2_MAX_CONCURRENT_STREAMS);
       }
-      listener.resumeAccepts();
-      InetSocketAddress bound = listener.getLocalAddress(InetSocketAddress.class);
-      return new GatewayServer(worker, listener, handler, gate, bound.getPort());
+      AcceptingChannel<StreamConnection> listener = null;
+      AcceptingChannel<SslConnection> httpsListener = null;
+      try {
+        if (http) {
+          HttpOpenListener open = new HttpOpenListener(buffers, serverOptions);
+          open.setRootHandler(http2 ? new Http2UpgradeHandler(root) : root);
+          try {
+            listener = worker.createStreamConnectionServer(new InetSocketAddress(host, port),
+                ChannelListeners.openListenerAdapter(open), socketOptions);
+          } catch (IOException | RuntimeException e) {
+            throw new GatewayException("server: cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
+          }
+        }
+        if (tls != null) {
+          httpsListener = httpsListener(worker, tls, buffers, serverOptions, socketOptions, root);
+        }
+      } catch (RuntimeException e) {
+        IoUtils.safeClose(listener);
+        worker.shutdownNow();
+        throw e;
+      }
+      if (listener != null) {
+        listener.resumeAccepts();
+      }
+      if (httpsListener != null) {
+        httpsListener.resumeAccepts();
+      }
+      return new GatewayServer(worker, listener, httpsListener, tls, handler, gate);
+    }
+
+    /**
+     * Options read by HTTP/2 connections only: those of ALPN, of prior knowledge and of h2c
+     * upgrades. The header list size is set with the deprecated HTTP/2 option because its
+     * replacement, MAX_HEADER_SIZE, also limits HTTP/1.1 heads, which the gateway answers itself
+     * (431 past its own limit).
+     */
+    @SuppressWarnings("deprecation")
+    private static void http2Options(OptionMap.Builder options) {
+      options.set(UndertowOptions.ENABLE_HTTP2, true)
+          .set(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, HTTP2_MAX_CONCURRENT_STREAMS)
+          .set(UndertowOptions.HTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, HTTP2_MAX_HEADER_LIST_SIZE)
+          .set(UndertowOptions.HTTP2_SETTINGS_ENABLE_PUSH, false)
+          .set(UndertowOptions.MAX_RST_FRAMES_PER_WINDOW, HTTP2_MAX_RESETS)
+          .set(UndertowOptions.RST_FRAMES_TIME_WINDOW, HTTP2_RESET_WINDOW_SECONDS * 1000);
+    }
+
+    private AcceptingChannel<SslConnection> httpsListener(XnioWorker worker, ServerTls tls, DefaultByteBufferPool buffers,
+        OptionMap serverOptions, OptionMap socketOptions, HttpHandler root) {
+      HttpOpenListener http1 = new HttpOpenListener(buffers, serverOptions);
+      http1.setRootHandler(root);
+      OpenListener open = http1;
+      if (http2) {
+        AlpnOpenListener alpn = new AlpnOpenListener(buffers, serverOptions, http1);
+        Http2OpenListener h2 = new Http2OpenListener(buffers, serverOptions);
+        h2.setRootHandler(root);
+        alpn.addProtocol(Http2OpenListener.HTTP2, h2, 10);
+        open = alpn;
+      }
+      OptionMap sslOptions = OptionMap.builder()
+          .addAll(socketOptions)
+          .setSequence(Options.SSL_ENABLED_PROTOCOLS, ServerTls.PROTOCOLS.toArray(new String[0]))
+          .setSequence(Options.SSL_ENABLED_CIPHER_SUITES, ServerTls.CIPHER_SUITES.toArray(new String[0]))
+          .set(Options.SSL_CLIENT_AUTH_MODE, clientAuthMode(tls.config()))
+          .set(UndertowOptions.SSL_USER_CIPHER_SUITES_ORDER, true)
+          .getMap();
+      UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.create(Options.USE_DIRECT_BUFFERS, true), tls.context());
+      try {
+        return ssl.createSslConnectionServer(worker, new InetSocketAddress(host, httpsPort),
+            ChannelListeners.<SslConnection>openListenerAdapter(open), sslOptions);
+      } catch (IOException | RuntimeException e) {
+        throw new GatewayException("server: cannot listen for HTTPS on " + host + ":" + httpsPort + " (" + e.getMessage() + ")", e);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@
  * ({@link io.gatehouse.undertow.GatewayServer}), {@code handler(gateway)} to mount the gateway
  * inside an existing Undertow application ({@link io.gatehouse.undertow.GatewayHandler}),
  * {@code admin(server)} for the operators' endpoints ({@link io.gatehouse.undertow.AdminHandler}).
+ * {@link io.gatehouse.undertow.TlsConfig} sets up the server's HTTPS listener.
  *
  * <pre>{@code
  * try (GatewayServer server = UndertowGateway.server(gateway).port(8080).start()) {

@@ -8,6 +8,7 @@ import io.gatehouse.auth.AnyOfAuth;
 import io.gatehouse.auth.ApiKeyAuth;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.BasicAuth;
+import io.gatehouse.auth.ClientCertificateAuth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.auth.JwtAuth;
@@ -76,6 +77,10 @@ public enum AuthCompiler implements FeatureCompiler<AuthCompiler.Inputs, AuthRun
     } else if (auth instanceof ApiKeyAuth || auth instanceof BasicAuth) {
       if (!hasConsumers) {
         violation.accept("auth", auth + " has no consumers to check against (expected: consumer(...) or consumers(store))");
+      }
+    } else if (auth instanceof ClientCertificateAuth certificate) {
+      if (certificate.consumers() && !hasConsumers) {
+        violation.accept("auth", auth + " looks ids up among consumers, but there are none (expected: consumer(...) or consumers(store))");
       }
     } else if (auth instanceof JwtAuth jwt) {
       if (jwt.keys().isEmpty() && jwt.jwks().isEmpty()) {

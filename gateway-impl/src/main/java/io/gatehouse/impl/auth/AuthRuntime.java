@@ -6,6 +6,7 @@ import io.gatehouse.auth.AnyOfAuth;
 import io.gatehouse.auth.ApiKeyAuth;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.BasicAuth;
+import io.gatehouse.auth.ClientCertificateAuth;
 import io.gatehouse.auth.ConsumerStore;
 import io.gatehouse.auth.IntrospectionAuth;
 import io.gatehouse.auth.JwtAuth;
@@ -71,6 +72,8 @@ public final class AuthRuntime implements AutoCloseable {
       list.add(new JwtAuthenticator(jwt, jwks, spec.time()));
     } else if (auth instanceof IntrospectionAuth introspection) {
       list.add(new IntrospectionAuthenticator(introspection, URI.create(introspection.endpoint()), fetch, spec.time()));
+    } else if (auth instanceof ClientCertificateAuth certificate) {
+      list.add(new ClientCertificateAuthenticator(certificate, store));
     } else if (!(auth instanceof NoAuth)) {
       throw new IllegalArgumentException("auth: " + auth + " (expected: a kind of io.gatehouse.auth.Auth)");
     }

@@ -145,6 +145,9 @@ final class AuthStage implements Stage {
     boolean placed = false;
     for (Authenticator a : authenticators) {
       String plain = a.challenge();
+      if (plain.isEmpty()) {
+        continue; // a kind without an HTTP challenge (client certificates)
+      }
       if (!placed && rejected != null && rejected.challenge.startsWith(plain)) {
         out.add(rejected.challenge);
         placed = true;

@@ -11,6 +11,7 @@ import io.gatehouse.http.Response;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
+import io.undertow.server.SSLSessionInfo;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
@@ -19,12 +20,18 @@ import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
@@ -52,6 +59,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private static final long WATCH_DELAY_MILLIS = 50;
   /** The most of an unread request body that is drained to keep a connection open (as Tomcat's maxSwallowSize does). */
   static final long DRAIN_LIMIT = 64 * 1024;
+  private static final String CLIENT_CERTIFICATES = "io.gatehouse.clientCertificates";
 
   private final HttpServerExchange exchange;
   private final ClientTimeouts timeouts;
@@ -201,6 +209,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       b.remoteAddress(peer);
     }
     b.scheme("https".equalsIgnoreCase(exchange.getRequestScheme()) ? "https" : "http");
+    b.clientCertificates(clientCertificates(exchange));
     if (contentLength == 0 || (contentLength < 0 && exchange.isRequestComplete())) {
       b.body(Body.empty());
     } else {
@@ -210,6 +219,34 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       b.body(Body.ofPublisher(input.publisher(), contentLength));
     }
     return b.build();
+  }
+
+  /** The chain the TLS handshake verified, from the session only: never from a header. */
+  static List<X509Certificate> clientCertificates(HttpServerExchange exchange) {
+    SSLSessionInfo info = exchange.getConnection().getSslSessionInfo();
+    SSLSession session = info == null ? null : info.getSSLSession();
+    if (session == null) {
+      return List.of();
+    }
+    // Kept on the session: without a client certificate, asking throws, which would cost every request.
+    if (session.getValue(CLIENT_CERTIFICATES) instanceof List<?> known) {
+      @SuppressWarnings("unchecked")
+      List<X509Certificate> chain = (List<X509Certificate>) known;
+      return chain;
+    }
+    List<X509Certificate> chain = new ArrayList<>(2);
+    try {
+      for (Certificate c : session.getPeerCertificates()) {
+        if (c instanceof X509Certificate x) {
+          chain.add(x);
+        }
+      }
+    } catch (SSLPeerUnverifiedException none) {
+      chain.clear();
+    }
+    List<X509Certificate> copy = List.copyOf(chain);
+    session.putValue(CLIENT_CERTIFICATES, copy);
+    return copy;
   }
 
   private void write(Response response) {
