@@ -76,6 +76,6 @@ class IpRulesTest {
     assertThat(Gateway.builder().spec().ingress().ipRules()).isEqualTo(IpRules.any());
     assertThat(RouteSpec.builder("r").build().access().ipRules()).isEmpty();
     assertThat(builder.spec().routes().get(0).access().toString())
-        .endsWith(", ipRules=IpRules[allowed=[192.0.2.0/24], denied=[]]]");
+        .endsWith(", ipRules=IpRules[allowed=[192.0.2.0/24], denied=[]], cors=none]");
   }
 }
