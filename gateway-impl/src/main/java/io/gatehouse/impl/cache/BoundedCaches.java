@@ -45,27 +45,9 @@ public final class BoundedCaches {
    * @return the builder, to build a cache or an async cache from
    */
   public static <K, V> Caffeine<K, V> expiringAt(TimeSource time, long maximumSize, ToLongFunction<V> deadlineNanos) {
-    return Caffeine.newBuilder()
-        .maximumSize(maximumSize)
-        .executor(Runnable::run)
-        .ticker(time::nanoTime)
-        .expireAfter(new Expiry<K, V>() {
-          @Override
-          public long expireAfterCreate(K key, V value, long now) {
-            return Math.max(0, deadlineNanos.applyAsLong(value) - now);
-          }
-
-          @Override
-          public long expireAfterUpdate(K key, V value, long now, long current) {
-            return expireAfterCreate(key, value, now);
-          }
-
-          @Override
-          public long expireAfterRead(K key, V value, long now, long current) {
-            return current;
-          }
-        });
+    return expiring(time, maximumSize, (value, now) -> deadlineNanos.applyAsLong(value) - now);
   }
+
   /**
    * A bounded cache whose entries expire a time after they are written that each value names.
    *
@@ -78,6 +60,16 @@ public final class BoundedCaches {
    * @return the builder, to build a cache or an async cache from
    */
   public static <K, V> Caffeine<K, V> expiringAfter(TimeSource time, long maximumSize, ToLongFunction<V> lifetimeNanos) {
+    return expiring(time, maximumSize, (value, now) -> lifetimeNanos.applyAsLong(value));
+  }
+
+  /** How long a value has left to live, written at {@code now}. */
+  private interface Lifetime<V> {
+    long nanosFrom(V value, long now);
+  }
+
+  /** Each entry lives as long as its value says when written (or rewritten); reads do not extend it. */
+  private static <K, V> Caffeine<K, V> expiring(TimeSource time, long maximumSize, Lifetime<V> lifetime) {
     return Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .executor(Runnable::run)
@@ -85,7 +77,7 @@ public final class BoundedCaches {
         .expireAfter(new Expiry<K, V>() {
           @Override
           public long expireAfterCreate(K key, V value, long now) {
-            return Math.max(0, lifetimeNanos.applyAsLong(value));
+            return Math.max(0, lifetime.nanosFrom(value, now));
           }
 
           @Override
