@@ -14,10 +14,9 @@ import io.gatehouse.upstream.CircuitBreaker;
 import io.gatehouse.upstream.OutlierDetection;
 import io.gatehouse.upstream.Retry;
 import io.gatehouse.upstream.Upstream;
+import io.gatehouse.testing.raw.RefusingPort;
 import io.undertow.Undertow;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -39,12 +38,14 @@ class AdminHandlerTest {
   private final List<Gateway> gateways = new ArrayList<>();
   private final List<GatewayServer> servers = new ArrayList<>();
   private final List<Undertow> admins = new ArrayList<>();
+  private final List<RefusingPort> held = new ArrayList<>();
 
   @AfterEach
   void stop() {
     admins.forEach(Undertow::stop);
     servers.forEach(s -> s.stop(Duration.ofSeconds(5)));
     gateways.forEach(Gateway::close);
+    held.forEach(RefusingPort::close);
   }
 
   // --- authentication -------------------------------------------------------------------------
@@ -136,9 +137,10 @@ class AdminHandlerTest {
 
   @Test
   void ready_answers_503_once_the_only_target_is_ejected() throws Exception {
-    int closed = closedPort();
+    RefusingPort closed = RefusingPort.open();
+    held.add(closed);
     Gateway gateway = build(b -> b.route("down", r -> r.path("/down/**")
-        .upstream(Upstream.of("http://127.0.0.1:" + closed).named("down")
+        .upstream(Upstream.of(closed.url().toString()).named("down")
             .outlierDetection(OutlierDetection.consecutiveFailures(1).baseEjection(Duration.ofMinutes(5))))));
     GatewayServer traffic = traffic(gateway);
     int admin = admin(UndertowGateway.admin(traffic).bearerToken(TOKEN));
@@ -375,11 +377,5 @@ class AdminHandlerTest {
     List<String> out = new ArrayList<>();
     array.forEach(n -> out.add(n.asText()));
     return out;
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

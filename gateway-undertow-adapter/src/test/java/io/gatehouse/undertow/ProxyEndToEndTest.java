@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.gatehouse.Gateway;
+import io.gatehouse.testing.raw.RefusingPort;
 import io.undertow.Undertow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,18 +120,16 @@ class ProxyEndToEndTest {
 
   @Test
   void a_refused_connection_is_502_and_the_gateway_keeps_serving() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
+    try (RefusingPort closed = RefusingPort.open()) {
+      start(b -> b
+          .route("dead", r -> r.path("/dead").upstream(closed.url().toString()))
+          .route("alive", r -> r.path("/alive").upstream(wireMock.baseUrl())));
+      HttpResponse<String> res = get("/dead");
+      assertThat(res.statusCode()).isEqualTo(502);
+      assertThat(res.headers().firstValue("Content-Type")).contains("application/problem+json");
+      assertThat(res.body()).contains("\"status\":502", "\"requestId\":");
+      assertThat(get("/alive").statusCode()).isEqualTo(200);
     }
-    start(b -> b
-        .route("dead", r -> r.path("/dead").upstream("http://127.0.0.1:" + closedPort))
-        .route("alive", r -> r.path("/alive").upstream(wireMock.baseUrl())));
-    HttpResponse<String> res = get("/dead");
-    assertThat(res.statusCode()).isEqualTo(502);
-    assertThat(res.headers().firstValue("Content-Type")).contains("application/problem+json");
-    assertThat(res.body()).contains("\"status\":502", "\"requestId\":");
-    assertThat(get("/alive").statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -6,14 +6,13 @@ import io.gatehouse.Gateway;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.Response;
 import io.gatehouse.ratelimit.RateLimit;
+import io.gatehouse.testing.raw.RefusingPort;
 import io.gatehouse.upstream.CircuitBreaker;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -115,30 +114,28 @@ class SwapTest {
 
   @Test
   void an_identical_configuration_swapped_in_keeps_the_spent_limits_and_the_open_circuits() throws Exception {
-    int deadPort;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      deadPort = probe.getLocalPort(); // closed below: connections to it are refused
-    }
-    Supplier<Gateway> configuration = () -> Gateway.builder()
-        .route("limited", r -> r.path("/limited").rateLimit(RateLimit.perRoute(1).per(Duration.ofMinutes(1)))
-            .respond(200, "text/plain", "ok"))
-        .route("broken", r -> r.path("/broken").upstream("http://127.0.0.1:" + deadPort)
-            .circuitBreaker(CircuitBreaker.of().slidingWindow(2, 2).openFor(Duration.ofMinutes(1))))
-        .build();
-    Gateway first = configuration.get();
-    server = Servers.start(first);
-    assertThat(status(server.port(), "/limited")).isEqualTo(200);
-    assertThat(status(server.port(), "/limited")).isEqualTo(429);
-    assertThat(status(server.port(), "/broken")).isEqualTo(502);
-    assertThat(status(server.port(), "/broken")).isEqualTo(502);
-    assertThat(status(server.port(), "/broken")).isEqualTo(503);
+    try (RefusingPort dead = RefusingPort.open()) { // connections to it are refused as long as it is held
+      Supplier<Gateway> configuration = () -> Gateway.builder()
+          .route("limited", r -> r.path("/limited").rateLimit(RateLimit.perRoute(1).per(Duration.ofMinutes(1)))
+              .respond(200, "text/plain", "ok"))
+          .route("broken", r -> r.path("/broken").upstream(dead.url().toString())
+              .circuitBreaker(CircuitBreaker.of().slidingWindow(2, 2).openFor(Duration.ofMinutes(1))))
+          .build();
+      Gateway first = configuration.get();
+      server = Servers.start(first);
+      assertThat(status(server.port(), "/limited")).isEqualTo(200);
+      assertThat(status(server.port(), "/limited")).isEqualTo(429);
+      assertThat(status(server.port(), "/broken")).isEqualTo(502);
+      assertThat(status(server.port(), "/broken")).isEqualTo(502);
+      assertThat(status(server.port(), "/broken")).isEqualTo(503);
 
-    try (Gateway second = configuration.get()) {
-      server.swap(second).close();
-      assertThat(status(server.port(), "/limited")).as("the bucket is still spent").isEqualTo(429);
-      assertThat(status(server.port(), "/broken")).as("the circuit is still open").isEqualTo(503);
-      server.stop(Duration.ofSeconds(5));
-      server = null;
+      try (Gateway second = configuration.get()) {
+        server.swap(second).close();
+        assertThat(status(server.port(), "/limited")).as("the bucket is still spent").isEqualTo(429);
+        assertThat(status(server.port(), "/broken")).as("the circuit is still open").isEqualTo(503);
+        server.stop(Duration.ofSeconds(5));
+        server = null;
+      }
     }
   }
 }

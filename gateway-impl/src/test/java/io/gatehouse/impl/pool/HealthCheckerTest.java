@@ -20,7 +20,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,10 +229,16 @@ class HealthCheckerTest {
     return pool.status().targets().stream().filter(t -> t.url().equals(url)).findFirst().orElseThrow().health();
   }
 
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  /**
+   * A port that refuses connections until the test ends: bound by a socket that never listens and
+   * does not share its address, so no other server can take it meanwhile.
+   */
+  private int closedPort() throws IOException {
+    Socket bound = new Socket();
+    cleanup.add(bound);
+    bound.setReuseAddress(false);
+    bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return bound.getLocalPort();
   }
 
   /** Polls the condition for up to 3 s of real time, letting one interval of the clock pass per poll. */

@@ -11,7 +11,8 @@ import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.ConnectionPool;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -66,13 +67,13 @@ class SplitTransportTest {
   void calls_the_provider_accepts_go_to_its_transport_and_every_other_call_to_httpclient5() throws Exception {
     LoopProvider provider = new LoopProvider();
     HttpClientTransport client = HttpClientTransport.create(TransportSettings.defaults().withIoThreads(1));
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    UpstreamCall call = new UpstreamCall(URI.create("http://127.0.0.1:" + closedPort), Request.builder("GET", "/").build(),
+    // A port bound by a socket that never listens: refused, and no other server can take it meanwhile.
+    Socket refusing = new Socket();
+    refusing.setReuseAddress(false);
+    refusing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    UpstreamCall call = new UpstreamCall(URI.create("http://127.0.0.1:" + refusing.getLocalPort()), Request.builder("GET", "/").build(),
         Duration.ofSeconds(1), Duration.ofSeconds(1));
-    try (SplitTransport split = new SplitTransport(client, provider, provider.create(ConnectionPool.defaults(), client::resolve))) {
+    try (refusing; SplitTransport split = new SplitTransport(client, provider, provider.create(ConnectionPool.defaults(), client::resolve))) {
       CompletableFuture<Response> onLoop = new CompletableFuture<>();
       Thread loop = new Thread(() -> split.send(call).whenComplete((r, f) -> onLoop.complete(r)), "loop-0");
       loop.start();

@@ -9,7 +9,8 @@
  * script, or that hands each connection to a handler of the test's, plain or TLS), {@link io.gatehouse.testing.raw.GeneratedBody} (a response or request body of any size,
  * made on the fly, as a publisher that records the demand it saw) and
  * {@link io.gatehouse.testing.raw.GeneratedBytes} (the deterministic byte stream behind it, with
- * its SHA-256, to check hundreds of mebibytes without holding them).
+ * its SHA-256, to check hundreds of mebibytes without holding them); {@link io.gatehouse.testing.raw.RefusingPort}
+ * is a loopback port that refuses connections for as long as a test holds it.
  *
  * <pre>{@code
  * try (RawUpstream upstream = RawUpstream.start(); RawHttp client = RawHttp.connect(port)) {

@@ -21,6 +21,7 @@ import io.gatehouse.spi.UpstreamException.Kind;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.testing.Poll;
 import io.gatehouse.testing.raw.RawUpstream;
+import io.gatehouse.testing.raw.RefusingPort;
 import io.gatehouse.testing.transport.HostileResponses.Outcome;
 import io.gatehouse.testing.transport.HostileResponses.Row;
 import io.gatehouse.upstream.ConnectionPool;
@@ -1091,14 +1092,11 @@ public abstract class TransportConformance {
   @Test
   void a_refused_connection_is_CONNECT_REFUSED() throws Exception {
     require(TransportItem.UPSTREAM_FAILURES);
-    int port;
-    try (ServerSocket bound = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = bound.getLocalPort();
+    try (RefusingPort refusing = RefusingPort.open()) {
+      UpstreamException e = failure(transport.send(TransportCalls.get(refusing.url(), "/")));
+
+      assertKind(e, Kind.CONNECT_REFUSED);
     }
-
-    UpstreamException e = failure(transport.send(TransportCalls.get(URI.create("http://127.0.0.1:" + port), "/")));
-
-    assertKind(e, Kind.CONNECT_REFUSED);
   }
 
   /** {@link TransportItem#UPSTREAM_FAILURES}: a connection closed before the head is CONNECTION_RESET, not retried. */

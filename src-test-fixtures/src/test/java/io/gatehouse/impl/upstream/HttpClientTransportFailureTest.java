@@ -16,8 +16,7 @@ import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamException.Kind;
 import io.gatehouse.testing.raw.RawUpstream;
 import io.gatehouse.testing.transport.TransportCalls;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.gatehouse.testing.raw.RefusingPort;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -53,15 +52,14 @@ class HttpClientTransportFailureTest {
 
   @Test
   void maps_connection_refused_to_CONNECT_REFUSED() throws Exception {
-    int port;
-    try (ServerSocket bound = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = bound.getLocalPort();
+    try (RefusingPort refusing = RefusingPort.open()) {
+      int port = refusing.port();
+
+      UpstreamException e = failure(transport.send(TransportCalls.get(URI.create("http://127.0.0.1:" + port), "/")));
+
+      assertKind(e, Kind.CONNECT_REFUSED);
+      assertThat(e).hasMessageContaining("GET http://127.0.0.1:" + port + "/");
     }
-
-    UpstreamException e = failure(transport.send(TransportCalls.get(URI.create("http://127.0.0.1:" + port), "/")));
-
-    assertKind(e, Kind.CONNECT_REFUSED);
-    assertThat(e).hasMessageContaining("GET http://127.0.0.1:" + port + "/");
   }
 
   @Test
