@@ -15,8 +15,11 @@ import java.util.Optional;
  * r.rateLimitCost(RateLimitCost.fromHeader("X-Batch-Size", 100)) // 1 to 100, from the request
  * }</pre>
  *
- * <p>A header cost that is not a whole number from 1 to {@code max} gets 400; a missing header
- * costs 1. A cost above a limit's burst can never be admitted and gets 429.
+ * <p>A header cost must be one field holding a whole number from 1 to {@code max} in ASCII digits,
+ * without sign or leading zero; anything else (two fields, {@code 07}, {@code +1}, {@code 1.0},
+ * other scripts' digits) gets 400 and costs nothing. A missing header costs 1. {@code build()}
+ * refuses a fixed cost, or a header's {@code max}, above the burst of a limit the route passes:
+ * such a cost could never be admitted.
  *
  * @since 0.1
  */
@@ -103,7 +106,8 @@ public final class RateLimitCost {
    * A cost the request states in a header; 1 when the header is absent.
    *
    * @param header the header name
-   * @param max the largest cost accepted, at least 1
+   * @param max the largest cost accepted, at least 1 and at most the burst of every limit the
+   *     route passes
    * @return the cost
    */
   public static RateLimitCost fromHeader(String header, long max) {

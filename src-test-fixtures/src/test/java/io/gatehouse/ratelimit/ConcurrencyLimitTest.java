@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gatehouse.Gateway;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.testing.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrencyLimitTest {
   private final ConcurrentLinkedQueue<CompletableFuture<Response>> pending = new ConcurrentLinkedQueue<>();
+  private final List<RequestRecord> records = new CopyOnWriteArrayList<>();
   /** Queue waits time out on this clock: only when a test advances it. */
   private final ManualClock clock = ManualClock.create();
   private Gateway gateway;
@@ -33,7 +37,7 @@ class ConcurrencyLimitTest {
   }
 
   private Gateway gateway(ConcurrencyLimit limit) {
-    gateway = Gateway.builder().time(clock)
+    gateway = Gateway.builder().time(clock).observer(records::add)
         .route("slow", r -> r.path("/**").concurrencyLimit(limit)
             .filter((exchange, chain) -> {
               CompletableFuture<Response> answer = new CompletableFuture<>();
@@ -61,6 +65,8 @@ class ConcurrencyLimitTest {
 
     CompletableFuture<Response> third = send();
     assertThat(status(third)).isEqualTo(503);
+    assertThat(third.get().headers().first("Retry-After")).hasValue("1");
+    assertThat(records).singleElement().satisfies(r -> assertThat(r.rejection()).contains(Rejection.CONCURRENCY_LIMITED));
     assertThat(third.get().body().bytes(4096).toCompletableFuture().get(10, TimeUnit.SECONDS))
         .asString().contains("route 'slow' has 2 requests in flight, its limit");
 

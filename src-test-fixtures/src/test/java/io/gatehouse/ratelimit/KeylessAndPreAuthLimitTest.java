@@ -10,6 +10,8 @@ import io.gatehouse.auth.PasswordHash;
 import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.JwksServer;
 import io.gatehouse.testing.ManualClock;
@@ -20,7 +22,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.AbstractIntegerAssert;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class KeylessAndPreAuthLimitTest {
   private final ManualClock clock = ManualClock.of(Instant.parse("2026-11-25T12:00:00Z"));
   private GatewayTester tester;
+  private final List<RequestRecord> records = new CopyOnWriteArrayList<>();
   private JwksServer jwks;
 
   @AfterEach
@@ -46,7 +51,7 @@ class KeylessAndPreAuthLimitTest {
     if (tester != null) {
       tester.close();
     }
-    tester = GatewayTester.of(Gateway.builder().time(clock)
+    tester = GatewayTester.of(Gateway.builder().time(clock).observer(records::add)
         .route("r", r -> r.path("/**").rateLimit(limit).upstream("http://up:1")));
     tester.stubUpstream("http://up:1", s -> s.respond(200, "ok"));
     return tester;
@@ -74,6 +79,7 @@ class KeylessAndPreAuthLimitTest {
         .whenKeyMissing(KeylessRequests.REJECT));
     assertThat(tester.get("/x").send()).hasStatus(400).isProblem().wasNotProxied()
         .bodyContains("rate limit 'tenant' counts requests by the header X-Tenant, which the request lacks");
+    assertThat(records.get(records.size() - 1).rejection()).contains(Rejection.BAD_REQUEST);
     assertThat(tester.get("/x").header("X-Tenant", "acme").send()).hasStatus(200);
     limited(RateLimit.keyedBy(RequestKey.custom("team", ex -> Optional.empty()), 1).per(Duration.ofMinutes(1)).named("team")
         .whenKeyMissing(KeylessRequests.REJECT));
@@ -131,6 +137,18 @@ class KeylessAndPreAuthLimitTest {
     Request request = Request.builder("GET", "/x").headers(HttpHeaders.of("Authorization", "Bearer " + token))
         .remoteAddress(new InetSocketAddress(InetAddress.getByName(ip), 40000)).build();
     return gateway.handle(request).toCompletableFuture().get(10, TimeUnit.SECONDS).status();
+  }
+
+  @Test
+  void a_gateway_wide_pre_auth_limit_counts_each_request_once() {
+    tester = GatewayTester.of(Gateway.builder().time(clock)
+        .rateLimit(RateLimit.perClientIp(2).per(Duration.ofMinutes(1)).named("pre-auth").beforeAuth())
+        .route("r", r -> r.path("/**").auth(Auth.none()).upstream("http://up:1")));
+    tester.stubUpstream("http://up:1", s -> s.respond(200, "ok"));
+
+    assertThat(tester.get("/x").send()).hasStatus(200).hasHeader("RateLimit", "\"pre-auth\";r=1;t=30");
+    assertThat(tester.get("/x").send()).as("counted before auth only, not again after it").hasStatus(200);
+    assertThat(tester.get("/x").send()).hasStatus(429);
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.gatehouse.Gateway;
 import io.gatehouse.GatewayConfigException;
 import io.gatehouse.auth.ApiConsumer;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestKey;
@@ -15,6 +17,8 @@ import io.gatehouse.testing.TestTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,6 +117,39 @@ class QuotaTest {
     clock.advance(Duration.ofMinutes(30));
     assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).as("one daily request left").hasStatus(200)
         .hasHeader("RateLimit", "\"hourly\";r=0;t=3600, \"daily\";r=0;t=1800");
+  }
+
+  @Test
+  void a_route_with_a_fixed_cost_counts_that_many_against_the_quota() {
+    tester = GatewayTester.of(consumers().time(clock)
+        .usagePlan("free", Quota.perDay(5))
+        .usagePlan("pro", Quota.perDay(5))
+        .route("report", r -> r.path("/report").rateLimitCost(RateLimitCost.of(2)).upstream(UP)));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+
+    assertThat(tester.get("/report").header("X-API-Key", FREE_KEY).send()).hasStatus(200).hasHeader("RateLimit", "\"daily\";r=3;t=3600");
+    assertThat(tester.get("/report").header("X-API-Key", FREE_KEY).send()).hasStatus(200).hasHeader("RateLimit", "\"daily\";r=1;t=3600");
+    assertThat(tester.get("/report").header("X-API-Key", FREE_KEY).send()).as("two wanted, one left").hasStatus(429);
+  }
+
+  @Test
+  void a_quota_that_refuses_takes_back_what_the_plans_earlier_quotas_counted() {
+    List<RequestRecord> records = new CopyOnWriteArrayList<>();
+    tester = GatewayTester.of(consumers().time(clock).observer(records::add)
+        .usagePlan("free", Quota.perMonth(5).named("monthly"), Quota.perDay(2).named("daily"))
+        .usagePlan("pro", Quota.perDay(5))
+        .route("api", r -> r.path("/api/**").upstream(UP)));
+    tester.stubUpstream(UP, s -> s.respond(200, "ok"));
+
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).hasStatus(200);
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).hasStatus(200)
+        .hasHeader("RateLimit", "\"monthly\";r=3;t=435600, \"daily\";r=0;t=3600");
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).hasStatus(429).bodyContains("quota 'daily'");
+    assertThat(records.get(records.size() - 1).rejection()).contains(Rejection.QUOTA_EXCEEDED);
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(tester.get("/api/x").header("X-API-Key", FREE_KEY).send()).as("the refused request left the monthly count at 2")
+        .hasStatus(200).hasHeader("RateLimit", "\"monthly\";r=2;t=432000, \"daily\";r=1;t=86400");
   }
 
   @Test

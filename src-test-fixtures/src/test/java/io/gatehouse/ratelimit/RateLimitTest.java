@@ -10,6 +10,8 @@ import io.gatehouse.auth.Auth;
 import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
+import io.gatehouse.observe.Rejection;
+import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.testing.GatewayTester;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.TestResponse;
@@ -18,14 +20,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RateLimitTest {
   private static final String UP = "http://up:8080";
   private static final String ALICE_KEY = "alice-key-0123456789abcdef";
   private static final String BOB_KEY = "bob-key-0123456789abcdef";
   private final ManualClock clock = ManualClock.of(Instant.parse("2026-11-25T12:00:00Z"));
+  private final List<RequestRecord> records = new CopyOnWriteArrayList<>();
   private GatewayTester tester;
 
   @AfterEach
@@ -219,11 +226,83 @@ class RateLimitTest {
     assertThat(tester.post("/batch").header("X-Batch-Size", "5").send()).hasStatus(200).hasHeader("RateLimit", "\"ip\";r=5;t=30");
     assertThat(tester.post("/batch").send()).as("no header costs 1").hasStatus(200).hasHeader("RateLimit", "\"ip\";r=4;t=36");
     assertThat(tester.post("/batch").header("X-Batch-Size", "6").send()).hasStatus(400).isProblem()
-        .bodyContains("X-Batch-Size: '6' (expected: a whole number from 1 to 5)");
+        .bodyContains("X-Batch-Size: '6' (expected: one field, a whole number from 1 to 5)");
     assertThat(tester.post("/batch").header("X-Batch-Size", "-1").send()).hasStatus(400);
     assertThat(tester.post("/batch").header("X-Batch-Size", "99999999999999999999").send()).hasStatus(400);
     assertThat(tester.post("/batch").header("X-Batch-Size", "5").send()).hasStatus(429);
     assertThat(tester.post("/batch").header("X-Batch-Size", "4").send()).hasStatus(200);
+  }
+
+  @ParameterizedTest(name = "X-Batch-Size: [{0}]")
+  @ValueSource(strings = {"0", "00", "07", "010", "11", "+1", "-1", "1.0", "1e1", "0x1", "1 1", "1,1", "1;q=1", "", " ",
+      "\u0661", "\uff11", "99999999999999999999", "9223372036854775807", "9223372036854775808", "5124095"})
+  void a_stated_cost_that_is_not_one_plain_number_within_the_max_is_refused_and_costs_nothing(String stated) {
+    tester(Gateway.builder().observer(records::add).route("batch", r -> r.path("/batch")
+        .rateLimit(RateLimit.perClientIp(10).per(Duration.ofMinutes(1)).named("ip"))
+        .rateLimitCost(RateLimitCost.fromHeader("X-Batch-Size", 10)).upstream(UP)));
+
+    assertThat(tester.post("/batch").header("X-Batch-Size", stated).send()).hasStatus(400).isProblem().wasNotProxied()
+        .bodyContains("(expected: one field, a whole number from 1 to 10)");
+    assertThat(records.get(records.size() - 1).rejection()).contains(Rejection.BAD_REQUEST);
+    assertThat(tester.post("/batch").header("X-Batch-Size", "10").send()).as("the whole budget is still there")
+        .hasStatus(200).hasHeader("RateLimit", "\"ip\";r=0;t=60");
+  }
+
+  @ParameterizedTest(name = "X-Batch-Size: [{0}] costs {1}")
+  @CsvSource(delimiter = '|', value = {"1|1", "9|9", "10|10", "' 7 '|7"})
+  void a_stated_cost_from_one_to_the_max_is_charged_as_stated(String stated, long cost) {
+    tester(Gateway.builder().route("batch", r -> r.path("/batch")
+        .rateLimit(RateLimit.perClientIp(10).per(Duration.ofMinutes(1)).named("ip"))
+        .rateLimitCost(RateLimitCost.fromHeader("X-Batch-Size", 10)).upstream(UP)));
+
+    assertThat(tester.post("/batch").header("X-Batch-Size", stated).send()).hasStatus(200)
+        .hasHeader("RateLimit", "\"ip\";r=" + (10 - cost) + ";t=" + (cost * 6));
+  }
+
+  @Test
+  void two_stated_costs_are_refused_even_when_they_agree() {
+    tester(Gateway.builder().route("batch", r -> r.path("/batch")
+        .rateLimit(RateLimit.perClientIp(10).per(Duration.ofMinutes(1)).named("ip"))
+        .rateLimitCost(RateLimitCost.fromHeader("X-Batch-Size", 10)).upstream(UP)));
+
+    assertThat(tester.post("/batch").header("X-Batch-Size", "1").header("X-Batch-Size", "9").send()).hasStatus(400)
+        .bodyContains("X-Batch-Size: '1', '9' (expected: one field");
+    assertThat(tester.post("/batch").header("X-Batch-Size", "2").header("X-Batch-Size", "2").send()).hasStatus(400);
+    assertThat(tester.post("/batch").header("X-Batch-Size", "10").send()).hasStatus(200);
+  }
+
+  @Test
+  void a_header_cost_that_may_state_more_than_a_limits_burst_fails_at_build() {
+    // With a max past the burst, a stated cost times the interval could overflow and move the key's budget back:
+    // 5124095 permits of a one-an-hour limit wrap to minus 35 minutes.
+    assertThatThrownBy(() -> Gateway.builder()
+            .rateLimit(RateLimit.perClientIp(1).per(Duration.ofHours(1)).named("ip"))
+            .route("batch", r -> r.path("/batch").rateLimit(RateLimit.perRoute(100).per(Duration.ofHours(1)).named("route"))
+                .rateLimitCost(RateLimitCost.fromHeader("X-Batch-Size", Integer.MAX_VALUE)).upstream(UP))
+            .route("fine", r -> r.path("/fine").rateLimitCost(RateLimitCost.fromHeader("X-Batch-Size", 1)).upstream(UP))
+            .build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("route 'batch': rateLimitCost: X-Batch-Size may state up to 2147483647 permits per request, more than"
+            + " RateLimit[ip: 1 per PT1H per client_ip, burst 1] ever grants at once (expected: a max of at most its burst, 1)")
+        .hasMessageContaining("route 'batch': rateLimitCost: X-Batch-Size may state up to 2147483647 permits per request, more than"
+            + " RateLimit[route: 100 per PT1H per route, burst 100] ever grants at once (expected: a max of at most its burst, 100)")
+        .satisfies(e -> assertThat(((GatewayConfigException) e).violations()).hasSize(2));
+  }
+
+  @Test
+  void a_burst_that_would_take_centuries_to_refill_fails_at_build() {
+    assertThatThrownBy(() -> Gateway.builder()
+            .rateLimit(RateLimit.perClientIp(1).per(Duration.ofDays(365)).burst(300).named("ip"))
+            .route("r", r -> r.path("/**").rateLimit(RateLimit.perRoute(1).per(Duration.ofDays(1)).throttle(Duration.ofDays(106_752))
+                .named("slow")).upstream(UP))
+            .build())
+        .isInstanceOf(GatewayConfigException.class)
+        .hasMessageContaining("gateway: rateLimit: RateLimit[ip: 1 per PT8760H per client_ip, burst 300] refills its burst of 300"
+            + " over more than 292 years (expected: a burst that refills within that)")
+        .hasMessageContaining("route 'r': rateLimit: RateLimit[slow: ");
+    Gateway.builder().rateLimit(RateLimit.perClientIp(1).per(Duration.ofDays(365)).burst(290).named("ip"))
+        .rateLimit(RateLimit.perClientIp(1_000).per(Duration.ofDays(365)).named("yearly"))
+        .route("r", r -> r.path("/**").upstream(UP)).build().close();
   }
 
   @Test

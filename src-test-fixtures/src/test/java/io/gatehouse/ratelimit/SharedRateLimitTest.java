@@ -151,6 +151,25 @@ class SharedRateLimitTest {
     assertThat(two.get("/x").header("X-API-Key", KEY).send()).as("instance two counts on its own now").hasStatus(200);
   }
 
+  @Test
+  void failing_closed_counted_requests_get_503_until_the_store_answers_and_a_refused_one_is_uncounted() {
+    one = GatewayTester.of(Gateway.builder().time(clock)
+        .rateLimitStore(store, RateLimitStore.Fallback.REJECT)
+        .auth(Auth.apiKey())
+        .consumer(ApiConsumer.builder("acme").plan("free").apiKey(KEY).build())
+        .usagePlan("free", Quota.perDay(3).named("daily"), Quota.perDay(1).named("tight"))
+        .route("r", r -> r.path("/**").upstream(UP)));
+    one.stubUpstream(UP, s -> s.respond(200, "ok"));
+
+    store.down = true;
+    assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(503).isProblem()
+        .bodyContains("quotas cannot be checked now").wasNotProxied();
+    store.down = false;
+    assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(200);
+    assertThat(one.get("/x").header("X-API-Key", KEY).send()).hasStatus(429).bodyContains("quota 'tight'");
+    assertThat(store.quotaCount("quota:free:daily:acme@1795564800")).as("the daily count given back").isEqualTo(1);
+  }
+
   private static final String KEY = "acme-key-0123456789abcdef";
 
   private GatewayTester quotaGateway() {
@@ -228,6 +247,10 @@ class SharedRateLimitTest {
     public synchronized CompletionStage<Void> uncount(String key, long cost) {
       counts.computeIfPresent(key, (k, used) -> used - cost <= 0 ? null : used - cost);
       return CompletableFuture.completedFuture(null);
+    }
+
+    synchronized long quotaCount(String key) {
+      return counts.getOrDefault(key, 0L);
     }
 
     synchronized Set<String> quotaKeys() {

@@ -86,29 +86,29 @@ final class Bulkhead implements CarriedState {
     if (tryTake(s)) {
       return CompletableFuture.completedFuture(granted);
     }
-    if (limit.maxQueued() == 0 || queued.incrementAndGet() > limit.maxQueued()) {
-      if (limit.maxQueued() > 0) {
-        queued.decrementAndGet();
-      }
+    if (limit.maxQueued() == 0) {
+      return CompletableFuture.completedFuture(Grant.REFUSED);
+    }
+    if (queued.incrementAndGet() > limit.maxQueued()) {
+      queued.decrementAndGet();
       return CompletableFuture.completedFuture(Grant.REFUSED);
     }
     CompletableFuture<Boolean> waiter = new CompletableFuture<>();
-    waiters.add(waiter);
+    TimeSource.Scheduled expiry;
     try {
       // Closing the gateway runs the timer's tasks: a request still queued then is refused.
-      TimeSource.Scheduled expiry = timer.schedule(limit.maxWait(), () -> {
+      expiry = timer.schedule(limit.maxWait(), () -> {
         if (waiter.complete(false)) {
           waiters.remove(waiter);
           queued.decrementAndGet();
         }
       });
-      waiter.thenRun(expiry::cancel); // admitted: the expiry must not stay queued until the wait's end
-    } catch (RejectedExecutionException e) {
-      if (waiter.complete(false)) { // the gateway is closing
-        waiters.remove(waiter);
-        queued.decrementAndGet();
-      }
+    } catch (RejectedExecutionException closing) {
+      queued.decrementAndGet(); // the gateway is closing: no wait; a successor sharing the slots keeps its whole queue
+      return CompletableFuture.completedFuture(Grant.REFUSED);
     }
+    waiter.thenRun(expiry::cancel); // admitted: the expiry must not stay queued until the wait's end
+    waiters.add(waiter); // if the expiry ran already, the waiter is done and a hand-off passes it by
     handOff(s); // a slot may have come free between tryTake and add
     return waiter.thenApply(admitted -> admitted ? granted : Grant.REFUSED);
   }

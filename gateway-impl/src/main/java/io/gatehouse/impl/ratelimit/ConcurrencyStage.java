@@ -5,7 +5,6 @@ import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.chain.Stage;
-import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.observe.Rejection;
 import java.time.Duration;
@@ -32,14 +31,8 @@ final class ConcurrencyStage implements Stage {
             "route '" + routeId + "' has " + bulkhead.limit().maxInFlight() + " requests in flight, its limit"),
             Duration.ofSeconds(1)));
       }
-      CompletionStage<Response> response;
-      try {
-        response = chain.proceed(exchange);
-      } catch (RuntimeException | Error e) {
-        grant.release();
-        throw e;
-      }
-      return response.whenComplete((r, failure) -> grant.release());
+      // The chain turns a stage's throw into a failed stage, so the slot comes back either way.
+      return chain.proceed(exchange).whenComplete((r, failure) -> grant.release());
     });
   }
 

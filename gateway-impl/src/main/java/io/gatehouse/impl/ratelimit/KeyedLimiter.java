@@ -26,6 +26,7 @@ final class KeyedLimiter implements CarriedState {
   private final long intervalNanos;
   private final long capacityNanos; // the burst plus the longest wait: what a request may reserve
   private final long burstNanos;
+  private final long maxCost; // the most permits one request can ever be granted
   private volatile Cache<String, Long> tats;
 
   private final String scope;
@@ -41,6 +42,7 @@ final class KeyedLimiter implements CarriedState {
     this.intervalNanos = limit.window().toNanos() / limit.requests();
     this.burstNanos = Math.multiplyExact(intervalNanos, limit.burst());
     this.capacityNanos = Math.addExact(burstNanos, limit.maxWait().toNanos());
+    this.maxCost = capacityNanos / intervalNanos;
     this.tats = BoundedCaches.<String, Long>expiringAt(time, limit.maxKeys(), tat -> tat).build();
   }
 
@@ -78,6 +80,13 @@ final class KeyedLimiter implements CarriedState {
 
   Decision acquire(String key, long cost) {
     long now = time.nanoTime();
+    if (cost > maxCost) {
+      // Never granted, and never counted: cost * interval could overflow and move the key's time back.
+      // (The compiler bounds every cost by the burst; this keeps the arithmetic safe whatever a caller passes.)
+      Long tat = tats.getIfPresent(key);
+      long used = tat == null || tat - now < 0 ? 0 : tat - now;
+      return new Decision(false, (capacityNanos - used) / intervalNanos, used, capacityNanos);
+    }
     long[] result = new long[2]; // [0] the TAT after this request, [1] 1 if admitted
     tats.asMap().compute(key, (k, tat) -> {
       long base = tat == null || tat - now < 0 ? now : tat;

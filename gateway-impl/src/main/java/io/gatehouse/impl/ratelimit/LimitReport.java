@@ -27,11 +27,11 @@ final class LimitReport {
     return items.isEmpty();
   }
 
-  /** Sets the fields of the header set, replacing any the upstream sent. */
+  /**
+   * Sets the fields of the header set, replacing any the upstream sent. Call only for a report with
+   * items and a mode other than {@link RateLimitHeaders#NONE}.
+   */
   synchronized HttpHeaders.Builder render(HttpHeaders.Builder h, RateLimitHeaders mode) {
-    if (items.isEmpty() || mode == RateLimitHeaders.NONE) {
-      return h;
-    }
     if (mode == RateLimitHeaders.X_RATELIMIT) {
       Item closest = items.get(0);
       for (Item i : items) {
@@ -58,6 +58,6 @@ final class LimitReport {
 
   /** Whole seconds, rounded up: a client that waits this long is not too early. */
   static long ceilSeconds(long nanos) {
-    return nanos <= 0 ? 0 : (nanos + 999_999_999L) / 1_000_000_000L;
+    return Math.max(0, -Math.floorDiv(-nanos, 1_000_000_000L));
   }
 }

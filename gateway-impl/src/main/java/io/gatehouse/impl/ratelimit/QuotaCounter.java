@@ -103,6 +103,12 @@ final class QuotaCounter implements CarriedState {
     return time.nanoTime() + TimeUnit.MILLISECONDS.toNanos(untilEnd + window.lengthMillis());
   }
 
+  /** How many counts are kept now; for tests of how long a count lives. */
+  long keys() {
+    counts.cleanUp();
+    return counts.estimatedSize();
+  }
+
   void refund(String principal, long cost) {
     counts.asMap().computeIfPresent(principal + "@" + window().startEpochSecond(), (k, c) -> {
       c.used = Math.max(0, c.used - cost);

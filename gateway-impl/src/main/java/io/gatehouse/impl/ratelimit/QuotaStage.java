@@ -6,7 +6,6 @@ import io.gatehouse.filter.Exchange;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.chain.Stage;
-import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.Rejection;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +88,9 @@ final class QuotaStage implements Stage {
         seconds(c.decision().windowMillis()), c.decision().remaining(), seconds(c.decision().resetMillis()));
   }
 
+  /** Whole seconds, rounded up; none for a window that ended while the request was counted. */
   private static long seconds(long millis) {
-    return millis <= 0 ? 0 : (millis + 999) / 1000;
+    return Math.max(0, -Math.floorDiv(-millis, 1000L));
   }
 
   @Override

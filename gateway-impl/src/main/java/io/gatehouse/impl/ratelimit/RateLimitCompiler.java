@@ -37,7 +37,8 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
   /**
    * Adds a violation for each undeclared usage plan, quota names repeated in a plan, limits before
    * auth keyed on what only auth knows, limits of a route that, with the gateway's, share a name
-   * (the name tells clients and logs which limit answered), and request costs above a limit's burst.
+   * (the name tells clients and logs which limit answered), request costs above a limit's burst (fixed, or
+   * the most a header may state), and bursts too large to count.
    */
   @Override
   public void check(GatewaySpec spec, List<ConfigViolation> violations) {
@@ -61,10 +62,12 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
     });
     for (RateLimit limit : spec.rateLimiting().limits()) {
       preAuthProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofGateway("rateLimit", p)));
+      capacityProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofGateway("rateLimit", p)));
     }
     for (RouteSpec route : spec.routes()) {
       for (RateLimit limit : route.access().rateLimits()) {
         preAuthProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofRoute(route.id(), "rateLimit", p)));
+        capacityProblem(limit).ifPresent(p -> violations.add(ConfigViolation.ofRoute(route.id(), "rateLimit", p)));
       }
     }
     Set<String> globalNames = new HashSet<>();
@@ -83,11 +86,15 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
         }
       }
       RateLimitCost rateLimitCost = route.access().rateLimitCost();
-      long cost = rateLimitCost.header().isPresent() ? 1 : rateLimitCost.permits();
       for (RateLimit limit : concat(spec.rateLimiting().limits(), route.access().rateLimits())) {
-        if (cost > limit.burst()) {
-          violations.add(ConfigViolation.ofRoute(route.id(), "rateLimitCost", cost + " permits per request, more than "
-              + limit + " ever grants at once (expected: at most its burst, " + limit.burst() + ")"));
+        if (rateLimitCost.header().isPresent() && rateLimitCost.max() > limit.burst()) {
+          // A stated cost is the client's number: bounded by the burst, no cost can overflow a limit's arithmetic.
+          violations.add(ConfigViolation.ofRoute(route.id(), "rateLimitCost", rateLimitCost.header().get() + " may state up to "
+              + rateLimitCost.max() + " permits per request, more than " + limit + " ever grants at once (expected: a max of at most"
+              + " its burst, " + limit.burst() + ")"));
+        } else if (rateLimitCost.header().isEmpty() && rateLimitCost.permits() > limit.burst()) {
+          violations.add(ConfigViolation.ofRoute(route.id(), "rateLimitCost", rateLimitCost.permits() + " permits per request,"
+              + " more than " + limit + " ever grants at once (expected: at most its burst, " + limit.burst() + ")"));
         }
       }
     }
@@ -103,6 +110,20 @@ public enum RateLimitCompiler implements FeatureCompiler<RateLimitCompiler.Input
     }
     return Optional.of(limit + " is keyed per " + limit.key().kind().name().toLowerCase(Locale.ROOT)
         + " (expected: a client IP, route, header, cookie or query parameter key before auth, where no principal is known yet)");
+  }
+
+  /**
+   * A limit whose burst, at one request per interval, plus its longest wait, does not fit the
+   * nanoseconds a limiter counts in (about 292 years).
+   */
+  private static Optional<String> capacityProblem(RateLimit limit) {
+    try {
+      Math.addExact(Math.multiplyExact(limit.window().toNanos() / limit.requests(), limit.burst()), limit.maxWait().toNanos());
+      return Optional.empty();
+    } catch (ArithmeticException e) {
+      return Optional.of(limit + " refills its burst of " + limit.burst() + " over more than 292 years (expected: a burst"
+          + " that refills within that)");
+    }
   }
 
   private static List<RateLimit> concat(List<RateLimit> a, List<RateLimit> b) {

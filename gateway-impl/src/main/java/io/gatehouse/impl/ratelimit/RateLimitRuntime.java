@@ -3,7 +3,6 @@ package io.gatehouse.impl.ratelimit;
 import io.gatehouse.TimeSource;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.RateLimitSettings;
-import io.gatehouse.filter.Filter;
 import io.gatehouse.impl.carry.CarriedState;
 import io.gatehouse.impl.chain.Stage;
 import io.gatehouse.impl.observe.Observers;

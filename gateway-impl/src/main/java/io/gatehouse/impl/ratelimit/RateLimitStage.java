@@ -8,7 +8,6 @@ import io.gatehouse.http.Response;
 import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.chain.Stage;
-import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.ratelimit.RateLimit;
 import io.gatehouse.ratelimit.RateLimitCost;
@@ -36,12 +35,16 @@ final class RateLimitStage implements Stage {
    */
   static final String KEYLESS = "\u0000keyless";
 
+  /** What {@link #parseCost} answers for a stated cost it refuses. */
+  private static final long INVALID_COST = -1;
+
   private final String routeId;
   private final List<KeyedLimiter> limiters;
   private final RateLimitHeaders headers;
   private final RequestKeys requestKeys;
   private final Permits permits;
   private final RateLimitCost cost;
+  private final int maxCostDigits; // longer stated costs are refused before parsing: Long.parseLong cannot overflow
   private final TimeSource.Scheduler timer;
   private final boolean quotas; // the gateway has usage plans: their stage reports here too
   private final String role; // "rate-limit" or "pre-auth rate-limit", for the chain's names
@@ -56,6 +59,7 @@ final class RateLimitStage implements Stage {
     this.requestKeys = RequestKeys.INSTANCE;
     this.permits = permits;
     this.cost = cost;
+    this.maxCostDigits = Long.toString(cost.max()).length();
     this.timer = timer;
     this.quotas = quotas;
   }
@@ -104,11 +108,13 @@ final class RateLimitStage implements Stage {
     }
     long permitsWanted;
     if (cost.header().isPresent()) {
-      Optional<String> stated = exchange.request().headers().first(cost.header().get());
-      permitsWanted = stated.isEmpty() ? 1 : parseCost(stated.get());
-      if (permitsWanted < 0) {
+      List<String> stated = exchange.request().headers().all(cost.header().get());
+      permitsWanted = stated.isEmpty() ? 1 : stated.size() > 1 ? INVALID_COST : parseCost(stated.get(0));
+      if (permitsWanted == INVALID_COST) {
+        // Two fields are refused too: the gateway would charge one while the upstream may act on the other.
+        state.reject(Rejection.BAD_REQUEST);
         return CompletableFuture.completedFuture(state.problem(400, "Bad Request", cost.header().get() + ": '"
-            + stated.get() + "' (expected: a whole number from 1 to " + cost.max() + ")"));
+            + String.join("', '", stated) + "' (expected: one field, a whole number from 1 to " + cost.max() + ")"));
       }
     } else {
       permitsWanted = cost.permits();
@@ -141,14 +147,24 @@ final class RateLimitStage implements Stage {
     return turn.thenCompose(ignored -> chain.proceed(exchange));
   }
 
-  /** The stated cost, or -1 if it is not a whole number from 1 to the maximum. */
+  /**
+   * The stated cost, or {@link #INVALID_COST} if it is not a whole number from 1 to the maximum in
+   * ASCII digits without a leading zero (a form every reader takes for the same number: no sign,
+   * no octal, no other script's digits).
+   */
   private long parseCost(String text) {
     String t = text.trim();
-    if (t.isEmpty() || t.length() > 18 || !t.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return -1;
+    if (t.isEmpty() || t.length() > maxCostDigits || t.charAt(0) == '0') {
+      return INVALID_COST;
+    }
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < '0' || c > '9') {
+        return INVALID_COST;
+      }
     }
     long n = Long.parseLong(t);
-    return n < 1 || n > cost.max() ? -1 : n;
+    return n < 1 || n > cost.max() ? INVALID_COST : n;
   }
 
   /**
@@ -200,6 +216,7 @@ final class RateLimitStage implements Stage {
       case QUERY_PARAMETER -> "the query parameter " + key.name().orElseThrow() + ", which the request lacks";
       default -> "a key this request does not have";
     };
+    state.reject(Rejection.BAD_REQUEST);
     return state.problem(400, "Bad Request", "rate limit '" + limit.name() + "' counts requests by " + what);
   }
 

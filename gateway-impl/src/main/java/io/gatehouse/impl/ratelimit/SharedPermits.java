@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Permits and quota counts from a {@link RateLimitStore} shared by gateway instances. When the store fails, the
  * request is decided by the fallback: the local limiter, or a rejection (null, which the stage
  * answers with 503). Degraded mode is never silent: the transition into it is logged as a warning
- * and the way out as information, once each, and every degraded decision is counted.
+ * and the way out as information, once each, and observers are told of each decision made in it.
  */
 final class SharedPermits implements Permits, QuotaCounts {
   private static final Logger log = LoggerFactory.getLogger(SharedPermits.class);
@@ -32,7 +31,6 @@ final class SharedPermits implements Permits, QuotaCounts {
   private final RateLimitStore store;
   private final RateLimitStore.Fallback fallback;
   private final AtomicBoolean degraded = new AtomicBoolean();
-  private final AtomicLong degradedDecisions = new AtomicLong();
   private final Observers observers;
 
   private final TimeSource.Scheduler timer;
@@ -88,7 +86,6 @@ final class SharedPermits implements Permits, QuotaCounts {
         }
         return answer;
       }
-      degradedDecisions.incrementAndGet();
       boolean entering = degraded.compareAndSet(false, true);
       if (entering) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -133,13 +130,5 @@ final class SharedPermits implements Permits, QuotaCounts {
     } catch (RuntimeException e) {
       // Best effort: the permits come back by themselves within one interval per permit.
     }
-  }
-
-  boolean degraded() {
-    return degraded.get();
-  }
-
-  long degradedDecisions() {
-    return degradedDecisions.get();
   }
 }
