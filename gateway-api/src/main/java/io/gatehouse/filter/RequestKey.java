@@ -49,7 +49,10 @@ public final class RequestKey {
     COOKIE,
     /** The first value of a query parameter, decoded. */
     QUERY_PARAMETER,
-    /** The client's address, as the gateway's trusted proxies let it be known. */
+    /**
+     * The client's address, as the gateway's trusted proxies let it be known, or its network
+     * ({@link #clientNetwork}).
+     */
     CLIENT_IP,
     /** The authenticated principal's id; anonymous requests have none. */
     CONSUMER,
@@ -62,11 +65,20 @@ public final class RequestKey {
   private final Kind kind;
   private final Optional<String> name;
   private final Function<Exchange, Optional<String>> function; // null unless CUSTOM
+  private final int ipv4PrefixLength; // 32 unless a client network
+  private final int ipv6PrefixLength; // 128 unless a client network
 
   private RequestKey(Kind kind, Optional<String> name, Function<Exchange, Optional<String>> function) {
+    this(kind, name, function, 32, 128);
+  }
+
+  private RequestKey(Kind kind, Optional<String> name, Function<Exchange, Optional<String>> function, int ipv4PrefixLength,
+      int ipv6PrefixLength) {
     this.kind = kind;
     this.name = name;
     this.function = function;
+    this.ipv4PrefixLength = ipv4PrefixLength;
+    this.ipv6PrefixLength = ipv6PrefixLength;
   }
 
   /**
@@ -119,6 +131,28 @@ public final class RequestKey {
    */
   public static RequestKey clientIp() {
     return new RequestKey(Kind.CLIENT_IP, Optional.empty(), null);
+  }
+
+  /**
+   * The client's network: its address (as {@link #clientIp()} reads it) cut to a prefix length,
+   * written as the network in CIDR form ({@code 203.0.113.0/24}, {@code 2001:db8:7:1::/64}); a
+   * full-length prefix is the address itself. One IPv6 subscriber commonly holds a whole /64 and
+   * may use any address in it, so a per-address key does not hold it to one budget; its /64 does.
+   * An IPv4-mapped IPv6 address counts as its IPv4 address.
+   *
+   * @param ipv4PrefixLength for IPv4 clients, from 8 to 32
+   * @param ipv6PrefixLength for IPv6 clients, from 16 to 128
+   * @return the key
+   * @since 0.2
+   */
+  public static RequestKey clientNetwork(int ipv4PrefixLength, int ipv6PrefixLength) {
+    if (ipv4PrefixLength < 8 || ipv4PrefixLength > 32) {
+      throw new IllegalArgumentException("clientNetwork: ipv4PrefixLength: " + ipv4PrefixLength + " (expected: 8 to 32)");
+    }
+    if (ipv6PrefixLength < 16 || ipv6PrefixLength > 128) {
+      throw new IllegalArgumentException("clientNetwork: ipv6PrefixLength: " + ipv6PrefixLength + " (expected: 16 to 128)");
+    }
+    return new RequestKey(Kind.CLIENT_IP, Optional.empty(), null, ipv4PrefixLength, ipv6PrefixLength);
   }
 
   /**
@@ -187,6 +221,26 @@ public final class RequestKey {
   }
 
   /**
+   * How many leading bits of an IPv4 client's address a {@link Kind#CLIENT_IP} key keeps.
+   *
+   * @return 32 for {@link #clientIp()}, else the {@link #clientNetwork} prefix length
+   * @since 0.2
+   */
+  public int ipv4PrefixLength() {
+    return ipv4PrefixLength;
+  }
+
+  /**
+   * How many leading bits of an IPv6 client's address a {@link Kind#CLIENT_IP} key keeps.
+   *
+   * @return 128 for {@link #clientIp()}, else the {@link #clientNetwork} prefix length
+   * @since 0.2
+   */
+  public int ipv6PrefixLength() {
+    return ipv6PrefixLength;
+  }
+
+  /**
    * Whether the value needs the principal, so is known only after authentication: the consumer,
    * and a custom key (which may read it).
    *
@@ -203,18 +257,23 @@ public final class RequestKey {
    */
   public String describe() {
     String source = kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    if (kind == Kind.CLIENT_IP && (ipv4PrefixLength != 32 || ipv6PrefixLength != 128)) {
+      return "client network /" + ipv4PrefixLength + " (IPv4), /" + ipv6PrefixLength + " (IPv6)";
+    }
     return name.map(n -> source + " '" + n + "'").orElse(source);
   }
 
   /**
-   * Whether another key reads the same value: equal kind, name and (for a custom key) function.
+   * Whether another key reads the same value: equal kind, name, prefix lengths and (for a custom
+   * key) function.
    *
    * @param other the other object
    * @return true if equal
    */
   @Override
   public boolean equals(Object other) {
-    return other instanceof RequestKey o && kind == o.kind && name.equals(o.name) && Objects.equals(function, o.function);
+    return other instanceof RequestKey o && kind == o.kind && name.equals(o.name) && Objects.equals(function, o.function)
+        && ipv4PrefixLength == o.ipv4PrefixLength && ipv6PrefixLength == o.ipv6PrefixLength;
   }
 
   /**
@@ -224,11 +283,13 @@ public final class RequestKey {
    */
   @Override
   public int hashCode() {
-    return Objects.hash(kind, name, function);
+    return Objects.hash(kind, name, function, ipv4PrefixLength, ipv6PrefixLength);
   }
 
   @Override
   public String toString() {
-    return Text.fields(this, "kind", kind, "name", name);
+    return ipv4PrefixLength != 32 || ipv6PrefixLength != 128
+        ? Text.fields(this, "kind", kind, "ipv4PrefixLength", ipv4PrefixLength, "ipv6PrefixLength", ipv6PrefixLength)
+        : Text.fields(this, "kind", kind, "name", name);
   }
 }

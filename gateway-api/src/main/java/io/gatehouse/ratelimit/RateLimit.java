@@ -71,14 +71,18 @@ public final class RateLimit {
   }
 
   /**
-   * A limit per client IP address, honouring {@code trustedProxies(...)}: forwarding headers
-   * count only when the peer is a trusted proxy.
+   * A limit per client, honouring {@code trustedProxies(...)}: forwarding headers count only when
+   * the peer is a trusted proxy. An IPv4 client is its address; an IPv6 client is its /64
+   * ({@code RequestKey.clientNetwork(32, 64)}), the network one subscriber commonly holds and may
+   * take any address from, so rotating addresses within it does not buy another budget. For
+   * another cut, {@code keyedBy(RequestKey.clientNetwork(...), n)}; per exact address,
+   * {@code keyedBy(RequestKey.clientIp(), n)}.
    *
    * @param requests requests per window, at least 1
    * @return the count, to give a window with {@link Requests#per(Duration)}
    */
   public static Requests perClientIp(long requests) {
-    return new Requests(RequestKey.clientIp(), requests);
+    return new Requests(RequestKey.clientNetwork(32, 64), requests);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class RequestKeyTest {
@@ -52,6 +53,43 @@ class RequestKeyTest {
         .isNotEqualTo(RequestKey.custom("tenant", e -> Optional.empty()));
   }
 
+  @Test
+  void a_client_network_key_keeps_its_prefix_lengths_and_a_client_ip_key_keeps_every_bit() {
+    RequestKey network = RequestKey.clientNetwork(24, 56);
+
+    assertThat(network.kind()).isEqualTo(RequestKey.Kind.CLIENT_IP);
+    assertThat(network.ipv4PrefixLength()).isEqualTo(24);
+    assertThat(network.ipv6PrefixLength()).isEqualTo(56);
+    assertThat(network.name()).isEmpty();
+    assertThat(network.needsPrincipal()).isFalse();
+    assertThat(network.describe()).isEqualTo("client network /24 (IPv4), /56 (IPv6)");
+    assertThat(network).hasToString("RequestKey[kind=CLIENT_IP, ipv4PrefixLength=24, ipv6PrefixLength=56]");
+    assertThat(network).isEqualTo(RequestKey.clientNetwork(24, 56)).hasSameHashCodeAs(RequestKey.clientNetwork(24, 56))
+        .isNotEqualTo(RequestKey.clientNetwork(24, 64)).isNotEqualTo(RequestKey.clientNetwork(16, 56))
+        .isNotEqualTo(RequestKey.clientIp());
+    assertThat(RequestKey.clientIp().ipv4PrefixLength()).isEqualTo(32);
+    assertThat(RequestKey.clientIp().ipv6PrefixLength()).isEqualTo(128);
+    assertThat(RequestKey.clientNetwork(32, 128)).as("every bit is the address").isEqualTo(RequestKey.clientIp())
+        .hasToString(RequestKey.clientIp().toString());
+    assertThat(RequestKey.clientNetwork(32, 64).describe()).isEqualTo("client network /32 (IPv4), /64 (IPv6)");
+    assertThat(RequestKey.header("X-A").ipv4PrefixLength()).isEqualTo(32);
+  }
+
+  @ParameterizedTest(name = "clientNetwork({0}, {1})")
+  @CsvSource({"7, 64, ipv4PrefixLength: 7 (expected: 8 to 32)", "33, 64, ipv4PrefixLength: 33 (expected: 8 to 32)",
+      "0, 64, ipv4PrefixLength: 0 (expected: 8 to 32)", "-1, 64, ipv4PrefixLength: -1 (expected: 8 to 32)",
+      "24, 15, ipv6PrefixLength: 15 (expected: 16 to 128)", "24, 129, ipv6PrefixLength: 129 (expected: 16 to 128)"})
+  void a_client_network_prefix_outside_its_range_is_refused(int ipv4, int ipv6, String message) {
+    assertThatThrownBy(() -> RequestKey.clientNetwork(ipv4, ipv6)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("clientNetwork: " + message);
+  }
+
+  @ParameterizedTest(name = "clientNetwork({0}, {1}) is accepted")
+  @CsvSource({"8, 16", "32, 128", "24, 64"})
+  void a_client_network_prefix_at_its_bounds_is_accepted(int ipv4, int ipv6) {
+    assertThat(RequestKey.clientNetwork(ipv4, ipv6).ipv4PrefixLength()).isEqualTo(ipv4);
+  }
+
   static Stream<Arguments> nonsense() {
     return Stream.of(
         Arguments.of((Runnable) () -> RequestKey.header(""), "header: '' (expected: a header name)"),
@@ -86,7 +124,9 @@ class RequestKeyTest {
   void the_rate_limit_shortcuts_are_keyed_by_request_keys() {
     Duration second = Duration.ofSeconds(1);
     assertThat(RateLimit.perConsumer(5).per(second)).isEqualTo(RateLimit.keyedBy(RequestKey.consumer(), 5).per(second));
-    assertThat(RateLimit.perClientIp(5).per(second)).isEqualTo(RateLimit.keyedBy(RequestKey.clientIp(), 5).per(second));
+    assertThat(RateLimit.perClientIp(5).per(second)).as("IPv6 clients by their /64")
+        .isEqualTo(RateLimit.keyedBy(RequestKey.clientNetwork(32, 64), 5).per(second))
+        .isNotEqualTo(RateLimit.keyedBy(RequestKey.clientIp(), 5).per(second));
     assertThat(RateLimit.perRoute(5).per(second)).isEqualTo(RateLimit.keyedBy(RequestKey.route(), 5).per(second));
     assertThat(RateLimit.perHeader("X-Tenant", 5).per(second))
         .isEqualTo(RateLimit.keyedBy(RequestKey.header("X-Tenant"), 5).per(second));

@@ -116,6 +116,43 @@ class RateLimitTest {
   }
 
   @Test
+  void an_ipv6_client_is_limited_by_its_64_however_it_rotates_addresses_and_an_ipv4_client_by_its_address() {
+    tester(Gateway.builder().trustedProxies("10.0.0.0/8")
+        .route("r", r -> r.path("/**").rateLimit(RateLimit.perClientIp(2).per(Duration.ofMinutes(1))).upstream(UP)));
+
+    assertThat(tester.get("/x").from("2001:db8:7:1::1").send()).hasStatus(200);
+    assertThat(tester.get("/x").from("2001:db8:7:1:ffff:ffff:ffff:fffe").send()).hasStatus(200);
+    assertThat(tester.get("/x").from("2001:db8:7:1:1234::9").send()).as("a third address of the same /64").hasStatus(429);
+    assertThat(tester.get("/x").from("10.1.1.1").header("X-Forwarded-For", "2001:db8:7:1::abcd").send())
+        .as("the same /64 behind a trusted proxy").hasStatus(429);
+    assertThat(tester.get("/x").from("2001:db8:7:2::1").send()).as("the next /64 is another client").hasStatus(200);
+
+    assertThat(tester.get("/x").from("203.0.113.7").send()).hasStatus(200);
+    assertThat(tester.get("/x").from("203.0.113.7").send()).hasStatus(200);
+    assertThat(tester.get("/x").from("203.0.113.8").send()).as("IPv4 clients by address: a neighbour has its own").hasStatus(200);
+    assertThat(tester.get("/x").from("::ffff:203.0.113.7").send()).as("a mapped address is its IPv4 address").hasStatus(429);
+  }
+
+  @Test
+  void a_limit_can_count_clients_by_any_network_or_by_exact_address() {
+    tester(Gateway.builder()
+        .route("net", r -> r.path("/net").rateLimit(RateLimit.keyedBy(RequestKey.clientNetwork(24, 48), 1).per(Duration.ofMinutes(1)))
+            .upstream(UP))
+        .route("exact", r -> r.path("/exact").rateLimit(RateLimit.keyedBy(RequestKey.clientIp(), 1).per(Duration.ofMinutes(1)))
+            .upstream(UP)));
+
+    assertThat(tester.get("/net").from("198.51.100.1").send()).hasStatus(200);
+    assertThat(tester.get("/net").from("198.51.100.254").send()).as("same /24").hasStatus(429);
+    assertThat(tester.get("/net").from("198.51.101.1").send()).hasStatus(200);
+    assertThat(tester.get("/net").from("2001:db8:7:ffff::1").send()).hasStatus(200);
+    assertThat(tester.get("/net").from("2001:db8:7:1::1").send()).as("same /48").hasStatus(429);
+
+    assertThat(tester.get("/exact").from("2001:db8:7:1::1").send()).hasStatus(200);
+    assertThat(tester.get("/exact").from("2001:db8:7:1::2").send()).as("per exact address").hasStatus(200);
+    assertThat(tester.get("/exact").from("2001:db8:7:1::1").send()).hasStatus(429);
+  }
+
+  @Test
   void header_and_custom_keys_exempt_from_keyless_requests_limit_only_requests_that_have_a_key() {
     RequestKey tenant = RequestKey.custom("tenant", exchange -> exchange.request().headers().first("X-Tenant").map(t -> t.toLowerCase()));
     tester(Gateway.builder().route("r", r -> r.path("/**")

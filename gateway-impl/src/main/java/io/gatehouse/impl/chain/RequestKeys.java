@@ -4,6 +4,7 @@ import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.Exchange;
 import io.gatehouse.filter.RequestKey;
 import io.gatehouse.http.Request;
+import io.gatehouse.impl.net.IpLiteral;
 import io.gatehouse.impl.routing.Cookies;
 import io.gatehouse.impl.routing.QueryParameters;
 import java.util.List;
@@ -34,11 +35,24 @@ public final class RequestKeys {
       case HEADER -> request.headers().first(key.name().orElseThrow()).orElse(null);
       case COOKIE -> first(Cookies.parse(request.headers().all("Cookie")).get(key.name().orElseThrow()));
       case QUERY_PARAMETER -> first(QueryParameters.parse(request.rawQuery().orElse("")).get(key.name().orElseThrow()));
-      case CLIENT_IP -> state.clientAddress();
+      case CLIENT_IP -> network(state.clientAddress(), key);
       case CONSUMER -> state.principal().map(Principal::id).orElse(null);
       case ROUTE -> state.routeId().orElse(null);
       case CUSTOM -> key.function().orElseThrow().apply(exchange).orElse(null);
     };
+  }
+
+  /**
+   * The client's address cut to the key's prefix length, as {@code network/length}; the address
+   * itself for a full-length prefix, and a peer that is no IP address (an unresolved name) as it is.
+   */
+  private static String network(String address, RequestKey key) {
+    boolean ipv6 = address.indexOf(':') >= 0;
+    int prefix = ipv6 ? key.ipv6PrefixLength() : key.ipv4PrefixLength();
+    if (prefix == (ipv6 ? 128 : 32)) {
+      return address;
+    }
+    return IpLiteral.tryParse(address).map(ip -> ip.masked(prefix) + "/" + prefix).orElse(address);
   }
 
   private static String first(List<String> values) {

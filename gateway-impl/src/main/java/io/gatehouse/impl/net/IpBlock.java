@@ -1,7 +1,6 @@
 package io.gatehouse.impl.net;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -56,13 +55,8 @@ public final class IpBlock {
       throw new IllegalArgumentException("prefix length '" + prefix + "' is not a decimal from 0 to " + max);
     }
     int bits = Integer.parseInt(prefix);
-    byte[] masked = address.unsafeBytes().clone();
-    for (int i = 0; i < masked.length; i++) {
-      int keep = Math.max(0, Math.min(8, bits - 8 * i));
-      masked[i] &= (byte) (0xff << (8 - keep));
-    }
-    if (!Arrays.equals(masked, address.unsafeBytes())) {
-      IpLiteral network = IpLiteral.ofBytes(masked);
+    IpLiteral network = address.masked(bits);
+    if (network != address) {
       throw new IllegalArgumentException("host bits set (expected: " + network + "/" + bits + ")");
     }
     return new IpBlock(address, bits);

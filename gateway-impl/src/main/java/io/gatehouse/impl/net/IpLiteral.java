@@ -86,6 +86,24 @@ public final class IpLiteral {
   }
 
   /**
+   * The network of this address: its first {@code prefixBits} bits, the rest zero.
+   *
+   * @param prefixBits from 0 to 32 for IPv4, to 128 for IPv6
+   * @return the network address; this, when no bit is cleared
+   */
+  public IpLiteral masked(int prefixBits) {
+    if (prefixBits < 0 || prefixBits > bytes.length * 8) {
+      throw new IllegalArgumentException("prefixBits: " + prefixBits + " (expected: 0 to " + bytes.length * 8 + ")");
+    }
+    byte[] masked = bytes.clone();
+    for (int i = 0; i < masked.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefixBits - 8 * i));
+      masked[i] &= (byte) (0xff << (8 - keep));
+    }
+    return Arrays.equals(masked, bytes) ? this : new IpLiteral(masked);
+  }
+
+  /**
    * Whether this is an IPv4 address (not an IPv4-mapped IPv6 one).
    *
    * @return true for 4 bytes

@@ -211,6 +211,25 @@ class IpLiteralTest {
     assertThat(IpBlock.parse(block).contains(IpLiteral.parse(address))).isEqualTo(in);
   }
 
+  @ParameterizedTest(name = "{0} masked to /{1} is {2}")
+  @CsvSource({"203.0.113.77, 24, 203.0.113.0", "203.0.113.77, 32, 203.0.113.77", "203.0.113.77, 0, 0.0.0.0",
+      "203.0.113.77, 25, 203.0.113.0", "203.0.113.200, 25, 203.0.113.128", "203.0.113.77, 8, 203.0.0.0",
+      "2001:db8:7:1:a:b:c:d, 64, 2001:db8:7:1::", "2001:db8:7:1:a:b:c:d, 128, 2001:db8:7:1:a:b:c:d",
+      "2001:db8:7:1:a:b:c:d, 56, 2001:db8:7::", "2001:db8:7:1ff:a:b:c:d, 60, 2001:db8:7:1f0::", "2001:db8::1, 0, ::"})
+  void masking_keeps_the_prefix_bits_and_clears_the_rest(String address, int bits, String network) {
+    assertThat(IpLiteral.parse(address).masked(bits)).hasToString(network);
+  }
+
+  @Test
+  void masking_that_clears_nothing_is_the_same_literal_and_a_prefix_out_of_range_is_refused() {
+    IpLiteral address = IpLiteral.parse("203.0.113.0");
+    assertThat(address.masked(24)).isSameAs(address);
+    assertThat(address.masked(32)).isSameAs(address);
+    assertThatThrownBy(() -> address.masked(33)).hasMessage("prefixBits: 33 (expected: 0 to 32)");
+    assertThatThrownBy(() -> address.masked(-1)).hasMessage("prefixBits: -1 (expected: 0 to 32)");
+    assertThatThrownBy(() -> IpLiteral.parse("::1").masked(129)).hasMessage("prefixBits: 129 (expected: 0 to 128)");
+  }
+
   @Test
   void literals_are_equal_when_their_bytes_are_and_bytes_are_a_copy() {
     IpLiteral a = IpLiteral.parse("10.0.0.1");
