@@ -121,6 +121,14 @@ public final class IpBlock {
     return (candidate[full] & mask) == (net[full] & mask);
   }
 
+  IpLiteral network() {
+    return network;
+  }
+
+  int prefixBits() {
+    return prefixBits;
+  }
+
   /**
    * The canonical text, such as {@code 10.0.0.0/8}; a single address without a prefix length.
    */

@@ -3,6 +3,7 @@ package io.gatehouse.impl.proxy;
 import io.gatehouse.http.Request;
 import io.gatehouse.impl.net.IpBlock;
 import io.gatehouse.impl.net.IpLiteral;
+import io.gatehouse.impl.net.IpSet;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,11 @@ public final class TrustedProxies {
   private static final TrustedProxies NONE = new TrustedProxies(List.of());
 
   private final List<IpBlock> blocks;
+  private final IpSet set;
 
   private TrustedProxies(List<IpBlock> blocks) {
     this.blocks = List.copyOf(blocks);
+    this.set = IpSet.of(blocks);
   }
 
   /** Parses the entries, reporting each bad one to {@code problems} and skipping it. */
@@ -34,12 +37,7 @@ public final class TrustedProxies {
   }
 
   private boolean trusts(IpLiteral address) {
-    for (IpBlock b : blocks) {
-      if (b.contains(address)) {
-        return true;
-      }
-    }
-    return false;
+    return set.contains(address);
   }
 
   /**
