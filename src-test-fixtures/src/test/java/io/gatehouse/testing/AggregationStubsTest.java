@@ -60,6 +60,16 @@ class AggregationStubsTest {
   }
 
   @Test
+  void the_route_explanation_lists_the_steps_their_backends_and_the_merge() {
+    org.assertj.core.api.Assertions.assertThat(tester.explain("GET", "/profile/7").chain()).endsWith(
+        "timeout PT2S (whole aggregation)",
+        "aggregate step 1: 'user' GET /users/{id} -> upstream route:profile [http://users:8080] (ROUND_ROBIN), "
+            + "'orders' (optional) GET /orders?user={id} -> upstream route:profile#2 [http://orders:8080] (ROUND_ROBIN)",
+        "aggregate step 2: 'company' GET /companies/{cid} -> upstream route:profile [http://users:8080] (ROUND_ROBIN)",
+        "merge by key");
+  }
+
+  @Test
   void a_failing_required_backend_is_a_problem_naming_it() {
     tester.stubUpstream("http://users:8080", stub -> stub.respond(404))
         .stubUpstream("http://orders:8080", stub -> stub.respond(200, "application/json", "[]"));
