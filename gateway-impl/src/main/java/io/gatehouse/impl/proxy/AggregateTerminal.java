@@ -87,7 +87,7 @@ public final class AggregateTerminal implements Terminal {
   @Override
   public CompletionStage<Response> handle(Exchange exchange, RequestState state) {
     Run run = new Run(exchange, state);
-    state.onCancel(run::cancelAll);
+    state.onCancel(run::clientLeft);
     run.step(0);
     return run.result;
   }
@@ -149,13 +149,19 @@ public final class AggregateTerminal implements Terminal {
       }
     }
 
+    /** Stops every call in flight. */
     void cancelAll() {
       List<Flight> all;
       synchronized (this) {
         all = List.copyOf(flights);
       }
       all.forEach(Flight::cancel);
-      result.completeExceptionally(new CancellationException("the request was cancelled"));
+    }
+
+    /** The client went away: every call stops, and nobody reads the answer (completed, as a proxied call's is, so nothing logs a failure). */
+    void clientLeft() {
+      cancelAll();
+      result.complete(state.problem(502, "Bad Gateway", "the request was cancelled"));
     }
 
     private void finish() {
