@@ -38,8 +38,11 @@ import java.util.regex.Pattern;
  * <p><b>Answers</b>: a 2xx with a JSON body (any {@code Content-Type} that is
  * {@code application/json} or ends in {@code +json}, or none) is the backend's value; a 204 or an
  * empty body is JSON {@code null}. Anything else is the backend's failure: a required backend's
- * failure fails the request (a 4xx with that status, a timeout with 504, every other failure with
- * 502 or 503, each a problem naming the backend); an optional backend's failure leaves its value
+ * failure fails the request with a problem naming the backend: a 400, 403, 404, 409, 410, 422 or
+ * 429 (with its {@code Retry-After}) with that status, as it is about what the client asked for; a
+ * timeout with 504; an open circuit or no available target with 503; every other status (a 401 or
+ * 405, whose challenge or {@code Allow} belong to the backend, too) and failure with 502. The
+ * backend's error body is not passed on. An optional backend's failure leaves its value
  * {@code null} and marks the response partial.
  *
  * <pre>{@code

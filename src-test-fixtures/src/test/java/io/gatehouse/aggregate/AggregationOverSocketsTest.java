@@ -236,7 +236,8 @@ class AggregationOverSocketsTest {
   }
 
   @ParameterizedTest(name = "a required backend answering {0} -> {1}")
-  @CsvSource({"500, 502", "503, 502", "302, 502", "404, 404", "409, 409", "429, 429"})
+  @CsvSource({"500, 502", "503, 502", "302, 502", "401, 502", "405, 502", "407, 502", "413, 502", "418, 502",
+      "400, 400", "403, 403", "404, 404", "409, 409", "410, 410", "422, 422", "429, 429"})
   void a_required_backends_error_status_fails_the_request_naming_it(int status, int expected) throws Exception {
     UpstreamServer users = closing(UpstreamServer.start()).respond(status, JSON_TYPE, "{\"secret\":\"stack trace\"}");
     Gateway gateway = gateway(Aggregation.of(Backend.of("user", users.url(), "/users/{id}")), Duration.ofSeconds(5));
@@ -246,6 +247,16 @@ class AggregationOverSocketsTest {
     assertThat(JSON.readTree(body).path("detail").asText())
         .isEqualTo("backend 'user' of route 'profile' answered " + status);
     assertThat(body).doesNotContain("stack trace");
+  }
+
+  @Test
+  void a_required_backends_429_is_passed_on_with_its_retry_after() throws Exception {
+    UpstreamServer users = closing(UpstreamServer.start()).respond(Response.builder(429)
+        .header("Retry-After", "7").header("Content-Type", JSON_TYPE).body(io.gatehouse.http.Body.of("{}")).build());
+    Gateway gateway = gateway(Aggregation.of(Backend.of("user", users.url(), "/users/{id}")), Duration.ofSeconds(5));
+    Response response = send(gateway, "/profile/7");
+    assertThat(response.status()).isEqualTo(429);
+    assertThat(response.headers().first("Retry-After")).hasValue("7");
   }
 
   @Test

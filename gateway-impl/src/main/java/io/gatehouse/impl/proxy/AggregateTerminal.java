@@ -22,6 +22,7 @@ import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.chain.RequestState;
 import io.gatehouse.impl.chain.Terminal;
 import io.gatehouse.impl.problem.RequestIds;
+import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.observe.Rejection;
@@ -65,6 +66,12 @@ public final class AggregateTerminal implements Terminal {
   private static final byte[] NO_BODY = new byte[0];
   private static final long DRAIN_LIMIT = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The backend statuses a required backend's failure passes on: they say something about the
+   * resource the client asked for and need no header the gateway cannot give (a 401 needs the
+   * backend's challenge, a 405 its Allow: those, like every other status, become 502).
+   */
+  private static final java.util.Set<Integer> PASSED_ON = java.util.Set.of(400, 403, 404, 409, 410, 422, 429);
 
   /** One backend, resolved at build(). */
   record Call(Backend spec, Destination destination, Template path, Map<String, Template> headers,
@@ -133,13 +140,17 @@ public final class AggregateTerminal implements Terminal {
     }
 
     /** A backend failed: a required one ends the request, an optional one leaves its value null. */
-    void failed(Call call, int status, String detail) {
+    void failed(Call call, int status, String detail, Optional<String> retryAfter) {
       String key = call.spec().key();
       if (call.spec().required()) {
         log.debug("route '{}' request {}: required backend '{}' failed: {}", plan.routeId(), state.requestId(), key, detail);
         state.reject(Rejection.UPSTREAM_FAILED);
-        if (result.complete(state.problem(status, title(status),
-            "backend '" + key + "' of route '" + plan.routeId() + "' " + detail))) {
+        Response problem = state.problem(status, title(status),
+            "backend '" + key + "' of route '" + plan.routeId() + "' " + detail);
+        if (retryAfter.isPresent() && HttpHeaders.isValidValue(retryAfter.get())) {
+          problem = problem.toBuilder().header(RetryAfter.HEADER, retryAfter.get()).build();
+        }
+        if (result.complete(problem)) {
           cancelAll();
         }
       } else {
@@ -309,7 +320,12 @@ public final class AggregateTerminal implements Terminal {
       }
       if (status < 200 || status > 299) {
         response.body().bytes(DRAIN_LIMIT); // read and dropped, so the connection can be reused
-        fail(status >= 400 && status < 500 ? status : 502, "answered " + status);
+        if (PASSED_ON.contains(status)) {
+          run.failed(call, status, "answered " + status, response.headers().first(RetryAfter.HEADER));
+          done.complete(null);
+        } else {
+          fail(502, "answered " + status);
+        }
         return;
       }
       if (status == 204 || response.body().isEmpty()) {
@@ -378,7 +394,7 @@ public final class AggregateTerminal implements Terminal {
     }
 
     private void fail(int status, String detail) {
-      run.failed(call, status, detail);
+      run.failed(call, status, detail, Optional.empty());
       done.complete(null);
     }
 
@@ -432,20 +448,19 @@ public final class AggregateTerminal implements Terminal {
     }
   }
 
+  /** The problem title of each status a failure can end with: those passed on, and the gateway's own. */
   private static String title(int status) {
     return switch (status) {
       case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
       case 403 -> "Forbidden";
       case 404 -> "Not Found";
       case 409 -> "Conflict";
       case 410 -> "Gone";
       case 422 -> "Unprocessable Content";
       case 429 -> "Too Many Requests";
-      case 500 -> "Internal Server Error";
       case 503 -> "Service Unavailable";
       case 504 -> "Gateway Timeout";
-      default -> status >= 500 ? "Bad Gateway" : "Client Error";
+      default -> "Bad Gateway";
     };
   }
 
