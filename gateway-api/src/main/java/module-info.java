@@ -11,6 +11,7 @@
 module io.gatehouse.api {
   exports io.gatehouse;
   exports io.gatehouse.adapter;
+  exports io.gatehouse.aggregate;
   exports io.gatehouse.auth;
   exports io.gatehouse.edge;
   exports io.gatehouse.filter;

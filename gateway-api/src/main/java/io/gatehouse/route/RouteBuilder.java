@@ -88,6 +88,7 @@ public final class RouteBuilder {
   private IpRules ipRules;
   private SecurityHeaders securityHeaders;
   private io.gatehouse.edge.Cors cors;
+  private io.gatehouse.aggregate.Aggregation aggregation;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -119,6 +120,7 @@ public final class RouteBuilder {
     mirror = destination.mirror().orElse(null);
     fallbackResponse = destination.fallbackResponse().orElse(null);
     fallbackUpstream = destination.fallbackUpstream().orElse(null);
+    aggregation = destination.aggregation().orElse(null);
     RouteResilience resilience = spec.resilience();
     connectTimeout = resilience.connectTimeout().orElse(null);
     responseTimeout = resilience.responseTimeout().orElse(null);
@@ -532,6 +534,22 @@ public final class RouteBuilder {
   }
 
   /**
+   * Answers matching requests by calling several backends and merging their JSON answers into
+   * one response, instead of proxying; the route's {@link #timeout} bounds it all. See
+   * {@link io.gatehouse.aggregate.Aggregation}.
+   *
+   * <p>{@code .aggregate(Aggregation.of(Backend.of("user", users, "/users/{id}"), Backend.of("orders", orders, "/orders?user={id}").optional()))}
+   *
+   * @param aggregation the backends and the merger
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder aggregate(io.gatehouse.aggregate.Aggregation aggregation) {
+    this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
+    return this;
+  }
+
+  /**
    * Bounds the time to open a connection to the upstream; past it the client gets 504.
    *
    * @param timeout more than zero
@@ -763,7 +781,7 @@ public final class RouteBuilder {
             Optional.ofNullable(securityHeaders)),
         new RouteDestination(Optional.ofNullable(upstream), Optional.ofNullable(split),
             Optional.ofNullable(staticResponse), Optional.ofNullable(mirror), Optional.ofNullable(fallbackResponse),
-            Optional.ofNullable(fallbackUpstream)),
+            Optional.ofNullable(fallbackUpstream), Optional.ofNullable(aggregation)),
         new RouteResilience(Optional.ofNullable(connectTimeout), Optional.ofNullable(responseTimeout),
             Optional.ofNullable(responseBodyIdleTimeout), Optional.ofNullable(timeout), Optional.ofNullable(retry), Optional.ofNullable(circuitBreaker),
             Optional.ofNullable(exchangeDeadline)),

@@ -1,5 +1,6 @@
 package io.gatehouse.route;
 
+import io.gatehouse.aggregate.Aggregation;
 import io.gatehouse.internal.Text;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.TrafficSplit;
@@ -9,7 +10,7 @@ import java.util.Optional;
 
 /**
  * Where a route's requests go: one upstream group, a traffic split between several, or a fixed
- * response the gateway gives by itself; a mirror that receives copies; and where requests go while
+ * response the gateway gives by itself, or an aggregation of several backends; a mirror that receives copies; and where requests go while
  * the route's circuit is open (a fallback response or upstream). Immutable; made by
  * {@link RouteBuilder} ({@code upstream}, {@code split}, {@code respond}, {@code mirror},
  * {@code fallback}).
@@ -25,9 +26,12 @@ public final class RouteDestination {
   private final Optional<Mirror> mirror;
   private final Optional<StaticResponse> fallbackResponse;
   private final Optional<Upstream> fallbackUpstream;
+  private final Optional<Aggregation> aggregation;
 
   RouteDestination(Optional<Upstream> upstream, Optional<TrafficSplit> split, Optional<StaticResponse> staticResponse,
-      Optional<Mirror> mirror, Optional<StaticResponse> fallbackResponse, Optional<Upstream> fallbackUpstream) {
+      Optional<Mirror> mirror, Optional<StaticResponse> fallbackResponse, Optional<Upstream> fallbackUpstream,
+      Optional<Aggregation> aggregation) {
+    this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
     this.split = Objects.requireNonNull(split, "split");
     this.staticResponse = Objects.requireNonNull(staticResponse, "staticResponse");
@@ -90,21 +94,32 @@ public final class RouteDestination {
     return fallbackUpstream;
   }
 
+  /**
+   * The backends the route calls and merges, when it aggregates.
+   *
+   * @return the aggregation, or empty
+   * @since 0.2
+   */
+  public Optional<Aggregation> aggregation() {
+    return aggregation;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteDestination d && upstream.equals(d.upstream) && split.equals(d.split)
         && staticResponse.equals(d.staticResponse) && mirror.equals(d.mirror)
-        && fallbackResponse.equals(d.fallbackResponse) && fallbackUpstream.equals(d.fallbackUpstream);
+        && fallbackResponse.equals(d.fallbackResponse) && fallbackUpstream.equals(d.fallbackUpstream)
+        && aggregation.equals(d.aggregation);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(upstream, split, staticResponse, mirror, fallbackResponse, fallbackUpstream);
+    return Objects.hash(upstream, split, staticResponse, mirror, fallbackResponse, fallbackUpstream, aggregation);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "upstream", upstream, "split", split, "staticResponse", staticResponse, "mirror", mirror,
-        "fallbackResponse", fallbackResponse, "fallbackUpstream", fallbackUpstream);
+        "fallbackResponse", fallbackResponse, "fallbackUpstream", fallbackUpstream, "aggregation", aggregation);
   }
 }

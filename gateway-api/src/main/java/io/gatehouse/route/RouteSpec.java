@@ -124,7 +124,8 @@ public final class RouteSpec {
   }
 
   /**
-   * Every upstream the route may call: its upstream, its split's, its fallback and its mirror.
+   * Every upstream the route may call: its upstream, its split's, its fallback, its mirror and its
+   * aggregation's backends.
    *
    * @return the upstreams, in that order; empty for a route that answers by itself
    */
@@ -137,6 +138,7 @@ public final class RouteSpec {
     });
     destination.fallbackUpstream().ifPresent(all::add);
     destination.mirror().ifPresent(m -> all.add(m.upstream()));
+    destination.aggregation().ifPresent(a -> a.backends().forEach(b -> all.add(b.upstream())));
     return List.copyOf(all);
   }
 

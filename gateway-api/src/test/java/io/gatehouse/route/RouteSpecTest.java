@@ -225,7 +225,7 @@ class RouteSpecTest {
         .startsWith("RouteSpec[id=r, match=RouteMatch[paths=[], methods=[], hosts=[], conditions=[], predicates=[]], "
             + "rewrite=RouteRewrite[stripPrefix=0, path=none, requestHeaders=[], responseHeaders=[], securityHeaders=none], "
             + "destination=RouteDestination[upstream=" + A + ", split=none, staticResponse=none, mirror=none, "
-            + "fallbackResponse=none, fallbackUpstream=none], "
+            + "fallbackResponse=none, fallbackUpstream=none, aggregation=none], "
             + "resilience=RouteResilience[connectTimeout=none, responseTimeout=none, responseBodyIdleTimeout=none, "
             + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "

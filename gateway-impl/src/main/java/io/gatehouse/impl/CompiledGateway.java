@@ -102,8 +102,16 @@ final class CompiledGateway implements Gateway {
     // The measure ends the span, so a tracing needs it even when nobody observes.
     if (!observers.active() && spec.observation().tracing().isEmpty()) {
       CompletionStage<Response> routed = route(received, state, null);
-      return spec.ingress().echoRequestId() || edge.touchesResponses()
-          ? routed.thenApply(r -> finished(r, state, received)) : routed;
+      if (!spec.ingress().echoRequestId() && !edge.touchesResponses()) {
+        return routed;
+      }
+      CompletableFuture<Response> finished = routed.toCompletableFuture().thenApply(r -> finished(r, state, received));
+      finished.whenComplete((response, failure) -> {
+        if (failure instanceof CancellationException) {
+          routed.toCompletableFuture().cancel(true); // a dependent stage does not pass cancellation back by itself
+        }
+      });
+      return finished;
     }
     RequestMeasure measure = new RequestMeasure(observers, received, state, spec.time().now());
     CompletableFuture<Response> routed = route(measure.counting(received), state, measure).toCompletableFuture();

@@ -6,6 +6,7 @@ import io.gatehouse.GatewayConfigException;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.TimeSource;
 import io.gatehouse.http.Response;
+import io.gatehouse.impl.aggregate.AggregateCompiler;
 import io.gatehouse.impl.auth.AuthCompiler;
 import io.gatehouse.impl.auth.AuthRuntime;
 import io.gatehouse.impl.carry.CarriedState;
@@ -54,7 +55,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   /** Every feature, in the order their violations are listed. */
   private static final List<FeatureCompiler<?, ?>> FEATURES = List.of(IngressCompiler.INSTANCE, RoutingCompiler.INSTANCE,
       MethodCompiler.INSTANCE, ProxyCompiler.INSTANCE, AuthCompiler.INSTANCE, RateLimitCompiler.INSTANCE,
-      ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE, CorsCompiler.INSTANCE);
+      ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE, CorsCompiler.INSTANCE, AggregateCompiler.INSTANCE);
 
   /** The name of each gateway's timer thread. */
   static final String TIMER_THREAD = "gatehouse-timer";
@@ -147,6 +148,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     if (fixed.isPresent()) {
       Response response = HeaderChanges.apply(route.rewrite().responseHeaders(), fixed.get().toResponse());
       terminal = new StaticTerminal(response);
+    } else if (route.destination().aggregation().isPresent()) {
+      terminal = plans.aggregateOf(route);
     } else {
       terminal = new ProxyTerminal(plans.of(route));
     }

@@ -51,7 +51,7 @@ class ConfigValidationTest {
   void a_route_without_terminal_is_rejected() {
     assertThatThrownBy(() -> builder().route("x", r -> r.path("/x")).build())
         .isInstanceOf(GatewayConfigException.class)
-        .hasMessageContaining("route 'x': upstream: none (expected: an upstream(url) or a respond(...) terminal)");
+        .hasMessageContaining("route 'x': upstream: none (expected: an upstream(url), a respond(...) or an aggregate(...) terminal)");
   }
 
   @Test

@@ -33,8 +33,8 @@ public final class RequestState {
   private volatile Principal principal; // null until authenticated
   private volatile Rejection rejection; // null unless the gateway answered by itself
   private volatile String upstreamTarget; // the last attempt's target
-  private volatile long upstreamNanos; // attempts run one after another
-  private volatile int upstreamAttempts; // written by one attempt at a time
+  private volatile long upstreamNanos; // written under this: an aggregation's attempts run in parallel
+  private volatile int upstreamAttempts; // written under this
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks; // guarded by this
@@ -134,13 +134,18 @@ public final class RequestState {
     this.rejection = why;
   }
 
+  /** Forgets why the gateway answered by itself: a terminal that answered after all (an aggregation with a failed optional backend). */
+  public void answered() {
+    this.rejection = null;
+  }
+
   /** {@return why the gateway answered by itself, if it did} */
   public Optional<Rejection> rejection() {
     return Optional.ofNullable(rejection);
   }
 
-  /** Counts an upstream call about to be sent; called by one attempt at a time. */
-  public void upstreamAttemptStarted() {
+  /** Counts an upstream call about to be sent; an aggregation's attempts run in parallel. */
+  public synchronized void upstreamAttemptStarted() {
     upstreamAttempts++;
   }
 
@@ -150,7 +155,7 @@ public final class RequestState {
    * @param target the target's URL
    * @param nanos the attempt's duration
    */
-  public void upstreamAttemptEnded(String target, long nanos) {
+  public synchronized void upstreamAttemptEnded(String target, long nanos) {
     upstreamTarget = target;
     upstreamNanos += nanos;
   }

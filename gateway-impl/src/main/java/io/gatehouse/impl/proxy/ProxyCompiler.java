@@ -146,6 +146,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
     RouteResilience resilience = route.resilience();
     boolean proxies = to.upstream().isPresent() || to.split().isPresent();
     boolean answers = to.staticResponse().isPresent();
+    boolean aggregates = to.aggregation().isPresent();
     if (to.upstream().isPresent() && to.split().isPresent()) {
       violations.add(ConfigViolation.ofRoute(id, "split",
           "set together with an upstream (expected: either upstream(...) or split(...))"));
@@ -153,10 +154,22 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
     if (proxies && answers) {
       violations.add(ConfigViolation.ofRoute(id, "upstream",
           "both an upstream and a static response are set (expected: exactly one terminal)"));
-    } else if (!proxies && !answers) {
+    } else if (aggregates && (proxies || answers)) {
+      violations.add(ConfigViolation.ofRoute(id, "aggregate",
+          "set together with " + (proxies ? "an upstream" : "a static response") + " (expected: exactly one terminal)"));
+    } else if (!proxies && !answers && !aggregates) {
       violations.add(ConfigViolation.ofRoute(id, "upstream",
-          "none (expected: an upstream(url) or a respond(...) terminal)"));
+          "none (expected: an upstream(url), a respond(...) or an aggregate(...) terminal)"));
     }
+    to.aggregation().ifPresent(a -> {
+      a.backends().forEach(b -> checkTargets(id, "aggregate[" + b.key() + "]", b.upstream(), violations));
+      String perBackend = " (expected: per backend, such as Backend.retry(...); the route's timeout bounds the aggregation)";
+      resilience.retry().ifPresent(r -> violations.add(ConfigViolation.ofRoute(id, "retry", "set on an aggregating route" + perBackend)));
+      resilience.circuitBreaker().ifPresent(r -> violations.add(ConfigViolation.ofRoute(id, "circuitBreaker",
+          "set on an aggregating route" + perBackend)));
+      to.mirror().ifPresent(m -> violations.add(ConfigViolation.ofRoute(id, "mirror", "set on an aggregating route"
+          + " (expected: only on routes with an upstream)")));
+    });
     to.upstream().ifPresent(u -> checkTargets(id, "upstream", u, violations));
     to.split().ifPresent(split -> {
       for (TrafficSplit.Branch branch : split.branches()) {

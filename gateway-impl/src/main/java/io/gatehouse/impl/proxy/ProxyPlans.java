@@ -1,6 +1,11 @@
 package io.gatehouse.impl.proxy;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.aggregate.Aggregation;
+import io.gatehouse.aggregate.Backend;
+import io.gatehouse.impl.aggregate.FieldFilter;
+import io.gatehouse.impl.aggregate.Template;
 import io.gatehouse.impl.carry.CarriedState;
 import io.gatehouse.impl.chain.HeaderChanges;
 import io.gatehouse.impl.chain.RequestKeys;
@@ -16,7 +21,9 @@ import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +88,39 @@ public final class ProxyPlans {
         mirror,
         timed ? Optional.of(upstreams.scheduler()) : Optional.empty(),
         exchangeDeadline);
+  }
+
+  /** The plan of an aggregating route: each backend with its own pool, retry rules and breaker. */
+  public AggregateTerminal aggregateOf(RouteSpec route) {
+    Aggregation aggregation = route.destination().aggregation().orElseThrow();
+    Map<Upstream, String> ownGroups = new HashMap<>();
+    List<List<AggregateTerminal.Call>> steps = new ArrayList<>();
+    for (List<Backend> step : aggregation.steps()) {
+      List<AggregateTerminal.Call> calls = new ArrayList<>();
+      for (Backend b : step) {
+        String name = route.id() + "[" + b.key() + "]";
+        Map<String, Template> headers = new LinkedHashMap<>();
+        b.headers().forEach((header, value) -> headers.put(header, Template.header(value)));
+        Map<String, AggregateTerminal.Bound> bindings = new LinkedHashMap<>();
+        b.bindings().forEach((variable, bind) ->
+            bindings.put(variable, new AggregateTerminal.Bound(bind.backend(), JsonPointer.compile(bind.pointer()))));
+        Optional<RetryRules> retry = b.retry().map(r -> new RetryRules(name, r, gateway.time()));
+        Optional<Breaker> breaker = b.circuitBreaker()
+            .map(cb -> new Breaker("route '" + route.id() + "' backend '" + b.key() + "'", cb, gateway.time(), observers));
+        retry.ifPresent(carried::add);
+        breaker.ifPresent(carried::add);
+        calls.add(new AggregateTerminal.Call(b, destination(route, b.upstream(), ownGroups), Template.path(b.path()),
+            headers, bindings, FieldFilter.of(b.allow(), b.deny()), retry, breaker));
+      }
+      steps.add(calls);
+    }
+    RouteResilience resilience = route.resilience();
+    Optional<Duration> total = resilience.exchangeDeadline().orElse(gateway.upstreams().exchangeDeadline()).total();
+    Optional<Duration> timeout = resilience.timeout().isEmpty() ? total
+        : total.isEmpty() || resilience.timeout().get().compareTo(total.get()) <= 0 ? resilience.timeout() : total;
+    return new AggregateTerminal(new AggregateTerminal.Plan(route.id(), steps, aggregation.merger(), timeout,
+        route.rewrite().requestHeaders(), route.rewrite().responseHeaders(), gateway.identity().headers().names(),
+        forwarded, transport, keys, upstreams.scheduler()));
   }
 
   private TrafficSplitter splitter(RouteSpec route, TrafficSplit split, Map<Upstream, String> ownGroups) {

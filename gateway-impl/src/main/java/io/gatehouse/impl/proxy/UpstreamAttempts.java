@@ -92,7 +92,8 @@ final class UpstreamAttempts {
     return result;
   }
 
-  private void cancel() {
+  /** Stops the attempt or backoff in progress, as a client's leaving does; the result says CANCELLED. */
+  void cancel() {
     Runnable current;
     synchronized (this) {
       cancelled = true;

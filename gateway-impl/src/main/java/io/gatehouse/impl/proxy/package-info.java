@@ -7,7 +7,8 @@
  * ({@link io.gatehouse.impl.proxy.PathTransform}), hop-by-hop and forwarded headers
  * ({@link io.gatehouse.impl.proxy.ForwardedHeaders}, believing only
  * {@link io.gatehouse.impl.proxy.TrustedProxies}); {@link io.gatehouse.impl.proxy.BodyDeadline}
- * guards the response body. {@link io.gatehouse.impl.proxy.ProxyCompiler} checks upstream
+ * guards the response body. An aggregating route's {@link io.gatehouse.impl.proxy.AggregateTerminal}
+ * runs the same attempts for each of its backends. {@link io.gatehouse.impl.proxy.ProxyCompiler} checks upstream
  * settings and builds the transport, the upstream groups and the plans. Not API: may change without notice.
  */
 package io.gatehouse.impl.proxy;

@@ -36,6 +36,7 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
   private enum Calls { SINGLE, LAST, ANY }
 
   private Calls calls = Calls.SINGLE;
+  private String origin; // when set, only the calls to this origin are looked at
 
   TestResponseAssert(TestResponse actual) {
     super(actual, TestResponseAssert.class);
@@ -271,6 +272,66 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
   }
 
   /**
+   * From here on, the {@code upstreamSaw...} assertions look only at the calls to this origin, the
+   * one call there unless {@link #lastUpstreamCall()} or {@link #anyUpstreamCall()} says otherwise:
+   * for a route that calls several upstreams, such as an aggregation.
+   *
+   * <p>{@code assertThat(res).upstreamCallTo("http://users:8080").upstreamSawPath("/users/7");}
+   *
+   * @param origin the origin as stubbed, such as {@code http://users:8080}
+   * @return this assertion
+   * @since 0.2
+   */
+  public TestResponseAssert upstreamCallTo(String origin) {
+    java.net.URI uri = java.net.URI.create(java.util.Objects.requireNonNull(origin, "origin").trim());
+    if (uri.getScheme() == null || uri.getHost() == null) {
+      throw new IllegalArgumentException("origin: '" + origin + "' (expected: an absolute URL such as http://users:8080)");
+    }
+    // Spelled as the stubs record it (io.gatehouse.testing.Origins): http://Users/ is http://users:80.
+    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    int port = uri.getPort() >= 0 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+    this.origin = scheme + "://" + uri.getHost().toLowerCase(java.util.Locale.ROOT) + ":" + port;
+    return this;
+  }
+
+  /**
+   * The response is an aggregation's in which every backend answered:
+   * {@code Gatehouse-Completed: true}.
+   *
+   * @return this assertion
+   * @since 0.2
+   */
+  public TestResponseAssert isComplete() {
+    isNotNull();
+    String completed = actual.header("Gatehouse-Completed").orElse("(absent)");
+    if (!completed.equals("true")) {
+      failWithMessage("expected Gatehouse-Completed: true but was %s (Gatehouse-Missing: %s)%n  response: %s", completed,
+          actual.header("Gatehouse-Missing").orElse("(absent)"), actual);
+    }
+    return this;
+  }
+
+  /**
+   * The response is an aggregation's without the answers of exactly these optional backends:
+   * {@code Gatehouse-Completed: false} and {@code Gatehouse-Missing} listing them, in declaration order.
+   *
+   * @param missing the backends' keys
+   * @return this assertion
+   * @since 0.2
+   */
+  public TestResponseAssert isPartial(String... missing) {
+    isNotNull();
+    String completed = actual.header("Gatehouse-Completed").orElse("(absent)");
+    String listed = actual.header("Gatehouse-Missing").orElse("(absent)");
+    String expected = String.join(", ", missing);
+    if (!completed.equals("false") || !listed.equals(expected)) {
+      failWithMessage("expected Gatehouse-Completed: false and Gatehouse-Missing: %s but was %s and %s%n  response: %s",
+          expected, completed, listed, actual);
+    }
+    return this;
+  }
+
+  /**
    * The upstream received this path (without query).
    *
    * @param expected the percent-encoded path
@@ -339,6 +400,14 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
       Function<RecordedRequest, String> saw) {
     isNotNull();
     List<RecordedRequest> seen = actual.upstreamRequests();
+    if (origin != null) {
+      String to = origin;
+      seen = seen.stream().filter(r -> r.origin().equals(to)).toList();
+      if (seen.isEmpty()) {
+        failWithMessage("expected a call to %s but saw none; the calls went to %s%n  response: %s", to,
+            actual.upstreamRequests().stream().map(RecordedRequest::origin).distinct().toList(), actual);
+      }
+    }
     switch (calls) {
       case SINGLE -> {
         if (seen.size() != 1) {
