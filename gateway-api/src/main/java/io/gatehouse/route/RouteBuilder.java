@@ -71,6 +71,7 @@ public final class RouteBuilder {
   private Duration connectTimeout;
   private Duration responseTimeout;
   private Duration responseBodyIdleTimeout;
+  private WebSocket webSocket;
   private Duration timeout;
   private Retry retry;
   private CircuitBreaker circuitBreaker;
@@ -119,6 +120,7 @@ public final class RouteBuilder {
     mirror = destination.mirror().orElse(null);
     fallbackResponse = destination.fallbackResponse().orElse(null);
     fallbackUpstream = destination.fallbackUpstream().orElse(null);
+    webSocket = destination.webSocket().orElse(null);
     RouteResilience resilience = spec.resilience();
     connectTimeout = resilience.connectTimeout().orElse(null);
     responseTimeout = resilience.responseTimeout().orElse(null);
@@ -752,6 +754,35 @@ public final class RouteBuilder {
   }
 
   /**
+   * Lets this route carry WebSocket sessions with the default settings; see {@link WebSocket}.
+   *
+   * <p>{@code .route("chat", r -> r.path("/chat").webSocket().upstream("http://chat:8080"))}
+   *
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder webSocket() {
+    return webSocket(WebSocket.of());
+  }
+
+  /**
+   * Lets this route carry WebSocket sessions: a valid upgrade that passes the route's chain is
+   * forwarded to the upstream and, once it answers {@code 101}, frames flow both ways under these
+   * settings. Other requests on the route are proxied as usual. Needs an adapter that can switch
+   * a connection (the Undertow adapter) and a plain {@code http} upstream; checked at build().
+   *
+   * <p>{@code .webSocket(WebSocket.of().idleTimeout(Duration.ofMinutes(2)).maxMessageSize(1 << 20))}
+   *
+   * @param settings the idle timeout and size limits
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder webSocket(WebSocket settings) {
+    this.webSocket = Objects.requireNonNull(settings, "settings");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -763,7 +794,7 @@ public final class RouteBuilder {
             Optional.ofNullable(securityHeaders)),
         new RouteDestination(Optional.ofNullable(upstream), Optional.ofNullable(split),
             Optional.ofNullable(staticResponse), Optional.ofNullable(mirror), Optional.ofNullable(fallbackResponse),
-            Optional.ofNullable(fallbackUpstream)),
+            Optional.ofNullable(fallbackUpstream), Optional.ofNullable(webSocket)),
         new RouteResilience(Optional.ofNullable(connectTimeout), Optional.ofNullable(responseTimeout),
             Optional.ofNullable(responseBodyIdleTimeout), Optional.ofNullable(timeout), Optional.ofNullable(retry), Optional.ofNullable(circuitBreaker),
             Optional.ofNullable(exchangeDeadline)),

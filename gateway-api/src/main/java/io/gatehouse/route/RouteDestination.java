@@ -25,15 +25,23 @@ public final class RouteDestination {
   private final Optional<Mirror> mirror;
   private final Optional<StaticResponse> fallbackResponse;
   private final Optional<Upstream> fallbackUpstream;
+  private final Optional<WebSocket> webSocket;
 
   RouteDestination(Optional<Upstream> upstream, Optional<TrafficSplit> split, Optional<StaticResponse> staticResponse,
       Optional<Mirror> mirror, Optional<StaticResponse> fallbackResponse, Optional<Upstream> fallbackUpstream) {
+    this(upstream, split, staticResponse, mirror, fallbackResponse, fallbackUpstream, Optional.empty());
+  }
+
+  RouteDestination(Optional<Upstream> upstream, Optional<TrafficSplit> split, Optional<StaticResponse> staticResponse,
+      Optional<Mirror> mirror, Optional<StaticResponse> fallbackResponse, Optional<Upstream> fallbackUpstream,
+      Optional<WebSocket> webSocket) {
     this.upstream = Objects.requireNonNull(upstream, "upstream");
     this.split = Objects.requireNonNull(split, "split");
     this.staticResponse = Objects.requireNonNull(staticResponse, "staticResponse");
     this.mirror = Objects.requireNonNull(mirror, "mirror");
     this.fallbackResponse = Objects.requireNonNull(fallbackResponse, "fallbackResponse");
     this.fallbackUpstream = Objects.requireNonNull(fallbackUpstream, "fallbackUpstream");
+    this.webSocket = Objects.requireNonNull(webSocket, "webSocket");
   }
 
   /**
@@ -90,21 +98,32 @@ public final class RouteDestination {
     return fallbackUpstream;
   }
 
+  /**
+   * How the route carries WebSocket sessions, when it takes them.
+   *
+   * @return the settings, or empty for a route that forwards no upgrade
+   * @since 0.2
+   */
+  public Optional<WebSocket> webSocket() {
+    return webSocket;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteDestination d && upstream.equals(d.upstream) && split.equals(d.split)
         && staticResponse.equals(d.staticResponse) && mirror.equals(d.mirror)
-        && fallbackResponse.equals(d.fallbackResponse) && fallbackUpstream.equals(d.fallbackUpstream);
+        && fallbackResponse.equals(d.fallbackResponse) && fallbackUpstream.equals(d.fallbackUpstream)
+        && webSocket.equals(d.webSocket);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(upstream, split, staticResponse, mirror, fallbackResponse, fallbackUpstream);
+    return Objects.hash(upstream, split, staticResponse, mirror, fallbackResponse, fallbackUpstream, webSocket);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "upstream", upstream, "split", split, "staticResponse", staticResponse, "mirror", mirror,
-        "fallbackResponse", fallbackResponse, "fallbackUpstream", fallbackUpstream);
+        "fallbackResponse", fallbackResponse, "fallbackUpstream", fallbackUpstream, "webSocket", webSocket);
   }
 }

@@ -7,6 +7,7 @@ import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.impl.websocket.WebSocketProxy;
 import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.RouteDestination;
 import io.gatehouse.route.RouteResilience;
@@ -80,7 +81,8 @@ public final class ProxyPlans {
         fallback,
         mirror,
         timed ? Optional.of(upstreams.scheduler()) : Optional.empty(),
-        exchangeDeadline);
+        exchangeDeadline,
+        to.webSocket().map(ws -> new WebSocketProxy(route.id(), ws, gateway.time(), upstreams.scheduler())));
   }
 
   private TrafficSplitter splitter(RouteSpec route, TrafficSplit split, Map<Upstream, String> ownGroups) {
