@@ -768,8 +768,9 @@ public final class RouteBuilder {
   /**
    * Lets this route carry WebSocket sessions: a valid upgrade that passes the route's chain is
    * forwarded to the upstream and, once it answers {@code 101}, frames flow both ways under these
-   * settings. Other requests on the route are proxied as usual. Needs an adapter that can switch
-   * a connection (the Undertow adapter) and a plain {@code http} upstream; checked at build().
+   * settings. Other requests on the route are proxied as usual. Sessions need an adapter that can
+   * switch a connection (the Undertow adapter; elsewhere an upgrade gets 400) and plain {@code http}
+   * upstreams (checked at build()).
    *
    * <p>{@code .webSocket(WebSocket.of().idleTimeout(Duration.ofMinutes(2)).maxMessageSize(1 << 20))}
    *

@@ -173,6 +173,23 @@ final class FrameGate implements Flow.Publisher<ByteBuffer> {
     });
   }
 
+  /**
+   * Ends this direction at once with an error, whatever is pending: its receiver's connection is
+   * closed without waiting for a close frame to be written (a receiver that stopped reading).
+   */
+  void abort() {
+    run(() -> {
+      cancelSource();
+      pendingClose = null;
+      if (!finished) {
+        finished = true;
+        if (subscriber != null) {
+          subscriber.onError(new java.io.IOException("the WebSocket session ended and its receiver did not take the rest"));
+        }
+      }
+    });
+  }
+
   private void requested(long n) {
     if (finished) {
       return;
@@ -275,8 +292,11 @@ final class FrameGate implements Flow.Publisher<ByteBuffer> {
       upstream.request(1); // nothing passed on: ask again for what the subscriber's demand was for
     }
     if (why != null) {
+      // Nothing after a breach passes: the session closes this direction (with a close frame,
+      // as the bytes passed end at a frame boundary).
       headerHave = 0;
       payloadLeft = 0;
+      cancelSource();
       session.breach(this, breachCode, why);
     }
   }

@@ -170,6 +170,7 @@ public final class WebSocketProxy {
 
   @Override
   public String toString() {
-    return "WebSocket " + settings;
+    return "WebSocket (idle timeout " + settings.idleTimeout() + ", frames up to " + settings.maxFrameSize()
+        + " bytes, messages up to " + settings.maxMessageSize() + " bytes)";
   }
 }

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketSession implements FrameGate.Session {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSession.class);
+  /** How long an ended session's last frames may take to be written before the connections close anyway. */
+  static final Duration LINGER = Duration.ofSeconds(10);
 
   private final String name;
   private final TimeSource time;
@@ -63,7 +65,7 @@ final class WebSocketSession implements FrameGate.Session {
   /** The upstream did not switch: the client's bytes are not wanted. */
   void abandon() {
     if (over.compareAndSet(false, true)) {
-      toUpstream.end();
+      toUpstream.abort();
     }
   }
 
@@ -157,12 +159,33 @@ final class WebSocketSession implements FrameGate.Session {
     log.debug("{}: no frame either way for {} ms: closing with 1001", name, idleNanos / 1_000_000);
     toUpstream.close(FrameGate.GOING_AWAY);
     closeToClient(FrameGate.GOING_AWAY);
+    cancelIdle();
   }
 
+  /**
+   * The session is over; its last frames are on their way. A receiver that does not take them
+   * within {@link #LINGER} (it stopped reading) has its connection closed regardless, so that no
+   * connection outlives its session for long.
+   */
   private void cancelIdle() {
     TimeSource.Scheduled t = idleTimer;
     if (t != null) {
       t.cancel();
+    }
+    try {
+      scheduler.schedule(LINGER, () -> {
+        toUpstream.abort();
+        FrameGate gate = toClient;
+        if (gate != null) {
+          gate.abort();
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      toUpstream.abort();
+      FrameGate gate = toClient;
+      if (gate != null) {
+        gate.abort();
+      }
     }
   }
 }
