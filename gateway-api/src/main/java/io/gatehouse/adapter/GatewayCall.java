@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 /**
  * One exchange's call of the gateway, and the bookkeeping of its end: calls
  * {@link RequestHandler#handle} and holds its stage, enforces the handler's contract (a throw, a
- * null, an exceptional completion or an interim status is a bug, answered with a 502 problem),
+ * null, an exceptional completion or an interim status is a bug, answered with a 502 problem;
+ * {@code 101} is final for a request with a {@link Request#tunnel() tunnel}),
  * cancels the stage (and so the upstream call) when the exchange is aborted, and makes the
  * abort and the end happen once however many threads report them.
  *
@@ -111,11 +112,13 @@ public final class GatewayCall {
       cancel(s);
       return false;
     }
-    s.whenComplete((response, failure) -> executor.execute(() -> handled(response, failure, responder)));
+    boolean switches = request.tunnel().isPresent();
+    s.whenComplete((response, failure) -> executor.execute(() -> handled(response, failure, responder, switches)));
     return true;
   }
 
-  private void handled(Response response, Throwable failure, Responder responder) {
+  /** {@code switches}: the request's connection can switch protocols, so 101 is a final answer. */
+  private void handled(Response response, Throwable failure, Responder responder, boolean switches) {
     if (aborted.get() || responding) {
       if (response != null) {
         discard(response.body());
@@ -128,7 +131,7 @@ public final class GatewayCall {
     } else if (response == null) {
       Log.LOG.log(System.Logger.Level.ERROR, "Gateway.handle completed with null (it must not); answering 502");
       responder.problem(502, FAILED);
-    } else if (response.status() < 200) {
+    } else if (response.status() < 200 && !(response.status() == 101 && switches)) {
       Log.LOG.log(System.Logger.Level.ERROR, "Gateway.handle answered " + response.status()
           + " (expected: a final status, 200 to 599); answering 502");
       discard(response.body());

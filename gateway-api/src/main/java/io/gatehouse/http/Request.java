@@ -3,9 +3,11 @@ package io.gatehouse.http;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Flow;
 
 /**
  * An immutable HTTP request as the gateway sees it: method, path, raw query, headers, a streaming
@@ -34,6 +36,7 @@ public final class Request {
   private final String scheme;
   private final String mountPath;
   private final List<X509Certificate> clientCertificates;
+  private final Flow.Publisher<ByteBuffer> tunnel;
 
   private Request(Builder b) {
     this.method = b.method;
@@ -45,6 +48,7 @@ public final class Request {
     this.scheme = b.scheme;
     this.mountPath = b.mountPath;
     this.clientCertificates = b.clientCertificates;
+    this.tunnel = b.tunnel;
   }
 
   /**
@@ -72,6 +76,7 @@ public final class Request {
     b.scheme = scheme;
     b.mountPath = mountPath;
     b.clientCertificates = clientCertificates;
+    b.tunnel = tunnel;
     return b;
   }
 
@@ -177,6 +182,24 @@ public final class Request {
     return clientCertificates;
   }
 
+  /**
+   * The bytes the client sends once its connection has switched protocols (a WebSocket upgrade).
+   * Adapters that can switch a connection set it on an HTTP/1.1 request with an {@code Upgrade}
+   * field; it emits nothing until a {@code 101} response has been written, then the client's bytes
+   * as they arrive, with back-pressure, and completes when the client closes the connection.
+   * Cancelling its subscription closes the client's connection. The gateway passes it to the
+   * upstream only on routes that take WebSockets ({@code RouteBuilder.webSocket}); a transport
+   * answers a call that carries one with {@code 101} and the upstream's bytes as the body.
+   *
+   * <p>{@code request.tunnel().isPresent()}
+   *
+   * @return the client's bytes after the switch, or empty when the connection cannot switch
+   * @since 0.2
+   */
+  public Optional<Flow.Publisher<ByteBuffer>> tunnel() {
+    return Optional.ofNullable(tunnel);
+  }
+
   @Override
   public String toString() {
     return method + " " + target();
@@ -197,6 +220,7 @@ public final class Request {
     private String scheme = "http";
     private String mountPath = "";
     private List<X509Certificate> clientCertificates = List.of();
+    private Flow.Publisher<ByteBuffer> tunnel;
 
     private Builder(String method, String target) {
       method(method);
@@ -346,6 +370,29 @@ public final class Request {
      */
     public Builder clientCertificates(List<X509Certificate> chain) {
       this.clientCertificates = List.copyOf(Objects.requireNonNull(chain, "chain"));
+      return this;
+    }
+
+    /**
+     * Sets the client's bytes after a protocol switch; see {@link Request#tunnel()}.
+     *
+     * @param fromClient the client's bytes once the connection has switched
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder tunnel(Flow.Publisher<ByteBuffer> fromClient) {
+      this.tunnel = Objects.requireNonNull(fromClient, "fromClient");
+      return this;
+    }
+
+    /**
+     * Removes the client's bytes after a protocol switch: the request is an ordinary one.
+     *
+     * @return this builder
+     * @since 0.2
+     */
+    public Builder noTunnel() {
+      this.tunnel = null;
       return this;
     }
 

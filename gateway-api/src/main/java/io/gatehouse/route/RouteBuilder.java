@@ -71,6 +71,7 @@ public final class RouteBuilder {
   private Duration connectTimeout;
   private Duration responseTimeout;
   private Duration responseBodyIdleTimeout;
+  private WebSocket webSocket;
   private Duration timeout;
   private Retry retry;
   private CircuitBreaker circuitBreaker;
@@ -121,6 +122,7 @@ public final class RouteBuilder {
     fallbackResponse = destination.fallbackResponse().orElse(null);
     fallbackUpstream = destination.fallbackUpstream().orElse(null);
     aggregation = destination.aggregation().orElse(null);
+    webSocket = destination.webSocket().orElse(null);
     RouteResilience resilience = spec.resilience();
     connectTimeout = resilience.connectTimeout().orElse(null);
     responseTimeout = resilience.responseTimeout().orElse(null);
@@ -770,6 +772,36 @@ public final class RouteBuilder {
   }
 
   /**
+   * Lets this route carry WebSocket sessions with the default settings; see {@link WebSocket}.
+   *
+   * <p>{@code .route("chat", r -> r.path("/chat").webSocket().upstream("http://chat:8080"))}
+   *
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder webSocket() {
+    return webSocket(WebSocket.of());
+  }
+
+  /**
+   * Lets this route carry WebSocket sessions: a valid upgrade that passes the route's chain is
+   * forwarded to the upstream and, once it answers {@code 101}, frames flow both ways under these
+   * settings. Other requests on the route are proxied as usual. Sessions need an adapter that can
+   * switch a connection (the Undertow adapter; elsewhere an upgrade gets 400) and plain {@code http}
+   * upstreams (checked at build()).
+   *
+   * <p>{@code .webSocket(WebSocket.of().idleTimeout(Duration.ofMinutes(2)).maxMessageSize(1 << 20))}
+   *
+   * @param settings the idle timeout and size limits
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder webSocket(WebSocket settings) {
+    this.webSocket = Objects.requireNonNull(settings, "settings");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -781,7 +813,7 @@ public final class RouteBuilder {
             Optional.ofNullable(securityHeaders)),
         new RouteDestination(Optional.ofNullable(upstream), Optional.ofNullable(split),
             Optional.ofNullable(staticResponse), Optional.ofNullable(mirror), Optional.ofNullable(fallbackResponse),
-            Optional.ofNullable(fallbackUpstream), Optional.ofNullable(aggregation)),
+            Optional.ofNullable(fallbackUpstream), Optional.ofNullable(aggregation), Optional.ofNullable(webSocket)),
         new RouteResilience(Optional.ofNullable(connectTimeout), Optional.ofNullable(responseTimeout),
             Optional.ofNullable(responseBodyIdleTimeout), Optional.ofNullable(timeout), Optional.ofNullable(retry), Optional.ofNullable(circuitBreaker),
             Optional.ofNullable(exchangeDeadline)),

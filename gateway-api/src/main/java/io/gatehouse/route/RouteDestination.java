@@ -27,10 +27,11 @@ public final class RouteDestination {
   private final Optional<StaticResponse> fallbackResponse;
   private final Optional<Upstream> fallbackUpstream;
   private final Optional<Aggregation> aggregation;
+  private final Optional<WebSocket> webSocket;
 
   RouteDestination(Optional<Upstream> upstream, Optional<TrafficSplit> split, Optional<StaticResponse> staticResponse,
       Optional<Mirror> mirror, Optional<StaticResponse> fallbackResponse, Optional<Upstream> fallbackUpstream,
-      Optional<Aggregation> aggregation) {
+      Optional<Aggregation> aggregation, Optional<WebSocket> webSocket) {
     this.aggregation = Objects.requireNonNull(aggregation, "aggregation");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
     this.split = Objects.requireNonNull(split, "split");
@@ -38,6 +39,7 @@ public final class RouteDestination {
     this.mirror = Objects.requireNonNull(mirror, "mirror");
     this.fallbackResponse = Objects.requireNonNull(fallbackResponse, "fallbackResponse");
     this.fallbackUpstream = Objects.requireNonNull(fallbackUpstream, "fallbackUpstream");
+    this.webSocket = Objects.requireNonNull(webSocket, "webSocket");
   }
 
   /**
@@ -104,22 +106,33 @@ public final class RouteDestination {
     return aggregation;
   }
 
+  /**
+   * How the route carries WebSocket sessions, when it takes them.
+   *
+   * @return the settings, or empty for a route that forwards no upgrade
+   * @since 0.2
+   */
+  public Optional<WebSocket> webSocket() {
+    return webSocket;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RouteDestination d && upstream.equals(d.upstream) && split.equals(d.split)
         && staticResponse.equals(d.staticResponse) && mirror.equals(d.mirror)
         && fallbackResponse.equals(d.fallbackResponse) && fallbackUpstream.equals(d.fallbackUpstream)
-        && aggregation.equals(d.aggregation);
+        && aggregation.equals(d.aggregation) && webSocket.equals(d.webSocket);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(upstream, split, staticResponse, mirror, fallbackResponse, fallbackUpstream, aggregation);
+    return Objects.hash(upstream, split, staticResponse, mirror, fallbackResponse, fallbackUpstream, aggregation, webSocket);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "upstream", upstream, "split", split, "staticResponse", staticResponse, "mirror", mirror,
-        "fallbackResponse", fallbackResponse, "fallbackUpstream", fallbackUpstream, "aggregation", aggregation);
+        "fallbackResponse", fallbackResponse, "fallbackUpstream", fallbackUpstream, "aggregation", aggregation,
+        "webSocket", webSocket);
   }
 }

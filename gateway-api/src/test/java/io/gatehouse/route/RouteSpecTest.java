@@ -55,7 +55,7 @@ class RouteSpecTest {
         .predicate(MOBILE.description(), MOBILE.test())
         .stripPrefix(1).rewritePath("/o/(.*)", "/orders/$1")
         .setRequestHeader("X-A", "1").removeRequestHeader("X-B").addResponseHeader("X-C", "3")
-        .upstream(A).mirror(Mirror.to(B)).fallback(C)
+        .upstream(A).mirror(Mirror.to(B)).fallback(C).webSocket(WebSocket.of().idleTimeout(Duration.ofSeconds(30)))
         .connectTimeout(Duration.ofSeconds(1)).responseTimeout(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(3))
         .responseBodyIdleTimeout(Duration.ofSeconds(4))
         .retry(Retry.times(2)).circuitBreaker(CircuitBreaker.of())
@@ -93,6 +93,7 @@ class RouteSpecTest {
     assertThat(destination.staticResponse()).isEmpty();
     assertThat(destination.mirror()).hasValue(Mirror.to(B));
     assertThat(destination.fallbackUpstream()).hasValue(C);
+    assertThat(destination.webSocket()).hasValue(WebSocket.of().idleTimeout(Duration.ofSeconds(30)));
     assertThat(destination.fallbackResponse()).isEmpty();
     RouteResilience resilience = route.resilience();
     assertThat(resilience.connectTimeout()).hasValue(Duration.ofSeconds(1));
@@ -161,6 +162,7 @@ class RouteSpecTest {
         Arguments.of("destination", (UnaryOperator<RouteBuilder>) r -> r.respond(204, "text/plain", "")),
         Arguments.of("destination", (UnaryOperator<RouteBuilder>) r -> r.mirror(Mirror.to(D))),
         Arguments.of("destination", (UnaryOperator<RouteBuilder>) r -> r.fallback(StaticResponse.of(503))),
+        Arguments.of("destination", (UnaryOperator<RouteBuilder>) r -> r.webSocket(WebSocket.of().maxFrameSize(4096))),
         Arguments.of("resilience", (UnaryOperator<RouteBuilder>) r -> r.connectTimeout(Duration.ofSeconds(9))),
         Arguments.of("resilience", (UnaryOperator<RouteBuilder>) r -> r.responseTimeout(Duration.ofSeconds(9))),
         Arguments.of("resilience", (UnaryOperator<RouteBuilder>) r -> r.timeout(Duration.ofSeconds(9))),
@@ -225,7 +227,7 @@ class RouteSpecTest {
         .startsWith("RouteSpec[id=r, match=RouteMatch[paths=[], methods=[], hosts=[], conditions=[], predicates=[]], "
             + "rewrite=RouteRewrite[stripPrefix=0, path=none, requestHeaders=[], responseHeaders=[], securityHeaders=none], "
             + "destination=RouteDestination[upstream=" + A + ", split=none, staticResponse=none, mirror=none, "
-            + "fallbackResponse=none, fallbackUpstream=none, aggregation=none], "
+            + "fallbackResponse=none, fallbackUpstream=none, aggregation=none, webSocket=none], "
             + "resilience=RouteResilience[connectTimeout=none, responseTimeout=none, responseBodyIdleTimeout=none, "
             + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "

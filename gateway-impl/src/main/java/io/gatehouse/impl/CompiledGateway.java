@@ -3,6 +3,7 @@ package io.gatehouse.impl;
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
 import io.gatehouse.TimeSource;
+import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.auth.AuthRuntime;
@@ -153,6 +154,13 @@ final class CompiledGateway implements Gateway {
     if (refused.isPresent()) {
       state.reject(refused.get().why());
       return done(refused.get().response());
+    }
+    if (arrived.headers().contains("Upgrade")) {
+      // Ingress removes them as hop-by-hop; a route that takes WebSockets still needs them.
+      HttpHeaders.Builder fields = HttpHeaders.builder();
+      arrived.headers().all("Upgrade").forEach(v -> fields.add("Upgrade", v));
+      arrived.headers().all("Connection").forEach(v -> fields.add("Connection", v));
+      state.upgradeFields(fields.build());
     }
     Request received = ingress.cleaned(arrived);
     MethodRules.Outcome checked = methods.apply(received);

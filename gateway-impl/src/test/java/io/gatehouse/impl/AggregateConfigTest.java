@@ -105,6 +105,8 @@ class AggregateConfigTest {
         .containsExactly(
             "route 'agg': retry: set on an aggregating route (expected: per backend, such as Backend.retry(...); the route's timeout bounds the aggregation)",
             "route 'agg': circuitBreaker: set on an aggregating route (expected: per backend, such as Backend.retry(...); the route's timeout bounds the aggregation)");
+    assertThat(violations(r -> r.path("/u").aggregate(one).webSocket()))
+        .containsExactly("route 'agg': webSocket: set on an aggregating route (expected: only on routes with an upstream)");
   }
 
   @Test

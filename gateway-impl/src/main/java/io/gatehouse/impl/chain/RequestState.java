@@ -3,6 +3,7 @@ package io.gatehouse.impl.chain;
 import io.gatehouse.TimeSource;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.filter.AttributeKey;
+import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.problem.Problems;
 import io.gatehouse.observe.Rejection;
@@ -35,6 +36,7 @@ public final class RequestState {
   private volatile String upstreamTarget; // the last attempt's target
   private volatile long upstreamNanos; // written under this: an aggregation's attempts run in parallel
   private volatile int upstreamAttempts; // written under this
+  private volatile HttpHeaders upgradeFields; // null without an Upgrade field
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks; // guarded by this
@@ -99,6 +101,21 @@ public final class RequestState {
   public void routed(String id, Map<String, String> variables) {
     this.pathVariables = variables;
     this.routeId = id;
+  }
+
+  /**
+   * Keeps the {@code Upgrade} and {@code Connection} fields as they arrived, before ingress removes
+   * them as hop-by-hop, for a route that takes WebSockets.
+   *
+   * @param fields the two fields
+   */
+  public void upgradeFields(HttpHeaders fields) {
+    this.upgradeFields = fields;
+  }
+
+  /** {@return the {@code Upgrade} and {@code Connection} fields as they arrived; empty without an {@code Upgrade} field} */
+  public Optional<HttpHeaders> upgradeFields() {
+    return Optional.ofNullable(upgradeFields);
   }
 
   /** {@return the matched route's id; empty before routing or without a match} */

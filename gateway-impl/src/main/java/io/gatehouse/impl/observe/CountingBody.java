@@ -39,6 +39,38 @@ public final class CountingBody implements Flow.Publisher<ByteBuffer> {
     return Body.ofPublisher(new CountingBody(body, ended), body.contentLength().orElse(-1));
   }
 
+  /**
+   * A stream that adds its bytes to {@code counted} as they pass (a WebSocket session's client
+   * side, which has no end that the record waits for).
+   *
+   * @param counted the running count
+   * @return the counting stream
+   */
+  public static Flow.Publisher<ByteBuffer> passing(Flow.Publisher<ByteBuffer> stream, AtomicLong counted) {
+    return subscriber -> stream.subscribe(new Flow.Subscriber<ByteBuffer>() {
+      @Override
+      public void onSubscribe(Flow.Subscription subscription) {
+        subscriber.onSubscribe(subscription);
+      }
+
+      @Override
+      public void onNext(ByteBuffer item) {
+        counted.addAndGet(item.remaining());
+        subscriber.onNext(item);
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        subscriber.onError(failure);
+      }
+
+      @Override
+      public void onComplete() {
+        subscriber.onComplete();
+      }
+    });
+  }
+
   private void end() {
     if (done.compareAndSet(false, true)) {
       ended.accept(bytes.get());

@@ -46,6 +46,13 @@ public final class RequestMeasure {
 
   /** The request with a body that counts its bytes, if it streams. */
   public Request counting(Request request) {
+    if (request.tunnel().isPresent()) {
+      // A WebSocket session's client bytes count as they pass: the record is made when the
+      // upstream's side ends, which may come first.
+      AtomicLong counted = new AtomicLong();
+      requestBodyBytes = counted;
+      return request.toBuilder().tunnel(CountingBody.passing(request.tunnel().get(), counted)).build();
+    }
     Body body = request.body();
     if (body.isEmpty() || body.inMemory().isPresent()) {
       return request;

@@ -169,6 +169,8 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
           "set on an aggregating route" + perBackend)));
       to.mirror().ifPresent(m -> violations.add(ConfigViolation.ofRoute(id, "mirror", "set on an aggregating route"
           + " (expected: only on routes with an upstream)")));
+      to.webSocket().ifPresent(w -> violations.add(ConfigViolation.ofRoute(id, "webSocket", "set on an aggregating route"
+          + " (expected: only on routes with an upstream)")));
     });
     to.upstream().ifPresent(u -> checkTargets(id, "upstream", u, violations));
     to.split().ifPresent(split -> {
@@ -185,7 +187,22 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
       violations.add(ConfigViolation.ofRoute(id, "fallback",
           "set without a circuit breaker (expected: circuitBreaker(...) too; the fallback answers while it is open)"));
     }
+    to.webSocket().ifPresent(ws -> {
+      for (Upstream u : route.upstreamsUsed()) {
+        for (Target target : u.targets()) {
+          if (target.url().regionMatches(true, 0, "https:", 0, 6)) {
+            violations.add(ConfigViolation.ofRoute(id, "webSocket", "upstream '" + target.url()
+                + "' is https (expected: http upstreams; WebSocket over TLS to upstreams is not supported yet)"));
+          }
+        }
+      }
+      if (to.mirror().isPresent()) {
+        violations.add(ConfigViolation.ofRoute(id, "webSocket",
+            "set together with a mirror (expected: one or the other; a session cannot be copied)"));
+      }
+    });
     if (answers && !proxies) {
+      onlyWhenProxying(id, "webSocket", to.webSocket(), violations);
       onlyWhenProxying(id, "timeout", resilience.timeout(), violations);
       onlyWhenProxying(id, "retry", resilience.retry(), violations);
       onlyWhenProxying(id, "circuitBreaker", resilience.circuitBreaker(), violations);

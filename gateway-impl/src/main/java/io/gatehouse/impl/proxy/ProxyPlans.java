@@ -12,6 +12,7 @@ import io.gatehouse.impl.chain.RequestKeys;
 import io.gatehouse.impl.observe.Observers;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.resilience.Breaker;
+import io.gatehouse.impl.websocket.WebSocketProxy;
 import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.RouteDestination;
 import io.gatehouse.route.RouteResilience;
@@ -87,7 +88,8 @@ public final class ProxyPlans {
         fallback,
         mirror,
         timed ? Optional.of(upstreams.scheduler()) : Optional.empty(),
-        exchangeDeadline);
+        exchangeDeadline,
+        to.webSocket().map(ws -> new WebSocketProxy(route.id(), ws, gateway.time(), upstreams.scheduler())));
   }
 
   /** The plan of an aggregating route: each backend with its own pool, retry rules and breaker. */

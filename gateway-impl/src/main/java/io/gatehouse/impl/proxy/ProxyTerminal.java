@@ -18,6 +18,7 @@ import io.gatehouse.impl.problem.RetryAfter;
 import io.gatehouse.impl.resilience.Breaker;
 import io.gatehouse.impl.resilience.CallOutcome;
 import io.gatehouse.impl.routing.InvalidPathException;
+import io.gatehouse.impl.websocket.WebSocketProxy;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.route.ExchangeDeadline;
 import io.gatehouse.route.HeaderOperation;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -58,7 +60,8 @@ public final class ProxyTerminal implements Terminal {
       Optional<Destination> fallback,
       Optional<RequestMirror> mirror,
       Optional<TimeSource.Scheduler> scheduler,
-      ExchangeDeadline exchangeDeadline) {
+      ExchangeDeadline exchangeDeadline,
+      Optional<WebSocketProxy> webSocket) {
 
     /** The deadline of the attempts, up to the response head: the route's timeout or the exchange's total, the shorter. */
     Optional<Duration> headTimeout() {
@@ -87,7 +90,12 @@ public final class ProxyTerminal implements Terminal {
       return CompletableFuture.completedFuture(
           state.problem(400, "Bad Request", "the path is not valid after rewriting: " + e.reason()));
     }
-    Request template = in.toBuilder().headers(upstreamHeaders(in, state)).build();
+    Request.Builder upstreamRequest = in.toBuilder().headers(upstreamHeaders(in, state));
+    if (plan.webSocket().isPresent() && plan.webSocket().get().offered(state)) {
+      return webSocket(exchange, state, plan.webSocket().get(), in, upstreamRequest.build(), path);
+    }
+    // A plain request, even where the client's connection could switch: Upgrade was removed at ingress.
+    Request template = upstreamRequest.noTunnel().build();
     Breaker breaker = plan.breaker().orElse(null);
     if (breaker != null && !breaker.tryAcquire()) {
       return fallback(in, state, template, path);
@@ -120,6 +128,47 @@ public final class ProxyTerminal implements Terminal {
           }
           return limited(state, decorate(result), result.status(), started);
         });
+  }
+
+  /**
+   * A WebSocket upgrade that passed the route's chain: checked, then sent once (no retry, no
+   * mirror copy) through the breaker and the attempts; the upstream's 101 is checked before the
+   * session starts. The exchange deadline does not bound the session (its idle timeout does).
+   */
+  private CompletionStage<Response> webSocket(Exchange exchange, RequestState state, WebSocketProxy ws, Request in,
+      Request template, String path) {
+    Optional<Response> refused = ws.refusal(in, state);
+    if (refused.isPresent()) {
+      if (in.tunnel().isPresent()) {
+        // The client's bytes after a switch are not wanted: it closes the adapter's side.
+        WebSocketProxy.discard(in.tunnel().get());
+      }
+      return CompletableFuture.completedFuture(refused.get());
+    }
+    Breaker breaker = plan.breaker().orElse(null);
+    if (breaker != null && !breaker.tryAcquire()) {
+      return fallback(in, state, template.toBuilder().noTunnel().build(), path);
+    }
+    WebSocketProxy.Opening opening = ws.open(template, state);
+    Destination destination = plan.splitter().map(s -> s.pick(exchange, state)).orElseGet(() -> plan.destination().orElseThrow());
+    long started = state.time().nanoTime();
+    CompletionStage<UpstreamAttempts.Result> attempts;
+    try {
+      attempts = attempts(exchange, state, destination, opening.upstreamRequest(), path, null, started).start();
+    } catch (RuntimeException e) {
+      opening.abandon();
+      throw e;
+    }
+    return attempts.handle((result, failure) -> {
+      if (failure != null) {
+        opening.abandon();
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      }
+      if (breaker != null) {
+        breaker.record(result.outcome(), result.status(), state.time().nanoTime() - started);
+      }
+      return opening.answer(result.response(), decorate(result), result.status());
+    });
   }
 
   /** A proxied response whose body streams, held to the route's {@link ExchangeDeadline}. */
@@ -236,6 +285,7 @@ public final class ProxyTerminal implements Terminal {
           + plan.exchangeDeadline().grace());
     }
     plan.retry().ifPresent(retry -> stages.add("retry (at most " + retry.spec.maxRetries() + " retries)"));
+    plan.webSocket().ifPresent(ws -> stages.add(ws.toString()));
     stages.add(plan.splitter().map(TrafficSplitter::toString)
         .orElseGet(() -> plan.destination().map(Destination::describe).orElse("upstream (none)")));
     return stages;

@@ -12,6 +12,8 @@ import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.server.SSLSessionInfo;
+import io.gatehouse.adapter.ResponseFraming;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
@@ -70,6 +72,7 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   private volatile boolean writerDone;
   private volatile ResponseWriter writer;
   private volatile RequestBodyInput requestBody;
+  private ChannelSource tunnel; // I/O thread only; set when the connection can switch protocols
   private final DelayedWatches.Entry delayedWatch; // I/O thread only
   private DelayedWatches watchQueue; // I/O thread only; set once the watch is scheduled
 
@@ -210,6 +213,12 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     }
     b.scheme("https".equalsIgnoreCase(exchange.getRequestScheme()) ? "https" : "http");
     b.clientCertificates(clientCertificates(exchange));
+    if (exchange.getProtocol().equals(Protocols.HTTP_1_1) && exchange.getRequestHeaders().contains(Headers.UPGRADE)
+        && exchange.getConnection() instanceof io.undertow.server.protocol.http.HttpServerConnection) {
+      // The client's bytes once a 101 has switched the connection (a WebSocket session).
+      tunnel = new ChannelSource(ioThread);
+      b.tunnel(tunnel);
+    }
     if (contentLength == 0 || (contentLength < 0 && exchange.isRequestComplete())) {
       b.body(Body.empty());
     } else {
@@ -250,6 +259,10 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
   }
 
   private void write(Response response) {
+    if (response.status() == 101) {
+      switchProtocols(response);
+      return;
+    }
     call.markResponding();
     ResponseWriter w = new ResponseWriter(this, exchange, timeouts.write());
     writer = w;
@@ -258,6 +271,42 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
       return;
     }
     w.start(response);
+  }
+
+  /**
+   * A 101 from the gateway: the response head goes out, then the connection is handed over to the
+   * session, the client's bytes to the request's tunnel and the response body's bytes to the
+   * client. A 101 for a request that cannot switch is the gateway's fault: 502. The exchange ends
+   * with the head (the gateway lease with it); the session lives on in its two streams. I/O thread.
+   */
+  private void switchProtocols(Response response) {
+    ChannelSource in = tunnel;
+    if (in == null || call.isAborted()) {
+      GatewayCall.discard(response.body());
+      if (!call.isAborted()) {
+        log.warn("a 101 response for a request whose connection cannot switch protocols: {}", exchange);
+        call.markResponding();
+        ResponseWriter w = new ResponseWriter(this, exchange, timeouts.write());
+        writer = w;
+        w.start(Problems.closing(exchange, 502, "The gateway answered 101 to a request that cannot switch protocols."));
+      }
+      return;
+    }
+    call.markResponding();
+    stopWatching();
+    responseWritten = true;
+    writerDone = true;
+    HeaderMap headers = exchange.getResponseHeaders();
+    response.headers().forEach((name, value) -> {
+      if (!ResponseFraming.isFramingField(name) && !name.equalsIgnoreCase("Connection")) {
+        headers.add(HttpString.tryFromString(name), value);
+      }
+    });
+    exchange.upgradeChannel((connection, ex) -> {
+      in.attach(connection.getSourceChannel(), null);
+      response.body().subscribe(new ChannelSink(connection.getIoThread(), connection.getSinkChannel(), connection));
+    });
+    exchange.endExchange();
   }
 
   /** The body failed before any byte went out: answer with this problem instead. I/O thread. */

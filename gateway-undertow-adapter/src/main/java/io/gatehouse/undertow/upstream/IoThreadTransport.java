@@ -88,6 +88,9 @@ final class IoThreadTransport implements UpstreamTransport {
   @Override
   public CompletionStage<Response> send(UpstreamCall call) {
     Objects.requireNonNull(call, "call");
+    if (call.request().tunnel().isPresent()) {
+      return upgrade(call);
+    }
     if (!(Thread.currentThread() instanceof XnioIoThread thread)) {
       throw new IllegalStateException("send: called on '" + Thread.currentThread().getName()
           + "' (expected: an XNIO I/O thread)");
@@ -106,6 +109,24 @@ final class IoThreadTransport implements UpstreamTransport {
     CompletableFuture<Response> result = new CompletableFuture<>();
     attempt(new Exchange(call, origin, loop, false, result));
     return result;
+  }
+
+  /**
+   * A WebSocket upgrade, on a connection of its own ({@link UpgradeCall}): on this I/O thread, or
+   * when the gateway's chain finished elsewhere, on an I/O thread this transport already runs on.
+   */
+  private CompletionStage<Response> upgrade(UpstreamCall call) {
+    positive("connectTimeout", call.connectTimeout());
+    positive("responseTimeout", call.responseTimeout());
+    XnioIoThread thread = Thread.currentThread() instanceof XnioIoThread t ? t
+        : loops.keySet().stream().findFirst().orElse(null);
+    if (closed || thread == null) {
+      return CompletableFuture.failedFuture(new UpstreamException(Kind.CONNECT_REFUSED, "GET " + call.origin()
+          + call.request().path() + " (WebSocket upgrade): " + (closed ? "the transport is closed"
+              : "no I/O thread to open the connection on (expected: the call made on an Undertow I/O thread)")));
+    }
+    Origin origin = origins.computeIfAbsent(call.origin(), IoThreadTransport::origin);
+    return new UpgradeCall(this, call, origin, thread).start();
   }
 
   private void attempt(Exchange e) {

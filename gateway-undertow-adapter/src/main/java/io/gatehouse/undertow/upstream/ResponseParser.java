@@ -53,6 +53,7 @@ final class ResponseParser {
   private boolean lineCr;
   private boolean headOnly;
   private boolean connect;
+  private boolean upgrade;
   private int status;
   private boolean http10;
   private int fields;
@@ -73,12 +74,22 @@ final class ResponseParser {
   void expect(String method) {
     headOnly = method.equals("HEAD");
     connect = method.equals("CONNECT");
+    upgrade = false;
     state = State.STATUS_LINE;
     sawByte = false;
     interim = 0;
     line.setLength(0);
     lineCr = false;
     newHead();
+  }
+
+  /**
+   * Expects the response to an upgrade request ({@code GET} with {@code Upgrade}): a {@code 101}
+   * ends the head, and every byte after it is passed on as body until the connection closes.
+   */
+  void expectUpgrade() {
+    expect("GET");
+    upgrade = true;
   }
 
   /** Whether no response is expected (the last one ended, or none was asked for). */
@@ -251,6 +262,16 @@ final class ResponseParser {
 
   private void headEnded(Listener listener) throws FramingException {
     if (status < 200) {
+      if (status == 101 && upgrade) {
+        if (contentLengths > 0 || transferEncodings > 0 || http10) {
+          fail("a 101 response with Content-Length or Transfer-Encoding, or in HTTP/1.0");
+        }
+        List<String> received = headFields;
+        headFields = new ArrayList<>();
+        listener.head(status, false, received, -1);
+        state = State.UNTIL_CLOSE;
+        return;
+      }
       if (status == 101) {
         fail("101 Switching Protocols, but the gateway asks no upstream to upgrade");
       }
