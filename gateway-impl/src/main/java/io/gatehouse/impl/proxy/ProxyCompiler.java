@@ -24,7 +24,6 @@ import io.gatehouse.upstream.Upstream;
 import io.gatehouse.upstream.UpstreamTls;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -156,12 +155,12 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
     }
   }
 
-  /** One warning per upstream that skips verification, when the gateway is built. */
+  /** One warning per upstream (equal upstreams are one) that skips verification, when the gateway is built. */
   private static void warnInsecure(GatewaySpec spec) {
-    Map<Upstream, Boolean> warned = new IdentityHashMap<>();
+    Set<Upstream> warned = new java.util.HashSet<>();
     for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
       for (Upstream upstream : route.upstreamsUsed()) {
-        if (upstream.tls().filter(UpstreamTls::skipsVerification).isPresent() && warned.put(upstream, true) == null) {
+        if (upstream.tls().filter(UpstreamTls::skipsVerification).isPresent() && warned.add(upstream)) {
           log.warn("route '{}': {}: tls: insecureSkipVerify: the upstream's certificate and host name are NOT verified;"
               + " anyone on the path can read and change its traffic (expected: only on a test bench)", route.id(), describe(upstream));
         }
