@@ -51,7 +51,7 @@ final class TlsUpstream implements AutoCloseable {
     return new TlsUpstream(serverAlias, clientAuth, http2);
   }
 
-  private static SSLContext context(String alias) {
+  static SSLContext context(String alias) {
     TestPki pki = TestPki.shared();
     try {
       KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
