@@ -3,10 +3,12 @@ package io.gatehouse.undertow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.Gateway;
+import io.gatehouse.upstream.HealthCheck;
 import io.gatehouse.upstream.Upstream;
 import io.gatehouse.upstream.UpstreamTls;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -188,6 +190,22 @@ class UpstreamTlsOverSocketsTest {
         assertThat(get(server, "/with/x").statusCode()).as("the gateway keeps serving").isEqualTo(200);
       }
       assertThat(upstream.seen()).hasSize(2).allSatisfy(line -> assertThat(line).contains("client=CN=billing,"));
+    }
+  }
+
+  @Test
+  void health_checks_present_the_upstreams_client_certificate() throws Exception {
+    try (TlsUpstream upstream = TlsUpstream.start(TestPki.SERVER, SslClientAuthMode.REQUIRED, false);
+        Gateway gateway = gateway(Upstream.of(upstream.url())
+            .healthCheck(HealthCheck.http("/health").interval(Duration.ofMillis(200)))
+            .tls(UpstreamTls.trustedCas(CA).clientCertificate(PKI.chainPem(TestPki.CLIENT), PKI.keyPem(TestPki.CLIENT))))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (upstream.seen().stream().noneMatch(line -> line.endsWith(" /health")) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+
+      assertThat(upstream.seen()).filteredOn(line -> line.endsWith(" /health")).isNotEmpty()
+          .allSatisfy(line -> assertThat(line).startsWith("HTTP/1.1 client=CN=billing,OU=Payments,O=Example "));
     }
   }
 

@@ -62,8 +62,9 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The gateway's {@link UpstreamTransport}: HTTP/1.1 to upstreams over httpclient5's async client,
- * with a keep-alive connection pool. A call in flight holds no thread.
+ * The gateway's {@link UpstreamTransport}: HTTP/1.1 (and HTTP/2 where a call offers it) to
+ * upstreams over httpclient5's async client, with keep-alive connection pools. A call in flight
+ * holds no thread.
  *
  * <pre>{@code
  * try (HttpClientTransport transport = HttpClientTransport.create(TransportSettings.defaults())) {
