@@ -361,7 +361,7 @@ public final class HttpClientTransport implements UpstreamTransport {
             .build())
         .setH2Config(H2Config.custom()
             .setPushEnabled(false)
-            // The bound of an HTTP/1.1 head's fields, as HPACK counts them (name + value + 32 each).
+            // At most 256 KiB of response fields, as HPACK counts them (name + value + 32 each).
             .setMaxHeaderListSize(ResponseFramingGuard.MAX_FIELDS * 1024)
             .build())
         .setThreadFactory(new DefaultThreadFactory(threadNamePrefix, true))
