@@ -39,7 +39,7 @@ class Http2UpstreamResponsesTest {
         Arguments.of("a body longer than its Content-Length", List.of(headers(false, "content-length", "5"),
             data("hello world", true)), "cut"),
         Arguments.of("a body longer than its Content-Length, in two frames", List.of(headers(false, "content-length", "5"),
-            data("hello", false), data(" world", true)), "cut"),
+            data("hello", false), data(" world", true)), "cut after 5"),
         Arguments.of("a body shorter than its Content-Length", List.of(headers(false, "content-length", "5"), data("hi", true)), "cut"));
   }
 
@@ -57,7 +57,7 @@ class Http2UpstreamResponsesTest {
         try {
           response = Servers.CLIENT.send(Servers.request(server.port(), "/x").build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-          assertThat(outcome).as("the client's connection was cut: " + e).isEqualTo("cut");
+          assertThat(outcome).as("the client's connection was cut: " + e).startsWith("cut");
           continue;
         }
         switch (outcome) {
@@ -67,6 +67,15 @@ class Http2UpstreamResponsesTest {
           }
           // A cut body may also turn into a 502 when the failure comes before the head went out.
           case "cut" -> assertThat(response.statusCode()).as(response.body()).isEqualTo(502);
+          // The first frame fills the Content-Length and may reach the client, whole, before the
+          // excess arrives; the excess never does.
+          case "cut after 5" -> {
+            if (response.statusCode() == 200) {
+              assertThat(response.body()).isEqualTo("hello");
+            } else {
+              assertThat(response.statusCode()).isEqualTo(502);
+            }
+          }
           default -> {
             assertThat(response.statusCode() + " " + response.body()).isEqualTo(outcome);
             assertThat(response.headers().allValues("set-cookie")).isEmpty();
