@@ -52,6 +52,8 @@ public final class Upstream {
   private final Optional<CircuitBreaker> circuitBreaker;
   private final Optional<Duration> connectTimeout;
   private final Optional<Duration> responseTimeout;
+  private final Optional<UpstreamTls> tls;
+  private final boolean http2;
 
   // Package-private, not private: UpstreamInvariantsTest pins the check that no setter can trip.
   Upstream(Optional<String> name, List<Target> targets, Optional<ServiceDiscovery> discovery,
@@ -60,6 +62,16 @@ public final class Upstream {
       OptionalInt maxRequestsPerTarget, WhenFull whenFull, OptionalInt maxRequests,
       Optional<CircuitBreaker> circuitBreaker, Optional<Duration> connectTimeout,
       Optional<Duration> responseTimeout) {
+    this(name, targets, discovery, refreshInterval, balancing, hashKey, healthCheck, outlierDetection, panicMode,
+        maxRequestsPerTarget, whenFull, maxRequests, circuitBreaker, connectTimeout, responseTimeout, Optional.empty(), false);
+  }
+
+  private Upstream(Optional<String> name, List<Target> targets, Optional<ServiceDiscovery> discovery,
+      Duration refreshInterval, LoadBalancing balancing, Optional<RequestKey> hashKey,
+      Optional<HealthCheck> healthCheck, Optional<OutlierDetection> outlierDetection, boolean panicMode,
+      OptionalInt maxRequestsPerTarget, WhenFull whenFull, OptionalInt maxRequests,
+      Optional<CircuitBreaker> circuitBreaker, Optional<Duration> connectTimeout,
+      Optional<Duration> responseTimeout, Optional<UpstreamTls> tls, boolean http2) {
     Objects.requireNonNull(name, "name");
     targets = List.copyOf(targets);
     Objects.requireNonNull(discovery, "discovery");
@@ -96,6 +108,8 @@ public final class Upstream {
     this.circuitBreaker = circuitBreaker;
     this.connectTimeout = connectTimeout;
     this.responseTimeout = responseTimeout;
+    this.tls = Objects.requireNonNull(tls, "tls");
+    this.http2 = http2;
   }
 
   /**
@@ -234,6 +248,27 @@ public final class Upstream {
   }
 
   /**
+   * How the gateway speaks TLS to this upstream's https targets; empty: it trusts what the JVM
+   * trusts and presents no client certificate.
+   *
+   * @return the setting
+   * @since 0.2
+   */
+  public Optional<UpstreamTls> tls() {
+    return tls;
+  }
+
+  /**
+   * Whether the gateway offers HTTP/2 to this upstream's https targets.
+   *
+   * @return the setting
+   * @since 0.2
+   */
+  public boolean http2() {
+    return http2;
+  }
+
+  /**
    * Whether another Upstream has equal settings.
    *
    * @param other the other object
@@ -255,7 +290,9 @@ public final class Upstream {
         && maxRequests.equals(o.maxRequests)
         && circuitBreaker.equals(o.circuitBreaker)
         && connectTimeout.equals(o.connectTimeout)
-        && responseTimeout.equals(o.responseTimeout);
+        && responseTimeout.equals(o.responseTimeout)
+        && tls.equals(o.tls)
+        && http2 == o.http2;
   }
 
   /**
@@ -265,7 +302,7 @@ public final class Upstream {
    */
   @Override
   public int hashCode() {
-    return Objects.hash(name, targets, discovery, refreshInterval, balancing, hashKey, healthCheck, outlierDetection, panicMode, maxRequestsPerTarget, whenFull, maxRequests, circuitBreaker, connectTimeout, responseTimeout);
+    return Objects.hash(name, targets, discovery, refreshInterval, balancing, hashKey, healthCheck, outlierDetection, panicMode, maxRequestsPerTarget, whenFull, maxRequests, circuitBreaker, connectTimeout, responseTimeout, tls, http2);
   }
 
   /**
@@ -323,7 +360,7 @@ public final class Upstream {
   public Upstream targets(List<Target> targets) {
     return new Upstream(name, List.copyOf(targets), discovery, refreshInterval, balancing, hashKey, healthCheck,
         outlierDetection, panicMode, maxRequestsPerTarget, whenFull, maxRequests, circuitBreaker, connectTimeout,
-        responseTimeout);
+        responseTimeout, tls, http2);
   }
 
   /**
@@ -497,12 +534,42 @@ public final class Upstream {
     return with(d -> d.responseTimeout = Optional.of(timeout));
   }
 
+  /**
+   * Sets how the gateway speaks TLS to this upstream's https targets: whom it trusts, the client
+   * certificate it presents, the server name it checks. {@code build()} fails if no target (and
+   * no discovery) can use it, that is when every target is plain {@code http}.
+   *
+   * <p>{@code Upstream.of("https://orders:8443").tls(UpstreamTls.trustedCas(Path.of("ca.pem")))}
+   *
+   * @param tls the setting
+   * @return a changed copy
+   * @since 0.2
+   */
+  public Upstream tls(UpstreamTls tls) {
+    Objects.requireNonNull(tls, "tls");
+    return with(d -> d.tls = Optional.of(tls));
+  }
+
+  /**
+   * Sets whether the gateway offers HTTP/2 to this upstream's https targets (off by default): the
+   * TLS handshake offers {@code h2} and {@code http/1.1} (ALPN) and the connection speaks the one
+   * the target picks, so a target without HTTP/2 is still reached over HTTP/1.1. Plain-{@code http}
+   * targets are always called with HTTP/1.1; {@code build()} fails if every target is plain.
+   *
+   * @param on true to offer HTTP/2
+   * @return a changed copy
+   * @since 0.2
+   */
+  public Upstream http2(boolean on) {
+    return with(d -> d.http2 = on);
+  }
+
   private Upstream with(Consumer<Draft> change) {
     Draft d = new Draft(this);
     change.accept(d);
     return new Upstream(d.name, targets, discovery, refreshInterval, d.balancing, d.hashKey, d.healthCheck,
         d.outlierDetection, d.panicMode, d.maxRequestsPerTarget, d.whenFull, d.maxRequests, d.circuitBreaker,
-        d.connectTimeout, d.responseTimeout);
+        d.connectTimeout, d.responseTimeout, d.tls, d.http2);
   }
 
   @Override
@@ -533,6 +600,8 @@ public final class Upstream {
     Optional<CircuitBreaker> circuitBreaker;
     Optional<Duration> connectTimeout;
     Optional<Duration> responseTimeout;
+    Optional<UpstreamTls> tls;
+    boolean http2;
 
     Draft(Upstream u) {
       name = u.name;
@@ -547,6 +616,8 @@ public final class Upstream {
       circuitBreaker = u.circuitBreaker;
       connectTimeout = u.connectTimeout;
       responseTimeout = u.responseTimeout;
+      tls = u.tls;
+      http2 = u.http2;
     }
   }
 }

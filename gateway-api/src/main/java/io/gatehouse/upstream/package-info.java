@@ -4,6 +4,8 @@
  * shared by name between routes), {@link io.gatehouse.upstream.Retry} and
  * {@link io.gatehouse.upstream.CircuitBreaker} (per route), {@link io.gatehouse.upstream.TrafficSplit}
  * (canaries) and {@link io.gatehouse.upstream.Mirror} (shadow traffic).
+ * {@link io.gatehouse.upstream.UpstreamTls} sets how the gateway speaks TLS to an upstream
+ * (pinned authorities, a client certificate for mutual TLS, the server name).
  * {@link io.gatehouse.upstream.ServiceDiscovery} is the SPI for targets that change at run time;
  * {@link io.gatehouse.Gateway#upstreams()} reports their health.
  *

@@ -27,7 +27,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * A small PKI made once per test JVM by the JDK's own keytool (as the transport kit's
  * {@code KitTls} does): no test-only crypto library, no stored key. Two CAs; server certificates
  * for 127.0.0.1 and localhost signed by the first; client certificates, one of them expired and
- * one signed by the other CA.
+ * one signed by the other CA; for upstream TLS, server certificates that are expired, signed by
+ * the other CA, or for another host.
  */
 final class TestPki {
   static final char[] PASSWORD = "test-pki".toCharArray();
@@ -40,6 +41,11 @@ final class TestPki {
   static final String CLIENT_EXPIRED = "client-expired";
   /** Signed by "other-ca", which the server does not trust. */
   static final String CLIENT_UNTRUSTED = "client-untrusted";
+  /** Server certificates for 127.0.0.1 and localhost: expired; signed by "other-ca". */
+  static final String SERVER_EXPIRED = "server-expired";
+  static final String SERVER_OTHER_CA = "server-other-ca";
+  /** Signed by "ca", for dns:elsewhere.example only: not for 127.0.0.1 or localhost. */
+  static final String SERVER_OTHER_HOST = "server-other-host";
 
   private static TestPki shared;
 
@@ -84,6 +90,12 @@ final class TestPki {
         "-signer", "ca", "-signerkeypass", new String(PASSWORD), "-startdate", "-10d", "-validity", "2");
     keytool(file, "-alias", CLIENT_UNTRUSTED, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=billing,O=Example",
         "-signer", "other-ca", "-signerkeypass", new String(PASSWORD), "-validity", "5");
+    keytool(file, "-alias", SERVER_EXPIRED, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost,O=Expired",
+        "-ext", serverSan, "-signer", "ca", "-signerkeypass", new String(PASSWORD), "-startdate", "-10d", "-validity", "2");
+    keytool(file, "-alias", SERVER_OTHER_CA, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost,O=Elsewhere",
+        "-ext", serverSan, "-signer", "other-ca", "-signerkeypass", new String(PASSWORD), "-validity", "5");
+    keytool(file, "-alias", SERVER_OTHER_HOST, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=elsewhere.example",
+        "-ext", "san=dns:elsewhere.example", "-signer", "ca", "-signerkeypass", new String(PASSWORD), "-validity", "5");
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(file)) {
       store.load(in, PASSWORD);

@@ -160,7 +160,9 @@ public final class HealthChecker implements AutoCloseable {
         Request request = Request.builder("GET", target.basePath() + check.path())
             .header("User-Agent", USER_AGENT)
             .build();
-        call = transport.send(new UpstreamCall(target.origin(), request, check.timeout(), check.timeout()))
+        // The group's TLS setting: a check of an mTLS upstream presents the same certificate as its calls.
+        call = transport.send(new UpstreamCall(target.origin(), request, check.timeout(), check.timeout(), check.timeout(),
+            pool.spec().tls(), pool.spec().http2()))
             .toCompletableFuture();
         if (abortReason != null) {
           call.cancel(true); // aborted (by close()) while starting

@@ -13,6 +13,7 @@ import io.gatehouse.impl.upstream.HttpClientTransport;
 import io.gatehouse.impl.upstream.SplitTransport;
 import io.gatehouse.impl.upstream.HttpUrls;
 import io.gatehouse.impl.upstream.TransportSettings;
+import io.gatehouse.impl.upstream.UpstreamTlsContexts;
 import io.gatehouse.route.RouteDestination;
 import io.gatehouse.route.RouteResilience;
 import io.gatehouse.route.RouteSpec;
@@ -20,13 +21,18 @@ import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.Target;
 import io.gatehouse.upstream.TrafficSplit;
 import io.gatehouse.upstream.Upstream;
+import io.gatehouse.upstream.UpstreamTls;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compiles what proxying routes send upstream: path rewrites, upstreams, splits, mirrors, fallbacks
@@ -36,6 +42,8 @@ import java.util.regex.PatternSyntaxException;
 public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, ProxyCompiler.Proxying> {
   /** The one instance: compiling keeps no state. */
   INSTANCE;
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyCompiler.class);
 
   /**
    * What building the proxying needs.
@@ -62,6 +70,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
       checkRoute(route, violations);
     }
     checkNames(spec, violations);
+    checkTls(spec, violations);
   }
 
   @Override
@@ -69,6 +78,7 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
     UpstreamSettings settings = spec.upstreams();
     UpstreamTransport transport = settings.transport()
         .orElseGet(() -> SplitTransport.over(defaultTransport(spec, settings), settings.connectionPool()));
+    warnInsecure(spec);
     UpstreamRuntime upstreams = new UpstreamRuntime(spec.time(), inputs.scheduler(), transport, inputs.observers());
     ProxyPlans plans = new ProxyPlans(spec, upstreams, new ForwardedHeaders(inputs.trusted()), transport,
         RequestKeys.INSTANCE, inputs.observers());
@@ -84,29 +94,88 @@ public enum ProxyCompiler implements FeatureCompiler<ProxyCompiler.Inputs, Proxy
    */
   private static HttpClientTransport defaultTransport(GatewaySpec spec, UpstreamSettings settings) {
     HttpClientTransport transport = HttpClientTransport.create(TransportSettings.of(settings.connectionPool()), spec.time());
-    if (namesHttpsTarget(spec)) {
-      try {
-        transport.makeTlsContext();
-        transport.start();
-      } catch (RuntimeException | Error e) {
-        transport.close();
-        throw e;
+    try {
+      boolean jvmTrust = false;
+      Set<UpstreamTls> own = new LinkedHashSet<>();
+      for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
+        for (Upstream upstream : route.upstreamsUsed()) {
+          if (namesHttpsTarget(upstream)) {
+            upstream.tls().ifPresent(own::add);
+            jvmTrust |= upstream.tls().isEmpty();
+          }
+        }
       }
+      if (jvmTrust) {
+        transport.makeTlsContext();
+      }
+      for (UpstreamTls tls : own) {
+        transport.makeTlsContext(tls); // check() has read these files once already: they fail here only if changed since
+      }
+      if (jvmTrust || !own.isEmpty()) {
+        transport.start();
+      }
+    } catch (RuntimeException | Error e) {
+      transport.close();
+      throw e;
     }
     return transport;
   }
 
-  private static boolean namesHttpsTarget(GatewaySpec spec) {
-    for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
-      for (Upstream upstream : route.upstreamsUsed()) {
-        for (Target target : upstream.targets()) {
-          if (target.url().regionMatches(true, 0, "https:", 0, 6)) {
-            return true;
-          }
-        }
+  private static boolean namesHttpsTarget(Upstream upstream) {
+    for (Target target : upstream.targets()) {
+      if (target.url().regionMatches(true, 0, "https:", 0, 6)) {
+        return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Each upstream's TLS setting can be used (its files read, keys decrypted and matched), once per
+   * distinct setting; TLS and HTTP/2 are set only on upstreams with an https target (or discovered ones).
+   */
+  private static void checkTls(GatewaySpec spec, List<ConfigViolation> violations) {
+    Map<UpstreamTls, Optional<String>> problems = new HashMap<>();
+    for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
+      for (Upstream upstream : route.upstreamsUsed()) {
+        boolean plainOnly = upstream.discovery().isEmpty() && !namesHttpsTarget(upstream);
+        String subject = describe(upstream);
+        if (upstream.tls().isPresent() && plainOnly) {
+          violations.add(ConfigViolation.ofRoute(route.id(), "tls", subject
+              + ": set, but every target is plain http " + targetUrls(upstream) + " (expected: https targets, or no tls(...))"));
+        }
+        if (upstream.http2() && plainOnly) {
+          violations.add(ConfigViolation.ofRoute(route.id(), "http2", subject
+              + ": true, but every target is plain http " + targetUrls(upstream)
+              + " (expected: https targets; HTTP/2 is negotiated in the TLS handshake)"));
+        }
+        upstream.tls().ifPresent(tls -> problems.computeIfAbsent(tls, UpstreamTlsContexts::problem)
+            .ifPresent(problem -> violations.add(ConfigViolation.ofRoute(route.id(), "tls", subject + ": " + problem))));
+      }
+    }
+  }
+
+  /** One warning per upstream (equal upstreams are one) that skips verification, when the gateway is built. */
+  private static void warnInsecure(GatewaySpec spec) {
+    Set<Upstream> warned = new java.util.HashSet<>();
+    for (RouteSpec route : FeatureCompiler.distinctRoutes(spec)) {
+      for (Upstream upstream : route.upstreamsUsed()) {
+        if (upstream.tls().filter(UpstreamTls::skipsVerification).isPresent() && warned.add(upstream)) {
+          log.warn("route '{}': {}: tls: insecureSkipVerify: the upstream's certificate and host name are NOT verified;"
+              + " anyone on the path can read and change its traffic (expected: only on a test bench)", route.id(), describe(upstream));
+        }
+      }
+    }
+  }
+
+  /** Such as {@code upstream 'orders'}, or {@code upstream [https://a:8443]} for an unnamed one. */
+  private static String describe(Upstream upstream) {
+    return "upstream " + upstream.name().map(n -> "'" + n + "'").orElseGet(() -> targetUrls(upstream));
+  }
+
+  private static String targetUrls(Upstream upstream) {
+    return upstream.discovery().map(Object::toString)
+        .orElseGet(() -> upstream.targets().stream().map(Target::url).toList().toString());
   }
 
   /** A rewrite's regex compiles, its group references exist, and the path variables it uses are in every path pattern. */

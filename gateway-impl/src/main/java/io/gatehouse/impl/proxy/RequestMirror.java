@@ -71,7 +71,8 @@ final class RequestMirror {
     CompletableFuture<Response> call;
     try {
       call = transport.send(new UpstreamCall(lease.target().origin(), copy,
-          destination.connectTimeout(), destination.responseTimeout(), destination.bodyIdleTimeout())).toCompletableFuture();
+          destination.connectTimeout(), destination.responseTimeout(), destination.bodyIdleTimeout(),
+          destination.pool().spec().tls(), destination.pool().spec().http2())).toCompletableFuture();
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }

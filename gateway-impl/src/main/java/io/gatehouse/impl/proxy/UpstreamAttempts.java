@@ -160,7 +160,8 @@ final class UpstreamAttempts {
         .build();
     UpstreamCall call = new UpstreamCall(target.origin(), out,
         cut(destination.connectTimeout(), remaining), cut(destination.responseTimeout(), remaining),
-        destination.bodyIdleTimeout()); // the route's deadline ends with the head: the body is not cut to it
+        destination.bodyIdleTimeout(), // the route's deadline ends with the head: the body is not cut to it
+        destination.pool().spec().tls(), destination.pool().spec().http2());
     long started = state.time().nanoTime();
     state.upstreamAttemptStarted();
     CompletableFuture<Response> sent;

@@ -9,10 +9,14 @@ import io.gatehouse.spi.UpstreamCall;
 import io.gatehouse.spi.UpstreamException;
 import io.gatehouse.spi.UpstreamTransport;
 import io.gatehouse.upstream.ConnectionPool;
+import io.gatehouse.upstream.UpstreamTls;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +46,9 @@ import org.apache.hc.core5.concurrent.DefaultThreadFactory;
 import org.apache.hc.core5.http.ConnectionClosedException;
 import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.config.RegistryBuilder;
+import org.apache.hc.core5.http.nio.ssl.TlsStrategy;
+import org.apache.hc.core5.http.ssl.TLS;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.http.message.BasicHttpRequest;
 import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
@@ -55,8 +62,9 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The gateway's {@link UpstreamTransport}: HTTP/1.1 to upstreams over httpclient5's async client,
- * with a keep-alive connection pool. A call in flight holds no thread.
+ * The gateway's {@link UpstreamTransport}: HTTP/1.1 (and HTTP/2 where a call offers it) to
+ * upstreams over httpclient5's async client, with keep-alive connection pools. A call in flight
+ * holds no thread.
  *
  * <pre>{@code
  * try (HttpClientTransport transport = HttpClientTransport.create(TransportSettings.defaults())) {
@@ -109,11 +117,25 @@ import org.apache.hc.core5.util.Timeout;
  * before any byte of its response arrived is sent once more on a new connection when its body is
  * empty or in memory (see {@link ConnectionPool}).
  *
- * <p><b>TLS</b> to {@code https} origins trusts what the JVM trusts: its default trust store, or
+ * <p><b>TLS</b> to {@code https} origins speaks TLS 1.3 or 1.2 and, for a call without
+ * {@link UpstreamCall#tls()}, trusts what the JVM trusts: its default trust store, or
  * the one the {@code javax.net.ssl.trustStore} properties name. The TLS context is made, and the
  * trust store read, once, by {@link #makeTlsContext()} or else when the first https connection
  * opens (on its I/O thread); a transport that only speaks plain HTTP never makes one, which keeps a
- * few hundred milliseconds out of the gateway's start-up.
+ * few hundred milliseconds out of the gateway's start-up. A call with its own {@link UpstreamTls}
+ * (pinned authorities, a client certificate, a server name) goes through a client and connection
+ * pool of that setting alone, made with the first such call or {@link #makeTlsContext(UpstreamTls)}:
+ * a connection opened with one setting never carries a call of another, even to the same host
+ * and port.
+ *
+ * <p><b>HTTP/2.</b> A call with {@link UpstreamCall#http2()} to an {@code https} origin offers
+ * {@code h2} and {@code http/1.1} in the handshake (ALPN) and speaks what the upstream picks,
+ * through a client and pool of its own. One exchange at a time per connection, as for HTTP/1.1
+ * (no multiplexing): a connection's timeouts and aborts stay one call's business. On an h2
+ * connection the framing guard steps aside (HTTP/2 frames carry their own lengths, and
+ * httpcore's frame parser checks them); the response head gets the same checks (control bytes,
+ * per-hop fields) and a response body must match its Content-Length, or the call fails with
+ * {@code PROTOCOL_ERROR}.
  *
  * <p><b>Failures</b> complete the stage with an {@link UpstreamException}: no pooled connection
  * free in time {@code POOL_EXHAUSTED}, refused or unresolved {@code CONNECT_REFUSED}, connect or
@@ -157,6 +179,16 @@ public final class HttpClientTransport implements UpstreamTransport {
   private record TimedConfig(Timeout connectTimeout, Timeout responseTimeout, RequestConfig config) {}
 
   private record Engine(CloseableHttpAsyncClient client, PoolingAsyncClientConnectionManager pool) {}
+
+  /** What a connection is made with besides its origin; calls of different profiles never share a connection. */
+  private record Profile(Optional<UpstreamTls> tls, boolean http2) {
+    static final Profile DEFAULT = new Profile(Optional.empty(), false);
+  }
+
+  /** The clients of calls with their own TLS setting or HTTP/2, each with its own pool; started on first use. */
+  private final Map<Profile, Engine> profiled = new ConcurrentHashMap<>();
+  /** The TLS strategies of the settings seen so far, each made once, on first use. */
+  private final Map<UpstreamTls, LazyTlsStrategy> strategies = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The open connections, for switching one to its body's idle timeout. */
   private final BodyIdleTimeouts connections = new BodyIdleTimeouts();
@@ -266,10 +298,38 @@ public final class HttpClientTransport implements UpstreamTransport {
     }
   }
 
+  /** The client of a profile, started now if it is not yet; null once closed. */
+  private Engine engine(Profile profile) {
+    if (profile.equals(Profile.DEFAULT)) {
+      return engine();
+    }
+    Engine running = profiled.get(profile);
+    if (running != null) {
+      return running;
+    }
+    synchronized (this) {
+      if (closed.get()) {
+        return null;
+      }
+      return profiled.computeIfAbsent(profile, p -> startEngine(
+          p.tls().<TlsStrategy>map(this::strategy).orElse(tls),
+          p.http2() ? HttpVersionPolicy.NEGOTIATE : HttpVersionPolicy.FORCE_HTTP_1,
+          threadNamePrefix + "-" + (profiled.size() + 1)));
+    }
+  }
+
+  private LazyTlsStrategy strategy(UpstreamTls setting) {
+    return strategies.computeIfAbsent(setting, s -> new LazyTlsStrategy(() -> UpstreamTlsContexts.strategy(s)));
+  }
+
   private Engine startEngine() {
+    return startEngine(tls, HttpVersionPolicy.FORCE_HTTP_1, threadNamePrefix);
+  }
+
+  private Engine startEngine(TlsStrategy tlsStrategy, HttpVersionPolicy versionPolicy, String threadNamePrefix) {
     ConnectionPool spec = settings.pool();
     PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
-        .setTlsStrategy(tls)
+        .setTlsStrategy(tlsStrategy)
         .setMaxConnTotal(spec.maxTotal())
         .setMaxConnPerRoute(spec.maxPerOrigin())
         .setDnsResolver(dns)
@@ -277,7 +337,10 @@ public final class HttpClientTransport implements UpstreamTransport {
             .setTimeToLive(TimeValue.of(spec.maxLifetime()))
             .setValidateAfterInactivity(TimeValue.of(spec.validateAfterInactivity()))
             .build())
-        .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
+        .setDefaultTlsConfig(TlsConfig.custom()
+            .setVersionPolicy(versionPolicy)
+            .setSupportedProtocols(TLS.V_1_3, TLS.V_1_2)
+            .build())
         .build();
     CloseableHttpAsyncClient client = HttpAsyncClients.custom()
         .setConnectionManager(pool)
@@ -295,6 +358,11 @@ public final class HttpClientTransport implements UpstreamTransport {
             // guard's, so the documented limit is the one that holds.
             .setMaxLineLength(ResponseFramingGuard.MAX_LINE + 3)
             .setMaxHeaderCount(ResponseFramingGuard.MAX_FIELDS)
+            .build())
+        .setH2Config(H2Config.custom()
+            .setPushEnabled(false)
+            // At most 256 KiB of response fields, as HPACK counts them (name + value + 32 each).
+            .setMaxHeaderListSize(ResponseFramingGuard.MAX_FIELDS * 1024)
             .build())
         .setThreadFactory(new DefaultThreadFactory(threadNamePrefix, true))
         // Replaces httpclient5's wire-logging decorator (package-private, so it cannot be chained).
@@ -341,14 +409,54 @@ public final class HttpClientTransport implements UpstreamTransport {
     tls.strategy();
   }
 
+  /**
+   * Makes the TLS context of calls with this setting now, reading its files and key stores, if it
+   * is not made yet; otherwise the first such https connection makes it. The gateway calls this
+   * when it is built, for each setting its upstreams name.
+   *
+   * @param setting an upstream's TLS setting
+   * @throws UpstreamTlsContexts.Invalid if the setting cannot be used (an unreadable file, a wrong password)
+   * @since 0.2
+   */
+  public void makeTlsContext(UpstreamTls setting) {
+    Objects.requireNonNull(setting, "setting");
+    strategy(setting).strategy();
+  }
+
+  /** Whether the TLS context of this setting has been made. */
+  boolean tlsContextMade(UpstreamTls setting) {
+    LazyTlsStrategy made = strategies.get(setting);
+    return made != null && made.made();
+  }
+
+  /** How many clients (each with its own pool) have started: the default one and one per profile used. */
+  int clients() {
+    return (engine == null ? 0 : 1) + profiled.size();
+  }
+
   @Override
   public Optional<ConnectionPoolStatus> poolStatus() {
     Engine running = engine;
-    if (running == null) {
+    if (running == null && profiled.isEmpty()) {
       return Optional.of(new ConnectionPoolStatus(0, 0, 0, settings.pool().maxTotal()));
     }
-    PoolStats stats = running.pool().getTotalStats();
-    return Optional.of(new ConnectionPoolStatus(stats.getLeased(), stats.getPending(), stats.getAvailable(), stats.getMax()));
+    // Each profile's pool counts towards its own max: the sum is this transport's capacity.
+    int leased = 0;
+    int pending = 0;
+    int available = 0;
+    int max = 0;
+    List<Engine> engines = new ArrayList<>(profiled.values());
+    if (running != null) {
+      engines.add(running);
+    }
+    for (Engine e : engines) {
+      PoolStats stats = e.pool().getTotalStats();
+      leased += stats.getLeased();
+      pending += stats.getPending();
+      available += stats.getAvailable();
+      max += stats.getMax();
+    }
+    return Optional.of(new ConnectionPoolStatus(leased, pending, available, max));
   }
 
   /**
@@ -459,7 +567,10 @@ public final class HttpClientTransport implements UpstreamTransport {
   }
 
   private void execute(UpstreamExchange exchange, URI origin, Timeout connectTimeout, Timeout responseTimeout) {
-    Engine running = engine();
+    UpstreamCall call = exchange.call();
+    // Plain http is plain http, whatever the upstream's TLS setting: such calls share the default pool.
+    boolean secure = origin.getScheme().equalsIgnoreCase("https");
+    Engine running = engine(secure ? new Profile(call.tls(), call.http2()) : Profile.DEFAULT);
     if (running == null) {
       exchange.fail(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
           exchange.description() + ": the transport is closed"));
@@ -593,23 +704,30 @@ public final class HttpClientTransport implements UpstreamTransport {
    */
   @Override
   public void close() {
-    Engine running;
+    List<Engine> running = new ArrayList<>();
     synchronized (this) {
       if (!closed.compareAndSet(false, true)) {
         return;
       }
-      running = engine;
+      if (engine != null) {
+        running.add(engine);
+      }
+      running.addAll(profiled.values());
     }
     try {
-      if (running != null) {
-        running.client().initiateShutdown();
-        running.client().awaitShutdown(TimeValue.of(GRACEFUL_CLOSE));
+      for (Engine e : running) {
+        e.client().initiateShutdown();
+      }
+      long deadline = System.nanoTime() + GRACEFUL_CLOSE.toNanos();
+      for (Engine e : running) {
+        // At least 1 ms: httpcore waits for ever on 0.
+        e.client().awaitShutdown(TimeValue.ofMilliseconds(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      if (running != null) {
-        running.client().close(CloseMode.IMMEDIATE);
+      for (Engine e : running) {
+        e.client().close(CloseMode.IMMEDIATE);
       }
       timer.shutdownNow();
       dns.close();

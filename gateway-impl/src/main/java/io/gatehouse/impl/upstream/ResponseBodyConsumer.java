@@ -19,6 +19,7 @@ import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.HttpVersion;
 import org.apache.hc.core5.http.ProtocolException;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
@@ -38,6 +39,11 @@ import org.apache.hc.core5.util.Timeout;
  * leased, unread, until the socket timeout; here cancelling aborts the exchange and closes the
  * connection at once. Its failures are raw httpcore exceptions, and it calls {@code onNext} while
  * holding a lock that a subscriber requesting from another thread then waits on.
+ *
+ * <p>An HTTP/2 response has no framing guard in front of it (see {@link ResponseFramingGuard}):
+ * here its Content-Length must be one number, a body-less stream must not announce a body, and the
+ * body's DATA must add up to exactly its Content-Length (RFC 9113, section 8.1.1), or the call
+ * fails with a protocol error and the stream is reset.
  *
  * <p>Threads: {@code onSubscribe}, {@code onNext}, {@code onError} and {@code onComplete} run
  * serially, on an upstream I/O thread or on the thread that calls {@code request} or
@@ -64,6 +70,10 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
 
   // Touched only inside drain(), which runs on one thread at a time.
   private boolean onSubscribeSignalled;
+  /** For an HTTP/2 response: its Content-Length, or -1; and the body's bytes so far (I/O thread only). */
+  private long h2Length = -1;
+  private boolean h2;
+  private long h2Received;
   private boolean terminated;
   private long windowToGive;
 
@@ -93,6 +103,10 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
       }
     }
     try {
+      if (response.getVersion() != null && response.getVersion().greaterEquals(HttpVersion.HTTP_2)) {
+        h2 = true;
+        h2Length = http2ContentLength(response, entity);
+      }
       consumeHead(response, entity, resultCallback);
     } catch (ProtocolException e) {
       // The connection carried a head we refuse: it must not go back to the pool.
@@ -113,10 +127,37 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
       resultCallback.completed(null);
       return;
     }
-    Response head = exchange.response(response, Body.ofPublisher(this, Math.max(entity.getContentLength(), -1)));
+    long length = h2 ? h2Length : Math.max(entity.getContentLength(), -1);
+    Response head = exchange.response(response, Body.ofPublisher(this, length));
     if (!exchange.deliver(head)) {
       exchange.abort(); // nobody will read the body
     }
+  }
+
+  /**
+   * The Content-Length of an HTTP/2 response, checked as the framing guard checks an HTTP/1.1 one;
+   * -1 without one. A stream that ended with its head (no body) must not announce one, unless the
+   * response cannot have a body (HEAD, 204, 304), whose Content-Length describes another message.
+   */
+  private long http2ContentLength(HttpResponse response, EntityDetails entity) throws ProtocolException {
+    Header[] lengths = response.getHeaders("Content-Length");
+    if (lengths.length == 0) {
+      return -1;
+    }
+    if (lengths.length > 1) {
+      throw new ProtocolException("invalid HTTP/2 response head: " + lengths.length + " Content-Length fields");
+    }
+    String value = lengths[0].getValue();
+    if (!value.matches("[0-9]{1,18}")) {
+      throw new ProtocolException("invalid HTTP/2 response head: Content-Length '" + value + "'");
+    }
+    long length = Long.parseLong(value);
+    int status = response.getCode();
+    boolean bodiless = exchange.call().request().method().equals("HEAD") || status == 204 || status == 304;
+    if (entity == null && length > 0 && !bodiless) {
+      throw new ProtocolException("invalid HTTP/2 response: Content-Length " + length + " but the stream ended with the head");
+    }
+    return bodiless ? -1 : length;
   }
 
   @Override
@@ -132,8 +173,15 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
 
   @Override
   public void consume(ByteBuffer src) {
-    if (cancelled) {
+    if (cancelled || failure != null) {
       return; // the connection is being closed; the bytes go nowhere
+    }
+    if (h2) {
+      h2Received += src.remaining();
+      if (h2Length >= 0 && h2Received > h2Length) {
+        h2Mismatch("more than its Content-Length " + h2Length + " bytes of body");
+        return;
+      }
     }
     ByteBuffer copy = ByteBuffer.allocate(src.remaining());
     copy.put(src).flip();
@@ -143,6 +191,10 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
 
   @Override
   public void streamEnd(List<? extends Header> trailers) {
+    if (h2 && h2Length >= 0 && h2Received != h2Length) {
+      h2Mismatch(h2Received + " bytes of body where its Content-Length says " + h2Length);
+      return;
+    }
     // Trailers are dropped: Response has no place for them. onComplete waits for
     // releaseResources(), which the client calls once the connection is back in the pool.
     ended = true;
@@ -151,6 +203,16 @@ final class ResponseBodyConsumer implements AsyncResponseConsumer<Void>, Flow.Pu
     if (callback != null) {
       callback.completed(null);
     }
+  }
+
+  /** An HTTP/2 body that does not match its Content-Length: the call fails, the stream is reset. */
+  private void h2Mismatch(String what) {
+    ProtocolException e = new ProtocolException("invalid HTTP/2 response: " + what);
+    if (failure == null) {
+      failure = exchange.classify(e);
+    }
+    exchange.abort();
+    drain();
   }
 
   @Override

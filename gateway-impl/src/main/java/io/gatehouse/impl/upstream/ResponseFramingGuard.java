@@ -46,6 +46,11 @@ import org.apache.hc.core5.util.Timeout;
  * does (an early 4xx) keeps both sides in step. A guard that lost track would only refuse more,
  * never accept what httpcore would misread: it never changes what httpcore sees.
  *
+ * <p>An HTTP/2 connection (ALPN {@code h2}) is recognised by the client's connection preface,
+ * the first bytes ever written on it ({@code PRI * HTTP/2.0}, which no HTTP/1.1 request line can
+ * be): its frames carry their own lengths and httpcore's frame parser reads them, so the guard
+ * steps aside and only keeps tracking the connection's socket timeout.
+ *
  * <p>Threads: reads run on the connection's I/O thread; writes may also come from a thread that
  * streams a request body, so the state is guarded by this object's monitor.
  */
@@ -85,6 +90,10 @@ final class ResponseFramingGuard implements IOSession {
   private final IOSession session;
   private final BodyIdleTimeouts open; // null for a guard no transport follows
   private volatile boolean tracked; // registered with open, once its addresses are known
+  /** Whether the connection speaks HTTP/2, known from its first write; never set back. */
+  private volatile boolean http2;
+  // Guarded by this: whether any byte has been written yet.
+  private boolean writing;
 
   // Guarded by this.
   /** Methods of the requests written and not answered yet (at most one, but a queue costs nothing). */
@@ -142,7 +151,7 @@ final class ResponseFramingGuard implements IOSession {
         }
       }
     }
-    if (n > 0) {
+    if (n > 0 && !http2) {
       synchronized (this) {
         inspect(dst, start, start + n);
       }
@@ -168,7 +177,17 @@ final class ResponseFramingGuard implements IOSession {
       tracked = open.opened(this);
     }
     int start = src.position();
+    if (http2) {
+      return session.write(src);
+    }
     synchronized (this) {
+      if (!writing) {
+        writing = true;
+        if (isHttp2Preface(src, start, src.limit())) {
+          http2 = true;
+          return session.write(src);
+        }
+      }
       // Before the bytes leave: a fast upstream may answer before write() returns.
       registerEarly(src, start, src.limit());
     }
@@ -179,6 +198,26 @@ final class ResponseFramingGuard implements IOSession {
       }
     }
     return n;
+  }
+
+  private static final byte[] HTTP2_PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** Whether the first bytes of a connection are the whole HTTP/2 client preface (httpcore writes it in one buffer). */
+  private static boolean isHttp2Preface(ByteBuffer src, int from, int to) {
+    if (to - from < HTTP2_PREFACE.length) {
+      return false;
+    }
+    for (int i = 0; i < HTTP2_PREFACE.length; i++) {
+      if (src.get(from + i) != HTTP2_PREFACE[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the connection speaks HTTP/2; for tests. */
+  boolean http2() {
+    return http2;
   }
 
   /** If these bytes start a request and hold its whole method token, registers the request now. */

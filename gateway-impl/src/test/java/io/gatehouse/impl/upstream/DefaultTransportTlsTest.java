@@ -11,7 +11,15 @@ import io.gatehouse.impl.observe.ObserversCompiler;
 import io.gatehouse.impl.proxy.ProxyCompiler;
 import io.gatehouse.upstream.Mirror;
 import io.gatehouse.upstream.Upstream;
+import io.gatehouse.upstream.UpstreamTls;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,7 +63,50 @@ class DefaultTransportTlsTest {
         .isTrue();
   }
 
+  @Test
+  void an_upstream_with_its_own_tls_setting_makes_that_context_and_not_the_jvm_one() {
+    UpstreamTls insecure = UpstreamTls.insecureSkipVerify();
+    List<Boolean> made = atBuild(b -> b
+        .route("orders", r -> r.path("/orders/**").upstream(Upstream.of("https://orders.internal:8443").tls(insecure))),
+        transport -> List.of(transport.tlsContextMade(), transport.tlsContextMade(insecure)));
+
+    assertThat(made).containsExactly(false, true);
+  }
+
+  @Test
+  void an_upstream_that_skips_verification_is_named_in_a_warning_when_the_gateway_is_built() {
+    Logger logger = (Logger) LoggerFactory.getLogger(ProxyCompiler.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.WARN); // the tests' configuration may quiet it
+    try {
+      atBuild(b -> b
+          .route("a", r -> r.path("/a/**").upstream(Upstream.of("https://bench.internal:8443").named("bench")
+              .tls(UpstreamTls.insecureSkipVerify())))
+          .route("b", r -> r.path("/b/**").upstream(Upstream.of("https://bench.internal:8443").named("bench")
+              .tls(UpstreamTls.insecureSkipVerify())))
+          .route("c", r -> r.path("/c/**").upstream(Upstream.of("https://safe.internal:8443").tls(UpstreamTls.jvmTrust()))),
+          transport -> null);
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(level);
+    }
+
+    assertThat(appender.list).singleElement().satisfies(event -> {
+      assertThat(event.getLevel()).isEqualTo(Level.WARN);
+      assertThat(event.getFormattedMessage()).isEqualTo("route 'a': upstream 'bench': tls: insecureSkipVerify: the upstream's"
+          + " certificate and host name are NOT verified; anyone on the path can read and change its traffic"
+          + " (expected: only on a test bench)");
+    });
+  }
+
   private static boolean tlsContextMadeAtBuild(UnaryOperator<Gateway.Builder> routes) {
+    return atBuild(routes, HttpClientTransport::tlsContextMade);
+  }
+
+  private static <T> T atBuild(UnaryOperator<Gateway.Builder> routes, Function<HttpClientTransport, T> read) {
     GatewaySpec spec = routes.apply(Gateway.builder()).spec();
     TimeSource.Scheduler scheduler = spec.time().newScheduler("tls-test-timer");
     try {
@@ -64,7 +115,7 @@ class DefaultTransportTlsTest {
           ObserversCompiler.INSTANCE.build(spec, FeatureCompiler.None.NONE), scheduler));
       try (HttpClientTransport transport = (HttpClientTransport) proxying.transport()) {
         proxying.upstreams().close();
-        return transport.tlsContextMade();
+        return read.apply(transport);
       }
     } finally {
       scheduler.close();
