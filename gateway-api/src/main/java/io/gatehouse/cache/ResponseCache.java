@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * <p><b>The key</b> is the route, the scheme and host (and forwarded host and proto, present only
  * from trusted proxies), the normalized path and the query, plus any {@link #keyHeaders headers}
  * and the {@link #keyByConsumer() consumer}; {@code Vary} adds the request's values of the fields
- * it names. With {@link #keyQueryParameters} only the named parameters are in the key, and only
+ * it names. With {@link #keyQueryParameters(String, String...)} only the named parameters are in the key, and only
  * they are sent upstream, so no parameter outside the key can shape a stored response.
  *
  * <p><b>Sharing.</b> Routes that name the same cache share its store; its
@@ -139,23 +139,38 @@ public final class ResponseCache {
 
   /**
    * Keys entries by these query parameters only (every value, in the order sent), instead of the
-   * whole query; the request goes upstream with only these parameters. With none, the query is
-   * left out of the key and the upstream gets none.
+   * whole query; the request goes upstream with only these parameters.
    *
-   * @param names parameter names, compared exactly
+   * @param name a parameter name, compared with the decoded names of the query
+   * @param more more names
    * @return a changed copy
    */
-  public ResponseCache keyQueryParameters(String... names) {
+  public ResponseCache keyQueryParameters(String name, String... more) {
     Set<String> set = new LinkedHashSet<>();
-    for (String n : names) {
-      Objects.requireNonNull(n, "name");
-      if (n.isEmpty()) {
-        throw Check.invalid("keyQueryParameters", "''", "a non-empty name");
-      }
-      set.add(n);
+    set.add(parameter(name));
+    for (String n : more) {
+      set.add(parameter(n));
     }
-    return new ResponseCache(name, maxBytes, maxEntryBytes, defaultTtl, Optional.of(new ArrayList<>(set)), keyHeaders,
+    return new ResponseCache(this.name, maxBytes, maxEntryBytes, defaultTtl, Optional.of(new ArrayList<>(set)),
+        keyHeaders, keyByConsumer, coalescingWait, store);
+  }
+
+  /**
+   * Leaves the query out of the key, and out of the request sent upstream.
+   *
+   * @return a changed copy
+   */
+  public ResponseCache keyWithoutQuery() {
+    return new ResponseCache(name, maxBytes, maxEntryBytes, defaultTtl, Optional.of(List.of()), keyHeaders,
         keyByConsumer, coalescingWait, store);
+  }
+
+  private static String parameter(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw Check.invalid("keyQueryParameters", "''", "a non-empty name");
+    }
+    return name;
   }
 
   /**

@@ -220,6 +220,10 @@ final class CacheStage implements Stage {
     if (refusal.isEmpty() && response.body().contentLength().orElse(0) > maxEntryBytes) {
       refusal = Optional.of("too-large");
     }
+    if (refusal.isEmpty() && retention(CachedResponse.of(status, h, new byte[0], requestTime, responseTime, Map.of()),
+        responseTime) <= 0) {
+      refusal = Optional.of("stale");
+    }
     if (refusal.isPresent()) {
       settle(waiters, null);
       return withStatus(response, "fwd=" + fwd + "; fwd-status=" + status + "; detail=" + refusal.get());
