@@ -60,7 +60,7 @@ public final class ResponseCache {
 
   private final String name;
   private final long maxBytes;
-  private final long maxEntryBytes;
+  private final long maxEntryBytes; // 0 until set: then 1 MiB or maxBytes, the smaller
   private final Optional<Duration> defaultTtl;
   private final Optional<List<String>> keyQueryParameters;
   private final List<String> keyHeaders;
@@ -83,7 +83,8 @@ public final class ResponseCache {
   }
 
   /**
-   * A cache with this name, in memory, of at most 64 MiB, entries of at most 1 MiB, keyed by the
+   * A cache with this name, in memory, of at most 64 MiB, entries of at most 1 MiB (or the
+   * cache's size, if smaller), keyed by the
    * whole query, without a default TTL, waiting at most 5 s for a coalesced miss.
    *
    * @param name letters, digits, {@code .}, {@code _} and {@code -}, at most 64; routes with the
@@ -95,7 +96,7 @@ public final class ResponseCache {
     if (!NAME.matcher(name).matches()) {
       throw Check.invalid("cache name", "'" + name + "'", "1 to 64 of letters, digits, '.', '_', '-'");
     }
-    return new ResponseCache(name, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRY_BYTES, Optional.empty(), Optional.empty(),
+    return new ResponseCache(name, DEFAULT_MAX_BYTES, 0, Optional.empty(), Optional.empty(),
         List.of(), false, DEFAULT_COALESCING_WAIT, Optional.empty());
   }
 
@@ -238,9 +239,9 @@ public final class ResponseCache {
     return maxBytes;
   }
 
-  /** {@return the largest body stored, in bytes} */
+  /** {@return the largest body stored, in bytes: as set, else 1 MiB or {@link #maxBytes()}, the smaller} */
   public long maxEntryBytes() {
-    return maxEntryBytes;
+    return maxEntryBytes > 0 ? maxEntryBytes : Math.min(DEFAULT_MAX_ENTRY_BYTES, maxBytes);
   }
 
   /** {@return how long responses without freshness information are stored; empty: not stored} */
@@ -300,7 +301,7 @@ public final class ResponseCache {
 
   @Override
   public String toString() {
-    return Text.fields(this, "name", name, "maxBytes", maxBytes, "maxEntryBytes", maxEntryBytes, "defaultTtl",
+    return Text.fields(this, "name", name, "maxBytes", maxBytes, "maxEntryBytes", maxEntryBytes(), "defaultTtl",
         defaultTtl, "keyQueryParameters", keyQueryParameters, "keyHeaders", keyHeaders, "keyByConsumer", keyByConsumer,
         "coalescingWait", coalescingWait, "store", store);
   }
