@@ -104,6 +104,10 @@ import java.util.function.Consumer;
  *   <li>quotas of the principal's usage plan: 429 until the window's end;
  *   <li>the route's concurrency limit: 503 beyond it, or a bounded wait in its queue;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
+ *   <li>the route's response cache ({@link RouteBuilder#cache}): a fresh stored answer is served
+ *       here (so it passed the IP rules, auth, limits and filters above, and its key can read
+ *       headers the filters set), a miss goes on to the upstream once per key, and an unsafe
+ *       method's success removes the stored answers of its URI;
  *   <li>request header changes, strip-prefix and rewrite;
  *   <li>the terminal: the upstream, or the static response. Proxying runs, in this order: the
  *       route's circuit breaker (503 or the fallback while open); the traffic split (rules, then

@@ -7,6 +7,7 @@ import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.Response;
+import io.gatehouse.observe.RequestRecord;
 import io.gatehouse.testing.ManualClock;
 import io.gatehouse.testing.Poll;
 import io.gatehouse.testing.RecordedRequest;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ class ResponseCacheOverSocketsTest {
 
   private final ManualClock clock = ManualClock.of(T0);
   private final UpstreamServer upstream = UpstreamServer.start();
+  private final List<RequestRecord> records = new CopyOnWriteArrayList<>();
   private Gateway gateway;
 
   @AfterEach
@@ -53,7 +56,8 @@ class ResponseCacheOverSocketsTest {
   }
 
   private void gateway(ResponseCache cache, UnaryOperator<io.gatehouse.route.RouteBuilder> more) {
-    gateway = Gateway.builder().time(clock).accessLog(false)
+    gateway = Gateway.builder().time(clock).accessLog(false).observer(records::add)
+        .route("plain", r -> r.path("/plain/**").upstream(upstream.url()))
         .route("r", r -> more.apply(r.path("/**").cache(cache).upstream(upstream.url())))
         .build();
   }
@@ -630,5 +634,34 @@ class ResponseCacheOverSocketsTest {
 
     assertThat(hit.headers().all("X-Request-Id")).doesNotContain("upstream-id");
     assertThat(hit.header("Cache-Status")).isEqualTo("gatehouse; hit; ttl=60");
+  }
+
+  @Test
+  void every_request_to_a_cached_route_records_what_the_cache_did_and_others_record_nothing() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    upstream.respondWith(req -> {
+      calls.incrementAndGet();
+      if (req.headers().contains("If-None-Match")) {
+        return answer(304, "", "ETag", "\"1\"", "Cache-Control", "max-age=10, stale-if-error=600");
+      }
+      return answer(200, "x", "ETag", "\"1\"", "Cache-Control", "max-age=10, stale-if-error=600");
+    });
+    gateway(ResponseCache.shared("c"));
+
+    get("/a");
+    get("/a");
+    clock.advance(Duration.ofSeconds(11));
+    get("/a");
+    clock.advance(Duration.ofSeconds(11));
+    upstream.refuse();
+    get("/a");
+    get("/a", "Range", "bytes=0-0");
+    get("/plain/x");
+
+    Poll.within(Duration.ofSeconds(5)).until(records::size, n -> n == 6);
+    assertThat(records).extracting(RequestRecord::cache).containsExactly(
+        java.util.Optional.of(CacheOutcome.MISS), java.util.Optional.of(CacheOutcome.HIT),
+        java.util.Optional.of(CacheOutcome.REVALIDATED), java.util.Optional.of(CacheOutcome.STALE),
+        java.util.Optional.of(CacheOutcome.BYPASS), java.util.Optional.empty());
   }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.impl.chain;
 
 import io.gatehouse.TimeSource;
 import io.gatehouse.auth.Principal;
+import io.gatehouse.cache.CacheOutcome;
 import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.http.Response;
 import io.gatehouse.impl.problem.Problems;
@@ -35,6 +36,7 @@ public final class RequestState {
   private volatile String upstreamTarget; // the last attempt's target
   private volatile long upstreamNanos; // attempts run one after another
   private volatile int upstreamAttempts; // written by one attempt at a time
+  private volatile CacheOutcome cacheOutcome; // null unless the route has a response cache
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks; // guarded by this
@@ -167,6 +169,20 @@ public final class RequestState {
 
   public int upstreamAttempts() {
     return upstreamAttempts;
+  }
+
+  /**
+   * Records what the route's response cache did; a later outcome replaces an earlier one.
+   *
+   * @param outcome the outcome
+   */
+  public void cacheOutcome(CacheOutcome outcome) {
+    this.cacheOutcome = outcome;
+  }
+
+  /** {@return what the route's response cache did, if the route has one} */
+  public Optional<CacheOutcome> cacheOutcome() {
+    return Optional.ofNullable(cacheOutcome);
   }
 
   /**

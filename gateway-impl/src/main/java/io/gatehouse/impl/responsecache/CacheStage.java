@@ -1,6 +1,7 @@
 package io.gatehouse.impl.responsecache;
 
 import io.gatehouse.auth.Principal;
+import io.gatehouse.cache.CacheOutcome;
 import io.gatehouse.cache.CachedResponse;
 import io.gatehouse.cache.ResponseCache;
 import io.gatehouse.cache.ResponseCacheStore;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,7 @@ final class CacheStage implements Stage {
     }
     Request upstreamRequest = keyedQuery(request);
     if (request.headers().contains("Range")) {
+      state.cacheOutcome(CacheOutcome.BYPASS);
       return next.proceed(exchange.withRequest(upstreamRequest)).thenApply(r -> withStatus(r, "fwd=bypass; detail=range"));
     }
     String key = key(upstreamRequest, state);
@@ -91,7 +94,8 @@ final class CacheStage implements Stage {
     return shared.store.get(key).handle((variants, failure) -> {
       if (failure != null) {
         log.debug("{}: the store failed to answer for route '{}'; going upstream without caching", shared, routeId, failure);
-        return next.proceed(forward).thenApply(r -> withStatus(r, "fwd=miss; detail=store-failed"));
+        state.cacheOutcome(CacheOutcome.BYPASS);
+        return next.proceed(forward).thenApply(r -> withStatus(r, "fwd=bypass; detail=store-failed"));
       }
       return answer(forward, state, next, key, variants, get);
     }).thenCompose(r -> r);
@@ -109,10 +113,12 @@ final class CacheStage implements Stage {
     long lifetime = CachePolicy.freshnessLifetime(chosen.headers(), cc, settings.defaultTtl(), chosen.responseTime());
     long age = CachePolicy.currentAge(chosen, now);
     if (age < lifetime) {
+      state.cacheOutcome(CacheOutcome.HIT);
       return CompletableFuture.completedFuture(serve(chosen, request, age, "hit; ttl=" + (lifetime - age)));
     }
     long staleness = age - lifetime;
     if (CachePolicy.mayServeStale(cc) && cc.staleWhileRevalidate() > 0 && staleness <= cc.staleWhileRevalidate()) {
+      state.cacheOutcome(CacheOutcome.STALE);
       if (shared.refreshing.add(key)) {
         refreshInBackground(exchange, state, next, key, variants, chosen);
       }
@@ -129,13 +135,13 @@ final class CacheStage implements Stage {
   private CompletionStage<Response> fetch(Exchange exchange, RequestState state, Chain next, String key,
       List<CachedResponse> variants, CachedResponse stale, String fwd, boolean get, boolean coalesce) {
     if (!get || !coalesce || settings.coalescingWait().isZero()) {
-      return call(exchange, state, next, key, variants, stale, fwd, get, null);
+      return call(exchange, state, next, key, variants, stale, fwd, get, null, false);
     }
     CompletableFuture<Optional<CachedResponse>> mine = new CompletableFuture<>();
     CompletableFuture<Optional<CachedResponse>> leader = shared.inFlight.putIfAbsent(key, mine);
     if (leader == null) {
       mine.whenComplete((r, e) -> shared.inFlight.remove(key, mine));
-      return call(exchange, state, next, key, variants, stale, fwd, true, mine);
+      return call(exchange, state, next, key, variants, stale, fwd, true, mine, false);
     }
     CompletableFuture<Optional<CachedResponse>> waited = new CompletableFuture<>();
     var timer = shared.scheduler.schedule(settings.coalescingWait(), () -> waited.complete(Optional.empty()));
@@ -147,9 +153,10 @@ final class CacheStage implements Stage {
       Request request = exchange.request();
       if (entry.isPresent() && matches(entry.get(), request.headers())) {
         long age = CachePolicy.currentAge(entry.get(), state.time().now());
+        state.cacheOutcome(CacheOutcome.HIT);
         return CompletableFuture.completedFuture(serve(entry.get(), request, age, "fwd=" + fwd + "; collapsed"));
       }
-      return call(exchange, state, next, key, variants, stale, fwd, true, null);
+      return call(exchange, state, next, key, variants, stale, fwd, true, null, false);
     });
   }
 
@@ -159,7 +166,7 @@ final class CacheStage implements Stage {
    */
   private CompletionStage<Response> call(Exchange exchange, RequestState state, Chain next, String key,
       List<CachedResponse> variants, CachedResponse stale, String fwd, boolean get,
-      CompletableFuture<Optional<CachedResponse>> waiters) {
+      CompletableFuture<Optional<CachedResponse>> waiters, boolean background) {
     Request request = exchange.request();
     HttpHeaders.Builder headers = request.headers().toBuilder();
     CONDITIONALS.forEach(headers::remove);
@@ -181,14 +188,16 @@ final class CacheStage implements Stage {
         settle(waiters, null);
         throw failure instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(failure);
       }
-      return stored(request, state, key, variants, stale, fwd, get, waiters, response, requestTime);
+      Consumer<CacheOutcome> report = background ? outcome -> { } : state::cacheOutcome;
+      return stored(request, state, key, variants, stale, fwd, get, waiters, response, requestTime, report);
     });
   }
 
   private Response stored(Request request, RequestState state, String key, List<CachedResponse> variants,
       CachedResponse stale, String fwd, boolean get, CompletableFuture<Optional<CachedResponse>> waiters,
-      Response response, Instant requestTime) {
+      Response response, Instant requestTime, Consumer<CacheOutcome> report) {
     Instant responseTime = state.time().now();
+    report.accept(CacheOutcome.MISS);
     int status = response.status();
     if (stale != null && status == 304) {
       discard(response.body());
@@ -196,6 +205,7 @@ final class CacheStage implements Stage {
           requestTime, responseTime);
       put(key, variants, refreshed, responseTime);
       settle(waiters, refreshed);
+      report.accept(CacheOutcome.REVALIDATED);
       return serve(refreshed, request, CachePolicy.currentAge(refreshed, responseTime), "fwd=stale; fwd-status=304");
     }
     if (stale != null && status >= 500) {
@@ -205,6 +215,7 @@ final class CacheStage implements Stage {
       if (CachePolicy.mayServeStale(cc) && cc.staleIfError() > 0 && age - lifetime <= cc.staleIfError()) {
         discard(response.body());
         settle(waiters, null);
+        report.accept(CacheOutcome.STALE);
         return serve(stale, request, age, "fwd=stale; fwd-status=" + status + "; detail=stale-if-error");
       }
     }
@@ -311,7 +322,7 @@ final class CacheStage implements Stage {
       List<CachedResponse> variants, CachedResponse stale) {
     CompletionStage<Response> refresh;
     try {
-      refresh = call(exchange, state, next, key, variants, stale, "stale", true, null);
+      refresh = call(exchange, state, next, key, variants, stale, "stale", true, null, true);
     } catch (RuntimeException e) {
       shared.refreshing.remove(key);
       log.debug("{}: the background refresh of route '{}' failed", shared, routeId, e);
