@@ -267,6 +267,21 @@ public interface Gateway extends RequestHandler, AutoCloseable {
   void takeStateFrom(Gateway previous);
 
   /**
+   * The purge operations of one named response cache ({@code ResponseCache.shared(name)} on some
+   * route).
+   *
+   * <p>{@code gateway.responseCache("products").ifPresent(cache -> cache.tag("sku-4711"));}
+   *
+   * @param name the cache's name
+   * @return the purge operations; empty when no route of this gateway uses a cache of that name
+   * @since 0.2
+   */
+  default Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name) {
+    Objects.requireNonNull(name, "name");
+    return Optional.empty();
+  }
+
+  /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream
    * calls still in flight are aborted: after swapping in a new gateway, close the old one once
    * the requests it holds have finished (a server's graceful stop waits for them).

@@ -106,7 +106,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     carried.addAll(proxying.upstreams().pools());
     observers.meter().ifPresent(carried::add);
     return new CompiledGateway(spec, router, proxying.transport(), auth, proxying.upstreams(), scheduler, observers,
-        ingress.trusted()::clientAddress, ingress.checks(), edge, cors, CarriedStates.of(carried));
+        ingress.trusted()::clientAddress, ingress.checks(), edge, cors, CarriedStates.of(carried),
+        caches);
   }
 
   /**

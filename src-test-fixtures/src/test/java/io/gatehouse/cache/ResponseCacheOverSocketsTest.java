@@ -664,4 +664,84 @@ class ResponseCacheOverSocketsTest {
         java.util.Optional.of(CacheOutcome.REVALIDATED), java.util.Optional.of(CacheOutcome.STALE),
         java.util.Optional.of(CacheOutcome.BYPASS), java.util.Optional.empty());
   }
+
+  @Test
+  void purges_from_code_by_tag_url_prefix_route_and_all() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    upstream.respondWith(req -> answer(200, req.path() + "#" + calls.incrementAndGet(), "Cache-Control", "max-age=600",
+        "Surrogate-Key", req.path().startsWith("/shoes/") ? "shoes  sku-" + req.path().substring(7) : "other"));
+    gateway(ResponseCache.shared("c"));
+    for (String path : List.of("/shoes/1", "/shoes/2", "/hats/1", "/hats/2?color=red", "/hats/3")) {
+      get(path);
+    }
+    ResponseCachePurge purge = gateway.responseCache("c").orElseThrow();
+
+    assertThat(purge.tag("sku-1").toCompletableFuture().get()).isEqualTo(1);
+    assertThat(purge.tag("shoes").toCompletableFuture().get()).isEqualTo(1);
+    assertThat(purge.url("/hats/2?color=red").toCompletableFuture().get()).isEqualTo(1);
+    assertThat(purge.pathPrefix("/hats/").toCompletableFuture().get()).isEqualTo(2);
+    get("/hats/1");
+    assertThat(purge.route("plain").toCompletableFuture().get()).isZero();
+    assertThat(purge.route("r").toCompletableFuture().get()).isEqualTo(1);
+    get("/hats/1");
+    assertThat(purge.all().toCompletableFuture().get()).isEqualTo(1);
+    assertThat(gateway.responseCache("nope")).isEmpty();
+    assertThat(calls.get()).isEqualTo(7);
+  }
+
+  @Test
+  void surrogate_keys_are_kept_for_purging_but_never_sent_to_clients() throws Exception {
+    counting(200, "Cache-Control", "max-age=60", "Surrogate-Key", "a b");
+    gateway(ResponseCache.shared("c"));
+
+    Answer miss = get("/a");
+    Answer hit = get("/a");
+
+    assertThat(miss.headers().contains("Surrogate-Key")).isFalse();
+    assertThat(hit.headers().contains("Surrogate-Key")).isFalse();
+    assertThat(gateway.responseCache("c").orElseThrow().tag("b").toCompletableFuture().get()).isEqualTo(1);
+  }
+
+  @Test
+  void the_admin_endpoint_purges_with_its_token_and_checks_everything_else() throws Exception {
+    String token = "admin-token-0123456789abcdef";
+    AtomicInteger calls = counting(200, "Cache-Control", "max-age=600", "Surrogate-Key", "t1");
+    gateway(ResponseCache.shared("c"));
+    get("/a");
+    get("/b");
+    io.gatehouse.adapter.AdminEndpoints admin = io.gatehouse.adapter.AdminEndpoints.builder(() -> gateway)
+        .bearerToken(token).build();
+
+    Response purged = adminCall(admin, "POST", "/cache/purge?cache=c&tag=t1", token);
+    Response anonymous = adminCall(admin, "POST", "/cache/purge?cache=c&all=true", null);
+    Response viaGet = adminCall(admin, "GET", "/cache/purge?cache=c&all=true", token);
+    Response unknown = adminCall(admin, "POST", "/cache/purge?cache=nope&all=true", token);
+    Response twoSelectors = adminCall(admin, "POST", "/cache/purge?cache=c&all=true&tag=x", token);
+    Response noSelector = adminCall(admin, "POST", "/cache/purge?cache=c", token);
+    Response badName = adminCall(admin, "POST", "/cache/purge?cache=a%20b&all=true", token);
+    Response allFalse = adminCall(admin, "POST", "/cache/purge?cache=c&all=false", token);
+    Response url = adminCall(admin, "POST", "/cache/purge?cache=c&url=%2Fa", token);
+
+    assertThat(purged.status()).isEqualTo(200);
+    assertThat(new String(purged.body().inMemory().orElseThrow(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"cache\":\"c\",\"purged\":2}");
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(viaGet.status()).isEqualTo(405);
+    assertThat(viaGet.headers().first("Allow")).hasValue("POST");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(List.of(twoSelectors.status(), noSelector.status(), badName.status(), allFalse.status()))
+        .containsOnly(400);
+    assertThat(url.status()).isEqualTo(200);
+    get("/a");
+    assertThat(calls.get()).isEqualTo(3);
+  }
+
+  private static Response adminCall(io.gatehouse.adapter.AdminEndpoints admin, String method, String target,
+      String token) throws Exception {
+    Request.Builder b = Request.builder(method, target);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return admin.handle(b.build(), Runnable::run).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
 }

@@ -58,6 +58,8 @@ final class CacheStage implements Stage {
   /** How long a stale response with a validator is kept for revalidation, past its stale windows. */
   static final long VALIDATOR_KEEP_SECONDS = 600;
   private static final String CACHE = "gatehouse";
+  /** The upstream's tags of a response, for purging by tag; kept in the store, never sent to clients. */
+  static final String SURROGATE_KEY = "Surrogate-Key";
   private static final List<String> CONDITIONALS =
       List.of("If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range");
 
@@ -351,7 +353,7 @@ final class CacheStage implements Stage {
       h.add("Cache-Status", CACHE + "; " + status);
       return Response.builder(304).headers(h.build()).build();
     }
-    HttpHeaders.Builder h = stored.toBuilder();
+    HttpHeaders.Builder h = stored.toBuilder().remove(SURROGATE_KEY);
     h.set("Age", Long.toString(Math.min(age, CacheControl.MAX_DELTA)));
     String upstreamStatus = String.join(", ", stored.all("Cache-Status"));
     h.set("Cache-Status", CACHE + "; " + status + (upstreamStatus.isEmpty() ? "" : ", " + upstreamStatus));
@@ -363,7 +365,7 @@ final class CacheStage implements Stage {
   /** The response with this cache's entry first in {@code Cache-Status}, before the upstream's own. */
   private static Response withStatus(Response response, String status) {
     String upstream = String.join(", ", response.headers().all("Cache-Status"));
-    return response.toBuilder().headers(response.headers().toBuilder()
+    return response.toBuilder().headers(response.headers().toBuilder().remove(SURROGATE_KEY)
         .set("Cache-Status", CACHE + "; " + status + (upstream.isEmpty() ? "" : ", " + upstream)).build()).build();
   }
 

@@ -114,5 +114,15 @@ public final class ResponseCacheCompiler implements FeatureCompiler<ResponseCach
     public Optional<ResponseCacheStore> store(String name) {
       return Optional.ofNullable(byName.get(name)).map(c -> c.store);
     }
+
+    /**
+     * A cache's purge operations.
+     *
+     * @param name the cache's name
+     * @return the operations; empty when no route names it
+     */
+    public Optional<io.gatehouse.cache.ResponseCachePurge> purge(String name) {
+      return Optional.ofNullable(byName.get(name)).map(c -> new StorePurge(c.store));
+    }
   }
 }

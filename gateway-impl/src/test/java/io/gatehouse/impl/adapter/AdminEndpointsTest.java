@@ -151,7 +151,7 @@ class AdminEndpointsTest {
 
     assertThat(res.status()).isEqualTo(404);
     assertThat(JSON.readTree(body(res)).path("detail").asText())
-        .isEqualTo("There is no admin endpoint here (expected: one of /health, /ready, /routes, /upstreams, /usage, /metrics).");
+        .isEqualTo("There is no admin endpoint here (expected: one of /health, /ready, /routes, /upstreams, /usage, /metrics, /cache/purge).");
     assertThat(tasks).hasValue(0);
   }
 
