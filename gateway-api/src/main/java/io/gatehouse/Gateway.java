@@ -276,10 +276,7 @@ public interface Gateway extends RequestHandler, AutoCloseable {
    * @return the purge operations; empty when no route of this gateway uses a cache of that name
    * @since 0.2
    */
-  default Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name) {
-    Objects.requireNonNull(name, "name");
-    return Optional.empty();
-  }
+  Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name);
 
   /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream

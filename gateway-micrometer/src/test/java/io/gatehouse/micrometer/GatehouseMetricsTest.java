@@ -478,6 +478,11 @@ class GatehouseMetricsTest {
     public void takeStateFrom(Gateway previous) {}
 
     @Override
+    public java.util.Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name) {
+      return java.util.Optional.empty();
+    }
+
+    @Override
     public void close() {}
   }
 }
