@@ -744,4 +744,21 @@ class ResponseCacheOverSocketsTest {
     }
     return admin.handle(b.build(), Runnable::run).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
+
+  @Test
+  void a_first_call_whose_body_is_never_read_holds_its_key_only_for_the_coalescing_wait() throws Exception {
+    AtomicInteger calls = counting(200, "Cache-Control", "max-age=60");
+    gateway(ResponseCache.shared("c").coalescingWait(Duration.ofSeconds(2)));
+    Response unread = gateway.handle(Request.builder("GET", "/a").header("Host", "shop.example.com").build())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    clock.advance(Duration.ofSeconds(2));
+    Answer next = get("/a");
+    Answer hit = get("/a");
+
+    assertThat(unread.status()).isEqualTo(200);
+    assertThat(next.body()).isEqualTo("v2");
+    assertThat(hit.body()).isEqualTo("v2");
+    assertThat(calls.get()).isEqualTo(2);
+  }
 }

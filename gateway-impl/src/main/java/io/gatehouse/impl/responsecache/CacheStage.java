@@ -1,5 +1,6 @@
 package io.gatehouse.impl.responsecache;
 
+import io.gatehouse.TimeSource;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.cache.CacheOutcome;
 import io.gatehouse.cache.CachedResponse;
@@ -28,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -142,11 +144,20 @@ final class CacheStage implements Stage {
     CompletableFuture<Optional<CachedResponse>> mine = new CompletableFuture<>();
     CompletableFuture<Optional<CachedResponse>> leader = shared.inFlight.putIfAbsent(key, mine);
     if (leader == null) {
-      mine.whenComplete((r, e) -> shared.inFlight.remove(key, mine));
+      // A first call whose body is never read to its end must not hold its key: its waiters, and
+      // every later miss, would wait for it.
+      TimeSource.Scheduled expiry = schedule(settings.coalescingWait(), () -> mine.complete(Optional.empty()));
+      mine.whenComplete((r, e) -> {
+        expiry.cancel();
+        shared.inFlight.remove(key, mine);
+      });
+      if (mine.isDone()) {
+        return call(exchange, state, next, key, variants, stale, fwd, true, null, false);
+      }
       return call(exchange, state, next, key, variants, stale, fwd, true, mine, false);
     }
     CompletableFuture<Optional<CachedResponse>> waited = new CompletableFuture<>();
-    var timer = shared.scheduler.schedule(settings.coalescingWait(), () -> waited.complete(Optional.empty()));
+    TimeSource.Scheduled timer = schedule(settings.coalescingWait(), () -> waited.complete(Optional.empty()));
     leader.whenComplete((entry, e) -> {
       timer.cancel();
       waited.complete(e == null ? entry : Optional.empty());
@@ -474,6 +485,16 @@ final class CacheStage implements Stage {
       return Optional.of(uri);
     } catch (java.net.URISyntaxException e) {
       return Optional.empty();
+    }
+  }
+
+  /** A task on the gateway's timer; run at once when the gateway is closing and its timer refuses tasks. */
+  private TimeSource.Scheduled schedule(Duration delay, Runnable task) {
+    try {
+      return shared.scheduler.schedule(delay, task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+      return () -> false;
     }
   }
 
