@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  *       upstream group has a target that may take a request, else 503 with
  *       {@code "status":"NOT_READY"};
  *   <li>{@code /routes}: the compiled route table in declaration order, each route with what it
- *       matches on, its auth, limits, upstreams, timeouts, retry, circuit breaker and
+ *       matches on, its auth, limits, upstreams, timeouts, retry, circuit breaker, response cache and
  *       {@code chain}, the stages a request runs through;
  *   <li>{@code /upstreams}: every upstream group and each target's health, circuit and requests in
  *       flight;
