@@ -13,6 +13,7 @@ module io.gatehouse.api {
   exports io.gatehouse.adapter;
   exports io.gatehouse.aggregate;
   exports io.gatehouse.auth;
+  exports io.gatehouse.cache;
   exports io.gatehouse.edge;
   exports io.gatehouse.filter;
   exports io.gatehouse.http;

@@ -104,6 +104,10 @@ import java.util.function.Consumer;
  *   <li>quotas of the principal's usage plan: 429 until the window's end;
  *   <li>the route's concurrency limit: 503 beyond it, or a bounded wait in its queue;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
+ *   <li>the route's response cache ({@link RouteBuilder#cache}): a fresh stored answer is served
+ *       here (so it passed the IP rules, auth, limits and filters above, and its key can read
+ *       headers the filters set), a miss goes on to the upstream once per key, and an unsafe
+ *       method's success removes the stored answers of its URI;
  *   <li>request header changes, strip-prefix and rewrite;
  *   <li>the terminal: the upstream, or the static response. Proxying runs, in this order: the
  *       route's circuit breaker (503 or the fallback while open); the traffic split (rules, then
@@ -261,6 +265,18 @@ public interface Gateway extends RequestHandler, AutoCloseable {
    * @since 0.1
    */
   void takeStateFrom(Gateway previous);
+
+  /**
+   * The purge operations of one named response cache ({@code ResponseCache.shared(name)} on some
+   * route).
+   *
+   * <p>{@code gateway.responseCache("products").ifPresent(cache -> cache.tag("sku-4711"));}
+   *
+   * @param name the cache's name
+   * @return the purge operations; empty when no route of this gateway uses a cache of that name
+   * @since 0.2
+   */
+  Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name);
 
   /**
    * Releases the gateway's upstream client, its threads and connections. Idempotent. Upstream

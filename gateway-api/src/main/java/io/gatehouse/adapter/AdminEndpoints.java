@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * CompletionStage<Response> answer = admin.handle(request, workerExecutor);
  * }</pre>
  *
- * <p><b>Endpoints</b> ({@code GET} only; other methods get 405 with {@code Allow: GET}), by the
+ * <p><b>Endpoints</b> ({@code GET} only, but for the purge; other methods get 405 with {@code Allow}), by the
  * request's {@link Request#path() path} relative to where they are mounted (percent-escapes
  * decoded):
  * <ul>
@@ -43,13 +43,19 @@ import java.util.function.Supplier;
  *       upstream group has a target that may take a request, else 503 with
  *       {@code "status":"NOT_READY"};
  *   <li>{@code /routes}: the compiled route table in declaration order, each route with what it
- *       matches on, its auth, limits, upstreams, timeouts, retry, circuit breaker and
+ *       matches on, its auth, limits, upstreams, timeouts, retry, circuit breaker, response cache and
  *       {@code chain}, the stages a request runs through;
  *   <li>{@code /upstreams}: every upstream group and each target's health, circuit and requests in
  *       flight;
  *   <li>{@code /usage}: the metered usage ({@link Gateway#usage()}), instants as ISO-8601 strings;
  *   <li>{@code /metrics}: the metrics supplier's text as
- *       {@code text/plain; version=0.0.4; charset=utf-8}, or 404 when there is none.
+ *       {@code text/plain; version=0.0.4; charset=utf-8}, or 404 when there is none;
+ *   <li>{@code POST /cache/purge?cache=<name>&<selector>}: removes stored responses of a
+ *       {@link io.gatehouse.cache.ResponseCache response cache}, with exactly one selector:
+ *       {@code all=true}, {@code route=<id>}, {@code url=<path?query>}, {@code prefix=<path>} or
+ *       {@code tag=<Surrogate-Key tag>} (see {@link io.gatehouse.cache.ResponseCachePurge});
+ *       200 {@code {"cache":"...","purged":<keys>}}, 404 for a cache no route uses, 400 for
+ *       anything else.
  * </ul>
  * Documents are {@code application/json}; errors are {@link ProblemResponse problem+json}. A call
  * without a valid token gets 401 with {@code WWW-Authenticate: Bearer realm="gatehouse-admin"},
@@ -67,9 +73,12 @@ import java.util.function.Supplier;
 public final class AdminEndpoints {
   private static final String REALM_CHALLENGE = "Bearer realm=\"gatehouse-admin\"";
   private static final String JSON = "application/json";
+  private static final String PURGE = "/cache/purge";
+  private static final java.util.regex.Pattern CACHE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final List<String> PURGE_SELECTORS = List.of("all", "route", "url", "prefix", "tag");
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final List<String> ENDPOINTS =
-      List.of("/health", "/ready", "/routes", "/upstreams", "/usage", "/metrics");
+      List.of("/health", "/ready", "/routes", "/upstreams", "/usage", "/metrics", PURGE);
   private static final int MIN_TOKEN_LENGTH = 16;
 
   private final Supplier<Gateway> gateway;
@@ -109,8 +118,8 @@ public final class AdminEndpoints {
    *
    * <p>{@code admin.handle(request, worker).thenAccept(response -> write(exchange, response));}
    *
-   * @param request the call; only its method, path and {@code Authorization} and
-   *     {@code X-Request-Id} headers are read, never its body
+   * @param request the call; only its method, path, query (of the purge) and {@code Authorization}
+   *     and {@code X-Request-Id} headers are read, never its body
    * @param executor runs the documents and the metrics supplier, off the calling thread
    * @return the response: already complete for a refusal (401, 404, 405), completed on the
    *     executor for a document
@@ -126,6 +135,12 @@ public final class AdminEndpoints {
     if (!ENDPOINTS.contains(path)) {
       return done(problem(404, "There is no admin endpoint here (expected: one of " + String.join(", ", ENDPOINTS) + ").",
           requestId, null, null));
+    }
+    if (path.equals(PURGE)) {
+      if (!request.method().equals("POST")) {
+        return done(problem(405, "The cache purge answers POST only.", requestId, "Allow", "POST"));
+      }
+      return purge(request, executor, requestId);
     }
     if (!request.method().equals("GET")) {
       return done(problem(405, "Admin endpoints answer GET only.", requestId, "Allow", "GET"));
@@ -147,6 +162,74 @@ public final class AdminEndpoints {
       });
     } catch (RejectedExecutionException e) {
       log.log(System.Logger.Level.WARNING, "admin " + path + ": the executor refused the work: " + e);
+      return done(problem(503, "The admin endpoint cannot answer now; try again.", requestId, null, null));
+    }
+    return answer;
+  }
+
+  /** Checks the purge's parameters at once, then purges off the calling thread (a purge scans the store). */
+  private CompletionStage<Response> purge(Request request, Executor executor, String requestId) {
+    java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+    for (String pair : request.rawQuery().orElse("").split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      Optional<String> name = decoded(eq < 0 ? pair : pair.substring(0, eq));
+      Optional<String> value = decoded(eq < 0 ? "" : pair.substring(eq + 1).replace('+', ' '));
+      if (name.isEmpty() || value.isEmpty() || params.put(name.get(), value.get()) != null) {
+        return done(problem(400, "The purge's query parameters must be distinct and percent-encoded ASCII.", requestId,
+            null, null));
+      }
+    }
+    String cache = params.remove("cache");
+    if (cache == null || !CACHE_NAME.matcher(cache).matches()) {
+      return done(problem(400, "cache: " + (cache == null ? "none" : "'" + cache + "'")
+          + " (expected: the name of a response cache)", requestId, null, null));
+    }
+    if (params.size() != 1 || !PURGE_SELECTORS.contains(params.keySet().iterator().next())) {
+      return done(problem(400, "selector: " + params.keySet() + " (expected: exactly one of " + PURGE_SELECTORS + ")",
+          requestId, null, null));
+    }
+    String selector = params.keySet().iterator().next();
+    String value = params.get(selector);
+    if (selector.equals("all") ? !value.equals("true") : value.isEmpty()) {
+      return done(problem(400, selector + ": '" + value + "' (expected: " + (selector.equals("all") ? "true" : "a value")
+          + ")", requestId, null, null));
+    }
+    CompletableFuture<Response> answer = new CompletableFuture<>();
+    try {
+      executor.execute(() -> {
+        try {
+          Gateway current = Objects.requireNonNull(gateway.get(), "the gateway supplier returned null");
+          Optional<io.gatehouse.cache.ResponseCachePurge> purge = current.responseCache(cache);
+          if (purge.isEmpty()) {
+            answer.complete(problem(404, "No route uses a response cache named '" + cache + "'.", requestId, null, null));
+            return;
+          }
+          CompletionStage<Long> purged = switch (selector) {
+            case "all" -> purge.get().all();
+            case "route" -> purge.get().route(value);
+            case "url" -> purge.get().url(value);
+            case "prefix" -> purge.get().pathPrefix(value);
+            default -> purge.get().tag(value);
+          };
+          purged.whenComplete((n, failure) -> {
+            if (failure != null) {
+              log.log(System.Logger.Level.ERROR, "admin " + PURGE + ": cache '" + cache + "' failed", failure);
+              answer.complete(problem(500, "The purge failed; see the gateway log.", requestId, null, null));
+            } else {
+              answer.complete(Response.builder(200).header("Content-Type", JSON).header("Cache-Control", "no-store")
+                  .body(Body.of("{\"cache\":\"" + cache + "\",\"purged\":" + n + "}")).build());
+            }
+          });
+        } catch (RuntimeException e) {
+          log.log(System.Logger.Level.ERROR, "admin " + PURGE + ": failed", e);
+          answer.complete(problem(500, "The purge failed; see the gateway log.", requestId, null, null));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.log(System.Logger.Level.WARNING, "admin " + PURGE + ": the executor refused the work: " + e);
       return done(problem(503, "The admin endpoint cannot answer now; try again.", requestId, null, null));
     }
     return answer;

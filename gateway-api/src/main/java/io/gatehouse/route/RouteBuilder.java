@@ -2,6 +2,7 @@ package io.gatehouse.route;
 
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.cache.ResponseCache;
 import io.gatehouse.edge.IpRules;
 import io.gatehouse.edge.SecurityHeaders;
 import io.gatehouse.filter.Filter;
@@ -90,6 +91,7 @@ public final class RouteBuilder {
   private SecurityHeaders securityHeaders;
   private io.gatehouse.edge.Cors cors;
   private io.gatehouse.aggregate.Aggregation aggregation;
+  private ResponseCache cache;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -141,6 +143,7 @@ public final class RouteBuilder {
     ipRules = access.ipRules().orElse(null);
     cors = access.cors().orElse(null);
     filters.addAll(spec.filters());
+    cache = spec.cache().orElse(null);
   }
 
   /**
@@ -802,6 +805,22 @@ public final class RouteBuilder {
   }
 
   /**
+   * Caches this route's responses (RFC 9111, as a shared cache). The cache runs after the route's
+   * filters, just before the upstream: a stored answer still needs the route's IP rules,
+   * authentication and limits, and the filters can set the headers its key reads.
+   *
+   * <p>{@code .route("catalog", r -> r.path("/catalog/**").cache(ResponseCache.shared("catalog").maxBytes(256L << 20)).upstream(...))}
+   *
+   * @param cache the cache; checked at build()
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder cache(ResponseCache cache) {
+    this.cache = Objects.requireNonNull(cache, "cache");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -821,7 +840,7 @@ public final class RouteBuilder {
             Optional.ofNullable(concurrencyLimit),
             maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody), Optional.ofNullable(ipRules),
             Optional.ofNullable(cors)),
-        filters);
+        filters, Optional.ofNullable(cache));
   }
 
   private RouteBuilder condition(

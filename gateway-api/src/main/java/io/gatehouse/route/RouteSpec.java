@@ -1,11 +1,13 @@
 package io.gatehouse.route;
 
+import io.gatehouse.cache.ResponseCache;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.internal.Text;
 import io.gatehouse.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The immutable description of one route, as declared with {@link RouteBuilder}, in parts: which
@@ -27,9 +29,10 @@ public final class RouteSpec {
   private final RouteResilience resilience;
   private final RouteAccess access;
   private final List<Filter> filters;
+  private final Optional<ResponseCache> cache;
 
   RouteSpec(String id, RouteMatch match, RouteRewrite rewrite, RouteDestination destination,
-      RouteResilience resilience, RouteAccess access, List<Filter> filters) {
+      RouteResilience resilience, RouteAccess access, List<Filter> filters, Optional<ResponseCache> cache) {
     this.id = Objects.requireNonNull(id, "id");
     this.match = Objects.requireNonNull(match, "match");
     this.rewrite = Objects.requireNonNull(rewrite, "rewrite");
@@ -37,6 +40,7 @@ public final class RouteSpec {
     this.resilience = Objects.requireNonNull(resilience, "resilience");
     this.access = Objects.requireNonNull(access, "access");
     this.filters = List.copyOf(filters);
+    this.cache = Objects.requireNonNull(cache, "cache");
   }
 
   /**
@@ -124,6 +128,16 @@ public final class RouteSpec {
   }
 
   /**
+   * The route's response cache.
+   *
+   * @return the cache; empty when the route caches nothing
+   * @since 0.2
+   */
+  public Optional<ResponseCache> cache() {
+    return cache;
+  }
+
+  /**
    * Every upstream the route may call: its upstream, its split's, its fallback, its mirror and its
    * aggregation's backends.
    *
@@ -146,17 +160,17 @@ public final class RouteSpec {
   public boolean equals(Object o) {
     return o instanceof RouteSpec r && id.equals(r.id) && match.equals(r.match) && rewrite.equals(r.rewrite)
         && destination.equals(r.destination) && resilience.equals(r.resilience) && access.equals(r.access)
-        && filters.equals(r.filters);
+        && filters.equals(r.filters) && cache.equals(r.cache);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, match, rewrite, destination, resilience, access, filters);
+    return Objects.hash(id, match, rewrite, destination, resilience, access, filters, cache);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "id", id, "match", match, "rewrite", rewrite, "destination", destination,
-        "resilience", resilience, "access", access, "filters", filters);
+        "resilience", resilience, "access", access, "filters", filters, "cache", cache);
   }
 }

@@ -71,6 +71,11 @@ class StubGateway implements Gateway {
   }
 
   @Override
+  public java.util.Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name) {
+    return java.util.Optional.empty();
+  }
+
+  @Override
   public void close() {
     closed = true;
   }

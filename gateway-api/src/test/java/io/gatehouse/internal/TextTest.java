@@ -100,7 +100,7 @@ class TextTest {
         "GET", "/x", Optional.empty(), 404, 0, 12, Duration.ofMillis(3), Optional.empty(), Optional.empty(), 0))
         .hasToString("RequestRecord[start=1970-01-01T00:00:00Z, requestId=req-1, traceId=" + "0".repeat(32)
             + ", clientAddress=127.0.0.1, consumer=alice, routeId=none, method=GET, path=/x, upstream=none, status=404,"
-            + " bytesIn=0, bytesOut=12, duration=PT0.003S, upstreamDuration=none, rejection=none, upstreamAttempts=0]");
+            + " bytesIn=0, bytesOut=12, duration=PT0.003S, upstreamDuration=none, rejection=none, upstreamAttempts=0, cache=none]");
     // Sets in these print in no fixed order, so only their optional parts are pinned.
     assertThat(Retry.times(2).toString()).startsWith("Retry[maxRetries=2, ").contains(", idempotencyKey=none, ")
         .doesNotContain("Optional");
@@ -109,7 +109,7 @@ class TextTest {
     assertThat(route.toString()).startsWith("RouteSpec[id=orders, match=RouteMatch[paths=[/orders/**], ")
         .contains(", rewrite=RouteRewrite[stripPrefix=0, path=none, ", "[upstream=" + A + ", ", ", timeout=PT2S, ",
             ", retry=none, ", ", maxRequestBody=none, ipRules=none, cors=none]", ", securityHeaders=none]", ", exchangeDeadline=none]")
-        .endsWith(", filters=[]]")
+        .endsWith(", filters=[], cache=none]")
         .doesNotContain("Optional");
     assertThat(Gateway.builder().route(route).version("v7").spec().toString())
         .startsWith("GatewaySpec[routes=[" + route + "], ")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.auth.AccessRule;
 import io.gatehouse.auth.Auth;
+import io.gatehouse.cache.ResponseCache;
 import io.gatehouse.edge.Cors;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.ratelimit.ConcurrencyLimit;
@@ -46,7 +47,8 @@ class RouteSpecTest {
       "destination", RouteSpec::destination,
       "resilience", RouteSpec::resilience,
       "access", RouteSpec::access,
-      "filters", RouteSpec::filters);
+      "filters", RouteSpec::filters,
+      "cache", RouteSpec::cache);
 
   private static RouteBuilder everything() {
     return RouteSpec.builder("orders")
@@ -64,7 +66,8 @@ class RouteSpecTest {
         .rateLimit(RateLimit.perClientIp(10).per(Duration.ofSeconds(1))).rateLimitCost(RateLimitCost.of(2))
         .concurrencyLimit(ConcurrencyLimit.of(5)).maxRequestBody(1024)
         .cors(Cors.allowOrigins("https://app.example.com"))
-        .filter(FILTER);
+        .filter(FILTER)
+        .cache(ResponseCache.shared("orders"));
   }
 
   @Test
@@ -141,7 +144,7 @@ class RouteSpecTest {
     assertThat(everything().build()).isEqualTo(route);
     assertThat(route).isNotEqualTo(null).isNotEqualTo(route.match());
     RouteSpec renamed = new RouteSpec("other", route.match(), route.rewrite(), route.destination(), route.resilience(),
-        route.access(), route.filters());
+        route.access(), route.filters(), route.cache());
     assertThat(renamed).isNotEqualTo(route);
     assertThat(renamed.toBuilder().build()).isEqualTo(renamed);
   }
@@ -176,7 +179,8 @@ class RouteSpecTest {
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.concurrencyLimit(ConcurrencyLimit.of(6))),
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.maxRequestBody(2048)),
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.cors(Cors.none())),
-        Arguments.of("filters", (UnaryOperator<RouteBuilder>) r -> r.filter((exchange, chain) -> chain.proceed(exchange))));
+        Arguments.of("filters", (UnaryOperator<RouteBuilder>) r -> r.filter((exchange, chain) -> chain.proceed(exchange))),
+        Arguments.of("cache", (UnaryOperator<RouteBuilder>) r -> r.cache(ResponseCache.shared("orders").keyByConsumer())));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -232,6 +236,6 @@ class RouteSpecTest {
             + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "
             + "access=RouteAccess[auth=none, rules=[], rateLimits=[], rateLimitCost=")
-        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[]]");
+        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[], cache=none]");
   }
 }

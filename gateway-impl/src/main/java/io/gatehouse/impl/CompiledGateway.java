@@ -2,6 +2,7 @@ package io.gatehouse.impl;
 
 import io.gatehouse.Gateway;
 import io.gatehouse.GatewaySpec;
+import io.gatehouse.cache.ResponseCachePurge;
 import io.gatehouse.TimeSource;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
@@ -21,6 +22,7 @@ import io.gatehouse.impl.observe.TraceContext;
 import io.gatehouse.impl.pool.UpstreamRuntime;
 import io.gatehouse.impl.problem.Problems;
 import io.gatehouse.impl.problem.RequestIds;
+import io.gatehouse.impl.responsecache.ResponseCacheCompiler;
 import io.gatehouse.impl.routing.CompiledRoute;
 import io.gatehouse.impl.routing.InvalidPathException;
 import io.gatehouse.impl.routing.PathNormalizer;
@@ -74,11 +76,13 @@ final class CompiledGateway implements Gateway {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String version;
   private final CarriedStates carried;
+  private final ResponseCacheCompiler.Caches caches;
 
   CompiledGateway(GatewaySpec spec, Router router, UpstreamTransport transport, AuthRuntime auth,
       UpstreamRuntime upstreams, TimeSource.Scheduler scheduler, Observers observers, Function<Request, String> clientAddress, IngressChecks ingress,
-      EdgeRuntime edge, CorsRuntime cors, CarriedStates carried) {
+      EdgeRuntime edge, CorsRuntime cors, CarriedStates carried, ResponseCacheCompiler.Caches caches) {
     this.carried = carried;
+    this.caches = caches;
     this.spec = spec;
     this.router = router;
     this.transport = transport;
@@ -247,6 +251,11 @@ final class CompiledGateway implements Gateway {
       chains.put(route.id(), List.copyOf(route.chain.stages()));
     }
     return Collections.unmodifiableMap(chains);
+  }
+
+  @Override
+  public Optional<ResponseCachePurge> responseCache(String name) {
+    return caches.purge(Objects.requireNonNull(name, "name"));
   }
 
   @Override

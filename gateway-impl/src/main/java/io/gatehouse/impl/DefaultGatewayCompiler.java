@@ -31,6 +31,7 @@ import io.gatehouse.impl.proxy.ProxyPlans;
 import io.gatehouse.impl.proxy.ProxyTerminal;
 import io.gatehouse.impl.ratelimit.RateLimitCompiler;
 import io.gatehouse.impl.ratelimit.RateLimitRuntime;
+import io.gatehouse.impl.responsecache.ResponseCacheCompiler;
 import io.gatehouse.impl.routing.Router;
 import io.gatehouse.impl.routing.RoutingCompiler;
 import io.gatehouse.route.RouteSpec;
@@ -55,7 +56,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   /** Every feature, in the order their violations are listed. */
   private static final List<FeatureCompiler<?, ?>> FEATURES = List.of(IngressCompiler.INSTANCE, RoutingCompiler.INSTANCE,
       MethodCompiler.INSTANCE, ProxyCompiler.INSTANCE, AuthCompiler.INSTANCE, RateLimitCompiler.INSTANCE,
-      ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE, CorsCompiler.INSTANCE, AggregateCompiler.INSTANCE);
+      ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE, CorsCompiler.INSTANCE, AggregateCompiler.INSTANCE,
+      ResponseCacheCompiler.INSTANCE);
 
   /** The name of each gateway's timer thread. */
   static final String TIMER_THREAD = "gatehouse-timer";
@@ -93,8 +95,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     RateLimitRuntime limits = RateLimitCompiler.INSTANCE.build(spec, new RateLimitCompiler.Inputs(observers, scheduler));
     EdgeRuntime edge = EdgeCompiler.INSTANCE.build(spec, new EdgeCompiler.Inputs(ingress.trusted()));
     CorsRuntime cors = CorsCompiler.INSTANCE.build(spec, methods);
+    ResponseCacheCompiler.Caches caches = ResponseCacheCompiler.INSTANCE.build(spec, new ResponseCacheCompiler.Inputs(scheduler));
     Router router = RoutingCompiler.INSTANCE.build(spec, new RoutingCompiler.Inputs(methods,
-        route -> chainOf(spec, route, proxying.plans(), cors.stage(route), builtInStages(route, edge, auth, limits))));
+        route -> chainOf(spec, route, proxying.plans(), cors.stage(route), builtInStages(route, edge, auth, limits),
+            caches.stage(route))));
     if (!spec.ingress().caseInsensitivePaths()) {
       RoutingCompiler.caseShadows(spec, methods).forEach(log::warn);
     }
@@ -104,7 +108,8 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     carried.addAll(proxying.upstreams().pools());
     observers.meter().ifPresent(carried::add);
     return new CompiledGateway(spec, router, proxying.transport(), auth, proxying.upstreams(), scheduler, observers,
-        ingress.trusted()::clientAddress, ingress.checks(), edge, cors, CarriedStates.of(carried));
+        ingress.trusted()::clientAddress, ingress.checks(), edge, cors, CarriedStates.of(carried),
+        caches);
   }
 
   /**
@@ -124,9 +129,14 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     return stages;
   }
 
-  /** The route's chain: its CORS stage, which answers preflights before anything else, then the filters and stages. */
+  /**
+   * The route's chain: its CORS stage, which answers preflights before anything else, then the
+   * filters and stages, and last its response cache: a stored answer still passes the IP rules,
+   * authentication, limits and the route's filters, and the cache key can read what those filters
+   * set; only the upstream call (circuit breaker, retries) is saved.
+   */
   private static FilterChain chainOf(GatewaySpec gateway, RouteSpec route, ProxyPlans plans, Optional<Stage> cors,
-      List<Stage> builtInStages) {
+      List<Stage> builtInStages, Optional<Stage> cache) {
     List<Stage> stages = new ArrayList<>();
     List<String> names = new ArrayList<>();
     cors.ifPresent(stage -> {
@@ -136,6 +146,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     gateway.filters().forEach(f -> stages.add(Stage.of(f)));
     stages.addAll(builtInStages);
     route.filters().forEach(f -> stages.add(Stage.of(f)));
+    cache.ifPresent(stages::add);
     for (int i = 0; i < gateway.filters().size(); i++) {
       names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
     }
@@ -143,6 +154,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     for (int i = 0; i < route.filters().size(); i++) {
       names.add("route '" + route.id() + "' filter #" + (i + 1) + " (" + route.filters().get(i).getClass().getName() + ")");
     }
+    cache.ifPresent(stage -> names.add(stage.toString()));
     Terminal terminal;
     Optional<StaticResponse> fixed = route.destination().staticResponse();
     if (fixed.isPresent()) {

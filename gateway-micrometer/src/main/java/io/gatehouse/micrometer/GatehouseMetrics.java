@@ -61,6 +61,9 @@ import java.util.function.ToDoubleFunction;
  *       <td>response body bytes sent</td></tr>
  *   <tr><td>{@code gatehouse.rejections}</td><td>counter</td><td>{@code reason, route}</td>
  *       <td>requests the gateway answered by itself, by {@link Rejection}</td></tr>
+ *   <tr><td>{@code gatehouse.cache.requests}</td><td>counter</td><td>{@code outcome, route}</td>
+ *       <td>requests to routes with a response cache, by {@link io.gatehouse.cache.CacheOutcome}
+ *       ({@code hit}, {@code stale}, {@code revalidated}, {@code miss}, {@code bypass})</td></tr>
  *   <tr><td>{@code gatehouse.circuit.state}</td><td>gauge</td><td>{@code circuit, state}</td>
  *       <td>1 for a circuit's current state, 0 for the others; a circuit appears with its first change</td></tr>
  *   <tr><td>{@code gatehouse.upstream.targets}</td><td>gauge</td><td>{@code upstream, state}</td>
@@ -112,6 +115,7 @@ public final class GatehouseMetrics implements GatewayObserver {
   private final ConcurrentMap<RouteTarget, Timer> upstreamTimers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Sizes> sizes = new ConcurrentHashMap<>();
   private final ConcurrentMap<RouteRejection, Counter> rejections = new ConcurrentHashMap<>();
+  private final ConcurrentMap<RouteCache, Counter> cacheOutcomes = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AtomicReference<TargetStatus.Circuit>> circuits = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDegraded = new AtomicBoolean();
   private final Counter degradedDecisions;
@@ -258,6 +262,9 @@ public final class GatehouseMetrics implements GatewayObserver {
     if (record.rejection().isPresent()) {
       cached(rejections, new RouteRejection(route, record.rejection().get()), this::rejectionCounter).increment();
     }
+    if (record.cache().isPresent()) {
+      cached(cacheOutcomes, new RouteCache(route, record.cache().get()), this::cacheCounter).increment();
+    }
     if (record.upstream().isPresent() && watched != null && knownTargets.add(target)) {
       refreshTargets(); // a target that discovery added since the last refresh
     }
@@ -347,6 +354,16 @@ public final class GatehouseMetrics implements GatewayObserver {
         .tags("reason", tagValue(key.reason()), "route", key.route())
         .register(registry);
   }
+
+  private Counter cacheCounter(RouteCache key) {
+    return Counter.builder("gatehouse.cache.requests")
+        .description("Requests to routes with a response cache, by what the cache did")
+        .tags("outcome", tagValue(key.outcome()), "route", key.route())
+        .register(registry);
+  }
+
+  /** A route and what its cache did: the key of a cache counter. */
+  private record RouteCache(String route, io.gatehouse.cache.CacheOutcome outcome) {}
 
   private void circuitChanged(String circuit, TargetStatus.Circuit state) {
     AtomicReference<TargetStatus.Circuit> current = circuits.get(circuit);

@@ -134,6 +134,23 @@ class GatehouseMetricsTest {
   }
 
   @Test
+  void counts_cache_outcomes_by_route_only_for_routes_with_a_cache() {
+    metrics.onRequest(Records.request().route("catalog").cache(io.gatehouse.cache.CacheOutcome.HIT).build());
+    metrics.onRequest(Records.request().route("catalog").cache(io.gatehouse.cache.CacheOutcome.HIT).build());
+    metrics.onRequest(Records.request().route("catalog").cache(io.gatehouse.cache.CacheOutcome.MISS).build());
+    metrics.onRequest(Records.request().route("catalog").cache(io.gatehouse.cache.CacheOutcome.STALE).build());
+    metrics.onRequest(Records.request().route("orders").build());
+
+    assertThat(registry.get("gatehouse.cache.requests").tags("outcome", "hit", "route", "catalog").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("gatehouse.cache.requests").tags("outcome", "miss", "route", "catalog").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("gatehouse.cache.requests").tags("outcome", "stale", "route", "catalog").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("gatehouse.cache.requests").counters()).hasSize(3);
+  }
+
+  @Test
   void counts_rejections_by_reason_and_route() {
     metrics.onRequest(Records.request().route("orders").rejected(Rejection.RATE_LIMITED, 429).build());
     metrics.onRequest(Records.request().route("orders").rejected(Rejection.RATE_LIMITED, 429).build());
@@ -459,6 +476,11 @@ class GatehouseMetricsTest {
 
     @Override
     public void takeStateFrom(Gateway previous) {}
+
+    @Override
+    public java.util.Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name) {
+      return java.util.Optional.empty();
+    }
 
     @Override
     public void close() {}

@@ -17,6 +17,7 @@ final class Records {
   private Duration duration = Duration.ofMillis(10);
   private Duration upstreamDuration;
   private Rejection rejection;
+  private io.gatehouse.cache.CacheOutcome cache;
 
   private Records() {}
 
@@ -63,10 +64,15 @@ final class Records {
     return this;
   }
 
+  Records cache(io.gatehouse.cache.CacheOutcome outcome) {
+    this.cache = outcome;
+    return this;
+  }
+
   RequestRecord build() {
     return new RequestRecord(Instant.parse("2025-01-01T00:00:00Z"), "req-1", "0af7651916cd43dd8448eb211c80319c",
         "192.0.2.1", Optional.empty(), Optional.ofNullable(route), method, "/api/orders/7",
         Optional.ofNullable(target), status, bytesIn, bytesOut, duration, Optional.ofNullable(upstreamDuration),
-        Optional.ofNullable(rejection), target == null ? 0 : 1);
+        Optional.ofNullable(rejection), target == null ? 0 : 1, Optional.ofNullable(cache));
   }
 }

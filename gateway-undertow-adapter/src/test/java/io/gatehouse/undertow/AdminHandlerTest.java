@@ -274,7 +274,7 @@ class AdminHandlerTest {
 
     assertThat(res.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(res.body()).path("detail").asText())
-        .isEqualTo("There is no admin endpoint here (expected: one of /health, /ready, /routes, /upstreams, /usage, /metrics).");
+        .isEqualTo("There is no admin endpoint here (expected: one of /health, /ready, /routes, /upstreams, /usage, /metrics, /cache/purge).");
   }
 
   @Test

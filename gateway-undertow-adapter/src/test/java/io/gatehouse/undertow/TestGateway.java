@@ -102,6 +102,11 @@ final class TestGateway implements Gateway {
   public void takeStateFrom(Gateway previous) {}
 
   @Override
+  public java.util.Optional<io.gatehouse.cache.ResponseCachePurge> responseCache(String name) {
+    return java.util.Optional.empty();
+  }
+
+  @Override
   public void close() {
     closed.set(true);
   }

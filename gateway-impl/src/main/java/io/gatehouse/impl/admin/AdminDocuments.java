@@ -146,6 +146,21 @@ public final class AdminDocuments {
         new TreeSet<>(retry.statuses()).forEach(statuses::add);
       }, () -> route.putNull("retry"));
       route.put("circuitBreaker", resilience.circuitBreaker().isPresent());
+      r.cache().ifPresent(c -> {
+        ObjectNode cache = route.putObject("cache");
+        cache.put("name", c.name());
+        cache.put("store", c.store().map(store -> store.getClass().getName()).orElse("in-memory"));
+        if (c.store().isEmpty()) {
+          cache.put("maxBytes", c.maxBytes());
+        }
+        cache.put("maxEntryBytes", c.maxEntryBytes());
+        duration(cache, "defaultTtl", c.defaultTtl());
+        c.keyQueryParameters().ifPresentOrElse(names -> strings(cache.putArray("keyQueryParameters"), names),
+            () -> cache.put("keyQueryParameters", "all"));
+        strings(cache.putArray("keyHeaders"), c.keyHeaders());
+        cache.put("keyByConsumer", c.isKeyedByConsumer());
+        duration(cache, "coalescingWait", Optional.of(c.coalescingWait()));
+      });
       strings(route.putArray("chain"), chains.getOrDefault(r.id(), List.of()));
     }
     return bytes(routes);

@@ -2,6 +2,7 @@ package io.gatehouse.impl.chain;
 
 import io.gatehouse.TimeSource;
 import io.gatehouse.auth.Principal;
+import io.gatehouse.cache.CacheOutcome;
 import io.gatehouse.filter.AttributeKey;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Response;
@@ -37,6 +38,7 @@ public final class RequestState {
   private volatile long upstreamNanos; // written under this: an aggregation's attempts run in parallel
   private volatile int upstreamAttempts; // written under this
   private volatile HttpHeaders upgradeFields; // null without an Upgrade field
+  private volatile CacheOutcome cacheOutcome; // null unless the route has a response cache
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
   private List<Runnable> cancelHooks; // guarded by this
@@ -189,6 +191,20 @@ public final class RequestState {
 
   public int upstreamAttempts() {
     return upstreamAttempts;
+  }
+
+  /**
+   * Records what the route's response cache did; a later outcome replaces an earlier one.
+   *
+   * @param outcome the outcome
+   */
+  public void cacheOutcome(CacheOutcome outcome) {
+    this.cacheOutcome = outcome;
+  }
+
+  /** {@return what the route's response cache did, if the route has one} */
+  public Optional<CacheOutcome> cacheOutcome() {
+    return Optional.ofNullable(cacheOutcome);
   }
 
   /**

@@ -132,6 +132,7 @@ final class AccessLog implements GatewayObserver {
           .addKeyValue("attempts", r.upstreamAttempts())
           .addKeyValue("upstreamMs", r.upstreamDuration().map(Duration::toMillis).map(String::valueOf).orElse("-"))
           .addKeyValue("rejection", r.rejection().map(Enum::name).orElse("-"))
+          .addKeyValue("cache", r.cache().map(Enum::name).orElse("-"))
           .log();
     } catch (RuntimeException e) {
       if (failedBefore.compareAndSet(false, true)) {

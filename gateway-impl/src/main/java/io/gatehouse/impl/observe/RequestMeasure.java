@@ -101,6 +101,6 @@ public final class RequestMeasure {
         : received.body().inMemory().map(b -> (long) b.length).orElse(0L);
     observers.request(new RequestRecord(start, state.requestId(), state.trace().traceId(), state.clientAddress(),
         state.principal().map(Principal::id), state.routeId(), request.method(), request.path(), state.upstreamTarget(),
-        status, bytesIn, bytesOut, duration, upstreamDuration, why, state.upstreamAttempts()));
+        status, bytesIn, bytesOut, duration, upstreamDuration, why, state.upstreamAttempts(), state.cacheOutcome()));
   }
 }

@@ -67,6 +67,27 @@ public final class QueryParameters {
     return kept.length() == 0 ? Optional.empty() : Optional.of(kept.toString());
   }
 
+  /**
+   * The raw query with only the pairs whose decoded name is one of {@code names}; they keep their
+   * raw form and order.
+   *
+   * @param rawQuery the query as received, without the {@code ?}
+   * @param names the decoded names of the pairs to keep
+   * @return the kept raw query; empty when nothing is kept
+   */
+  public static Optional<String> only(String rawQuery, java.util.Collection<String> names) {
+    StringBuilder kept = new StringBuilder(rawQuery.length());
+    forEachPair(rawQuery, (start, nameEnd, end) -> {
+      if (names.contains(decode(rawQuery, start, nameEnd))) {
+        if (kept.length() > 0) {
+          kept.append('&');
+        }
+        kept.append(rawQuery, start, end);
+      }
+    });
+    return kept.length() == 0 ? Optional.empty() : Optional.of(kept.toString());
+  }
+
   /** Where one non-empty pair lies: {@code [start, end)}, its name ending at {@code nameEnd}. */
   private interface PairVisitor {
     void pair(int start, int nameEnd, int end);

@@ -79,6 +79,32 @@ class AdminEndpointsTest {
   }
 
   @Test
+  void routes_show_a_routes_response_cache_and_only_for_routes_with_one() throws Exception {
+    Gateway g = Gateway.builder().accessLog(false)
+        .route("catalog", r -> r.path("/catalog/**").cache(io.gatehouse.cache.ResponseCache.shared("catalog")
+            .maxBytes(1L << 20).keyQueryParameters("currency").keyHeaders("X-Tenant").defaultTtl(Duration.ofSeconds(30)))
+            .upstream("http://catalog.invalid:8080"))
+        .route("plain", r -> r.path("/plain").respond(200, "text/plain", "p"))
+        .build();
+    gateways.add(g);
+
+    JsonNode routes = JSON.readTree(body(await(admin(g).handle(get("/routes"), Runnable::run))));
+
+    JsonNode cache = routes.get(0).path("cache");
+    assertThat(cache.path("name").asText()).isEqualTo("catalog");
+    assertThat(cache.path("store").asText()).isEqualTo("in-memory");
+    assertThat(cache.path("maxBytes").asLong()).isEqualTo(1L << 20);
+    assertThat(cache.path("maxEntryBytes").asLong()).isEqualTo(1L << 20);
+    assertThat(cache.path("defaultTtl").asText()).isEqualTo("PT30S");
+    assertThat(cache.path("keyQueryParameters").get(0).asText()).isEqualTo("currency");
+    assertThat(cache.path("keyHeaders").get(0).asText()).isEqualTo("x-tenant");
+    assertThat(cache.path("keyByConsumer").asBoolean()).isFalse();
+    assertThat(cache.path("coalescingWait").asText()).isEqualTo("PT5S");
+    assertThat(routes.get(0).path("chain").toString()).contains("response cache 'catalog' of route 'catalog'");
+    assertThat(routes.get(1).has("cache")).isFalse();
+  }
+
+  @Test
   void routes_show_each_routes_cors_policy_and_whether_it_is_the_gateways() throws Exception {
     Gateway g = Gateway.builder().accessLog(false).cors(Cors.allowOrigins("https://app.example.com"))
         .route("inherits", r -> r.path("/a").respond(200, "text/plain", "a"))
@@ -151,7 +177,7 @@ class AdminEndpointsTest {
 
     assertThat(res.status()).isEqualTo(404);
     assertThat(JSON.readTree(body(res)).path("detail").asText())
-        .isEqualTo("There is no admin endpoint here (expected: one of /health, /ready, /routes, /upstreams, /usage, /metrics).");
+        .isEqualTo("There is no admin endpoint here (expected: one of /health, /ready, /routes, /upstreams, /usage, /metrics, /cache/purge).");
     assertThat(tasks).hasValue(0);
   }
 

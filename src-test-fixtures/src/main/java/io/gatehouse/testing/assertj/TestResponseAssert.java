@@ -3,6 +3,7 @@ package io.gatehouse.testing.assertj;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.gatehouse.cache.CacheOutcome;
 import io.gatehouse.route.RouteExplanation;
 import io.gatehouse.testing.RecordedRequest;
 import io.gatehouse.testing.TestResponse;
@@ -213,6 +214,85 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
           .append(")");
     }
     return text.toString();
+  }
+
+  /**
+   * What the route's response cache did, read from the gateway's own entry in
+   * {@code Cache-Status} (RFC 9211). A failure shows the header and the outcomes it could have been.
+   *
+   * <p>{@code assertThat(tester.get("/catalog/7").send()).hasCacheOutcome(CacheOutcome.HIT);}
+   *
+   * @param expected the outcome
+   * @return this assertion
+   * @since 0.2
+   */
+  public TestResponseAssert hasCacheOutcome(CacheOutcome expected) {
+    isNotNull();
+    Optional<String> status = actual.headers().all("Cache-Status").stream()
+        .flatMap(line -> java.util.Arrays.stream(line.split(",")))
+        .map(String::trim)
+        .filter(member -> member.equals("gatehouse") || member.startsWith("gatehouse;"))
+        .findFirst();
+    if (status.isEmpty()) {
+      failWithMessage("expected the response cache's outcome %s but the response has no gatehouse entry in Cache-Status"
+          + " (%s): is the route cached (RouteBuilder.cache), and was the method GET or HEAD?%n  response: %s", expected,
+          actual.headers().all("Cache-Status"), actual);
+    }
+    CacheOutcome seen = outcome(status.get());
+    if (seen != expected) {
+      failWithMessage("expected the response cache's outcome %s but it was %s (Cache-Status: %s; outcomes: %s)%n"
+          + "  response: %s", expected, seen, status.get(), java.util.Arrays.toString(CacheOutcome.values()), actual);
+    }
+    return this;
+  }
+
+  /**
+   * Answered from a fresh stored response, without an upstream call of its own:
+   * {@code hasCacheOutcome(CacheOutcome.HIT)}.
+   *
+   * @return this assertion
+   * @since 0.2
+   */
+  public TestResponseAssert wasCacheHit() {
+    return hasCacheOutcome(CacheOutcome.HIT);
+  }
+
+  /**
+   * Nothing usable was stored and the upstream answered: {@code hasCacheOutcome(CacheOutcome.MISS)}.
+   *
+   * @return this assertion
+   * @since 0.2
+   */
+  public TestResponseAssert wasCacheMiss() {
+    return hasCacheOutcome(CacheOutcome.MISS);
+  }
+
+  /**
+   * Answered from a stale stored response (stale-while-revalidate or stale-if-error):
+   * {@code hasCacheOutcome(CacheOutcome.STALE)}.
+   *
+   * @return this assertion
+   * @since 0.2
+   */
+  public TestResponseAssert wasServedStale() {
+    return hasCacheOutcome(CacheOutcome.STALE);
+  }
+
+  /** The outcome a gatehouse {@code Cache-Status} member stands for (the gateway writes these forms). */
+  private static CacheOutcome outcome(String member) {
+    if (member.contains("detail=stale-while-revalidate") || member.contains("detail=stale-if-error")) {
+      return CacheOutcome.STALE;
+    }
+    if (member.contains("; hit") || member.contains("; collapsed")) {
+      return CacheOutcome.HIT;
+    }
+    if (member.contains("fwd=stale; fwd-status=304")) {
+      return CacheOutcome.REVALIDATED;
+    }
+    if (member.contains("fwd=bypass")) {
+      return CacheOutcome.BYPASS;
+    }
+    return CacheOutcome.MISS;
   }
 
   /**
