@@ -118,6 +118,30 @@ class WebSocketRouteTest {
   }
 
   @Test
+  void an_upgrade_on_a_cached_route_goes_past_the_cache_to_the_upstream() {
+    List<UpstreamCall> calls = new CopyOnWriteArrayList<>();
+    try (Gateway gateway = Gateway.builder().accessLog(false)
+        .transport(call -> {
+          calls.add(call);
+          return CompletableFuture.completedFuture(Response.builder(200).header("Cache-Control", "public, max-age=600")
+              .header("Content-Type", "text/plain").body(Body.of("the page")).build());
+        })
+        .route("ws", r -> r.path("/ws").webSocket().cache(io.gatehouse.cache.ResponseCache.shared("pages")).upstream("http://chat:1"))
+        .build()) {
+      assertThat(gateway.handle(Request.builder("GET", "/ws").build()).toCompletableFuture().join().status()).isEqualTo(200);
+      assertThat(gateway.handle(Request.builder("GET", "/ws").build()).toCompletableFuture().join().headers().first("Cache-Status"))
+          .as("a plain GET is answered from the cache").hasValueSatisfying(v -> assertThat(v).contains("hit"));
+      assertThat(calls).hasSize(1);
+
+      gateway.handle(upgrade("/ws").build()).toCompletableFuture().join();
+
+      assertThat(calls).as("the upgrade reached the upstream").hasSize(2);
+      assertThat(calls.get(1).request().tunnel()).isPresent();
+      assertThat(calls.get(1).request().headers().all("Upgrade")).containsExactly("websocket");
+    }
+  }
+
+  @Test
   void an_upstream_101_that_does_not_answer_the_key_gets_502() {
     try (Gateway gateway = Gateway.builder().accessLog(false)
         .transport(call -> CompletableFuture.completedFuture(Response.builder(101)
