@@ -1,6 +1,7 @@
 package io.gatehouse.impl.responsecache;
 
 import io.gatehouse.TimeSource;
+import io.gatehouse.adapter.GatewayCall;
 import io.gatehouse.auth.Principal;
 import io.gatehouse.cache.CacheOutcome;
 import io.gatehouse.cache.CachedResponse;
@@ -218,7 +219,7 @@ final class CacheStage implements Stage {
     report.accept(CacheOutcome.MISS);
     int status = response.status();
     if (stale != null && status == 304) {
-      discard(response.body());
+      GatewayCall.discard(response.body());
       CachedResponse refreshed = stale.refreshed(CachePolicy.refresh(stale.headers(), response.headers()),
           requestTime, responseTime);
       put(key, variants, refreshed, responseTime);
@@ -231,7 +232,7 @@ final class CacheStage implements Stage {
       long lifetime = CachePolicy.freshnessLifetime(stale.headers(), cc, settings.defaultTtl(), stale.responseTime());
       long age = CachePolicy.currentAge(stale, responseTime);
       if (CachePolicy.mayServeStale(cc) && cc.staleIfError() > 0 && age - lifetime <= cc.staleIfError()) {
-        discard(response.body());
+        GatewayCall.discard(response.body());
         settle(waiters, null);
         report.accept(CacheOutcome.STALE);
         return serve(stale, request, age, "fwd=stale; fwd-status=" + status + "; detail=stale-if-error");
@@ -507,28 +508,6 @@ final class CacheStage implements Stage {
     if (waiters != null) {
       waiters.complete(Optional.ofNullable(entry));
     }
-  }
-
-  /** Cancels a body nobody will read, so the transport can drop or reuse the connection. */
-  private static void discard(Body body) {
-    if (body.isEmpty() || body.inMemory().isPresent()) {
-      return;
-    }
-    body.subscribe(new Flow.Subscriber<ByteBuffer>() {
-      @Override
-      public void onSubscribe(Flow.Subscription s) {
-        s.cancel();
-      }
-
-      @Override
-      public void onNext(ByteBuffer item) {}
-
-      @Override
-      public void onError(Throwable failure) {}
-
-      @Override
-      public void onComplete() {}
-    });
   }
 
   @Override
