@@ -1,64 +1,26 @@
 package io.gatehouse.undertow;
 
 import io.gatehouse.GatewayException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.crypto.Cipher;
-import javax.crypto.EncryptedPrivateKeyInfo;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Reads PEM certificates and PKCS#8 keys with the JDK alone. Every failure is a
- * {@link GatewayException} whose message names the field and the file.
+ * The server's certificate files, read by the gateway's one PEM reader
+ * ({@link io.gatehouse.impl.tls.PemFiles}). Every failure is a {@link GatewayException} whose
+ * message names the field and the file.
  */
 final class PemFiles {
-  private static final Pattern BLOCK =
-      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
-  private static final String PBES2_OID = "1.2.840.113549.1.5.13";
-
   private PemFiles() {}
 
   /** The certificates of a file's CERTIFICATE blocks, in file order; at least one. */
   static List<X509Certificate> certificates(String field, Path file) {
-    List<X509Certificate> out = new ArrayList<>();
-    CertificateFactory factory;
     try {
-      factory = CertificateFactory.getInstance("X.509");
-    } catch (CertificateException e) {
-      throw new IllegalStateException("the JDK has no X.509 certificate factory", e);
+      return io.gatehouse.impl.tls.PemFiles.certificates(file);
+    } catch (io.gatehouse.impl.tls.PemFiles.Unreadable e) {
+      throw fail(field, file, e.problem(), e.expected());
     }
-    for (Block block : blocks(field, file)) {
-      if (!block.label.equals("CERTIFICATE")) {
-        continue;
-      }
-      try {
-        out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der(field, file))));
-      } catch (CertificateException e) {
-        throw fail(field, file, "certificate " + (out.size() + 1) + " cannot be parsed (" + e.getMessage() + ")", null);
-      }
-    }
-    if (out.isEmpty()) {
-      throw fail(field, file, "no certificate", "PEM blocks '-----BEGIN CERTIFICATE-----'");
-    }
-    return out;
   }
 
   /**
@@ -68,107 +30,15 @@ final class PemFiles {
    * @param password null for an unencrypted key
    */
   static PrivateKey privateKey(String field, Path file, String algorithm, char[] password) {
-    List<Block> keys = new ArrayList<>();
-    for (Block block : blocks(field, file)) {
-      if (block.label.endsWith("PRIVATE KEY")) {
-        keys.add(block);
-      }
-    }
-    if (keys.size() != 1) {
-      throw fail(field, file, keys.isEmpty() ? "no private key" : keys.size() + " private keys",
-          "one PEM block '-----BEGIN PRIVATE KEY-----' or '-----BEGIN ENCRYPTED PRIVATE KEY-----'");
-    }
-    Block key = keys.get(0);
-    byte[] pkcs8 = switch (key.label) {
-      case "PRIVATE KEY" -> {
-        if (password != null) {
-          throw fail(field, file, "the key is not encrypted, but a password was given", "TlsConfig.pem(chain, key) without a password");
-        }
-        yield key.der(field, file);
-      }
-      case "ENCRYPTED PRIVATE KEY" -> {
-        if (password == null) {
-          throw fail(field, file, "the key is encrypted", "its password: TlsConfig.pem(chain, key, password)");
-        }
-        yield decrypt(field, file, key.der(field, file), password);
-      }
-      default -> throw fail(field, file, "a '" + key.label + "' block, which is not PKCS#8",
-          "PKCS#8 'PRIVATE KEY'; convert with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem");
-    };
     try {
-      return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-    } catch (GeneralSecurityException e) {
-      throw fail(field, file, "the key is not an " + algorithm + " key like the certificate's, or is malformed ("
-          + e.getMessage() + ")", null);
-    } finally {
-      Arrays.fill(pkcs8, (byte) 0);
+      return io.gatehouse.impl.tls.PemFiles.privateKey(file, algorithm, password, "TlsConfig.pem(chain, key)",
+          "TlsConfig.pem(chain, key, password)");
+    } catch (io.gatehouse.impl.tls.PemFiles.Unreadable e) {
+      throw fail(field, file, e.problem(), e.expected());
     }
-  }
-
-  private static byte[] decrypt(String field, Path file, byte[] der, char[] password) {
-    try {
-      EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
-      AlgorithmParameters parameters = info.getAlgParameters();
-      // The JDK names PBES2 by its OID or "PBES2"; the parameters name the cipher, such as
-      // PBEWithHmacSHA256AndAES_256.
-      String name = info.getAlgName();
-      String cipherName = name.equals(PBES2_OID) || name.equalsIgnoreCase("PBES2") ? parameters.toString() : name;
-      PBEKeySpec spec = new PBEKeySpec(password);
-      try {
-        Cipher cipher = Cipher.getInstance(cipherName);
-        cipher.init(Cipher.DECRYPT_MODE, SecretKeyFactory.getInstance(cipherName).generateSecret(spec), parameters);
-        return info.getKeySpec(cipher).getEncoded();
-      } finally {
-        spec.clearPassword();
-      }
-    } catch (IOException | GeneralSecurityException | RuntimeException e) {
-      throw fail(field, file, "the encrypted key cannot be decrypted (" + e.getClass().getSimpleName() + ")",
-          "the right password, and PBES2 as 'openssl pkcs8 -topk8 -v2 aes-256-cbc' writes it");
-    }
-  }
-
-  private static List<Block> blocks(String field, Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.ISO_8859_1); // any bytes: a DER file is "no PEM block"
-    } catch (IOException | RuntimeException e) {
-      throw fail(field, file, "cannot be read (" + e.getClass().getSimpleName() + ")", "a readable PEM file");
-    }
-    List<Block> out = new ArrayList<>();
-    Matcher m = BLOCK.matcher(text);
-    while (m.find()) {
-      out.add(new Block(m.group(1), m.group(2)));
-    }
-    if (out.isEmpty()) {
-      throw fail(field, file, "no PEM block", "PEM text: '-----BEGIN ...-----' lines around base64");
-    }
-    return out;
   }
 
   static GatewayException fail(String field, Path file, String problem, String expected) {
     return new GatewayException("tls: " + field + ": " + file + ": " + problem + (expected == null ? "" : " (expected: " + expected + ")"));
-  }
-
-  private static final class Block {
-    final String label;
-    final String body;
-
-    Block(String label, String body) {
-      this.label = label;
-      this.body = body;
-    }
-
-    byte[] der(String field, Path file) {
-      if (body.indexOf(':') >= 0) {
-        // RFC 1421 headers (Proc-Type: 4,ENCRYPTED): OpenSSL's legacy encryption.
-        throw fail(field, file, "a '" + label + "' block with PEM headers (legacy OpenSSL encryption)",
-            "PKCS#8; convert with: openssl pkcs8 -topk8 -v2 aes-256-cbc");
-      }
-      try {
-        return Base64.getDecoder().decode(body.replaceAll("\\s+", ""));
-      } catch (IllegalArgumentException e) {
-        throw fail(field, file, "a '" + label + "' block that is not valid base64", null);
-      }
-    }
   }
 }
