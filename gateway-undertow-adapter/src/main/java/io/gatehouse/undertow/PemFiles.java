@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The server's certificate files, read by the gateway's one PEM reader
- * ({@link io.gatehouse.impl.tls.PemFiles}). Every failure is a {@link GatewayException} whose
+ * ({@link io.gatehouse.adapter.PemFiles}). Every failure is a {@link GatewayException} whose
  * message names the field and the file.
  */
 final class PemFiles {
@@ -17,8 +17,8 @@ final class PemFiles {
   /** The certificates of a file's CERTIFICATE blocks, in file order; at least one. */
   static List<X509Certificate> certificates(String field, Path file) {
     try {
-      return io.gatehouse.impl.tls.PemFiles.certificates(file);
-    } catch (io.gatehouse.impl.tls.PemFiles.Unreadable e) {
+      return io.gatehouse.adapter.PemFiles.certificates(file);
+    } catch (io.gatehouse.adapter.PemFiles.Unreadable e) {
       throw fail(field, file, e.problem(), e.expected());
     }
   }
@@ -31,9 +31,9 @@ final class PemFiles {
    */
   static PrivateKey privateKey(String field, Path file, String algorithm, char[] password) {
     try {
-      return io.gatehouse.impl.tls.PemFiles.privateKey(file, algorithm, password, "TlsConfig.pem(chain, key)",
+      return io.gatehouse.adapter.PemFiles.privateKey(file, algorithm, password, "TlsConfig.pem(chain, key)",
           "TlsConfig.pem(chain, key, password)");
-    } catch (io.gatehouse.impl.tls.PemFiles.Unreadable e) {
+    } catch (io.gatehouse.adapter.PemFiles.Unreadable e) {
       throw fail(field, file, e.problem(), e.expected());
     }
   }

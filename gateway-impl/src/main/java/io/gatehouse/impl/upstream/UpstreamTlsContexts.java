@@ -1,7 +1,7 @@
 package io.gatehouse.impl.upstream;
 
+import io.gatehouse.adapter.PemFiles;
 import io.gatehouse.upstream.UpstreamTls;
-import io.gatehouse.impl.tls.PemFiles;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package io.gatehouse.impl.tls;
+package io.gatehouse.adapter;
 
+import io.gatehouse.Unstable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +26,20 @@ import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Reads PEM certificates and PKCS#8 keys with the JDK alone: the one reader of the gateway's
- * certificate files, for the server's own TLS and for TLS to upstreams. Every failure is an
- * {@link Unreadable} saying what is wrong and what was expected; callers name the field and file.
+ * Reads PEM certificates and PKCS#8 keys (plain, or encrypted with PBES2) with the JDK alone: the
+ * one reader of the gateway's certificate files, for an adapter's own TLS and for TLS to
+ * upstreams. Every failure is an {@link Unreadable} saying what is wrong and what was expected;
+ * callers name the setting and the file.
+ *
+ * <pre>{@code
+ * List<X509Certificate> chain = PemFiles.certificates(Path.of("/etc/gw/chain.pem"));
+ * PrivateKey key = PemFiles.privateKey(Path.of("/etc/gw/key.pem"), chain.get(0).getPublicKey().getAlgorithm(), null,
+ *     "pem(chain, key)", "pem(chain, key, password)");
+ * }</pre>
+ *
+ * @since 0.2
  */
+@Unstable
 public final class PemFiles {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
@@ -36,7 +47,11 @@ public final class PemFiles {
 
   private PemFiles() {}
 
-  /** What is wrong with a file, and what was expected (null when nothing more can be said). */
+  /**
+   * What is wrong with a file, and what was expected.
+   *
+   * @since 0.2
+   */
   public static final class Unreadable extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String problem;
@@ -48,12 +63,20 @@ public final class PemFiles {
       this.expected = expected;
     }
 
-    /** {@return what is wrong} */
+    /**
+     * What is wrong with the file.
+     *
+     * @return such as {@code no certificate}
+     */
     public String problem() {
       return problem;
     }
 
-    /** {@return what was expected, or null} */
+    /**
+     * What was expected instead.
+     *
+     * @return the expectation, or null when nothing more can be said
+     */
     public String expected() {
       return expected;
     }
@@ -62,6 +85,8 @@ public final class PemFiles {
   /**
    * The certificates of a file's CERTIFICATE blocks, in file order; at least one.
    *
+   * @param file a PEM file
+   * @return the certificates
    * @throws Unreadable if the file cannot be read or holds no parsable certificate
    */
   public static List<X509Certificate> certificates(Path file) {
@@ -92,10 +117,12 @@ public final class PemFiles {
    * The private key of a file's only PKCS#8 block, of the algorithm of the certificate it goes
    * with, decrypted with the password if it is encrypted.
    *
+   * @param file a PEM file
    * @param algorithm the certificate's key algorithm, such as RSA or EC
    * @param password null for an unencrypted key
    * @param withoutPassword how the caller's API takes an unencrypted key, for the message
    * @param withPassword how the caller's API takes an encrypted key and its password, for the message
+   * @return the key
    * @throws Unreadable if the file holds no single usable key
    */
   public static PrivateKey privateKey(Path file, String algorithm, char[] password, String withoutPassword, String withPassword) {
