@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.KeyManagementException;
 import java.security.KeyStore;
-import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
@@ -24,20 +25,27 @@ import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509KeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TLS side of an HTTPS listener: one {@link SSLContext} for the listener's life, whose key
- * and trust managers delegate to the material of the current {@link TlsConfig}. {@link #reload}
- * loads new material completely before swapping it in, so new handshakes use the new
- * certificate, connections already open keep theirs, and a failed load changes nothing.
+ * The TLS side of an HTTPS listener. The listener holds one {@link SSLContext} for its life; each
+ * engine it asks for comes from the context of the material loaded last. {@link #reload} loads new
+ * material completely, makes a fresh context of it and only then swaps it in, so new handshakes use
+ * the new certificate and trust, connections already open keep theirs, and a failed load changes
+ * nothing. A fresh context has its own session cache and ticket keys: a session made under the old
+ * trust is never resumed under the new (resumption skips the certificate check; Envoy's
+ * CVE-2022-21654).
  */
 final class ServerTls {
   /** TLS 1.3 first; nothing older than TLS 1.2. */
@@ -55,31 +63,19 @@ final class ServerTls {
   private static final byte[] PROBE = "gatehouse key check".getBytes(StandardCharsets.US_ASCII);
 
   private final SSLContext context;
-  private final SwitchingKeyManager keys;
-  private final SwitchingTrustManager trust;
   private volatile Material current;
 
-  private ServerTls(SSLContext context, SwitchingKeyManager keys, SwitchingTrustManager trust, Material current) {
-    this.context = context;
-    this.keys = keys;
-    this.trust = trust;
-    this.current = current;
+  private ServerTls(Material first) {
+    this.current = first;
+    this.context = new CurrentContext(this);
   }
 
   /** Loads the config's material and makes the context; fails with a message naming the file. */
   static ServerTls start(TlsConfig config) {
-    Material material = Material.load(config, 1);
-    SwitchingKeyManager keys = new SwitchingKeyManager(material);
-    SwitchingTrustManager trust = new SwitchingTrustManager(material.trust);
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
-      return new ServerTls(context, keys, trust, material);
-    } catch (GeneralSecurityException e) {
-      throw new GatewayException("tls: the JDK cannot make a TLS context (" + e.getMessage() + ")", e);
-    }
+    return new ServerTls(Material.load(config));
   }
 
+  /** The listener's context: its engines come from the current material's context. */
   SSLContext context() {
     return context;
   }
@@ -98,31 +94,24 @@ final class ServerTls {
    * the current material, if it fails.
    */
   synchronized void reload(TlsConfig next) {
-    Material loaded = Material.load(next, current.generation + 1);
-    trust.delegate = loaded.trust;
-    keys.swap(loaded);
+    Material loaded = Material.load(next);
     current = loaded;
     log.info("tls: reloaded {}: serving {}", next, loaded.describe());
   }
 
-  /** One config's loaded key and trust managers, numbered so that a handshake never mixes two. */
+  /** One config's certificates and trust, in a context of their own. */
   static final class Material {
     final TlsConfig config;
-    final int generation;
-    final X509ExtendedKeyManager keys;
-    final X509ExtendedTrustManager trust;
+    final SSLContext context;
     final List<X509Certificate> served;
 
-    private Material(TlsConfig config, int generation, X509ExtendedKeyManager keys, X509ExtendedTrustManager trust,
-        List<X509Certificate> served) {
+    private Material(TlsConfig config, SSLContext context, List<X509Certificate> served) {
       this.config = config;
-      this.generation = generation;
-      this.keys = keys;
-      this.trust = trust;
+      this.context = context;
       this.served = served;
     }
 
-    static Material load(TlsConfig config, int generation) {
+    static Material load(TlsConfig config) {
       char[] password = config.keyPassword().orElse(null);
       try {
         KeyStore store;
@@ -161,7 +150,9 @@ final class ServerTls {
                 c.getSubjectX500Principal().getName(), c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
           }
         }
-        return new Material(config, generation, keys, trust, served);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {keys}, new TrustManager[] {trust}, null);
+        return new Material(config, context, served);
       } catch (GeneralSecurityException | IOException e) {
         throw new GatewayException("tls: " + config + ": cannot load (" + e.getMessage() + ")", e);
       } finally {
@@ -203,7 +194,7 @@ final class ServerTls {
 
     private static X509ExtendedTrustManager trust(TlsConfig config) throws GeneralSecurityException, IOException {
       if (config.clientAuthMode().isEmpty()) {
-        return SwitchingTrustManager.NOTHING;
+        return NoClientCertificates.INSTANCE;
       }
       KeyStore store;
       if (config.trustStore().isPresent()) {
@@ -264,128 +255,93 @@ final class ServerTls {
   }
 
   /**
-   * Chooses and hands out keys from the current material. An alias carries its material's
-   * generation, so a handshake that chose a key before a reload gets that key's chain and key,
-   * never half of each.
+   * The context the listener holds. Every call goes to the current material's context, read once
+   * per call: an engine belongs wholly to one material.
    */
-  static final class SwitchingKeyManager extends X509ExtendedKeyManager {
-    private volatile Material current;
-    private volatile Material previous;
-
-    SwitchingKeyManager(Material first) {
-      this.current = first;
-    }
-
-    void swap(Material next) {
-      previous = current;
-      current = next;
-    }
-
-    private static String tag(Material m, String alias) {
-      return alias == null ? null : m.generation + ":" + alias;
-    }
-
-    private X509KeyManager of(String tagged) {
-      int colon = tagged == null ? -1 : tagged.indexOf(':');
-      if (colon < 0) {
-        return null;
-      }
-      String generation = tagged.substring(0, colon);
-      Material now = current;
-      if (generation.equals(Integer.toString(now.generation))) {
-        return now.keys;
-      }
-      Material before = previous;
-      return before != null && generation.equals(Integer.toString(before.generation)) ? before.keys : null;
-    }
-
-    @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-      Material m = current;
-      return tag(m, m.keys.chooseEngineServerAlias(keyType, issuers, engine));
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      Material m = current;
-      return tag(m, m.keys.chooseServerAlias(keyType, issuers, socket));
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      Material m = current;
-      String[] aliases = m.keys.getServerAliases(keyType, issuers);
-      if (aliases == null) {
-        return null;
-      }
-      String[] tagged = new String[aliases.length];
-      for (int i = 0; i < aliases.length; i++) {
-        tagged[i] = tag(m, aliases[i]);
-      }
-      return tagged;
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      X509KeyManager keys = of(alias);
-      return keys == null ? null : keys.getCertificateChain(alias.substring(alias.indexOf(':') + 1));
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      X509KeyManager keys = of(alias);
-      return keys == null ? null : keys.getPrivateKey(alias.substring(alias.indexOf(':') + 1));
-    }
-
-    /** A server presents no client certificate. */
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
-
-    @Override
-    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-      return null;
+  private static final class CurrentContext extends SSLContext {
+    CurrentContext(ServerTls tls) {
+      super(new Spi(tls), tls.current.context.getProvider(), tls.current.context.getProtocol());
     }
   }
 
-  /** Verifies client certificates with the current trust material. */
-  static final class SwitchingTrustManager extends X509ExtendedTrustManager {
-    /** Without client authentication: no certificate is asked for, and none would be trusted. */
-    static final X509ExtendedTrustManager NOTHING = new SwitchingTrustManager(null);
+  private static final class Spi extends SSLContextSpi {
+    private final ServerTls tls;
 
-    volatile X509ExtendedTrustManager delegate; // null: trusts nothing
-
-    SwitchingTrustManager(X509ExtendedTrustManager first) {
-      this.delegate = first;
+    Spi(ServerTls tls) {
+      this.tls = tls;
     }
 
-    private X509ExtendedTrustManager delegate() throws CertificateException {
-      X509ExtendedTrustManager d = delegate;
-      if (d == null) {
-        throw new CertificateException("this listener does not accept client certificates");
-      }
-      return d;
+    private SSLContext now() {
+      return tls.current.context;
+    }
+
+    @Override
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
+      throw new KeyManagementException("initialised from the listener's TLS config; reload it instead");
+    }
+
+    @Override
+    protected SSLSocketFactory engineGetSocketFactory() {
+      return now().getSocketFactory();
+    }
+
+    @Override
+    protected SSLServerSocketFactory engineGetServerSocketFactory() {
+      return now().getServerSocketFactory();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine() {
+      return now().createSSLEngine();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine(String host, int port) {
+      return now().createSSLEngine(host, port);
+    }
+
+    @Override
+    protected SSLSessionContext engineGetServerSessionContext() {
+      return now().getServerSessionContext();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetClientSessionContext() {
+      return now().getClientSessionContext();
+    }
+
+    @Override
+    protected SSLParameters engineGetDefaultSSLParameters() {
+      return now().getDefaultSSLParameters();
+    }
+
+    @Override
+    protected SSLParameters engineGetSupportedSSLParameters() {
+      return now().getSupportedSSLParameters();
+    }
+  }
+
+  /** Without client authentication: no certificate is asked for, and none would be trusted. */
+  private static final class NoClientCertificates extends X509ExtendedTrustManager {
+    static final X509ExtendedTrustManager INSTANCE = new NoClientCertificates();
+
+    private static CertificateException refused() {
+      return new CertificateException("this listener does not accept client certificates");
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      delegate().checkClientTrusted(chain, authType, socket);
+      throw refused();
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-      delegate().checkClientTrusted(chain, authType, engine);
+      throw refused();
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      delegate().checkClientTrusted(chain, authType);
+      throw refused();
     }
 
     @Override
@@ -405,8 +361,7 @@ final class ServerTls {
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-      X509ExtendedTrustManager d = delegate;
-      return d == null ? new X509Certificate[0] : d.getAcceptedIssuers();
+      return new X509Certificate[0];
     }
   }
 }

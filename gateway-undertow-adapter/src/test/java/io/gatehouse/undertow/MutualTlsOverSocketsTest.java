@@ -18,9 +18,11 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Mutual TLS over real sockets: the listener's client-certificate modes against valid, untrusted,
@@ -201,5 +203,53 @@ class MutualTlsOverSocketsTest {
       assertThatThrownBy(() -> get(server, null, "/x")).isInstanceOf(IOException.class);
       assertThat(upstream.requests()).hasSize(1);
     }
+  }
+
+  /**
+   * Envoy's CVE-2022-21654: a session made under the old trust must not be resumed under the new.
+   * The client keeps one context, so its second connection offers the first one's session (a
+   * ticket in TLS 1.3, an id in TLS 1.2); resumed, it would skip the check of its certificate.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  void a_reload_that_stops_trusting_a_ca_refuses_resumed_sessions_of_its_clients(String protocol) throws Exception {
+    try (RawUpstream upstream = RawUpstream.start().answer(OK);
+        Gateway gateway = Gateway.builder()
+            .route("mtls", r -> r.path("/**").auth(Auth.clientCertificate()).upstream(upstream.url()))
+            .build();
+        GatewayServer server = start(gateway, TlsConfig.ClientAuth.REQUIRED)) {
+      SSLContext billing = PKI.client(TestPki.CLIENT, protocol);
+      assertThat(send(server, billing, "/first").statusCode()).isEqualTo(200);
+
+      server.reloadTls(TlsConfig.pem(PKI.chainPem(TestPki.SERVER), PKI.keyPem(TestPki.SERVER))
+          .clientAuth(TlsConfig.ClientAuth.REQUIRED, PKI.caPem("other-ca")));
+
+      assertThatThrownBy(() -> send(server, billing, "/after-reload")).isInstanceOf(IOException.class);
+      assertThat(upstream.requests()).hasSize(1);
+    }
+  }
+
+  /** A reload that keeps trusting the client's CA lets it in again (by a new handshake). */
+  @Test
+  void a_reload_that_keeps_the_ca_still_admits_its_clients() throws Exception {
+    try (RawUpstream upstream = RawUpstream.start().answer(OK);
+        Gateway gateway = Gateway.builder()
+            .route("mtls", r -> r.path("/**").auth(Auth.clientCertificate()).upstream(upstream.url()))
+            .build();
+        GatewayServer server = start(gateway, TlsConfig.ClientAuth.REQUIRED)) {
+      SSLContext billing = PKI.client(TestPki.CLIENT);
+      assertThat(send(server, billing, "/first").statusCode()).isEqualTo(200);
+      server.reloadTls();
+      assertThat(send(server, billing, "/after-reload").statusCode()).isEqualTo(200);
+      assertThat(upstream.requests()).hasSize(2);
+    }
+  }
+
+  private static HttpResponse<String> send(GatewayServer server, SSLContext context, String path)
+      throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newBuilder().sslContext(context)
+        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.httpsPort() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }
