@@ -8,10 +8,12 @@ import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
 import io.gatehouse.http.RequestHandler;
 import io.gatehouse.http.Response;
+import io.undertow.server.Connectors;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.server.SSLSessionInfo;
+import io.undertow.server.protocol.http2.Http2ServerConnection;
 import io.gatehouse.adapter.ResponseFraming;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
@@ -423,6 +425,30 @@ public final class ExchangeBridge implements ExchangeCompletionListener {
     if (!exchange.isComplete()) {
       // Once complete, the connection may already carry the client's next request.
       IoUtils.safeClose(exchange.getConnection());
+      if (exchange.getConnection() instanceof Http2ServerConnection) {
+        endResetStream();
+      }
+    }
+  }
+
+  /**
+   * Closing an HTTP/2 exchange's "connection" resets only its stream, and a reset stream (by the
+   * client, or by Undertow for a body that does not match its {@code content-length}) never
+   * completes the exchange's request or response side by itself: without this the exchange would
+   * stay in flight for the server's life, its memory held and every graceful stop waiting for it.
+   * Ends both sides as Undertow does for a stream that completes, on the I/O thread.
+   */
+  private void endResetStream() {
+    Runnable end = () -> {
+      if (!exchange.isComplete()) {
+        Connectors.terminateRequest(exchange);
+        Connectors.terminateResponse(exchange);
+      }
+    };
+    if (Thread.currentThread() == ioThread) {
+      end.run();
+    } else {
+      ioThread.execute(end);
     }
   }
 

@@ -1,8 +1,10 @@
 package io.gatehouse.undertow.internal;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,11 @@ import java.util.List;
  * {@code Transfer-Encoding} whose only coding is {@code chunked} in an HTTP/1.1 request, or one
  * {@code Content-Length} of 1 to 18 digits, never both. Anything else is a framing the gateway
  * and the servers behind it might read differently (the root of request smuggling), so the
- * request is refused and its connection closed.
+ * request is refused and its connection closed. An HTTP/2 request is also refused when it carries a
+ * connection-specific field (RFC 9113 §8.2.2: {@code Connection}, {@code Keep-Alive},
+ * {@code Proxy-Connection}, {@code Transfer-Encoding}, {@code Upgrade}, or a {@code TE} other than
+ * {@code trailers}): such a request is malformed, and once downgraded to HTTP/1.1 for an upstream
+ * these are the fields that change how the message is framed or the connection used.
  *
  * <pre>{@code
  * RequestFraming framing = RequestFraming.of(exchange);
@@ -23,8 +29,19 @@ record RequestFraming(long contentLength, boolean chunked, String refusal) {
   /** A body of unknown length: chunked, or HTTP/2 DATA frames. */
   static final long UNKNOWN = -1;
   private static final int MAX_DIGITS = 18;
+  private static final HttpString METHOD = new HttpString(":method");
+  private static final List<HttpString> HTTP2_CONNECTION_SPECIFIC = List.of(Headers.CONNECTION, Headers.KEEP_ALIVE,
+      new HttpString("Proxy-Connection"), Headers.TRANSFER_ENCODING, Headers.UPGRADE);
 
   static RequestFraming of(HttpServerExchange exchange) {
+    // Only for requests that came in HTTP/2 frames, which keep their pseudo-header fields; not the
+    // request of an h2c upgrade, read as HTTP/1.1 and answered over HTTP/2.
+    if (exchange.getProtocol().equals(Protocols.HTTP_2_0) && exchange.getRequestHeaders().contains(METHOD)) {
+      String malformed = connectionSpecific(exchange.getRequestHeaders());
+      if (malformed != null) {
+        return refused("The HTTP/2 request carries the connection-specific field " + malformed + ".");
+      }
+    }
     HeaderValues te = exchange.getRequestHeaders().get(Headers.TRANSFER_ENCODING);
     HeaderValues cl = exchange.getRequestHeaders().get(Headers.CONTENT_LENGTH);
     boolean hasTe = te != null && !te.isEmpty();
@@ -55,6 +72,24 @@ record RequestFraming(long contentLength, boolean chunked, String refusal) {
       return new RequestFraming(Long.parseLong(v), false, null);
     }
     return new RequestFraming(UNKNOWN, false, null);
+  }
+
+  /** The first connection-specific field of an HTTP/2 request, or null. */
+  private static String connectionSpecific(HeaderMap headers) {
+    for (HttpString name : HTTP2_CONNECTION_SPECIFIC) {
+      if (headers.contains(name)) {
+        return name.toString();
+      }
+    }
+    HeaderValues te = headers.get(Headers.TE);
+    if (te != null) {
+      for (String value : te) {
+        if (!trimOws(value).equalsIgnoreCase("trailers")) {
+          return "TE (other than trailers)";
+        }
+      }
+    }
+    return null;
   }
 
   private static RequestFraming refused(String why) {
