@@ -198,9 +198,9 @@ public final class RedisResponseCacheStore implements ResponseCacheStore, AutoCl
   }
 
   /**
-   * Removes every key under the prefix for which the test holds: {@code SCAN}s the keys ({@value
-   * #SCAN_COUNT} asked for at a time; on every master of a cluster), reads their values {@value
-   * #READ_AT_ONCE} at a time, and {@code UNLINK}s the matches. Values that do not decode are
+   * Removes every key under the prefix for which the test holds: {@code SCAN}s the keys (256
+   * asked for at a time; on every master of a cluster), reads their values 16 at a time, and
+   * {@code UNLINK}s the matches. Values that do not decode are
    * removed too, without being counted. A key stored while the purge runs may or may not be seen.
    *
    * @param test given each key and its variants, on a Lettuce I/O thread; must not block
