@@ -3,7 +3,7 @@
 # stopped on exit.
 
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -q wrk >/dev/null; }
-[ -f benchmarks/target/proxy.jar ] || mvn -B -q -DskipTests package -pl benchmarks -am
+[ -f benchmarks/target/proxy.jar ] || mvn -B -q -DskipTests -Djapicmp.skip=true package -pl benchmarks -am
 
 JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC)
 CLK_TCK=$(getconf CLK_TCK)
@@ -21,12 +21,13 @@ wait_for_port() {
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# measure PID URL SECONDS CONNECTIONS [WRK_ARGS...]: runs wrk against URL and sets M_RPS, M_P50,
-# M_P99, M_ERRORS and M_CPU (the process PID's CPU time per request, in microseconds).
+# measure PID URL SECONDS CONNECTIONS [WRK_ARGS...]: runs wrk (WRK_THREADS threads, 2 unless set)
+# against URL and sets M_RPS, M_P50, M_P99, M_ERRORS and M_CPU (the process PID's CPU time per
+# request, in microseconds).
 measure() {
   local before after out requests
   before=$(cpu_ticks "$1")
-  out=$(wrk -t2 -c"$4" -d"$3s" --latency "${@:5}" "$2")
+  out=$(wrk -t"${WRK_THREADS:-2}" -c"$4" -d"$3s" --latency "${@:5}" "$2")
   after=$(cpu_ticks "$1")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   M_RPS=$(echo "$out" | awk '/Requests\/sec/ {print $2}')

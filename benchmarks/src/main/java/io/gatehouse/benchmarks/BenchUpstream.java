@@ -12,13 +12,15 @@ import java.util.Arrays;
 
 /**
  * The upstream of the load test: {@code /small} answers 6 bytes, {@code /large} 64 KiB, both with
- * Content-Length and keep-alive.
+ * Content-Length and keep-alive; a path with {@code /json} in it answers a small JSON object
+ * ({@code application/json}), for the aggregation's backends.
  *
  * <p>{@code java -cp proxy.jar io.gatehouse.benchmarks.BenchUpstream --port 9001}
  */
 public final class BenchUpstream {
   static final byte[] SMALL = "hello\n".getBytes(StandardCharsets.US_ASCII);
   static final byte[] LARGE = new byte[64 * 1024];
+  static final byte[] JSON = "{\"id\":7,\"name\":\"small\",\"tags\":[\"a\",\"b\"]}".getBytes(StandardCharsets.US_ASCII);
 
   static {
     Arrays.fill(LARGE, (byte) 'x');
@@ -43,8 +45,10 @@ public final class BenchUpstream {
         .addHttpListener(port, "127.0.0.2")
         .addHttpListener(port, "127.0.0.3")
         .setHandler(exchange -> {
-          byte[] body = exchange.getRequestPath().startsWith("/large") ? LARGE : SMALL;
-          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/octet-stream");
+          String path = exchange.getRequestPath();
+          boolean json = path.contains("/json");
+          byte[] body = json ? JSON : path.startsWith("/large") ? LARGE : SMALL;
+          exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, json ? "application/json" : "application/octet-stream");
           exchange.getResponseSender().send(ByteBuffer.wrap(body));
         })
         .build();

@@ -3,6 +3,9 @@ package io.gatehouse.benchmarks;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import io.gatehouse.Gateway;
+import io.gatehouse.aggregate.Aggregation;
+import io.gatehouse.aggregate.Backend;
+import io.gatehouse.cache.ResponseCache;
 import io.gatehouse.auth.Auth;
 import io.gatehouse.auth.JwtAlgorithm;
 import io.gatehouse.auth.JwtKey;
@@ -47,6 +50,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * java -jar proxy.jar --port 8084 --upstream http://127.0.0.1:9001 --mode gatehouse-resilient
  * java -jar proxy.jar --port 8085 --upstream http://127.0.0.1:9001 --mode gatehouse-observed
  * java -jar proxy.jar --port 8088 --upstream http://127.0.0.1:9001 --mode gatehouse-full
+ * java -jar proxy.jar --port 8089 --upstream http://127.0.0.1:9001 --mode gatehouse-static
+ * java -jar proxy.jar --port 8090 --upstream http://127.0.0.1:9001 --mode gatehouse-cached
+ * java -jar proxy.jar --port 8091 --upstream http://127.0.0.1:9001 --mode gatehouse-aggregate
  * java -jar proxy.jar --print-token     # the bearer token gatehouse-full accepts
  * java -jar proxy.jar --port 8086 --upstream http://127.0.0.1:9001 --mode gatehouse-servlet-jetty
  * java -jar proxy.jar --port 8087 --upstream http://127.0.0.1:9001 --mode jetty-proxy             # its baseline
@@ -65,6 +71,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * here), a per-consumer rate limit far above the offered load, Micrometer metrics and the access
  * log, as in the observed mode. Its token, valid for a year, comes from
  * {@code --print-token}; requests without it get 401.
+ *
+ * <p>{@code gatehouse-static} answers every request itself with the upstream's 6-byte body (a
+ * {@code respond(...)} route, no upstream call); {@code gatehouse-cached} proxies through a
+ * response cache with a default TTL of an hour (the upstream sends no caching headers), so after
+ * the first request every request is a hit. {@code gatehouse-aggregate} has four routes:
+ * {@code /agg} aggregates three backends (the upstream's port on 127.0.0.1, .2 and .3, three
+ * upstream groups, each {@code /json/<key>}) under their keys, and {@code /a/**}, {@code /b/**},
+ * {@code /c/**} proxy to one of them each, for a client that makes the three calls itself.
  *
  * <p>The two Jetty modes run the same embedded Jetty 12 (ee10): Jetty's default thread pool size
  * (200 threads at most, 8 at least), one connector on 127.0.0.1 with one acceptor and as many
@@ -86,7 +100,7 @@ public final class LoadTestProxy implements AutoCloseable {
   /**
    * Starts a proxy and runs until the process is stopped.
    *
-   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed|gatehouse-full|gatehouse-servlet-jetty|jetty-proxy]
+   * @param args {@code --port N --upstream URL [--mode gatehouse|undertow-proxy|gatehouse-local-limit|gatehouse-redis-limit|gatehouse-resilient|gatehouse-metrics|gatehouse-observed|gatehouse-full|gatehouse-static|gatehouse-cached|gatehouse-aggregate|gatehouse-servlet-jetty|jetty-proxy]
    *     [--redis URI] [--io-threads N]}, or {@code --print-token} to print the token gatehouse-full accepts
    */
   public static void main(String[] args) {
@@ -114,12 +128,21 @@ public final class LoadTestProxy implements AutoCloseable {
       case "gatehouse-metrics" -> gatehouseObserved(port, upstream, ioThreads, false);
       case "gatehouse-observed" -> gatehouseObserved(port, upstream, ioThreads, true);
       case "gatehouse-full" -> gatehouseFull(port, upstream, ioThreads);
+      case "gatehouse-static" -> serve(BenchGateways.withoutUpstreams()
+          .route("all", r -> r.path("/**").respond(200, "application/octet-stream", "hello\n")).build(),
+          port, ioThreads, () -> {});
+      case "gatehouse-cached" -> serve(Gateway.builder().accessLog(false)
+          .route("all", r -> r.path("/**").upstream(upstream)
+              .cache(ResponseCache.shared("bench").defaultTtl(Duration.ofHours(1))))
+          .build(), port, ioThreads, () -> {});
+      case "gatehouse-aggregate" -> gatehouseAggregate(port, upstream, ioThreads);
       case "undertow-proxy" -> undertowProxy(port, upstream, ioThreads);
       case "gatehouse-servlet-jetty" -> gatehouseServletJetty(port, upstream, ioThreads);
       case "jetty-proxy" -> jettyProxy(port, upstream, ioThreads);
       default -> throw new IllegalArgumentException("--mode: '" + mode
           + "' (expected: gatehouse, undertow-proxy, gatehouse-local-limit, gatehouse-redis-limit, gatehouse-resilient, "
-          + "gatehouse-metrics, gatehouse-observed, gatehouse-servlet-jetty or jetty-proxy)");
+          + "gatehouse-metrics, gatehouse-observed, gatehouse-full, gatehouse-static, gatehouse-cached, gatehouse-aggregate, "
+          + "gatehouse-servlet-jetty or jetty-proxy)");
     };
   }
 
@@ -194,6 +217,22 @@ public final class LoadTestProxy implements AutoCloseable {
     Gateway gateway = Gateway.builder().accessLog(false)
         .route("all", r -> r.path("/**").upstream(group)
             .retry(Retry.times(2)).timeout(Duration.ofSeconds(5)).circuitBreaker(CircuitBreaker.of()))
+        .build();
+    return serve(gateway, port, ioThreads, () -> {});
+  }
+
+  /** Three backends, aggregated by {@code /agg} and proxied one each by {@code /a/**}, {@code /b/**}, {@code /c/**}. */
+  private static LoadTestProxy gatehouseAggregate(int port, String upstream, int ioThreads) {
+    int upstreamPort = URI.create(upstream).getPort();
+    String a = "http://127.0.0.1:" + upstreamPort;
+    String b = "http://127.0.0.2:" + upstreamPort;
+    String c = "http://127.0.0.3:" + upstreamPort;
+    Gateway gateway = Gateway.builder().accessLog(false)
+        .route("agg", r -> r.path("/agg").methods("GET").aggregate(Aggregation.of(
+            Backend.of("a", a, "/json/a"), Backend.of("b", b, "/json/b"), Backend.of("c", c, "/json/c"))))
+        .route("a", r -> r.path("/a/**").upstream(a))
+        .route("b", r -> r.path("/b/**").upstream(b))
+        .route("c", r -> r.path("/c/**").upstream(c))
         .build();
     return serve(gateway, port, ioThreads, () -> {});
   }

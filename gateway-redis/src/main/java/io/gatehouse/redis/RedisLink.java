@@ -4,7 +4,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * the store was built), callers wait for the attempt in flight at most the timeout, and a failed
  * attempt is followed by a new one when someone asks, no sooner than {@link #RETRY_CONNECT_AFTER}
  * after the last, so a Redis that refuses connections is not hammered by every request.
+ *
+ * @param <C> the commands of a connection
  */
-final class RedisLink {
+final class RedisLink<C> {
   private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
 
   static final Duration RETRY_CONNECT_AFTER = Duration.ofMillis(500);
@@ -41,39 +43,42 @@ final class RedisLink {
   private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
   /** A connection and the commands on it. */
-  record Connected(StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> commands) {}
+  record Connected<C>(StatefulConnection<?, ?> connection, C commands) {}
 
-  private record Attempt(CompletableFuture<Connected> future, long startedNanos) {}
+  private record Attempt<C>(CompletableFuture<Connected<C>> future, long startedNanos) {}
 
+  private final String store;
   private final String target;
   private final Duration timeout;
   private final ClientResources resources;
   private final Timer timer;
   private final AbstractRedisClient client;
-  private final Supplier<CompletionStage<Connected>> connector;
-  private final AtomicReference<Attempt> attempt = new AtomicReference<>();
+  private final Supplier<CompletionStage<Connected<C>>> connector;
+  private final AtomicReference<Attempt<C>> attempt = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean failing = new AtomicBoolean();
-  private volatile RedisScriptingAsyncCommands<String, String> ready;
-  private final Iterable<GcraScripts.Script> scripts;
+  private volatile C ready;
+  private final Consumer<C> onConnect;
 
   /**
    * Starts connecting; returns at once.
    *
+   * @param store the store's class name, for messages
    * @param target where to, for messages (no password)
    * @param connector opens a connection, without blocking
-   * @param scripts loaded into the script cache on connecting
+   * @param onConnect runs on each new connection before it is used (loads scripts); must not block
    */
-  RedisLink(String target, Duration timeout, ClientResources resources, Timer timer, AbstractRedisClient client,
-      Supplier<CompletionStage<Connected>> connector, Iterable<GcraScripts.Script> scripts) {
+  RedisLink(String store, String target, Duration timeout, ClientResources resources, Timer timer,
+      AbstractRedisClient client, Supplier<CompletionStage<Connected<C>>> connector, Consumer<C> onConnect) {
+    this.store = store;
     this.target = target;
     this.timeout = timeout;
     this.resources = resources;
     this.timer = timer;
     this.client = client;
     this.connector = connector;
-    this.scripts = scripts;
-    Attempt first = new Attempt(new CompletableFuture<>(), System.nanoTime());
+    this.onConnect = onConnect;
+    Attempt<C> first = new Attempt<>(new CompletableFuture<>(), System.nanoTime());
     attempt.set(first);
     startSoon(first);
   }
@@ -83,7 +88,7 @@ final class RedisLink {
   }
 
   /** The commands once connected, or null while the first connection is still to be made. */
-  RedisScriptingAsyncCommands<String, String> ready() {
+  C ready() {
     return ready;
   }
 
@@ -91,20 +96,20 @@ final class RedisLink {
    * The commands, when a connection can be had within the timeout; else fails with a
    * {@link RedisConnectionException} or {@link RedisCommandTimeoutException}.
    */
-  CompletionStage<RedisScriptingAsyncCommands<String, String>> commands() {
-    RedisScriptingAsyncCommands<String, String> now = ready;
+  CompletionStage<C> commands() {
+    C now = ready;
     if (now != null) {
       return CompletableFuture.completedFuture(now);
     }
     if (closed.get()) {
       return CompletableFuture.failedFuture(closedException());
     }
-    Attempt current = attempt.get();
+    Attempt<C> current = attempt.get();
     if (current.future().isCompletedExceptionally()) {
       if (System.nanoTime() - current.startedNanos() < RETRY_CONNECT_AFTER.toNanos()) {
         return CompletableFuture.failedFuture(unavailable(current.future()));
       }
-      Attempt next = new Attempt(new CompletableFuture<>(), System.nanoTime());
+      Attempt<C> next = new Attempt<>(new CompletableFuture<>(), System.nanoTime());
       if (attempt.compareAndSet(current, next)) {
         startSoon(next);
       }
@@ -118,7 +123,7 @@ final class RedisLink {
    * it returns (a second of class loading, on a cold JVM), which is not for the caller of build()
    * or of acquire() to do.
    */
-  private void startSoon(Attempt a) {
+  private void startSoon(Attempt<C> a) {
     try {
       resources.eventExecutorGroup().execute(() -> start(a));
     } catch (RejectedExecutionException shutDown) {
@@ -126,12 +131,12 @@ final class RedisLink {
     }
   }
 
-  private void start(Attempt a) {
+  private void start(Attempt<C> a) {
     if (closed.get()) {
       a.future().completeExceptionally(closedException());
       return;
     }
-    CompletionStage<Connected> connecting;
+    CompletionStage<Connected<C>> connecting;
     try {
       connecting = connector.get();
     } catch (RuntimeException e) {
@@ -148,10 +153,10 @@ final class RedisLink {
       if (error != null) {
         Throwable cause = unwrap(error);
         if (failing.compareAndSet(false, true)) {
-          log.warn("Redis rate-limit store: cannot connect to {}; requests fail until it is back: {}", target,
+          log.warn("{}: cannot connect to {}; requests fail until it is back: {}", store, target,
               cause.toString());
         } else {
-          log.debug("Redis rate-limit store: still cannot connect to {}: {}", target, cause.toString());
+          log.debug("{}: still cannot connect to {}: {}", store, target, cause.toString());
         }
         a.future().completeExceptionally(cause);
         return;
@@ -162,15 +167,9 @@ final class RedisLink {
         return;
       }
       if (failing.compareAndSet(true, false)) {
-        log.info("Redis rate-limit store: connected to {}", target);
+        log.info("{}: connected to {}", store, target);
       }
-      for (GcraScripts.Script script : scripts) {
-        // An optimisation only: EVALSHA falls back to EVAL when the script is missing.
-        connected.commands().scriptLoad(script.source()).exceptionally(e -> {
-          log.debug("Redis rate-limit store: SCRIPT LOAD on {} failed: {}", target, e.toString());
-          return null;
-        });
-      }
+      onConnect.accept(connected.commands());
       ready = connected.commands();
       a.future().complete(connected);
     });
@@ -198,7 +197,7 @@ final class RedisLink {
     return result;
   }
 
-  private RedisConnectionException unavailable(CompletableFuture<Connected> failed) {
+  private RedisConnectionException unavailable(CompletableFuture<Connected<C>> failed) {
     Throwable cause;
     try {
       failed.getNow(null);
@@ -210,7 +209,7 @@ final class RedisLink {
   }
 
   private IllegalStateException closedException() {
-    return new IllegalStateException("RedisRateLimitStore for " + target + " is closed");
+    return new IllegalStateException(store + " for " + target + " is closed");
   }
 
   static Throwable unwrap(Throwable error) {
@@ -228,7 +227,7 @@ final class RedisLink {
     }
     ready = null;
     // Let an attempt in flight finish first: shut down under it, Netty logs its failure loudly.
-    CompletableFuture<Connected> inFlight = attempt.get().future();
+    CompletableFuture<Connected<C>> inFlight = attempt.get().future();
     if (!inFlight.isDone()) {
       try {
         inFlight.get(SHUTDOWN_TIMEOUT.toMillis() / 2, TimeUnit.MILLISECONDS);
@@ -253,7 +252,7 @@ final class RedisLink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("Redis rate-limit store: shutting down the {} for {}: {}", what, target, e.toString());
+      log.warn("{}: shutting down the {} for {}: {}", store, what, target, e.toString());
     }
   }
 }

@@ -1,36 +1,19 @@
 package io.gatehouse.redis;
 
 import io.gatehouse.ratelimit.RateLimitStore;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
-import io.netty.util.HashedWheelTimer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link RateLimitStore} on Redis, so that every gateway instance draws on one budget per key.
@@ -67,17 +50,14 @@ import java.util.stream.Collectors;
  * @since 0.1
  */
 public final class RedisRateLimitStore implements RateLimitStore {
-  private static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-sentinel");
-  private static final Set<String> CLUSTER_SCHEMES = Set.of("redis", "rediss");
+  private static final Logger log = LoggerFactory.getLogger(RedisRateLimitStore.class);
   private static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(100);
   private static final String DEFAULT_KEY_PREFIX = "gatehouse:rl:";
-  private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
-  private static final Duration MAX_TIMEOUT = Duration.ofMinutes(1);
 
-  private final RedisLink link;
+  private final RedisLink<RedisClusterAsyncCommands<String, String>> link;
   private final String keyPrefix;
 
-  private RedisRateLimitStore(RedisLink link, String keyPrefix) {
+  private RedisRateLimitStore(RedisLink<RedisClusterAsyncCommands<String, String>> link, String keyPrefix) {
     this.link = link;
     this.keyPrefix = keyPrefix;
   }
@@ -91,8 +71,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * @throws IllegalArgumentException if the URI is not one of those
    */
   public static Builder builder(String uri) {
-    Objects.requireNonNull(uri, "uri");
-    return new Builder(List.of(parse("uri", uri, SCHEMES, "a redis://, rediss:// or redis-sentinel:// URI")), false);
+    return new Builder(RedisClients.node(uri));
   }
 
   /**
@@ -104,50 +83,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * @throws IllegalArgumentException if there is no URI, or one is not of those
    */
   public static Builder cluster(String... seedUris) {
-    Objects.requireNonNull(seedUris, "seedUris");
-    if (seedUris.length == 0) {
-      throw new IllegalArgumentException("seedUris: [] (expected: at least one redis:// or rediss:// URI)");
-    }
-    List<RedisURI> uris = new ArrayList<>();
-    for (int i = 0; i < seedUris.length; i++) {
-      String field = "seedUris[" + i + "]";
-      uris.add(parse(field, Objects.requireNonNull(seedUris[i], field), CLUSTER_SCHEMES, "a redis:// or rediss:// URI"));
-    }
-    return new Builder(List.copyOf(uris), true);
-  }
-
-  private static RedisURI parse(String field, String uri, Set<String> schemes, String expected) {
-    int colon = uri.indexOf("://");
-    String scheme = colon < 0 ? "" : uri.substring(0, colon).toLowerCase(Locale.ROOT);
-    IllegalArgumentException invalid = new IllegalArgumentException(
-        field + ": '" + redact(uri) + "' (expected: " + expected + ")");
-    if (!schemes.contains(scheme)) {
-      throw invalid;
-    }
-    try {
-      RedisURI parsed = RedisURI.create(uri);
-      boolean sentinel = !parsed.getSentinels().isEmpty();
-      if (sentinel ? isEmpty(parsed.getSentinelMasterId()) : isEmpty(parsed.getHost())) {
-        throw invalid;
-      }
-      return parsed;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      if (e != invalid) {
-        invalid.initCause(e);
-      }
-      throw invalid;
-    }
-  }
-
-  private static boolean isEmpty(String s) {
-    return s == null || s.isEmpty();
-  }
-
-  /** The URI without its password, for messages. */
-  private static String redact(String uri) {
-    int start = uri.indexOf("://");
-    int at = uri.lastIndexOf('@');
-    return start < 0 || at < start ? uri : uri.substring(0, start + 3) + "***" + uri.substring(at);
+    return new Builder(RedisClients.cluster(seedUris));
   }
 
   /**
@@ -261,7 +197,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     if (ready != null) {
       return call.apply(ready);
     }
-    return link.commands().thenCompose(call);
+    return link.commands().thenCompose(call::apply);
   }
 
   /** Closes the connection and stops the store's threads, waiting at most a few seconds. */
@@ -281,14 +217,12 @@ public final class RedisRateLimitStore implements RateLimitStore {
    * @since 0.1
    */
   public static final class Builder {
-    private final List<RedisURI> uris;
-    private final boolean cluster;
+    private final RedisClients.Target target;
     private Duration timeout = DEFAULT_TIMEOUT;
     private String keyPrefix = DEFAULT_KEY_PREFIX;
 
-    private Builder(List<RedisURI> uris, boolean cluster) {
-      this.uris = uris;
-      this.cluster = cluster;
+    private Builder(RedisClients.Target target) {
+      this.target = target;
     }
 
     /**
@@ -299,11 +233,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
      * @return this builder
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-        throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0 and <= " + MAX_TIMEOUT + ")");
-      }
-      this.timeout = timeout;
+      this.timeout = RedisClients.checkTimeout(timeout);
       return this;
     }
 
@@ -314,11 +244,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
      * @return this builder
      */
     public Builder keyPrefix(String keyPrefix) {
-      Objects.requireNonNull(keyPrefix, "keyPrefix");
-      if (keyPrefix.isEmpty()) {
-        throw new IllegalArgumentException("keyPrefix: '' (expected: not empty)");
-      }
-      this.keyPrefix = keyPrefix;
+      this.keyPrefix = RedisClients.checkKeyPrefix(keyPrefix);
       return this;
     }
 
@@ -329,102 +255,20 @@ public final class RedisRateLimitStore implements RateLimitStore {
      * @return the store; close it when done
      */
     public RedisRateLimitStore build() {
-      // Lettuce's default timer ticks every 100 ms, which would let a 100 ms timeout fire at 200.
-      HashedWheelTimer timer = new HashedWheelTimer(daemonThreads("gatehouse-redis-timer"), 10, TimeUnit.MILLISECONDS);
-      ClientResources resources = ClientResources.builder()
-          .timer(timer)
-          .reconnectDelay(Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
-          .build();
-      SocketOptions socket = SocketOptions.builder().connectTimeout(RedisLink.CONNECT_TIMEOUT).build();
-      TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
-      for (RedisURI uri : uris) {
-        uri.setTimeout(RedisLink.CONNECT_TIMEOUT); // bounds the handshake; commands have TimeoutOptions
-      }
-      try {
-        return new RedisRateLimitStore(link(resources, timer, socket, timeouts), keyPrefix);
-      } catch (RuntimeException e) {
-        resources.shutdown(0, 0, TimeUnit.MILLISECONDS);
-        timer.stop();
-        throw e;
-      }
-    }
-
-    private RedisLink link(ClientResources resources, HashedWheelTimer timer, SocketOptions socket,
-        TimeoutOptions timeouts) {
-      String target = uris.stream().map(RedisRateLimitStore::describe).collect(Collectors.joining(","));
       List<GcraScripts.Script> scripts =
           List.of(GcraScripts.ACQUIRE, GcraScripts.RELEASE, QuotaScripts.COUNT, QuotaScripts.UNCOUNT);
-      if (cluster) {
-        RedisClusterClient client = RedisClusterClient.create(resources, uris);
-        client.setOptions(ClusterClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(timeouts)
-            .socketOptions(socket)
-            // Lettuce 7 refreshes the topology on MOVED/ASK and reconnects by default; a periodic
-            // refresh also catches failovers that no command of ours ran into.
-            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                .enablePeriodicRefresh(Duration.ofMinutes(1))
-                .build())
-            .build());
-        // connectAsync needs the topology first; refreshPartitionsAsync loads it without blocking.
-        return new RedisLink("cluster " + target, timeout, resources, timer, client,
-            () -> client.refreshPartitionsAsync()
-                .thenCompose(loaded -> client.connectAsync(StringCodec.UTF8))
-                .thenCompose(RedisRateLimitStore::connectToMasters)
-                .thenApply(RedisRateLimitStore::clusterConnected),
-            scripts);
-      } else {
-        RedisClient client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(timeouts)
-            .socketOptions(socket)
-            .build());
-        RedisURI uri = uris.get(0);
-        return new RedisLink(target, timeout, resources, timer, client,
-            () -> client.connectAsync(StringCodec.UTF8, uri).thenApply(RedisRateLimitStore::nodeConnected), scripts);
-      }
+      return new RedisRateLimitStore(RedisClients.link("RedisRateLimitStore", target, timeout, StringCodec.UTF8,
+          redis -> loadScripts(redis, scripts)), keyPrefix);
     }
   }
 
-  private static RedisLink.Connected nodeConnected(StatefulRedisConnection<String, String> connection) {
-    return new RedisLink.Connected(connection, connection.async());
-  }
-
-  /**
-   * Opens the connection to every master up front: a command for a node whose connection is still
-   * being opened is rejected, with {@code REJECT_COMMANDS}, rather than made to wait for it.
-   */
-  private static CompletionStage<StatefulRedisClusterConnection<String, String>> connectToMasters(
-      StatefulRedisClusterConnection<String, String> connection) {
-    CompletableFuture<?>[] masters = connection.getPartitions().getPartitions().stream()
-        .filter(node -> !node.hasNoSlots())
-        .map(node -> connection.getConnectionAsync(node.getUri().getHost(), node.getUri().getPort())
-            .exceptionally(unreachable -> null)) // that node's commands fail until Lettuce reaches it
-        .toArray(CompletableFuture<?>[]::new);
-    return CompletableFuture.allOf(masters).thenApply(all -> connection);
-  }
-
-  private static RedisLink.Connected clusterConnected(StatefulRedisClusterConnection<String, String> connection) {
-    return new RedisLink.Connected(connection, connection.async());
-  }
-
-  private static String describe(RedisURI uri) {
-    if (!uri.getSentinels().isEmpty()) {
-      return "sentinel " + uri.getSentinels().stream().map(s -> s.getHost() + ":" + s.getPort())
-          .collect(Collectors.joining(",")) + " master " + uri.getSentinelMasterId();
+  private static void loadScripts(RedisScriptingAsyncCommands<String, String> redis, List<GcraScripts.Script> scripts) {
+    for (GcraScripts.Script script : scripts) {
+      // An optimisation only: EVALSHA falls back to EVAL when the script is missing.
+      redis.scriptLoad(script.source()).exceptionally(e -> {
+        log.debug("RedisRateLimitStore: SCRIPT LOAD failed: {}", e.toString());
+        return null;
+      });
     }
-    return uri.getHost() + ":" + uri.getPort();
-  }
-
-  private static ThreadFactory daemonThreads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }
