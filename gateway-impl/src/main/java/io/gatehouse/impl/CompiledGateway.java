@@ -29,6 +29,7 @@ import io.gatehouse.impl.routing.PathNormalizer;
 import io.gatehouse.impl.routing.RouteExplainer;
 import io.gatehouse.impl.routing.RouteVerdict;
 import io.gatehouse.impl.routing.Router;
+import io.gatehouse.impl.websocket.WebSocketProxy;
 import io.gatehouse.metering.UsageReport;
 import io.gatehouse.observe.Rejection;
 import io.gatehouse.observe.RequestSpan;
@@ -160,11 +161,15 @@ final class CompiledGateway implements Gateway {
       return done(refused.get().response());
     }
     if (arrived.headers().contains("Upgrade")) {
-      // Ingress removes them as hop-by-hop; a route that takes WebSockets still needs them.
+      // Ingress removes them as hop-by-hop; a route that takes WebSockets still needs them. Any other
+      // offer (such as the JDK client's Upgrade: h2c) is declined by ignoring it: a plain request.
       HttpHeaders.Builder fields = HttpHeaders.builder();
       arrived.headers().all("Upgrade").forEach(v -> fields.add("Upgrade", v));
       arrived.headers().all("Connection").forEach(v -> fields.add("Connection", v));
-      state.upgradeFields(fields.build());
+      HttpHeaders upgrade = fields.build();
+      if (WebSocketProxy.asksForWebSocket(upgrade)) {
+        state.upgradeFields(upgrade);
+      }
     }
     Request received = ingress.cleaned(arrived);
     MethodRules.Outcome checked = methods.apply(received);

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The response cache in front of a real upstream over a real socket, on a manual clock: what is
@@ -142,6 +143,37 @@ class ResponseCacheOverSocketsTest {
     } else {
       assertThat(second.header("Cache-Status")).doesNotContain("hit");
     }
+  }
+
+  /** The JDK's HttpClient offers {@code Upgrade: h2c} on every plain-http request: that is no reason to skip the cache. */
+  @ParameterizedTest(name = "Upgrade: {0}")
+  @ValueSource(strings = {"h2c", "TLS/1.2", "foo"})
+  void an_upgrade_offer_other_than_websocket_is_ignored_and_the_answer_comes_from_the_cache(String offer) throws Exception {
+    AtomicInteger calls = counting(200, "Cache-Control", "max-age=60");
+    gateway(ResponseCache.shared("c"));
+
+    Answer first = get("/a", "Connection", "Upgrade, HTTP2-Settings", "Upgrade", offer, "HTTP2-Settings", "AAMAAABkAAQAAP__");
+    Answer second = get("/a", "Connection", "Upgrade, HTTP2-Settings", "Upgrade", offer, "HTTP2-Settings", "AAMAAABkAAQAAP__");
+
+    assertThat(first.header("Cache-Status")).isEqualTo("gatehouse; fwd=uri-miss; fwd-status=200; stored");
+    assertThat(second.header("Cache-Status")).startsWith("gatehouse; hit");
+    assertThat(second.body()).isEqualTo("v1");
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  /** A WebSocket offer on a route that does not take WebSockets goes past the cache, and says so. */
+  @Test
+  void a_websocket_offer_goes_past_the_cache_and_says_so() throws Exception {
+    AtomicInteger calls = counting(200, "Cache-Control", "max-age=60");
+    gateway(ResponseCache.shared("c"));
+
+    get("/a");
+    Answer offered = get("/a", "Connection", "Upgrade", "Upgrade", "websocket", "Sec-WebSocket-Version", "13",
+        "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+
+    assertThat(offered.header("Cache-Status")).isEqualTo("gatehouse; fwd=bypass; detail=upgrade");
+    assertThat(offered.body()).isEqualTo("v2");
+    assertThat(calls.get()).isEqualTo(2);
   }
 
   @Test

@@ -37,7 +37,7 @@ public final class RequestState {
   private volatile String upstreamTarget; // the last attempt's target
   private volatile long upstreamNanos; // written under this: an aggregation's attempts run in parallel
   private volatile int upstreamAttempts; // written under this
-  private volatile HttpHeaders upgradeFields; // null without an Upgrade field
+  private volatile HttpHeaders upgradeFields; // null unless the request offered WebSocket
   private volatile CacheOutcome cacheOutcome; // null unless the route has a response cache
   /** Created on first write: most requests never set an attribute. */
   private volatile Map<AttributeKey<?>, Object> attributes;
@@ -106,8 +106,8 @@ public final class RequestState {
   }
 
   /**
-   * Keeps the {@code Upgrade} and {@code Connection} fields as they arrived, before ingress removes
-   * them as hop-by-hop, for a route that takes WebSockets.
+   * Keeps the {@code Upgrade} and {@code Connection} fields of a WebSocket offer as they arrived,
+   * before ingress removes them as hop-by-hop, for a route that takes WebSockets.
    *
    * @param fields the two fields
    */
@@ -115,7 +115,7 @@ public final class RequestState {
     this.upgradeFields = fields;
   }
 
-  /** {@return the {@code Upgrade} and {@code Connection} fields as they arrived; empty without an {@code Upgrade} field} */
+  /** {@return the {@code Upgrade} and {@code Connection} fields of a WebSocket offer as they arrived; empty for any other request} */
   public Optional<HttpHeaders> upgradeFields() {
     return Optional.ofNullable(upgradeFields);
   }

@@ -92,7 +92,7 @@ final class CacheStage implements Stage {
     if (state.upgradeFields().isPresent()) {
       // A WebSocket upgrade is a GET that must reach the upstream: never answered from, nor stored in, the cache.
       state.cacheOutcome(CacheOutcome.BYPASS);
-      return next.proceed(exchange);
+      return next.proceed(exchange).thenApply(r -> r.status() == 101 ? r : withStatus(r, "fwd=bypass; detail=upgrade"));
     }
     Request upstreamRequest = keyedQuery(request);
     if (request.headers().contains("Range")) {

@@ -47,9 +47,17 @@ public final class WebSocketProxy {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
   }
 
+  /**
+   * Whether a request's {@code Upgrade} and {@code Connection} fields, as they arrived, ask for
+   * WebSocket ({@code Upgrade: websocket}). The gateway keeps them on the request's state only then.
+   */
+  public static boolean asksForWebSocket(HttpHeaders upgradeFields) {
+    return Handshake.asksForWebSocket(upgradeFields);
+  }
+
   /** Whether the request, as it arrived, asked to upgrade to WebSocket ({@code Upgrade: websocket}). */
   public boolean offered(RequestState state) {
-    return state.upgradeFields().map(Handshake::asksForWebSocket).orElse(false);
+    return state.upgradeFields().isPresent();
   }
 
   /**
