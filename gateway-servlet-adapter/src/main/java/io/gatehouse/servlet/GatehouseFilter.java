@@ -147,8 +147,9 @@ public final class GatehouseFilter implements Filter {
     switch (request.getDispatcherType()) {
       case REQUEST -> {}
       case ASYNC -> {
-        mount.check(request); // throws on the cut's dispatch
-        chain.doFilter(req, res);
+        if (!mount.check(request, response)) { // throws on the cut's dispatch; switches on a 101's
+          chain.doFilter(req, res);
+        }
         return;
       }
       default -> {
@@ -161,7 +162,7 @@ public final class GatehouseFilter implements Filter {
       chain.doFilter(req, res);
       return;
     }
-    mount.check(request);
+    mount.check(request, response);
     mount.serve(request, response, prefix);
   }
 

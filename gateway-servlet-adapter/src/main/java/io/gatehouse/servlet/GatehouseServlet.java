@@ -202,7 +202,9 @@ public final class GatehouseServlet implements Servlet {
     if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
       throw new ServletException("GatehouseServlet: " + req.getClass().getName() + " (expected: an HTTP request)");
     }
-    mount.check(request);
+    if (mount.check(request, response)) {
+      return; // the dispatch that switched a connection
+    }
     mount.serve(request, response, prefix(request));
   }
 

@@ -46,12 +46,20 @@ final class GatewayMount {
 
   /**
    * Throws when the request is the dispatch that {@link ServletExchange#cut} makes, so that the
-   * container closes the connection of a response cut short; checks that async is possible.
+   * container closes the connection of a response cut short; switches the connection on the
+   * dispatch that {@link ServletExchange} makes for a 101; checks that async is possible.
+   *
+   * @return true if the request was that switch's dispatch, which needs nothing more
    */
-  void check(HttpServletRequest request) throws IOException, ServletException {
+  boolean check(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
     if (request.getDispatcherType() == DispatcherType.ASYNC) {
       if (request.getAttribute(ServletExchange.CUT) instanceof ServletExchange cut) {
         throw new CutShort("the response was cut short: " + cut.cutShort());
+      }
+      if (request.getAttribute(ServletExchange.SWITCH) instanceof ServletExchange switching) {
+        request.removeAttribute(ServletExchange.SWITCH);
+        switching.switchOnDispatch(request, response);
+        return true;
       }
     }
     if (!request.isAsyncSupported()) {
@@ -59,6 +67,7 @@ final class GatewayMount {
           + owner + " and every filter before it registered with asyncSupported=true"
           + (owner.equals("GatehouseFilter") ? ", and the servlet the path maps to as well" : "") + ")");
     }
+    return false;
   }
 
   /** Starts one request: the stop gate, a lease on the current gateway, async mode, the gateway's call. */

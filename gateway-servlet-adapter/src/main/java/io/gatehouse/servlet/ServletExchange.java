@@ -2,6 +2,7 @@ package io.gatehouse.servlet;
 
 import io.gatehouse.adapter.BodyPace;
 import io.gatehouse.adapter.GatewayCall;
+import io.gatehouse.adapter.ResponseFraming;
 import io.gatehouse.http.Body;
 import io.gatehouse.http.HttpHeaders;
 import io.gatehouse.http.Request;
@@ -48,6 +49,11 @@ final class ServletExchange implements AsyncListener, WriteListener {
    * servlet throws, which is the only portable way to cut a response short.
    */
   static final String CUT = "io.gatehouse.servlet.cut";
+  /**
+   * The request attribute that asks the adapter's servlet or filter, on the async dispatch that
+   * {@link #switchProtocols} makes, to switch the connection ({@link #switchOnDispatch}).
+   */
+  static final String SWITCH = "io.gatehouse.servlet.switch";
 
   private final AsyncContext async;
   private final HttpServletRequest request;
@@ -63,6 +69,9 @@ final class ServletExchange implements AsyncListener, WriteListener {
   // The fields below are confined to the serial.
   private ResponseWriter writer;
   private RequestBodyInput requestBody;
+  private ServletTunnel tunnel; // set when the connection can switch protocols
+  private volatile Response switching; // the 101, from the serial to the switch's dispatch
+  private boolean listening; // whether the response's WriteListener is set
   private boolean completed;
   private volatile String cutCause;
 
@@ -90,8 +99,44 @@ final class ServletExchange implements AsyncListener, WriteListener {
     async.setTimeout(asyncTimeoutMillis);
     ServletExchange exchange = new ServletExchange(async, onEnd, draining, pace);
     async.addListener(exchange);
-    response.getOutputStream().setWriteListener(exchange);
+    if (!canSwitch(request)) {
+      // A request that may switch gets its listener with its first response that does not: after
+      // a switch, some containers (Jetty) hand the upgraded connection the same output stream.
+      exchange.listen();
+    }
     return exchange;
+  }
+
+  /**
+   * Whether a 101 could switch this request's connection: HTTP/1.1 asking to upgrade
+   * ({@code Upgrade}), as Undertow's adapter decides, on a container whose upgrade carries the
+   * connection's bytes. Not on Jetty (12.1 ee10): whether its upgraded input carries the
+   * connection's bytes depends on how far its HTTP parser got with the bodiless upgrade request
+   * when the tunnel starts; when the parser had already ended the request, the input reports
+   * its end at once and the client's first frame is parsed as a new HTTP request (400). A
+   * WebSocket route there answers 400 without a switch, as for any connection that cannot switch.
+   */
+  static boolean canSwitch(HttpServletRequest request) {
+    return "HTTP/1.1".equals(request.getProtocol()) && request.getHeader("Upgrade") != null
+        && switchesReliably(request.getServletContext().getServerInfo());
+  }
+
+  /**
+   * Whether this container's {@code HttpServletRequest.upgrade} hands over the connection's bytes
+   * reliably: every container but Jetty, as far as is known.
+   *
+   * @param serverInfo {@code ServletContext.getServerInfo()}, such as {@code jetty/12.1.14}
+   */
+  static boolean switchesReliably(String serverInfo) {
+    return serverInfo == null || !serverInfo.regionMatches(true, 0, "jetty/", 0, 6);
+  }
+
+  /** Sets the response's WriteListener, once. Serial (or the container thread before any task). */
+  private void listen() throws IOException {
+    if (!listening) {
+      listening = true;
+      response.getOutputStream().setWriteListener(this);
+    }
   }
 
   /**
@@ -147,6 +192,11 @@ final class ServletExchange implements AsyncListener, WriteListener {
     // The container verified the chain in the TLS handshake (Servlet 6 section 3.10); never a header.
     if (request.getAttribute("jakarta.servlet.request.X509Certificate") instanceof X509Certificate[] chain) {
       b.clientCertificates(List.of(chain));
+    }
+    if (canSwitch(request)) {
+      // The client's bytes once a 101 has switched the connection (a WebSocket session).
+      tunnel = new ServletTunnel();
+      b.tunnel(tunnel.fromClient());
     }
     long contentLength = request.getContentLengthLong();
     if (!hasBody(request, contentLength)) {
@@ -223,6 +273,10 @@ final class ServletExchange implements AsyncListener, WriteListener {
 
   /** Starts writing a response. Serial. */
   private void write(Response r) {
+    if (r.status() == 101) {
+      switchProtocols(r);
+      return;
+    }
     call.markResponding();
     if (call.isAborted() || completed) {
       GatewayCall.discard(r.body());
@@ -231,11 +285,102 @@ final class ServletExchange implements AsyncListener, WriteListener {
     ResponseWriter w = new ResponseWriter(this, serial, response);
     writer = w;
     try {
+      listen();
       w.start(r, "HEAD".equals(request.getMethod()), draining.getAsBoolean());
     } catch (IOException | RuntimeException e) {
       w.stop();
       GatewayCall.discard(r.body());
       abort(e instanceof IOException io ? io : new IOException("response: " + e, e));
+    }
+  }
+
+  /**
+   * A 101 from the gateway. Containers switch a connection only from a request's service call,
+   * not in async mode (Tomcat refuses; Jetty never writes the 101), as the Servlet specification
+   * describes upgrades ("after exiting the service method"). So the container is asked to
+   * dispatch once more, to the adapter, which switches on that dispatch
+   * ({@link #switchOnDispatch}). The exchange is finished for this serial from here on. A 101 for
+   * a request that cannot switch is answered 502. Serial.
+   */
+  private void switchProtocols(Response r) {
+    ServletTunnel t = tunnel;
+    if (t == null || call.isAborted() || completed) {
+      GatewayCall.discard(r.body());
+      if (t != null) {
+        t.abandon(new IOException("the exchange ended before the switch"));
+      }
+      if (!call.isAborted() && !completed) {
+        log.warn("a 101 response for a request whose connection cannot switch protocols: {}", name);
+        write(Problems.closing(request, 502, "The gateway answered 101 to a request that cannot switch protocols."));
+      }
+      return;
+    }
+    call.markResponding();
+    completed = true;
+    switching = r;
+    try {
+      request.setAttribute(SWITCH, this);
+      async.dispatch(); // nothing here touches the request after this: the dispatch may run already
+    } catch (RuntimeException e) {
+      log.debug("switching {}: the container would not dispatch: {}", name, e.toString());
+      switching = null;
+      GatewayCall.discard(r.body());
+      t.abandon(e);
+      try {
+        async.complete();
+      } catch (IllegalStateException ended) {
+        log.debug("completing an exchange that could not switch: {}", ended.toString());
+      }
+    }
+  }
+
+  /**
+   * The dispatch that a 101 asked for, on a container thread, out of async mode: the response
+   * gets the 101's fields, the container is asked to switch the connection
+   * ({@code HttpServletRequest.upgrade}) and writes the head when the dispatch returns; it then
+   * hands the connection to the tunnel: the client's bytes to the request's tunnel, the 101's
+   * body to the client. The exchange ends here (the gateway lease with it); the session lives on
+   * in the tunnel's two streams. A container that will not switch gets a 502 problem written.
+   */
+  void switchOnDispatch(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    Response r = switching;
+    ServletTunnel t = tunnel;
+    switching = null;
+    try {
+      if (r == null || t == null) {
+        throw new IllegalStateException("no 101 to switch with");
+      }
+      ServletTunnel.Handler handler;
+      try {
+        res.setStatus(101);
+        r.headers().forEach((field, value) -> {
+          if (!ResponseFraming.isFramingField(field) && !field.equalsIgnoreCase("Connection")) {
+            res.addHeader(field, value);
+          }
+        });
+        String protocol = r.headers().first("Upgrade").orElse("websocket");
+        res.setHeader("Upgrade", protocol);
+        res.setHeader("Connection", "Upgrade");
+        handler = req.upgrade(ServletTunnel.Handler.class);
+        // Jetty sets Upgrade to the client's first token again; the session's protocol is the gateway's.
+        res.setHeader("Upgrade", protocol);
+        res.setHeader("Connection", "Upgrade");
+      } catch (IOException | jakarta.servlet.ServletException | RuntimeException e) {
+        log.warn("the container would not switch the connection of {}: {}", name, e.toString());
+        if (r != null) {
+          GatewayCall.discard(r.body());
+        }
+        t.abandon(e);
+        res.reset();
+        byte[] problem = Problems.bytes(req, res, 502, "The server could not switch this connection's protocol.");
+        res.setHeader("Connection", "close");
+        res.getOutputStream().write(problem);
+        return;
+      }
+      t.toClient(r.body());
+      handler.bind(t);
+    } finally {
+      end();
     }
   }
 
@@ -347,6 +492,7 @@ final class ServletExchange implements AsyncListener, WriteListener {
       }
       if (!response.isCommitted() && !(cause instanceof ClientGone)) {
         try {
+          listen();
           response.reset();
           byte[] problem = Problems.bytes(request, response, 503, "The server stopped waiting for this request.");
           if (response.getOutputStream().isReady()) {

@@ -101,6 +101,11 @@ import org.apache.hc.core5.util.Timeout;
  * framed by neither length nor chunking is read until the upstream closes, and its connection is
  * not reused.
  *
+ * <p><b>Upgrades.</b> A call whose request carries a {@link Request#tunnel() tunnel} (a WebSocket
+ * opening handshake the gateway has checked) goes out on a plain {@code http} connection of its
+ * own, never pooled, over the JDK's asynchronous sockets; a {@code 101} answer's body is the
+ * upstream's bytes after the switch, and the tunnel is written to the upstream from then on.
+ *
  * <p><b>Streaming.</b> Both bodies stream with back-pressure; neither is ever held whole. The
  * stage completes as soon as the response head has arrived. The response body must be consumed
  * or cancelled: until then its connection stays leased (at most until the response timeout).
@@ -474,6 +479,14 @@ public final class HttpClientTransport implements UpstreamTransport {
     Timeout connectTimeout = positive("connectTimeout", call.connectTimeout());
     Timeout responseTimeout = positive("responseTimeout", call.responseTimeout());
     positive("bodyIdleTimeout", call.bodyIdleTimeout());
+    if (call.request().tunnel().isPresent()) {
+      if (closed.get()) {
+        return CompletableFuture.failedFuture(new UpstreamException(UpstreamException.Kind.CONNECT_REFUSED,
+            "GET " + origin + call.request().path() + " (WebSocket upgrade): the transport is closed"));
+      }
+      // An upgrade: a connection of its own, which carries the session once the upstream switched.
+      return SocketUpgradeCall.send(call, origin, resolve(unbracketed(origin.getHost())), timer);
+    }
     CompletableFuture<Response> result = new CompletableFuture<>();
     AtomicReference<CompletableFuture<Response>> current = new AtomicReference<>();
     // Cancelling the caller's stage aborts whichever attempt runs.

@@ -25,15 +25,15 @@ public final class IoThreadTransports implements EventLoopTransports {
   public IoThreadTransports() {}
 
   /**
-   * True on an XNIO I/O thread, for an {@code http} origin; for a WebSocket upgrade (a call whose
-   * request carries a tunnel) on any thread, as the other transport cannot switch protocols.
+   * True on an XNIO I/O thread, for an {@code http} origin (WebSocket upgrades included). Calls
+   * made on other threads, upgrades too, go through the gateway's other transport.
    *
    * @param call the call about to be sent
    * @return whether the I/O thread's own transport takes it
    */
   @Override
   public boolean accepts(UpstreamCall call) {
-    return (IoThreadTransport.onIoThread() || call.request().tunnel().isPresent()) && IoThreadTransport.carries(call.origin());
+    return IoThreadTransport.onIoThread() && IoThreadTransport.carries(call.origin());
   }
 
   /**
