@@ -121,10 +121,19 @@ class Http2OverSocketsTest {
     }
   }
 
+  /**
+   * Undertow sends GOAWAY for a header list past its limit, but under load it has been seen to
+   * hand the stream's request on all the same (its frame-size count and its decoded-size count race);
+   * the gateway's own header limit (32 KiB) then refuses it, so what is checked is that nothing
+   * reaches the upstream.
+   */
   @Test
   void a_header_list_past_the_limit_across_continuation_frames_closes_the_connection() throws Exception {
-    TestGateway gateway = TestGateway.text(200, "x");
-    try (GatewayServer server = start(gateway); H2 h2 = H2.connect(server.port())) {
+    try (io.gatehouse.testing.raw.RawUpstream upstream = io.gatehouse.testing.raw.RawUpstream.start();
+        io.gatehouse.Gateway gateway = io.gatehouse.Gateway.builder().route("r", r -> r.path("/**").upstream(upstream.url()))
+            .build();
+        GatewayServer server = UndertowGateway.server(gateway).host("127.0.0.1").port(0).ioThreads(2).http2(true).start();
+        H2 h2 = H2.connect(server.port())) {
       h2.serverSettings();
       byte[] first = h2.block("GET", "/x", List.of());
       h2.headers(1, true, false, first);
@@ -139,7 +148,8 @@ class Http2OverSocketsTest {
         }
       }
       assertThat(h2.awaitGoAwayOrClose()).isTrue();
-      assertThat(gateway.requests).isEmpty();
+      assertThat(upstream.requests()).isEmpty();
+      assertThat(upstream.acceptedConnections()).isZero();
     }
   }
 

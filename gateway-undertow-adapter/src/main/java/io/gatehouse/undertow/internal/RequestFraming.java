@@ -29,14 +29,15 @@ record RequestFraming(long contentLength, boolean chunked, String refusal) {
   /** A body of unknown length: chunked, or HTTP/2 DATA frames. */
   static final long UNKNOWN = -1;
   private static final int MAX_DIGITS = 18;
-  private static final HttpString METHOD = new HttpString(":method");
+  private static final HttpString HTTP2_SETTINGS = new HttpString("HTTP2-Settings");
   private static final List<HttpString> HTTP2_CONNECTION_SPECIFIC = List.of(Headers.CONNECTION, Headers.KEEP_ALIVE,
       new HttpString("Proxy-Connection"), Headers.TRANSFER_ENCODING, Headers.UPGRADE);
 
   static RequestFraming of(HttpServerExchange exchange) {
-    // Only for requests that came in HTTP/2 frames, which keep their pseudo-header fields; not the
-    // request of an h2c upgrade, read as HTTP/1.1 and answered over HTTP/2.
-    if (exchange.getProtocol().equals(Protocols.HTTP_2_0) && exchange.getRequestHeaders().contains(METHOD)) {
+    // Not the request of an h2c upgrade (it carries HTTP2-Settings): read as HTTP/1.1, answered over
+    // HTTP/2, its Connection and Upgrade fields were its own. (A client that adds HTTP2-Settings to an
+    // HTTP/2 request only skips this check: ingress removes these fields as hop-by-hop anyway.)
+    if (exchange.getProtocol().equals(Protocols.HTTP_2_0) && !exchange.getRequestHeaders().contains(HTTP2_SETTINGS)) {
       String malformed = connectionSpecific(exchange.getRequestHeaders());
       if (malformed != null) {
         return refused("The HTTP/2 request carries the connection-specific field " + malformed + ".");
