@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -77,7 +78,31 @@ class RequestFramingTest {
     assertThat(framing(Protocols.HTTP_1_0, "Transfer-Encoding", "chunked"))
         .isEqualTo(new RequestFraming(-1, false, "Transfer-Encoding is not allowed in an HTTP/1.0 request."));
     assertThat(framing(Protocols.HTTP_2_0, "Transfer-Encoding", "chunked").refusal())
-        .isEqualTo("Transfer-Encoding is not allowed in an HTTP/2.0 request.");
+        .isEqualTo("The HTTP/2 request carries the connection-specific field Transfer-Encoding.");
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({"Connection, close", "connection, x-a", "Keep-Alive, timeout=5", "Proxy-Connection, keep-alive",
+      "Upgrade, websocket", "Transfer-Encoding, chunked", "TE, gzip", "TE, 'trailers, gzip'"})
+  void an_http_2_request_with_a_connection_specific_field_is_refused(String name, String value) {
+    String refusal = framing(Protocols.HTTP_2_0, name, value).refusal();
+
+    assertThat(refusal).startsWith("The HTTP/2 request carries the connection-specific field ");
+    assertThat(framing(Protocols.HTTP_1_1, name.startsWith("Transfer") ? "X-Other" : name, value).refusal())
+        .as("HTTP/1.1 keeps these for ingress to remove").isNull();
+  }
+
+  @Test
+  void te_trailers_is_the_one_connection_field_http_2_allows() {
+    assertThat(framing(Protocols.HTTP_2_0, "TE", "trailers").refusal()).isNull();
+    assertThat(framing(Protocols.HTTP_2_0, "TE", " Trailers ").refusal()).isNull();
+    assertThat(framing(Protocols.HTTP_2_0, "TE", "trailers", "TE", "gzip").refusal()).isNotNull();
+  }
+
+  @Test
+  void the_request_of_an_h2c_upgrade_keeps_its_own_connection_fields() {
+    assertThat(framing(Protocols.HTTP_2_0, "Connection", "Upgrade, HTTP2-Settings", "Upgrade", "h2c",
+        "HTTP2-Settings", "AAMAAABkAAQAAP__").refusal()).isNull();
   }
 
   @Test
