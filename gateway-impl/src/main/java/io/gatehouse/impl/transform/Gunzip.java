@@ -35,6 +35,33 @@ final class Gunzip {
 
   private Gunzip() {}
 
+  /** The compressed bytes, counting how many the decompressor has taken. */
+  private static final class Counting extends ByteArrayInputStream {
+    long read;
+
+    Counting(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public synchronized int read() {
+      int b = super.read();
+      if (b >= 0) {
+        read++;
+      }
+      return b;
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        read += n;
+      }
+      return n;
+    }
+  }
+
   /**
    * The content coding of a body, as this stage reads it.
    *
@@ -52,21 +79,25 @@ final class Gunzip {
     return Optional.of(value.equals("x-gzip") ? "gzip" : value);
   }
 
+  /**
+   * Decompresses. The ratio is checked against the compressed bytes read so far, not the whole
+   * body's, so a bomb is stopped after about {@code RATIO_FLOOR} bytes of output however large its
+   * compressed part is.
+   */
   static byte[] inflate(byte[] compressed, long cap, int maxRatio) throws Stopped {
-    long ratioLimit = (long) maxRatio * compressed.length;
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(compressed.length * 4, 1 << 16));
     byte[] buffer = new byte[8192];
     long total = 0;
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), 8192)) {
+    Counting source = new Counting(compressed);
+    try (GZIPInputStream in = new GZIPInputStream(source, 512)) {
       int n;
       while ((n = in.read(buffer)) > 0) {
         total += n;
         if (total > cap) {
           throw new Stopped(Stop.TOO_LARGE, "decompresses to more than " + cap + " bytes");
         }
-        if (total > RATIO_FLOOR && total > ratioLimit) {
-          throw new Stopped(Stop.BOMB, "decompresses more than " + maxRatio + " times its " + compressed.length
-              + " bytes");
+        if (total > RATIO_FLOOR && total > (long) maxRatio * source.read) {
+          throw new Stopped(Stop.BOMB, "decompresses more than " + maxRatio + " times its compressed size");
         }
         out.write(buffer, 0, n);
       }

@@ -70,7 +70,7 @@ class BoundedBodyTest {
         () -> Gunzip.inflate("not gzip".getBytes(StandardCharsets.UTF_8), 1 << 20, 100));
 
     assertThat(ratio.why).isEqualTo(Gunzip.Stop.BOMB);
-    assertThat(ratio).hasMessage("decompresses more than 100 times its " + bomb.length + " bytes");
+    assertThat(ratio).hasMessage("decompresses more than 100 times its compressed size");
     assertThat(size.why).isEqualTo(Gunzip.Stop.TOO_LARGE);
     assertThat(size).hasMessage("decompresses to more than 1048576 bytes");
     assertThat(corrupt.why).isEqualTo(Gunzip.Stop.CORRUPT);
