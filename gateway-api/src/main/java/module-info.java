@@ -22,6 +22,7 @@ module io.gatehouse.api {
   exports io.gatehouse.ratelimit;
   exports io.gatehouse.route;
   exports io.gatehouse.spi;
+  exports io.gatehouse.transform;
   exports io.gatehouse.upstream;
 
   uses io.gatehouse.spi.GatewayCompiler;

@@ -89,6 +89,9 @@ import java.util.function.Consumer;
  *       {@link Builder#cors}): a preflight is answered here, before the filters and auth, and never
  *       reaches the upstream; every other response of the route, the upstream's or one the gateway
  *       makes (401, 413, 429, 502, ...), gets the CORS headers its origin earns on the way out;
+ *   <li>the route's compression ({@link RouteBuilder#compression}): whatever answers from here on
+ *       is gzip-compressed on the way out for a client that accepts it, so every filter and stage
+ *       below sees uncompressed bodies;
  *   <li>global filters ({@link Builder#filter}), in order;
  *   <li>IP rules: the route's {@link io.gatehouse.edge.IpRules} (or the gateway's,
  *       {@link Builder#ipRules}) refuse a client address with 403, the address being the one the
@@ -104,6 +107,9 @@ import java.util.function.Consumer;
  *   <li>quotas of the principal's usage plan: 429 until the window's end;
  *   <li>the route's concurrency limit: 503 beyond it, or a bounded wait in its queue;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
+ *   <li>the route's body transformations ({@link RouteBuilder#transformRequest},
+ *       {@link RouteBuilder#transformResponse}): the request body is rewritten on its way to the
+ *       cache and upstream, the response body (the upstream's or a stored one) on its way back;
  *   <li>the route's response cache ({@link RouteBuilder#cache}): a fresh stored answer is served
  *       here (so it passed the IP rules, auth, limits and filters above, and its key can read
  *       headers the filters set), a miss goes on to the upstream once per key, and an unsafe

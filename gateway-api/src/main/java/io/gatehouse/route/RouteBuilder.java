@@ -92,6 +92,9 @@ public final class RouteBuilder {
   private io.gatehouse.edge.Cors cors;
   private io.gatehouse.aggregate.Aggregation aggregation;
   private ResponseCache cache;
+  private io.gatehouse.transform.BodyTransform requestTransform;
+  private io.gatehouse.transform.BodyTransform responseTransform;
+  private io.gatehouse.transform.Compression compression;
 
   RouteBuilder(String id) {
     Objects.requireNonNull(id, "id");
@@ -144,6 +147,9 @@ public final class RouteBuilder {
     cors = access.cors().orElse(null);
     filters.addAll(spec.filters());
     cache = spec.cache().orElse(null);
+    requestTransform = spec.requestTransform().orElse(null);
+    responseTransform = spec.responseTransform().orElse(null);
+    compression = spec.compression().orElse(null);
   }
 
   /**
@@ -821,6 +827,56 @@ public final class RouteBuilder {
   }
 
   /**
+   * Transforms the request body before it goes upstream, after the route's filters and just before
+   * its response cache: values read from headers see what the filters set. See
+   * {@link io.gatehouse.transform.JsonTransform} for which bodies are transformed and what happens to
+   * the others.
+   *
+   * <p>{@code .transformRequest(JsonTransform.of().set("/tenant", TransformValue.claim("tenant")).remove("/admin"))}
+   *
+   * @param transform the transformation; its pointers are checked at build()
+   * @return this builder
+   * @since 0.3
+   */
+  public RouteBuilder transformRequest(io.gatehouse.transform.BodyTransform transform) {
+    this.requestTransform = Objects.requireNonNull(transform, "transform");
+    return this;
+  }
+
+  /**
+   * Transforms the response body on its way to the client: of the upstream's answer, a stored one
+   * (the cache keeps the untransformed body, so a transformation that reads the principal is never
+   * served to another) or an aggregate; before the route's filters see it and before
+   * {@link #compression compression}. See {@link io.gatehouse.transform.JsonTransform}.
+   *
+   * <p>{@code .transformResponse(JsonTransform.of().remove("/internalNotes").rename("/total", "amount"))}
+   *
+   * @param transform the transformation; its pointers are checked at build()
+   * @return this builder
+   * @since 0.3
+   */
+  public RouteBuilder transformResponse(io.gatehouse.transform.BodyTransform transform) {
+    this.responseTransform = Objects.requireNonNull(transform, "transform");
+    return this;
+  }
+
+  /**
+   * Compresses the route's responses for clients that accept it; see
+   * {@link io.gatehouse.transform.Compression}. Compression is the outermost step of the route: every
+   * filter and transformation sees uncompressed bodies, and the response cache stores them so.
+   *
+   * <p>{@code .compression(Compression.gzip().minSize(2048))}
+   *
+   * @param compression the settings; {@code Compression.none()} for none
+   * @return this builder
+   * @since 0.3
+   */
+  public RouteBuilder compression(io.gatehouse.transform.Compression compression) {
+    this.compression = Objects.requireNonNull(compression, "compression");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -840,7 +896,8 @@ public final class RouteBuilder {
             Optional.ofNullable(concurrencyLimit),
             maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody), Optional.ofNullable(ipRules),
             Optional.ofNullable(cors)),
-        filters, Optional.ofNullable(cache));
+        filters, Optional.ofNullable(cache), Optional.ofNullable(requestTransform),
+        Optional.ofNullable(responseTransform), Optional.ofNullable(compression));
   }
 
   private RouteBuilder condition(

@@ -3,6 +3,8 @@ package io.gatehouse.route;
 import io.gatehouse.cache.ResponseCache;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.internal.Text;
+import io.gatehouse.transform.BodyTransform;
+import io.gatehouse.transform.Compression;
 import io.gatehouse.upstream.Upstream;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,14 @@ public final class RouteSpec {
   private final RouteAccess access;
   private final List<Filter> filters;
   private final Optional<ResponseCache> cache;
+  private final Optional<BodyTransform> requestTransform;
+  private final Optional<BodyTransform> responseTransform;
+  private final Optional<Compression> compression;
 
   RouteSpec(String id, RouteMatch match, RouteRewrite rewrite, RouteDestination destination,
-      RouteResilience resilience, RouteAccess access, List<Filter> filters, Optional<ResponseCache> cache) {
+      RouteResilience resilience, RouteAccess access, List<Filter> filters, Optional<ResponseCache> cache,
+      Optional<BodyTransform> requestTransform, Optional<BodyTransform> responseTransform,
+      Optional<Compression> compression) {
     this.id = Objects.requireNonNull(id, "id");
     this.match = Objects.requireNonNull(match, "match");
     this.rewrite = Objects.requireNonNull(rewrite, "rewrite");
@@ -41,6 +48,9 @@ public final class RouteSpec {
     this.access = Objects.requireNonNull(access, "access");
     this.filters = List.copyOf(filters);
     this.cache = Objects.requireNonNull(cache, "cache");
+    this.requestTransform = Objects.requireNonNull(requestTransform, "requestTransform");
+    this.responseTransform = Objects.requireNonNull(responseTransform, "responseTransform");
+    this.compression = Objects.requireNonNull(compression, "compression");
   }
 
   /**
@@ -138,6 +148,36 @@ public final class RouteSpec {
   }
 
   /**
+   * The transformation of the request body before it goes upstream.
+   *
+   * @return the transformation; empty when the body goes as it is
+   * @since 0.3
+   */
+  public Optional<BodyTransform> requestTransform() {
+    return requestTransform;
+  }
+
+  /**
+   * The transformation of the response body on its way to the client.
+   *
+   * @return the transformation; empty when the body comes back as it is
+   * @since 0.3
+   */
+  public Optional<BodyTransform> responseTransform() {
+    return responseTransform;
+  }
+
+  /**
+   * The compression of the route's responses.
+   *
+   * @return the settings; empty when none are set (nothing is compressed)
+   * @since 0.3
+   */
+  public Optional<Compression> compression() {
+    return compression;
+  }
+
+  /**
    * Every upstream the route may call: its upstream, its split's, its fallback, its mirror and its
    * aggregation's backends.
    *
@@ -160,17 +200,20 @@ public final class RouteSpec {
   public boolean equals(Object o) {
     return o instanceof RouteSpec r && id.equals(r.id) && match.equals(r.match) && rewrite.equals(r.rewrite)
         && destination.equals(r.destination) && resilience.equals(r.resilience) && access.equals(r.access)
-        && filters.equals(r.filters) && cache.equals(r.cache);
+        && filters.equals(r.filters) && cache.equals(r.cache) && requestTransform.equals(r.requestTransform)
+        && responseTransform.equals(r.responseTransform) && compression.equals(r.compression);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, match, rewrite, destination, resilience, access, filters, cache);
+    return Objects.hash(id, match, rewrite, destination, resilience, access, filters, cache, requestTransform,
+        responseTransform, compression);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "id", id, "match", match, "rewrite", rewrite, "destination", destination,
-        "resilience", resilience, "access", access, "filters", filters, "cache", cache);
+        "resilience", resilience, "access", access, "filters", filters, "cache", cache, "requestTransform", requestTransform,
+        "responseTransform", responseTransform, "compression", compression);
   }
 }

@@ -48,7 +48,10 @@ class RouteSpecTest {
       "resilience", RouteSpec::resilience,
       "access", RouteSpec::access,
       "filters", RouteSpec::filters,
-      "cache", RouteSpec::cache);
+      "cache", RouteSpec::cache,
+      "requestTransform", RouteSpec::requestTransform,
+      "responseTransform", RouteSpec::responseTransform,
+      "compression", RouteSpec::compression);
 
   private static RouteBuilder everything() {
     return RouteSpec.builder("orders")
@@ -67,7 +70,10 @@ class RouteSpecTest {
         .concurrencyLimit(ConcurrencyLimit.of(5)).maxRequestBody(1024)
         .cors(Cors.allowOrigins("https://app.example.com"))
         .filter(FILTER)
-        .cache(ResponseCache.shared("orders"));
+        .cache(ResponseCache.shared("orders"))
+        .transformRequest(io.gatehouse.transform.JsonTransform.of().remove("/a"))
+        .transformResponse(io.gatehouse.transform.JsonTransform.of().wrap("data"))
+        .compression(io.gatehouse.transform.Compression.gzip());
   }
 
   @Test
@@ -115,6 +121,9 @@ class RouteSpecTest {
     assertThat(access.maxRequestBody()).hasValue(1024);
     assertThat(access.cors()).hasValue(Cors.allowOrigins("https://app.example.com"));
     assertThat(route.filters()).containsExactly(FILTER);
+    assertThat(route.requestTransform()).hasValue(io.gatehouse.transform.JsonTransform.of().remove("/a"));
+    assertThat(route.responseTransform()).hasValue(io.gatehouse.transform.JsonTransform.of().wrap("data"));
+    assertThat(route.compression()).hasValue(io.gatehouse.transform.Compression.gzip());
   }
 
   @Test
@@ -133,6 +142,9 @@ class RouteSpecTest {
     assertThat(route.access().cors()).isEmpty();
     assertThat(route.filters()).isEmpty();
     assertThat(route.upstreamsUsed()).isEmpty();
+    assertThat(route.requestTransform()).isEmpty();
+    assertThat(route.responseTransform()).isEmpty();
+    assertThat(route.compression()).isEmpty();
   }
 
   @Test
@@ -144,7 +156,8 @@ class RouteSpecTest {
     assertThat(everything().build()).isEqualTo(route);
     assertThat(route).isNotEqualTo(null).isNotEqualTo(route.match());
     RouteSpec renamed = new RouteSpec("other", route.match(), route.rewrite(), route.destination(), route.resilience(),
-        route.access(), route.filters(), route.cache());
+        route.access(), route.filters(), route.cache(), route.requestTransform(), route.responseTransform(),
+        route.compression());
     assertThat(renamed).isNotEqualTo(route);
     assertThat(renamed.toBuilder().build()).isEqualTo(renamed);
   }
@@ -180,7 +193,10 @@ class RouteSpecTest {
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.maxRequestBody(2048)),
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.cors(Cors.none())),
         Arguments.of("filters", (UnaryOperator<RouteBuilder>) r -> r.filter((exchange, chain) -> chain.proceed(exchange))),
-        Arguments.of("cache", (UnaryOperator<RouteBuilder>) r -> r.cache(ResponseCache.shared("orders").keyByConsumer())));
+        Arguments.of("cache", (UnaryOperator<RouteBuilder>) r -> r.cache(ResponseCache.shared("orders").keyByConsumer())),
+        Arguments.of("requestTransform", (UnaryOperator<RouteBuilder>) r -> r.transformRequest(io.gatehouse.transform.JsonTransform.of().remove("/b"))),
+        Arguments.of("responseTransform", (UnaryOperator<RouteBuilder>) r -> r.transformResponse(io.gatehouse.transform.JsonTransform.of().maxBodyBytes(5))),
+        Arguments.of("compression", (UnaryOperator<RouteBuilder>) r -> r.compression(io.gatehouse.transform.Compression.none())));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -236,6 +252,7 @@ class RouteSpecTest {
             + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "
             + "access=RouteAccess[auth=none, rules=[], rateLimits=[], rateLimitCost=")
-        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[], cache=none]");
+        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[], cache=none, "
+            + "requestTransform=none, responseTransform=none, compression=none]");
   }
 }

@@ -34,6 +34,7 @@ import io.gatehouse.impl.ratelimit.RateLimitRuntime;
 import io.gatehouse.impl.responsecache.ResponseCacheCompiler;
 import io.gatehouse.impl.routing.Router;
 import io.gatehouse.impl.routing.RoutingCompiler;
+import io.gatehouse.impl.transform.TransformCompiler;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.route.StaticResponse;
 import io.gatehouse.spi.GatewayCompiler;
@@ -57,7 +58,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   private static final List<FeatureCompiler<?, ?>> FEATURES = List.of(IngressCompiler.INSTANCE, RoutingCompiler.INSTANCE,
       MethodCompiler.INSTANCE, ProxyCompiler.INSTANCE, AuthCompiler.INSTANCE, RateLimitCompiler.INSTANCE,
       ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE, CorsCompiler.INSTANCE, AggregateCompiler.INSTANCE,
-      ResponseCacheCompiler.INSTANCE);
+      ResponseCacheCompiler.INSTANCE, TransformCompiler.INSTANCE);
 
   /** The name of each gateway's timer thread. */
   static final String TIMER_THREAD = "gatehouse-timer";
@@ -96,9 +97,10 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     EdgeRuntime edge = EdgeCompiler.INSTANCE.build(spec, new EdgeCompiler.Inputs(ingress.trusted()));
     CorsRuntime cors = CorsCompiler.INSTANCE.build(spec, methods);
     ResponseCacheCompiler.Caches caches = ResponseCacheCompiler.INSTANCE.build(spec, new ResponseCacheCompiler.Inputs(scheduler));
+    TransformCompiler.Stages bodies = TransformCompiler.INSTANCE.build(spec, FeatureCompiler.None.NONE);
     Router router = RoutingCompiler.INSTANCE.build(spec, new RoutingCompiler.Inputs(methods,
-        route -> chainOf(spec, route, proxying.plans(), cors.stage(route), builtInStages(route, edge, auth, limits),
-            caches.stage(route))));
+        route -> chainOf(spec, route, proxying.plans(), cors.stage(route), bodies.compression(route),
+            builtInStages(route, edge, auth, limits), bodies.transform(route), caches.stage(route))));
     if (!spec.ingress().caseInsensitivePaths()) {
       RoutingCompiler.caseShadows(spec, methods).forEach(log::warn);
     }
@@ -130,22 +132,30 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   }
 
   /**
-   * The route's chain: its CORS stage, which answers preflights before anything else, then the
-   * filters and stages, and last its response cache: a stored answer still passes the IP rules,
-   * authentication, limits and the route's filters, and the cache key can read what those filters
-   * set; only the upstream call (circuit breaker, retries) is saved.
+   * The route's chain: its CORS stage, which answers preflights before anything else, then its
+   * compression, which compresses whatever answers (the filters and every stage after it see
+   * uncompressed bodies), then the filters and stages, then its body transformation (after the
+   * filters, so values can read the headers they set), and last its response cache: a stored
+   * answer still passes the IP rules, authentication, limits, the route's filters and the
+   * transformation (the cache keeps the untransformed body), and the cache key can read what those
+   * filters set; only the upstream call (circuit breaker, retries) is saved.
    */
   private static FilterChain chainOf(GatewaySpec gateway, RouteSpec route, ProxyPlans plans, Optional<Stage> cors,
-      List<Stage> builtInStages, Optional<Stage> cache) {
+      Optional<Stage> compression, List<Stage> builtInStages, Optional<Stage> transform, Optional<Stage> cache) {
     List<Stage> stages = new ArrayList<>();
     List<String> names = new ArrayList<>();
     cors.ifPresent(stage -> {
       stages.add(stage);
       names.add(stage.toString());
     });
+    compression.ifPresent(stage -> {
+      stages.add(stage);
+      names.add(stage.toString());
+    });
     gateway.filters().forEach(f -> stages.add(Stage.of(f)));
     stages.addAll(builtInStages);
     route.filters().forEach(f -> stages.add(Stage.of(f)));
+    transform.ifPresent(stages::add);
     cache.ifPresent(stages::add);
     for (int i = 0; i < gateway.filters().size(); i++) {
       names.add("global filter #" + (i + 1) + " (" + gateway.filters().get(i).getClass().getName() + ")");
@@ -154,6 +164,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
     for (int i = 0; i < route.filters().size(); i++) {
       names.add("route '" + route.id() + "' filter #" + (i + 1) + " (" + route.filters().get(i).getClass().getName() + ")");
     }
+    transform.ifPresent(stage -> names.add(stage.toString()));
     cache.ifPresent(stage -> names.add(stage.toString()));
     Terminal terminal;
     Optional<StaticResponse> fixed = route.destination().staticResponse();

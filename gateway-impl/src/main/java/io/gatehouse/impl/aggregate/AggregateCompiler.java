@@ -123,22 +123,9 @@ public enum AggregateCompiler implements FeatureCompiler<FeatureCompiler.None, F
     }
   }
 
-  /** The variables every path pattern of the route has; none without patterns. Routing reports patterns that do not parse. */
+  /** The variables every path pattern of the route has; none without patterns. */
   private static Set<String> pathVariables(RouteSpec route) {
-    Set<String> common = null;
-    for (String p : route.match().paths()) {
-      Set<String> names;
-      try {
-        names = new LinkedHashSet<>(PathPattern.parse(p).variableNames());
-      } catch (IllegalArgumentException e) {
-        continue;
-      }
-      if (common == null) {
-        common = names;
-      } else {
-        common.retainAll(names);
-      }
-    }
-    return common == null ? Set.of() : common;
+    return PathPattern.commonVariables(route.match().paths());
   }
+
 }

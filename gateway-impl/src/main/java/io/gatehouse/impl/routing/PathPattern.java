@@ -154,6 +154,31 @@ public final class PathPattern {
   }
 
   /**
+   * The variables that every one of these patterns has, in the first pattern's order; none
+   * without patterns. A pattern that does not parse is skipped (routing reports it).
+   *
+   * @param patterns a route's path patterns
+   * @return the common variables
+   */
+  public static java.util.Set<String> commonVariables(List<String> patterns) {
+    java.util.Set<String> common = null;
+    for (String p : patterns) {
+      java.util.Set<String> names;
+      try {
+        names = new java.util.LinkedHashSet<>(parse(p).variableNames());
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      if (common == null) {
+        common = names;
+      } else {
+        common.retainAll(names);
+      }
+    }
+    return common == null ? java.util.Set.of() : common;
+  }
+
+  /**
    * The names of the captured variables, in the order they appear.
    *
    * @return the names; empty when the pattern captures nothing

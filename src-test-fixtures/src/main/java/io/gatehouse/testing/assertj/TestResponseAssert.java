@@ -131,6 +131,96 @@ public final class TestResponseAssert extends AbstractAssert<TestResponseAssert,
   }
 
   /**
+   * The body is this JSON value: compared as JSON trees, so whitespace and the order of object
+   * members do not matter, while array order and number values do. Fits a response a
+   * {@code JsonTransform} reshaped.
+   *
+   * <p>{@code assertThat(res).hasJsonBody("{\"order\":{\"id\":7}}")}
+   *
+   * @param expected the JSON
+   * @return this assertion
+   * @since 0.3
+   */
+  public TestResponseAssert hasJsonBody(String expected) {
+    isNotNull();
+    JsonNode want = json(expected, "the expected JSON");
+    JsonNode got = tryJson(actual.body());
+    if (got == null || !got.equals(want)) {
+      failWithMessage("expected JSON body%n  %s%nbut was%n  '%s'", want, actual.body());
+    }
+    return this;
+  }
+
+  /**
+   * The JSON body has this value at a JSON Pointer.
+   *
+   * <p>{@code assertThat(res).hasJsonAt("/customer/tier", "\"gold\"")}
+   *
+   * @param pointer an RFC 6901 pointer, such as {@code /items/0/id}
+   * @param expected the value, as JSON ({@code "\"text\""}, {@code 7}, {@code null})
+   * @return this assertion
+   * @since 0.3
+   */
+  public TestResponseAssert hasJsonAt(String pointer, String expected) {
+    isNotNull();
+    JsonNode want = json(expected, "the expected JSON");
+    JsonNode got = tryJson(actual.body());
+    JsonNode at = got == null ? null : got.at(pointer);
+    if (at == null || at.isMissingNode() || !at.equals(want)) {
+      failWithMessage("expected %s at %s but found %s%n  body: '%s'", want, pointer,
+          at == null ? "a body that is not JSON" : at.isMissingNode() ? "nothing" : at, actual.body());
+    }
+    return this;
+  }
+
+  /**
+   * The JSON body has nothing at a JSON Pointer: what a transformation removed stays removed.
+   *
+   * @param pointer an RFC 6901 pointer
+   * @return this assertion
+   * @since 0.3
+   */
+  public TestResponseAssert hasNoJsonAt(String pointer) {
+    isNotNull();
+    JsonNode got = tryJson(actual.body());
+    if (got == null) {
+      failWithMessage("expected a JSON body without %s but the body is not JSON: '%s'", pointer, actual.body());
+    } else if (!got.at(pointer).isMissingNode()) {
+      failWithMessage("expected nothing at %s but found %s%n  body: '%s'", pointer, got.at(pointer), actual.body());
+    }
+    return this;
+  }
+
+  /**
+   * The upstream received this JSON body, compared as JSON trees (see {@link #hasJsonBody}): what
+   * a request {@code JsonTransform} sent on.
+   *
+   * @param expected the JSON
+   * @return this assertion
+   * @since 0.3
+   */
+  public TestResponseAssert upstreamSawJsonBody(String expected) {
+    JsonNode want = json(expected, "the expected JSON");
+    return upstreamSaw("JSON body " + want, r -> want.equals(tryJson(r.bodyText())), r -> "body '" + r.bodyText() + "'");
+  }
+
+  private static JsonNode json(String text, String what) {
+    JsonNode node = tryJson(text);
+    if (node == null) {
+      throw new IllegalArgumentException(what + " is not JSON: '" + text + "'");
+    }
+    return node;
+  }
+
+  private static JsonNode tryJson(String text) {
+    try {
+      return text.isEmpty() ? null : JSON.readTree(text);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
    * The response is a problem (RFC 9457) made by the gateway, carrying the request id: its
    * {@code Content-Type} is {@code application/problem+json} and its body a JSON object whose
    * {@code status} is the response's and whose {@code requestId} is the request's.
