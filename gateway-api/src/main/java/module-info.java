@@ -23,6 +23,7 @@ module io.gatehouse.api {
   exports io.gatehouse.route;
   exports io.gatehouse.spi;
   exports io.gatehouse.upstream;
+  exports io.gatehouse.validation;
 
   uses io.gatehouse.spi.GatewayCompiler;
   uses io.gatehouse.spi.AdapterServices;

@@ -4,6 +4,7 @@ import io.gatehouse.cache.ResponseCache;
 import io.gatehouse.filter.Filter;
 import io.gatehouse.internal.Text;
 import io.gatehouse.upstream.Upstream;
+import io.gatehouse.validation.RequestValidation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,9 +31,16 @@ public final class RouteSpec {
   private final RouteAccess access;
   private final List<Filter> filters;
   private final Optional<ResponseCache> cache;
+  private final Optional<RequestValidation> validation;
 
   RouteSpec(String id, RouteMatch match, RouteRewrite rewrite, RouteDestination destination,
       RouteResilience resilience, RouteAccess access, List<Filter> filters, Optional<ResponseCache> cache) {
+    this(id, match, rewrite, destination, resilience, access, filters, cache, Optional.empty());
+  }
+
+  RouteSpec(String id, RouteMatch match, RouteRewrite rewrite, RouteDestination destination,
+      RouteResilience resilience, RouteAccess access, List<Filter> filters, Optional<ResponseCache> cache,
+      Optional<RequestValidation> validation) {
     this.id = Objects.requireNonNull(id, "id");
     this.match = Objects.requireNonNull(match, "match");
     this.rewrite = Objects.requireNonNull(rewrite, "rewrite");
@@ -41,6 +49,7 @@ public final class RouteSpec {
     this.access = Objects.requireNonNull(access, "access");
     this.filters = List.copyOf(filters);
     this.cache = Objects.requireNonNull(cache, "cache");
+    this.validation = Objects.requireNonNull(validation, "validation");
   }
 
   /**
@@ -138,6 +147,17 @@ public final class RouteSpec {
   }
 
   /**
+   * The route's request validation: it runs after authentication and the limits, before the
+   * route's filters, and nothing reaches the upstream unless it passes.
+   *
+   * @return the validation; empty when the route validates nothing
+   * @since 0.2
+   */
+  public Optional<RequestValidation> validation() {
+    return validation;
+  }
+
+  /**
    * Every upstream the route may call: its upstream, its split's, its fallback, its mirror and its
    * aggregation's backends.
    *
@@ -160,17 +180,17 @@ public final class RouteSpec {
   public boolean equals(Object o) {
     return o instanceof RouteSpec r && id.equals(r.id) && match.equals(r.match) && rewrite.equals(r.rewrite)
         && destination.equals(r.destination) && resilience.equals(r.resilience) && access.equals(r.access)
-        && filters.equals(r.filters) && cache.equals(r.cache);
+        && filters.equals(r.filters) && cache.equals(r.cache) && validation.equals(r.validation);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, match, rewrite, destination, resilience, access, filters, cache);
+    return Objects.hash(id, match, rewrite, destination, resilience, access, filters, cache, validation);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "id", id, "match", match, "rewrite", rewrite, "destination", destination,
-        "resilience", resilience, "access", access, "filters", filters, "cache", cache);
+        "resilience", resilience, "access", access, "filters", filters, "cache", cache, "validation", validation);
   }
 }
