@@ -63,17 +63,36 @@ final class SchemaEngine {
    * @param location the document's IRI and a fragment, such as {@code gatehouse:spec#/paths/~1pet/post/...}
    */
   Schema schema(String location) {
-    Schema schema = registry.getSchema(SchemaLocation.of(location));
-    schema.initializeValidators();
-    return schema;
+    return probed(registry.getSchema(SchemaLocation.of(location)));
   }
 
   /** A standalone schema. */
   Schema schema(JsonNode node) {
-    Schema schema = registry.getSchema(node);
+    return probed(registry.getSchema(node));
+  }
+
+  /**
+   * The schema, once it validated a few values without recursing forever: a loop of references
+   * that never descends into the value ({@code a -> b -> a}) would overflow the stack on every
+   * request, so it fails at build instead.
+   */
+  private static Schema probed(Schema schema) {
     schema.initializeValidators();
+    try {
+      for (JsonNode probe : PROBES) {
+        schema.validate(probe);
+      }
+    } catch (StackOverflowError e) {
+      throw new IllegalArgumentException("a loop of $refs that never reaches a value (expected: references that end)");
+    }
     return schema;
   }
+
+  private static final List<JsonNode> PROBES = List.of(com.fasterxml.jackson.databind.node.NullNode.instance,
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(),
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode(),
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(""),
+      com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(0));
 
   /**
    * Validates a value.
@@ -84,7 +103,13 @@ final class SchemaEngine {
    * @return the violations, in the order found
    */
   static List<Violation> validate(Schema schema, JsonNode value, ViolationMaker violation) {
-    List<Error> errors = schema.validate(value);
+    List<Error> errors;
+    try {
+      errors = schema.validate(value);
+    } catch (StackOverflowError e) {
+      // Bounded by the body's nesting (Json.MAX_DEPTH) and checked at build; kept as a last guard.
+      return List.of(violation.make("", "too deeply nested to validate"));
+    }
     List<Violation> violations = new ArrayList<>(errors.size());
     for (Error error : errors) {
       String pointer = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
