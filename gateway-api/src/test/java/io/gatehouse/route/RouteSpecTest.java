@@ -39,6 +39,18 @@ class RouteSpecTest {
   // Authentication and access rules compare by identity: one instance for every build.
   private static final Auth API_KEY = Auth.apiKey();
   private static final AccessRule READ = AccessRule.scopes("orders:read");
+  private static final io.gatehouse.validation.RequestValidator VALIDATOR = new io.gatehouse.validation.RequestValidator() {
+    @Override
+    public io.gatehouse.validation.ValidationResult validateHead(io.gatehouse.filter.Exchange exchange) {
+      return io.gatehouse.validation.ValidationResult.valid();
+    }
+
+    @Override
+    public io.gatehouse.validation.ValidationResult validateBody(io.gatehouse.filter.Exchange exchange,
+        java.nio.ByteBuffer body) {
+      return io.gatehouse.validation.ValidationResult.valid();
+    }
+  };
 
   /** The parts by name, so that a table row can say which part a setting belongs to. */
   private static final Map<String, Function<RouteSpec, Object>> PARTS = Map.of(
@@ -48,7 +60,8 @@ class RouteSpecTest {
       "resilience", RouteSpec::resilience,
       "access", RouteSpec::access,
       "filters", RouteSpec::filters,
-      "cache", RouteSpec::cache);
+      "cache", RouteSpec::cache,
+      "validation", RouteSpec::validation);
 
   private static RouteBuilder everything() {
     return RouteSpec.builder("orders")
@@ -67,7 +80,8 @@ class RouteSpecTest {
         .concurrencyLimit(ConcurrencyLimit.of(5)).maxRequestBody(1024)
         .cors(Cors.allowOrigins("https://app.example.com"))
         .filter(FILTER)
-        .cache(ResponseCache.shared("orders"));
+        .cache(ResponseCache.shared("orders"))
+        .validate(VALIDATOR);
   }
 
   @Test
@@ -180,7 +194,9 @@ class RouteSpecTest {
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.maxRequestBody(2048)),
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.cors(Cors.none())),
         Arguments.of("filters", (UnaryOperator<RouteBuilder>) r -> r.filter((exchange, chain) -> chain.proceed(exchange))),
-        Arguments.of("cache", (UnaryOperator<RouteBuilder>) r -> r.cache(ResponseCache.shared("orders").keyByConsumer())));
+        Arguments.of("cache", (UnaryOperator<RouteBuilder>) r -> r.cache(ResponseCache.shared("orders").keyByConsumer())),
+        Arguments.of("validation", (UnaryOperator<RouteBuilder>) r -> r.validate(
+            io.gatehouse.validation.RequestValidation.of(VALIDATOR).maxBodyBytes(10))));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -236,6 +252,6 @@ class RouteSpecTest {
             + "timeout=none, retry=none, "
             + "circuitBreaker=none, exchangeDeadline=none], "
             + "access=RouteAccess[auth=none, rules=[], rateLimits=[], rateLimitCost=")
-        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[], cache=none]");
+        .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[], cache=none, validation=none]");
   }
 }
