@@ -94,7 +94,7 @@ class ValidationStageTest {
       List<String> stages = gateway.chains().get("v");
       int validation = stages.indexOf("validation stage of route 'v'");
       assertThat(validation).isPositive();
-      assertThat(stages.get(validation - 1)).contains("rate limit");
+      assertThat(stages.get(validation - 1)).isEqualTo("rate-limit stage of route 'v'");
       assertThat(stages.get(validation + 1)).startsWith("route 'v' filter #1");
     }
   }
