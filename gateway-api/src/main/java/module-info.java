@@ -24,6 +24,7 @@ module io.gatehouse.api {
   exports io.gatehouse.spi;
   exports io.gatehouse.transform;
   exports io.gatehouse.upstream;
+  exports io.gatehouse.validation;
 
   uses io.gatehouse.spi.GatewayCompiler;
   uses io.gatehouse.spi.AdapterServices;

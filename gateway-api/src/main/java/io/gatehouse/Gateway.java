@@ -106,6 +106,10 @@ import java.util.function.Consumer;
  *       {@code Retry-After} (or waits for its turn, if the limit throttles);
  *   <li>quotas of the principal's usage plan: 429 until the window's end;
  *   <li>the route's concurrency limit: 503 beyond it, or a bounded wait in its queue;
+ *   <li>the route's request validation ({@link RouteBuilder#validate}): the head is checked
+ *       (415 for a content type the contract does not take), the body is read up to the
+ *       validation's cap (413 past it) and checked, an invalid request gets 400 problem+json
+ *       with an {@code errors} list, and a valid body is replayed to the upstream unchanged;
  *   <li>route filters ({@link RouteBuilder#filter}), in order;
  *   <li>the route's body transformations ({@link RouteBuilder#transformRequest},
  *       {@link RouteBuilder#transformResponse}): the request body is rewritten on its way to the

@@ -92,6 +92,7 @@ public final class RouteBuilder {
   private io.gatehouse.edge.Cors cors;
   private io.gatehouse.aggregate.Aggregation aggregation;
   private ResponseCache cache;
+  private io.gatehouse.validation.RequestValidation validation;
   private io.gatehouse.transform.BodyTransform requestTransform;
   private io.gatehouse.transform.BodyTransform responseTransform;
   private io.gatehouse.transform.Compression compression;
@@ -147,6 +148,7 @@ public final class RouteBuilder {
     cors = access.cors().orElse(null);
     filters.addAll(spec.filters());
     cache = spec.cache().orElse(null);
+    validation = spec.validation().orElse(null);
     requestTransform = spec.requestTransform().orElse(null);
     responseTransform = spec.responseTransform().orElse(null);
     compression = spec.compression().orElse(null);
@@ -877,6 +879,41 @@ public final class RouteBuilder {
   }
 
   /**
+   * Validates this route's requests with the default body cap
+   * ({@link io.gatehouse.validation.RequestValidation#DEFAULT_MAX_BODY_BYTES}); see
+   * {@link #validate(io.gatehouse.validation.RequestValidation)}.
+   *
+   * <p>{@code .route("orders", r -> r.path("/orders").validate(JsonSchema.from(schemaJson)).upstream(...))}
+   *
+   * @param validator the validator, such as {@code io.gatehouse.contract.JsonSchema} or an
+   *     operation of {@code io.gatehouse.contract.OpenApiRoutes}
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder validate(io.gatehouse.validation.RequestValidator validator) {
+    return validate(io.gatehouse.validation.RequestValidation.of(validator));
+  }
+
+  /**
+   * Validates this route's requests before anything reaches the upstream. The validation stage
+   * runs after authentication, the rate limits, quotas and the concurrency limit, and before the
+   * route's filters (which so see only valid requests) and its cache. It reads the body up to the
+   * validation's cap (413 past it, and a declared length past it is refused unread), answers 400
+   * {@code application/problem+json} with an {@code errors} list for an invalid request, and
+   * replays a valid body to the upstream unchanged.
+   *
+   * <p>{@code .validate(RequestValidation.of(schema).maxBodyBytes(64 * 1024))}
+   *
+   * @param validation the validator and its body cap
+   * @return this builder
+   * @since 0.2
+   */
+  public RouteBuilder validate(io.gatehouse.validation.RequestValidation validation) {
+    this.validation = Objects.requireNonNull(validation, "validation");
+    return this;
+  }
+
+  /**
    * The immutable route description.
    *
    * @return the spec
@@ -896,7 +933,7 @@ public final class RouteBuilder {
             Optional.ofNullable(concurrencyLimit),
             maxRequestBody < 0 ? OptionalLong.empty() : OptionalLong.of(maxRequestBody), Optional.ofNullable(ipRules),
             Optional.ofNullable(cors)),
-        filters, Optional.ofNullable(cache), Optional.ofNullable(requestTransform),
+        filters, Optional.ofNullable(cache), Optional.ofNullable(validation), Optional.ofNullable(requestTransform),
         Optional.ofNullable(responseTransform), Optional.ofNullable(compression));
   }
 

@@ -6,6 +6,7 @@ import io.gatehouse.internal.Text;
 import io.gatehouse.transform.BodyTransform;
 import io.gatehouse.transform.Compression;
 import io.gatehouse.upstream.Upstream;
+import io.gatehouse.validation.RequestValidation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,14 +33,15 @@ public final class RouteSpec {
   private final RouteAccess access;
   private final List<Filter> filters;
   private final Optional<ResponseCache> cache;
+  private final Optional<RequestValidation> validation;
   private final Optional<BodyTransform> requestTransform;
   private final Optional<BodyTransform> responseTransform;
   private final Optional<Compression> compression;
 
   RouteSpec(String id, RouteMatch match, RouteRewrite rewrite, RouteDestination destination,
       RouteResilience resilience, RouteAccess access, List<Filter> filters, Optional<ResponseCache> cache,
-      Optional<BodyTransform> requestTransform, Optional<BodyTransform> responseTransform,
-      Optional<Compression> compression) {
+      Optional<RequestValidation> validation, Optional<BodyTransform> requestTransform,
+      Optional<BodyTransform> responseTransform, Optional<Compression> compression) {
     this.id = Objects.requireNonNull(id, "id");
     this.match = Objects.requireNonNull(match, "match");
     this.rewrite = Objects.requireNonNull(rewrite, "rewrite");
@@ -48,6 +50,7 @@ public final class RouteSpec {
     this.access = Objects.requireNonNull(access, "access");
     this.filters = List.copyOf(filters);
     this.cache = Objects.requireNonNull(cache, "cache");
+    this.validation = Objects.requireNonNull(validation, "validation");
     this.requestTransform = Objects.requireNonNull(requestTransform, "requestTransform");
     this.responseTransform = Objects.requireNonNull(responseTransform, "responseTransform");
     this.compression = Objects.requireNonNull(compression, "compression");
@@ -148,6 +151,17 @@ public final class RouteSpec {
   }
 
   /**
+   * The route's request validation: it runs after authentication and the limits, before the
+   * route's filters, and nothing reaches the upstream unless it passes.
+   *
+   * @return the validation; empty when the route validates nothing
+   * @since 0.2
+   */
+  public Optional<RequestValidation> validation() {
+    return validation;
+  }
+
+  /**
    * The transformation of the request body before it goes upstream.
    *
    * @return the transformation; empty when the body goes as it is
@@ -200,20 +214,21 @@ public final class RouteSpec {
   public boolean equals(Object o) {
     return o instanceof RouteSpec r && id.equals(r.id) && match.equals(r.match) && rewrite.equals(r.rewrite)
         && destination.equals(r.destination) && resilience.equals(r.resilience) && access.equals(r.access)
-        && filters.equals(r.filters) && cache.equals(r.cache) && requestTransform.equals(r.requestTransform)
-        && responseTransform.equals(r.responseTransform) && compression.equals(r.compression);
+        && filters.equals(r.filters) && cache.equals(r.cache) && validation.equals(r.validation)
+        && requestTransform.equals(r.requestTransform) && responseTransform.equals(r.responseTransform)
+        && compression.equals(r.compression);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, match, rewrite, destination, resilience, access, filters, cache, requestTransform,
-        responseTransform, compression);
+    return Objects.hash(id, match, rewrite, destination, resilience, access, filters, cache, validation,
+        requestTransform, responseTransform, compression);
   }
 
   @Override
   public String toString() {
     return Text.fields(this, "id", id, "match", match, "rewrite", rewrite, "destination", destination,
-        "resilience", resilience, "access", access, "filters", filters, "cache", cache, "requestTransform", requestTransform,
-        "responseTransform", responseTransform, "compression", compression);
+        "resilience", resilience, "access", access, "filters", filters, "cache", cache, "validation", validation,
+        "requestTransform", requestTransform, "responseTransform", responseTransform, "compression", compression);
   }
 }

@@ -109,7 +109,7 @@ class TextTest {
     assertThat(route.toString()).startsWith("RouteSpec[id=orders, match=RouteMatch[paths=[/orders/**], ")
         .contains(", rewrite=RouteRewrite[stripPrefix=0, path=none, ", "[upstream=" + A + ", ", ", timeout=PT2S, ",
             ", retry=none, ", ", maxRequestBody=none, ipRules=none, cors=none]", ", securityHeaders=none]", ", exchangeDeadline=none]")
-        .endsWith(", filters=[], cache=none, requestTransform=none, responseTransform=none, compression=none]")
+        .endsWith(", filters=[], cache=none, validation=none, requestTransform=none, responseTransform=none, compression=none]")
         .doesNotContain("Optional");
     assertThat(Gateway.builder().route(route).version("v7").spec().toString())
         .startsWith("GatewaySpec[routes=[" + route + "], ")

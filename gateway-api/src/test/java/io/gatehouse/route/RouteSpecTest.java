@@ -39,6 +39,18 @@ class RouteSpecTest {
   // Authentication and access rules compare by identity: one instance for every build.
   private static final Auth API_KEY = Auth.apiKey();
   private static final AccessRule READ = AccessRule.scopes("orders:read");
+  private static final io.gatehouse.validation.RequestValidator VALIDATOR = new io.gatehouse.validation.RequestValidator() {
+    @Override
+    public io.gatehouse.validation.ValidationResult validateHead(io.gatehouse.filter.Exchange exchange) {
+      return io.gatehouse.validation.ValidationResult.valid();
+    }
+
+    @Override
+    public io.gatehouse.validation.ValidationResult validateBody(io.gatehouse.filter.Exchange exchange,
+        java.nio.ByteBuffer body) {
+      return io.gatehouse.validation.ValidationResult.valid();
+    }
+  };
 
   /** The parts by name, so that a table row can say which part a setting belongs to. */
   private static final Map<String, Function<RouteSpec, Object>> PARTS = Map.of(
@@ -49,6 +61,7 @@ class RouteSpecTest {
       "access", RouteSpec::access,
       "filters", RouteSpec::filters,
       "cache", RouteSpec::cache,
+      "validation", RouteSpec::validation,
       "requestTransform", RouteSpec::requestTransform,
       "responseTransform", RouteSpec::responseTransform,
       "compression", RouteSpec::compression);
@@ -71,6 +84,7 @@ class RouteSpecTest {
         .cors(Cors.allowOrigins("https://app.example.com"))
         .filter(FILTER)
         .cache(ResponseCache.shared("orders"))
+        .validate(VALIDATOR)
         .transformRequest(io.gatehouse.transform.JsonTransform.of().remove("/a"))
         .transformResponse(io.gatehouse.transform.JsonTransform.of().wrap("data"))
         .compression(io.gatehouse.transform.Compression.gzip());
@@ -156,7 +170,7 @@ class RouteSpecTest {
     assertThat(everything().build()).isEqualTo(route);
     assertThat(route).isNotEqualTo(null).isNotEqualTo(route.match());
     RouteSpec renamed = new RouteSpec("other", route.match(), route.rewrite(), route.destination(), route.resilience(),
-        route.access(), route.filters(), route.cache(), route.requestTransform(), route.responseTransform(),
+        route.access(), route.filters(), route.cache(), route.validation(), route.requestTransform(), route.responseTransform(),
         route.compression());
     assertThat(renamed).isNotEqualTo(route);
     assertThat(renamed.toBuilder().build()).isEqualTo(renamed);
@@ -194,6 +208,8 @@ class RouteSpecTest {
         Arguments.of("access", (UnaryOperator<RouteBuilder>) r -> r.cors(Cors.none())),
         Arguments.of("filters", (UnaryOperator<RouteBuilder>) r -> r.filter((exchange, chain) -> chain.proceed(exchange))),
         Arguments.of("cache", (UnaryOperator<RouteBuilder>) r -> r.cache(ResponseCache.shared("orders").keyByConsumer())),
+        Arguments.of("validation", (UnaryOperator<RouteBuilder>) r -> r.validate(
+            io.gatehouse.validation.RequestValidation.of(VALIDATOR).maxBodyBytes(10))),
         Arguments.of("requestTransform", (UnaryOperator<RouteBuilder>) r -> r.transformRequest(io.gatehouse.transform.JsonTransform.of().remove("/b"))),
         Arguments.of("responseTransform", (UnaryOperator<RouteBuilder>) r -> r.transformResponse(io.gatehouse.transform.JsonTransform.of().maxBodyBytes(5))),
         Arguments.of("compression", (UnaryOperator<RouteBuilder>) r -> r.compression(io.gatehouse.transform.Compression.none())));
@@ -253,6 +269,6 @@ class RouteSpecTest {
             + "circuitBreaker=none, exchangeDeadline=none], "
             + "access=RouteAccess[auth=none, rules=[], rateLimits=[], rateLimitCost=")
         .endsWith(", concurrencyLimit=none, maxRequestBody=none, ipRules=none, cors=none], filters=[], cache=none, "
-            + "requestTransform=none, responseTransform=none, compression=none]");
+            + "validation=none, requestTransform=none, responseTransform=none, compression=none]");
   }
 }

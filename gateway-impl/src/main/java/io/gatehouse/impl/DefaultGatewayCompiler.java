@@ -35,6 +35,7 @@ import io.gatehouse.impl.responsecache.ResponseCacheCompiler;
 import io.gatehouse.impl.routing.Router;
 import io.gatehouse.impl.routing.RoutingCompiler;
 import io.gatehouse.impl.transform.TransformCompiler;
+import io.gatehouse.impl.validation.ValidationCompiler;
 import io.gatehouse.route.RouteSpec;
 import io.gatehouse.route.StaticResponse;
 import io.gatehouse.spi.GatewayCompiler;
@@ -58,7 +59,7 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
   private static final List<FeatureCompiler<?, ?>> FEATURES = List.of(IngressCompiler.INSTANCE, RoutingCompiler.INSTANCE,
       MethodCompiler.INSTANCE, ProxyCompiler.INSTANCE, AuthCompiler.INSTANCE, RateLimitCompiler.INSTANCE,
       ObserversCompiler.INSTANCE, EdgeCompiler.INSTANCE, CorsCompiler.INSTANCE, AggregateCompiler.INSTANCE,
-      ResponseCacheCompiler.INSTANCE, TransformCompiler.INSTANCE);
+      ResponseCacheCompiler.INSTANCE, TransformCompiler.INSTANCE, ValidationCompiler.INSTANCE);
 
   /** The name of each gateway's timer thread. */
   static final String TIMER_THREAD = "gatehouse-timer";
@@ -121,13 +122,15 @@ public final class DefaultGatewayCompiler implements GatewayCompiler {
    * would tell it more than a 403 does.
    */
   private static List<Stage> builtInStages(RouteSpec route, EdgeRuntime edge, AuthRuntime auth, RateLimitRuntime limits) {
-    List<Stage> stages = new ArrayList<>(6);
+    List<Stage> stages = new ArrayList<>(7);
     edge.ipRulesStage(route).ifPresent(stages::add);
     limits.preAuthStage(route).ifPresent(stages::add);
     stages.add(auth.stage(route));
     stages.add(limits.stage(route));
     limits.quotaStage(route).ifPresent(stages::add);
     limits.concurrencyStage(route).ifPresent(stages::add);
+    // Validation last: a request is refused for who sends it and how often before its body is read.
+    ValidationCompiler.stage(route).ifPresent(stages::add);
     return stages;
   }
 

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * found with {@code ServiceLoader}), and no module but gateway-api names gateway-api's
  * {@code io.gatehouse.internal} in its main sources. An import, a qualified name, a doc link and a
  * {@code META-INF/services} line all count. The modules are those the parent POM lists, so
- * a new module is checked from its first commit.
+ * a new module is checked from its first commit. The plug-in modules ({@link #PLUG_INS}) depend on
+ * gateway-api alone of Gatehouse's artifacts (tests aside): a user adds them beside whatever
+ * implementation and adapter they run, and a hook they need belongs in gateway-api as an SPI.
  */
 class ModuleBoundariesTest {
   private static final Pattern IMPL = Pattern.compile("\\bio\\s*\\.\\s*gatehouse\\s*\\.\\s*impl\\b");
@@ -108,6 +110,48 @@ class ModuleBoundariesTest {
     assertThat(found)
         .as("io.gatehouse.internal is gateway-api's own: copy what you need, or propose it as API")
         .isEmpty();
+  }
+
+  /** The optional modules a user adds beside the implementation: each needs gateway-api alone of Gatehouse's artifacts. */
+  static final List<String> PLUG_INS = List.of("gateway-redis", "gateway-micrometer", "gateway-opentelemetry",
+      "gateway-contracts");
+  private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+
+  /** The io.gatehouse artifacts a pom depends on outside the test scope. */
+  static List<String> gatehouseDependencies(String pom) {
+    List<String> found = new ArrayList<>();
+    Matcher m = DEPENDENCY.matcher(pom);
+    while (m.find()) {
+      String d = m.group(1);
+      if (d.contains("<groupId>io.gatehouse</groupId>") && !d.contains("<scope>test</scope>")) {
+        Matcher artifact = Pattern.compile("<artifactId>\\s*([^<\\s]+)\\s*</artifactId>").matcher(d);
+        if (artifact.find()) {
+          found.add(artifact.group(1));
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void plug_in_modules_depend_on_gateway_api_alone() throws IOException {
+    Path root = root();
+    assertThat(modules(root)).containsAll(PLUG_INS);
+    for (String module : PLUG_INS) {
+      String pom = Files.readString(root.resolve(module).resolve("pom.xml"), StandardCharsets.UTF_8);
+      assertThat(gatehouseDependencies(pom)).as("%s's Gatehouse dependencies outside tests", module)
+          .containsExactly("gateway-api");
+    }
+  }
+
+  @Test
+  void the_pom_check_sees_main_dependencies_and_skips_test_ones() {
+    assertThat(gatehouseDependencies("<dependencies>"
+        + "<dependency><groupId>io.gatehouse</groupId><artifactId>gateway-api</artifactId></dependency>"
+        + "<dependency>\n  <groupId>io.gatehouse</groupId>\n  <artifactId>gateway-impl</artifactId>\n</dependency>"
+        + "<dependency><groupId>io.gatehouse</groupId><artifactId>gateway-test-fixtures</artifactId><scope>test</scope></dependency>"
+        + "<dependency><groupId>com.example</groupId><artifactId>gateway-impl</artifactId></dependency>"
+        + "</dependencies>")).containsExactly("gateway-api", "gateway-impl");
   }
 
   @Test
