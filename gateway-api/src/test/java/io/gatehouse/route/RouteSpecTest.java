@@ -53,18 +53,18 @@ class RouteSpecTest {
   };
 
   /** The parts by name, so that a table row can say which part a setting belongs to. */
-  private static final Map<String, Function<RouteSpec, Object>> PARTS = Map.of(
-      "match", RouteSpec::match,
-      "rewrite", RouteSpec::rewrite,
-      "destination", RouteSpec::destination,
-      "resilience", RouteSpec::resilience,
-      "access", RouteSpec::access,
-      "filters", RouteSpec::filters,
-      "cache", RouteSpec::cache,
-      "validation", RouteSpec::validation,
-      "requestTransform", RouteSpec::requestTransform,
-      "responseTransform", RouteSpec::responseTransform,
-      "compression", RouteSpec::compression);
+  private static final Map<String, Function<RouteSpec, Object>> PARTS = Map.ofEntries(
+      Map.entry("match", RouteSpec::match),
+      Map.entry("rewrite", RouteSpec::rewrite),
+      Map.entry("destination", RouteSpec::destination),
+      Map.entry("resilience", RouteSpec::resilience),
+      Map.entry("access", RouteSpec::access),
+      Map.entry("filters", RouteSpec::filters),
+      Map.entry("cache", RouteSpec::cache),
+      Map.entry("validation", RouteSpec::validation),
+      Map.entry("requestTransform", RouteSpec::requestTransform),
+      Map.entry("responseTransform", RouteSpec::responseTransform),
+      Map.entry("compression", RouteSpec::compression));
 
   private static RouteBuilder everything() {
     return RouteSpec.builder("orders")
